@@ -1,0 +1,11 @@
+export type {
+  FinishReason,
+  GenerateOptions,
+  LM,
+  LMResult,
+  LMStream,
+  Message,
+  SamplingOptions,
+  Timings,
+  Usage,
+} from './lm.js';

@@ -1,0 +1,74 @@
+/** One chat message, as adapters produce them and chat templates consume them. */
+export interface Message {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface SamplingOptions {
+  /** 0 means greedy. Default 0 for local models. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  repetitionPenalty?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** Token id → additive bias on its logit. */
+  logitBias?: Record<number, number>;
+  /** Same seed, same prompt, same options → same tokens. */
+  seed?: number;
+}
+
+export interface GenerateOptions extends SamplingOptions {
+  maxTokens?: number;
+  /** Text sequences that end generation; the matched text is not part of the result. */
+  stop?: string[];
+  signal?: AbortSignal;
+}
+
+export type FinishReason = 'stop' | 'length' | 'abort' | 'error';
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface Timings {
+  /** Milliseconds from the call to the first generated token. */
+  ttftMs: number;
+  /** Completion tokens per second over the decode phase. */
+  tokensPerSecond: number;
+  /** Prompt tokens per second during prefill, when the backend knows it. */
+  prefillTokensPerSecond?: number;
+  totalMs?: number;
+}
+
+export interface LMResult {
+  text: string;
+  /** The generated token ids; local LMs always fill this. */
+  tokenIds?: number[];
+  usage: Usage;
+  finishReason: FinishReason;
+  timings: Timings;
+}
+
+/** A stream of text deltas whose completion resolves to the same result `generate` would give. */
+export interface LMStream extends AsyncIterable<string> {
+  /** Resolves when the stream has been consumed to the end (or failed). */
+  readonly result: Promise<LMResult>;
+}
+
+/** A language model. Every backend (remote, local native, ONNX, scripted) implements this. */
+export interface LM {
+  /** A short human-readable identifier ("candle-native:smollm2.gguf", "openai:gpt-4o-mini"). */
+  readonly id: string;
+  /** Context window in tokens. */
+  readonly contextLength: number;
+  generate(messages: Message[], options?: GenerateOptions): Promise<LMResult>;
+  complete(prompt: string, options?: GenerateOptions): Promise<LMResult>;
+  stream(messages: Message[], options?: GenerateOptions): LMStream;
+  streamComplete(prompt: string, options?: GenerateOptions): LMStream;
+  /** Counts tokens with the model's real tokenizer (messages: as the chat template renders them). */
+  countTokens(input: string | Message[]): Promise<number>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+/** A KV-cache slot inside an engine. Opaque to callers. */
+export type SequenceId = number;
+
+export interface ModelInfo {
+  /** GGUF `general.architecture` (llama, qwen2, qwen3, phi3, gemma2, …). */
+  architecture: string;
+  name?: string;
+  vocabSize: number;
+  /** Tokens one sequence can hold (the engine's context, ≤ the model's trained context). */
+  contextLength: number;
+  embeddingLength: number;
+  layerCount: number;
+  headCount: number;
+  headCountKv: number;
+  /** The dominant weight type (F32, F16, Q8_0, Q4_K, …). */
+  weightType: string;
+  kvType: 'f32' | 'f16';
+  /** Where the math runs: 'cpu', 'cuda:0', … */
+  device: string;
+  /** Which engine: 'reference', 'candle-native', 'onnx'. */
+  backend: string;
+  /** Bytes the engine holds for weights (mapped or copied). */
+  weightBytes?: number;
+}
+
+export interface ForwardRequest {
+  seq: SequenceId;
+  /** Tokens appended to the sequence's cache, in order. */
+  tokens: Int32Array;
+  /** Which rows of logits to return: the last token only, or one row per token. */
+  logitsFor: 'last' | 'all';
+}
+
+/**
+ * The seam between policy (sampling, stops, scheduling, caching) and math. Every backend
+ * implements it; everything above it is shared.
+ */
+export interface Engine {
+  readonly info: ModelInfo;
+  createSequence(): SequenceId;
+  /** Tokens currently held in the sequence's cache. */
+  sequenceLength(seq: SequenceId): number;
+  /**
+   * Appends each request's tokens to its sequence and returns, per request in order, the logits
+   * as a row-major Float32Array of `rows × vocabSize` (rows = 1 for 'last', tokens.length for 'all').
+   * Rejects with AbortError when `signal` fires; the sequences are then left as they were before the call.
+   */
+  forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** A new sequence sharing the first `nTokens` (default: all) of `from`'s cache. */
+  fork(from: SequenceId, nTokens?: number): SequenceId;
+  /** Drops every token after the first `nTokens`. */
+  truncate(seq: SequenceId, nTokens: number): void;
+  release(seq: SequenceId): void;
+  dispose(): Promise<void>;
+}
