@@ -1,3 +1,13 @@
+export { assertFitsContext } from './assert-fits-context.js';
+export { BaseLM, type LMRequest } from './base-lm.js';
+export { combineSignals } from './combine-signals.js';
+export { computeTimings } from './compute-timings.js';
+export {
+  createLMStream,
+  type EmitDelta,
+  type LMStreamOptions,
+  type LMStreamRun,
+} from './create-lm-stream.js';
 export type {
   FinishReason,
   GenerateOptions,

@@ -1,0 +1,18 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { synthesizeModel } from '@x/runtime';
+import type { EngineCase } from './engine-cases.ts';
+
+const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../models');
+
+/** Writes the synthetic GGUF for a case once (seeded, so every machine benchmarks the same bytes). */
+export async function ensureModel(engineCase: EngineCase): Promise<string> {
+  mkdirSync(modelsDir, { recursive: true });
+  const file = path.join(modelsDir, `${engineCase.shape}-${engineCase.type}.gguf`);
+  if (!existsSync(file)) {
+    process.stderr.write(`synthesizing ${file}\n`);
+    await synthesizeModel({ shape: engineCase.shape, type: engineCase.type, seed: 1, std: 0.02, output: file });
+  }
+  return file;
+}

@@ -1,0 +1,80 @@
+// `pnpm bench`: our native engine against llama.cpp (node-llama-cpp) on the same synthetic GGUFs,
+// same thread count, alternating runs, each run in a fresh process (so peak RSS is per engine).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { caseName, type EngineCase, engineCases } from './engine-cases.ts';
+import { ensureModel } from './ensure-model.ts';
+import { spread } from './median.ts';
+import type { RunResult } from './runners/run-args.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const option = (flag: string, fallback: string) => {
+  const index = argv.indexOf(flag);
+  return index >= 0 ? argv[index + 1]! : fallback;
+};
+const runs = Number(option('--runs', '3'));
+const threads = Number(option('--threads', '2'));
+const prompt = Number(option('--prompt', '512'));
+const gen = Number(option('--gen', '64'));
+const only = option('--cases', '');
+const cases = engineCases.filter((c) => !only || only.split(',').some((name) => caseName(c).includes(name)));
+
+const engines = { 'x candle-native': 'candle-native.ts', 'llama.cpp': 'llama-cpp.ts' } as const;
+type EngineName = keyof typeof engines;
+
+function measure(engine: EngineName, model: string): RunResult {
+  const runner = path.join(here, 'runners', engines[engine]);
+  const output = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=x-source', runner, '--model', model, '--threads', `${threads}`,
+      '--prompt', `${prompt}`, '--gen', `${gen}`],
+    { cwd: path.resolve(here, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(output.trim().split('\n').at(-1)!) as RunResult;
+}
+
+const format = (values: number[], digits = 1) => {
+  const s = spread(values);
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+};
+
+const rows: string[] = [];
+for (const engineCase of cases as EngineCase[]) {
+  const model = await ensureModel(engineCase);
+  const results: Record<EngineName, RunResult[]> = { 'x candle-native': [], 'llama.cpp': [] };
+  for (let run = 0; run < runs; run++) {
+    for (const engine of Object.keys(engines) as EngineName[]) results[engine].push(measure(engine, model));
+  }
+  const median = (engine: EngineName, key: keyof RunResult) => spread(results[engine].map((r) => r[key])).median;
+  for (const engine of Object.keys(engines) as EngineName[]) {
+    const r = results[engine];
+    rows.push(
+      `| ${caseName(engineCase)} | ${engine} | ${format(r.map((x) => x.decodeTokensPerSecond))} | ` +
+        `${format(r.map((x) => x.prefillTokensPerSecond))} | ${format(r.map((x) => x.ttftMs), 0)} | ` +
+        `${format(r.map((x) => x.maxRssMb), 0)} |`,
+    );
+  }
+  const ratio = (key: keyof RunResult) => (median('x candle-native', key) / median('llama.cpp', key)).toFixed(2);
+  rows.push(
+    `| ${caseName(engineCase)} | **ratio x / llama.cpp** | **${ratio('decodeTokensPerSecond')}×** | ` +
+      `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× |`,
+  );
+  process.stderr.write(`${rows.slice(-3).join('\n')}\n`);
+}
+
+const table = [
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; threads ${threads}; prompt ${prompt} tokens; ` +
+    `${gen} generated; median of ${runs} runs (min–max).`,
+  '',
+  '| model | engine | decode tok/s | prefill tok/s | TTFT ms | peak RSS MB |',
+  '|---|---|---|---|---|---|',
+  ...rows,
+].join('\n');
+console.log(table);
+mkdirSync(path.resolve(here, '../results'), { recursive: true });
+writeFileSync(path.resolve(here, '../results/latest.md'), `${table}\n`);

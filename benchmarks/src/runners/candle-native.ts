@@ -1,0 +1,26 @@
+// One measurement of our native engine in this process; prints a JSON RunResult.
+import { loadEngine } from '@x/candle-native';
+import { argmax } from './argmax.ts';
+import { parseRunArgs, promptTokens, type RunResult } from './run-args.ts';
+
+const args = parseRunArgs(process.argv.slice(2));
+const engine = await loadEngine(args.model, { threads: args.threads, contextLength: args.prompt + args.gen + 16 });
+const sequence = engine.createSequence();
+const tokens = promptTokens(args.prompt, 1, engine.info.vocabSize);
+
+const start = performance.now();
+let [logits] = await engine.forward([{ seq: sequence, tokens: Int32Array.from(tokens), logitsFor: 'last' }]);
+const firstTokenAt = performance.now();
+for (let generated = 1; generated < args.gen; generated++) {
+  const next = argmax(logits!);
+  [logits] = await engine.forward([{ seq: sequence, tokens: Int32Array.of(next), logitsFor: 'last' }]);
+}
+const end = performance.now();
+const result: RunResult = {
+  ttftMs: firstTokenAt - start,
+  prefillTokensPerSecond: args.prompt / ((firstTokenAt - start) / 1000),
+  decodeTokensPerSecond: (args.gen - 1) / ((end - firstTokenAt) / 1000),
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+};
+console.log(JSON.stringify(result));
+await engine.dispose();

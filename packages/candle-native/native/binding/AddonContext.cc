@@ -1,0 +1,187 @@
+#include "AddonContext.h"
+
+#include <string>
+
+#include "ForwardWorker.h"
+#include "arguments.h"
+#include "native-failure.h"
+
+namespace xcandle_binding {
+
+Napi::Function AddonContext::Define(Napi::Env env) {
+  return DefineClass(env, "AddonContext",
+                     {
+                         InstanceMethod<&AddonContext::CreateSequence>("createSequence"),
+                         InstanceMethod<&AddonContext::ForkSequence>("forkSequence"),
+                         InstanceMethod<&AddonContext::TruncateSequence>("truncateSequence"),
+                         InstanceMethod<&AddonContext::ReleaseSequence>("releaseSequence"),
+                         InstanceMethod<&AddonContext::SequenceLength>("sequenceLength"),
+                         InstanceMethod<&AddonContext::Forward>("forward"),
+                         InstanceMethod<&AddonContext::Dispose>("dispose"),
+                     });
+}
+
+AddonContext::AddonContext(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AddonContext>(info) {
+  Napi::Env env = info.Env();
+  AddonState* addon = GetState(env);
+  registry_ = addon->registry;
+  if (info.Length() < 1 || !info[0].IsObject() ||
+      !info[0].As<Napi::Object>().InstanceOf(addon->modelConstructor.Value())) {
+    throw Napi::TypeError::New(env, "model must be an AddonModel");
+  }
+  std::shared_ptr<ModelHandle> model = AddonModel::Unwrap(info[0].As<Napi::Object>())->Handle();
+  if (!model) throw ToJsError(env, {XC_ERR_INVALID_ARGUMENT, "the model has been disposed", -1});
+  Napi::Object options = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
+  xc_context_options native{};
+  native.context_length = OptionalInt32(options, "contextLength", 0);
+  native.max_sequences = OptionalInt32(options, "maxSequences", 0);
+  native.threads = OptionalInt32(options, "threads", 0);
+  Napi::Value kvType = options.Get("kvType");
+  if (kvType.IsUndefined() || (kvType.IsString() && kvType.As<Napi::String>().Utf8Value() == "f16")) {
+    native.kv_type = XC_KV_F16;
+  } else if (kvType.IsString() && kvType.As<Napi::String>().Utf8Value() == "f32") {
+    native.kv_type = XC_KV_F32;
+  } else {
+    throw Napi::TypeError::New(env, "kvType must be 'f16' or 'f32'");
+  }
+  xc_model_info modelInfo{};
+  ThrowIfFailed(env, xc_model_get_info(model->model, &modelInfo));
+  xc_context* handle = nullptr;
+  ThrowIfFailed(env, xc_context_create(model->model, &native, &handle));
+  state_->handle = handle;
+  state_->model = std::move(model);
+  state_->vocabSize = modelInfo.vocab_size;
+  // Last: a constructor that throws never runs the destructor that would unregister it.
+  registry_->contexts.insert(this);
+}
+
+AddonContext::~AddonContext() {
+  Close();
+  registry_->contexts.erase(this);
+}
+
+void AddonContext::Close() {
+  disposed_ = true;
+  for (ForwardWorker* worker : inFlight_) worker->RequestAbort();
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  if (state_->handle != nullptr) xc_context_free(state_->handle);
+  state_->handle = nullptr;
+  state_->model.reset();
+}
+
+void AddonContext::ForwardSettled(ForwardWorker* worker) {
+  inFlight_.erase(worker);
+  if (!disposed_ || !inFlight_.empty()) return;
+  Close();
+  for (Napi::Promise::Deferred& waiter : disposeWaiters_) waiter.Resolve(Env().Undefined());
+  disposeWaiters_.clear();
+}
+
+void AddonContext::RequireOpen(Napi::Env env) const {
+  if (disposed_) throw ToJsError(env, {XC_ERR_INVALID_ARGUMENT, "the context has been disposed", -1});
+}
+
+Napi::Value AddonContext::CreateSequence(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  int32_t sequence = -1;
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  ThrowIfFailed(info.Env(), xc_sequence_create(state_->handle, &sequence));
+  return Napi::Number::New(info.Env(), sequence);
+}
+
+Napi::Value AddonContext::ForkSequence(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  int32_t from = RequireInt32(info, 0, "from");
+  int32_t count = info[1].IsUndefined() ? -1 : RequireInt32(info, 1, "nTokens");
+  int32_t sequence = -1;
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  ThrowIfFailed(info.Env(), xc_sequence_fork(state_->handle, from, count, &sequence));
+  return Napi::Number::New(info.Env(), sequence);
+}
+
+Napi::Value AddonContext::TruncateSequence(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  int32_t sequence = RequireInt32(info, 0, "sequence");
+  int32_t count = RequireInt32(info, 1, "nTokens");
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  ThrowIfFailed(info.Env(), xc_sequence_truncate(state_->handle, sequence, count));
+  return info.Env().Undefined();
+}
+
+Napi::Value AddonContext::ReleaseSequence(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  int32_t sequence = RequireInt32(info, 0, "sequence");
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  ThrowIfFailed(info.Env(), xc_sequence_release(state_->handle, sequence));
+  return info.Env().Undefined();
+}
+
+Napi::Value AddonContext::SequenceLength(const Napi::CallbackInfo& info) {
+  RequireOpen(info.Env());
+  int32_t sequence = RequireInt32(info, 0, "sequence");
+  int32_t length = 0;
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  ThrowIfFailed(info.Env(), xc_sequence_length(state_->handle, sequence, &length));
+  return Napi::Number::New(info.Env(), length);
+}
+
+// forward(items: { seq: number, tokens: Int32Array, all: boolean }[], abortFlag?: Int32Array)
+//   → Promise<Float32Array> with every item's rows, in order.
+Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "batch must be an array");
+  Napi::Array items = info[0].As<Napi::Array>();
+  if (items.Length() == 0) throw Napi::RangeError::New(env, "batch must not be empty");
+  ForwardJob job;
+  size_t rows = 0;
+  for (uint32_t i = 0; i < items.Length(); i++) {
+    Napi::Value value = items.Get(i);
+    if (!value.IsObject()) throw Napi::TypeError::New(env, "batch[" + std::to_string(i) + "] must be an object");
+    Napi::Object item = value.As<Napi::Object>();
+    Napi::Value tokensValue = item.Get("tokens");
+    if (!tokensValue.IsTypedArray() || tokensValue.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+      throw Napi::TypeError::New(env, "batch[" + std::to_string(i) + "].tokens must be an Int32Array");
+    }
+    Napi::Int32Array tokens = tokensValue.As<Napi::Int32Array>();
+    if (tokens.ElementLength() == 0 || tokens.ElementLength() > INT32_MAX) {
+      throw Napi::RangeError::New(env, "batch[" + std::to_string(i) + "].tokens must not be empty");
+    }
+    bool all = item.Get("all").ToBoolean().Value();
+    job.sequences.push_back(OptionalInt32(item, "seq", -1));
+    job.tokenCounts.push_back(static_cast<int32_t>(tokens.ElementLength()));
+    job.logitsAll.push_back(all ? 1 : 0);
+    job.tokens.insert(job.tokens.end(), tokens.Data(), tokens.Data() + tokens.ElementLength());
+    rows += all ? tokens.ElementLength() : 1;
+  }
+  Napi::Value abortFlag = info[1];
+  if (!abortFlag.IsUndefined() &&
+      (!abortFlag.IsTypedArray() || abortFlag.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+       abortFlag.As<Napi::Int32Array>().ElementLength() < 1)) {
+    throw Napi::TypeError::New(env, "abortFlag must be a non-empty Int32Array");
+  }
+  Napi::Float32Array logits = Napi::Float32Array::New(env, rows * static_cast<size_t>(state_->vocabSize));
+  auto* worker = new ForwardWorker(env, this, state_, std::move(job), logits, abortFlag);
+  inFlight_.insert(worker);
+  Ref();
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// Aborts forwards in flight and resolves once they have settled and the context is freed.
+Napi::Value AddonContext::Dispose(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+  disposed_ = true;
+  for (ForwardWorker* worker : inFlight_) worker->RequestAbort();
+  if (inFlight_.empty()) {
+    Close();
+    deferred.Resolve(env.Undefined());
+  } else {
+    disposeWaiters_.push_back(deferred);
+  }
+  return deferred.Promise();
+}
+
+}  // namespace xcandle_binding

@@ -1,0 +1,65 @@
+#include "ForwardWorker.h"
+
+#include "AddonContext.h"
+
+namespace xcandle_binding {
+
+ForwardWorker::ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state,
+                             ForwardJob job, Napi::Float32Array logits, Napi::Value abortFlag)
+    : Napi::AsyncWorker(env, "xcandle.forward"),
+      owner_(owner),
+      state_(std::move(state)),
+      deferred_(Napi::Promise::Deferred::New(env)),
+      job_(std::move(job)),
+      logitsReference_(Napi::Persistent(logits)),
+      logits_(logits.Data()) {
+  if (abortFlag.IsTypedArray()) {
+    auto flag = abortFlag.As<Napi::Int32Array>();
+    abortReference_ = Napi::Persistent(flag);
+    abortFlag_ = flag.Data();
+  }
+}
+
+void ForwardWorker::Execute() {
+  try {
+    std::vector<xc_batch_item> items(job_.sequences.size());
+    size_t offset = 0;
+    for (size_t i = 0; i < items.size(); i++) {
+      items[i] = {job_.sequences[i], job_.tokens.data() + offset, job_.tokenCounts[i], job_.logitsAll[i]};
+      offset += static_cast<size_t>(job_.tokenCounts[i]);
+    }
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (state_->handle == nullptr) {
+      failure_ = {XC_ERR_ABORTED, "the context was disposed before the forward ran", -1};
+      return;
+    }
+    failure_ = NativeFailure::Take(xc_forward(state_->handle, items.data(), static_cast<int32_t>(items.size()),
+                                              logits_, abortFlag_));
+  } catch (const std::exception& exception) {
+    failure_ = NativeFailure::Internal(exception.what());
+  } catch (...) {
+    failure_ = NativeFailure::Internal("unknown native exception in forward");
+  }
+}
+
+void ForwardWorker::Settle() {
+  owner_->ForwardSettled(this);
+  owner_->Unref();
+}
+
+// The forward's promise settles before any dispose() waiting on it.
+void ForwardWorker::OnOK() {
+  if (failure_.Failed()) {
+    deferred_.Reject(ToJsError(Env(), failure_).Value());
+  } else {
+    deferred_.Resolve(logitsReference_.Value());
+  }
+  Settle();
+}
+
+void ForwardWorker::OnError(const Napi::Error& error) {
+  deferred_.Reject(error.Value());
+  Settle();
+}
+
+}  // namespace xcandle_binding

@@ -1,0 +1,101 @@
+/* xcandle: the x inference engine's C API.
+ *
+ * Opaque handles; every fallible call returns an xc_error* (NULL means success) that the caller
+ * frees with xc_error_free. No call aborts or exits the process on bad input, and no C++
+ * exception crosses this boundary. Memory layouts do not assume the CPU: logits are copied into
+ * a caller-owned host buffer whatever device computed them. */
+#ifndef XCANDLE_H
+#define XCANDLE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xc_model xc_model;     /* weights (GGUF, memory-mapped), read-only once loaded */
+typedef struct xc_context xc_context; /* KV cache slots (sequences), scratch, threads */
+typedef struct xc_error xc_error;
+
+typedef enum xc_code {
+  XC_OK = 0,
+  XC_ERR_IO = 1,             /* cannot open / map / read the file */
+  XC_ERR_FORMAT = 2,         /* malformed or truncated GGUF, missing tensor, wrong shape */
+  XC_ERR_UNSUPPORTED = 3,    /* architecture, tensor type or device not implemented */
+  XC_ERR_OUT_OF_MEMORY = 4,
+  XC_ERR_CONTEXT_FULL = 5,   /* a sequence would exceed the context length */
+  XC_ERR_INVALID_ARGUMENT = 6,
+  XC_ERR_ABORTED = 7,        /* the abort flag was set; sequences are left as before the call */
+  XC_ERR_NO_DEVICE = 8,      /* e.g. CUDA requested but not compiled in or no GPU present */
+  XC_ERR_INTERNAL = 9
+} xc_code;
+
+xc_code xc_error_code(const xc_error* error);
+const char* xc_error_message(const xc_error* error);
+/* Byte offset in the file the error refers to, or -1. */
+int64_t xc_error_offset(const xc_error* error);
+void xc_error_free(xc_error* error);
+
+typedef enum xc_kv_type { XC_KV_F16 = 0, XC_KV_F32 = 1 } xc_kv_type;
+
+typedef struct xc_model_options {
+  const char* device; /* "cpu" (default when NULL), "cuda", "cuda:N" */
+} xc_model_options;
+
+typedef struct xc_model_info {
+  char architecture[32];
+  char name[128];
+  char weight_type[16]; /* dominant type of the matrices: "F32", "Q8_0", … */
+  int32_t vocab_size;
+  int32_t context_length; /* trained context from the metadata */
+  int32_t embedding_length;
+  int32_t layer_count;
+  int32_t head_count;
+  int32_t head_count_kv;
+  int64_t weight_bytes;
+  char device[32];
+} xc_model_info;
+
+xc_error* xc_model_load(const char* path, const xc_model_options* options, xc_model** out_model);
+xc_error* xc_model_get_info(const xc_model* model, xc_model_info* out_info);
+void xc_model_free(xc_model* model);
+
+typedef struct xc_context_options {
+  int32_t context_length; /* tokens per sequence; 0 = the model's trained context */
+  int32_t max_sequences;  /* 0 = 16 */
+  int32_t threads;        /* 0 = physical cores */
+  xc_kv_type kv_type;
+} xc_context_options;
+
+xc_error* xc_context_create(xc_model* model, const xc_context_options* options, xc_context** out_context);
+void xc_context_free(xc_context* context);
+
+xc_error* xc_sequence_create(xc_context* context, int32_t* out_sequence);
+/* New sequence sharing the first n_tokens of `from` (n_tokens < 0: all of them). */
+xc_error* xc_sequence_fork(xc_context* context, int32_t from, int32_t n_tokens, int32_t* out_sequence);
+xc_error* xc_sequence_truncate(xc_context* context, int32_t sequence, int32_t n_tokens);
+xc_error* xc_sequence_release(xc_context* context, int32_t sequence);
+xc_error* xc_sequence_length(const xc_context* context, int32_t sequence, int32_t* out_length);
+
+typedef struct xc_batch_item {
+  int32_t sequence;
+  const int32_t* tokens;
+  int32_t token_count;
+  int32_t logits_all; /* 0: one row (last token); 1: one row per token */
+} xc_batch_item;
+
+/* Appends each item's tokens to its sequence and writes logits row-major into `logits`
+ * (caller-allocated: sum of rows × vocab_size floats, items in order). `abort_flag`, when not
+ * NULL, is polled between layers; when it becomes non-zero the call returns XC_ERR_ABORTED and
+ * every sequence keeps the length it had before the call. */
+xc_error* xc_forward(xc_context* context, const xc_batch_item* items, int32_t item_count, float* logits,
+                     const volatile int32_t* abort_flag);
+
+/* Build facts, e.g. "avx2 fma f16c cuda=off". */
+const char* xc_build_info(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+
+namespace xc {
+
+// Weight blocks exactly as ggml lays them out (ggml-common.h).
+constexpr int kQK8_0 = 32;
+constexpr int kQK4_0 = 32;
+constexpr int kQK_K = 256;
+
+#pragma pack(push, 1)
+struct BlockQ8_0 {
+  uint16_t d;  // f16 scale
+  int8_t qs[kQK8_0];
+};
+struct BlockQ4_0 {
+  uint16_t d;
+  uint8_t qs[kQK4_0 / 2];  // element j in the low nibble of qs[j], element j+16 in the high one
+};
+struct BlockQ4K {
+  uint16_t d;
+  uint16_t dmin;
+  uint8_t scales[12];  // 8 six-bit scales and 8 six-bit mins
+  uint8_t qs[kQK_K / 2];
+};
+struct BlockQ6K {
+  uint8_t ql[kQK_K / 2];
+  uint8_t qh[kQK_K / 4];
+  int8_t scales[kQK_K / 16];
+  uint16_t d;
+};
+#pragma pack(pop)
+static_assert(sizeof(BlockQ8_0) == 34, "ggml block_q8_0");
+static_assert(sizeof(BlockQ4_0) == 18, "ggml block_q4_0");
+static_assert(sizeof(BlockQ4K) == 144, "ggml block_q4_K");
+static_assert(sizeof(BlockQ6K) == 210, "ggml block_q6_K");
+
+// Activations quantized for the integer dot products (our own layouts; never stored in files).
+struct ActQ8_0 {
+  float d;
+  int8_t qs[kQK8_0];
+};
+struct ActQ8K {
+  float d;
+  int8_t qs[kQK_K];
+  int16_t bsums[kQK_K / 16];  // sums of each 16 quants, for the K-quant minimums
+};
+
+// Unpacks the j-th six-bit (scale, min) pair of a Q4_K block (ggml's get_scale_min_k4).
+inline void q4k_scale_min(int j, const uint8_t* q, uint8_t* scale, uint8_t* min) {
+  if (j < 4) {
+    *scale = q[j] & 63;
+    *min = q[j + 4] & 63;
+  } else {
+    *scale = static_cast<uint8_t>((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+    *min = static_cast<uint8_t>((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+  }
+}
+
+}  // namespace xc

@@ -1,0 +1,65 @@
+#include "kernels/cpu/kernel-table.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "common/error.h"
+#include "kernels/cpu/block-types.h"
+#include "kernels/cpu/cpu-features.h"
+#include "kernels/cpu/scalar-kernels.h"
+
+namespace xc {
+
+const KernelTable* compiled_avx2_kernels();  // dot-avx2.cc
+
+ActivationFormat activation_format(GgmlType weight_type) {
+  switch (weight_type) {
+    case GgmlType::Q8_0: case GgmlType::Q4_0: return ActivationFormat::Q8_0;
+    case GgmlType::Q4_K: case GgmlType::Q6_K: return ActivationFormat::Q8K;
+    default: return ActivationFormat::F32;
+  }
+}
+
+size_t activation_row_bytes(ActivationFormat format, int64_t n) {
+  switch (format) {
+    case ActivationFormat::Q8_0: return static_cast<size_t>(n / kQK8_0) * sizeof(ActQ8_0);
+    case ActivationFormat::Q8K: return static_cast<size_t>(n / kQK_K) * sizeof(ActQ8K);
+    default: return static_cast<size_t>(n) * sizeof(float);
+  }
+}
+
+KernelTable::DotFn KernelTable::dot_for(GgmlType type) const {
+  switch (type) {
+    case GgmlType::F32: return dot_f32;
+    case GgmlType::F16: return dot_f16;
+    case GgmlType::BF16: return dot_bf16;
+    case GgmlType::Q8_0: return dot_q8_0;
+    case GgmlType::Q4_0: return dot_q4_0;
+    case GgmlType::Q4_K: return dot_q4_k;
+    case GgmlType::Q6_K: return dot_q6_k;
+    default: fail(XC_ERR_UNSUPPORTED, std::string("no kernel for weight type ") + ggml_type_name(type));
+  }
+}
+
+const KernelTable& scalar_kernels() {
+  static const KernelTable table{"scalar",          scalar::dot_f32,       scalar::dot_f16,     scalar::dot_bf16,
+                                 scalar::dot_q8_0,  scalar::dot_q4_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
+                                 scalar::quantize_q8_0, scalar::quantize_q8_k, scalar::dot_f16_f32, scalar::axpy_f16,
+                                 scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16};
+  return table;
+}
+
+const KernelTable* avx2_kernels() {
+  const CpuFeatures& cpu = cpu_features();
+  if (!(cpu.avx2 && cpu.fma && cpu.f16c)) return nullptr;
+  return compiled_avx2_kernels();
+}
+
+const KernelTable& best_kernels() {
+  const char* forced = std::getenv("XC_KERNELS");
+  if (forced != nullptr && std::strcmp(forced, "scalar") == 0) return scalar_kernels();
+  const KernelTable* avx2 = avx2_kernels();
+  return avx2 != nullptr ? *avx2 : scalar_kernels();
+}
+
+}  // namespace xc

@@ -1,0 +1,80 @@
+import type { ModelInfo } from '@x/runtime';
+import { type AddonContext, type AddonModel, loadNativeAddon } from '../native/native-binding.js';
+import { toXError } from '../native/native-errors.js';
+import { NativeEngine } from './native-engine.js';
+import { requireInteger } from './validate-batch.js';
+
+export interface NativeEngineOptions {
+  /** Worker threads for the math; default: the physical cores. */
+  threads?: number;
+  /** Tokens one sequence can hold; default and maximum: the model's trained context. */
+  contextLength?: number;
+  /** KV-cache element type; default 'f16'. */
+  kvType?: 'f16' | 'f32';
+  /** KV-cache slots; default 16. */
+  maxSequences?: number;
+  /** 'cpu' (default), 'cuda', 'cuda:N'. */
+  device?: string;
+}
+
+function checkOptions(path: unknown, options: NativeEngineOptions): void {
+  if (typeof path !== 'string' || path.length === 0)
+    throw new TypeError('loadEngine: path must be a non-empty string');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('loadEngine: options must be an object');
+  if (options.threads !== undefined) requireInteger('threads', options.threads, 1, 1024);
+  if (options.contextLength !== undefined) requireInteger('contextLength', options.contextLength, 1);
+  if (options.maxSequences !== undefined) requireInteger('maxSequences', options.maxSequences, 1, 65536);
+  if (options.kvType !== undefined && options.kvType !== 'f16' && options.kvType !== 'f32') {
+    throw new TypeError(`kvType must be 'f16' or 'f32', got ${String(options.kvType)}`);
+  }
+  if (options.device !== undefined && typeof options.device !== 'string')
+    throw new TypeError('device must be a string');
+}
+
+/** Maps the GGUF file at `path` with the C++ engine and opens a KV cache over it. */
+export async function loadEngine(path: string, options: NativeEngineOptions = {}): Promise<NativeEngine> {
+  checkOptions(path, options);
+  const addon = loadNativeAddon();
+  let model: AddonModel;
+  try {
+    model = await addon.loadModel(path, options.device);
+  } catch (error) {
+    throw toXError(error, { path });
+  }
+  try {
+    const native = model.info();
+    const contextLength = options.contextLength ?? native.contextLength;
+    if (contextLength > native.contextLength) {
+      throw new RangeError(
+        `contextLength ${contextLength} exceeds the model's trained context ${native.contextLength}`,
+      );
+    }
+    const kvType = options.kvType ?? 'f16';
+    const context: AddonContext = new addon.AddonContext(model, {
+      contextLength,
+      kvType,
+      threads: options.threads ?? 0,
+      maxSequences: options.maxSequences ?? 0,
+    });
+    const info: ModelInfo = {
+      architecture: native.architecture,
+      name: native.name || undefined,
+      vocabSize: native.vocabSize,
+      contextLength,
+      embeddingLength: native.embeddingLength,
+      layerCount: native.layerCount,
+      headCount: native.headCount,
+      headCountKv: native.headCountKv,
+      weightType: native.weightType,
+      kvType,
+      device: native.device,
+      backend: 'candle-native',
+      weightBytes: native.weightBytes,
+    };
+    return new NativeEngine(info, model, context);
+  } catch (error) {
+    model.dispose();
+    throw toXError(error, { path });
+  }
+}

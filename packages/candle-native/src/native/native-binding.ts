@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UnsupportedError } from '@x/core';
+
+/** What `AddonModel.info()` returns: the engine's `xc_model_info`, camel-cased. */
+export interface AddonModelInfo {
+  architecture: string;
+  name: string;
+  weightType: string;
+  vocabSize: number;
+  /** The trained context from the metadata. */
+  contextLength: number;
+  embeddingLength: number;
+  layerCount: number;
+  headCount: number;
+  headCountKv: number;
+  weightBytes: number;
+  device: string;
+}
+
+export interface AddonModel {
+  info(): AddonModelInfo;
+  /** Drops this handle; the weights stay mapped while a context still uses them. */
+  dispose(): void;
+}
+
+export interface AddonContextOptions {
+  /** 0 or absent: the model's trained context. */
+  contextLength?: number;
+  maxSequences?: number;
+  /** 0 or absent: the physical cores. */
+  threads?: number;
+  kvType?: 'f16' | 'f32';
+}
+
+export interface AddonBatchItem {
+  seq: number;
+  tokens: Int32Array;
+  /** true: one row of logits per token; false: the last token's row only. */
+  all: boolean;
+}
+
+export interface AddonContext {
+  createSequence(): number;
+  /** `nTokens` absent: every token of `from`. */
+  forkSequence(from: number, nTokens?: number): number;
+  truncateSequence(seq: number, nTokens: number): void;
+  releaseSequence(seq: number): void;
+  sequenceLength(seq: number): number;
+  /** Resolves to every item's rows, in order; `abortFlag[0] = 1` stops it between layers. */
+  forward(items: AddonBatchItem[], abortFlag?: Int32Array): Promise<Float32Array>;
+  /** Aborts forwards in flight and resolves once they have settled and the KV cache is freed. */
+  dispose(): Promise<void>;
+}
+
+/** The native surface of xcandle.node (native/binding/addon.cc). */
+export interface NativeAddon {
+  loadModel(path: string, device?: string): Promise<AddonModel>;
+  buildInfo(): string;
+  AddonContext: new (model: AddonModel, options: AddonContextOptions) => AddonContext;
+}
+
+/** Overrides where the addon is loaded from (the sanitizer build sets it to build-asan/…). */
+export const ADDON_PATH_VARIABLE = 'X_CANDLE_ADDON';
+
+const PACKAGE_NAME = '@x/candle-native';
+
+// Absent in the ESM build, where import.meta.url stands in.
+declare const __dirname: string | undefined;
+
+function moduleDirectory(): string {
+  return typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
+}
+
+function packageRoot(from: string): string | undefined {
+  for (let directory = from; ; directory = path.dirname(directory)) {
+    const manifest = path.join(directory, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === PACKAGE_NAME)
+      return directory;
+    if (path.dirname(directory) === directory) return undefined;
+  }
+}
+
+/** The file `loadNativeAddon` loads: $X_CANDLE_ADDON, else build/Release/xcandle.node in this package. */
+export function nativeAddonPath(): string {
+  const override = process.env[ADDON_PATH_VARIABLE];
+  if (override) return path.resolve(override);
+  const root = packageRoot(moduleDirectory()) ?? path.resolve(moduleDirectory(), '../..');
+  return path.join(root, 'build', 'Release', 'xcandle.node');
+}
+
+let addon: NativeAddon | undefined;
+
+/** Loads xcandle.node once. The only place in x that loads a native addon of this package. */
+export function loadNativeAddon(): NativeAddon {
+  if (addon !== undefined) return addon;
+  const file = nativeAddonPath();
+  if (!existsSync(file)) {
+    throw new UnsupportedError(
+      'candle-native-addon',
+      `the native addon is not built: ${file} does not exist (run \`pnpm --filter @x/candle-native build:native\`)`,
+    );
+  }
+  try {
+    addon = createRequire(path.join(moduleDirectory(), 'noop.js'))(file) as NativeAddon;
+  } catch (cause) {
+    throw new UnsupportedError('candle-native-addon', `the native addon at ${file} could not be loaded`, {
+      cause,
+    });
+  }
+  return addon;
+}

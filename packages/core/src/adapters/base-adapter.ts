@@ -1,0 +1,153 @@
+import { AdapterParseError } from '../errors/adapter-parse-error.js';
+import type { LM, Message } from '../lm/lm.js';
+import type { Field } from '../signature/field.js';
+import type { Signature } from '../signature/signature.js';
+import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn } from './adapter.js';
+import { formatFieldValue } from './format-field-value.js';
+import { pythonStrip } from './python-text.js';
+
+type Values = Record<string, unknown>;
+
+const incompleteDemoPrefix =
+  'This is an example of the task, though some input or output fields are not supplied.';
+
+/**
+ * DSPy's `Adapter.format` pipeline, shared by ChatAdapter and JSONAdapter: system message,
+ * demos (incomplete ones first), conversation history, then the main user message.
+ */
+export abstract class BaseAdapter implements Adapter {
+  abstract readonly name: string;
+
+  protected abstract formatSystemMessage(signature: Signature): string;
+  protected abstract outputRequirements(signature: Signature): string;
+  protected abstract formatAssistantContent(
+    signature: Signature,
+    outputs: Readonly<Values>,
+    missingFieldMessage: string | null,
+  ): string;
+  abstract parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O;
+
+  format<I extends Values, O extends Values>(
+    signature: Signature<I, O>,
+    demos: readonly Demo[],
+    inputs: Partial<I>,
+    history?: readonly HistoryTurn[],
+  ): Message[] {
+    const historyField = signature.inputFields.find((field) => field.type.kind === 'history');
+    const main = historyField ? signature.delete(historyField.name) : signature;
+    const turns = historyField ? historyMessages((inputs as Values)[historyField.name]) : (history ?? []);
+    const mainInputs = { ...(inputs as Values) };
+    if (historyField) delete mainInputs[historyField.name];
+    return [
+      { role: 'system', content: this.formatSystemMessage(signature) },
+      ...this.formatDemos(signature, demos),
+      ...turns.flatMap((turn): Message[] => [
+        { role: 'user', content: this.formatUserContent(main, turn) },
+        { role: 'assistant', content: this.formatAssistantContent(main, turn, null) },
+      ]),
+      { role: 'user', content: this.formatUserContent(main, mainInputs, { mainRequest: true }) },
+    ];
+  }
+
+  async call<I extends Values, O extends Values>(
+    lm: LM,
+    signature: Signature<I, O>,
+    demos: readonly Demo[],
+    inputs: Partial<I>,
+    options: AdapterCallOptions = {},
+  ): Promise<AdapterCallResult<O>> {
+    const { history, ...generateOptions } = options;
+    const messages = this.format(signature, demos, inputs, history);
+    const result = await lm.generate(messages, generateOptions);
+    const values = this.parse(signature, result.text);
+    return { values, rawText: result.text, result, messages, adapter: this.name };
+  }
+
+  /** DSPy's `format_user_message_content`: the given input fields as `[[ ## name ## ]]` sections. */
+  formatUserContent(
+    signature: Signature,
+    inputs: Readonly<Values>,
+    options: { prefix?: string; mainRequest?: boolean } = {},
+  ): string {
+    const parts = [options.prefix ?? ''];
+    for (const field of signature.inputFields) {
+      if (has(inputs, field.name)) {
+        parts.push(`[[ ## ${field.name} ## ]]\n${formatFieldValue(field, inputs[field.name])}`);
+      }
+    }
+    if (options.mainRequest) parts.push(this.outputRequirements(signature));
+    parts.push('');
+    return pythonStrip(parts.join('\n\n'));
+  }
+
+  /** DSPy's `format_demos`: incomplete demos (with a note) first, then complete ones. */
+  formatDemos(signature: Signature, demos: readonly Demo[]): Message[] {
+    const complete: Demo[] = [];
+    const incomplete: Demo[] = [];
+    for (const demo of demos) {
+      const isComplete = signature.fields.every(
+        (field) => has(demo, field.name) && demo[field.name] !== null,
+      );
+      const hasInput = signature.inputFields.some((field) => has(demo, field.name));
+      const hasOutput = signature.outputFields.some((field) => has(demo, field.name));
+      if (isComplete) complete.push(demo);
+      else if (hasInput && hasOutput) incomplete.push(demo);
+    }
+    return [
+      ...incomplete.flatMap((demo): Message[] => [
+        { role: 'user', content: this.formatUserContent(signature, demo, { prefix: incompleteDemoPrefix }) },
+        {
+          role: 'assistant',
+          content: this.formatAssistantContent(signature, demo, 'Not supplied for this particular example. '),
+        },
+      ]),
+      ...complete.flatMap((demo): Message[] => [
+        { role: 'user', content: this.formatUserContent(signature, demo) },
+        {
+          role: 'assistant',
+          content: this.formatAssistantContent(
+            signature,
+            demo,
+            'Not supplied for this conversation history message. ',
+          ),
+        },
+      ]),
+    ];
+  }
+
+  protected parseError(
+    signature: Signature,
+    rawText: string,
+    partial: Values,
+    reason: string,
+    cause?: unknown,
+  ): AdapterParseError {
+    return new AdapterParseError({
+      adapter: this.name,
+      rawText,
+      expectedFields: signature.outputFields.map((field: Field) => field.name),
+      partial,
+      reason,
+      cause,
+    });
+  }
+}
+
+/** `[[ ## a ## ]]\nvalue` sections joined by blank lines, as DSPy's `format_field_with_value`. */
+export function formatFieldsWithValues(entries: readonly [Field, unknown][]): string {
+  return pythonStrip(
+    entries
+      .map(([field, value]) => `[[ ## ${field.name} ## ]]\n${formatFieldValue(field, value)}`)
+      .join('\n\n'),
+  );
+}
+
+export function has(values: Readonly<Values>, key: string): boolean {
+  return Object.hasOwn(values, key) && values[key] !== undefined;
+}
+
+function historyMessages(value: unknown): readonly HistoryTurn[] {
+  if (Array.isArray(value)) return value as HistoryTurn[];
+  const messages = (value as { messages?: unknown } | undefined)?.messages;
+  return Array.isArray(messages) ? (messages as HistoryTurn[]) : [];
+}

@@ -1,0 +1,138 @@
+import { AdapterParseError } from '../errors/adapter-parse-error.js';
+import type { LM } from '../lm/lm.js';
+import type { Field } from '../signature/field.js';
+import type { Signature } from '../signature/signature.js';
+import type { AdapterCallOptions, AdapterCallResult, Demo } from './adapter.js';
+import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
+import { CoercionError, parseFieldText } from './coerce-value.js';
+import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
+import { FieldStreamParser } from './field-stream-parser.js';
+import { fieldStructureHint } from './field-structure-hint.js';
+import { JSONAdapter } from './json-adapter.js';
+import { pythonStrip } from './python-text.js';
+import { typeInfo } from './type-info.js';
+
+type Values = Record<string, unknown>;
+
+export interface ChatAdapterOptions {
+  /** On AdapterParseError, `call` retries once with JSONAdapter (DSPy's default). Default true. */
+  fallbackToJSON?: boolean;
+}
+
+/**
+ * DSPy 3.x's ChatAdapter: fields as `[[ ## name ## ]]` sections. `format` matches DSPy byte for
+ * byte; `parse` is more forgiving (markers mid-line, a `<think>` prelude, text after
+ * `[[ ## completed ## ]]`, Python-style or slightly broken JSON in typed fields).
+ */
+export class ChatAdapter extends BaseAdapter {
+  readonly name: string = 'ChatAdapter';
+  readonly fallbackToJSON: boolean;
+
+  constructor(options: ChatAdapterOptions = {}) {
+    super();
+    this.fallbackToJSON = options.fallbackToJSON ?? true;
+  }
+
+  /** format → generate → parse; on AdapterParseError (only), reruns the call with JSONAdapter if enabled. */
+  override async call<I extends Values, O extends Values>(
+    lm: LM,
+    signature: Signature<I, O>,
+    demos: readonly Demo[],
+    inputs: Partial<I>,
+    options: AdapterCallOptions = {},
+  ): Promise<AdapterCallResult<O>> {
+    try {
+      return await super.call(lm, signature, demos, inputs, options);
+    } catch (error) {
+      if (!this.fallbackToJSON || !AdapterParseError.isInstance(error)) throw error;
+      try {
+        return await new JSONAdapter().call(lm, signature, demos, inputs, options);
+      } catch (fallbackError) {
+        if (!AdapterParseError.isInstance(fallbackError)) throw fallbackError;
+        throw new AdapterParseError({
+          adapter: fallbackError.adapter,
+          rawText: fallbackError.rawText,
+          expectedFields: fallbackError.expectedFields,
+          partial: fallbackError.partial,
+          reason: `${fallbackError.message} (after ChatAdapter: ${error.message})`,
+          cause: error,
+        });
+      }
+    }
+  }
+
+  parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O {
+    const parser = new FieldStreamParser(signature);
+    parser.push(text);
+    parser.finish();
+    return this.coerceSections(signature, text, parser.fields);
+  }
+
+  /** Turns per-field raw texts into typed values, or throws one AdapterParseError listing every problem. */
+  protected coerceSections<O extends Values>(
+    signature: Signature<Values, O>,
+    rawText: string,
+    sections: Readonly<Record<string, string>>,
+  ): O {
+    const values: Values = {};
+    const problems: string[] = [];
+    let cause: unknown;
+    for (const field of signature.outputFields) {
+      if (!Object.hasOwn(sections, field.name)) continue;
+      try {
+        values[field.name] = parseFieldText(sections[field.name]!, field.type);
+      } catch (error) {
+        if (!(error instanceof CoercionError)) throw error;
+        cause ??= error;
+        problems.push(`field '${field.name}': ${error.message}`);
+      }
+    }
+    const missing = signature.outputFields.filter((field) => !Object.hasOwn(sections, field.name));
+    if (missing.length > 0)
+      problems.unshift(`missing ${missing.map((field) => `'${field.name}'`).join(', ')}`);
+    if (problems.length > 0) throw this.parseError(signature, rawText, values, problems.join('; '), cause);
+    return values as O;
+  }
+
+  protected formatSystemMessage(signature: Signature): string {
+    return (
+      `${formatFieldDescriptions(signature.inputFields, signature.outputFields)}\n` +
+      `${this.formatFieldStructure(signature)}\n` +
+      formatTaskDescription(signature.instructions)
+    );
+  }
+
+  protected formatFieldStructure(signature: Signature): string {
+    const hints = (fields: readonly Field[]) =>
+      formatFieldsWithValues(fields.map((field) => [field, fieldStructureHint(field)]));
+    return pythonStrip(
+      [
+        'All interactions will be structured in the following way, with the appropriate values filled in.',
+        hints(signature.inputFields),
+        hints(signature.outputFields),
+        '[[ ## completed ## ]]\n',
+      ].join('\n\n'),
+    );
+  }
+
+  protected outputRequirements(signature: Signature): string {
+    const fields = signature.outputFields.map((field) => `\`[[ ## ${field.name} ## ]]\`${typeInfo(field)}`);
+    return (
+      'Respond with the corresponding output fields, starting with the field ' +
+      fields.join(', then ') +
+      ', and then ending with the marker for `[[ ## completed ## ]]`.'
+    );
+  }
+
+  protected formatAssistantContent(
+    signature: Signature,
+    outputs: Readonly<Values>,
+    missingFieldMessage: string | null,
+  ): string {
+    const entries = signature.outputFields.map((field): [Field, unknown] => [
+      field,
+      has(outputs, field.name) ? outputs[field.name] : missingFieldMessage,
+    ]);
+    return `${formatFieldsWithValues(entries)}\n\n[[ ## completed ## ]]\n`;
+  }
+}

@@ -1,0 +1,167 @@
+import type { FieldType } from '../signature/field-type.js';
+import { parseLooseLiteral, stripCodeFence } from './loose-literal.js';
+import { pythonJsonDumps, pythonStr } from './python-json.js';
+
+/** Thrown (internally) when a value cannot become its field's type; adapters wrap it in AdapterParseError. */
+export class CoercionError extends Error {}
+
+/**
+ * DSPy's `parse_value`, more forgiving: the field's text is read as JSON or a Python literal
+ * (leniently) unless the type is `str`, then coerced to the type. Literal and enum values match
+ * after trimming whitespace, quotes and a `Literal[...]` wrapper.
+ */
+export function parseFieldText(text: string, type: FieldType): unknown {
+  if (type.kind === 'str') return text;
+  if (type.kind === 'literal' || type.kind === 'enum') return coerceValue(text, type);
+  const parsed = parseLooseLiteral(text);
+  return coerceValue(parsed.ok ? parsed.value : text, type);
+}
+
+/** Coerces an already-parsed value (or a string) to `type`; throws CoercionError. */
+export function coerceValue(value: unknown, type: FieldType, path = ''): unknown {
+  switch (type.kind) {
+    case 'str':
+      if (typeof value === 'string') return value;
+      if (value === null || value === undefined) fail(path, 'a string', value);
+      return typeof value === 'object' ? pythonJsonDumps(value, { ensureAscii: false }) : pythonStr(value);
+    case 'int': {
+      const number = toNumber(value);
+      if (number === undefined || !Number.isInteger(number)) fail(path, 'an integer', value);
+      return number;
+    }
+    case 'float': {
+      const number = toNumber(value);
+      if (number === undefined) fail(path, 'a number', value);
+      return number;
+    }
+    case 'bool':
+      return toBool(value, path);
+    case 'literal':
+      return matchChoice(value, type.values, path);
+    case 'enum': {
+      const members = type.members;
+      const byValue = matchChoice(
+        value,
+        members.map((member) => member.value),
+        path,
+        true,
+      );
+      if (byValue !== undefined) return byValue;
+      const name = matchChoice(
+        value,
+        members.map((member) => member.name),
+        path,
+        true,
+      );
+      const member = members.find((candidate) => candidate.name === name);
+      if (!member) fail(path, `one of ${members.map((item) => pythonStr(item.value)).join(', ')}`, value);
+      return member.value;
+    }
+    case 'list': {
+      const list = typeof value === 'string' ? reparse(value) : value;
+      if (!Array.isArray(list)) fail(path, 'a list', value);
+      return list.map((item, index) => coerceValue(item, type.items, `${path}[${index}]`));
+    }
+    case 'dict': {
+      const dict = typeof value === 'string' ? reparse(value) : value;
+      if (!isPlainObject(dict)) fail(path, 'an object', value);
+      return Object.fromEntries(
+        Object.entries(dict).map(([key, item]) => [key, coerceValue(item, type.values, `${path}.${key}`)]),
+      );
+    }
+    case 'object':
+      return coerceObject(typeof value === 'string' ? reparse(value) : value, type, path);
+    case 'history':
+      fail(path, 'no History value (History is input-only)', value);
+  }
+}
+
+function coerceObject(value: unknown, type: Extract<FieldType, { kind: 'object' }>, path: string): unknown {
+  if (type.validator) {
+    const result = type.validator['~standard'].validate(value);
+    if (result instanceof Promise)
+      throw new CoercionError(`${where(path)}async validators are not supported`);
+    if (result.issues) {
+      const issues = result.issues.map((issue) => issue.message).join('; ');
+      throw new CoercionError(`${where(path)}failed validation: ${issues}`);
+    }
+    return result.value;
+  }
+  if (!isPlainObject(value)) fail(path, 'an object', value);
+  const required = Array.isArray(type.schema.required) ? (type.schema.required as string[]) : [];
+  const missing = required.filter((key) => !(key in value));
+  if (missing.length > 0)
+    throw new CoercionError(`${where(path)}missing required keys ${missing.join(', ')}`);
+  return value;
+}
+
+function reparse(text: string): unknown {
+  const parsed = parseLooseLiteral(text);
+  return parsed.ok ? parsed.value : text;
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = stripCodeFence(value).trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
+  return Number(text);
+}
+
+// pydantic's lax bool: true/false, 0/1, and the usual yes/no words (case-insensitive).
+const trueWords = new Set(['true', 't', 'yes', 'y', 'on', '1']);
+const falseWords = new Set(['false', 'f', 'no', 'n', 'off', '0']);
+
+function toBool(value: unknown, path: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 0 || value === 1) return value === 1;
+  if (typeof value === 'string') {
+    const word = unquote(value.trim()).toLowerCase();
+    if (trueWords.has(word)) return true;
+    if (falseWords.has(word)) return false;
+  }
+  fail(path, 'True or False', value);
+}
+
+function matchChoice<T extends string | number | boolean>(
+  value: unknown,
+  choices: readonly T[],
+  path: string,
+  optional = false,
+): T | undefined {
+  const exact = choices.find((choice) => choice === value);
+  if (exact !== undefined) return exact;
+  if (typeof value === 'string') {
+    let text = value.trim();
+    const wrapped = /^(?:Literal|str)\[([\s\S]*)\]$/.exec(text);
+    if (wrapped) text = wrapped[1]!.trim();
+    text = unquote(text);
+    const found = choices.find((choice) => choice === text || pythonStr(choice) === text);
+    if (found !== undefined) return found;
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    const found = choices.find((choice) => choice === pythonStr(value));
+    if (found !== undefined) return found;
+  }
+  if (optional) return undefined;
+  fail(path, `one of ${choices.map(pythonStr).join(', ')}`, value);
+}
+
+function unquote(text: string): string {
+  const first = text[0];
+  if (text.length > 1 && (first === '"' || first === "'") && text.endsWith(first)) return text.slice(1, -1);
+  return text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function where(path: string): string {
+  return path ? `at ${path}: ` : '';
+}
+
+function fail(path: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'string' ? got : pythonJsonDumps(got, { ensureAscii: false });
+  const clipped = shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
+  throw new CoercionError(`${where(path)}expected ${expected}, got ${JSON.stringify(clipped)}`);
+}

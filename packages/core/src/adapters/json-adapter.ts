@@ -1,0 +1,101 @@
+import type { Field } from '../signature/field.js';
+import type { Signature } from '../signature/signature.js';
+import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
+import { CoercionError, coerceValue } from './coerce-value.js';
+import { extractJsonObject } from './extract-json-object.js';
+import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
+import { fieldStructureHint } from './field-structure-hint.js';
+import { parseLooseLiteral } from './loose-literal.js';
+import { pythonJsonDumps } from './python-json.js';
+import { pythonStrip } from './python-text.js';
+import { typeInfo } from './type-info.js';
+
+type Values = Record<string, unknown>;
+
+/**
+ * DSPy 3.x's JSONAdapter: inputs as `[[ ## name ## ]]` sections, outputs as one JSON object.
+ * `parse` finds the first JSON object in the text (after any `<think>` block, inside code fences)
+ * and reads it leniently, like json_repair. It never falls back to another adapter.
+ */
+export class JSONAdapter extends BaseAdapter {
+  readonly name: string = 'JSONAdapter';
+
+  parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O {
+    const objectText = extractJsonObject(text);
+    const parsed = objectText === undefined ? undefined : parseLooseLiteral(objectText);
+    if (
+      !parsed?.ok ||
+      typeof parsed.value !== 'object' ||
+      parsed.value === null ||
+      Array.isArray(parsed.value)
+    ) {
+      throw this.parseError(signature, text, {}, 'the response is not a JSON object');
+    }
+    const object = parsed.value as Values;
+    const values: Values = {};
+    const problems: string[] = [];
+    let cause: unknown;
+    for (const field of signature.outputFields) {
+      if (!has(object, field.name) || object[field.name] === null) continue;
+      try {
+        values[field.name] = coerceValue(object[field.name], field.type);
+      } catch (error) {
+        if (!(error instanceof CoercionError)) throw error;
+        cause ??= error;
+        problems.push(`field '${field.name}': ${error.message}`);
+      }
+    }
+    const missing = signature.outputFields.filter(
+      (field) => !has(object, field.name) || object[field.name] === null,
+    );
+    if (missing.length > 0)
+      problems.unshift(`missing ${missing.map((field) => `'${field.name}'`).join(', ')}`);
+    if (problems.length > 0) throw this.parseError(signature, text, values, problems.join('; '), cause);
+    return values as O;
+  }
+
+  protected formatSystemMessage(signature: Signature): string {
+    return (
+      `${formatFieldDescriptions(signature.inputFields, signature.outputFields)}\n` +
+      `${this.formatFieldStructure(signature)}\n` +
+      formatTaskDescription(signature.instructions)
+    );
+  }
+
+  protected formatFieldStructure(signature: Signature): string {
+    const inputs = formatFieldsWithValues(
+      signature.inputFields.map((field) => [field, fieldStructureHint(field)]),
+    );
+    const outputs = Object.fromEntries(
+      signature.outputFields.map((field) => [field.name, fieldStructureHint(field)]),
+    );
+    return pythonStrip(
+      [
+        'All interactions will be structured in the following way, with the appropriate values filled in.',
+        'Inputs will have the following structure:',
+        inputs,
+        'Outputs will be a JSON object with the following fields.',
+        pythonJsonDumps(outputs, { indent: 2 }),
+      ].join('\n\n'),
+    );
+  }
+
+  protected outputRequirements(signature: Signature): string {
+    const fields = signature.outputFields.map((field) => `\`${field.name}\`${typeInfo(field)}`);
+    return `Respond with a JSON object in the following order of fields: ${fields.join(', then ')}.`;
+  }
+
+  protected formatAssistantContent(
+    signature: Signature,
+    outputs: Readonly<Values>,
+    missingFieldMessage: string | null,
+  ): string {
+    const object = Object.fromEntries(
+      signature.outputFields.map((field: Field) => [
+        field.name,
+        has(outputs, field.name) ? outputs[field.name] : missingFieldMessage,
+      ]),
+    );
+    return pythonJsonDumps(object, { indent: 2 });
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ChatAdapter } from '../adapters/chat-adapter.js';
+import { Signature } from '../signature/signature.js';
+import { ScriptedLM } from '../testing/scripted-lm.js';
+import { ChainOfThought } from './chain-of-thought.js';
+
+const qa = Signature.from('question -> answer: int');
+const reply = '[[ ## reasoning ## ]]\n2 and 2 make 4\n\n[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]';
+
+describe('ChainOfThought', () => {
+  it('prepends a reasoning output field the way DSPy does', () => {
+    const signature = new ChainOfThought(qa).predict.signature;
+    expect(signature.outputFields.map((field) => field.name)).toEqual(['reasoning', 'answer']);
+    expect(signature.outputFields[0]).toMatchObject({
+      prefix: "Reasoning: Let's think step by step in order to",
+      desc: '${reasoning}',
+      type: { kind: 'str' },
+    });
+    expect(signature.instructions).toBe(qa.instructions);
+    expect(qa.outputFields.map((field) => field.name)).toEqual(['answer']);
+  });
+
+  it('returns the reasoning with the typed answer', async () => {
+    const lm = new ScriptedLM({ responses: [reply] });
+    const cot = new ChainOfThought(qa, { lm });
+    const prediction = await cot.call({ question: '2+2?' });
+    expect(prediction).toEqual({ reasoning: '2 and 2 make 4', answer: 4 });
+    expect(lm.lastCall?.messages?.[0]?.content).toContain('1. `reasoning` (str)');
+    expect(lm.lastCall?.messages).toEqual(
+      new ChatAdapter().format(cot.predict.signature, [], { question: '2+2?' }),
+    );
+  });
+
+  it('streams the reasoning before the answer', async () => {
+    const lm = new ScriptedLM({ responses: [reply], chunkSize: 4 });
+    const fields: string[] = [];
+    for await (const event of new ChainOfThought('question -> answer', { lm }).stream({ question: 'q' })) {
+      if (event.type === 'field-delta' && fields.at(-1) !== event.field) fields.push(event.field);
+    }
+    expect(fields).toEqual(['reasoning', 'answer']);
+  });
+
+  it('clones into an independent copy with one named predictor', () => {
+    const cot = new ChainOfThought(qa);
+    const copy = cot.clone();
+    copy.predict.demos = [{ question: 'q', reasoning: 'r', answer: 1 }];
+    expect(cot.predict.demos).toEqual([]);
+    expect(copy.namedPredictors().map(([name]) => name)).toEqual(['predict']);
+    expect(copy.inputNames()).toEqual(['question']);
+    expect(copy).toBeInstanceOf(ChainOfThought);
+  });
+});

@@ -1,0 +1,13 @@
+export { type BatchOptions, batch } from './batch.js';
+export {
+  type BootstrapCompileOptions,
+  BootstrapFewShot,
+  type BootstrapFewShotOptions,
+  type Metric,
+} from './bootstrap-few-shot.js';
+export { ChainOfThought } from './chain-of-thought.js';
+export type { Example } from './example.js';
+export { LabeledFewShot, type LabeledFewShotOptions } from './labeled-few-shot.js';
+export type { ForwardOptions, Module, Predictor, TraceEntry } from './module.js';
+export { Predict, type PredictOptions, type PredictStreamEvent } from './predict.js';
+export { createPrediction, type Prediction, type PredictionInfo, predictionInfo } from './prediction.js';

@@ -1,0 +1,37 @@
+import type { LMRequest } from '../lm/base-lm.js';
+import type { GenerateOptions } from '../lm/lm.js';
+
+/**
+ * The JSON body of an OpenAI-style `chat/completions` or `completions` request. Sampling options
+ * outside OpenAI's API (top_k, min_p, repetition_penalty) are sent only when set; vLLM, llama.cpp
+ * server and Ollama read them.
+ */
+export function buildRequestBody(
+  model: string,
+  request: LMRequest,
+  options: GenerateOptions,
+  stream: boolean,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { model };
+  if (request.kind === 'chat') body.messages = request.messages;
+  else body.prompt = request.prompt;
+  const fields: Array<[string, unknown]> = [
+    ['max_tokens', options.maxTokens],
+    ['temperature', options.temperature],
+    ['top_p', options.topP],
+    ['top_k', options.topK],
+    ['min_p', options.minP],
+    ['repetition_penalty', options.repetitionPenalty],
+    ['presence_penalty', options.presencePenalty],
+    ['frequency_penalty', options.frequencyPenalty],
+    ['logit_bias', options.logitBias],
+    ['seed', options.seed],
+    ['stop', options.stop && options.stop.length > 0 ? options.stop : undefined],
+  ];
+  for (const [key, value] of fields) if (value !== undefined) body[key] = value;
+  if (stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  return body;
+}

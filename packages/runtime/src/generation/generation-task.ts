@@ -1,0 +1,123 @@
+import { computeTimings, type FinishReason, type LMResult } from '@x/core';
+import type { Sampler } from '../sampling/sampler.js';
+import type { StreamDecoder } from '../tokenizer/tokenizer.js';
+import { StopMatcher } from './stop-matcher.js';
+
+export interface GenerationTaskInit {
+  promptTokens: readonly number[];
+  /** Tokens to sample at most (>= 1). */
+  maxTokens: number;
+  sampler: Sampler;
+  /** Ids that end generation (EOS, EOT, `<|im_end|>`…); their text is never emitted. */
+  stopIds: ReadonlySet<number>;
+  /** Text sequences that end generation; never emitted. */
+  stop?: readonly string[];
+  decoder: StreamDecoder;
+  /** Receives text deltas in order; its return value is not awaited. */
+  emit?: (delta: string) => unknown;
+  signal?: AbortSignal;
+  /** When the caller's request started (performance.now()); default: now. */
+  startMs?: number;
+}
+
+/**
+ * One generation's policy state: sampling, detokenizing, stop checks and the result. The
+ * scheduler owns the engine side (sequences, forward calls) and feeds logits rows to `accept`.
+ */
+export class GenerationTask {
+  readonly promptTokens: readonly number[];
+  readonly maxTokens: number;
+  readonly signal: AbortSignal | undefined;
+  /** Sampled ids, including a final stop id. */
+  readonly tokenIds: number[] = [];
+  text = '';
+  finishReason: FinishReason | undefined;
+  /** Prompt tokens actually run through the engine (the rest came from the prefix cache). */
+  prefilledTokens = 0;
+  reusedTokens = 0;
+  prefillStartMs: number | undefined;
+  prefillEndMs: number | undefined;
+  readonly completion: Promise<LMResult>;
+  private readonly startMs: number;
+  private firstTokenMs: number | undefined;
+  private readonly history: number[];
+  private readonly init: GenerationTaskInit;
+  private readonly matcher: StopMatcher;
+  private resolve!: (result: LMResult) => void;
+  private reject!: (error: unknown) => void;
+
+  constructor(init: GenerationTaskInit) {
+    this.init = init;
+    this.promptTokens = init.promptTokens;
+    this.maxTokens = init.maxTokens;
+    this.signal = init.signal;
+    this.startMs = init.startMs ?? performance.now();
+    this.history = [...init.promptTokens];
+    this.matcher = new StopMatcher(init.stop ?? []);
+    this.completion = new Promise<LMResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  /** The token sampled last (the next one to forward). */
+  get lastToken(): number {
+    return this.tokenIds[this.tokenIds.length - 1]!;
+  }
+
+  /** Samples the next token from one logits row; true when generation is over. */
+  accept(logits: Float32Array): boolean {
+    const id = this.init.sampler.sample(logits, this.history);
+    this.tokenIds.push(id);
+    this.history.push(id);
+    this.firstTokenMs ??= performance.now();
+    if (this.init.stopIds.has(id)) return this.end('stop', this.init.decoder.flush());
+    if (this.show(this.init.decoder.push(id))) return this.end('stop', '');
+    if (this.tokenIds.length >= this.maxTokens) return this.end('length', this.init.decoder.flush());
+    return false;
+  }
+
+  finish(): void {
+    const endMs = performance.now();
+    const timings = computeTimings({
+      startMs: this.startMs,
+      firstTokenMs: this.firstTokenMs,
+      endMs,
+      completionTokens: this.tokenIds.length,
+    });
+    const prefillMs = (this.prefillEndMs ?? endMs) - (this.prefillStartMs ?? endMs);
+    if (prefillMs > 0) timings.prefillTokensPerSecond = (this.prefilledTokens * 1000) / prefillMs;
+    this.resolve({
+      text: this.text,
+      tokenIds: [...this.tokenIds],
+      usage: { promptTokens: this.promptTokens.length, completionTokens: this.tokenIds.length },
+      finishReason: this.finishReason ?? 'stop',
+      timings,
+    });
+  }
+
+  fail(error: unknown): void {
+    this.reject(error);
+  }
+
+  /** Emits what the stop matcher lets through; true when a stop string was reached. */
+  private show(text: string): boolean {
+    if (text === '') return false;
+    const match = this.matcher.push(text);
+    this.emit(match.text);
+    return match.stopped;
+  }
+
+  private end(reason: FinishReason, tail: string): true {
+    const stopped = this.show(tail);
+    if (!stopped) this.emit(this.matcher.flush());
+    this.finishReason = stopped ? 'stop' : reason;
+    return true;
+  }
+
+  private emit(delta: string): void {
+    if (delta === '') return;
+    this.text += delta;
+    this.init.emit?.(delta);
+  }
+}

@@ -1,0 +1,7 @@
+export { createLocalLM } from './create-local-lm.js';
+export { GenerationTask, type GenerationTaskInit } from './generation-task.js';
+export { type GGUFParts, lmFromGGUFParts } from './lm-from-gguf-parts.js';
+export { LocalLM, type LocalLMOptions } from './local-lm.js';
+export { PrefixCache } from './prefix-cache.js';
+export { Scheduler, type SchedulerOptions } from './scheduler.js';
+export { type StopMatch, StopMatcher } from './stop-matcher.js';

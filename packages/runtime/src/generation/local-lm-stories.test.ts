@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../engine/engine.js';
+import { readGGUF } from '../gguf/index.js';
+import { loadReferenceEngine } from '../reference/load-reference-engine.js';
+import { argmax } from '../sampling/argmax.js';
+import { createTokenizerFromGGUFMetadata } from '../tokenizer/create-tokenizer-from-gguf-metadata.js';
+import { lmFromGGUFParts } from './lm-from-gguf-parts.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const modelPath = path.join(
+  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
+  'models',
+  'stories260K.gguf',
+);
+
+async function loadStories(options: { prefixCacheSize?: number } = {}) {
+  const file = await readGGUF(modelPath);
+  const engine = await loadReferenceEngine(modelPath, { contextLength: 128 });
+  const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, modelPath);
+  return {
+    engine,
+    tokenizer,
+    lm: lmFromGGUFParts({ metadata: file.metadata, engine, tokenizer, ...options }),
+  };
+}
+
+/** The slow twin: a plain greedy loop straight over the engine, one token per forward call. */
+async function plainGreedy(engine: Engine, prompt: number[], count: number): Promise<number[]> {
+  const seq = engine.createSequence();
+  let logits = (await engine.forward([{ seq, tokens: Int32Array.from(prompt), logitsFor: 'last' }]))[0]!;
+  const tokens: number[] = [];
+  while (tokens.length < count) {
+    tokens.push(argmax(logits));
+    if (tokens.length === count) break;
+    logits = (await engine.forward([{ seq, tokens: Int32Array.of(tokens.at(-1)!), logitsFor: 'last' }]))[0]!;
+  }
+  engine.release(seq);
+  return tokens;
+}
+
+describe('LocalLM over the reference engine on stories260K', () => {
+  it('picks the plain template and matches a plain greedy loop, alone and batched', async () => {
+    const { lm, engine, tokenizer } = await loadStories();
+    expect(lm.chatTemplate.name).toBe('fallback:plain');
+    const prompts = ['Once upon a time', 'The cat sat', 'Lily and Ben went'];
+    const expected = [];
+    for (const prompt of prompts) {
+      expected.push(await plainGreedy(engine, tokenizer.encode(prompt, { addSpecial: true }), 24));
+    }
+    const alone = await lm.complete(prompts[0]!, { maxTokens: 24 });
+    expect(alone.tokenIds).toEqual(expected[0]);
+    expect(alone.text).toBe(tokenizer.decode(expected[0]!, { skipSpecial: true }));
+    const batched = await Promise.all(prompts.map((prompt) => lm.complete(prompt, { maxTokens: 24 })));
+    expect(batched.map((result) => result.tokenIds)).toEqual(expected);
+    const chat = await lm.generate([{ role: 'user', content: prompts[1]! }], { maxTokens: 24 });
+    expect(chat.tokenIds).toEqual(expected[1]);
+    await lm.dispose();
+  });
+
+  it('reuses the prefix cache without changing the tokens', async () => {
+    const cached = await loadStories();
+    const uncached = await loadStories({ prefixCacheSize: 0 });
+    const story = 'Once upon a time, there was a little girl named Lily.';
+    for (const prompt of [story, story, `${story} She liked`, 'Once upon a time, there was a dog']) {
+      const want = await uncached.lm.complete(prompt, { maxTokens: 12 });
+      expect((await cached.lm.complete(prompt, { maxTokens: 12 })).tokenIds).toEqual(want.tokenIds);
+    }
+    await cached.lm.dispose();
+    await uncached.lm.dispose();
+  });
+});

@@ -1,0 +1,146 @@
+import {
+  assertFitsContext,
+  BaseLM,
+  type EmitDelta,
+  type GenerateOptions,
+  type LMRequest,
+  type LMResult,
+  type Message,
+  throwIfAborted,
+  UnsupportedError,
+} from '@x/core';
+import type { ChatTemplate } from '../chat-template/chat-template.js';
+import { chatTemplateForTokenizer } from '../chat-template/chat-template-for-tokenizer.js';
+import type { Engine } from '../engine/engine.js';
+import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
+import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { GenerationTask } from './generation-task.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+
+export interface LocalLMOptions extends SchedulerOptions {
+  engine: Engine;
+  tokenizer: Tokenizer;
+  /** A ChatTemplate, a fallback name ('chatml', 'llama3', …) or Jinja source. Default: picked from the vocabulary. */
+  chatTemplate?: ChatTemplate | string;
+  /** The model's own template text, used when `chatTemplate` is not given. */
+  modelChatTemplate?: string;
+  id?: string;
+  /** GGUF `general.architecture`, read when picking a fallback template. Default: engine.info.architecture. */
+  architecture?: string;
+  /** Completion tokens when the caller gives no maxTokens: min(this, room left in the context). Default 512. */
+  defaultMaxTokens?: number;
+  /** Sampling defaults under each call's options (e.g. a model's recommended temperature). */
+  sampling?: SamplerOptions;
+  /** Whether dispose() also disposes the engine (default true). */
+  disposeEngine?: boolean;
+}
+
+/**
+ * Core's `LM` over any Engine: chat template → tokens → scheduler (continuous batching, prefix
+ * cache) → sampler → stream decoder → stop checks. Several calls may run at once.
+ */
+export class LocalLM extends BaseLM {
+  readonly id: string;
+  readonly contextLength: number;
+  readonly engine: Engine;
+  readonly tokenizer: Tokenizer;
+  readonly chatTemplate: ChatTemplate;
+  private readonly scheduler: Scheduler;
+  private readonly options: LocalLMOptions;
+  private disposed = false;
+
+  constructor(options: LocalLMOptions) {
+    super();
+    this.options = options;
+    this.engine = options.engine;
+    this.tokenizer = options.tokenizer;
+    this.contextLength = options.engine.info.contextLength;
+    this.id =
+      options.id ??
+      `${options.engine.info.backend}:${options.engine.info.name ?? options.engine.info.architecture}`;
+    this.chatTemplate =
+      typeof options.chatTemplate === 'object'
+        ? options.chatTemplate
+        : chatTemplateForTokenizer(options.tokenizer, {
+            architecture: options.architecture ?? options.engine.info.architecture,
+            modelTemplate: options.modelChatTemplate,
+            override: options.chatTemplate,
+          });
+    this.scheduler = new Scheduler(options.engine, options);
+  }
+
+  /** The prompt tokens a request becomes, exactly as generation will see them. */
+  encodeRequest(request: LMRequest): number[] {
+    if (request.kind === 'completion')
+      return this.tokenizer.encode(request.prompt, { addSpecial: true, parseSpecial: true });
+    const text = this.chatTemplate.render(request.messages, { addGenerationPrompt: true });
+    const bos =
+      this.tokenizer.bosId === undefined ? undefined : this.tokenizer.tokenText(this.tokenizer.bosId);
+    // Templates that write BOS themselves (Llama-3, Gemma) must not get a second one from the tokenizer.
+    const addSpecial = bos === undefined || bos === '' || !text.startsWith(bos);
+    return this.tokenizer.encode(text, { addSpecial, parseSpecial: true });
+  }
+
+  async countTokens(input: string | Message[]): Promise<number> {
+    const request: LMRequest =
+      typeof input === 'string' ? { kind: 'completion', prompt: input } : { kind: 'chat', messages: input };
+    return this.encodeRequest(request).length;
+  }
+
+  protected async streamRequest(
+    request: LMRequest,
+    options: GenerateOptions,
+    emit: EmitDelta,
+    signal: AbortSignal | undefined,
+  ): Promise<LMResult> {
+    const startMs = performance.now();
+    if (this.disposed) throw new UnsupportedError('disposed-lm', `${this.id} has been disposed`);
+    const promptTokens = this.encodeRequest(request);
+    if (promptTokens.length === 0)
+      throw new UnsupportedError('empty-prompt', 'the prompt encodes to no tokens');
+    const maxTokens = this.resolveMaxTokens(promptTokens.length, options.maxTokens);
+    const samplerOptions = { ...this.options.sampling, ...definedOnly(options) };
+    for (const key of Object.keys(samplerOptions.logitBias ?? {})) {
+      if (Number(key) >= this.engine.info.vocabSize) {
+        throw new RangeError(
+          `logitBias names token ${key}, but the vocabulary has ${this.engine.info.vocabSize}`,
+        );
+      }
+    }
+    const sampler = createSampler(samplerOptions);
+    throwIfAborted(signal);
+    const task = new GenerationTask({
+      promptTokens,
+      maxTokens,
+      sampler,
+      stopIds: this.tokenizer.stopIds,
+      stop: options.stop,
+      decoder: this.tokenizer.createStreamDecoder({ skipSpecial: true }),
+      emit,
+      signal,
+      startMs,
+    });
+    return this.scheduler.run(task);
+  }
+
+  override async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.scheduler.dispose();
+    if (this.options.disposeEngine ?? true) await this.engine.dispose();
+  }
+
+  /** Explicit maxTokens must fit whole; the default takes what room is left, up to defaultMaxTokens. */
+  private resolveMaxTokens(promptTokens: number, requested: number | undefined): number {
+    if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
+      throw new RangeError(`maxTokens must be an integer >= 1, got ${requested}`);
+    }
+    assertFitsContext({ promptTokens, contextLength: this.contextLength, maxTokens: requested });
+    return requested ?? Math.min(this.options.defaultMaxTokens ?? 512, this.contextLength - promptTokens);
+  }
+}
+
+function definedOnly(options: GenerateOptions): SamplerOptions {
+  const { maxTokens: _maxTokens, stop: _stop, signal: _signal, ...sampling } = options;
+  return Object.fromEntries(Object.entries(sampling).filter(([, value]) => value !== undefined));
+}

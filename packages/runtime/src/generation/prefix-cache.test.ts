@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { PrefixCache } from './prefix-cache.js';
+import { FakeEngine } from './testing/fake-engine.js';
+import { createFakeLM } from './testing/fake-lm.js';
+
+// The next token depends on the whole cached sequence, so reusing a wrong prefix shows in the output.
+const wholeHistory = (tokens: readonly number[], vocabSize: number) =>
+  (tokens.reduce((sum, token, i) => sum + token * (i + 1), 0) % (vocabSize - 4)) + 2;
+
+describe('prefix cache in LocalLM', () => {
+  it('forks from a finished sequence instead of prefilling the same prompt again', async () => {
+    const { lm, engine } = createFakeLM({ next: wholeHistory });
+    const first = await lm.complete('abcdefgh', { maxTokens: 4 });
+    const afterFirst = engine.forwardedTokens;
+    // 9 prompt tokens + 3 fed back (the last sampled token is never forwarded)
+    expect(afterFirst).toBe(12);
+    const second = await lm.complete('abcdefgh', { maxTokens: 4 });
+    expect(second.tokenIds).toEqual(first.tokenIds);
+    expect(engine.forkCalls).toBe(1);
+    // only the last prompt token runs again (its logits are needed), then 3 decode tokens
+    expect(engine.forwardedTokens - afterFirst).toBe(1 + 3);
+  });
+
+  it('gives the same tokens as an uncached LM for diverging and extending prompts', async () => {
+    const cached = createFakeLM({ next: wholeHistory });
+    const plain = createFakeLM({ next: wholeHistory }, { prefixCacheSize: 0 });
+    const first = await cached.lm.complete('abcdefgh', { maxTokens: 6 });
+    const prompts = ['abcdefxy', `abcdefgh${first.text}zz`, 'abc', 'q'];
+    for (const prompt of prompts) {
+      const expected = await plain.lm.complete(prompt, { maxTokens: 6 });
+      expect((await cached.lm.complete(prompt, { maxTokens: 6 })).tokenIds).toEqual(expected.tokenIds);
+    }
+    expect(cached.engine.forwardedTokens).toBeLessThan(plain.engine.forwardedTokens - 9);
+    expect(cached.engine.forkCalls).toBeGreaterThanOrEqual(3);
+    expect(plain.engine.forkCalls).toBe(0);
+  });
+});
+
+describe('PrefixCache', () => {
+  it('keeps at most maxEntries sequences, releasing the least recently used', () => {
+    const engine = new FakeEngine({ vocabSize: 8 });
+    const cache = new PrefixCache(engine, 2);
+    const store = (tokens: number[]) => {
+      const seq = engine.createSequence();
+      engine.sequences.get(seq)!.push(...tokens);
+      cache.store(seq, tokens);
+      return seq;
+    };
+    const a = store([1, 2, 3]);
+    store([4, 5, 6]);
+    // touching [1, 2, 3] makes [4, 5, 6] the oldest
+    const hit = cache.acquire([1, 2, 7]);
+    expect(hit.reused).toBe(2);
+    expect(engine.sequences.get(hit.seq)).toEqual([1, 2]);
+    engine.release(hit.seq);
+    store([6, 6, 6]);
+    expect(cache.size).toBe(2);
+    expect(cache.acquire([4, 5, 6, 1]).reused).toBe(0);
+    expect(engine.sequences.has(a)).toBe(true);
+  });
+
+  it('replaces an entry by one that extends it, and leaves one token to run', () => {
+    const engine = new FakeEngine({ vocabSize: 8 });
+    const cache = new PrefixCache(engine, 4);
+    const short = engine.createSequence();
+    engine.sequences.get(short)!.push(1, 2);
+    cache.store(short, [1, 2]);
+    const long = engine.createSequence();
+    engine.sequences.get(long)!.push(1, 2, 3, 4);
+    cache.store(long, [1, 2, 3, 4]);
+    expect(cache.size).toBe(1);
+    expect(engine.sequences.has(short)).toBe(false);
+    const exact = cache.acquire([1, 2, 3, 4]);
+    expect(exact.reused).toBe(3);
+    expect(engine.sequenceLength(exact.seq)).toBe(3);
+    cache.clear();
+    expect(engine.sequences.size).toBe(1);
+  });
+});

@@ -1,0 +1,123 @@
+import { AbortError } from '@x/core';
+import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '../../engine/engine.js';
+
+export interface FakeEngineOptions {
+  vocabSize: number;
+  contextLength?: number;
+  /** The token made most likely after `tokens` (the sequence's whole cache). Default: (last + 1) % vocab. */
+  next?: (tokens: readonly number[], vocabSize: number) => number;
+  /** Logit of the favoured token; every other token gets 0. Default 10. */
+  peak?: number;
+  /** Milliseconds each forward call waits before answering (default: one macrotask). */
+  delayMs?: number;
+}
+
+/** What one forward call asked for, copied. */
+export interface RecordedRequest {
+  seq: SequenceId;
+  tokens: number[];
+  logitsFor: 'last' | 'all';
+}
+
+/** A deterministic Engine for tests: logits are a function of each sequence's cached tokens. */
+export class FakeEngine implements Engine {
+  readonly info: ModelInfo;
+  readonly calls: RecordedRequest[][] = [];
+  readonly sequences = new Map<SequenceId, number[]>();
+  forkCalls = 0;
+  disposed = false;
+  private nextSeq = 1;
+  private readonly options: FakeEngineOptions;
+
+  constructor(options: FakeEngineOptions) {
+    this.options = options;
+    this.info = {
+      architecture: 'fake',
+      name: 'fake',
+      vocabSize: options.vocabSize,
+      contextLength: options.contextLength ?? 256,
+      embeddingLength: 8,
+      layerCount: 1,
+      headCount: 1,
+      headCountKv: 1,
+      weightType: 'F32',
+      kvType: 'f32',
+      device: 'cpu',
+      backend: 'fake',
+    };
+  }
+
+  /** Tokens appended over all forward calls. */
+  get forwardedTokens(): number {
+    return this.calls.flat().reduce((sum, request) => sum + request.tokens.length, 0);
+  }
+
+  createSequence(): SequenceId {
+    const seq = this.nextSeq++;
+    this.sequences.set(seq, []);
+    return seq;
+  }
+
+  sequenceLength(seq: SequenceId): number {
+    return this.cache(seq).length;
+  }
+
+  async forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+    this.calls.push(batch.map((r) => ({ seq: r.seq, tokens: Array.from(r.tokens), logitsFor: r.logitsFor })));
+    for (const request of batch) {
+      if (this.cache(request.seq).length + request.tokens.length > this.info.contextLength) {
+        throw new RangeError(
+          `sequence ${request.seq} would exceed the context of ${this.info.contextLength}`,
+        );
+      }
+    }
+    await new Promise((resolve) =>
+      this.options.delayMs ? setTimeout(resolve, this.options.delayMs) : setImmediate(resolve),
+    );
+    if (signal?.aborted) throw new AbortError({ cause: signal.reason });
+    return batch.map((request) => {
+      const cache = this.cache(request.seq);
+      const rows: number[][] = [];
+      for (const token of request.tokens) {
+        cache.push(token);
+        rows.push(this.row(cache));
+      }
+      return Float32Array.from(request.logitsFor === 'last' ? rows[rows.length - 1]! : rows.flat());
+    });
+  }
+
+  fork(from: SequenceId, nTokens?: number): SequenceId {
+    this.forkCalls++;
+    const source = this.cache(from);
+    const seq = this.nextSeq++;
+    this.sequences.set(seq, source.slice(0, nTokens ?? source.length));
+    return seq;
+  }
+
+  truncate(seq: SequenceId, nTokens: number): void {
+    this.cache(seq).length = Math.min(nTokens, this.cache(seq).length);
+  }
+
+  release(seq: SequenceId): void {
+    this.cache(seq);
+    this.sequences.delete(seq);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+
+  private cache(seq: SequenceId): number[] {
+    const cache = this.sequences.get(seq);
+    if (cache === undefined) throw new RangeError(`unknown sequence ${seq}`);
+    return cache;
+  }
+
+  private row(tokens: readonly number[]): number[] {
+    const { vocabSize } = this.info;
+    const next = this.options.next ?? ((cached, size) => ((cached[cached.length - 1] ?? 0) + 1) % size);
+    const row = new Array<number>(vocabSize).fill(0);
+    row[next(tokens, vocabSize)] = this.options.peak ?? 10;
+    return row;
+  }
+}

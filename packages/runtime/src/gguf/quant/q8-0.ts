@@ -1,0 +1,33 @@
+import { floatToHalf, halfTableView } from './half.js';
+
+// block_q8_0 { f16 d; int8 qs[32]; }: x = d * q
+const QK = 32;
+const BLOCK_BYTES = 34;
+
+export function dequantizeQ8_0(bytes: Uint8Array, count: number): Float32Array {
+  const table = halfTableView();
+  const out = new Float32Array(count);
+  for (let b = 0; b < count / QK; b++) {
+    const o = b * BLOCK_BYTES;
+    const d = table[(bytes[o] as number) | ((bytes[o + 1] as number) << 8)] as number;
+    for (let j = 0; j < QK; j++) out[b * QK + j] = d * (((bytes[o + 2 + j] as number) << 24) >> 24);
+  }
+  return out;
+}
+
+export function quantizeQ8_0(values: Float32Array): Uint8Array {
+  const blocks = values.length / QK;
+  const out = new Uint8Array(blocks * BLOCK_BYTES);
+  for (let b = 0; b < blocks; b++) {
+    let amax = 0;
+    for (let j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(values[b * QK + j] as number));
+    const d = amax / 127;
+    const inverse = d ? 1 / d : 0;
+    const bits = floatToHalf(d);
+    const o = b * BLOCK_BYTES;
+    out[o] = bits & 0xff;
+    out[o + 1] = bits >> 8;
+    for (let j = 0; j < QK; j++) out[o + 2 + j] = Math.round((values[b * QK + j] as number) * inverse) & 0xff;
+  }
+  return out;
+}

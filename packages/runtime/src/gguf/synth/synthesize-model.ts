@@ -1,0 +1,161 @@
+import { GGMLType, ggmlTypeLayout, ggmlTypeName } from '../ggml-type.js';
+import { GGUFValueType } from '../gguf-value-type.js';
+import { QUANTIZABLE_TYPES, quantize } from '../quantize.js';
+import type { GGUFTensorInfo } from '../read-gguf.js';
+import { type GGUFTensorInput, writeGGUF } from '../write-gguf.js';
+import type { GGUFMetadataInput } from '../write-gguf-value.js';
+import { byteLevelTokenizer } from './byte-level-tokenizer.js';
+import { copyTokenizer } from './copy-tokenizer.js';
+import { MODEL_SHAPES, type ModelShape } from './model-shapes.js';
+import { modelTensors, parameterCount, type TensorPlan } from './model-tensors.js';
+import { hashSeed, SeededNormal } from './seeded-normal.js';
+
+export interface SynthesizeOptions {
+  /** A name from MODEL_SHAPES or a shape of your own. */
+  shape: string | ModelShape;
+  /** Output file. */
+  path: string;
+  /** Type of the weight matrices (norms and biases stay F32). */
+  type: GGMLType;
+  seed?: number;
+  /** Standard deviation of the random weights. */
+  std?: number;
+  /** A GGUF whose `tokenizer.*` keys are copied; its token count becomes the vocabulary size. */
+  tokenizer?: string;
+  layers?: number;
+  /** Vocabulary size for the built-in byte-level tokenizer. */
+  vocab?: number;
+  contextLength?: number;
+}
+
+export interface SynthesizedModel {
+  path: string;
+  shape: ModelShape;
+  vocab: number;
+  parameterCount: number;
+  tensors: GGUFTensorInfo[];
+}
+
+// llama.cpp's llama_ftype for a file whose matrices are all of one type
+const FILE_TYPE: Partial<Record<GGMLType, number>> = {
+  [GGMLType.F32]: 0,
+  [GGMLType.F16]: 1,
+  [GGMLType.Q4_0]: 2,
+  [GGMLType.Q8_0]: 7,
+  [GGMLType.Q5_0]: 8,
+  [GGMLType.Q4_K]: 15,
+  [GGMLType.Q6_K]: 18,
+  [GGMLType.BF16]: 32,
+};
+
+// What llama.cpp falls back to when a row is not a whole number of 256-value K blocks
+const ROW_FALLBACK: Partial<Record<GGMLType, GGMLType>> = {
+  [GGMLType.Q4_K]: GGMLType.Q5_0,
+  [GGMLType.Q6_K]: GGMLType.Q8_0,
+  [GGMLType.Q5_0]: GGMLType.F16,
+  [GGMLType.Q4_0]: GGMLType.F16,
+  [GGMLType.Q8_0]: GGMLType.F16,
+};
+
+const CHUNK_VALUES = 1 << 20;
+
+/** The type a matrix with rows of `rowLength` values gets when `requested` does not fit it. */
+export function matrixType(requested: GGMLType, rowLength: number): GGMLType {
+  let type: GGMLType | undefined = requested;
+  while (type !== undefined) {
+    const layout = ggmlTypeLayout(type);
+    if (layout !== undefined && rowLength % layout.blockSize === 0) return type;
+    type = ROW_FALLBACK[type];
+  }
+  return GGMLType.F32;
+}
+
+/** Resolves a shape name and the layer/vocab/context overrides. */
+export function resolveShape(
+  options: Pick<SynthesizeOptions, 'shape' | 'layers' | 'vocab' | 'contextLength'>,
+): ModelShape {
+  const base = typeof options.shape === 'string' ? MODEL_SHAPES[options.shape] : options.shape;
+  if (base === undefined) {
+    throw new RangeError(
+      `unknown shape ${String(options.shape)}; known: ${Object.keys(MODEL_SHAPES).join(', ')}`,
+    );
+  }
+  const shape = {
+    ...base,
+    layers: options.layers ?? base.layers,
+    vocab: options.vocab ?? base.vocab,
+    contextLength: options.contextLength ?? base.contextLength,
+  };
+  if (shape.embedding % shape.heads !== 0 || shape.heads % shape.kvHeads !== 0) {
+    throw new RangeError('embedding must divide into heads, and heads into kv heads');
+  }
+  return shape;
+}
+
+function modelMetadata(shape: ModelShape, vocab: number, type: GGMLType, name: string): GGUFMetadataInput {
+  const arch = shape.architecture;
+  const u32 = (value: number) => ({ type: GGUFValueType.UINT32, value });
+  const f32 = (value: number) => ({ type: GGUFValueType.FLOAT32, value });
+  const headDim = shape.embedding / shape.heads;
+  const metadata: GGUFMetadataInput = {
+    'general.architecture': arch,
+    'general.name': name,
+    'general.file_type': u32(FILE_TYPE[type] ?? 0),
+    [`${arch}.block_count`]: u32(shape.layers),
+    [`${arch}.context_length`]: u32(shape.contextLength),
+    [`${arch}.embedding_length`]: u32(shape.embedding),
+    [`${arch}.feed_forward_length`]: u32(shape.feedForward),
+    [`${arch}.attention.head_count`]: u32(shape.heads),
+    [`${arch}.attention.head_count_kv`]: u32(shape.kvHeads),
+    [`${arch}.attention.key_length`]: u32(headDim),
+    [`${arch}.attention.value_length`]: u32(headDim),
+    [`${arch}.rope.freq_base`]: f32(shape.ropeTheta),
+    [`${arch}.rope.dimension_count`]: u32(headDim),
+    [`${arch}.attention.layer_norm_rms_epsilon`]: f32(shape.rmsEpsilon),
+    [`${arch}.vocab_size`]: u32(vocab),
+  };
+  if (ggmlTypeLayout(type)?.blockSize !== 1) metadata['general.quantization_version'] = u32(2);
+  return metadata;
+}
+
+function tensorInput(plan: TensorPlan, type: GGMLType, seed: number, std: number): GGUFTensorInput {
+  const rowLength = plan.shape[0] as number;
+  const rows = plan.shape.slice(1).reduce((a, b) => a * b, 1);
+  const tensorType = plan.role === 'matrix' ? matrixType(type, rowLength) : GGMLType.F32;
+  return {
+    name: plan.name,
+    shape: plan.shape,
+    type: tensorType,
+    data: function* () {
+      const random = new SeededNormal(hashSeed(seed, plan.name));
+      const rowsPerChunk = Math.max(1, Math.floor(CHUNK_VALUES / rowLength));
+      for (let row = 0; row < rows; row += rowsPerChunk) {
+        const values = new Float32Array(Math.min(rowsPerChunk, rows - row) * rowLength);
+        if (plan.role === 'norm') values.fill(1);
+        else random.fill(values, std);
+        yield quantize(tensorType, values);
+      }
+    },
+  };
+}
+
+/** Writes a GGUF with a real model's shapes, llama.cpp's tensor names and metadata, and seeded random weights. */
+export async function synthesizeModel(options: SynthesizeOptions): Promise<SynthesizedModel> {
+  if (!QUANTIZABLE_TYPES.includes(options.type)) {
+    throw new RangeError(
+      `cannot synthesize ${ggmlTypeName(options.type)} weights; use one of ${QUANTIZABLE_TYPES.map(ggmlTypeName).join(', ')}`,
+    );
+  }
+  const copied = options.tokenizer === undefined ? undefined : await copyTokenizer(options.tokenizer);
+  const shape = resolveShape(copied === undefined ? options : { ...options, vocab: copied.vocab });
+  const tokenizer = copied?.metadata ?? byteLevelTokenizer(shape.vocab);
+  const name = typeof options.shape === 'string' ? `synthetic ${options.shape}` : 'synthetic';
+  const plans = modelTensors(shape, shape.vocab);
+  const seed = options.seed ?? 1;
+  const std = options.std ?? 0.02;
+  const tensors = await writeGGUF(options.path, {
+    metadata: { ...modelMetadata(shape, shape.vocab, options.type, name), ...tokenizer },
+    tensors: plans.map((plan) => tensorInput(plan, options.type, seed, std)),
+  });
+  return { path: options.path, shape, vocab: shape.vocab, parameterCount: parameterCount(plans), tensors };
+}

@@ -1,0 +1,52 @@
+import { UnsupportedError } from '@x/core';
+import { describe, expect, it } from 'vitest';
+import { isSlidingLayer, readModelConfig } from './model-config.js';
+import { randomModel, TINY_SHAPE } from './testing/random-model.js';
+
+const configOf = (architecture: string, extra: Record<string, number | string> = {}, layerCount = 2) =>
+  readModelConfig(randomModel(architecture, { shape: { ...TINY_SHAPE, layerCount, extra } }).metadata);
+
+describe('readModelConfig', () => {
+  it('reads llama defaults: no window, no soft caps, 1/sqrt(head dim) attention scale', () => {
+    const config = configOf('llama');
+    expect(config).toMatchObject({
+      headDim: 16,
+      ropeDims: 16,
+      ropeScale: 1,
+      slidingWindow: 0,
+      finalSoftcap: 0,
+    });
+    expect(config.attentionScale).toBeCloseTo(1 / 4, 12);
+  });
+
+  it('applies the linear rope factor unless the scaling type is none, and rejects YaRN', () => {
+    expect(configOf('llama', { 'rope.scaling.factor': 4 }).ropeScale).toBe(0.25);
+    expect(configOf('llama', { 'rope.scaling.type': 'none', 'rope.scaling.factor': 4 }).ropeScale).toBe(1);
+    expect(() => configOf('qwen2', { 'rope.scaling.type': 'yarn', 'rope.scaling.factor': 4 })).toThrow(
+      UnsupportedError,
+    );
+  });
+
+  it('gives gemma2 its default soft caps and even sliding layers, gemma3 five local layers in six', () => {
+    const gemma2 = configOf('gemma2', {}, 4);
+    expect(gemma2).toMatchObject({ attentionSoftcap: 50, finalSoftcap: 30, slidingWindow: 8 });
+    expect([0, 1, 2, 3].map((l) => isSlidingLayer(gemma2, l))).toEqual([true, false, true, false]);
+    const gemma3 = configOf('gemma3', {}, 7);
+    expect(gemma3.finalSoftcap).toBe(0);
+    expect([0, 1, 2, 3, 4, 5, 6].map((l) => isSlidingLayer(gemma3, l))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+    ]);
+  });
+
+  it('scales gemma queries by 1/sqrt(n_embd / n_head) in the 27B shapes, as llama.cpp does', () => {
+    const config = configOf('gemma2', { 'attention.key_length': 32, 'attention.value_length': 32 }, 46);
+    expect(config.headDim).toBe(32);
+    expect(config.attentionScale).toBeCloseTo(1 / Math.sqrt(64 / 4), 12);
+  });
+});

@@ -1,0 +1,12 @@
+export { applyLogitBias } from './apply-logit-bias.js';
+export { applyMinP } from './apply-min-p.js';
+export { applyPenalties, type PenaltyOptions } from './apply-penalties.js';
+export { applyTemperature } from './apply-temperature.js';
+export { applyTopP } from './apply-top-p.js';
+export { argmax } from './argmax.js';
+export { type Candidates, candidatesFromLogits } from './candidates.js';
+export { createPrng, type Prng, randomSeed } from './prng.js';
+export { sampleCandidate } from './sample-candidate.js';
+export { createSampler, type Sampler, type SamplerOptions, validateSamplerOptions } from './sampler.js';
+export { selectTopK } from './select-top-k.js';
+export { softmax } from './softmax.js';

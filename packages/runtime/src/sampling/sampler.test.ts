@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createPrng } from './prng.js';
+import { createSampler } from './sampler.js';
+
+const quarters = new Float32Array([Math.log(1), Math.log(2), Math.log(3), Math.log(4)]);
+
+function frequencies(draw: () => number, n: number, vocab: number): number[] {
+  const counts = new Array<number>(vocab).fill(0);
+  for (let i = 0; i < n; i++) counts[draw()]!++;
+  return counts.map((c) => c / n);
+}
+
+function expectClose(actual: number[], expected: number[], tolerance = 0.015): void {
+  expect(actual.length).toBe(expected.length);
+  for (const [i, value] of actual.entries()) expect(Math.abs(value - expected[i]!)).toBeLessThan(tolerance);
+}
+
+describe('createPrng', () => {
+  it('is mulberry32: fixed first outputs for seed 42', () => {
+    const random = createPrng(42);
+    const first = [random(), random(), random()].map((v) => Math.floor(v * 4294967296));
+    // mulberry32(42) reference values
+    expect(first).toEqual([2581720956, 1925393290, 3661312704]);
+  });
+
+  it('gives floats in [0, 1)', () => {
+    const random = createPrng(7);
+    for (let i = 0; i < 1000; i++) {
+      const v = random();
+      expect(v >= 0 && v < 1).toBe(true);
+    }
+  });
+});
+
+describe('createSampler', () => {
+  it('is greedy by default and ignores the seed then', () => {
+    expect(createSampler().sample(quarters)).toBe(3);
+    expect(createSampler({ seed: 1, temperature: 0 }).sample(new Float32Array([5, 5, 1]))).toBe(0);
+  });
+
+  it('applies bias and penalties before the greedy pick', () => {
+    expect(createSampler({ logitBias: { 3: Number.NEGATIVE_INFINITY } }).sample(quarters)).toBe(2);
+    // ln4 / 4 < ln3: the repeated token loses its lead
+    expect(createSampler({ repetitionPenalty: 4 }).sample(quarters, [3])).toBe(2);
+    // outside the window the penalty does not apply
+    expect(createSampler({ repetitionPenalty: 4, penaltyWindow: 1 }).sample(quarters, [3, 0])).toBe(3);
+  });
+
+  it('does not modify the logits row', () => {
+    const row = Float32Array.from(quarters);
+    createSampler({ temperature: 0.7, repetitionPenalty: 2, logitBias: { 1: 3 }, seed: 1 }).sample(row, [3]);
+    expect(Array.from(row)).toEqual(Array.from(quarters));
+  });
+
+  it('samples temperature 1 from the softmax', () => {
+    const sampler = createSampler({ temperature: 1, seed: 1234 });
+    expectClose(
+      frequencies(() => sampler.sample(quarters), 40_000, 4),
+      [0.1, 0.2, 0.3, 0.4],
+    );
+  });
+
+  it('sharpens with temperature 0.5 (p ∝ p^2)', () => {
+    const sampler = createSampler({ temperature: 0.5, seed: 99 });
+    expectClose(
+      frequencies(() => sampler.sample(quarters), 40_000, 4),
+      [1 / 30, 4 / 30, 9 / 30, 16 / 30],
+    );
+  });
+
+  it('renormalizes over top-k, top-p and min-p survivors', () => {
+    const topK = createSampler({ temperature: 1, topK: 2, seed: 5 });
+    expectClose(
+      frequencies(() => topK.sample(quarters), 40_000, 4),
+      [0, 0, 3 / 7, 4 / 7],
+    );
+    const topP = createSampler({ temperature: 1, topP: 0.5, seed: 6 });
+    expectClose(
+      frequencies(() => topP.sample(quarters), 40_000, 4),
+      [0, 0, 3 / 7, 4 / 7],
+    );
+    const minP = createSampler({ temperature: 1, minP: 0.45, seed: 7 });
+    expectClose(
+      frequencies(() => minP.sample(quarters), 40_000, 4),
+      [0, 2 / 9, 3 / 9, 4 / 9],
+    );
+  });
+
+  it('reproduces the same tokens for the same seed, and differs for another', () => {
+    const row = new Float32Array(1000).map((_, i) => Math.sin(i) * 3);
+    const run = (seed: number) => {
+      const sampler = createSampler({ temperature: 1.2, topK: 50, topP: 0.9, seed });
+      return Array.from({ length: 64 }, () => sampler.sample(row));
+    };
+    expect(run(11)).toEqual(run(11));
+    expect(run(11)).not.toEqual(run(12));
+  });
+
+  it('rejects out-of-range options with RangeError', () => {
+    expect(() => createSampler({ temperature: -1 })).toThrow(RangeError);
+    expect(() => createSampler({ topP: 0 })).toThrow(RangeError);
+    expect(() => createSampler({ topK: 1.5 })).toThrow(RangeError);
+    expect(() => createSampler({ logitBias: { [-1]: 1 } })).toThrow(RangeError);
+    expect(() => createSampler({ logitBias: { 9: 1 } }).sample(quarters)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,107 @@
+import type { SamplingOptions } from '@x/core';
+import { applyLogitBias } from './apply-logit-bias.js';
+import { applyMinP } from './apply-min-p.js';
+import { applyPenalties } from './apply-penalties.js';
+import { applyTopP } from './apply-top-p.js';
+import { argmax } from './argmax.js';
+import { type Candidates, candidatesFromLogits } from './candidates.js';
+import { createPrng, randomSeed } from './prng.js';
+import { sampleCandidate } from './sample-candidate.js';
+import { selectTopK } from './select-top-k.js';
+
+export interface SamplerOptions extends SamplingOptions {
+  /** How many of the most recent tokens the penalties look at (llama.cpp `penalty_last_n`). Default 64; -1 = all. */
+  penaltyWindow?: number;
+}
+
+export interface Sampler {
+  /** The seed in use (the caller's, or a random one when none was given). */
+  readonly seed: number;
+  /**
+   * Picks the next token from one logits row. `history` is the sequence so far (prompt and
+   * generated ids), read only by the penalties. The row itself is never modified.
+   */
+  sample(logits: Float32Array, history?: ArrayLike<number>): number;
+}
+
+/**
+ * The stages run in llama.cpp's default order: logit bias, penalties, top-k, top-p, min-p,
+ * temperature, then a draw from the seeded PRNG. Temperature 0 (the default) is greedy.
+ */
+export function createSampler(options: SamplerOptions = {}): Sampler {
+  validateSamplerOptions(options);
+  const temperature = options.temperature ?? 0;
+  const topK = options.topK ?? 0;
+  const topP = options.topP ?? 1;
+  const minP = options.minP ?? 0;
+  const repetition = options.repetitionPenalty ?? 1;
+  const presence = options.presencePenalty ?? 0;
+  const frequency = options.frequencyPenalty ?? 0;
+  const window = options.penaltyWindow === -1 ? Number.POSITIVE_INFINITY : (options.penaltyWindow ?? 64);
+  const bias = options.logitBias && Object.keys(options.logitBias).length > 0 ? options.logitBias : undefined;
+  const penalize = window > 0 && (repetition !== 1 || presence !== 0 || frequency !== 0);
+  const seed = options.seed ?? randomSeed();
+  const random = createPrng(seed);
+  let scratch = new Float32Array(0);
+  let identity: Int32Array | undefined;
+  let weights = new Float64Array(0);
+
+  return {
+    seed,
+    sample(row, history = []) {
+      let logits = row;
+      if (bias || penalize) {
+        if (scratch.length !== row.length) scratch = new Float32Array(row.length);
+        scratch.set(row);
+        logits = scratch;
+        if (bias) applyLogitBias(logits, checkedBias(bias, row.length));
+        if (penalize) applyPenalties(logits, history, { repetition, presence, frequency, window });
+      }
+      if (temperature <= 0) return argmax(logits);
+      let candidates: Candidates = candidatesFromLogits(logits, identity);
+      identity = candidates.ids;
+      if (topK > 0) candidates = selectTopK(candidates, topK);
+      candidates = applyTopP(candidates, topP);
+      candidates = applyMinP(candidates, minP);
+      if (weights.length < candidates.length) weights = new Float64Array(candidates.length);
+      return sampleCandidate(candidates, random, temperature, weights);
+    },
+  };
+}
+
+function checkedBias(
+  bias: Readonly<Record<number, number>>,
+  vocabSize: number,
+): Readonly<Record<number, number>> {
+  for (const key of Object.keys(bias)) {
+    const id = Number(key);
+    if (id >= vocabSize)
+      throw new RangeError(`logitBias names token ${id}, but the vocabulary has ${vocabSize}`);
+  }
+  return bias;
+}
+
+/** Throws a RangeError naming the first option out of its range. */
+export function validateSamplerOptions(options: SamplerOptions): void {
+  const check = (name: string, value: number | undefined, ok: (v: number) => boolean, range: string) => {
+    if (value !== undefined && (!Number.isFinite(value) || !ok(value))) {
+      throw new RangeError(`${name} must be ${range}, got ${value}`);
+    }
+  };
+  check('temperature', options.temperature, (v) => v >= 0, '>= 0');
+  check('topK', options.topK, (v) => v >= 0 && Number.isInteger(v), 'an integer >= 0');
+  check('topP', options.topP, (v) => v > 0 && v <= 1, 'in (0, 1]');
+  check('minP', options.minP, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+  check('repetitionPenalty', options.repetitionPenalty, (v) => v > 0, '> 0');
+  check('presencePenalty', options.presencePenalty, () => true, 'finite');
+  check('frequencyPenalty', options.frequencyPenalty, () => true, 'finite');
+  check('penaltyWindow', options.penaltyWindow, (v) => v >= -1 && Number.isInteger(v), 'an integer >= -1');
+  check('seed', options.seed, () => true, 'finite');
+  for (const [key, value] of Object.entries(options.logitBias ?? {})) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || id < 0) throw new RangeError(`logitBias key must be a token id, got ${key}`);
+    if (typeof value !== 'number' || Number.isNaN(value) || value === Number.POSITIVE_INFINITY) {
+      throw new RangeError(`logitBias[${key}] must be a number or -Infinity, got ${value}`);
+    }
+  }
+}

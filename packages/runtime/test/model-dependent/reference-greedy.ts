@@ -1,0 +1,64 @@
+import type { Engine } from '../../src/engine/engine.js';
+
+/** Greedy decoding on `engine`: feeds `tokens`, then `count` argmax tokens, one forward per token. */
+export async function referenceGreedy(engine: Engine, tokens: number[], count: number): Promise<number[]> {
+  const seq = engine.createSequence();
+  const generated: number[] = [];
+  let input = Int32Array.from(tokens);
+  try {
+    while (generated.length < count) {
+      const [logits] = await engine.forward([{ seq, tokens: input, logitsFor: 'last' }]);
+      const token = argmax(logits!);
+      generated.push(token);
+      input = Int32Array.of(token);
+    }
+    return generated;
+  } finally {
+    engine.release(seq);
+  }
+}
+
+function argmax(logits: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  return best;
+}
+
+export interface TeacherForcedComparison {
+  /** Steps where our argmax is the oracle's token. */
+  agreed: number;
+  /** Steps where it is not, though the oracle's token is within 1% of our top logit (a near tie). */
+  nearTies: number;
+  /** The largest (top − logit of the oracle's token) / |top| over all steps; below 0.01 means no real disagreement. */
+  worstShortfall: number;
+}
+
+/**
+ * Runs `prompt` followed by the oracle's greedy tokens through `engine` in one pass and checks, at every
+ * step, that the oracle's pick is our argmax, or within 1% of it where float differences between
+ * implementations (f32 sums, llama.cpp's quantized activations) may legitimately flip a near tie.
+ * Teacher forcing keeps comparing after such a flip instead of stopping there.
+ */
+export async function compareTeacherForced(
+  engine: Engine,
+  prompt: number[],
+  oracle: number[],
+): Promise<TeacherForcedComparison> {
+  const seq = engine.createSequence();
+  const [logits] = await engine.forward([
+    { seq, tokens: Int32Array.from([...prompt, ...oracle]), logitsFor: 'all' },
+  ]);
+  engine.release(seq);
+  const vocab = engine.info.vocabSize;
+  const result: TeacherForcedComparison = { agreed: 0, nearTies: 0, worstShortfall: 0 };
+  oracle.forEach((token, step) => {
+    const row = prompt.length - 1 + step;
+    const ours = argmax(logits!.subarray(row * vocab, (row + 1) * vocab));
+    const top = logits![row * vocab + ours]!;
+    const shortfall = (top - logits![row * vocab + token]!) / Math.max(Math.abs(top), 1e-9);
+    result.worstShortfall = Math.max(result.worstShortfall, shortfall);
+    if (ours === token) result.agreed++;
+    else if (shortfall < 0.01) result.nearTies++;
+  });
+  return result;
+}

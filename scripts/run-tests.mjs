@@ -1,0 +1,64 @@
+// Runs every test suite (vitest projects, the native C++ harness, optionally its sanitizer build)
+// and ends with one line CI reads: `N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sharedDir = process.env.X_SHARED_DIR ?? path.resolve(root, '../shared');
+const storiesModel = path.join(sharedDir, 'models/stories260K.gguf');
+const withSanitizers = process.argv.includes('--sanitized');
+const vitestArgs = process.argv.slice(2).filter((arg) => arg !== '--sanitized');
+
+const totals = { passed: 0, failed: 0 };
+const suites = [];
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], ...options });
+  const stdout = result.stdout?.toString() ?? '';
+  process.stdout.write(stdout);
+  return { status: result.status ?? 1, stdout };
+}
+
+function record(name, passed, failed) {
+  suites.push(`${name}: ${passed} passed, ${failed} failed`);
+  totals.passed += passed;
+  totals.failed += failed;
+}
+
+function countsFromClosingLine(name, { status, stdout }) {
+  const match = [...stdout.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
+  if (!match) return record(name, 0, 1);
+  const failed = Number(match[2]) + (status !== 0 && Number(match[2]) === 0 ? 1 : 0);
+  record(name, Number(match[1]), failed);
+}
+
+function runVitest() {
+  mkdirSync(path.join(root, 'test-results'), { recursive: true });
+  const report = path.join(root, 'test-results/vitest.json');
+  const { status } = run(
+    'pnpm',
+    ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (!existsSync(report)) return record('vitest', 0, 1);
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  const failedSuites = json.numFailedTestSuites ?? 0;
+  record('vitest', json.numPassedTests, json.numFailedTests + (status !== 0 && json.numFailedTests === 0 ? Math.max(1, failedSuites) : 0));
+}
+
+function runHarness(name, buildDir, env = {}) {
+  const harness = path.join(root, 'packages/candle-native', buildDir, 'xcandle-harness');
+  if (!existsSync(harness)) return record(name, 0, 1);
+  countsFromClosingLine(name, run(harness, ['test', storiesModel], { env: { ...process.env, ...env } }));
+}
+
+runVitest();
+runHarness('native harness', 'build/Release');
+if (withSanitizers) runHarness('native harness (ASan+UBSan)', 'build-asan', { ASAN_OPTIONS: 'detect_leaks=1' });
+
+console.log('');
+for (const line of suites) console.log(line);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed === 0 ? 0 : 1);
