@@ -1,10 +1,18 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  sourcemap: true,
-});
+export default defineConfig([
+  {
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    target: 'node20',
+    sourcemap: true,
+  },
+  {
+    entry: { 'cli/x-gguf': 'src/cli/x-gguf.ts' },
+    format: ['esm'],
+    target: 'node20',
+    sourcemap: true,
+  },
+]);

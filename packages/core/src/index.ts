@@ -1,2 +1,6 @@
 export * from './errors/index.js';
 export * from './lm/index.js';
+export * from './signature/index.js';
+export * from './adapters/index.js';
+export * from './modules/index.js';
+export * from './remote/index.js';

@@ -30,7 +30,9 @@ describe('adapter.call', () => {
 
   it('throws the JSONAdapter parse error, caused by the ChatAdapter one, when both fail', async () => {
     const lm = new FakeLM(['no markers', 'no json either']);
-    const error = await new ChatAdapter().call(lm, signature, [], { question: 'Q' }).catch((caught) => caught);
+    const error = await new ChatAdapter()
+      .call(lm, signature, [], { question: 'Q' })
+      .catch((caught) => caught);
     expect(AdapterParseError.isInstance(error)).toBe(true);
     expect(error.adapter).toBe('JSONAdapter');
     expect(error.rawText).toBe('no json either');
@@ -40,7 +42,9 @@ describe('adapter.call', () => {
 
   it('does not fall back on LM errors, nor when the option is off', async () => {
     const failing = new FakeLM([new LMError('server down', { status: 503 })]);
-    await expect(new ChatAdapter().call(failing, signature, [], { question: 'Q' })).rejects.toThrow('server down');
+    await expect(new ChatAdapter().call(failing, signature, [], { question: 'Q' })).rejects.toThrow(
+      'server down',
+    );
     expect(failing.calls).toHaveLength(1);
     const noFallback = new FakeLM(['no markers', '{"answer": "x", "year": 1}']);
     await expect(
@@ -51,7 +55,13 @@ describe('adapter.call', () => {
 
   it('passes history into the messages', async () => {
     const lm = new FakeLM(['{"answer": "B", "year": 2}']);
-    await new JSONAdapter().call(lm, signature, [], { question: 'Q2' }, { history: [{ question: 'Q1', answer: 'A' }] });
+    await new JSONAdapter().call(
+      lm,
+      signature,
+      [],
+      { question: 'Q2' },
+      { history: [{ question: 'Q1', answer: 'A' }] },
+    );
     expect(lm.calls[0]?.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(lm.calls[0]?.[2]?.content).toBe('{\n  "answer": "A",\n  "year": null\n}');
   });

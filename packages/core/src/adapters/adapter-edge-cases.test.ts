@@ -25,20 +25,26 @@ describe('adapter edge cases', () => {
   it('formats with empty demos as just system and user messages', () => {
     const messages = chat.format(qa, [], { question: 'q', context: [] });
     expect(messages.map((message) => message.role)).toEqual(['system', 'user']);
-    expect(messages[1]?.content.startsWith('[[ ## question ## ]]\nq\n\n[[ ## context ## ]]\n[]\n\n')).toBe(true);
+    expect(messages[1]?.content.startsWith('[[ ## question ## ]]\nq\n\n[[ ## context ## ]]\n[]\n\n')).toBe(
+      true,
+    );
   });
 
   it('keeps special characters and unicode in inputs and demos verbatim (str) or as JSON (typed)', () => {
     const demo = { question: tricky, context: [tricky], answer: tricky, count: 1 };
     const messages = chat.format(qa, [demo], { question: tricky, context: ['a\nb', tricky] });
     const escaped = tricky.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
-    expect(messages[1]?.content).toBe(`[[ ## question ## ]]\n${tricky}\n\n[[ ## context ## ]]\n["${escaped}"]`);
+    expect(messages[1]?.content).toBe(
+      `[[ ## question ## ]]\n${tricky}\n\n[[ ## context ## ]]\n["${escaped}"]`,
+    );
     expect(messages[2]?.content).toBe(
       `[[ ## answer ## ]]\n${tricky}\n\n[[ ## count ## ]]\n1\n\n[[ ## completed ## ]]\n`,
     );
     expect(messages[3]?.content).toContain(`[[ ## context ## ]]\n["a\\nb", "${escaped}"]`);
     const jsonMessages = json.format(qa, [demo], { question: tricky, context: [] });
-    expect(jsonMessages[2]?.content).toContain('"answer": "emoji \\ud83d\\ude00 CJK \\u6f22\\u5b57 [[ ## answer ## ]]');
+    expect(jsonMessages[2]?.content).toContain(
+      '"answer": "emoji \\ud83d\\ude00 CJK \\u6f22\\u5b57 [[ ## answer ## ]]',
+    );
   });
 
   it('parses unicode and marker look-alikes inside a value (the look-alike is mid-line, unknown name)', () => {
@@ -57,7 +63,8 @@ describe('adapter edge cases', () => {
     const parser = new FieldStreamParser(qa);
     let streamed = '';
     for (let at = 0; at < text.length; at += 997) {
-      for (const delta of parser.push(text.slice(at, at + 997))) if (delta.field === 'answer') streamed += delta.delta;
+      for (const delta of parser.push(text.slice(at, at + 997)))
+        if (delta.field === 'answer') streamed += delta.delta;
     }
     parser.finish();
     expect(streamed).toBe(long);
@@ -77,14 +84,18 @@ describe('adapter edge cases', () => {
 
   it('reads a marker with no value as empty text, which an int field rejects', () => {
     expect(chat.parse(Signature.from('q -> a'), '[[ ## a ## ]]\n\n[[ ## completed ## ]]')).toEqual({ a: '' });
-    const error = parseErrorOf(() => chat.parse(qa, '[[ ## answer ## ]]\nfine\n[[ ## count ## ]]\n[[ ## completed ## ]]'));
+    const error = parseErrorOf(() =>
+      chat.parse(qa, '[[ ## answer ## ]]\nfine\n[[ ## count ## ]]\n[[ ## completed ## ]]'),
+    );
     expect(error.partial).toEqual({ answer: 'fine' });
     expect(error.message).toContain("field 'count'");
   });
 
   it('rejects malformed JSON in a typed field with the offending text', () => {
     const listSig = Signature.from('q -> items: list[int], meta: dict[str, str]');
-    const error = parseErrorOf(() => chat.parse(listSig, '[[ ## items ## ]]\n[1, 2,, 3]\n[[ ## meta ## ]]\n{"a": }'));
+    const error = parseErrorOf(() =>
+      chat.parse(listSig, '[[ ## items ## ]]\n[1, 2,, 3]\n[[ ## meta ## ]]\n{"a": }'),
+    );
     expect(error.partial).toEqual({});
     expect(error.message).toContain("field 'items'");
     expect(error.message).toContain("field 'meta'");
@@ -101,7 +112,10 @@ describe('adapter edge cases', () => {
 
   it('round-trips any demo through its own assistant message (property)', () => {
     const signature = Signature.from('q -> text, n: int, tags: list[str], flag: bool');
-    const cleanText = fc.string().map((text) => text.trim()).filter((text) => !text.includes('[['));
+    const cleanText = fc
+      .string()
+      .map((text) => text.trim())
+      .filter((text) => !text.includes('[['));
     fc.assert(
       fc.property(cleanText, fc.integer(), fc.array(fc.string()), fc.boolean(), (text, n, tags, flag) => {
         const values = { text, n, tags, flag };

@@ -58,6 +58,16 @@ describe('ChatAdapter.parse', () => {
     });
   });
 
+  it('skips reasoning closed by an orphan </think> (template opened it), unless only the whole text parses', () => {
+    const small = Signature.from('q -> answer');
+    const qwen =
+      'Let me think.\n[[ ## answer ## ]]\ndraft\n</think>\n\n[[ ## answer ## ]]\nfinal\n[[ ## completed ## ]]';
+    expect(adapter.parse(small, qwen)).toEqual({ answer: 'final' });
+    expect(adapter.parse(small, '[[ ## answer ## ]]\nclose with </think> here')).toEqual({
+      answer: 'close with </think> here',
+    });
+  });
+
   it('matches Literal values ignoring surrounding quotes and whitespace, but not other text', () => {
     const small = Signature.from("q -> verdict: Literal['yes', 'no']");
     expect(adapter.parse(small, '[[ ## verdict ## ]]\n  "no"  ')).toEqual({ verdict: 'no' });

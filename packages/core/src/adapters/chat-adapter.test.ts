@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Signature } from '../signature/signature.js';
 import { ChatAdapter } from './chat-adapter.js';
 
+// DSPy's placeholder descriptions are literal `${name}` strings, not templates.
+const reasoningDesc = ['$', '{reasoning}'].join('');
+
 // Expected strings are DSPy 3.x's own (tests/adapters/test_chat_adapter.py and the DSPy docs),
 // translated field for field; a pydantic model becomes the JSON schema pydantic gives for it.
 
@@ -62,7 +65,8 @@ describe('ChatAdapter.format (DSPy golden messages)', () => {
       { role: 'user', content: '[[ ## question ## ]]\nQ1' },
       {
         role: 'assistant',
-        content: '[[ ## answers ## ]]\n["A1", "A2"]\n\n[[ ## scores ## ]]\n[0.1, 0.9]\n\n[[ ## completed ## ]]\n',
+        content:
+          '[[ ## answers ## ]]\n["A1", "A2"]\n\n[[ ## scores ## ]]\n[0.1, 0.9]\n\n[[ ## completed ## ]]\n',
       },
       {
         role: 'user',
@@ -84,12 +88,18 @@ describe('ChatAdapter.format (DSPy golden messages)', () => {
       required: ['name', 'address', 'tags'],
     } as const;
     const summary = {
-      properties: { headline: { title: 'Headline', type: 'string' }, score: { title: 'Score', type: 'number' } },
+      properties: {
+        headline: { title: 'Headline', type: 'string' },
+        score: { title: 'Score', type: 'number' },
+      },
       required: ['headline', 'score'],
       title: 'Summary',
       type: 'object',
     } as const;
-    const signature = Signature.from({ inputs: { person: { type: person } }, outputs: { summary: { type: summary } } });
+    const signature = Signature.from({
+      inputs: { person: { type: person } },
+      outputs: { summary: { type: summary } },
+    });
     const messages = adapter.format(signature, [], {
       person: { name: 'Ada', address: { city: 'London', country: 'UK' }, tags: ['math', 'code'] },
     });
@@ -109,7 +119,10 @@ describe('ChatAdapter.format (DSPy golden messages)', () => {
 
   it('formats an incomplete demo with the DSPy note', () => {
     const signature = Signature.from('question, context -> answer, confidence: float');
-    const messages = adapter.format(signature, [{ question: 'Q1', answer: 'A1' }], { question: 'Q2', context: 'C2' });
+    const messages = adapter.format(signature, [{ question: 'Q1', answer: 'A1' }], {
+      question: 'Q2',
+      context: 'C2',
+    });
     expect(messages).toEqual([
       {
         role: 'system',
@@ -204,7 +217,7 @@ describe('ChatAdapter.format (DSPy golden messages)', () => {
   it('formats the ChainOfThought reasoning field (prepended output)', () => {
     const signature = Signature.from('question -> answer').prepend(
       'reasoning',
-      { desc: '${reasoning}', prefix: "Reasoning: Let's think step by step in order to" },
+      { desc: reasoningDesc, prefix: "Reasoning: Let's think step by step in order to" },
       'output',
     );
     const [system] = adapter.format(signature, [], { question: 'Q' });

@@ -10,6 +10,7 @@ import { FieldStreamParser } from './field-stream-parser.js';
 import { fieldStructureHint } from './field-structure-hint.js';
 import { JSONAdapter } from './json-adapter.js';
 import { pythonStrip } from './python-text.js';
+import { thinkPreludeEnd } from './think-prelude.js';
 import { typeInfo } from './type-info.js';
 
 type Values = Record<string, unknown>;
@@ -61,11 +62,23 @@ export class ChatAdapter extends BaseAdapter {
     }
   }
 
+  /**
+   * Parses `[[ ## name ## ]]` sections (see FieldStreamParser for what is forgiven). A reasoning
+   * block closed by `</think>` is skipped first; if the text only parses with it, that reading wins.
+   */
   parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O {
-    const parser = new FieldStreamParser(signature);
-    parser.push(text);
-    parser.finish();
-    return this.coerceSections(signature, text, parser.fields);
+    const answerStart = thinkPreludeEnd(text);
+    if (answerStart === 0) return this.coerceSections(signature, text, splitSections(signature, text));
+    try {
+      return this.coerceSections(signature, text, splitSections(signature, text.slice(answerStart)));
+    } catch (error) {
+      if (!AdapterParseError.isInstance(error)) throw error;
+      try {
+        return this.coerceSections(signature, text, splitSections(signature, text));
+      } catch {
+        throw error;
+      }
+    }
   }
 
   /** Turns per-field raw texts into typed values, or throws one AdapterParseError listing every problem. */
@@ -135,4 +148,11 @@ export class ChatAdapter extends BaseAdapter {
     ]);
     return `${formatFieldsWithValues(entries)}\n\n[[ ## completed ## ]]\n`;
   }
+}
+
+function splitSections(signature: Signature, text: string): Record<string, string> {
+  const parser = new FieldStreamParser(signature);
+  parser.push(text);
+  parser.finish();
+  return parser.fields;
 }

@@ -1,4 +1,5 @@
 import { stripCodeFence } from './loose-literal.js';
+import { thinkPreludeEnd } from './think-prelude.js';
 
 /**
  * The first `{ … }` object in an LM response, after any `<think>…</think>` block. Braces inside
@@ -6,10 +7,7 @@ import { stripCodeFence } from './loose-literal.js';
  * reader closes it). Undefined when there is no `{`.
  */
 export function extractJsonObject(text: string): string | undefined {
-  const thinkEnd = text.indexOf('</think>');
-  const body = stripCodeFence(
-    thinkEnd >= 0 && text.trimStart().startsWith('<think>') ? text.slice(thinkEnd + 8) : text,
-  );
+  const body = stripCodeFence(text.slice(thinkPreludeEnd(text)));
   const start = body.indexOf('{');
   if (start < 0) return undefined;
   let depth = 0;

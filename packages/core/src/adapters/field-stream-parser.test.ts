@@ -42,7 +42,10 @@ describe('FieldStreamParser', () => {
     const text = '[[ ## reasoning ## ]]\nr\n[[ ## answer ## ]] a b\n[[ ## completed ## ]]';
     for (let first = 0; first <= text.length; first++) {
       for (let second = first; second <= text.length; second++) {
-        expect(joined(parseInChunks(text, [first, second]).deltas)).toEqual({ reasoning: 'r', answer: 'a b' });
+        expect(joined(parseInChunks(text, [first, second]).deltas)).toEqual({
+          reasoning: 'r',
+          answer: 'a b',
+        });
       }
     }
   });
@@ -51,7 +54,9 @@ describe('FieldStreamParser', () => {
     const cuts = Array.from({ length: response.length }, (_, index) => index);
     const { deltas } = parseInChunks(response, cuts);
     expect(joined(deltas)).toEqual(expected);
-    expect(deltas.every((delta) => !delta.delta.includes('[[ ## reasoning') && delta.delta !== '')).toBe(true);
+    expect(deltas.every((delta) => !delta.delta.includes('[[ ## reasoning') && delta.delta !== '')).toBe(
+      true,
+    );
   });
 
   it('emits text before the stream ends (holds back only a possible marker)', () => {

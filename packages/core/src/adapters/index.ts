@@ -6,3 +6,4 @@ export { type FieldDelta, FieldStreamParser, streamFields } from './field-stream
 export { formatFieldValue } from './format-field-value.js';
 export { JSONAdapter } from './json-adapter.js';
 export { parseLooseLiteral } from './loose-literal.js';
+export { outputJsonSchema } from './output-json-schema.js';

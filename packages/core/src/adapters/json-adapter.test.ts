@@ -91,7 +91,10 @@ describe('JSONAdapter.format (DSPy golden messages)', () => {
     const summarySchema = {
       $defs: {
         JsonNestedAddress: {
-          properties: { city: { title: 'City', type: 'string' }, country: { title: 'Country', type: 'string' } },
+          properties: {
+            city: { title: 'City', type: 'string' },
+            country: { title: 'Country', type: 'string' },
+          },
           required: ['city', 'country'],
           title: 'JsonNestedAddress',
           type: 'object',
@@ -106,7 +109,10 @@ describe('JSONAdapter.format (DSPy golden messages)', () => {
       title: 'JsonNestedSummary',
       type: 'object',
     } as const;
-    const signature = Signature.from({ inputs: { question: 'str' }, outputs: { summary: { type: summarySchema } } });
+    const signature = Signature.from({
+      inputs: { question: 'str' },
+      outputs: { summary: { type: summarySchema } },
+    });
     const [system] = adapter.format(signature, [], { question: 'Summarize' });
     expect(system?.content).toBe(
       `Your input fields are:\n1. \`question\` (str):\nYour output fields are:\n1. \`summary\` (JsonNestedSummary):\n${structure}[[ ## question ## ]]\n{question}\n\nOutputs will be a JSON object with the following fields.\n\n{\n  "summary": "{summary}        # note: the value you produce must adhere to the JSON schema: {\\"type\\": \\"object\\", \\"$defs\\": {\\"JsonNestedAddress\\": {\\"type\\": \\"object\\", \\"properties\\": {\\"city\\": {\\"type\\": \\"string\\", \\"title\\": \\"City\\"}, \\"country\\": {\\"type\\": \\"string\\", \\"title\\": \\"Country\\"}}, \\"required\\": [\\"city\\", \\"country\\"], \\"title\\": \\"JsonNestedAddress\\"}}, \\"properties\\": {\\"address\\": {\\"$ref\\": \\"#/$defs/JsonNestedAddress\\"}, \\"scores\\": {\\"type\\": \\"array\\", \\"items\\": {\\"type\\": \\"number\\"}, \\"title\\": \\"Scores\\"}, \\"title\\": {\\"type\\": \\"string\\", \\"title\\": \\"Title\\"}}, \\"required\\": [\\"title\\", \\"address\\", \\"scores\\"], \\"title\\": \\"JsonNestedSummary\\"}"\n}\nIn adhering to this structure, your objective is: \n        Given the fields \`question\`, produce the fields \`summary\`.`,
@@ -115,14 +121,20 @@ describe('JSONAdapter.format (DSPy golden messages)', () => {
 
   it('formats an incomplete demo', () => {
     const signature = Signature.from('question, context -> answer, score: float');
-    const messages = adapter.format(signature, [{ question: 'Q1', answer: 'A1' }], { question: 'Q2', context: 'C2' });
+    const messages = adapter.format(signature, [{ question: 'Q1', answer: 'A1' }], {
+      question: 'Q2',
+      context: 'C2',
+    });
     expect(messages.slice(1)).toEqual([
       {
         role: 'user',
         content:
           'This is an example of the task, though some input or output fields are not supplied.\n\n[[ ## question ## ]]\nQ1',
       },
-      { role: 'assistant', content: '{\n  "answer": "A1",\n  "score": "Not supplied for this particular example. "\n}' },
+      {
+        role: 'assistant',
+        content: '{\n  "answer": "A1",\n  "score": "Not supplied for this particular example. "\n}',
+      },
       {
         role: 'user',
         content:
@@ -155,6 +167,11 @@ describe('JSONAdapter.parse', () => {
     expect(adapter.parse(signature, text)).toEqual({ answer: 'Paris', confidence: 0.5, tags: ['a', 'b'] });
   });
 
+  it('skips reasoning closed by an orphan </think>', () => {
+    const text = 'I could say {"answer": "no"}.</think>{"answer": "yes", "confidence": 1, "tags": []}';
+    expect(adapter.parse(signature, text)).toEqual({ answer: 'yes', confidence: 1, tags: [] });
+  });
+
   it('repairs an object cut off at the end', () => {
     expect(adapter.parse(signature, '{"answer": "Paris", "confidence": 1, "tags": ["x"')).toEqual({
       answer: 'Paris',
@@ -165,7 +182,11 @@ describe('JSONAdapter.parse', () => {
 
   it('throws AdapterParseError with the partial result when a field is missing', () => {
     expect(() => adapter.parse(signature, '{"answer": "Paris", "confidence": 0.2}')).toThrow(
-      expect.objectContaining({ code: 'X_ADAPTER_PARSE', adapter: 'JSONAdapter', partial: { answer: 'Paris', confidence: 0.2 } }),
+      expect.objectContaining({
+        code: 'X_ADAPTER_PARSE',
+        adapter: 'JSONAdapter',
+        partial: { answer: 'Paris', confidence: 0.2 },
+      }),
     );
   });
 

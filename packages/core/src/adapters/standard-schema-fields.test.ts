@@ -12,7 +12,9 @@ const Person = z.object({ name: z.string(), age: z.number().int() });
 describe('object fields from Standard Schema validators', () => {
   it('describes a zod schema with its JSON schema and validates through ~standard', () => {
     const signature = Signature.from({ inputs: { text: 'str' }, outputs: { person: { type: Person } } });
-    expectTypeOf(signature).toEqualTypeOf<Signature<{ text: string }, { person: { name: string; age: number } }>>();
+    expectTypeOf(signature).toEqualTypeOf<
+      Signature<{ text: string }, { person: { name: string; age: number } }>
+    >();
     const [system] = new ChatAdapter().format(signature, [], { text: 'Ada, 36' });
     expect(system?.content).toContain(
       '{person}        # note: the value you produce must adhere to the JSON schema: {"type": "object", "additionalProperties": false, "properties": {"age": {"type": "integer", "maximum": 9007199254740991, "minimum": -9007199254740991}, "name": {"type": "string"}}, "required": ["name", "age"]}',
@@ -28,13 +30,20 @@ describe('object fields from Standard Schema validators', () => {
 
   it('describes a valibot schema (no JSON schema) as an object and validates it', () => {
     const schema = v.object({ city: v.string() });
-    const signature = Signature.from({ inputs: { q: 'str' }, outputs: { place: { type: t.object(schema, 'Place') } } });
+    const signature = Signature.from({
+      inputs: { q: 'str' },
+      outputs: { place: { type: t.object(schema, 'Place') } },
+    });
     expectTypeOf(signature).toEqualTypeOf<Signature<{ q: string }, { place: { city: string } }>>();
     const [system] = new JSONAdapter().format(signature, [], { q: 'x' });
     expect(system?.content).toContain('1. `place` (Place):');
     expect(system?.content).toContain('must adhere to the JSON schema: {\\"type\\": \\"object\\"}');
-    expect(new JSONAdapter().parse(signature, '{"place": {"city": "Oslo"}}')).toEqual({ place: { city: 'Oslo' } });
-    expect(() => new JSONAdapter().parse(signature, '{"place": {"town": "Oslo"}}')).toThrow(AdapterParseError);
+    expect(new JSONAdapter().parse(signature, '{"place": {"city": "Oslo"}}')).toEqual({
+      place: { city: 'Oslo' },
+    });
+    expect(() => new JSONAdapter().parse(signature, '{"place": {"town": "Oslo"}}')).toThrow(
+      AdapterParseError,
+    );
   });
 
   it('checks required keys of a plain JSON-schema object field', () => {

@@ -8,6 +8,8 @@ import type { Module, Predictor, TraceEntry } from './module.js';
 import type { Prediction } from './prediction.js';
 import { sample, seededRandom, shuffled } from './seeded-random.js';
 
+type Values = Record<string, unknown>;
+
 /** Scores a prediction against its example; a number counts as success when it reaches `metricThreshold`. */
 export type Metric = (
   example: Example,
@@ -62,7 +64,7 @@ export class BootstrapFewShot {
     };
   }
 
-  async compile<M extends Module<any, any>>(
+  async compile<M extends Module<Values, Values>>(
     student: M,
     compileOptions: BootstrapCompileOptions<M>,
   ): Promise<M> {
@@ -123,7 +125,7 @@ export class BootstrapFewShot {
   /** One teacher run on `example`, its own demo hidden; the trace as named demos, or undefined on a miss. */
   private async runTeacher(
     predictors: Array<[string, Predictor]>,
-    teacher: Module<any, any>,
+    teacher: Module<Values, Values>,
     example: Example,
     inputKeys: readonly string[],
     round: number,
@@ -156,7 +158,7 @@ export class BootstrapFewShot {
   }
 }
 
-function resetDemos<M extends Module<any, any>>(module: M): M {
+function resetDemos<M extends Module<Values, Values>>(module: M): M {
   for (const [, predictor] of module.namedPredictors()) predictor.demos = [];
   return module;
 }

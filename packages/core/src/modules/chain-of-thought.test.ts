@@ -13,6 +13,7 @@ describe('ChainOfThought', () => {
     expect(signature.outputFields.map((field) => field.name)).toEqual(['reasoning', 'answer']);
     expect(signature.outputFields[0]).toMatchObject({
       prefix: "Reasoning: Let's think step by step in order to",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: DSPy's literal placeholder description
       desc: '${reasoning}',
       type: { kind: 'str' },
     });

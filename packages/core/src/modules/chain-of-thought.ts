@@ -19,6 +19,7 @@ export class ChainOfThought<I extends Values = Values, O extends Values = Values
     const base = typeof signature === 'string' ? Signature.from(signature) : signature;
     const extended = base.prepend(
       'reasoning',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: DSPy's literal placeholder description
       { type: 'str', prefix: "Reasoning: Let's think step by step in order to", desc: '${reasoning}' },
       'output',
     );

@@ -2,6 +2,8 @@ import type { Example } from './example.js';
 import type { Module } from './module.js';
 import { sample, seededRandom } from './seeded-random.js';
 
+type Values = Record<string, unknown>;
+
 export interface LabeledFewShotOptions {
   /** Demos per predictor. Default 16. */
   k?: number;
@@ -22,7 +24,7 @@ export class LabeledFewShot {
     this.seed = options.seed ?? 0;
   }
 
-  compile<M extends Module<any, any>>(student: M, trainset: readonly Example[]): M {
+  compile<M extends Module<Values, Values>>(student: M, trainset: readonly Example[]): M {
     const compiled = student.clone();
     for (const [, predictor] of compiled.namedPredictors()) {
       predictor.demos = this.sample

@@ -125,7 +125,9 @@ describe('Predict.stream', () => {
     const events: PredictStreamEvent<{ thought: string; answer: number }>[] = [];
     const generator = new Predict(two, { lm }).stream({ question: 'q' });
     for await (const event of generator) events.push(event);
-    const deltas = events.filter((event) => event.type === 'field-delta');
+    const deltas = events.filter(
+      (event): event is Extract<typeof event, { type: 'field-delta' }> => event.type === 'field-delta',
+    );
     expect(deltas.length).toBeGreaterThan(2);
     const joined = (field: string) =>
       deltas
@@ -135,8 +137,8 @@ describe('Predict.stream', () => {
     expect(joined('thought')).toBe('add them up');
     expect(joined('answer')).toBe('12');
     expect(events.at(-1)).toEqual({ type: 'prediction', prediction: { thought: 'add them up', answer: 12 } });
-    expect(events.findIndex((event) => event.field === 'answer')).toBeGreaterThan(
-      events.findIndex((event) => event.field === 'thought'),
+    expect(deltas.findIndex((event) => event.field === 'answer')).toBeGreaterThan(
+      deltas.findIndex((event) => event.field === 'thought'),
     );
   });
 

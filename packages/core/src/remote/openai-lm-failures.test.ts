@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AbortError } from '../errors/abort-error.js';
 import { ContextLengthError } from '../errors/context-length-error.js';
 import { LMError } from '../errors/lm-error.js';
@@ -101,14 +101,18 @@ describe('OpenAILM failures against a real HTTP server', () => {
   });
 
   it('times out a stream that goes silent, but not one that keeps talking', async () => {
-    server.handle((_request, response) => sendSSE(response, [chatChunk('a'), chatChunk('b')], 400));
-    const error = await failure(lmFor({ timeoutMs: 150 }).stream(user).result);
-    expect(LMError.isInstance(error) && (error as Error).message).toContain('150 ms');
+    server.handle((_request, response) => sendSSE(response, [chatChunk('a'), chatChunk('b')], 800));
+    const error = await failure(lmFor({ timeoutMs: 300 }).stream(user).result);
+    expect(LMError.isInstance(error) && (error as Error).message).toContain('300 ms');
 
     server.handle((_request, response) =>
-      sendSSE(response, [chatChunk('a'), chatChunk('b'), chatChunk('c', 'stop'), 'data: [DONE]\n\n'], 60),
+      sendSSE(
+        response,
+        [chatChunk('a'), chatChunk('b'), chatChunk('c'), chatChunk('d', 'stop'), 'data: [DONE]\n\n'],
+        120,
+      ),
     );
-    expect((await lmFor({ timeoutMs: 150 }).stream(user).result).text).toBe('abc');
+    expect((await lmFor({ timeoutMs: 300 }).stream(user).result).text).toBe('abcd');
   });
 
   it('aborts mid-stream with the partial text and closes the connection', async () => {
@@ -138,8 +142,7 @@ describe('OpenAILM failures against a real HTTP server', () => {
     expect(seen).toEqual(['0,', '1,', '2,']);
     const resultError = await failure(stream.result);
     expect((resultError as AbortError).partialText.startsWith('0,1,2,')).toBe(true);
-    await pause(50);
-    expect(closed).toBe(true);
+    await vi.waitFor(() => expect(closed).toBe(true));
   });
 
   it('rejects at once when the signal has already fired, and aborts a retry wait', async () => {

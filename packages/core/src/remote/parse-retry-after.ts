@@ -8,6 +8,7 @@ export function parseRetryAfter(headers: Headers, nowMs: number = Date.now()): n
   const value = headers.get('retry-after')?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number.parseFloat(value) * 1000;
+  if (!/[a-z]/i.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

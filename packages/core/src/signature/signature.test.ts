@@ -3,6 +3,10 @@ import { t } from './field-types.js';
 import { Signature } from './signature.js';
 import { SignatureError } from './signature-error.js';
 
+// DSPy's placeholder descriptions are literal `${name}` strings, not templates.
+const reasoningDesc = ['$', '{reasoning}'].join('');
+const questionDesc = ['$', '{question}'].join('');
+
 describe('Signature.from (string form)', () => {
   it('parses typed fields in order, untyped fields are str', () => {
     const signature = Signature.from('question: str, context: list[str] -> answer: int, notes');
@@ -20,8 +24,10 @@ describe('Signature.from (string form)', () => {
 
   it('uses DSPy default instructions, desc and prefix', () => {
     const signature = Signature.from('question, context -> answer');
-    expect(signature.instructions).toBe('Given the fields `question`, `context`, produce the fields `answer`.');
-    expect(signature.field('question')).toMatchObject({ desc: '${question}', prefix: 'Question:' });
+    expect(signature.instructions).toBe(
+      'Given the fields `question`, `context`, produce the fields `answer`.',
+    );
+    expect(signature.field('question')).toMatchObject({ desc: questionDesc, prefix: 'Question:' });
     expect(Signature.from('a -> b', 'Be brief.').instructions).toBe('Be brief.');
     expect(Signature.from('a -> b', '').instructions).toBe('');
   });
@@ -91,9 +97,17 @@ describe('Signature.from (object form)', () => {
     });
     expect(signature.instructions).toBe('Classify.');
     expect(signature.field('text')).toMatchObject({ desc: 'The text', prefix: 'Text:' });
-    expect(signature.outputFields.map((field) => field.type.kind)).toEqual(['literal', 'float', 'enum', 'list']);
+    expect(signature.outputFields.map((field) => field.type.kind)).toEqual([
+      'literal',
+      'float',
+      'enum',
+      'list',
+    ]);
     expectTypeOf(signature).toEqualTypeOf<
-      Signature<{ text: string }, { label: 'pos' | 'neg'; score: number; color: 'red' | 'blue'; tags: string[] }>
+      Signature<
+        { text: string },
+        { label: 'pos' | 'neg'; score: number; color: 'red' | 'blue'; tags: string[] }
+      >
     >();
   });
 
@@ -102,7 +116,10 @@ describe('Signature.from (object form)', () => {
       Low = 0,
       High = 1,
     }
-    const signature = Signature.from({ inputs: { q: 'str' }, outputs: { level: { type: t.enum(Level, 'Level') } } });
+    const signature = Signature.from({
+      inputs: { q: 'str' },
+      outputs: { level: { type: t.enum(Level, 'Level') } },
+    });
     expect(signature.field('level')?.type).toEqual({
       kind: 'enum',
       name: 'Level',
@@ -114,7 +131,9 @@ describe('Signature.from (object form)', () => {
   });
 
   it('rejects a bad field name and an unsupported type', () => {
-    expect(() => Signature.from({ inputs: { 'bad name': 'str' }, outputs: { a: 'str' } })).toThrow(SignatureError);
+    expect(() => Signature.from({ inputs: { 'bad name': 'str' }, outputs: { a: 'str' } })).toThrow(
+      SignatureError,
+    );
     expect(() => Signature.from({ inputs: { a: { type: 42 as never } }, outputs: { b: 'str' } })).toThrow(
       SignatureError,
     );
@@ -127,13 +146,13 @@ describe('Signature changes', () => {
   it('prepends the ChainOfThought reasoning field, keeping instructions', () => {
     const cot = base.prepend(
       'reasoning',
-      { desc: '${reasoning}', prefix: "Reasoning: Let's think step by step in order to" },
+      { desc: reasoningDesc, prefix: "Reasoning: Let's think step by step in order to" },
       'output',
     );
     expect(cot.outputFields.map((field) => field.name)).toEqual(['reasoning', 'answer']);
     expect(cot.field('reasoning')).toMatchObject({
       type: { kind: 'str' },
-      desc: '${reasoning}',
+      desc: reasoningDesc,
       prefix: "Reasoning: Let's think step by step in order to",
     });
     expect(cot.instructions).toBe(base.instructions);
@@ -144,7 +163,9 @@ describe('Signature changes', () => {
   it('appends, inserts, deletes and replaces instructions', () => {
     const appended = base.append('context', { type: 'list[str]' }, 'input');
     expect(appended.inputFields.map((field) => field.name)).toEqual(['question', 'context']);
-    expectTypeOf(appended).toEqualTypeOf<Signature<{ context: string[]; question: string }, { answer: string }>>();
+    expectTypeOf(appended).toEqualTypeOf<
+      Signature<{ context: string[]; question: string }, { answer: string }>
+    >();
     expect(appended.insert(1, 'hint', {}, 'input').inputFields.map((field) => field.name)).toEqual([
       'question',
       'hint',

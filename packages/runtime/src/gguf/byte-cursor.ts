@@ -66,16 +66,20 @@ export class ByteCursor {
   /** A u64 count or length that must fit in `limit` items (each at least `minItemBytes` long). */
   count(what: string, minItemBytes: number): number {
     const at = this.pos;
-    const value = this.u64(what);
+    this.need(8, what);
+    const low = this.view.getUint32(this.pos, true);
+    const high = this.view.getUint32(this.pos + 4, true);
+    this.pos += 8;
     const limit = Math.floor(Math.max(0, this.remaining) / Math.max(1, minItemBytes));
-    if (value > BigInt(limit)) {
+    const value = high * 2 ** 32 + low;
+    if (high >= 2 ** 21 || value > limit) {
       this.fail(`${what} is larger than the remaining bytes could hold`, {
         offset: at,
         expected: `at most ${limit}`,
-        got: value.toString(),
+        got: ((BigInt(high) << 32n) | BigInt(low)).toString(),
       });
     }
-    return Number(value);
+    return value;
   }
 
   string(what: string): string {
@@ -97,7 +101,7 @@ export class ByteCursor {
 }
 
 function decodeUtf8(bytes: Uint8Array, start: number, length: number): string {
-  if (length <= 32) {
+  if (length <= 16) {
     let ascii = '';
     for (let i = start; i < start + length; i++) {
       const byte = bytes[i] as number;

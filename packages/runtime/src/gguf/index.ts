@@ -1,6 +1,20 @@
 export { GGMLType, type GGMLTypeLayout, ggmlTypeLayout, ggmlTypeName } from './ggml-type.js';
 export { GGUFValueType } from './gguf-value-type.js';
 export {
+  archKey,
+  getArchitecture,
+  getArchNumber,
+  getArray,
+  getBoolean,
+  getNumber,
+  getNumberArray,
+  getOptional,
+  getString,
+  getStringArray,
+} from './metadata.js';
+export { bf16ToFloat, floatToBF16, floatToHalf, halfToFloat } from './quant/half.js';
+export { QUANTIZABLE_TYPES, quantize } from './quantize.js';
+export {
   type GGUFFile,
   type GGUFMetadataType,
   type GGUFTensorInfo,
@@ -8,3 +22,24 @@ export {
   parseGGUF,
   readGGUF,
 } from './read-gguf.js';
+export { byteLevelTokenizer } from './synth/byte-level-tokenizer.js';
+export { MODEL_SHAPES, type ModelShape } from './synth/model-shapes.js';
+export { modelTensors, parameterCount, type TensorPlan } from './synth/model-tensors.js';
+export {
+  matrixType,
+  resolveShape,
+  type SynthesizedModel,
+  type SynthesizeOptions,
+  synthesizeModel,
+} from './synth/synthesize-model.js';
+export { DEQUANTIZABLE_TYPES, dequantize, readTensor } from './tensor-data.js';
+export {
+  encodeGGUFHeader,
+  type GGUFHeader,
+  type GGUFTensorInput,
+  type GGUFTensorSource,
+  type GGUFWriteInput,
+  serializeGGUF,
+  writeGGUF,
+} from './write-gguf.js';
+export { type GGUFMetadataInput, type GGUFTypedValue, inferGGUFType } from './write-gguf-value.js';

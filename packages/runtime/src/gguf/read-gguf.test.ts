@@ -84,6 +84,20 @@ describe('readGGUF', () => {
     expect(file.tensors[0]).toMatchObject({ name: 'big', byteLength: 4 * 2 ** 30, offset: writer.length });
     expect(parseGGUF(bytes).metadata['general.architecture']).toBe('llama');
   });
+
+  it('grows the read window for headers larger than the first read', async () => {
+    const out = path.join(tmp, 'big-header.gguf');
+    const tokens = Array.from({ length: 400_000 }, (_, i) => `token-${i}-ĝ`);
+    const bytes = serializeGGUF({
+      metadata: { 'tokenizer.ggml.tokens': tokens },
+      tensors: [{ name: 'w', shape: [4], type: GGMLType.F32, data: new Uint8Array(16).fill(7) }],
+    });
+    expect(bytes.length).toBeGreaterThan(8 << 20);
+    await writeFile(out, bytes);
+    const file = await readGGUF(out);
+    expect(file.metadata['tokenizer.ggml.tokens']).toEqual(tokens);
+    expect(file.tensors[0]?.offset).toBe(bytes.length - 16);
+  });
 });
 
 describe('parseGGUF errors', () => {

@@ -40,7 +40,7 @@ const DEFAULT_ALIGNMENT = 32;
 const MAX_DIMS = 4;
 const MIN_KV_BYTES = 8 + 4 + 1;
 const MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8;
-const INITIAL_WINDOW = 1 << 20;
+const INITIAL_WINDOW = 8 << 20;
 
 /** Parses a GGUF header from `bytes` (the file's start; `fileSize` when bytes hold only a prefix). */
 export function parseGGUF(bytes: Uint8Array, options: { path?: string; fileSize?: number } = {}): GGUFFile {
@@ -70,7 +70,7 @@ export async function readGGUF(path: string): Promise<GGUFFile> {
         return parseWindow(window.subarray(0, bytesRead), fileSize, path);
       } catch (error) {
         if (!(error instanceof NeedMoreBytes) || bytesRead < windowSize) throw error;
-        windowSize = Math.min(fileSize, Math.max(windowSize * 2, error.needed));
+        windowSize = Math.min(fileSize, Math.max(windowSize * 4, error.needed));
       }
     }
   } finally {

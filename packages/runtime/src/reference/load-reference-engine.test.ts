@@ -1,13 +1,20 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ModelFormatError, UnsupportedError } from '@x/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GGMLType, GGUFValueType } from '../gguf/index.js';
 import { quantize } from '../gguf/quantize.js';
 import { writeGGUF } from '../gguf/write-gguf.js';
 import { loadReferenceEngine } from './load-reference-engine.js';
 import { type RandomModel, randomModel } from './testing/random-model.js';
+
+let directory: string;
+let written = 0;
+beforeAll(async () => {
+  directory = await mkdtemp(path.join(tmpdir(), 'x-reference-load-'));
+});
+afterAll(() => rm(directory, { recursive: true, force: true }));
 
 async function writeModel(
   model: RandomModel,
@@ -23,7 +30,7 @@ async function writeModel(
     const type = typeOf(name, [...tensor.shape]);
     return { name, shape: [...tensor.shape], type, data: quantize(type, tensor.data) };
   });
-  const file = path.join(await mkdtemp(path.join(tmpdir(), 'x-reference-load-')), 'model.gguf');
+  const file = path.join(directory, `model-${++written}.gguf`);
   await writeGGUF(file, { metadata, tensors });
   return file;
 }
@@ -84,7 +91,7 @@ describe('loadReferenceEngine', () => {
     const { readGGUF } = await import('../gguf/index.js');
     const header = await readGGUF(file);
     expect(header.tensors.length).toBe(model.tensors.size);
-    const iq = path.join(path.dirname(file), 'iq.gguf');
+    const iq = path.join(directory, 'iq.gguf');
     await writeGGUF(iq, {
       metadata: header.metadata,
       tensors: header.tensors.map((info) => {

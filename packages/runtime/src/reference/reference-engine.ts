@@ -114,8 +114,9 @@ export class ReferenceEngine implements Engine {
         for (let i = 0; i < tokens.length; i++) {
           await yieldToEventLoop();
           throwIfAborted(signal);
-          const row = all ? i : i === tokens.length - 1 ? 0 : -1;
-          const out = row < 0 ? undefined : logits.subarray(row * vocab, (row + 1) * vocab);
+          const row = all ? i : 0;
+          const wantsLogits = all || i === tokens.length - 1;
+          const out = wantsLogits ? logits.subarray(row * vocab, (row + 1) * vocab) : undefined;
           forwardToken(this.model, cache, tokens[i]!, cache.length, this.state, out, signal);
           cache.length++;
         }
@@ -176,7 +177,8 @@ function weightBytes(weights: Weights): number {
   ];
   let bytes = 0;
   for (const tensor of tensors) {
-    if (tensor !== undefined) bytes += tensor instanceof Float32Array ? tensor.byteLength : tensor.data.byteLength;
+    if (tensor !== undefined)
+      bytes += tensor instanceof Float32Array ? tensor.byteLength : tensor.data.byteLength;
   }
   return bytes;
 }

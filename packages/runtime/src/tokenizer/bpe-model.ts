@@ -21,6 +21,11 @@ export interface BpeModelOptions {
   unknownId?: number;
   /** Consecutive unknown symbols give one unknown token (HF fuse_unk). */
   fuseUnknown?: boolean;
+  /**
+   * Cut pre-tokens before each word marker (▁) that follows another character: exact when no token holds
+   * the marker after another character, since then no merge crosses such a cut. Makes caching work.
+   */
+  wordMarker?: string;
 }
 
 /** Rank-based BPE over pre-tokens, with a cache of pre-token results. */
@@ -39,15 +44,30 @@ export class BpeModel implements TextModel {
   }
 
   encode(text: string, first: boolean, out: number[]): void {
+    const marker = this.options.wordMarker;
     for (const piece of this.options.preTokenize(text, first)) {
-      if (piece.length === 0) continue;
-      let ids = this.cache.get(piece);
-      if (ids === undefined) {
-        ids = this.encodeWord(piece);
-        this.cache.set(piece, ids);
+      if (marker === undefined) {
+        this.encodePiece(piece, out);
+        continue;
       }
-      for (const id of ids) out.push(id);
+      let start = 0;
+      for (let i = 1; i < piece.length; i++) {
+        if (piece[i] !== marker || piece[i - 1] === marker) continue;
+        this.encodePiece(piece.slice(start, i), out);
+        start = i;
+      }
+      this.encodePiece(piece.slice(start), out);
     }
+  }
+
+  private encodePiece(piece: string, out: number[]): void {
+    if (piece.length === 0) return;
+    let ids = this.cache.get(piece);
+    if (ids === undefined) {
+      ids = this.encodeWord(piece);
+      this.cache.set(piece, ids);
+    }
+    for (const id of ids) out.push(id);
   }
 
   private encodeWord(piece: string): number[] {

@@ -13,10 +13,22 @@ import { Vocab } from './vocab.js';
 import { VocabTokenizer } from './vocab-tokenizer.js';
 import { WpmModel } from './wpm-model.js';
 
-const LLAMA3_PRE = new Set(['llama3', 'llama-v3', 'llama-bpe', 'falcon3', 'falcon-h1', 'pixtral', 'lfm2', 'midm-2.0']);
+const LLAMA3_PRE = new Set([
+  'llama3',
+  'llama-v3',
+  'llama-bpe',
+  'falcon3',
+  'falcon-h1',
+  'pixtral',
+  'lfm2',
+  'midm-2.0',
+]);
 
 /** Builds the tokenizer a GGUF file describes (`tokenizer.ggml.*`), matching llama.cpp's llama-vocab. */
-export function createTokenizerFromGGUFMetadata(metadata: Record<string, GGUFValue>, source?: string): Tokenizer {
+export function createTokenizerFromGGUFMetadata(
+  metadata: Record<string, GGUFValue>,
+  source?: string,
+): Tokenizer {
   const meta = new GGUFMetadataReader(metadata, source);
   const modelName = meta.string('tokenizer.ggml.model');
   const tokens = meta.strings('tokenizer.ggml.tokens');
@@ -27,12 +39,15 @@ export function createTokenizerFromGGUFMetadata(metadata: Record<string, GGUFVal
       got: modelName === undefined ? 'no tokenizer.ggml.model' : 'no tokenizer.ggml.tokens',
     });
   }
-  const types = Uint8Array.from(meta.numbers('tokenizer.ggml.token_type') ?? tokens.map(() => TokenType.normal));
+  const types = Uint8Array.from(
+    meta.numbers('tokenizer.ggml.token_type') ?? tokens.map(() => TokenType.normal),
+  );
   const pre = meta.string('tokenizer.ggml.pre');
   const stopIds = new Set<number>();
   markAutoDetectedSpecials(tokens, types, stopIds);
   const vocab = new Vocab(tokens, types, source);
-  const inRange = (id: number | undefined) => (id !== undefined && id >= 0 && id < tokens.length ? id : undefined);
+  const inRange = (id: number | undefined) =>
+    id !== undefined && id >= 0 && id < tokens.length ? id : undefined;
   const idOr = (key: string, fallback: number | undefined) =>
     inRange(meta.number(`tokenizer.ggml.${key}`) ?? fallback);
 
@@ -63,7 +78,10 @@ export function createTokenizerFromGGUFMetadata(metadata: Record<string, GGUFVal
     cleanSpaces = !KEEPS_SPACES.has(pre ?? '');
     const merges = meta.strings('tokenizer.ggml.merges');
     if (merges === undefined) {
-      throw new ModelFormatError('BPE tokenizer has no merges', { path: source, expected: 'tokenizer.ggml.merges' });
+      throw new ModelFormatError('BPE tokenizer has no merges', {
+        path: source,
+        expected: 'tokenizer.ggml.merges',
+      });
     }
     const ranks = new Map<string, number>();
     merges.forEach((merge, rank) => {
@@ -101,7 +119,10 @@ export function createTokenizerFromGGUFMetadata(metadata: Record<string, GGUFVal
   if (eosId !== undefined) stopIds.add(eosId);
 
   const phi3 = /phi-?3/.test((meta.string('general.name') ?? '').toLowerCase());
-  const specials = vocab.specialTokens((id) => ({ lstrip: false, rstrip: phi3 && !PHI3_NO_RSTRIP.has(tokens[id] ?? '') }));
+  const specials = vocab.specialTokens((id) => ({
+    lstrip: false,
+    rstrip: phi3 && !PHI3_NO_RSTRIP.has(tokens[id] ?? ''),
+  }));
   const prefixIds = addBos && bosId !== undefined ? [bosId] : [];
   const suffixIds = [
     ...(kind === 'wpm' && sepId !== undefined ? [sepId] : []),

@@ -17,7 +17,10 @@ export function createTokenizerFromHfJson(json: unknown, config: HfNode = {}, so
   }
   const modelType = json.model.type ?? 'BPE';
   if (modelType !== 'BPE') {
-    throw new UnsupportedError('tokenizer.json model', `tokenizer model '${String(modelType)}' is not supported`);
+    throw new UnsupportedError(
+      'tokenizer.json model',
+      `tokenizer model '${String(modelType)}' is not supported`,
+    );
   }
   const model = json.model;
   if (!isNode(model.vocab)) throw new ModelFormatError('tokenizer.json model has no vocab', { path: source });
@@ -44,6 +47,8 @@ export function createTokenizerFromHfJson(json: unknown, config: HfNode = {}, so
     byteFallback,
     unknownId: unknown,
     fuseUnknown: model.fuse_unk === true,
+    wordMarker:
+      !byteLevel && vocab.tokens.every((token) => !/[^\u2581]\u2581/.test(token)) ? '\u2581' : undefined,
   });
 
   const specials = vocab.specialTokens((id) => {
@@ -67,7 +72,11 @@ export function createTokenizerFromHfJson(json: unknown, config: HfNode = {}, so
   });
 }
 
-function buildTokens(vocabNode: HfNode, added: HfNode[], source?: string): { tokens: string[]; types: Uint8Array } {
+function buildTokens(
+  vocabNode: HfNode,
+  added: HfNode[],
+  source?: string,
+): { tokens: string[]; types: Uint8Array } {
   const entries = Object.entries(vocabNode);
   let size = 0;
   for (const [, id] of entries) {
@@ -96,7 +105,8 @@ function buildTokens(vocabNode: HfNode, added: HfNode[], source?: string): { tok
 function stripsLeadingSpace(decoder: unknown): boolean {
   if (!isNode(decoder)) return false;
   const type = nodeType(decoder, 'decoder');
-  if (type === 'Sequence') return (Array.isArray(decoder.decoders) ? decoder.decoders : []).some(stripsLeadingSpace);
+  if (type === 'Sequence')
+    return (Array.isArray(decoder.decoders) ? decoder.decoders : []).some(stripsLeadingSpace);
   if (type === 'Strip') return Number(decoder.start ?? 0) > 0 && decoder.content === ' ';
   if (type === 'Metaspace') return decoder.prepend_scheme !== 'never' && decoder.add_prefix_space !== false;
   return false;

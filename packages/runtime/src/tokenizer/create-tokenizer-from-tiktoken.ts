@@ -35,12 +35,19 @@ export function llama3SpecialTokens(): string[] {
     '<|eot_id|>',
     '<|python_tag|>',
   ];
-  const reserved = Array.from({ length: 256 - named.length }, (_, i) => `<|reserved_special_token_${i + 3}|>`);
+  const reserved = Array.from(
+    { length: 256 - named.length },
+    (_, i) => `<|reserved_special_token_${i + 3}|>`,
+  );
   return [...named, ...reserved];
 }
 
 /** A byte-level BPE from a tiktoken ranks file (`base64 rank` per line): a pair merges by the rank of its join. */
-export function createTokenizerFromTiktoken(text: string, options: TiktokenOptions = {}, source?: string): Tokenizer {
+export function createTokenizerFromTiktoken(
+  text: string,
+  options: TiktokenOptions = {},
+  source?: string,
+): Tokenizer {
   const tokens: string[] = [];
   const lines = text.split('\n');
   for (let line = 0; line < lines.length; line++) {
@@ -49,7 +56,12 @@ export function createTokenizerFromTiktoken(text: string, options: TiktokenOptio
     const [base64, rankText] = entry.split(' ');
     const rank = Number(rankText);
     if (base64 === undefined || !Number.isInteger(rank) || rank !== tokens.length) {
-      throw new ModelFormatError('bad tiktoken line', { path: source, offset: line + 1, expected: `rank ${tokens.length}`, got: entry.slice(0, 40) });
+      throw new ModelFormatError('bad tiktoken line', {
+        path: source,
+        offset: line + 1,
+        expected: `rank ${tokens.length}`,
+        got: entry.slice(0, 40),
+      });
     }
     tokens.push(byteLevelEncode(Buffer.from(base64, 'base64')));
   }

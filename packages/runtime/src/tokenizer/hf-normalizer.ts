@@ -10,7 +10,9 @@ export function hfNormalizer(node: unknown, source?: string): Normalize {
   const spec = node as HfNode;
   switch (type) {
     case 'Sequence': {
-      const steps = (Array.isArray(spec.normalizers) ? spec.normalizers : []).map((step) => hfNormalizer(step, source));
+      const steps = (Array.isArray(spec.normalizers) ? spec.normalizers : []).map((step) =>
+        hfNormalizer(step, source),
+      );
       return (text) => steps.reduce((value, step) => step(value), text);
     }
     case 'NFC':
@@ -32,7 +34,8 @@ export function hfNormalizer(node: unknown, source?: string): Normalize {
     case 'Strip': {
       const left = spec.strip_left !== false;
       const right = spec.strip_right !== false;
-      return (text) => (left && right ? text.trim() : left ? text.trimStart() : right ? text.trimEnd() : text);
+      return (text) =>
+        left && right ? text.trim() : left ? text.trimStart() : right ? text.trimEnd() : text;
     }
     default:
       throw new UnsupportedError('tokenizer.json normalizer', `normalizer '${type}' is not supported`);

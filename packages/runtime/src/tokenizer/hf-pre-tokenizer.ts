@@ -8,10 +8,16 @@ export type PreTokenize = (text: string, first: boolean) => string[];
 type Step = (pieces: string[], first: boolean) => string[];
 
 /** A tokenizer.json `pre_tokenizer` as a function, plus whether it maps bytes GPT-2 style. */
-export function hfPreTokenizer(node: unknown, source?: string): { preTokenize: PreTokenize; byteLevel: boolean } {
+export function hfPreTokenizer(
+  node: unknown,
+  source?: string,
+): { preTokenize: PreTokenize; byteLevel: boolean } {
   const state = { byteLevel: false };
   const step = buildStep(node, state, source);
-  return { preTokenize: (text, first) => step([text], first).filter((piece) => piece.length > 0), byteLevel: state.byteLevel };
+  return {
+    preTokenize: (text, first) => step([text], first).filter((piece) => piece.length > 0),
+    byteLevel: state.byteLevel,
+  };
 }
 
 function buildStep(node: unknown, state: { byteLevel: boolean }, source?: string): Step {
@@ -36,9 +42,10 @@ function buildStep(node: unknown, state: { byteLevel: boolean }, source?: string
         });
     }
     case 'Split': {
-      const pattern = isNode(spec.pattern) && typeof spec.pattern.Regex === 'string'
-        ? compileHfPattern(spec.pattern.Regex)
-        : replacePattern(spec.pattern);
+      const pattern =
+        isNode(spec.pattern) && typeof spec.pattern.Regex === 'string'
+          ? compileHfPattern(spec.pattern.Regex)
+          : replacePattern(spec.pattern);
       const behavior = String(spec.behavior ?? 'Isolated');
       if (spec.invert === true) {
         if (behavior !== 'Removed') throw unsupported(`Split invert with ${behavior}`);

@@ -13,14 +13,22 @@ export interface HfSpecialIds {
 const EOS_GUESSES = ['</s>', '<|endoftext|>', '<|end_of_text|>', '<eos>', '<|im_end|>'];
 
 /** BOS/EOS, what addSpecial adds (from the post-processor, else tokenizer_config), and the stop ids. */
-export function hfSpecialIds(postProcessor: unknown, config: HfNode, vocab: Vocab, _source?: string): HfSpecialIds {
+export function hfSpecialIds(
+  postProcessor: unknown,
+  config: HfNode,
+  vocab: Vocab,
+  _source?: string,
+): HfSpecialIds {
   const idOf = (text: string | undefined) => (text === undefined ? undefined : vocab.idOf.get(text));
   const template = findTemplate(postProcessor);
   let prefixIds: number[] = [];
   let suffixIds: number[] = [];
   if (template !== undefined) {
     ({ prefixIds, suffixIds } = templateIds(template));
-  } else if (isNode(postProcessor) && (postProcessor.type === 'RobertaProcessing' || postProcessor.type === 'BertProcessing')) {
+  } else if (
+    isNode(postProcessor) &&
+    (postProcessor.type === 'RobertaProcessing' || postProcessor.type === 'BertProcessing')
+  ) {
     const cls = Array.isArray(postProcessor.cls) ? idOf(String(postProcessor.cls[0])) : undefined;
     const sep = Array.isArray(postProcessor.sep) ? idOf(String(postProcessor.sep[0])) : undefined;
     prefixIds = cls === undefined ? [] : [cls];
@@ -33,7 +41,8 @@ export function hfSpecialIds(postProcessor: unknown, config: HfNode, vocab: Voca
   }
   const bosId = idOf(tokenContent(config.bos_token)) ?? prefixIds[0];
   const eosId =
-    idOf(tokenContent(config.eos_token)) ?? EOS_GUESSES.map((text) => idOf(text)).find((id) => id !== undefined);
+    idOf(tokenContent(config.eos_token)) ??
+    EOS_GUESSES.map((text) => idOf(text)).find((id) => id !== undefined);
   const stopIds = new Set<number>();
   if (eosId !== undefined) stopIds.add(eosId);
   for (const text of END_OF_GENERATION_TEXTS) {
@@ -69,7 +78,8 @@ function templateIds(template: HfNode): { prefixIds: number[]; suffixIds: number
     }
     if (!isNode(piece.SpecialToken)) continue;
     const entry = specials[String(piece.SpecialToken.id)];
-    const ids = isNode(entry) && Array.isArray(entry.ids) ? entry.ids.filter((id) => typeof id === 'number') : [];
+    const ids =
+      isNode(entry) && Array.isArray(entry.ids) ? entry.ids.filter((id) => typeof id === 'number') : [];
     (seenSequence ? suffixIds : prefixIds).push(...(ids as number[]));
   }
   return { prefixIds, suffixIds };

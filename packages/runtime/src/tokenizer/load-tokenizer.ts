@@ -16,7 +16,8 @@ import type { Tokenizer } from './tokenizer.js';
 export async function loadTokenizer(location: string): Promise<Tokenizer> {
   const info = await statOrThrow(location);
   if (info.isDirectory()) return loadFolder(location);
-  if (await isGGUF(location)) return createTokenizerFromGGUFMetadata((await readGGUF(location)).metadata, location);
+  if (await isGGUF(location))
+    return createTokenizerFromGGUFMetadata((await readGGUF(location)).metadata, location);
   const text = await readFile(location, 'utf8');
   if (text.trimStart().startsWith('{')) {
     const config = await readJsonIfPresent(path.join(path.dirname(location), 'tokenizer_config.json'));

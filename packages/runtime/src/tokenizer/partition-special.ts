@@ -9,7 +9,11 @@ const isAsciiSpace = (code: number) => code === 32 || (code >= 9 && code <= 13);
  * Splits `text` around special tokens as llama.cpp's tokenizer_st_partition does: each token in turn
  * (longest first) cuts every remaining text fragment at its non-overlapping occurrences.
  */
-export function partitionSpecial(text: string, specials: readonly SpecialToken[], parseSpecial: boolean): Fragment[] {
+export function partitionSpecial(
+  text: string,
+  specials: readonly SpecialToken[],
+  parseSpecial: boolean,
+): Fragment[] {
   if (text.length === 0) return [];
   let fragments: Fragment[] = [text];
   for (const special of specials) {

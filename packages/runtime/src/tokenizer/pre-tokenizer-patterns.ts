@@ -92,7 +92,14 @@ const ALIASES: Record<string, string> = {
 };
 
 /** Pre-tokenizers whose decoded text keeps " ?" and " 's" as they are (llama.cpp clean_spaces off). */
-export const KEEPS_SPACES = new Set(['deepseek-llm', 'deepseek-coder', 'qwen2', 'command-r', 'smollm', 'gpt-4o']);
+export const KEEPS_SPACES = new Set([
+  'deepseek-llm',
+  'deepseek-coder',
+  'qwen2',
+  'command-r',
+  'smollm',
+  'gpt-4o',
+]);
 
 /** The regex list for a pre-tokenizer name; an empty or missing name gives llama.cpp's default. */
 export function preTokenizerPatterns(name: string | undefined): RegExp[] {
@@ -109,8 +116,10 @@ export function preTokenizerPatterns(name: string | undefined): RegExp[] {
  * (what the Rust side matches, and llama.cpp's set) rather than JS's.
  */
 export function compileHfPattern(source: string): RegExp {
-  const expanded = source.replace(/\(\?i:([^()]*)\)/g, (_, body: string) =>
-    `(?:${body.replace(/[a-zA-Z]/g, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`)})`,
+  const expanded = source.replace(
+    /\(\?i:([^()]*)\)/g,
+    (_, body: string) =>
+      `(?:${body.replace(/[a-zA-Z]/g, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`)})`,
   );
   let out = '';
   let inClass = false;

@@ -1,5 +1,5 @@
-import { PieceCache, type TextModel } from './text-model.js';
 import { codePoints, mergeSymbols } from './merge-symbols.js';
+import { PieceCache, type TextModel } from './text-model.js';
 import { utf8Encode } from './utf8.js';
 import type { Vocab } from './vocab.js';
 

@@ -1,7 +1,7 @@
 import { cleanSpaces } from './clean-spaces.js';
 import { partitionSpecial } from './partition-special.js';
-import { TokenStreamDecoder } from './token-stream-decoder.js';
 import type { TextModel } from './text-model.js';
+import { TokenStreamDecoder } from './token-stream-decoder.js';
 import type { DecodeOptions, EncodeOptions, StreamDecoder, Tokenizer } from './tokenizer.js';
 import { utf8Decode } from './utf8.js';
 import type { SpecialToken, Vocab } from './vocab.js';

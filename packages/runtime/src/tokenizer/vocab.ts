@@ -58,7 +58,8 @@ export class Vocab {
     const specials: SpecialToken[] = [];
     for (let id = 0; id < this.tokens.length; id++) {
       const type = this.type(id);
-      if (type !== TokenType.control && type !== TokenType.userDefined && type !== TokenType.unknown) continue;
+      if (type !== TokenType.control && type !== TokenType.userDefined && type !== TokenType.unknown)
+        continue;
       const text = this.tokens[id] as string;
       if (text.length === 0) continue;
       specials.push({ id, text, control: type !== TokenType.userDefined, ...strip(id) });

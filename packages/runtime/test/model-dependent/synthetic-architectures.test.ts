@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GGMLType } from '../../src/gguf/index.js';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
 import { TINY_SHAPE } from '../../src/reference/testing/random-model.js';
@@ -51,8 +54,14 @@ const cases: Array<[string, string, Parameters<typeof writeSyntheticModel>[1]]> 
 ];
 
 describe('reference engine vs llama.cpp on synthetic models', () => {
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'x-reference-'));
+  });
+  afterAll(() => rm(directory, { recursive: true, force: true }));
+
   it.each(cases)('%s', async (_label, architecture, options) => {
-    const file = await writeSyntheticModel(architecture, options);
+    const file = await writeSyntheticModel(directory, architecture, options);
     const oracle = await llamaCppGreedy(file, PROMPT, STEPS);
     const engine = await loadReferenceEngine(file, { contextLength: 256 });
     const comparison = await compareTeacherForced(engine, PROMPT, oracle);

@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GGMLType, GGUFValueType } from '../../src/gguf/index.js';
 import { quantize } from '../../src/gguf/quantize.js';
@@ -7,14 +5,16 @@ import { writeGGUF } from '../../src/gguf/write-gguf.js';
 import type { GGUFMetadataInput } from '../../src/gguf/write-gguf-value.js';
 import { type RandomModelOptions, randomModel } from '../../src/reference/testing/random-model.js';
 
+let written = 0;
 const FLOAT_KEY = /(epsilon|freq_base|softcapping|scaling\.factor)$/;
 
 /**
- * Writes a random model of `architecture` as a GGUF that llama.cpp can load: model metadata plus a
+ * Writes a random model of `architecture` into `directory` as a GGUF that llama.cpp can load: model metadata plus a
  * SentencePiece-style vocabulary (3 specials, 256 byte tokens, chat specials, filler pieces) the size of
  * the embedding. Matrices are stored as `weightType` (norms and biases stay F32, as llama.cpp quantizes).
  */
 export async function writeSyntheticModel(
+  directory: string,
   architecture: string,
   options: RandomModelOptions & { weightType?: GGMLType } = {},
 ): Promise<string> {
@@ -61,7 +61,7 @@ export async function writeSyntheticModel(
     const type = tensor.shape.length === 2 ? weightType : GGMLType.F32;
     return { name, shape: [...tensor.shape], type, data: quantize(type, tensor.data) };
   });
-  const file = path.join(await mkdtemp(path.join(tmpdir(), 'x-reference-')), `${architecture}.gguf`);
+  const file = path.join(directory, `${architecture}-${++written}.gguf`);
   await writeGGUF(file, { metadata, tensors });
   return file;
 }

@@ -42,7 +42,9 @@ describe('synthesizeModel', () => {
     expect(std).toBeGreaterThan(0.095);
     expect(std).toBeLessThan(0.105);
     const norm = tensor(file.tensors, 'blk.1.ffn_norm.weight');
-    expect(Array.from(dequantize(norm.type, await readTensor(file, norm), 64)).every((v) => v === 1)).toBe(true);
+    expect(Array.from(dequantize(norm.type, await readTensor(file, norm), 64)).every((v) => v === 1)).toBe(
+      true,
+    );
   });
 
   it('is deterministic in the seed', async () => {
@@ -75,7 +77,12 @@ describe('synthesizeModel', () => {
   it('copies tokenizer.* keys from a GGUF and sizes the vocabulary to its token list', async () => {
     const source = path.join(sharedModelsDir, 'llama.cpp-vocab', 'ggml-vocab-gpt-2.gguf');
     const out = path.join(tmp, 'with-vocab.gguf');
-    const model = await synthesizeModel({ shape: 'tiny-llama', type: GGMLType.Q8_0, path: out, tokenizer: source });
+    const model = await synthesizeModel({
+      shape: 'tiny-llama',
+      type: GGMLType.Q8_0,
+      path: out,
+      tokenizer: source,
+    });
     const [file, vocab] = await Promise.all([readGGUF(out), readGGUF(source)]);
     expect(model.vocab).toBe(50257);
     expect(file.metadata['llama.vocab_size']).toBe(50257);
@@ -88,9 +95,9 @@ describe('synthesizeModel', () => {
   });
 
   it('rejects unknown shapes and types it cannot write', async () => {
-    await expect(synthesizeModel({ shape: 'nope', type: GGMLType.F32, path: path.join(tmp, 'x.gguf') })).rejects.toThrow(
-      /unknown shape/,
-    );
+    await expect(
+      synthesizeModel({ shape: 'nope', type: GGMLType.F32, path: path.join(tmp, 'x.gguf') }),
+    ).rejects.toThrow(/unknown shape/);
     await expect(
       synthesizeModel({ shape: 'tiny-llama', type: GGMLType.IQ2_XS, path: path.join(tmp, 'x.gguf') }),
     ).rejects.toThrow(/cannot synthesize IQ2_XS/);

@@ -1,0 +1,60 @@
+import { AdapterParseError, ChainOfThought, Predict, Signature, XError } from '@x/core';
+import { type BackendName, defaultModelPath, loadBackend } from '../backends.js';
+import { EchoLM } from '../echo-lm.js';
+
+export interface RunCommandOptions {
+  signature: string;
+  inputs: Record<string, string>;
+  model?: string;
+  backend: BackendName;
+  threads?: number;
+  maxTokens: number;
+  temperature: number;
+  chainOfThought: boolean;
+  /** Exit with 1 when the model's answer does not parse (default: report it and exit 0). */
+  strict: boolean;
+  out: NodeJS.WritableStream;
+}
+
+/** The main job: one signature on a local model, streaming the raw tokens, then the typed fields. */
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const { out } = options;
+  const signature = Signature.from(options.signature);
+  const missing = signature.inputFields.map((field) => field.name).filter((name) => !(name in options.inputs));
+  if (missing.length > 0) {
+    out.write(`missing input ${missing.map((name) => `--${name}`).join(', ')} for "${options.signature}"\n`);
+    return 2;
+  }
+  const modelPath = options.model ?? defaultModelPath;
+  out.write(`model: ${modelPath}${options.model ? '' : ' (bundled default)'}\nbackend: ${options.backend}\n\n`);
+  const lm = await loadBackend(options.backend, modelPath, { threads: options.threads });
+  try {
+    const echo = new EchoLM(lm, (text) => out.write(text));
+    const config = { maxTokens: options.maxTokens, temperature: options.temperature };
+    const program = options.chainOfThought
+      ? new ChainOfThought(signature, { lm: echo, config })
+      : new Predict(signature, { lm: echo, config });
+    out.write('--- stream ---\n');
+    try {
+      const events = program.stream(options.inputs);
+      let prediction: unknown;
+      for await (const event of events) if (event.type === 'prediction') prediction = event.prediction;
+      out.write('\n--- prediction ---\n');
+      out.write(`${JSON.stringify(prediction, null, 2)}\n`);
+      return 0;
+    } catch (error) {
+      if (!AdapterParseError.isInstance(error)) throw error;
+      out.write('\n--- parse error ---\n');
+      out.write(`${error.message}\nexpected fields: ${error.expectedFields.join(', ')}\n`);
+      out.write(`parsed fields: ${Object.keys(error.partial).join(', ') || '(none)'}\n`);
+      out.write(`raw text:\n${error.rawText}\n`);
+      return options.strict ? 1 : 0;
+    }
+  } catch (error) {
+    if (!XError.isInstance(error)) throw error;
+    out.write(`\n${error.name} (${error.code}): ${error.message}\n`);
+    return 1;
+  } finally {
+    await lm.dispose();
+  }
+}

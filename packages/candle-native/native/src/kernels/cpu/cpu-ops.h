@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/cpu/kernel-table.h"
+
+// Element-wise and per-vector ops of the forward pass (each defined in its own file).
+namespace xc::cpu {
+
+// y = x / sqrt(mean(x²) + eps) * weight; y may alias x.
+void rms_norm(const float* x, const float* weight, float* y, int64_t n, float eps);
+
+enum class RopeStyle { Normal, Neox };
+struct RopeParams {
+  RopeStyle style = RopeStyle::Normal;
+  int dims = 0;  // rotated leading dimensions of each head
+  float base = 10000.0f;
+  float scale = 1.0f;                    // position multiplier (1 / linear factor)
+  const float* freq_factors = nullptr;  // dims / 2 divisors, or none
+};
+// Rotates `heads` vectors of `head_dim` in x for position pos.
+void rope(float* x, int heads, int head_dim, int pos, const RopeParams& params);
+
+void softmax(float* x, int64_t n);
+void silu_mul(float* gate, const float* up, int64_t n);       // gate = silu(gate) * up
+void gelu_tanh_mul(float* gate, const float* up, int64_t n);  // gate = gelu(gate) * up
+void softcap(float* x, int64_t n, float cap);                 // x = cap · tanh(x / cap)
+
+// One query head against one kv head of a paged KV cache: pages[p] holds page_tokens rows;
+// this head's keys start key_offset bytes into each page, values value_offset bytes.
+struct KvHeadView {
+  const uint8_t* const* pages = nullptr;
+  int page_tokens = 0;
+  int64_t key_offset = 0;
+  int64_t value_offset = 0;
+  int head_dim = 0;
+  bool f16 = true;
+};
+// out = softmax(scale · q·K[first..last]) · V[first..last], computed block by block with an
+// online softmax so no score row of the whole sequence is ever materialised.
+void attention_head(const KernelTable& kernels, const KvHeadView& kv, const float* q, int first, int last,
+                    float scale, float softcap_value, float* out);
+
+}  // namespace xc::cpu

@@ -1,0 +1,84 @@
+#include "kernels/cpu/matmul.h"
+
+#include <cstring>
+
+#include "common/error.h"
+
+namespace xc {
+
+namespace {
+
+constexpr int64_t kRowTile = 16;
+constexpr int64_t kRowGranule = 4;
+constexpr int kFormats = 3;
+
+}  // namespace
+
+void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_t tokens, const MatmulTarget* targets,
+            int target_count, std::vector<uint8_t>& scratch) {
+  if (target_count <= 0 || tokens <= 0) return;
+  const int64_t cols = targets[0].weight->cols;
+  bool needed[kFormats] = {false, false, false};
+  int64_t total_rows = 0;
+  for (int i = 0; i < target_count; i++) {
+    if (targets[i].weight->cols != cols) fail(XC_ERR_INTERNAL, "matmul targets disagree on the input width");
+    needed[static_cast<int>(activation_format(targets[i].weight->type))] = true;
+    total_rows += targets[i].weight->rows;
+  }
+
+  // Quantized copies of x, one region per format that some target needs.
+  const uint8_t* rows_of[kFormats] = {reinterpret_cast<const uint8_t*>(x), nullptr, nullptr};
+  size_t stride_of[kFormats] = {static_cast<size_t>(cols) * sizeof(float), 0, 0};
+  size_t total = 0;
+  size_t offset_of[kFormats] = {0, 0, 0};
+  for (int f = 1; f < kFormats; f++) {
+    if (!needed[f]) continue;
+    stride_of[f] = activation_row_bytes(static_cast<ActivationFormat>(f), cols);
+    offset_of[f] = total;
+    total += stride_of[f] * static_cast<size_t>(tokens);
+  }
+  if (total > 0) {
+    if (scratch.size() < total) scratch.resize(total);
+    for (int f = 1; f < kFormats; f++) {
+      if (needed[f]) rows_of[f] = scratch.data() + offset_of[f];
+    }
+    pool.run([&](int thread, int threads) {
+      int64_t begin, end;
+      ThreadPool::split(tokens, thread, threads, 1, &begin, &end);
+      for (int64_t t = begin; t < end; t++) {
+        if (needed[1]) kernels.quantize_q8_0(x + t * cols, scratch.data() + offset_of[1] + t * stride_of[1], cols);
+        if (needed[2]) kernels.quantize_q8_k(x + t * cols, scratch.data() + offset_of[2] + t * stride_of[2], cols);
+      }
+    });
+  }
+
+  pool.run([&](int thread, int threads) {
+    int64_t begin, end;
+    ThreadPool::split(total_rows, thread, threads, kRowGranule, &begin, &end);
+    int64_t base = 0;
+    for (int i = 0; i < target_count && begin < end; i++) {
+      const MatmulTarget& target = targets[i];
+      const WeightMatrix& w = *target.weight;
+      const int64_t lo = begin > base ? begin - base : 0;
+      const int64_t hi = end - base < w.rows ? end - base : w.rows;
+      base += w.rows;
+      if (lo >= hi) continue;
+      const int f = static_cast<int>(activation_format(w.type));
+      const KernelTable::DotFn dot = kernels.dot_for(w.type);
+      for (int64_t tile = lo; tile < hi; tile += kRowTile) {
+        const int64_t tile_end = tile + kRowTile < hi ? tile + kRowTile : hi;
+        for (int64_t t = 0; t < tokens; t++) {
+          const void* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
+          float* out = target.out + t * target.out_stride;
+          for (int64_t r = tile; r < tile_end; r++) {
+            float value = dot(cols, w.data + r * w.row_bytes, xr);
+            if (target.bias != nullptr) value += target.bias[r];
+            out[r] = value;
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace xc

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/thread-pool.h"
+#include "engine/kv-cache.h"
+#include "kernels/cpu/kernel-table.h"
+#include "models/model-config.h"
+#include "models/model-weights.h"
+
+namespace xc {
+
+// One token of a batch: which sequence (KV slot) it extends, at which position, and which row of
+// the caller's logits buffer it fills (-1: none).
+struct BatchToken {
+  int32_t token;
+  int32_t sequence;
+  int32_t position;
+  int32_t logits_row;
+};
+
+// Buffers reused across calls, sized for the largest chunk seen.
+struct ForwardScratch {
+  std::vector<float> x, xb, xb2, q, k, v, attention, gate, up, head_out;
+  std::vector<uint8_t> quantized;
+  std::vector<int32_t> logit_tokens;
+};
+
+struct ForwardResources {
+  ThreadPool& pool;
+  const KernelTable& kernels;
+  KvCache& kv;
+  ForwardScratch& scratch;
+  const volatile int32_t* abort_flag;
+};
+
+// Runs `count` tokens (any mix of sequences; each sequence's tokens in position order, its cache
+// already holding the earlier positions and made writable) through every layer, writing their K/V
+// and the requested logits rows (vocab floats each). Throws Error(XC_ERR_ABORTED) between layers.
+void llama_forward(const ModelConfig& config, const ModelWeights& weights, const ForwardResources& resources,
+                   const BatchToken* tokens, int count, float* logits);
+
+}  // namespace xc

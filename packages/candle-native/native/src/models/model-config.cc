@@ -1,0 +1,123 @@
+#include "models/model-config.h"
+
+#include <cmath>
+
+#include "common/error.h"
+
+namespace xc {
+
+namespace {
+
+class MetadataReader {
+ public:
+  MetadataReader(const GgufFile& file, std::string prefix) : file_(file), prefix_(std::move(prefix)) {}
+
+  const GgufValue* find(const std::string& key) const { return file_.find(prefix_ + key); }
+
+  double number(const std::string& key) const {
+    const GgufValue* value = find(key);
+    if (value == nullptr) fail(XC_ERR_FORMAT, "missing metadata key " + prefix_ + key);
+    return scalar(key, *value);
+  }
+  double number(const std::string& key, double fallback) const {
+    const GgufValue* value = find(key);
+    return value == nullptr ? fallback : scalar(key, *value);
+  }
+  // Some converters write per-layer arrays; only uniform ones are supported.
+  double uniform(const std::string& key, const double* fallback = nullptr) const {
+    const GgufValue* value = find(key);
+    if (value == nullptr && fallback != nullptr) return *fallback;
+    if (value != nullptr && value->type == GgufValueType::ARRAY && value->count > 0) {
+      const double first = file_.array_number(*value, 0);
+      for (uint64_t i = 1; i < value->count; i++) {
+        if (file_.array_number(*value, i) != first) {
+          fail(XC_ERR_UNSUPPORTED, "per-layer " + prefix_ + key + " is not supported", static_cast<int64_t>(value->offset));
+        }
+      }
+      return first;
+    }
+    return number(key);
+  }
+
+ private:
+  double scalar(const std::string& key, const GgufValue& value) const {
+    if (value.type == GgufValueType::STRING || value.type == GgufValueType::ARRAY) {
+      fail(XC_ERR_FORMAT, "metadata key " + prefix_ + key + " is not a number", static_cast<int64_t>(value.offset));
+    }
+    return value.number;
+  }
+
+  const GgufFile& file_;
+  std::string prefix_;
+};
+
+int positive_int(double value, const std::string& what, int64_t limit = 1 << 24) {
+  if (!(value >= 1) || value > static_cast<double>(limit) || value != std::floor(value)) {
+    fail(XC_ERR_FORMAT, what + " must be a positive integer, got " + std::to_string(value));
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace
+
+ModelConfig read_model_config(const GgufFile& file) {
+  const GgufValue* arch_value = file.find("general.architecture");
+  if (arch_value == nullptr || arch_value->type != GgufValueType::STRING) {
+    fail(XC_ERR_FORMAT, "missing general.architecture");
+  }
+  ModelConfig c;
+  c.architecture = std::string(arch_value->text);
+  c.arch = find_arch(c.architecture);
+  if (c.arch == nullptr) {
+    fail(XC_ERR_UNSUPPORTED, "architecture '" + c.architecture + "' is not supported (supported: " +
+                                 supported_architectures() + ")");
+  }
+  const MetadataReader m(file, c.architecture + ".");
+  c.embedding_length = positive_int(m.number("embedding_length"), "embedding_length");
+  c.layer_count = positive_int(m.number("block_count"), "block_count", 4096);
+  c.head_count = positive_int(m.uniform("attention.head_count"), "attention.head_count", 4096);
+  const double heads = c.head_count;
+  c.head_count_kv = positive_int(m.uniform("attention.head_count_kv", &heads), "attention.head_count_kv", 4096);
+  if (c.head_count % c.head_count_kv != 0 || c.embedding_length % c.head_count != 0) {
+    const GgufValue* key_length = m.find("attention.key_length");
+    if (key_length == nullptr || c.head_count % c.head_count_kv != 0) {
+      fail(XC_ERR_FORMAT, "inconsistent head counts: " + std::to_string(c.head_count) + " heads, " +
+                              std::to_string(c.head_count_kv) + " kv heads, embedding " +
+                              std::to_string(c.embedding_length));
+    }
+  }
+  c.head_dim = positive_int(m.number("attention.key_length", c.embedding_length / c.head_count), "attention.key_length");
+  const int value_dim = positive_int(m.number("attention.value_length", c.head_dim), "attention.value_length");
+  if (value_dim != c.head_dim) fail(XC_ERR_UNSUPPORTED, "key length differs from value length");
+  if (c.head_dim % 2 != 0) fail(XC_ERR_FORMAT, "head dimension must be even");
+  c.feed_forward_length = positive_int(m.uniform("feed_forward_length"), "feed_forward_length");
+  c.trained_context_length = positive_int(m.number("context_length"), "context_length", 1 << 30);
+  c.rms_epsilon = static_cast<float>(m.number("attention.layer_norm_rms_epsilon"));
+  c.rope_dims = positive_int(m.number("rope.dimension_count", c.head_dim), "rope.dimension_count");
+  if (c.rope_dims > c.head_dim || c.rope_dims % 2 != 0) fail(XC_ERR_FORMAT, "rope.dimension_count exceeds head dim");
+  c.rope_base = static_cast<float>(m.number("rope.freq_base", 10000.0));
+
+  if (const GgufValue* scaling = m.find("rope.scaling.type")) {
+    const std::string_view type = scaling->text;
+    if (scaling->type != GgufValueType::STRING || (type != "none" && type != "linear")) {
+      fail(XC_ERR_UNSUPPORTED, "rope scaling '" + std::string(type) + "' is not supported");
+    }
+    const double factor = m.number("rope.scaling.factor", 0);
+    if (type == "linear" && factor > 0) c.rope_scale = static_cast<float>(1.0 / factor);
+  }
+  const ArchSpec& a = *c.arch;
+  if (a.sliding_window_pattern > 0) {
+    c.sliding_window = static_cast<int>(m.number("attention.sliding_window", a.default_sliding_window));
+  }
+  const double query_dim = a.query_scale_by_embedding_at_layer_count == c.layer_count
+                               ? static_cast<double>(c.embedding_length) / c.head_count
+                               : c.head_dim;
+  c.attention_scale = static_cast<float>(1.0 / std::sqrt(query_dim));
+  if (a.default_attention_softcap > 0) {
+    c.attention_softcap = static_cast<float>(m.number("attn_logit_softcapping", a.default_attention_softcap));
+    c.final_softcap = static_cast<float>(m.number("final_logit_softcapping", a.default_final_softcap));
+  }
+  return c;
+}
+
+}  // namespace xc

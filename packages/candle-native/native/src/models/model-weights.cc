@@ -1,0 +1,169 @@
+#include "models/model-weights.h"
+
+#include <map>
+
+#include "common/error.h"
+
+namespace xc {
+
+namespace {
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); i++) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+class TensorLoader {
+ public:
+  explicit TensorLoader(const GgufFile& file) : file_(file) {}
+
+  const GgufTensor* find(const std::string& name, std::vector<int64_t> expected) const {
+    const GgufTensor* tensor = file_.tensor(name);
+    if (tensor == nullptr) return nullptr;
+    std::vector<int64_t> got = tensor->shape;
+    while (got.size() > expected.size() && got.back() == 1) got.pop_back();
+    if (got != expected) {
+      fail(XC_ERR_FORMAT, "tensor " + name + " has the wrong shape: expected " + shape_text(expected) + ", got " +
+                              shape_text(tensor->shape),
+           tensor->info_offset);
+    }
+    return tensor;
+  }
+  const GgufTensor& need(const std::string& name, std::vector<int64_t> expected) const {
+    const GgufTensor* tensor = find(name, std::move(expected));
+    if (tensor == nullptr) fail(XC_ERR_FORMAT, "missing tensor " + name);
+    return *tensor;
+  }
+  WeightMatrix matrix(const GgufTensor& tensor, int64_t rows, int64_t cols) {
+    if (!is_supported_type(tensor.type)) {
+      fail(XC_ERR_UNSUPPORTED, "tensor " + tensor.name + " has unsupported type " + ggml_type_name(tensor.type),
+           tensor.info_offset);
+    }
+    const GgmlTypeTraits traits = ggml_type_traits(static_cast<uint32_t>(tensor.type));
+    WeightMatrix w;
+    w.type = tensor.type;
+    w.rows = rows;
+    w.cols = cols;
+    w.data = tensor.data;
+    w.row_bytes = cols / traits.block_elements * traits.block_bytes;
+    bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
+    return w;
+  }
+  WeightMatrix matrix(const std::string& name, int64_t rows, int64_t cols) {
+    return matrix(need(name, {cols, rows}), rows, cols);
+  }
+  std::vector<float> vector(const GgufTensor& tensor) const {
+    if (!is_supported_type(tensor.type)) {
+      fail(XC_ERR_UNSUPPORTED, "tensor " + tensor.name + " has unsupported type " + ggml_type_name(tensor.type),
+           tensor.info_offset);
+    }
+    std::vector<float> values(static_cast<size_t>(tensor.elements()));
+    dequantize_row(tensor.type, tensor.data, values.data(), tensor.elements());
+    return values;
+  }
+  std::vector<float> vector(const std::string& name, int64_t n) const { return vector(need(name, {n})); }
+  std::vector<float> optional_vector(const std::string& name, int64_t n) const {
+    const GgufTensor* tensor = find(name, {n});
+    return tensor == nullptr ? std::vector<float>() : vector(*tensor);
+  }
+  GgmlType dominant_type() const {
+    GgmlType best = GgmlType::F32;
+    int64_t most = -1;
+    for (const auto& [type, bytes] : bytes_by_type_) {
+      if (bytes > most) {
+        most = bytes;
+        best = type;
+      }
+    }
+    return best;
+  }
+  int64_t matrix_bytes() const {
+    int64_t total = 0;
+    for (const auto& entry : bytes_by_type_) total += entry.second;
+    return total;
+  }
+
+ private:
+  const GgufFile& file_;
+  std::map<GgmlType, int64_t> bytes_by_type_;
+};
+
+}  // namespace
+
+ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c) {
+  TensorLoader load(file);
+  const ArchSpec& arch = *c.arch;
+  const int64_t dim = c.embedding_length;
+  const int64_t hd = c.head_dim;
+  const int64_t ff = c.feed_forward_length;
+  const int64_t q_dim = static_cast<int64_t>(c.head_count) * hd;
+  const int64_t kv_dim = static_cast<int64_t>(c.head_count_kv) * hd;
+
+  ModelWeights w;
+  const GgufTensor* embedding = file.tensor("token_embd.weight");
+  if (embedding == nullptr) fail(XC_ERR_FORMAT, "missing tensor token_embd.weight");
+  const int64_t vocab = embedding->shape.size() >= 2 ? embedding->shape[1] : 0;
+  if (vocab <= 0 || vocab > (1 << 24)) fail(XC_ERR_FORMAT, "token_embd.weight has an invalid vocabulary size", embedding->info_offset);
+  w.token_embedding = load.matrix("token_embd.weight", vocab, dim);
+
+  for (int l = 0; l < c.layer_count; l++) {
+    const std::string p = "blk." + std::to_string(l) + ".";
+    LayerWeights layer;
+    layer.attn_norm = load.vector(p + "attn_norm.weight", dim);
+    if (arch.fused_qkv && file.tensor(p + "attn_qkv.weight") != nullptr) {
+      const WeightMatrix qkv = load.matrix(p + "attn_qkv.weight", q_dim + 2 * kv_dim, dim);
+      layer.wq = qkv.slice_rows(0, q_dim);
+      layer.wk = qkv.slice_rows(q_dim, kv_dim);
+      layer.wv = qkv.slice_rows(q_dim + kv_dim, kv_dim);
+      const std::vector<float> bias = load.optional_vector(p + "attn_qkv.bias", q_dim + 2 * kv_dim);
+      if (!bias.empty()) {
+        layer.bq.assign(bias.begin(), bias.begin() + q_dim);
+        layer.bk.assign(bias.begin() + q_dim, bias.begin() + q_dim + kv_dim);
+        layer.bv.assign(bias.begin() + q_dim + kv_dim, bias.end());
+      }
+    } else {
+      layer.wq = load.matrix(p + "attn_q.weight", q_dim, dim);
+      layer.wk = load.matrix(p + "attn_k.weight", kv_dim, dim);
+      layer.wv = load.matrix(p + "attn_v.weight", kv_dim, dim);
+      if (arch.attention_bias) {
+        layer.bq = load.vector(p + "attn_q.bias", q_dim);
+        layer.bk = load.vector(p + "attn_k.bias", kv_dim);
+        layer.bv = load.vector(p + "attn_v.bias", kv_dim);
+      } else {
+        layer.bq = load.optional_vector(p + "attn_q.bias", q_dim);
+        layer.bk = load.optional_vector(p + "attn_k.bias", kv_dim);
+        layer.bv = load.optional_vector(p + "attn_v.bias", kv_dim);
+      }
+    }
+    if (arch.qk_norm) {
+      layer.q_norm = load.vector(p + "attn_q_norm.weight", hd);
+      layer.k_norm = load.vector(p + "attn_k_norm.weight", hd);
+    }
+    layer.wo = load.matrix(p + "attn_output.weight", dim, q_dim);
+    layer.bo = load.optional_vector(p + "attn_output.bias", dim);
+    if (arch.post_norms) layer.post_attn_norm = load.vector(p + "post_attention_norm.weight", dim);
+    layer.ffn_norm = load.vector(p + "ffn_norm.weight", dim);
+    if (arch.fused_gate_up) {
+      const WeightMatrix fused = load.matrix(p + "ffn_up.weight", 2 * ff, dim);
+      layer.w_gate = fused.slice_rows(0, ff);
+      layer.w_up = fused.slice_rows(ff, ff);
+    } else {
+      layer.w_gate = load.matrix(p + "ffn_gate.weight", ff, dim);
+      layer.w_up = load.matrix(p + "ffn_up.weight", ff, dim);
+    }
+    layer.w_down = load.matrix(p + "ffn_down.weight", dim, ff);
+    if (arch.post_norms) layer.post_ffn_norm = load.vector(p + "post_ffw_norm.weight", dim);
+    w.layers.push_back(std::move(layer));
+  }
+  w.output_norm = load.vector("output_norm.weight", dim);
+  const GgufTensor* output = load.find("output.weight", {dim, vocab});
+  w.output = output != nullptr ? load.matrix(*output, vocab, dim) : w.token_embedding;
+  w.output_bias = load.optional_vector("output.bias", vocab);
+  w.rope_freq_factors = load.optional_vector("rope_freqs.weight", c.rope_dims / 2);
+  w.dominant_type = load.dominant_type();
+  w.matrix_bytes = load.matrix_bytes();
+  return w;
+}
+
+}  // namespace xc

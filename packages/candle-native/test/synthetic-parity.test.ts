@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { Engine } from '@x/runtime';
+import { describe, expect, it } from 'vitest';
+import { loadEngine } from '../src/engine/load-engine.js';
+import { argmax, relativeL2 } from './support/compare.js';
+import { makeTempDir } from './support/paths.js';
+import { GGMLType, MODEL_SHAPES, loadReferenceEngine, synthesizeModel } from './support/runtime.js';
+
+/**
+ * Largest relative L2 of the logits against the reference engine run on the dequantized weights.
+ * Quantized types multiply against activations quantized to Q8_0 / Q8_K (as llama.cpp does), which
+ * is where their error comes from; float types keep f32 activations.
+ */
+const TOLERANCE: Record<string, number> = {
+  F32: 1e-4,
+  F16: 1e-4,
+  BF16: 1e-4,
+  Q8_0: 1e-2,
+  Q4_0: 3e-2,
+  Q6_K: 1e-2,
+  Q4_K: 3e-2,
+};
+const TYPES = Object.keys(TOLERANCE) as (keyof typeof GGMLType)[];
+const ARCHITECTURES = ['tiny-llama', 'tiny-qwen2'] as const;
+const prompt = Int32Array.of(1, 40, 41, 42, 100, 200, 300, 7);
+const directory = makeTempDir('synthetic');
+
+async function maxErrors(native: Engine, reference: Engine): Promise<{ prefill: number; decode: number }> {
+  const a = native.createSequence();
+  const b = reference.createSequence();
+  const [nativeRows] = await native.forward([{ seq: a, tokens: prompt, logitsFor: 'all' }]);
+  const [referenceRows] = await reference.forward([{ seq: b, tokens: prompt, logitsFor: 'all' }]);
+  const prefill = relativeL2(nativeRows!, referenceRows!);
+  let decode = 0;
+  let next = argmax(referenceRows!.subarray(referenceRows!.length - native.info.vocabSize));
+  for (let step = 0; step < 4; step++) {
+    const token = Int32Array.of(next);
+    const [nativeLogits] = await native.forward([{ seq: a, tokens: token, logitsFor: 'last' }]);
+    const [referenceLogits] = await reference.forward([{ seq: b, tokens: token, logitsFor: 'last' }]);
+    decode = Math.max(decode, relativeL2(nativeLogits!, referenceLogits!));
+    next = argmax(referenceLogits!);
+  }
+  return { prefill, decode };
+}
+
+describe.each(ARCHITECTURES)('synthetic %s against the reference engine', (shapeName) => {
+  // K-quant rows must hold whole 256-value blocks.
+  const shape = { ...MODEL_SHAPES[shapeName]!, embedding: 256, feedForward: 512, heads: 4, kvHeads: 2 };
+
+  it.each(TYPES)('%s weights', async (typeName) => {
+    const file = path.join(directory, `${shapeName}-${typeName}.gguf`);
+    await synthesizeModel({ shape, path: file, type: GGMLType[typeName], seed: 7, std: 0.05, contextLength: 64 });
+    const native = await loadEngine(file, { threads: 2, kvType: 'f32' });
+    const reference = await loadReferenceEngine(file);
+    try {
+      expect(native.info.architecture).toBe(shape.architecture);
+      expect(native.info.weightType).toBe(reference.info.weightType);
+      const { prefill, decode } = await maxErrors(native, reference);
+      const tolerance = TOLERANCE[typeName]!;
+      expect(prefill, `${typeName} prefill`).toBeLessThanOrEqual(tolerance);
+      expect(decode, `${typeName} decode`).toBeLessThanOrEqual(tolerance);
+    } finally {
+      await native.dispose();
+      await reference.dispose();
+    }
+  });
+});

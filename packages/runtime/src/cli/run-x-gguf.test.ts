@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GGMLType } from '../gguf/ggml-type.js';
+import { readGGUF } from '../gguf/read-gguf.js';
+import { runXGguf } from './run-x-gguf.js';
+
+const tmp = await mkdtemp(path.join(tmpdir(), 'x-gguf-cli-'));
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const error: string[] = [];
+  const code = await runXGguf(argv, { out: (line) => out.push(line), error: (line) => error.push(line) });
+  return { code, out: out.join('\n'), error: error.join('\n') };
+}
+
+describe('x-gguf', () => {
+  it('synth writes the requested shape and type, and info lists it', async () => {
+    const file = path.join(tmp, 'tiny.gguf');
+    const synth = await run(
+      'synth',
+      '--shape',
+      'tiny-llama',
+      '--type',
+      'Q8_0',
+      '--seed',
+      '3',
+      '--layers',
+      '1',
+      '-o',
+      file,
+    );
+    expect(synth.code).toBe(0);
+    expect(synth.out).toMatch(/1 layers, vocab 320/);
+    const header = await readGGUF(file);
+    expect(header.metadata['llama.block_count']).toBe(1);
+    expect(header.tensors.find((t) => t.name === 'blk.0.attn_q.weight')?.type).toBe(GGMLType.Q8_0);
+    const info = await run('info', file);
+    expect(info.code).toBe(0);
+    expect(info.out).toMatch(/llama\.block_count = 1/);
+    expect(info.out).toMatch(/tokenizer\.ggml\.tokens = \["<unk>", "<s>", "<\/s>", "<0x00>", … 320 items\]/);
+    expect(info.out).toMatch(/Q8_0 9, F32 3/);
+  });
+
+  it('answers bad arguments with usage and exit code 2, bad files with 1', async () => {
+    expect((await run('synth', '--shape', 'nope', '-o', 'x.gguf')).code).toBe(2);
+    expect((await run('synth', '--shape', 'tiny-llama', '--type', 'Q3_K', '-o', 'x.gguf')).error).toMatch(
+      /unsupported type/,
+    );
+    expect((await run('synth', '--shape', 'tiny-llama', '--bogus', '-o', 'x.gguf')).code).toBe(2);
+    expect((await run('frobnicate')).code).toBe(2);
+    const notGGUF = await run('info', path.join(import.meta.dirname, 'run-x-gguf.ts'));
+    expect(notGGUF.code).toBe(1);
+    expect(notGGUF.error).toMatch(/not a GGUF file/);
+    expect((await run('--help')).out).toMatch(/shapes: smollm2-135m, qwen2.5-0.5b/);
+  });
+});
