@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { AdapterParseError } from '../errors/adapter-parse-error.js';
+import { t } from '../signature/field-types.js';
 import { Signature } from '../signature/signature.js';
 import { ChatAdapter } from './chat-adapter.js';
 
@@ -223,6 +225,29 @@ describe('ChatAdapter.format (DSPy golden messages)', () => {
     const [system] = adapter.format(signature, [], { question: 'Q' });
     expect(system?.content).toBe(
       'Your input fields are:\n1. `question` (str):\nYour output fields are:\n1. `reasoning` (str): \n2. `answer` (str):\nAll interactions will be structured in the following way, with the appropriate values filled in.\n\n[[ ## question ## ]]\n{question}\n\n[[ ## reasoning ## ]]\n{reasoning}\n\n[[ ## answer ## ]]\n{answer}\n\n[[ ## completed ## ]]\nIn adhering to this structure, your objective is: \n        Given the fields `question`, produce the fields `answer`.',
+    );
+  });
+
+  it.each([
+    [['one', 'two', 'three"'], "Literal['one', 'two', 'three\"']"],
+    [["she's here", 'okay', 'test'], "Literal[\"she's here\", 'okay', 'test']"],
+    [['both"and\'', 'another'], "Literal['both\"and\\'', 'another']"],
+    [[1, 'bar'], "Literal[1, 'bar']"],
+    [[true, 3, 'foo'], "Literal[True, 3, 'foo']"],
+  ] as const)('quotes Literal %j as Python does: %s', (values, expected) => {
+    const signature = Signature.from({
+      inputs: { input_text: { type: t.literal(...values) } },
+      outputs: { out: 'str' },
+    });
+    const [system] = adapter.format(signature, [], { input_text: values[0] });
+    expect(system?.content).toContain(`1. \`input_text\` (${expected}):`);
+  });
+});
+
+describe('ChatAdapter.parse failure (DSPy test_chat_adapter_exception_raised_on_failure)', () => {
+  it('raises AdapterParseError on a response without markers', () => {
+    expect(() => adapter.parse(Signature.from('question->answer'), "{'output':'mismatched value'}")).toThrow(
+      AdapterParseError,
     );
   });
 });

@@ -5,5 +5,6 @@ export { coerceValue, parseFieldText } from './coerce-value.js';
 export { type FieldDelta, FieldStreamParser, streamFields } from './field-stream-parser.js';
 export { formatFieldValue } from './format-field-value.js';
 export { JSONAdapter } from './json-adapter.js';
+export { jsonSchemaOfType } from './json-schema-of-type.js';
 export { parseLooseLiteral } from './loose-literal.js';
 export { outputJsonSchema } from './output-json-schema.js';

@@ -240,6 +240,25 @@ describe('OpenAILM failures against a real HTTP server', () => {
     expect(LMError.isInstance(error) && (error as Error).message).toContain('{"choices": [oops');
   });
 
+  it('fails with an LMError when the connection drops mid-stream, keeping what was sent', async () => {
+    server.handle(async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(chatChunk('so far'));
+      await pause(20);
+      response.socket?.destroy();
+    });
+    const stream = lmFor().stream(user);
+    const seen: string[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const delta of stream) seen.push(delta);
+      })(),
+    );
+    expect(seen).toEqual(['so far']);
+    expect(LMError.isInstance(error)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('fails when the stream ends before [DONE] or a finish reason', async () => {
     server.handle((_request, response) => sendSSE(response, [chatChunk('half')]));
     expect(((await failure(lmFor().stream(user).result)) as Error).message).toContain('ended before');

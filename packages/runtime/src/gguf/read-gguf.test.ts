@@ -177,6 +177,17 @@ describe('parseGGUF errors', () => {
     );
   });
 
+  it('keeps a "__proto__" key as plain data', () => {
+    const writer = header(3, 0n, 1n);
+    writer.string('__proto__');
+    writer.u32(GGUFValueType.STRING);
+    writer.string('x');
+    const file = parseGGUF(writer.bytes());
+    expect(Object.getPrototypeOf(file.metadata)).toBe(Object.prototype);
+    expect(Object.hasOwn(file.metadata, '__proto__')).toBe(true);
+    expect(file.metadata.__proto__).toBe('x');
+  });
+
   it('rejects a bad general.alignment', () => {
     const bytes = serializeGGUF({ metadata: { 'general.alignment': 48 }, tensors: [] });
     expectFormatError(bytes, /power of two/);

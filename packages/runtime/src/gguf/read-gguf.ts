@@ -91,19 +91,22 @@ function parseWindow(bytes: Uint8Array, fileSize: number, path: string | undefin
   }
   const tensorCount = cursor.count('tensor count', MIN_TENSOR_INFO_BYTES);
   const kvCount = cursor.count('metadata count', MIN_KV_BYTES);
-  const metadata: Record<string, GGUFValue> = Object.create(null);
-  const metadataTypes: Record<string, GGUFMetadataType> = Object.create(null);
+  const metadata: Record<string, GGUFValue> = {};
+  const metadataTypes: Record<string, GGUFMetadataType> = {};
   for (let i = 0; i < kvCount; i++) {
     const keyAt = cursor.pos;
     const key = cursor.string('metadata key');
     if (Object.hasOwn(metadata, key)) cursor.fail('duplicate metadata key', { offset: keyAt, got: key });
     const type = cursor.u32('metadata value type');
     const elementAt = cursor.pos;
-    metadata[key] = readGGUFValue(cursor, type);
-    metadataTypes[key] =
+    const value = readGGUFValue(cursor, type);
+    const elementType =
       type === GGUFValueType.ARRAY
-        ? { type, elementType: new DataView(bytes.buffer, bytes.byteOffset).getUint32(elementAt, true) }
-        : { type };
+        ? new DataView(bytes.buffer, bytes.byteOffset).getUint32(elementAt, true)
+        : undefined;
+    // defineProperty: a key named "__proto__" must stay data, not reach the prototype
+    define(metadata, key, value);
+    define(metadataTypes, key, elementType === undefined ? { type } : { type, elementType });
   }
   const alignment = readAlignment(cursor, metadata);
   const infos: Array<Omit<GGUFTensorInfo, 'offset'> & { relative: number; at: number }> = [];
@@ -131,6 +134,10 @@ function parseWindow(bytes: Uint8Array, fileSize: number, path: string | undefin
   const file: GGUFFile = { version, alignment, dataOffset, metadata, metadataTypes, tensors };
   if (path !== undefined) file.path = path;
   return file;
+}
+
+function define<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function readAlignment(cursor: ByteCursor, metadata: Record<string, GGUFValue>): number {

@@ -20,7 +20,16 @@ const otherFormats: Record<string, string> = {
 
 describe('llama.cpp tokenizer vectors', () => {
   it('finds every vocabulary the task names', () => {
-    const expected = ['bert-bge', 'deepseek-coder', 'deepseek-llm', 'falcon', 'gpt-2', 'llama-spm', 'mpt', 'phi-3'];
+    const expected = [
+      'bert-bge',
+      'deepseek-coder',
+      'deepseek-llm',
+      'falcon',
+      'gpt-2',
+      'llama-spm',
+      'mpt',
+      'phi-3',
+    ];
     expect(ggufVocabs).toEqual(expect.arrayContaining([...expected, 'refact', 'starcoder']));
   });
 

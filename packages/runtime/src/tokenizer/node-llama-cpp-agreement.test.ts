@@ -13,7 +13,7 @@ const vocabs = readdirSync(vocabDir)
 describe('agreement with llama.cpp (node-llama-cpp)', () => {
   let llama: Llama;
   beforeAll(async () => {
-    llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' as never });
+    llama = await getLlama({ gpu: false, build: 'never', logLevel: 'disabled' as never });
   });
   afterAll(async () => {
     await llama?.dispose();
@@ -24,28 +24,31 @@ describe('agreement with llama.cpp (node-llama-cpp)', () => {
     expect(vocabs.every((file) => existsSync(file))).toBe(true);
   });
 
-  it.each(vocabs.map((file) => [path.basename(file), file]))('%s: encode and decode agree', async (_, file) => {
-    const model = await llama.loadModel({ modelPath: file, vocabOnly: true });
-    try {
-      const tokenizer = await loadTokenizer(file);
-      expect(tokenizer.bosId).toBe(model.tokens.bos ?? undefined);
-      expect(tokenizer.eosId ?? null).toBe(model.tokens.eos);
-      const differences: unknown[] = [];
-      for (const text of agreementCorpus) {
-        for (const parseSpecial of [false, true]) {
-          const expected = Array.from(model.tokenize(text, parseSpecial)) as number[];
-          const got = tokenizer.encode(text, { addSpecial: false, parseSpecial });
-          if (got.join(' ') !== expected.join(' ')) differences.push({ text, parseSpecial, expected, got });
-          for (const special of [false, true]) {
-            const want = model.detokenize(expected as never, special);
-            const text2 = tokenizer.decode(expected, { skipSpecial: !special });
-            if (text2 !== want) differences.push({ decode: expected, special, want, got: text2 });
+  it.each(vocabs.map((file) => [path.basename(file), file]))(
+    '%s: encode and decode agree',
+    async (_, file) => {
+      const model = await llama.loadModel({ modelPath: file, vocabOnly: true });
+      try {
+        const tokenizer = await loadTokenizer(file);
+        expect(tokenizer.bosId).toBe(model.tokens.bos ?? undefined);
+        expect(tokenizer.eosId ?? null).toBe(model.tokens.eos);
+        const differences: unknown[] = [];
+        for (const text of agreementCorpus) {
+          for (const parseSpecial of [false, true]) {
+            const expected = Array.from(model.tokenize(text, parseSpecial)) as number[];
+            const got = tokenizer.encode(text, { addSpecial: false, parseSpecial });
+            if (got.join(' ') !== expected.join(' ')) differences.push({ text, parseSpecial, expected, got });
+            for (const special of [false, true]) {
+              const want = model.detokenize(expected as never, special);
+              const text2 = tokenizer.decode(expected, { skipSpecial: !special });
+              if (text2 !== want) differences.push({ decode: expected, special, want, got: text2 });
+            }
           }
         }
+        expect(differences).toEqual([]);
+      } finally {
+        await model.dispose();
       }
-      expect(differences).toEqual([]);
-    } finally {
-      await model.dispose();
-    }
-  });
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { XError } from '@x/core';
 import { cleanSpaces } from './clean-spaces.js';
 import { partitionSpecial } from './partition-special.js';
 import type { TextModel } from './text-model.js';
@@ -109,7 +110,7 @@ export class VocabTokenizer implements Tokenizer {
 
   private checkId(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
-      throw new RangeError(`token id ${id} is outside the vocabulary (0..${this.vocabSize - 1})`);
+      throw new XError('X_TOKEN_ID', `token id ${id} is outside the vocabulary (0..${this.vocabSize - 1})`);
     }
   }
 }

@@ -17,7 +17,7 @@ const STEPS = 40;
  * small tied embeddings: at the default std the sqrt(dim)-scaled embedding dominates the residual and the
  * model only repeats its last token, which would prove little.
  */
-const cases: Array<[string, string, Parameters<typeof writeSyntheticModel>[1]]> = [
+const cases: Array<[string, string, Parameters<typeof writeSyntheticModel>[2]]> = [
   ['llama', 'llama', {}],
   ['llama, tied embeddings, Llama 3.1 rope_freqs', 'llama', { tied: true, ropeFreqs: true }],
   ['llama, Q8_0 matrices (dequantized on load)', 'llama', { weightType: GGMLType.Q8_0 }],

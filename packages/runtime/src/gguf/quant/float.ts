@@ -1,4 +1,4 @@
-import { bf16ToFloat, floatToBF16, floatToHalf, halfTableView } from './half.js';
+import { bf16ToFloat, floatBitsToHalf, floatToBF16, halfTableView } from './half.js';
 
 export function dequantizeF32(bytes: Uint8Array, count: number): Float32Array {
   const copy = new Uint8Array(count * 4);
@@ -19,13 +19,10 @@ export function dequantizeF16(bytes: Uint8Array, count: number): Float32Array {
 }
 
 export function quantizeF16(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 2);
-  for (let i = 0; i < values.length; i++) {
-    const bits = floatToHalf(values[i] as number);
-    out[2 * i] = bits & 0xff;
-    out[2 * i + 1] = bits >> 8;
-  }
-  return out;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = floatBitsToHalf(bits[i] as number);
+  return new Uint8Array(out.buffer);
 }
 
 export function dequantizeBF16(bytes: Uint8Array, count: number): Float32Array {

@@ -30,7 +30,11 @@ export function halfTableView(): Float32Array {
 /** number → IEEE half bits, rounding to nearest even (as ggml's F32→F16 conversion does). */
 export function floatToHalf(value: number): number {
   f32[0] = value;
-  const x = u32[0] as number;
+  return floatBitsToHalf(u32[0] as number);
+}
+
+/** IEEE single bits → half bits, rounding to nearest even. */
+export function floatBitsToHalf(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
   let mantissa = x & 0x7fffff;

@@ -50,8 +50,8 @@ export function quantizeQ4_K(values: Float32Array): Uint8Array {
       scales[j] = (high - low) / 15;
       mins[j] = -low;
     }
-    const maxScale = Math.max(...scales);
-    const maxMin = Math.max(...mins);
+    const maxScale = maxOf(scales);
+    const maxMin = maxOf(mins);
     const o = b * BLOCK_BYTES;
     const dBits = floatToHalf(maxScale / 63);
     const dminBits = floatToHalf(maxMin / 63);
@@ -82,4 +82,10 @@ export function quantizeQ4_K(values: Float32Array): Uint8Array {
     }
   }
   return out;
+}
+
+function maxOf(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i] as number);
+  return max;
 }

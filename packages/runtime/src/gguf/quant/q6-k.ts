@@ -57,7 +57,7 @@ export function quantizeQ6_K(values: Float32Array): Uint8Array {
       scales[s] = amax / 31;
     }
     const o = b * BLOCK_BYTES;
-    const dBits = floatToHalf(Math.max(...scales) / 127);
+    const dBits = floatToHalf(maxOf(scales) / 127);
     out[o + D] = dBits & 0xff;
     out[o + D + 1] = dBits >> 8;
     const d = table[dBits] as number;
@@ -81,4 +81,10 @@ export function quantizeQ6_K(values: Float32Array): Uint8Array {
     }
   }
   return out;
+}
+
+function maxOf(values: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i] as number);
+  return max;
 }

@@ -27,7 +27,11 @@ export function quantizeQ8_0(values: Float32Array): Uint8Array {
     const o = b * BLOCK_BYTES;
     out[o] = bits & 0xff;
     out[o + 1] = bits >> 8;
-    for (let j = 0; j < QK; j++) out[o + 2 + j] = Math.round((values[b * QK + j] as number) * inverse) & 0xff;
+    for (let j = 0; j < QK; j++) {
+      const scaled = (values[b * QK + j] as number) * inverse;
+      // round half away from zero, as roundf does
+      out[o + 2 + j] = (scaled < 0 ? -Math.floor(0.5 - scaled) : Math.floor(scaled + 0.5)) & 0xff;
+    }
   }
   return out;
 }

@@ -31,7 +31,7 @@ export const agreementCorpus: readonly string[] = [
   'A'.repeat(300),
   `${'ab'.repeat(200)} ${'!?'.repeat(50)}`,
   "''''''```````\"\"\"\"......!!!!!!??????",
-  'Hello, y\'all! How are you 😁 ?我想在apple工作1314151天～',
+  "Hello, y'all! How are you 😁 ?我想在apple工作1314151天～",
   'ied 4 ½ months',
   'multi\nline\n\n\ntext\n  indented\n',
 ];

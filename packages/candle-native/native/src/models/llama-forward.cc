@@ -1,0 +1,167 @@
+#include "models/llama-forward.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "common/error.h"
+#include "common/fp16.h"
+
+namespace xc {
+
+namespace {
+
+void grow(std::vector<float>& buffer, size_t n) {
+  if (buffer.size() < n) buffer.resize(n);
+}
+
+void norm_rows(const float* x, const std::vector<float>& weight, float* y, int rows, int64_t dim, float eps) {
+  for (int t = 0; t < rows; t++) cpu::rms_norm(x + t * dim, weight.data(), y + t * dim, dim, eps);
+}
+
+void add_rows(float* x, const float* delta, int64_t n) {
+  for (int64_t i = 0; i < n; i++) x[i] += delta[i];
+}
+
+cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
+  const bool local = sliding && c.arch->sliding_rope_base > 0;
+  cpu::RopeParams p;
+  p.style = c.arch->rope;
+  p.dims = c.rope_dims;
+  p.base = local ? c.arch->sliding_rope_base : c.rope_base;
+  p.scale = local ? 1.0f : c.rope_scale;
+  p.freq_factors = w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data();
+  return p;
+}
+
+}  // namespace
+
+void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardResources& r, const BatchToken* tokens,
+                   int count, float* logits) {
+  ForwardScratch& s = r.scratch;
+  const KernelTable& kernels = r.kernels;
+  const int64_t dim = c.embedding_length;
+  const int64_t hd = c.head_dim;
+  const int nh = c.head_count;
+  const int nkv = c.head_count_kv;
+  const int64_t q_dim = nh * hd;
+  const int64_t kv_dim = nkv * hd;
+  const int64_t ff = c.feed_forward_length;
+  const int group = nh / nkv;
+  const auto n = static_cast<size_t>(count);
+  grow(s.x, n * dim);
+  grow(s.xb, n * dim);
+  grow(s.xb2, n * dim);
+  grow(s.q, n * q_dim);
+  grow(s.k, n * kv_dim);
+  grow(s.v, n * kv_dim);
+  grow(s.attention, n * q_dim);
+  grow(s.gate, n * ff);
+  grow(s.up, n * ff);
+
+  const WeightMatrix& embedding = w.token_embedding;
+  for (int t = 0; t < count; t++) {
+    float* row = s.x.data() + t * dim;
+    dequantize_row(embedding.type, embedding.data + tokens[t].token * embedding.row_bytes, row, dim);
+    if (c.arch->scale_embedding) {
+      const float scale = std::sqrt(static_cast<float>(dim));
+      for (int64_t i = 0; i < dim; i++) row[i] *= scale;
+    }
+  }
+
+  for (int l = 0; l < c.layer_count; l++) {
+    if (r.abort_flag != nullptr && *r.abort_flag != 0) fail(XC_ERR_ABORTED, "forward aborted");
+    const LayerWeights& layer = w.layers[static_cast<size_t>(l)];
+    const bool sliding = c.is_sliding_layer(l);
+    const cpu::RopeParams rope = rope_params(c, w, sliding);
+
+    // attention: q, k, v projections in one pass over the three matrices
+    norm_rows(s.x.data(), layer.attn_norm, s.xb.data(), count, dim, c.rms_epsilon);
+    const MatmulTarget qkv[3] = {
+        {&layer.wq, s.q.data(), q_dim, layer.bq.empty() ? nullptr : layer.bq.data()},
+        {&layer.wk, s.k.data(), kv_dim, layer.bk.empty() ? nullptr : layer.bk.data()},
+        {&layer.wv, s.v.data(), kv_dim, layer.bv.empty() ? nullptr : layer.bv.data()},
+    };
+    matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized);
+
+    // per-head q/k norms, RoPE, then this batch's keys and values into the cache
+    r.pool.run([&](int thread, int threads) {
+      int64_t begin, end;
+      ThreadPool::split(count, thread, threads, 1, &begin, &end);
+      for (int64_t t = begin; t < end; t++) {
+        float* q = s.q.data() + t * q_dim;
+        float* k = s.k.data() + t * kv_dim;
+        const float* v = s.v.data() + t * kv_dim;
+        if (!layer.q_norm.empty()) {
+          for (int h = 0; h < nh; h++) cpu::rms_norm(q + h * hd, layer.q_norm.data(), q + h * hd, hd, c.rms_epsilon);
+          for (int h = 0; h < nkv; h++) cpu::rms_norm(k + h * hd, layer.k_norm.data(), k + h * hd, hd, c.rms_epsilon);
+        }
+        cpu::rope(q, nh, static_cast<int>(hd), tokens[t].position, rope);
+        cpu::rope(k, nkv, static_cast<int>(hd), tokens[t].position, rope);
+        for (int h = 0; h < nkv; h++) {
+          uint8_t* key = r.kv.row(tokens[t].sequence, tokens[t].position, l, 0, h);
+          uint8_t* value = r.kv.row(tokens[t].sequence, tokens[t].position, l, 1, h);
+          if (r.kv.f16()) {
+            kernels.f32_to_f16(k + h * hd, reinterpret_cast<uint16_t*>(key), hd);
+            kernels.f32_to_f16(v + h * hd, reinterpret_cast<uint16_t*>(value), hd);
+          } else {
+            std::memcpy(key, k + h * hd, sizeof(float) * static_cast<size_t>(hd));
+            std::memcpy(value, v + h * hd, sizeof(float) * static_cast<size_t>(hd));
+          }
+        }
+      }
+    });
+
+    // attention of every (token, head) over its own sequence's positions [first, position]
+    r.pool.run([&](int thread, int threads) {
+      int64_t begin, end;
+      ThreadPool::split(static_cast<int64_t>(count) * nh, thread, threads, 1, &begin, &end);
+      for (int64_t i = begin; i < end; i++) {
+        const int64_t t = i / nh;
+        const int h = static_cast<int>(i % nh);
+        const int position = tokens[t].position;
+        const int first = sliding ? std::max(0, position - c.sliding_window + 1) : 0;
+        const cpu::KvHeadView view = r.kv.head_view(tokens[t].sequence, l, h / group);
+        cpu::attention_head(kernels, view, s.q.data() + t * q_dim + h * hd, first, position, c.attention_scale,
+                            c.attention_softcap, s.attention.data() + t * q_dim + h * hd);
+      }
+    });
+
+    const MatmulTarget output{&layer.wo, s.xb2.data(), dim, layer.bo.empty() ? nullptr : layer.bo.data()};
+    matmul(r.pool, kernels, s.attention.data(), count, &output, 1, s.quantized);
+    if (!layer.post_attn_norm.empty()) norm_rows(s.xb2.data(), layer.post_attn_norm, s.xb2.data(), count, dim, c.rms_epsilon);
+    add_rows(s.x.data(), s.xb2.data(), count * dim);
+
+    // gated feed-forward: down(act(gate(x)) * up(x))
+    norm_rows(s.x.data(), layer.ffn_norm, s.xb.data(), count, dim, c.rms_epsilon);
+    const MatmulTarget gate_up[2] = {{&layer.w_gate, s.gate.data(), ff, nullptr}, {&layer.w_up, s.up.data(), ff, nullptr}};
+    matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized);
+    if (c.arch->activation == FfnActivation::Silu) {
+      cpu::silu_mul(s.gate.data(), s.up.data(), count * ff);
+    } else {
+      cpu::gelu_tanh_mul(s.gate.data(), s.up.data(), count * ff);
+    }
+    const MatmulTarget down{&layer.w_down, s.xb2.data(), dim, nullptr};
+    matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized);
+    if (!layer.post_ffn_norm.empty()) norm_rows(s.xb2.data(), layer.post_ffn_norm, s.xb2.data(), count, dim, c.rms_epsilon);
+    add_rows(s.x.data(), s.xb2.data(), count * dim);
+  }
+
+  // final norm and LM head for the rows the caller asked for (consecutive logits rows)
+  int rows = 0;
+  int first_row = -1;
+  for (int t = 0; t < count; t++) {
+    if (tokens[t].logits_row < 0) continue;
+    if (first_row < 0) first_row = tokens[t].logits_row;
+    cpu::rms_norm(s.x.data() + t * dim, w.output_norm.data(), s.xb.data() + rows * dim, dim, c.rms_epsilon);
+    rows++;
+  }
+  if (rows == 0) return;
+  const int64_t vocab = w.output.rows;
+  float* out = logits + static_cast<int64_t>(first_row) * vocab;
+  const MatmulTarget head{&w.output, out, vocab, w.output_bias.empty() ? nullptr : w.output_bias.data()};
+  matmul(r.pool, kernels, s.xb.data(), rows, &head, 1, s.quantized);
+  if (c.final_softcap > 0) cpu::softcap(out, rows * vocab, c.final_softcap);
+}
+
+}  // namespace xc
