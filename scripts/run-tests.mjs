@@ -39,13 +39,25 @@ function runVitest() {
   const report = path.join(root, 'test-results/vitest.json');
   const { status } = run(
     'pnpm',
-    ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs],
+    [
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...vitestArgs,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (!existsSync(report)) return record('vitest', 0, 1);
   const json = JSON.parse(readFileSync(report, 'utf8'));
   const failedSuites = json.numFailedTestSuites ?? 0;
-  record('vitest', json.numPassedTests, json.numFailedTests + (status !== 0 && json.numFailedTests === 0 ? Math.max(1, failedSuites) : 0));
+  record(
+    'vitest',
+    json.numPassedTests,
+    json.numFailedTests + (status !== 0 && json.numFailedTests === 0 ? Math.max(1, failedSuites) : 0),
+  );
 }
 
 function runHarness(name, buildDir, env = {}) {
@@ -56,7 +68,8 @@ function runHarness(name, buildDir, env = {}) {
 
 runVitest();
 runHarness('native harness', 'build/Release');
-if (withSanitizers) runHarness('native harness (ASan+UBSan)', 'build-asan', { ASAN_OPTIONS: 'detect_leaks=1' });
+if (withSanitizers)
+  runHarness('native harness (ASan+UBSan)', 'build-asan', { ASAN_OPTIONS: 'detect_leaks=1' });
 
 console.log('');
 for (const line of suites) console.log(line);

@@ -12,7 +12,7 @@ export async function ensureModel(engineCase: EngineCase): Promise<string> {
   const file = path.join(modelsDir, `${engineCase.shape}-${engineCase.type}.gguf`);
   if (!existsSync(file)) {
     process.stderr.write(`synthesizing ${file}\n`);
-    await synthesizeModel({ shape: engineCase.shape, type: engineCase.type, seed: 1, std: 0.02, output: file });
+    await synthesizeModel({ shape: engineCase.shape, type: engineCase.type, seed: 1, std: 0.02, path: file });
   }
   return file;
 }

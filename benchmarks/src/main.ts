@@ -30,8 +30,20 @@ function measure(engine: EngineName, model: string): RunResult {
   const runner = path.join(here, 'runners', engines[engine]);
   const output = execFileSync(
     process.execPath,
-    ['--import', 'tsx', '--conditions=x-source', runner, '--model', model, '--threads', `${threads}`,
-      '--prompt', `${prompt}`, '--gen', `${gen}`],
+    [
+      '--import',
+      'tsx',
+      '--conditions=x-source',
+      runner,
+      '--model',
+      model,
+      '--threads',
+      `${threads}`,
+      '--prompt',
+      `${prompt}`,
+      '--gen',
+      `${gen}`,
+    ],
     { cwd: path.resolve(here, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return JSON.parse(output.trim().split('\n').at(-1)!) as RunResult;
@@ -49,16 +61,24 @@ for (const engineCase of cases as EngineCase[]) {
   for (let run = 0; run < runs; run++) {
     for (const engine of Object.keys(engines) as EngineName[]) results[engine].push(measure(engine, model));
   }
-  const median = (engine: EngineName, key: keyof RunResult) => spread(results[engine].map((r) => r[key])).median;
+  const median = (engine: EngineName, key: keyof RunResult) =>
+    spread(results[engine].map((r) => r[key])).median;
   for (const engine of Object.keys(engines) as EngineName[]) {
     const r = results[engine];
     rows.push(
       `| ${caseName(engineCase)} | ${engine} | ${format(r.map((x) => x.decodeTokensPerSecond))} | ` +
-        `${format(r.map((x) => x.prefillTokensPerSecond))} | ${format(r.map((x) => x.ttftMs), 0)} | ` +
-        `${format(r.map((x) => x.maxRssMb), 0)} |`,
+        `${format(r.map((x) => x.prefillTokensPerSecond))} | ${format(
+          r.map((x) => x.ttftMs),
+          0,
+        )} | ` +
+        `${format(
+          r.map((x) => x.maxRssMb),
+          0,
+        )} |`,
     );
   }
-  const ratio = (key: keyof RunResult) => (median('x candle-native', key) / median('llama.cpp', key)).toFixed(2);
+  const ratio = (key: keyof RunResult) =>
+    (median('x candle-native', key) / median('llama.cpp', key)).toFixed(2);
   rows.push(
     `| ${caseName(engineCase)} | **ratio x / llama.cpp** | **${ratio('decodeTokensPerSecond')}×** | ` +
       `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× |`,

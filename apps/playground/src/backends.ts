@@ -11,14 +11,21 @@ export interface BackendOptions {
 }
 
 /** stories260K, committed beside the app so that the first command needs no download. */
-export const defaultModelPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../models/stories260K.gguf');
+export const defaultModelPath = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../models/stories260K.gguf',
+);
 
 export function isBackendName(value: string): value is BackendName {
   return (backendNames as readonly string[]).includes(value);
 }
 
 /** Loads `modelPath` on the named backend; each backend package is imported only when asked for. */
-export async function loadBackend(name: BackendName, modelPath: string, options: BackendOptions = {}): Promise<LM> {
+export async function loadBackend(
+  name: BackendName,
+  modelPath: string,
+  options: BackendOptions = {},
+): Promise<LM> {
   switch (name) {
     case 'candle':
       return (await import('@x/candle-native')).loadLM(modelPath, options);

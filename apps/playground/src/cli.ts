@@ -14,7 +14,8 @@ Without --model, the bundled stories260K model is used.`;
 
 function backendOf(value: string | undefined): BackendName {
   const name = value ?? 'candle';
-  if (!isBackendName(name)) throw new XError('X_USAGE', `unknown backend "${name}" (${backendNames.join(', ')})`);
+  if (!isBackendName(name))
+    throw new XError('X_USAGE', `unknown backend "${name}" (${backendNames.join(', ')})`);
   return name;
 }
 

@@ -35,15 +35,18 @@ describe('playground run on the bundled model', () => {
     expect(defaultModelPath.endsWith('apps/playground/models/stories260K.gguf')).toBe(true);
   });
 
-  it.each(['reference', 'candle'] as const)('streams text then reports the parse outcome (%s)', async (backend) => {
-    const { code, text } = await run(backend);
-    expect(code).toBe(0);
-    expect(text).toContain('(bundled default)');
-    const streamed = text.split('--- stream ---\n')[1] ?? '';
-    expect(streamed.trim().length).toBeGreaterThan(20);
-    expect(text).toMatch(/--- (prediction|parse error) ---/);
-    if (text.includes('--- parse error ---')) expect(text).toMatch(/raw text:\n\S/);
-  });
+  it.each(['reference', 'candle'] as const)(
+    'streams text then reports the parse outcome (%s)',
+    async (backend) => {
+      const { code, text } = await run(backend);
+      expect(code).toBe(0);
+      expect(text).toContain('(bundled default)');
+      const streamed = text.split('--- stream ---\n')[1] ?? '';
+      expect(streamed.trim().length).toBeGreaterThan(20);
+      expect(text).toMatch(/--- (prediction|parse error) ---/);
+      if (text.includes('--- parse error ---')) expect(text).toMatch(/raw text:\n\S/);
+    },
+  );
 
   it('greedy output is identical on the reference and the native engine', async () => {
     const [reference, native] = [await run('reference'), await run('candle')];

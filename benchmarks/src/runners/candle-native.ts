@@ -4,7 +4,10 @@ import { argmax } from './argmax.ts';
 import { parseRunArgs, promptTokens, type RunResult } from './run-args.ts';
 
 const args = parseRunArgs(process.argv.slice(2));
-const engine = await loadEngine(args.model, { threads: args.threads, contextLength: args.prompt + args.gen + 16 });
+const engine = await loadEngine(args.model, {
+  threads: args.threads,
+  contextLength: args.prompt + args.gen + 16,
+});
 const sequence = engine.createSequence();
 const tokens = promptTokens(args.prompt, 1, engine.info.vocabSize);
 

@@ -11,7 +11,11 @@ const context = await model.createContext({
   batchSize: Math.max(args.prompt, 1),
 });
 const sequence = context.getSequence();
-const tokens = promptTokens(args.prompt, model.tokens.bos ?? 1, model.fileInfo.metadata.tokenizer.ggml.tokens.length);
+const tokens = promptTokens(
+  args.prompt,
+  model.tokens.bos ?? 1,
+  model.fileInfo.metadata.tokenizer.ggml.tokens.length,
+);
 
 const start = performance.now();
 let firstTokenAt = 0;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import { argmax, relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
-import { GGMLType, MODEL_SHAPES, loadReferenceEngine, synthesizeModel } from './support/runtime.js';
+import { GGMLType, loadReferenceEngine, MODEL_SHAPES, synthesizeModel } from './support/runtime.js';
 
 /**
  * Largest relative L2 of the logits against the reference engine run on the dequantized weights.
@@ -49,7 +49,14 @@ describe.each(ARCHITECTURES)('synthetic %s against the reference engine', (shape
 
   it.each(TYPES)('%s weights', async (typeName) => {
     const file = path.join(directory, `${shapeName}-${typeName}.gguf`);
-    await synthesizeModel({ shape, path: file, type: GGMLType[typeName], seed: 7, std: 0.05, contextLength: 64 });
+    await synthesizeModel({
+      shape,
+      path: file,
+      type: GGMLType[typeName],
+      seed: 7,
+      std: 0.05,
+      contextLength: 64,
+    });
     const native = await loadEngine(file, { threads: 2, kvType: 'f32' });
     const reference = await loadReferenceEngine(file);
     try {

@@ -1,7 +1,7 @@
-export type { Engine, ForwardRequest, ModelInfo, SequenceId } from './engine/engine.js';
-export type { DecodeOptions, EncodeOptions, StreamDecoder, Tokenizer } from './tokenizer/tokenizer.js';
-export * from './gguf/index.js';
-export * from './sampling/index.js';
 export * from './chat-template/index.js';
+export type { Engine, ForwardRequest, ModelInfo, SequenceId } from './engine/engine.js';
 export * from './generation/index.js';
+export * from './gguf/index.js';
 export * from './reference/index.js';
+export * from './sampling/index.js';
+export type { DecodeOptions, EncodeOptions, StreamDecoder, Tokenizer } from './tokenizer/tokenizer.js';

@@ -20,13 +20,17 @@ export interface RunCommandOptions {
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const { out } = options;
   const signature = Signature.from(options.signature);
-  const missing = signature.inputFields.map((field) => field.name).filter((name) => !(name in options.inputs));
+  const missing = signature.inputFields
+    .map((field) => field.name)
+    .filter((name) => !(name in options.inputs));
   if (missing.length > 0) {
     out.write(`missing input ${missing.map((name) => `--${name}`).join(', ')} for "${options.signature}"\n`);
     return 2;
   }
   const modelPath = options.model ?? defaultModelPath;
-  out.write(`model: ${modelPath}${options.model ? '' : ' (bundled default)'}\nbackend: ${options.backend}\n\n`);
+  out.write(
+    `model: ${modelPath}${options.model ? '' : ' (bundled default)'}\nbackend: ${options.backend}\n\n`,
+  );
   const lm = await loadBackend(options.backend, modelPath, { threads: options.threads });
   try {
     const echo = new EchoLM(lm, (text) => out.write(text));

@@ -15,7 +15,10 @@ export interface ServeCommandOptions {
 export async function serveCommand(options: ServeCommandOptions): Promise<number> {
   const modelPath = options.model ?? defaultModelPath;
   const lm = await loadBackend(options.backend, modelPath, { threads: options.threads });
-  const modelName = modelPath.split('/').at(-1)!.replace(/\.gguf$/, '');
+  const modelName = modelPath
+    .split('/')
+    .at(-1)!
+    .replace(/\.gguf$/, '');
   const server = createOpenAIServer(lm, modelName);
   server.listen(options.port, options.host);
   await once(server, 'listening');

@@ -24,7 +24,9 @@ const post = (url: string, body: unknown) =>
 describe('OpenAI-compatible server', () => {
   it('answers a chat completion with usage', async () => {
     const base = await start(new ScriptedLM({ responses: ['Paris is the capital.'] }));
-    const response = await post(`${base}/chat/completions`, { messages: [{ role: 'user', content: 'Capital?' }] });
+    const response = await post(`${base}/chat/completions`, {
+      messages: [{ role: 'user', content: 'Capital?' }],
+    });
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body.object).toBe('chat.completion');

@@ -8,10 +8,15 @@ export function createOpenAIServer(lm: LM, modelName: string): Server {
     const url = request.url ?? '/';
     if (request.method === 'GET' && url.startsWith('/v1/models')) {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ object: 'list', data: [{ id: modelName, object: 'model', owned_by: 'x' }] }));
+      response.end(
+        JSON.stringify({ object: 'list', data: [{ id: modelName, object: 'model', owned_by: 'x' }] }),
+      );
       return;
     }
-    if (request.method === 'POST' && (url.startsWith('/v1/chat/completions') || url.startsWith('/v1/completions'))) {
+    if (
+      request.method === 'POST' &&
+      (url.startsWith('/v1/chat/completions') || url.startsWith('/v1/completions'))
+    ) {
       void handleCompletion(lm, modelName, request, response);
       return;
     }
@@ -21,6 +26,8 @@ export function createOpenAIServer(lm: LM, modelName: string): Server {
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ error: { message: `no route for ${request.method} ${url}`, type: 'not_found' } }));
+    response.end(
+      JSON.stringify({ error: { message: `no route for ${request.method} ${url}`, type: 'not_found' } }),
+    );
   });
 }

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ContextLengthError, type GenerateOptions, type LM, type LMResult, type Message, XError } from '@x/core';
+import {
+  ContextLengthError,
+  type GenerateOptions,
+  type LM,
+  type LMResult,
+  type Message,
+  XError,
+} from '@x/core';
 
 interface CompletionRequest {
   model?: string;
@@ -65,12 +72,17 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
 
 function errorBody(error: unknown): { status: number; body: unknown } {
   if (error instanceof RequestError) {
-    return { status: error.status, body: { error: { message: error.message, type: 'invalid_request_error', code: error.code } } };
+    return {
+      status: error.status,
+      body: { error: { message: error.message, type: 'invalid_request_error', code: error.code } },
+    };
   }
   if (ContextLengthError.isInstance(error)) {
     return {
       status: 400,
-      body: { error: { message: error.message, type: 'invalid_request_error', code: 'context_length_exceeded' } },
+      body: {
+        error: { message: error.message, type: 'invalid_request_error', code: 'context_length_exceeded' },
+      },
     };
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -98,35 +110,64 @@ export async function handleCompletion(
   const chat = request.url?.startsWith('/v1/chat/completions') ?? false;
   try {
     const body = await readJson(request);
-    if (chat && !Array.isArray(body.messages)) throw new RequestError(400, '`messages` must be an array', 'invalid_messages');
-    if (!chat && typeof body.prompt !== 'string') throw new RequestError(400, '`prompt` must be a string', 'invalid_prompt');
+    if (chat && !Array.isArray(body.messages))
+      throw new RequestError(400, '`messages` must be an array', 'invalid_messages');
+    if (!chat && typeof body.prompt !== 'string')
+      throw new RequestError(400, '`prompt` must be a string', 'invalid_prompt');
     const options = generateOptions(body, abort.signal);
     const id = `${chat ? 'chatcmpl' : 'cmpl'}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     const created = Math.floor(Date.now() / 1000);
     const object = chat ? 'chat.completion' : 'text_completion';
     if (!body.stream) {
-      const result = chat ? await lm.generate(body.messages!, options) : await lm.complete(body.prompt!, options);
+      const result = chat
+        ? await lm.generate(body.messages!, options)
+        : await lm.complete(body.prompt!, options);
       const choice = chat
-        ? { index: 0, message: { role: 'assistant', content: result.text }, finish_reason: result.finishReason }
+        ? {
+            index: 0,
+            message: { role: 'assistant', content: result.text },
+            finish_reason: result.finishReason,
+          }
         : { index: 0, text: result.text, finish_reason: result.finishReason };
-      sendJson(response, 200, { id, object, created, model: modelName, choices: [choice], usage: usageOf(result) });
+      sendJson(response, 200, {
+        id,
+        object,
+        created,
+        model: modelName,
+        choices: [choice],
+        usage: usageOf(result),
+      });
       return;
     }
     const stream = chat ? lm.stream(body.messages!, options) : lm.streamComplete(body.prompt!, options);
     const chunkObject = chat ? 'chat.completion.chunk' : 'text_completion';
     const send = (choice: unknown, extra: Record<string, unknown> = {}) =>
-      response.write(`data: ${JSON.stringify({ id, object: chunkObject, created, model: modelName, choices: [choice], ...extra })}\n\n`);
+      response.write(
+        `data: ${JSON.stringify({ id, object: chunkObject, created, model: modelName, choices: [choice], ...extra })}\n\n`,
+      );
     const iterator = stream[Symbol.asyncIterator]();
     const first = await iterator.next();
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const delta = (text: string) => (chat ? { index: 0, delta: { content: text }, finish_reason: null } : { index: 0, text, finish_reason: null });
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const delta = (text: string) =>
+      chat
+        ? { index: 0, delta: { content: text }, finish_reason: null }
+        : { index: 0, text, finish_reason: null };
     if (chat) send({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null });
     if (!first.done) send(delta(first.value));
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) send(delta(next.value));
     const result = await stream.result;
-    send(chat ? { index: 0, delta: {}, finish_reason: result.finishReason } : { index: 0, text: '', finish_reason: result.finishReason }, {
-      usage: usageOf(result),
-    });
+    send(
+      chat
+        ? { index: 0, delta: {}, finish_reason: result.finishReason }
+        : { index: 0, text: '', finish_reason: result.finishReason },
+      {
+        usage: usageOf(result),
+      },
+    );
     response.end('data: [DONE]\n\n');
   } catch (error) {
     if (abort.signal.aborted) return;

@@ -1,4 +1,4 @@
-import { type NativeEngineOptions, loadEngine } from '../engine/load-engine.js';
+import { loadEngine, type NativeEngineOptions } from '../engine/load-engine.js';
 import {
   createTokenizerFromGGUFMetadata,
   type LocalLM,
@@ -28,7 +28,14 @@ export async function loadLM(path: string, options: LoadLMOptions = {}): Promise
     const prefixCacheSize = Math.min(lmOptions.prefixCacheSize ?? DEFAULT_PREFIX_CACHE, slots - 1);
     // Every sequence the scheduler holds at once (batch plus prefix cache) needs a KV slot.
     const maxBatchSize = Math.min(lmOptions.maxBatchSize ?? slots, slots - prefixCacheSize);
-    return lmFromGGUFParts({ ...lmOptions, prefixCacheSize, maxBatchSize, metadata: file.metadata, engine, tokenizer });
+    return lmFromGGUFParts({
+      ...lmOptions,
+      prefixCacheSize,
+      maxBatchSize,
+      metadata: file.metadata,
+      engine,
+      tokenizer,
+    });
   } catch (error) {
     await engine.dispose();
     throw error;

@@ -1,4 +1,4 @@
-import { XError, hasCode } from './x-error.js';
+import { hasCode, XError } from './x-error.js';
 
 /** The caller's AbortSignal fired. Whatever was produced so far is in `partialText`. */
 export class AbortError extends XError {

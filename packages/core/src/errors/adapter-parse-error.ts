@@ -1,4 +1,4 @@
-import { XError, hasCode } from './x-error.js';
+import { hasCode, XError } from './x-error.js';
 
 /** The LM's text could not be turned into the signature's output fields. */
 export class AdapterParseError extends XError {

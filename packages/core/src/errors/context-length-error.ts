@@ -1,4 +1,4 @@
-import { XError, hasCode } from './x-error.js';
+import { hasCode, XError } from './x-error.js';
 
 /** The prompt (plus the tokens asked for) does not fit the model's context. Raised before any work. */
 export class ContextLengthError extends XError {

@@ -1,7 +1,7 @@
-export { XError, type XErrorOptions } from './x-error.js';
-export { ContextLengthError } from './context-length-error.js';
 export { AbortError, throwIfAborted } from './abort-error.js';
 export { AdapterParseError } from './adapter-parse-error.js';
+export { ContextLengthError } from './context-length-error.js';
+export { LMError } from './lm-error.js';
 export { ModelFormatError } from './model-format-error.js';
 export { UnsupportedError } from './unsupported-error.js';
-export { LMError } from './lm-error.js';
+export { XError, type XErrorOptions } from './x-error.js';

@@ -1,4 +1,4 @@
-import { XError, hasCode } from './x-error.js';
+import { hasCode, XError } from './x-error.js';
 
 /** The LM itself failed (HTTP error, engine failure, out of memory): not a parse problem. */
 export class LMError extends XError {

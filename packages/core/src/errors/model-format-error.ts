@@ -1,4 +1,4 @@
-import { XError, hasCode } from './x-error.js';
+import { hasCode, XError } from './x-error.js';
 
 /** A model or tokenizer file is malformed, truncated or of a kind we do not support. */
 export class ModelFormatError extends XError {

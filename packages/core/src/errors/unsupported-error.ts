@@ -1,4 +1,4 @@
-import { XError, hasCode } from './x-error.js';
+import { hasCode, XError } from './x-error.js';
 
 /** A valid model uses an architecture, tensor type or feature this backend does not implement. */
 export class UnsupportedError extends XError {

@@ -34,7 +34,11 @@ export interface OrtSession {
   dispose(): Promise<void>;
 }
 
-export function createOrtTensor(type: OrtElementType, data: OrtTensorData, dims: readonly number[]): OrtTensor {
+export function createOrtTensor(
+  type: OrtElementType,
+  data: OrtTensorData,
+  dims: readonly number[],
+): OrtTensor {
   return new ort.Tensor(type as 'float32', data as Float32Array, dims) as unknown as OrtTensor;
 }
 

@@ -185,6 +185,7 @@ describe('parseGGUF errors', () => {
     const file = parseGGUF(writer.bytes());
     expect(Object.getPrototypeOf(file.metadata)).toBe(Object.prototype);
     expect(Object.hasOwn(file.metadata, '__proto__')).toBe(true);
+    // biome-ignore lint/suspicious/noProto: the test is about a key literally named __proto__
     expect(file.metadata.__proto__).toBe('x');
   });
 

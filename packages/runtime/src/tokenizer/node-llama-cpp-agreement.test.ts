@@ -38,10 +38,13 @@ describe('agreement with llama.cpp (node-llama-cpp)', () => {
             const expected = Array.from(model.tokenize(text, parseSpecial)) as number[];
             const got = tokenizer.encode(text, { addSpecial: false, parseSpecial });
             if (got.join(' ') !== expected.join(' ')) differences.push({ text, parseSpecial, expected, got });
-            for (const special of [false, true]) {
-              const want = model.detokenize(expected as never, special);
-              const text2 = tokenizer.decode(expected, { skipSpecial: !special });
-              if (text2 !== want) differences.push({ decode: expected, special, want, got: text2 });
+            const withBos = model.tokens.bos === null ? expected : [model.tokens.bos as number, ...expected];
+            for (const ids of [expected, withBos]) {
+              for (const special of [false, true]) {
+                const want = model.detokenize(ids as never, special);
+                const decoded = tokenizer.decode(ids, { skipSpecial: !special });
+                if (decoded !== want) differences.push({ decode: ids, special, want, got: decoded });
+              }
             }
           }
         }

@@ -1,0 +1,123 @@
+import { ContextLengthError, LMError, throwIfAborted } from '@x/core';
+import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '@x/runtime';
+import type { DecoderIO } from '../decoder/decoder-io.js';
+import { decoderStep, emptyKVState, type KVState } from '../decoder/decoder-step.js';
+import type { OrtSession } from '../ort/ort-session.js';
+
+/**
+ * An Engine over one onnxruntime session of a decoder with a KV cache. Each sequence keeps the present
+ * tensors of its last step and feeds them back as they are; fork and truncate share those tensors and only
+ * move a length, the slicing happening once, on the next step.
+ */
+export class OnnxEngine implements Engine {
+  private readonly sequences = new Map<SequenceId, KVState>();
+  private nextId = 0;
+  private disposed = false;
+  private pending: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly session: OrtSession,
+    readonly io: DecoderIO,
+    readonly info: ModelInfo,
+  ) {}
+
+  createSequence(): SequenceId {
+    this.assertOpen();
+    const id = this.nextId++;
+    this.sequences.set(id, emptyKVState(this.io));
+    return id;
+  }
+
+  sequenceLength(seq: SequenceId): number {
+    return this.state(seq).length;
+  }
+
+  forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+    const run = this.pending.then(() => this.runBatch(batch, signal));
+    this.pending = run.catch(() => undefined);
+    return run;
+  }
+
+  fork(from: SequenceId, nTokens?: number): SequenceId {
+    const source = this.state(from);
+    const n = nTokens ?? source.length;
+    if (!Number.isInteger(n) || n < 0 || n > source.length) {
+      throw new RangeError(`cannot fork ${n} tokens from sequence ${from}, which holds ${source.length}`);
+    }
+    const id = this.nextId++;
+    this.sequences.set(id, { length: n, tensors: source.tensors });
+    return id;
+  }
+
+  truncate(seq: SequenceId, nTokens: number): void {
+    const state = this.state(seq);
+    if (!Number.isInteger(nTokens) || nTokens < 0)
+      throw new RangeError(`cannot truncate to ${nTokens} tokens`);
+    if (nTokens < state.length) this.sequences.set(seq, { length: nTokens, tensors: state.tensors });
+  }
+
+  release(seq: SequenceId): void {
+    this.sequences.delete(seq);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.sequences.clear();
+    await this.pending;
+    await this.session.dispose();
+  }
+
+  /** Runs every request (one session call each) and commits the new caches only when all succeeded. */
+  private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+    this.validate(batch);
+    const staged = new Map<SequenceId, KVState>();
+    const results: Float32Array[] = [];
+    for (const { seq, tokens, logitsFor } of batch) {
+      throwIfAborted(signal);
+      if (tokens.length === 0) {
+        results.push(new Float32Array(0));
+        continue;
+      }
+      const state = staged.get(seq) ?? this.state(seq);
+      const step = await decoderStep(this.session, this.io, state, tokens, logitsFor);
+      staged.set(seq, step.state);
+      results.push(step.logits);
+    }
+    throwIfAborted(signal);
+    for (const [seq, state] of staged) if (this.sequences.has(seq)) this.sequences.set(seq, state);
+    return results;
+  }
+
+  /** Checks the whole batch before any work, so a bad request leaves every sequence untouched. */
+  private validate(batch: ForwardRequest[]): void {
+    this.assertOpen();
+    const vocab = this.info.vocabSize;
+    const planned = new Map<SequenceId, number>();
+    for (const { seq, tokens, logitsFor } of batch) {
+      const length = (planned.get(seq) ?? this.state(seq).length) + tokens.length;
+      planned.set(seq, length);
+      if (tokens.length === 0 && logitsFor === 'last') {
+        throw new RangeError(`sequence ${seq}: 'last' logits need at least one token`);
+      }
+      for (const token of tokens) {
+        if (token < 0 || token >= vocab)
+          throw new RangeError(`token ${token} is outside the vocabulary (0..${vocab - 1})`);
+      }
+      if (length > this.info.contextLength) {
+        throw new ContextLengthError({ promptTokens: length, contextLength: this.info.contextLength });
+      }
+    }
+  }
+
+  private state(seq: SequenceId): KVState {
+    this.assertOpen();
+    const state = this.sequences.get(seq);
+    if (state === undefined) throw new RangeError(`unknown sequence ${seq}`);
+    return state;
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new LMError('the onnx engine has been disposed');
+  }
+}
