@@ -3,6 +3,8 @@ import path from 'node:path';
 import { ModelFormatError, UnsupportedError } from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
+import { NativeEngine } from '../src/engine/native-engine.js';
+import { loadNativeAddon } from '../src/native/native-binding.js';
 import { makeTempDir, storiesPath } from './support/paths.js';
 
 const directory = makeTempDir('bad-files');
@@ -52,9 +54,12 @@ describe('loading bad model files', () => {
     expect(error).toBeInstanceOf(ModelFormatError);
   });
 
-  it('rejects an unknown device with UnsupportedError', async () => {
-    const error = await loadEngine(storiesPath, { device: 'tpu:7' }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(UnsupportedError);
+  it('rejects a device this build lacks with UnsupportedError, and a malformed one with RangeError', async () => {
+    const cuda = await loadEngine(storiesPath, { device: 'cuda:0' }).catch((caught: unknown) => caught);
+    if (loadNativeAddon().buildInfo().includes('cuda=off')) expect(cuda).toBeInstanceOf(UnsupportedError);
+    else expect(cuda).toBeInstanceOf(NativeEngine);
+    if (cuda instanceof NativeEngine) await cuda.dispose();
+    await expect(loadEngine(storiesPath, { device: 'tpu:7' })).rejects.toThrow(RangeError);
   });
 
   it('still loads and runs the intact model afterwards', async () => {

@@ -8,17 +8,19 @@ import { GGMLType, loadReferenceEngine, MODEL_SHAPES, synthesizeModel } from './
 
 /**
  * Largest relative L2 of the logits against the reference engine run on the dequantized weights.
- * Quantized types multiply against activations quantized to Q8_0 / Q8_K (as llama.cpp does), which
- * is where their error comes from; float types keep f32 activations.
+ * Float types keep f32 activations (measured ≤ 6e-7). Quantized types multiply against activations
+ * quantized to Q8_0 (Q8_0, Q4_0) or Q8_K (Q4_K, Q6_K), as llama.cpp does; that rounding, not the
+ * weights, is their error (measured 1.4–1.7e-2 for Q8_0/Q4_0, 2.3–3.0e-2 for the K types). The
+ * bounds leave about 2× room.
  */
 const TOLERANCE: Record<string, number> = {
-  F32: 1e-4,
-  F16: 1e-4,
-  BF16: 1e-4,
-  Q8_0: 1e-2,
-  Q4_0: 3e-2,
-  Q6_K: 1e-2,
-  Q4_K: 3e-2,
+  F32: 1e-5,
+  F16: 1e-5,
+  BF16: 1e-5,
+  Q8_0: 3e-2,
+  Q4_0: 4e-2,
+  Q6_K: 6e-2,
+  Q4_K: 6e-2,
 };
 const TYPES = Object.keys(TOLERANCE) as (keyof typeof GGMLType)[];
 const ARCHITECTURES = ['tiny-llama', 'tiny-qwen2'] as const;

@@ -4,4 +4,4 @@ export * from './generation/index.js';
 export * from './gguf/index.js';
 export * from './reference/index.js';
 export * from './sampling/index.js';
-export type { DecodeOptions, EncodeOptions, StreamDecoder, Tokenizer } from './tokenizer/tokenizer.js';
+export * from './tokenizer/index.js';

@@ -1,1 +1,2 @@
-
+#include "check.h"
+namespace xch { int run_bench(int, char**) { return 0; } }

@@ -1,1 +1,94 @@
+// xcandle-harness: the engine's tests and benchmark without Node.
+//   xcandle-harness test <stories260K.gguf> [--verbose]
+//   xcandle-harness bench <model.gguf> [--threads N] [--prompt 512] [--gen 64] [--kv f16|f32] [--kernels scalar]
+//   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|tiny] [--tokenizer]
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
 
+#include "check.h"
+#include "gguf-writer.h"
+
+namespace {
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
+               "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
+               "[--kernels scalar]\n"
+               "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|tiny] [--tokenizer]\n");
+  return 2;
+}
+
+int run_tests(int argc, char** argv) {
+  if (argc < 3) return usage();
+  xch::Checker check;
+  for (int i = 3; i < argc; i++) check.verbose |= std::strcmp(argv[i], "--verbose") == 0;
+  const std::string temp_dir = "/tmp/xcandle-harness-" + std::to_string(::getpid());
+  if (std::system(("mkdir -p " + temp_dir).c_str()) != 0) return 2;
+  std::printf("xcandle %s\n", xc_build_info());
+  std::printf("kernels\n");
+  xch::run_kernel_checks(check);
+  xch::run_op_checks(check);
+  std::printf("model\n");
+  xch::run_model_checks(check, argv[2], temp_dir);
+  std::printf("robustness\n");
+  xch::run_robustness_checks(check, argv[2], temp_dir);
+  if (std::system(("rm -rf " + temp_dir).c_str()) != 0) std::printf("(could not remove %s)\n", temp_dir.c_str());
+  std::printf("%d passed, %d failed\n", check.passed, check.failed);
+  return check.failed == 0 ? 0 : 1;
+}
+
+int run_synth(int argc, char** argv) {
+  if (argc < 3) return usage();
+  xch::SynthSpec spec;
+  std::string shape = "tiny";
+  for (int i = 3; i < argc; i++) {
+    const std::string arg = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : "";
+    if (arg == "--arch") spec.architecture = value, i++;
+    else if (arg == "--shape") shape = value, i++;
+    else if (arg == "--tokenizer") spec.with_tokenizer = true;
+    else if (arg == "--type") {
+      const std::string t = value;
+      i++;
+      if (t == "F32") spec.type = xc::GgmlType::F32;
+      else if (t == "F16") spec.type = xc::GgmlType::F16;
+      else if (t == "BF16") spec.type = xc::GgmlType::BF16;
+      else if (t == "Q8_0") spec.type = xc::GgmlType::Q8_0;
+      else if (t == "Q4_0") spec.type = xc::GgmlType::Q4_0;
+      else if (t == "Q4_K") spec.type = xc::GgmlType::Q4_K;
+      else if (t == "Q6_K") spec.type = xc::GgmlType::Q6_K;
+      else return usage();
+    } else {
+      return usage();
+    }
+  }
+  if (shape == "smollm2-135m") {
+    spec.embedding = 576, spec.layers = 30, spec.heads = 9, spec.kv_heads = 3, spec.feed_forward = 1536;
+    spec.vocab = 49152, spec.context = 8192, spec.tied_embeddings = true, spec.rope_base = 100000.0f;
+  } else if (shape != "tiny") {
+    return usage();
+  }
+  xch::write_synth_model(spec, argv[2]);
+  std::printf("wrote %s\n", argv[2]);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage();
+  const std::string mode = argv[1];
+  try {
+    if (mode == "test") return run_tests(argc, argv);
+    if (mode == "bench") return xch::run_bench(argc, argv);
+    if (mode == "synth") return run_synth(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    std::printf("0 passed, 1 failed\n");
+    return 1;
+  }
+  return usage();
+}

@@ -1,1 +1,177 @@
+// Kernel checks: reference dequantization values, every dot product against an f64 reference, and
+// the scalar and AVX2 tables against each other (bit-identical quantization, dots within tolerance).
+#include <cmath>
+#include <cstring>
+#include <random>
 
+#include "check.h"
+#include "common/fp16.h"
+#include "gguf-writer.h"
+#include "kernels/cpu/block-types.h"
+#include "kernels/cpu/kernel-table.h"
+
+namespace xch {
+
+using xc::GgmlType;
+
+namespace {
+
+std::vector<float> random_values(std::mt19937& engine, size_t n, float spread) {
+  std::uniform_real_distribution<float> dist(-spread, spread);
+  std::vector<float> values(n);
+  for (float& v : values) v = dist(engine);
+  return values;
+}
+
+void check_fp16(Checker& check) {
+  check.expect(xc::fp16_to_f32(0x3C00) == 1.0f && xc::fp16_to_f32(0xC000) == -2.0f &&
+                   xc::fp16_to_f32(0x7BFF) == 65504.0f && xc::fp16_to_f32(0x0001) == std::ldexp(1.0f, -24) &&
+                   xc::fp16_to_f32(0x3555) == 0.333251953125f,
+               "fp16 → f32 known values");
+  bool roundtrip = true;
+  for (uint32_t h = 0; h < 65536; h++) {
+    if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0) continue;  // NaN payloads
+    roundtrip &= xc::f32_to_fp16(xc::fp16_to_f32(static_cast<uint16_t>(h))) == h;
+  }
+  check.expect(roundtrip, "f16 → f32 → f16 round trip of every finite half");
+  check.expect(xc::f32_to_fp16(1.0f + std::ldexp(1.0f, -11)) == 0x3C00 && xc::f32_to_fp16(1e6f) == 0x7C00 &&
+                   xc::bf16_to_f32(0x3F80) == 1.0f,
+               "f32 → f16 ties to even, overflow to infinity; bf16 → f32");
+  const xc::KernelTable* avx2 = xc::avx2_kernels();
+  if (avx2 == nullptr) return;
+  std::mt19937 engine(7);
+  std::vector<float> values = random_values(engine, 4096, 70000.0f);
+  for (size_t i = 0; i < 1024; i++) values[i] *= 1e-9f;  // subnormal halves
+  std::vector<uint16_t> a(values.size()), b(values.size());
+  xc::scalar_kernels().f32_to_f16(values.data(), a.data(), static_cast<int64_t>(values.size()));
+  avx2->f32_to_f16(values.data(), b.data(), static_cast<int64_t>(values.size()));
+  check.expect(a == b, "f32 → f16: scalar = F16C");
+}
+
+// Hand-built blocks with values computed from the format description (ggml-common.h).
+void check_dequantize(Checker& check) {
+  xc::BlockQ8_0 q8{};
+  q8.d = 0x3800;  // 0.5
+  for (int j = 0; j < 32; j++) q8.qs[j] = static_cast<int8_t>(j - 16);
+  float out[256];
+  xc::dequantize_row(GgmlType::Q8_0, &q8, out, 32);
+  bool good = true;
+  for (int j = 0; j < 32; j++) good &= out[j] == 0.5f * (j - 16);
+  check.expect(good, "Q8_0 dequantize: d · q");
+
+  xc::BlockQ4_0 q4{};
+  q4.d = 0x4000;  // 2
+  for (int j = 0; j < 16; j++) q4.qs[j] = static_cast<uint8_t>(j | ((15 - j) << 4));
+  xc::dequantize_row(GgmlType::Q4_0, &q4, out, 32);
+  good = true;
+  for (int j = 0; j < 16; j++) good &= out[j] == 2.0f * (j - 8) && out[j + 16] == 2.0f * (7 - j);
+  check.expect(good, "Q4_0 dequantize: low nibbles first, then high, minus 8");
+
+  xc::BlockQ4K q4k{};
+  q4k.d = 0x3C00;     // 1
+  q4k.dmin = 0x3800;  // 0.5
+  // six-bit scales and mins with high bits set in the upper four, packed as ggml does
+  const uint8_t scales[8] = {1, 2, 3, 4, 17, 33, 49, 63}, mins[8] = {0, 2, 4, 6, 20, 40, 50, 63};
+  for (int j = 0; j < 4; j++) {
+    q4k.scales[j] = scales[j] | static_cast<uint8_t>((scales[j + 4] >> 4) << 6);
+    q4k.scales[j + 4] = mins[j] | static_cast<uint8_t>((mins[j + 4] >> 4) << 6);
+    q4k.scales[j + 8] = static_cast<uint8_t>((scales[j + 4] & 0xF) | ((mins[j + 4] & 0xF) << 4));
+  }
+  for (int i = 0; i < 128; i++) q4k.qs[i] = static_cast<uint8_t>((i % 16) | (((i + 5) % 16) << 4));
+  xc::dequantize_row(GgmlType::Q4_K, &q4k, out, 256);
+  good = true;
+  for (int e = 0; e < 256; e++) {
+    const int sub = e / 32, chunk = e / 64, l = e % 32;
+    const uint8_t byte = q4k.qs[32 * chunk + l];
+    const int q = (sub % 2 == 0) ? (byte & 0xF) : (byte >> 4);
+    good &= out[e] == 1.0f * scales[sub] * q - 0.5f * mins[sub];
+  }
+  check.expect(good, "Q4_K dequantize: 6-bit scales/mins, 4-bit quants");
+
+  xc::BlockQ6K q6k{};
+  q6k.d = 0x3400;  // 0.25
+  uint8_t L[256];
+  for (int e = 0; e < 256; e++) L[e] = static_cast<uint8_t>((e * 37) % 64);
+  for (int g = 0; g < 16; g++) q6k.scales[g] = static_cast<int8_t>(g * 9 - 70);
+  // pack as ggml's quantize_row_q6_K: halves of 128, four 32-wide groups each
+  for (int h = 0; h < 2; h++) {
+    for (int l = 0; l < 32; l++) {
+      const uint8_t* v = L + 128 * h;
+      q6k.ql[64 * h + l] = static_cast<uint8_t>((v[l] & 0xF) | ((v[l + 64] & 0xF) << 4));
+      q6k.ql[64 * h + l + 32] = static_cast<uint8_t>((v[l + 32] & 0xF) | ((v[l + 96] & 0xF) << 4));
+      q6k.qh[32 * h + l] = static_cast<uint8_t>((v[l] >> 4) | ((v[l + 32] >> 4) << 2) | ((v[l + 64] >> 4) << 4) |
+                                                ((v[l + 96] >> 4) << 6));
+    }
+  }
+  xc::dequantize_row(GgmlType::Q6_K, &q6k, out, 256);
+  good = true;
+  for (int e = 0; e < 256; e++) good &= out[e] == 0.25f * q6k.scales[e / 16] * (L[e] - 32);
+  check.expect(good, "Q6_K dequantize: 4+2-bit quants, int8 scales per 16");
+}
+
+void check_dots(Checker& check) {
+  const xc::KernelTable& scalar = xc::scalar_kernels();
+  const xc::KernelTable* avx2 = xc::avx2_kernels();
+  std::mt19937 engine(11);
+  const struct {
+    GgmlType type;
+    const char* name;
+    double tolerance;  // of the quantized dot against the exact one, relative to Σ|w·x|
+  } types[] = {{GgmlType::F32, "F32", 1e-6}, {GgmlType::F16, "F16", 1e-6}, {GgmlType::BF16, "BF16", 1e-6},
+               {GgmlType::Q8_0, "Q8_0", 2e-2}, {GgmlType::Q4_0, "Q4_0", 2e-2}, {GgmlType::Q4_K, "Q4_K", 2e-2},
+               {GgmlType::Q6_K, "Q6_K", 2e-2}};
+  const int64_t n = 1024;
+  for (const auto& t : types) {
+    double worst_exact = 0, worst_avx2 = 0;
+    bool quantize_equal = true;
+    for (int trial = 0; trial < 20; trial++) {
+      const std::vector<float> w = random_values(engine, n, 1.0f);
+      std::vector<float> x = random_values(engine, n, 2.0f);
+      if (trial == 0) std::fill(x.begin(), x.begin() + 256, 0.0f);  // an all-zero activation block
+      const std::vector<uint8_t> encoded = encode_tensor(t.type, w, n);
+      std::vector<float> dequantized(n);
+      xc::dequantize_row(t.type, encoded.data(), dequantized.data(), n);
+      double exact = 0, magnitude = 0;
+      for (int64_t i = 0; i < n; i++) {
+        exact += static_cast<double>(dequantized[i]) * x[i];
+        magnitude += std::fabs(static_cast<double>(dequantized[i]) * x[i]);
+      }
+      const xc::ActivationFormat format = xc::activation_format(t.type);
+      std::vector<uint8_t> qa(xc::activation_row_bytes(format, n)), qb(qa.size());
+      const void* xs = x.data();
+      const void* xv = x.data();
+      if (format != xc::ActivationFormat::F32) {
+        auto quantize = format == xc::ActivationFormat::Q8_0 ? &xc::KernelTable::quantize_q8_0 : &xc::KernelTable::quantize_q8_k;
+        (scalar.*quantize)(x.data(), qa.data(), n);
+        xs = qa.data();
+        xv = qa.data();
+        if (avx2 != nullptr) {
+          (avx2->*quantize)(x.data(), qb.data(), n);
+          quantize_equal &= qa == qb;
+          xv = qb.data();
+        }
+      }
+      const float s = scalar.dot_for(t.type)(n, encoded.data(), xs);
+      worst_exact = std::max(worst_exact, std::fabs(s - exact) / magnitude);
+      if (avx2 != nullptr) {
+        const float v = avx2->dot_for(t.type)(n, encoded.data(), xv);
+        worst_avx2 = std::max(worst_avx2, std::fabs(static_cast<double>(v) - s) / magnitude);
+      }
+    }
+    check.expect(worst_exact < t.tolerance, std::string(t.name) + " scalar dot ≈ exact dot of dequantized weights",
+                 "error " + number(worst_exact));
+    if (avx2 == nullptr) continue;
+    check.expect(worst_avx2 < 1e-6, std::string(t.name) + " AVX2 dot = scalar dot", "error " + number(worst_avx2));
+    check.expect(quantize_equal, std::string(t.name) + " activation quantization: AVX2 bytes = scalar bytes");
+  }
+}
+
+}  // namespace
+
+void run_kernel_checks(Checker& check) {
+  check_fp16(check);
+  check_dequantize(check);
+  check_dots(check);
+}
+
+}  // namespace xch

@@ -1,1 +1,192 @@
+// End-to-end checks through the C API: the trained stories260K model against llama.cpp's greedy
+// output, then consistency properties (prefill = decode, batch = separate calls, fork/truncate =
+// recomputation, scalar = AVX2, quantized ≈ F32) on synthetic models of every architecture.
+#include <cstring>
 
+#include "check.h"
+#include "gguf-writer.h"
+#include "session.h"
+
+namespace xch {
+
+namespace {
+
+// node-llama-cpp's greedy continuation of BOS + [403, 407, 261, 378] on stories260K (F32).
+const std::vector<int32_t> kStoriesPrompt = {1, 403, 407, 261, 378};
+const std::vector<int32_t> kStoriesGreedy = {
+    432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322,
+    265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426, 338, 391, 266, 267,
+    337, 335, 312, 432, 398, 312, 286, 267, 414, 270, 333, 415, 426, 13,  438, 310, 439, 419, 357, 336};
+
+std::vector<int32_t> greedy(Session& session, const std::vector<int32_t>& prompt, size_t count) {
+  const int sequence = session.create();
+  std::vector<int32_t> out;
+  std::vector<float> logits = session.forward(sequence, prompt);
+  while (out.size() < count) {
+    out.push_back(argmax(logits.data(), session.vocab()));
+    logits = session.forward(sequence, {out.back()});
+  }
+  return out;
+}
+
+std::string first_difference(const std::vector<int32_t>& got, const std::vector<int32_t>& want) {
+  for (size_t i = 0; i < want.size(); i++) {
+    if (i >= got.size() || got[i] != want[i]) {
+      return "first difference at " + std::to_string(i) + ": got " + (i < got.size() ? std::to_string(got[i]) : "-") +
+             ", want " + std::to_string(want[i]);
+    }
+  }
+  return "";
+}
+
+std::vector<int32_t> tokens_for(int count, int vocab, int salt) {
+  std::vector<int32_t> tokens;
+  for (int i = 0; i < count; i++) tokens.push_back((i * 7919 + salt * 104729 + 13) % vocab);
+  return tokens;
+}
+
+// Properties every model must have, whatever its weights.
+void check_consistency(Checker& check, const std::string& path, const std::string& label, double tolerance) {
+  Session session(path, options());
+  const int vocab = session.vocab();
+  const std::vector<int32_t> prompt = tokens_for(40, vocab, 1);
+
+  // prefill of all tokens at once = one token at a time
+  const int a = session.create();
+  const std::vector<float> all = session.forward(a, prompt, true);
+  const int b = session.create();
+  double worst = 0;
+  for (size_t i = 0; i < prompt.size(); i++) {
+    const std::vector<float> row = session.forward(b, {prompt[i]});
+    worst = std::max(worst, relative_l2(row.data(), all.data() + i * vocab, vocab));
+  }
+  check.expect(worst < tolerance, label + ": batched prefill = token-by-token decode", "rel L2 " + number(worst));
+
+  // two sequences in one call = separate calls
+  const std::vector<int32_t> other = tokens_for(9, vocab, 2);
+  const int c = session.create();
+  const int d = session.create();
+  std::vector<float> both(2 * static_cast<size_t>(vocab));
+  const xc_batch_item items[2] = {{c, prompt.data(), 17, 0}, {d, other.data(), 9, 0}};
+  ok(xc_forward(session.context(), items, 2, both.data(), nullptr), "batch");
+  const int e = session.create();
+  const std::vector<float> alone = session.forward(e, other);
+  const double batch_error = relative_l2(both.data() + vocab, alone.data(), vocab);
+  check.expect(batch_error < tolerance, label + ": two sequences in one call = separate calls", "rel L2 " + number(batch_error));
+  const double first_error = relative_l2(both.data(), all.data() + 16 * static_cast<size_t>(vocab), vocab);
+  check.expect(first_error < tolerance, label + ": batch row of the first sequence", "rel L2 " + number(first_error));
+
+  // fork shares a prefix; writing after the fork leaves the original untouched
+  int32_t forked = -1;
+  ok(xc_sequence_fork(session.context(), a, 20, &forked), "fork");
+  const std::vector<float> after_fork = session.forward(forked, {prompt[5]});
+  std::vector<int32_t> replay(prompt.begin(), prompt.begin() + 20);
+  replay.push_back(prompt[5]);
+  const int f = session.create();
+  const std::vector<float> expected_fork = session.forward(f, replay);
+  const double fork_error = relative_l2(after_fork.data(), expected_fork.data(), vocab);
+  check.expect(fork_error < tolerance, label + ": fork(20) then append = recomputation", "rel L2 " + number(fork_error));
+  const std::vector<float> original = session.forward(a, {prompt[3]});
+  std::vector<int32_t> full = prompt;
+  full.push_back(prompt[3]);
+  ok(xc_sequence_release(session.context(), f), "release");
+  const int g = session.create();
+  const std::vector<float> expected_original = session.forward(g, full);
+  const double original_error = relative_l2(original.data(), expected_original.data(), vocab);
+  check.expect(original_error < tolerance, label + ": original sequence unaffected by its fork",
+               "rel L2 " + number(original_error));
+
+  // truncate then append = recomputation
+  ok(xc_sequence_truncate(session.context(), a, 7), "truncate");
+  const std::vector<float> truncated = session.forward(a, {prompt[30]});
+  std::vector<int32_t> short_prompt(prompt.begin(), prompt.begin() + 7);
+  short_prompt.push_back(prompt[30]);
+  ok(xc_sequence_release(session.context(), g), "release");
+  const int h = session.create();
+  const std::vector<float> expected_truncated = session.forward(h, short_prompt);
+  const double truncate_error = relative_l2(truncated.data(), expected_truncated.data(), vocab);
+  check.expect(truncate_error < tolerance, label + ": truncate(7) then append = recomputation",
+               "rel L2 " + number(truncate_error));
+  check.expect(session.length(a) == 8, label + ": length after truncate + append");
+}
+
+// Logits of the whole prompt under the scalar and the best kernels.
+void check_scalar_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
+  Session fast(path, options());
+  Session scalar(path, options(), true);
+  const std::vector<int32_t> prompt = tokens_for(20, fast.vocab(), 3);
+  const std::vector<float> a = fast.forward(fast.create(), prompt, true);
+  const std::vector<float> b = scalar.forward(scalar.create(), prompt, true);
+  const double error = relative_l2(a.data(), b.data(), a.size());
+  check.expect(error < tolerance, label + ": scalar kernels = " + std::string(xc_build_info()).substr(0, 0) + "best kernels",
+               "rel L2 " + number(error));
+}
+
+}  // namespace
+
+void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir) {
+  // stories260K: exact greedy tokens with each KV type and kernel set
+  for (int variant = 0; variant < 3; variant++) {
+    const xc_kv_type kv = variant == 1 ? XC_KV_F16 : XC_KV_F32;
+    const bool scalar = variant == 2;
+    const std::string label = std::string("stories260K greedy 64 tokens, kv ") + (kv == XC_KV_F16 ? "f16" : "f32") +
+                              (scalar ? ", scalar kernels" : "");
+    Session session(gguf_path, options(256, kv), scalar);
+    const std::vector<int32_t> got = greedy(session, kStoriesPrompt, kStoriesGreedy.size());
+    check.expect(got == kStoriesGreedy, label, first_difference(got, kStoriesGreedy));
+  }
+  {
+    Session session(gguf_path, options());
+    const xc_model_info& info = session.info();
+    check.expect(std::strcmp(info.architecture, "llama") == 0 && info.vocab_size == 512 && info.layer_count == 5 &&
+                     info.head_count == 8 && info.head_count_kv == 4 && info.embedding_length == 64 &&
+                     std::strcmp(info.weight_type, "F32") == 0 && std::strcmp(info.device, "cpu") == 0,
+                 "stories260K model info");
+  }
+  check_consistency(check, gguf_path, "stories260K", 1e-4);
+  check_scalar_agrees(check, gguf_path, "stories260K", 1e-5);
+
+  // every architecture, F32 weights, through the same properties
+  for (const char* arch : {"llama", "qwen2", "qwen3", "phi3", "gemma2", "gemma3"}) {
+    SynthSpec spec;
+    spec.architecture = arch;
+    spec.tied_embeddings = std::strcmp(arch, "qwen2") == 0 || std::strncmp(arch, "gemma", 5) == 0;
+    const std::string path = temp_dir + "/" + arch + "-f32.gguf";
+    write_synth_model(spec, path);
+    check_consistency(check, path, std::string(arch) + " F32", 1e-4);
+    check_scalar_agrees(check, path, std::string(arch) + " F32", 1e-5);
+  }
+
+  // every weight type against F32 weights drawn from the same numbers
+  SynthSpec spec;
+  spec.embedding = 256, spec.heads = 4, spec.kv_heads = 2, spec.feed_forward = 512, spec.vocab = 320;
+  const std::string reference_path = temp_dir + "/wide-f32.gguf";
+  write_synth_model(spec, reference_path);
+  Session reference(reference_path, options());
+  const std::vector<int32_t> prompt = tokens_for(24, reference.vocab(), 4);
+  const std::vector<float> expected = reference.forward(reference.create(), prompt, true);
+  const struct {
+    xc::GgmlType type;
+    const char* name;
+    double tolerance;
+  } types[] = {{xc::GgmlType::F16, "F16", 5e-3},   {xc::GgmlType::BF16, "BF16", 3e-2},
+               {xc::GgmlType::Q8_0, "Q8_0", 3e-2}, {xc::GgmlType::Q6_K, "Q6_K", 6e-2},
+               {xc::GgmlType::Q4_0, "Q4_0", 0.25}, {xc::GgmlType::Q4_K, "Q4_K", 0.25}};
+  for (const auto& t : types) {
+    spec.type = t.type;
+    const std::string path = temp_dir + "/wide-" + t.name + ".gguf";
+    write_synth_model(spec, path);
+    Session session(path, options());
+    const std::vector<float> got = session.forward(session.create(), prompt, true);
+    const double error = relative_l2(got.data(), expected.data(), got.size());
+    check.expect(error < t.tolerance, std::string(t.name) + " weights ≈ F32 weights",
+                 "rel L2 " + number(error) + " (tolerance " + number(t.tolerance) + ")");
+    check.expect(std::strcmp(session.info().weight_type, t.name) == 0, std::string(t.name) + " model info weight type",
+                 session.info().weight_type);
+    // one rounding flip in an activation block moves a quantized model more than an f32 one
+    check_scalar_agrees(check, path, t.name, 5e-3);
+    check_consistency(check, path, t.name, 1e-3);
+  }
+}
+
+}  // namespace xch

@@ -7,7 +7,7 @@ export class NeedMoreBytes extends Error {
   }
 }
 
-const decoder = new TextDecoder('utf-8');
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Little-endian reader over a window of a file. Every length is checked against the bytes the

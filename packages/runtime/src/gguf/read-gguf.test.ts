@@ -63,6 +63,8 @@ describe('readGGUF', () => {
     const tokens = file.metadata['tokenizer.ggml.tokens'] as string[];
     expect(tokens).toHaveLength(32000);
     expect(tokens[1]).toBe('<s>');
+    // A string that is only a byte-order mark is a real token (Llama 2 id 30143), not an empty one.
+    expect(tokens[30143]).toBe('\ufeff');
     expect(file.tensors.some((t) => t.type === GGMLType.F16)).toBe(true);
   });
 

@@ -55,7 +55,7 @@ export function createTokenizerFromHfJson(json: unknown, config: HfNode = {}, so
     const entry = added.find((token) => token.id === id);
     return { lstrip: entry?.lstrip === true, rstrip: entry?.rstrip === true };
   });
-  const ids = hfSpecialIds(json.post_processor, config, vocab, source);
+  const ids = hfSpecialIds(json.post_processor, config, vocab);
   return new VocabTokenizer({
     kind: byteLevel ? 'bpe' : 'spm',
     vocab,

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { partitionSpecial } from './partition-special.js';
+import { SpecialTrie } from './special-trie.js';
 import type { SpecialToken } from './vocab.js';
 
 const token = (id: number, text: string, extra: Partial<SpecialToken> = {}): SpecialToken => ({
@@ -40,5 +42,26 @@ describe('partitionSpecial', () => {
 
   it('returns nothing for empty text', () => {
     expect(partitionSpecial('', specials, true)).toEqual([]);
+  });
+
+  it('gives the same fragments with the one-pass trie prefilter', () => {
+    const pool = ['<a>', '<ab>', 'b>', '<|x|>', 'zz', '<'];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...pool), { minLength: 1 }),
+        fc.array(fc.constantFrom('<', 'a', 'b', '>', '|', 'x', 'z', ' '), { maxLength: 30 }),
+        fc.boolean(),
+        (texts, chars, parseSpecial) => {
+          const list = texts
+            .map((text, id) => token(id, text, { control: id % 2 === 0, rstrip: id === 1 }))
+            .sort((a, b) => b.text.length - a.text.length || a.id - b.id);
+          const text = chars.join('');
+          expect(partitionSpecial(text, list, parseSpecial, new SpecialTrie(list))).toEqual(
+            partitionSpecial(text, list, parseSpecial),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { SpecialTrie } from './special-trie.js';
 import type { SpecialToken } from './vocab.js';
 
 /** A piece of input: plain text for the model, or the id of a special token found in the text. */
@@ -13,12 +14,14 @@ export function partitionSpecial(
   text: string,
   specials: readonly SpecialToken[],
   parseSpecial: boolean,
+  trie?: SpecialTrie,
 ): Fragment[] {
   if (text.length === 0) return [];
+  const present = trie?.present(text);
   let fragments: Fragment[] = [text];
   for (const special of specials) {
     if (special.control && !parseSpecial) continue;
-    if (!text.includes(special.text)) continue;
+    if (present !== undefined ? !present.has(special.id) : !text.includes(special.text)) continue;
     const next: Fragment[] = [];
     for (const fragment of fragments) {
       if (typeof fragment === 'number') {

@@ -1,6 +1,7 @@
 import { XError } from '@x/core';
 import { cleanSpaces } from './clean-spaces.js';
 import { partitionSpecial } from './partition-special.js';
+import { SpecialTrie } from './special-trie.js';
 import type { TextModel } from './text-model.js';
 import { TokenStreamDecoder } from './token-stream-decoder.js';
 import type { DecodeOptions, EncodeOptions, StreamDecoder, Tokenizer } from './tokenizer.js';
@@ -35,6 +36,7 @@ export class VocabTokenizer implements Tokenizer {
   readonly eosId: number | undefined;
   readonly stopIds: ReadonlySet<number>;
   private readonly pieces: (Uint8Array | undefined)[];
+  private readonly trie: SpecialTrie | undefined;
 
   constructor(private readonly options: VocabTokenizerOptions) {
     this.kind = options.kind;
@@ -43,6 +45,8 @@ export class VocabTokenizer implements Tokenizer {
     this.eosId = options.eosId;
     this.stopIds = new Set(options.stopIds);
     this.pieces = new Array(options.vocab.size);
+    // A linear scan per token is cheaper for a handful; thousands (Gemma-style) need the one-pass trie.
+    this.trie = options.specials.length > 64 ? new SpecialTrie(options.specials) : undefined;
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {
@@ -50,7 +54,7 @@ export class VocabTokenizer implements Tokenizer {
     const parseSpecial = options.parseSpecial ?? true;
     const ids: number[] = [];
     if (addSpecial) ids.push(...(this.options.prefixIds ?? []));
-    const fragments = partitionSpecial(text, this.options.specials, parseSpecial);
+    const fragments = partitionSpecial(text, this.options.specials, parseSpecial, this.trie);
     for (let i = 0; i < fragments.length; i++) {
       const fragment = fragments[i] as string | number;
       if (typeof fragment === 'number') ids.push(fragment);

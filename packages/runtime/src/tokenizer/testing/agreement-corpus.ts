@@ -34,4 +34,5 @@ export const agreementCorpus: readonly string[] = [
   "Hello, y'all! How are you 😁 ?我想在apple工作1314151天～",
   'ied 4 ½ months',
   'multi\nline\n\n\ntext\n  indented\n',
+  '\ufeffStarts with a byte-order mark',
 ];

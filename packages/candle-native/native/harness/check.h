@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "xcandle.h"
+
+namespace xch {
+
+// Counts checks and prints one line per failure (and per pass with --verbose).
+class Checker {
+ public:
+  bool verbose = false;
+  int passed = 0;
+  int failed = 0;
+
+  bool expect(bool condition, const std::string& name, const std::string& detail = "") {
+    if (condition) {
+      passed++;
+      if (verbose) std::printf("  ok   %s\n", name.c_str());
+    } else {
+      failed++;
+      std::printf("  FAIL %s%s%s\n", name.c_str(), detail.empty() ? "" : ": ", detail.c_str());
+    }
+    std::fflush(stdout);
+    return condition;
+  }
+  // Consumes `error`: passes when its code is `expected` (XC_OK: no error).
+  bool expect_code(xc_error* error, xc_code expected, const std::string& name) {
+    const xc_code code = xc_error_code(error);
+    const std::string detail = "expected code " + std::to_string(expected) + ", got " + std::to_string(code) +
+                               (error != nullptr ? std::string(" (") + xc_error_message(error) + ")" : "");
+    xc_error_free(error);
+    return expect(code == expected, name, detail);
+  }
+};
+
+// ‖a − b‖ / ‖b‖.
+inline double relative_l2(const float* a, const float* b, size_t n) {
+  double diff = 0, norm = 0;
+  for (size_t i = 0; i < n; i++) {
+    diff += (static_cast<double>(a[i]) - b[i]) * (static_cast<double>(a[i]) - b[i]);
+    norm += static_cast<double>(b[i]) * b[i];
+  }
+  return norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff);
+}
+
+inline std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3g", value);
+  return text;
+}
+
+void run_kernel_checks(Checker& check);
+void run_op_checks(Checker& check);
+void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
+void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
+int run_bench(int argc, char** argv);
+
+}  // namespace xch

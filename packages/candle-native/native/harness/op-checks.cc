@@ -1,0 +1,136 @@
+// Checks of the forward pass's building blocks: blockwise attention against a naive softmax, the
+// threaded matmul against a plain loop, the thread pool's work split.
+#include <atomic>
+#include <cstring>
+#include <tuple>
+#include <cmath>
+#include <random>
+
+#include "check.h"
+#include "common/fp16.h"
+#include "common/thread-pool.h"
+#include "gguf-writer.h"
+#include "kernels/cpu/cpu-ops.h"
+#include "kernels/cpu/matmul.h"
+
+namespace xch {
+
+namespace {
+
+void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16) {
+  std::mt19937 engine(5);
+  std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
+  const int hd = 32, page_tokens = 16, positions = 75;
+  const int pages = (positions + page_tokens - 1) / page_tokens;
+  const int64_t element = f16 ? 2 : 4;
+  // one page: K rows then V rows for this head
+  std::vector<std::vector<uint8_t>> storage(pages, std::vector<uint8_t>(2 * page_tokens * hd * element));
+  std::vector<float> keys(positions * hd), values(positions * hd), q(hd);
+  for (float& v : keys) v = dist(engine);
+  for (float& v : values) v = dist(engine);
+  for (float& v : q) v = dist(engine);
+  for (int t = 0; t < positions; t++) {
+    for (int i = 0; i < hd; i++) {
+      uint8_t* page = storage[t / page_tokens].data();
+      const int64_t k_at = ((t % page_tokens) * hd + i) * element;
+      const int64_t v_at = k_at + page_tokens * hd * element;
+      if (f16) {
+        const uint16_t kh = xc::f32_to_fp16(keys[t * hd + i]), vh = xc::f32_to_fp16(values[t * hd + i]);
+        std::memcpy(page + k_at, &kh, 2);
+        std::memcpy(page + v_at, &vh, 2);
+        keys[t * hd + i] = xc::fp16_to_f32(kh);
+        values[t * hd + i] = xc::fp16_to_f32(vh);
+      } else {
+        std::memcpy(page + k_at, &keys[t * hd + i], 4);
+        std::memcpy(page + v_at, &values[t * hd + i], 4);
+      }
+    }
+  }
+  std::vector<const uint8_t*> page_pointers;
+  for (auto& page : storage) page_pointers.push_back(page.data());
+  xc::cpu::KvHeadView view{page_pointers.data(), page_tokens, 0, page_tokens * hd * element, hd, f16};
+  double worst = 0;
+  for (const auto& [first, last, cap] : {std::tuple{0, 74, 0.0f}, std::tuple{0, 0, 0.0f}, std::tuple{9, 40, 0.0f},
+                                         std::tuple{0, 74, 5.0f}}) {
+    std::vector<double> scores;
+    double max = -1e300;
+    for (int t = first; t <= last; t++) {
+      double s = 0;
+      for (int i = 0; i < hd; i++) s += static_cast<double>(q[i]) * keys[t * hd + i];
+      s *= 0.3;
+      if (cap > 0) s = cap * std::tanh(s / cap);
+      scores.push_back(s);
+      max = std::max(max, s);
+    }
+    double sum = 0;
+    for (double& s : scores) sum += (s = std::exp(s - max));
+    std::vector<float> expected(hd, 0.0f), got(hd);
+    for (int i = 0; i < hd; i++) {
+      double acc = 0;
+      for (int t = first; t <= last; t++) acc += scores[t - first] / sum * values[t * hd + i];
+      expected[i] = static_cast<float>(acc);
+    }
+    xc::cpu::attention_head(kernels, view, q.data(), first, last, 0.3f, cap, got.data());
+    worst = std::max(worst, relative_l2(got.data(), expected.data(), hd));
+  }
+  check.expect(worst < 1e-5, std::string("attention over KV pages (online softmax) = naive softmax, ") + kernels.name +
+                                 (f16 ? ", f16 KV" : ", f32 KV"),
+               "rel L2 " + number(worst));
+}
+
+void check_matmul(Checker& check) {
+  std::mt19937 engine(9);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  const int64_t rows = 70, cols = 256, tokens = 5;
+  std::vector<float> w(rows * cols), x(tokens * cols), bias(rows);
+  for (float& v : w) v = dist(engine);
+  for (float& v : x) v = dist(engine);
+  for (float& v : bias) v = dist(engine);
+  for (xc::GgmlType type : {xc::GgmlType::F32, xc::GgmlType::Q8_0, xc::GgmlType::Q4_K}) {
+    const std::vector<uint8_t> data = encode_tensor(type, w, cols);
+    xc::WeightMatrix matrix{type, rows, cols, data.data(), static_cast<int64_t>(data.size() / rows)};
+    const xc::WeightMatrix top = matrix.slice_rows(0, 30), bottom = matrix.slice_rows(30, 40);
+    const xc::KernelTable& kernels = xc::best_kernels();
+    std::vector<float> single(tokens * rows), threaded(tokens * rows);
+    std::vector<uint8_t> scratch;
+    {
+      xc::ThreadPool pool(1);
+      const xc::MatmulTarget target{&matrix, single.data(), rows, bias.data()};
+      xc::matmul(pool, kernels, x.data(), tokens, &target, 1, scratch);
+    }
+    xc::ThreadPool pool(3);
+    const xc::MatmulTarget targets[2] = {{&top, threaded.data(), rows, bias.data()},
+                                         {&bottom, threaded.data() + 30, rows, bias.data() + 30}};
+    xc::matmul(pool, kernels, x.data(), tokens, targets, 2, scratch);
+    check.expect(single == threaded, std::string("matmul: 3 threads over two row slices = 1 thread, ") +
+                                         xc::ggml_type_name(type));
+  }
+}
+
+void check_thread_pool(Checker& check) {
+  xc::ThreadPool pool(3);
+  std::atomic<int64_t> total{0};
+  std::atomic<int> calls{0};
+  for (int round = 0; round < 200; round++) {
+    pool.run([&](int thread, int threads) {
+      int64_t begin, end;
+      xc::ThreadPool::split(1001, thread, threads, 4, &begin, &end);
+      for (int64_t i = begin; i < end; i++) total += i;
+      calls++;
+    });
+  }
+  check.expect(total == 200 * 1001 * 1000 / 2 && calls == 600, "thread pool: 200 jobs × 3 threads cover every index once");
+}
+
+}  // namespace
+
+void run_op_checks(Checker& check) {
+  for (bool f16 : {true, false}) {
+    check_attention(check, xc::scalar_kernels(), f16);
+    if (xc::avx2_kernels() != nullptr) check_attention(check, *xc::avx2_kernels(), f16);
+  }
+  check_matmul(check);
+  check_thread_pool(check);
+}
+
+}  // namespace xch

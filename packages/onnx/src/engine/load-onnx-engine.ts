@@ -1,0 +1,42 @@
+import { ModelFormatError } from '@x/core';
+import { describeDecoderIO } from '../decoder/decoder-io.js';
+import { findOnnxModel, type OnnxModelFiles } from '../model/find-onnx-model.js';
+import { onnxModelInfo } from '../model/onnx-model-info.js';
+import { type OrtSessionOptions, openOrtSession } from '../ort/ort-session.js';
+import { OnnxEngine } from './onnx-engine.js';
+
+export interface LoadOnnxEngineOptions extends OrtSessionOptions {
+  /** Tokens one sequence can hold; default and maximum: the model's trained context. */
+  contextLength?: number;
+  /** Which graph of the folder to load (e.g. 'onnx/model_fp16.onnx'). */
+  file?: string;
+}
+
+/** An engine over an ONNX decoder export (a folder or an .onnx file). */
+export async function loadOnnxEngine(location: string, options: LoadOnnxEngineOptions = {}): Promise<OnnxEngine> {
+  return onnxEngineFromFiles(await findOnnxModel(location, options.file), options);
+}
+
+export async function onnxEngineFromFiles(
+  files: OnnxModelFiles,
+  options: LoadOnnxEngineOptions = {},
+): Promise<OnnxEngine> {
+  let session: Awaited<ReturnType<typeof openOrtSession>>;
+  try {
+    session = await openOrtSession(files.onnxPath, options);
+  } catch (error) {
+    throw new ModelFormatError(`onnxruntime cannot load the model: ${(error as Error).message}`, {
+      path: files.onnxPath,
+      cause: error,
+    });
+  }
+  try {
+    const io = describeDecoderIO(session.inputs, session.outputs, files.onnxPath);
+    const device = options.executionProvider === undefined || options.executionProvider === 'cpu' ? 'cpu' : options.executionProvider;
+    const info = onnxModelInfo(files, io, { contextLength: options.contextLength, device });
+    return new OnnxEngine(session, io, info);
+  } catch (error) {
+    await session.dispose();
+    throw error;
+  }
+}

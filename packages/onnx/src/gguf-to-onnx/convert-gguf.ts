@@ -1,0 +1,51 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readGGUF, readModelConfig } from '@x/runtime';
+import { decoderSpec, type DecoderSpec } from './decoder-spec.js';
+import { buildDecoderGraph } from './build-decoder-graph.js';
+import { GraphBuilder } from './graph-builder.js';
+import { addWeightValues, readGGUFWeights, type WeightDType } from './gguf-weight-values.js';
+import { hfConfig } from './hf-config.js';
+import { writeOnnxModel } from './write-onnx-model.js';
+
+export interface ConvertGGUFOptions {
+  /** Storage type of the weight matrices (default 'f32'; quantized types are dequantized). */
+  dtype?: WeightDType;
+  /** Rows of the RoPE tables, capping the context (default: the trained context, at most 32768). */
+  maxPositions?: number;
+  externalData?: boolean;
+}
+
+export interface ConvertedModel {
+  folder: string;
+  onnxPath: string;
+  spec: DecoderSpec;
+}
+
+const DEFAULT_MAX_POSITIONS = 32_768;
+
+/**
+ * Converts a llama or qwen2 GGUF into an HF-layout folder: config.json, generation_config.json and
+ * onnx/model.onnx (a plain-opset decoder with past_key_values). The tokenizer stays in the GGUF.
+ */
+export async function convertGGUF(ggufPath: string, folder: string, options: ConvertGGUFOptions = {}): Promise<ConvertedModel> {
+  const file = await readGGUF(ggufPath);
+  const config = readModelConfig(file.metadata, ggufPath);
+  const weights = await readGGUFWeights(file, config);
+  const spec = decoderSpec(config, {
+    vocab: weights.output.rows,
+    tiedEmbeddings: weights.output === weights.tokenEmbedding,
+    attentionBias: weights.layers[0]?.bq !== undefined,
+    maxPositions: options.maxPositions ?? DEFAULT_MAX_POSITIONS,
+  });
+  const g = new GraphBuilder();
+  const values = addWeightValues(g, spec, weights, options.dtype ?? 'f32');
+  buildDecoderGraph(g, spec, values, weights.ropeFreqFactors);
+  await mkdir(path.join(folder, 'onnx'), { recursive: true });
+  const onnxPath = path.join(folder, 'onnx', 'model.onnx');
+  await writeOnnxModel(g, onnxPath, { externalData: options.externalData, metadata: { source: path.basename(ggufPath) } });
+  const { config: json, generation } = hfConfig(spec, file.metadata, options.externalData === true);
+  await writeFile(path.join(folder, 'config.json'), `${JSON.stringify(json, null, 2)}\n`);
+  await writeFile(path.join(folder, 'generation_config.json'), `${JSON.stringify(generation, null, 2)}\n`);
+  return { folder, onnxPath, spec };
+}
