@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', 'cli/x-onnx': 'src/cli/x-onnx.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -92,6 +92,20 @@ describe('xcandle.node', () => {
     expect(() => other.createSequence()).toThrow(/disposed/);
   });
 
+  it('lets sequence calls on the JS thread wait for a forward running on a worker thread', async () => {
+    const other = new addon.AddonContext(model, { contextLength: 256, threads: 1, kvType: 'f32' });
+    const seq = other.createSequence();
+    const forward = other.forward([{ seq, tokens: new Int32Array(200).fill(7), all: true }]);
+    const second = other.createSequence();
+    expect([0, 200]).toContain(other.sequenceLength(seq));
+    const logits = await forward;
+    expect(logits.length).toBe(200 * 512);
+    expect(second).not.toBe(seq);
+    expect(other.sequenceLength(seq)).toBe(200);
+    expect(other.sequenceLength(second)).toBe(0);
+    await other.dispose();
+  });
+
   it('keeps the weights alive for a context after the model handle is disposed', async () => {
     const own = await addon.loadModel(storiesPath);
     const owned = new addon.AddonContext(own, { contextLength: 8, threads: 1 });

@@ -1,17 +1,16 @@
-import type { Engine } from '@x/runtime';
+import { type Engine, loadReferenceEngine } from '@x/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import type { NativeEngine } from '../src/engine/native-engine.js';
 import { argmax, relativeL2 } from './support/compare.js';
 import { storiesPath } from './support/paths.js';
-import { loadReferenceEngine } from './support/runtime.js';
 
 const prompt = Int32Array.of(1, 403, 407, 261, 378, 288, 261, 395);
 let native: NativeEngine;
 let reference: Engine;
 
 beforeAll(async () => {
-  native = await loadEngine(storiesPath, { threads: 2, contextLength: 64, kvType: 'f32' });
+  native = await loadEngine(storiesPath, { threads: 1, contextLength: 64, kvType: 'f32' });
   reference = await loadReferenceEngine(storiesPath, { contextLength: 64 });
 });
 afterAll(async () => {
@@ -54,6 +53,35 @@ describe('stories260K (F32) against the reference engine', () => {
       expect(relativeL2(nativeLogits!, referenceLogits!), `decode step ${step}`).toBeLessThanOrEqual(1e-4);
       expect(argmax(nativeLogits!)).toBe(argmax(referenceLogits!));
       next = argmax(referenceLogits!);
+    }
+  });
+
+  it('matches with an f16 KV cache within 1e-3 relative L2', async () => {
+    const halfKv = await loadEngine(storiesPath, { threads: 1, contextLength: 64, kvType: 'f16' });
+    try {
+      expect(halfKv.info.kvType).toBe('f16');
+      const a = halfKv.createSequence();
+      const b = reference.createSequence();
+      const [halfRows] = await halfKv.forward([{ seq: a, tokens: prompt, logitsFor: 'all' }]);
+      const [referenceRows] = await reference.forward([{ seq: b, tokens: prompt, logitsFor: 'all' }]);
+      const error = relativeL2(halfRows!, referenceRows!);
+      expect(error).toBeLessThanOrEqual(1e-3);
+    } finally {
+      await halfKv.dispose();
+    }
+  });
+
+  it('gives the same logits with a second thread', async () => {
+    const twoThreads = await loadEngine(storiesPath, { threads: 2, contextLength: 64, kvType: 'f32' });
+    try {
+      const a = twoThreads.createSequence();
+      const b = native.createSequence();
+      const [parallel] = await twoThreads.forward([{ seq: a, tokens: prompt, logitsFor: 'all' }]);
+      const [single] = await native.forward([{ seq: b, tokens: prompt, logitsFor: 'all' }]);
+      expect(relativeL2(parallel!, single!)).toBeLessThanOrEqual(1e-6);
+      native.release(b);
+    } finally {
+      await twoThreads.dispose();
     }
   });
 });

@@ -68,4 +68,31 @@ describe('NativeEngine sequences', () => {
     engine.release(seq);
     expect(() => engine.sequenceLength(seq)).toThrow(RangeError);
   });
+
+  it('runs forwards called without awaiting in call order', async () => {
+    const seq = engine.createSequence();
+    const first = engine.forward([{ seq, tokens: prompt.subarray(0, 3), logitsFor: 'last' }]);
+    const second = engine.forward([{ seq, tokens: prompt.subarray(3), logitsFor: 'last' }]);
+    const [, [last]] = await Promise.all([first, second]);
+    expect(relativeL2(last!, await alone(prompt, 'last'))).toBeLessThanOrEqual(1e-5);
+    expect(engine.sequenceLength(seq)).toBe(prompt.length);
+    engine.release(seq);
+  });
+
+  it('keeps a truncate or release made while a forward runs', async () => {
+    const kept = engine.createSequence();
+    const dropped = engine.createSequence();
+    await engine.forward([{ seq: kept, tokens: prompt, logitsFor: 'last' }]);
+    const running = engine.forward([
+      { seq: kept, tokens: other, logitsFor: 'last' },
+      { seq: dropped, tokens: other, logitsFor: 'last' },
+    ]);
+    await Promise.resolve(); // the forward has crossed into C++; the calls below wait for it
+    engine.truncate(kept, 2);
+    engine.release(dropped);
+    await running.catch(() => undefined);
+    expect(engine.sequenceLength(kept)).toBe(2);
+    expect(() => engine.sequenceLength(dropped)).toThrow(RangeError);
+    engine.release(kept);
+  });
 });

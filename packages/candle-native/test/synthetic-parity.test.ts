@@ -1,10 +1,9 @@
 import path from 'node:path';
-import type { Engine } from '@x/runtime';
+import { type Engine, GGMLType, loadReferenceEngine, MODEL_SHAPES, synthesizeModel } from '@x/runtime';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import { argmax, relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
-import { GGMLType, loadReferenceEngine, MODEL_SHAPES, synthesizeModel } from './support/runtime.js';
 
 /**
  * Largest relative L2 of the logits against the reference engine run on the dequantized weights.
@@ -59,7 +58,7 @@ describe.each(ARCHITECTURES)('synthetic %s against the reference engine', (shape
       std: 0.05,
       contextLength: 64,
     });
-    const native = await loadEngine(file, { threads: 2, kvType: 'f32' });
+    const native = await loadEngine(file, { threads: 1, kvType: 'f32' });
     const reference = await loadReferenceEngine(file);
     try {
       expect(native.info.architecture).toBe(shape.architecture);

@@ -18,6 +18,15 @@ async function start(lm: ScriptedLM): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 }
 
+interface CompletionBody {
+  object: string;
+  choices: Array<{ message?: unknown; text?: string }>;
+  usage: { completion_tokens: number };
+  error: { code: string };
+}
+
+const json = async (response: Response) => (await response.json()) as CompletionBody;
+
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -28,9 +37,9 @@ describe('OpenAI-compatible server', () => {
       messages: [{ role: 'user', content: 'Capital?' }],
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body.object).toBe('chat.completion');
-    expect(body.choices[0].message).toEqual({ role: 'assistant', content: 'Paris is the capital.' });
+    expect(body.choices[0]?.message).toEqual({ role: 'assistant', content: 'Paris is the capital.' });
     expect(body.usage.completion_tokens).toBeGreaterThan(0);
   });
 
@@ -52,8 +61,8 @@ describe('OpenAI-compatible server', () => {
 
   it('answers a text completion', async () => {
     const base = await start(new ScriptedLM({ responses: ['upon a time'] }));
-    const body = await (await post(`${base}/completions`, { prompt: 'Once' })).json();
-    expect(body.choices[0].text).toBe('upon a time');
+    const body = await json(await post(`${base}/completions`, { prompt: 'Once' }));
+    expect(body.choices[0]?.text).toBe('upon a time');
   });
 
   it('maps a context overflow to 400 context_length_exceeded', async () => {
@@ -63,7 +72,7 @@ describe('OpenAI-compatible server', () => {
     const base = await start(lm);
     const response = await post(`${base}/chat/completions`, { messages: [{ role: 'user', content: 'x' }] });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('context_length_exceeded');
+    expect((await json(response)).error.code).toBe('context_length_exceeded');
   });
 
   it('rejects malformed bodies with 400 and unknown routes with 404', async () => {

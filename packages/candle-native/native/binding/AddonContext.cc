@@ -62,16 +62,15 @@ AddonContext::~AddonContext() {
 
 void AddonContext::Close() {
   disposed_ = true;
-  for (ForwardWorker* worker : inFlight_) worker->RequestAbort();
+  for (ForwardWorker* worker : state_->inFlight) worker->RequestAbort();
   std::lock_guard<std::mutex> lock(state_->mutex);
   if (state_->handle != nullptr) xc_context_free(state_->handle);
   state_->handle = nullptr;
   state_->model.reset();
 }
 
-void AddonContext::ForwardSettled(ForwardWorker* worker) {
-  inFlight_.erase(worker);
-  if (!disposed_ || !inFlight_.empty()) return;
+void AddonContext::ForwardSettled() {
+  if (!disposed_ || !state_->inFlight.empty()) return;
   Close();
   for (Napi::Promise::Deferred& waiter : disposeWaiters_) waiter.Resolve(Env().Undefined());
   disposeWaiters_.clear();
@@ -162,7 +161,7 @@ Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
   }
   Napi::Float32Array logits = Napi::Float32Array::New(env, rows * static_cast<size_t>(state_->vocabSize));
   auto* worker = new ForwardWorker(env, this, state_, std::move(job), logits, abortFlag);
-  inFlight_.insert(worker);
+  state_->inFlight.insert(worker);
   Ref();
   Napi::Promise promise = worker->Promise();
   worker->Queue();
@@ -174,8 +173,8 @@ Napi::Value AddonContext::Dispose(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
   disposed_ = true;
-  for (ForwardWorker* worker : inFlight_) worker->RequestAbort();
-  if (inFlight_.empty()) {
+  for (ForwardWorker* worker : state_->inFlight) worker->RequestAbort();
+  if (state_->inFlight.empty()) {
     Close();
     deferred.Resolve(env.Undefined());
   } else {

@@ -22,6 +22,9 @@ struct ContextState {
   xc_context* handle = nullptr;
   std::shared_ptr<ModelHandle> model;
   int32_t vocabSize = 0;
+  // Forward workers not yet destroyed (JS thread only). A worker removes itself, even when the
+  // environment is shutting down and its completion callback cannot run JS.
+  std::set<ForwardWorker*> inFlight;
 };
 
 // Backs the TS type AddonContext: KV-cache sequences over one model.
@@ -34,8 +37,8 @@ class AddonContext : public Napi::ObjectWrap<AddonContext> {
 
   // Aborts work in flight, waits for the running forward, frees the context. Idempotent.
   void Close();
-  // Called on the JS thread when a forward worker has finished, before it settles its promise.
-  void ForwardSettled(ForwardWorker* worker);
+  // Called on the JS thread after a forward worker has settled its promise.
+  void ForwardSettled();
 
  private:
   Napi::Value CreateSequence(const Napi::CallbackInfo& info);
@@ -50,7 +53,6 @@ class AddonContext : public Napi::ObjectWrap<AddonContext> {
 
   std::shared_ptr<ContextState> state_ = std::make_shared<ContextState>();
   std::shared_ptr<Registry> registry_;
-  std::set<ForwardWorker*> inFlight_;
   std::vector<Napi::Promise::Deferred> disposeWaiters_;
   bool disposed_ = false;
 };

@@ -42,24 +42,27 @@ void ForwardWorker::Execute() {
   }
 }
 
-void ForwardWorker::Settle() {
-  owner_->ForwardSettled(this);
-  owner_->Unref();
-}
+ForwardWorker::~ForwardWorker() { state_->inFlight.erase(this); }
 
-// The forward's promise settles before any dispose() waiting on it.
+// The forward's promise settles before any dispose() waiting on it. The bookkeeping comes first:
+// in a terminating environment the N-API calls after it throw. The owner stays referenced until
+// the last use of it.
 void ForwardWorker::OnOK() {
+  state_->inFlight.erase(this);
   if (failure_.Failed()) {
     deferred_.Reject(ToJsError(Env(), failure_).Value());
   } else {
     deferred_.Resolve(logitsReference_.Value());
   }
-  Settle();
+  owner_->ForwardSettled();
+  owner_->Unref();
 }
 
 void ForwardWorker::OnError(const Napi::Error& error) {
+  state_->inFlight.erase(this);
   deferred_.Reject(error.Value());
-  Settle();
+  owner_->ForwardSettled();
+  owner_->Unref();
 }
 
 }  // namespace xcandle_binding

@@ -26,6 +26,7 @@ class ForwardWorker : public Napi::AsyncWorker {
  public:
   ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state, ForwardJob job,
                 Napi::Float32Array logits, Napi::Value abortFlag);
+  ~ForwardWorker() override;
   Napi::Promise Promise() const { return deferred_.Promise(); }
   // JS thread only: makes the engine stop at its next poll.
   void RequestAbort() { *abortFlag_ = 1; }
@@ -36,7 +37,6 @@ class ForwardWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override;
 
  private:
-  void Settle();
 
   AddonContext* owner_;
   std::shared_ptr<ContextState> state_;

@@ -1,2 +1,83 @@
+// xcandle-harness bench: prefill and greedy-decode speed through the C API.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
 #include "check.h"
-namespace xch { int run_bench(int, char**) { return 0; } }
+#include "session.h"
+
+namespace xch {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string resident_memory() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return line.substr(6);
+  }
+  return "?";
+}
+
+}  // namespace
+
+int run_bench(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
+                         "[--kernels scalar] [--repeat N]\n");
+    return 2;
+  }
+  int threads = 0, prompt = 512, gen = 64, repeat = 1;
+  bool scalar = false;
+  xc_kv_type kv = XC_KV_F16;
+  for (int i = 3; i < argc; i++) {
+    const std::string arg = argv[i];
+    const std::string value = i + 1 < argc ? argv[i + 1] : "";
+    if (arg == "--threads") threads = std::stoi(value), i++;
+    else if (arg == "--prompt") prompt = std::stoi(value), i++;
+    else if (arg == "--gen") gen = std::stoi(value), i++;
+    else if (arg == "--repeat") repeat = std::stoi(value), i++;
+    else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
+    else if (arg == "--kernels") scalar = value == "scalar", i++;
+    else {
+      std::fprintf(stderr, "unknown option %s\n", arg.c_str());
+      return 2;
+    }
+  }
+  if (prompt < 1 || gen < 0) return 2;
+  const auto load_start = std::chrono::steady_clock::now();
+  Session session(argv[2], xc_context_options{prompt + gen + 1, 1, threads, kv}, scalar);
+  const double load_seconds = seconds_since(load_start);
+  const xc_model_info& info = session.info();
+  std::printf("model %s (%s, %s), %d layers, dim %d, vocab %d, %.1f MiB; load %.3f s\n", argv[2], info.architecture,
+              info.weight_type, info.layer_count, info.embedding_length, info.vocab_size,
+              static_cast<double>(info.weight_bytes) / (1 << 20), load_seconds);
+  std::printf("build: %s%s, kv %s, threads %d\n", xc_build_info(), scalar ? " (forced scalar)" : "",
+              kv == XC_KV_F16 ? "f16" : "f32", threads);
+
+  std::vector<int32_t> tokens;
+  for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919) % (info.vocab_size - 1));
+  for (int r = 0; r < repeat; r++) {
+    const int sequence = session.create();
+    const auto prefill_start = std::chrono::steady_clock::now();
+    std::vector<float> logits = session.forward(sequence, tokens);
+    const double prefill_seconds = seconds_since(prefill_start);
+    const auto decode_start = std::chrono::steady_clock::now();
+    for (int i = 0; i < gen; i++) logits = session.forward(sequence, {argmax(logits.data(), info.vocab_size)});
+    const double decode_seconds = seconds_since(decode_start);
+    std::printf("prefill %d tokens: %.3f s, %.1f tok/s | decode %d tokens: %.3f s, %.1f tok/s (%.2f ms/token) | RSS%s\n",
+                prompt, prefill_seconds, prompt / prefill_seconds, gen, decode_seconds,
+                gen > 0 ? gen / decode_seconds : 0.0, gen > 0 ? 1000 * decode_seconds / gen : 0.0,
+                resident_memory().c_str());
+    ok(xc_sequence_release(session.context(), sequence), "release");
+  }
+  return 0;
+}
+
+}  // namespace xch

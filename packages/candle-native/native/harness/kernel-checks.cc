@@ -166,9 +166,43 @@ void check_dots(Checker& check) {
   }
 }
 
+void check_tile(Checker& check) {
+  const xc::KernelTable* avx2 = xc::avx2_kernels();
+  if (avx2 == nullptr || avx2->tile_q8_0_4x2 == nullptr) return;
+  std::mt19937 engine(13);
+  const int64_t n = 576;
+  const std::vector<float> w = random_values(engine, 4 * n, 1.0f);
+  const std::vector<float> x = random_values(engine, 2 * n, 1.0f);
+  const std::vector<uint8_t> weights = encode_tensor(GgmlType::Q8_0, w, n);
+  const int64_t row_bytes = static_cast<int64_t>(weights.size() / 4);
+  const size_t act_bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8_0, n);
+  std::vector<uint8_t> act(2 * act_bytes);
+  avx2->quantize_q8_0(x.data(), act.data(), n);
+  avx2->quantize_q8_0(x.data() + n, act.data() + act_bytes, n);
+  float tile[2 * 5];
+  avx2->tile_q8_0_4x2(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
+  double worst = 0;
+  for (int t = 0; t < 2; t++) {
+    for (int r = 0; r < 4; r++) {
+      const float dot = avx2->dot_q8_0(n, weights.data() + r * row_bytes, act.data() + t * act_bytes);
+      worst = std::max(worst, static_cast<double>(std::fabs(dot - tile[t * 5 + r])) / (std::fabs(dot) + 1e-3));
+    }
+  }
+  check.expect(worst < 1e-5, "Q8_0 4×2 prefill tile = row dots", "relative error " + number(worst));
+  float rows[4];
+  avx2->rows4_q8_0(n, weights.data(), row_bytes, act.data(), rows);
+  worst = 0;
+  for (int r = 0; r < 4; r++) {
+    const float dot = avx2->dot_q8_0(n, weights.data() + r * row_bytes, act.data());
+    worst = std::max(worst, static_cast<double>(std::fabs(dot - rows[r])) / (std::fabs(dot) + 1e-3));
+  }
+  check.expect(worst < 1e-5, "Q8_0 four-row decode kernel = row dots", "relative error " + number(worst));
+}
+
 }  // namespace
 
 void run_kernel_checks(Checker& check) {
+  check_tile(check);
   check_fp16(check);
   check_dequantize(check);
   check_dots(check);

@@ -185,7 +185,9 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
                  session.info().weight_type);
     // one rounding flip in an activation block moves a quantized model more than an f32 one
     check_scalar_agrees(check, path, t.name, 5e-3);
-    check_consistency(check, path, t.name, 1e-3);
+    // batched and single-token paths sum in different orders; a flipped activation rounding then
+    // moves quantized logits ~1e-2, while a structural bug (position, KV row) moves them by O(1)
+    check_consistency(check, path, t.name, 2e-2);
   }
 }
 

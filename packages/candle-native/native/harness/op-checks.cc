@@ -102,24 +102,30 @@ void check_matmul(Checker& check) {
     const xc::MatmulTarget targets[2] = {{&top, threaded.data(), rows, bias.data()},
                                          {&bottom, threaded.data() + 30, rows, bias.data() + 30}};
     xc::matmul(pool, kernels, x.data(), tokens, targets, 2, scratch);
-    check.expect(single == threaded, std::string("matmul: 3 threads over two row slices = 1 thread, ") +
-                                         xc::ggml_type_name(type));
+    const double error = relative_l2(threaded.data(), single.data(), single.size());
+    check.expect(error < 1e-6, std::string("matmul: 3 threads over two row slices = 1 thread, ") + xc::ggml_type_name(type),
+                 "rel L2 " + number(error));
   }
 }
 
 void check_thread_pool(Checker& check) {
+  // More threads than cores, and many tiny jobs: the OS preempts workers mid-claim, which is
+  // where a claim could leak into the next job.
   xc::ThreadPool pool(3);
   std::atomic<int64_t> total{0};
   std::atomic<int> calls{0};
-  for (int round = 0; round < 200; round++) {
-    pool.run([&](int thread, int threads) {
-      int64_t begin, end;
-      xc::ThreadPool::split(1001, thread, threads, 4, &begin, &end);
-      for (int64_t i = begin; i < end; i++) total += i;
+  int64_t expected_total = 0, expected_calls = 0;
+  for (int round = 0; round < 20000; round++) {
+    const int64_t n = 2 + round % 7, grain = 1 + round % 2;
+    pool.parallel_for(n, grain, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; i++) total += i + 1;
       calls++;
     });
+    expected_total += n * (n + 1) / 2;
+    expected_calls += (n + grain - 1) / grain;
   }
-  check.expect(total == 200 * 1001 * 1000 / 2 && calls == 600, "thread pool: 200 jobs × 3 threads cover every index once");
+  check.expect(total == expected_total && calls == expected_calls,
+               "thread pool: 20000 jobs × 3 threads run every chunk exactly once");
 }
 
 }  // namespace

@@ -85,7 +85,14 @@ export class NativeEngine implements Engine {
       .filter((request) => request.tokens.length > 0)
       .map(({ seq, tokens, logitsFor }) => ({ seq, tokens, all: logitsFor === 'all' }));
     const logits = items.length === 0 ? new Float32Array(0) : await this.forwardNative(items, signal, after);
-    for (const [seq, length] of after) this.lengths.set(seq, length);
+    // Ask the engine: a truncate or release called while the forward ran has already applied.
+    for (const seq of after.keys()) {
+      if (this.lengths.has(seq))
+        this.lengths.set(
+          seq,
+          this.call(() => this.context.sequenceLength(seq)),
+        );
+    }
     let offset = 0;
     return batch.map(({ tokens, logitsFor }) => {
       const size = (logitsFor === 'all' ? tokens.length : 1) * vocabSize * (tokens.length > 0 ? 1 : 0);

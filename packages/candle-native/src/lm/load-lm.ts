@@ -1,11 +1,11 @@
-import { loadEngine, type NativeEngineOptions } from '../engine/load-engine.js';
 import {
   createTokenizerFromGGUFMetadata,
   type LocalLM,
   type LocalLMOptions,
   lmFromGGUFParts,
   readGGUF,
-} from './runtime-parts.js';
+} from '@x/runtime';
+import { loadEngine, type NativeEngineOptions } from '../engine/load-engine.js';
 
 export interface LoadLMOptions
   extends NativeEngineOptions,

@@ -67,11 +67,14 @@ export const ADDON_PATH_VARIABLE = 'X_CANDLE_ADDON';
 
 const PACKAGE_NAME = '@x/candle-native';
 
-// Absent in the ESM build, where import.meta.url stands in.
+// The CJS build has no import.meta.url (the bundler leaves it undefined) but has __dirname.
 declare const __dirname: string | undefined;
 
 function moduleDirectory(): string {
-  return typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
+  const url: string | undefined = import.meta.url;
+  if (typeof url === 'string') return path.dirname(fileURLToPath(url));
+  if (typeof __dirname === 'string') return __dirname;
+  throw new UnsupportedError('candle-native-addon', 'cannot tell where @x/candle-native is installed');
 }
 
 function packageRoot(from: string): string | undefined {
@@ -111,4 +114,9 @@ export function loadNativeAddon(): NativeAddon {
     });
   }
   return addon;
+}
+
+/** The addon's build facts, e.g. "avx2 fma f16c kernels=avx2 cuda=off". */
+export function nativeBuildInfo(): string {
+  return loadNativeAddon().buildInfo();
 }

@@ -4,7 +4,7 @@ import { getLlama } from 'node-llama-cpp';
 export async function llamaCppGreedy(modelPath: string, tokens: number[], steps: number): Promise<number[]> {
   const llama = await getLlama({ gpu: false, build: 'never' });
   const model = await llama.loadModel({ modelPath });
-  const context = await model.createContext({ contextSize: 256, threads: 2 });
+  const context = await model.createContext({ contextSize: 256, threads: 1 });
   try {
     const generated: number[] = [];
     for await (const token of context.getSequence().evaluate(tokens as never, { temperature: 0 })) {

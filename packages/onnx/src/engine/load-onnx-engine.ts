@@ -13,7 +13,10 @@ export interface LoadOnnxEngineOptions extends OrtSessionOptions {
 }
 
 /** An engine over an ONNX decoder export (a folder or an .onnx file). */
-export async function loadOnnxEngine(location: string, options: LoadOnnxEngineOptions = {}): Promise<OnnxEngine> {
+export async function loadOnnxEngine(
+  location: string,
+  options: LoadOnnxEngineOptions = {},
+): Promise<OnnxEngine> {
   return onnxEngineFromFiles(await findOnnxModel(location, options.file), options);
 }
 
@@ -32,7 +35,10 @@ export async function onnxEngineFromFiles(
   }
   try {
     const io = describeDecoderIO(session.inputs, session.outputs, files.onnxPath);
-    const device = options.executionProvider === undefined || options.executionProvider === 'cpu' ? 'cpu' : options.executionProvider;
+    const device =
+      options.executionProvider === undefined || options.executionProvider === 'cpu'
+        ? 'cpu'
+        : options.executionProvider;
     const info = onnxModelInfo(files, io, { contextLength: options.contextLength, device });
     return new OnnxEngine(session, io, info);
   } catch (error) {

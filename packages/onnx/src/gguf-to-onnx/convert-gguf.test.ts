@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GGMLType, loadReferenceEngine, synthesizeModel } from '@x/runtime';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedModels } from '../../test/shared-models.js';
 import { loadOnnxEngine } from '../engine/load-onnx-engine.js';
 import { convertGGUF } from './convert-gguf.js';
+import { decodeModel, OnnxDataType } from './onnx-proto.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -59,4 +60,75 @@ describe('convertGGUF', () => {
       expect(error.next).toBeLessThan(1e-4);
     });
   }
+
+  for (const [shape, type] of [
+    ['tiny-llama', GGMLType.Q8_0],
+    ['tiny-qwen2', GGMLType.Q4_0],
+  ] as const) {
+    it(`${shape} ${type === GGMLType.Q8_0 ? 'Q8_0' : 'Q4_0'} kept as MatMulNBits: logits agree with the reference`, async () => {
+      const gguf = path.join(dir, `${shape}-${type}.gguf`);
+      await synthesizeModel({ shape, path: gguf, type, std: 0.15 });
+      const folder = path.join(dir, `${shape}-${type}`);
+      const error = await compare(gguf, folder, { dtype: 'gguf', accuracy: 'exact' });
+      expect(error.all).toBeLessThan(1e-4);
+      expect(error.next).toBeLessThan(1e-4);
+      const model = decodeModel(await readFile(path.join(folder, 'onnx', 'model.onnx')));
+      const nbits = model.graph.node.filter((node) => node.op_type === 'MatMulNBits');
+      expect(nbits.length).toBe(2 * 7 + 1);
+    });
+  }
+
+  for (const shape of ['tiny-llama', 'tiny-qwen2']) {
+    it(`${shape} with contrib ops (GroupQueryAttention, SimplifiedLayerNormalization) agrees`, async () => {
+      const gguf = path.join(dir, `${shape}.gguf`);
+      const folder = path.join(dir, `${shape}-contrib`);
+      const error = await compare(gguf, folder, { contribOps: true });
+      expect(error.all).toBeLessThan(1e-4);
+      expect(error.next).toBeLessThan(1e-4);
+      const model = decodeModel(await readFile(path.join(folder, 'onnx', 'model.onnx')));
+      expect(model.graph.node.filter((node) => node.op_type === 'GroupQueryAttention').length).toBe(2);
+    });
+  }
+
+  it('int8 MatMulNBits (the fast default) stays close to the reference', async () => {
+    const gguf = path.join(dir, `tiny-llama-${GGMLType.Q8_0}.gguf`);
+    const error = await compare(gguf, path.join(dir, 'tiny-llama-int8'), { dtype: 'gguf' });
+    expect(error.all).toBeLessThan(3e-2);
+    expect(error.all).toBeGreaterThan(1e-6);
+  });
+
+  it('f16 weights in an external data file stay within f16 rounding of the reference', async () => {
+    const folder = path.join(dir, 'stories-f16');
+    const error = await compare(path.join(sharedModels, 'stories260K.gguf'), folder, {
+      dtype: 'f16',
+      externalData: true,
+    });
+    expect(error.all).toBeLessThan(1e-2);
+    expect(error.all).toBeGreaterThan(1e-7);
+    const model = decodeModel(await readFile(path.join(folder, 'onnx', 'model.onnx')));
+    const embedding = model.graph.initializer.find((tensor) => tensor.name === 'token_embd.weight');
+    expect(embedding?.data_type).toBe(OnnxDataType.FLOAT16);
+    expect(embedding?.external_data?.[0]).toEqual({ key: 'location', value: 'model.onnx_data' });
+    expect((await stat(path.join(folder, 'onnx', 'model.onnx_data'))).size).toBeGreaterThan(100_000);
+  });
+
+  it('writes the HF config and the graph inputs transformers.js expects', async () => {
+    const folder = path.join(dir, 'stories');
+    const config = JSON.parse(await readFile(path.join(folder, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({
+      model_type: 'llama',
+      num_hidden_layers: 5,
+      num_key_value_heads: 4,
+      vocab_size: 512,
+    });
+    const model = decodeModel(await readFile(path.join(folder, 'onnx', 'model.onnx')));
+    expect(model.graph.input.map((value) => value.name).slice(0, 5)).toEqual([
+      'input_ids',
+      'attention_mask',
+      'position_ids',
+      'past_key_values.0.key',
+      'past_key_values.0.value',
+    ]);
+    expect(model.graph.output[0]?.name).toBe('present.0.key');
+  });
 });

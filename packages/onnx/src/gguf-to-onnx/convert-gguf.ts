@@ -1,10 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readGGUF, readModelConfig } from '@x/runtime';
-import { decoderSpec, type DecoderSpec } from './decoder-spec.js';
 import { buildDecoderGraph } from './build-decoder-graph.js';
+import { type DecoderSpec, decoderSpec } from './decoder-spec.js';
+import {
+  addWeightValues,
+  type NBitsAccuracy,
+  readGGUFWeights,
+  type WeightDType,
+} from './gguf-weight-values.js';
 import { GraphBuilder } from './graph-builder.js';
-import { addWeightValues, readGGUFWeights, type WeightDType } from './gguf-weight-values.js';
 import { hfConfig } from './hf-config.js';
 import { writeOnnxModel } from './write-onnx-model.js';
 
@@ -14,6 +19,10 @@ export interface ConvertGGUFOptions {
   /** Rows of the RoPE tables, capping the context (default: the trained context, at most 32768). */
   maxPositions?: number;
   externalData?: boolean;
+  /** With dtype 'gguf': how MatMulNBits multiplies (default 'int8'). */
+  accuracy?: NBitsAccuracy;
+  /** onnxruntime's SimplifiedLayerNormalization and GroupQueryAttention instead of plain ops (default false). */
+  contribOps?: boolean;
 }
 
 export interface ConvertedModel {
@@ -28,10 +37,15 @@ const DEFAULT_MAX_POSITIONS = 32_768;
  * Converts a llama or qwen2 GGUF into an HF-layout folder: config.json, generation_config.json and
  * onnx/model.onnx (a plain-opset decoder with past_key_values). The tokenizer stays in the GGUF.
  */
-export async function convertGGUF(ggufPath: string, folder: string, options: ConvertGGUFOptions = {}): Promise<ConvertedModel> {
+export async function convertGGUF(
+  ggufPath: string,
+  folder: string,
+  options: ConvertGGUFOptions = {},
+): Promise<ConvertedModel> {
   const file = await readGGUF(ggufPath);
   const config = readModelConfig(file.metadata, ggufPath);
-  const weights = await readGGUFWeights(file, config);
+  const loaded = await readGGUFWeights(file, config);
+  const { weights } = loaded;
   const spec = decoderSpec(config, {
     vocab: weights.output.rows,
     tiedEmbeddings: weights.output === weights.tokenEmbedding,
@@ -39,11 +53,17 @@ export async function convertGGUF(ggufPath: string, folder: string, options: Con
     maxPositions: options.maxPositions ?? DEFAULT_MAX_POSITIONS,
   });
   const g = new GraphBuilder();
-  const values = addWeightValues(g, spec, weights, options.dtype ?? 'f32');
-  buildDecoderGraph(g, spec, values, weights.ropeFreqFactors);
+  const values = addWeightValues(g, spec, loaded, options.dtype ?? 'f32', options.accuracy);
+  buildDecoderGraph(g, spec, values, {
+    freqFactors: weights.ropeFreqFactors,
+    contribOps: options.contribOps,
+  });
   await mkdir(path.join(folder, 'onnx'), { recursive: true });
   const onnxPath = path.join(folder, 'onnx', 'model.onnx');
-  await writeOnnxModel(g, onnxPath, { externalData: options.externalData, metadata: { source: path.basename(ggufPath) } });
+  await writeOnnxModel(g, onnxPath, {
+    externalData: options.externalData,
+    metadata: { source: path.basename(ggufPath) },
+  });
   const { config: json, generation } = hfConfig(spec, file.metadata, options.externalData === true);
   await writeFile(path.join(folder, 'config.json'), `${JSON.stringify(json, null, 2)}\n`);
   await writeFile(path.join(folder, 'generation_config.json'), `${JSON.stringify(generation, null, 2)}\n`);

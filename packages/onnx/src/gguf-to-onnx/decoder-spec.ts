@@ -35,7 +35,10 @@ export function decoderSpec(
     );
   }
   if (config.ropeDims !== config.headDim) {
-    throw new UnsupportedError('partial-rope', `RoPE over ${config.ropeDims} of ${config.headDim} dimensions`);
+    throw new UnsupportedError(
+      'partial-rope',
+      `RoPE over ${config.ropeDims} of ${config.headDim} dimensions`,
+    );
   }
   return {
     architecture: config.architecture as DecoderSpec['architecture'],

@@ -31,6 +31,7 @@ export class GraphBuilder {
   readonly initializers: Initializer[] = [];
   private counter = 0;
   private readonly scalars = new Map<number, string>();
+  private usesContribOps = false;
 
   input(name: string, type: OnnxDataType, dims: Dim[]): string {
     this.inputs.push(valueInfo(name, type, dims));
@@ -87,6 +88,24 @@ export class GraphBuilder {
     return names;
   }
 
+  /** A com.microsoft contrib op; returns its outputs. */
+  contribNode(
+    opType: string,
+    inputs: string[],
+    attributes: Record<string, Attribute> = {},
+    outputs: number | string[] = 1,
+  ): string[] {
+    const names = this.node(opType, inputs, attributes, outputs);
+    this.nodes[this.nodes.length - 1]!.domain = 'com.microsoft';
+    this.usesContribOps = true;
+    return names;
+  }
+
+  /** One-output shorthand for `contribNode`. */
+  contrib(opType: string, inputs: string[], attributes: Record<string, Attribute> = {}): string {
+    return this.contribNode(opType, inputs, attributes)[0]!;
+  }
+
   /** One-output shorthand for `node`. */
   op(opType: string, inputs: string[], attributes: Record<string, Attribute> = {}, output?: string): string {
     return this.node(opType, inputs, attributes, output === undefined ? 1 : [output])[0]!;
@@ -98,9 +117,18 @@ export class GraphBuilder {
       ir_version: 8,
       producer_name: 'x-onnx',
       producer_version: '0.1.0',
-      opset_import: [{ domain: '', version: 17 }],
+      opset_import: [
+        { domain: '', version: 17 },
+        ...(this.usesContribOps ? [{ domain: 'com.microsoft', version: 1 }] : []),
+      ],
       metadata_props: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-      graph: { name: 'decoder', node: this.nodes, initializer: tensors, input: this.inputs, output: this.outputs },
+      graph: {
+        name: 'decoder',
+        node: this.nodes,
+        initializer: tensors,
+        input: this.inputs,
+        output: this.outputs,
+      },
     };
   }
 }

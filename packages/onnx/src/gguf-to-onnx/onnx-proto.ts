@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxDataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
+export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } as const;
 export type OnnxDataType = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
 /** ONNX AttributeProto.AttributeType values used here. */
@@ -12,8 +12,12 @@ const descriptor = {
   nested: {
     onnx: {
       nested: {
-        StringStringEntryProto: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-        OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
+        StringStringEntryProto: {
+          fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
+        },
+        OperatorSetIdProto: {
+          fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
+        },
         TensorProto: {
           fields: {
             dims: { rule: 'repeated', type: 'int64', id: 1 },
@@ -114,7 +118,10 @@ export interface NodeProto {
 export interface ValueInfoProto {
   name: string;
   type: {
-    tensor_type: { elem_type: OnnxDataType; shape: { dim: Array<{ dim_value: number } | { dim_param: string }> } };
+    tensor_type: {
+      elem_type: OnnxDataType;
+      shape: { dim: Array<{ dim_value: number } | { dim_param: string }> };
+    };
   };
 }
 

@@ -6,6 +6,8 @@ import { encodeModel, type TensorProto } from './onnx-proto.js';
 /** Protobuf messages cannot exceed 2 GiB: beyond this the weights go to an external data file. */
 export const INLINE_LIMIT = 2 ** 31 - 2 ** 26;
 const ALIGNMENT = 64;
+// shape constants must stay inline: shape inference cannot read external data
+const EXTERNAL_MIN_BYTES = 1024;
 
 export interface WriteOnnxOptions {
   /** Force (true) or forbid (false) external data; default: only when the weights exceed INLINE_LIMIT. */
@@ -17,7 +19,11 @@ export interface WriteOnnxOptions {
  * Writes the graph to `file`; with external data, the weights go to `<file>_data` (the Optimum /
  * transformers.js name) and the model refers to them by offset and length.
  */
-export async function writeOnnxModel(g: GraphBuilder, file: string, options: WriteOnnxOptions = {}): Promise<void> {
+export async function writeOnnxModel(
+  g: GraphBuilder,
+  file: string,
+  options: WriteOnnxOptions = {},
+): Promise<void> {
   const weightBytes = g.initializers.reduce((sum, tensor) => sum + tensor.bytes.byteLength, 0);
   const external = options.externalData ?? weightBytes > INLINE_LIMIT;
   if (!external) {
@@ -36,6 +42,10 @@ export async function writeOnnxModel(g: GraphBuilder, file: string, options: Wri
   try {
     let offset = 0;
     for (const { name, dataType, dims, bytes } of g.initializers) {
+      if (bytes.byteLength < EXTERNAL_MIN_BYTES) {
+        tensors.push({ name, data_type: dataType, dims, raw_data: bytes });
+        continue;
+      }
       offset = Math.ceil(offset / ALIGNMENT) * ALIGNMENT;
       await handle.write(bytes, 0, bytes.byteLength, offset);
       tensors.push({

@@ -30,7 +30,13 @@ export async function findOnnxModel(location: string, file?: string): Promise<On
   const info = await stat(location).catch((error: unknown) => {
     throw new ModelFormatError('model path does not exist', { path: location, cause: error });
   });
-  const folder = info.isDirectory() ? location : path.dirname(location);
+  const parent = path.dirname(location);
+  // an Optimum / transformers.js graph sits in onnx/, its configs and tokenizer one level up
+  const folder = info.isDirectory()
+    ? location
+    : path.basename(parent) === 'onnx'
+      ? path.dirname(parent)
+      : parent;
   const config = await readJson(path.join(folder, 'config.json'));
   const genaiFile = await readJson(path.join(folder, 'genai_config.json'));
   const genai = isRecord(genaiFile?.model) ? genaiFile.model : undefined;

@@ -42,7 +42,9 @@ export function onnxModelInfo(
     pick(config.num_attention_heads, config.n_head, decoder.num_attention_heads) ?? io.kvHeads;
   const embeddingLength =
     pick(config.hidden_size, config.n_embd, decoder.hidden_size) ?? headCount * io.headDim;
-  const architecture = [config.model_type, genai.type].find((v) => typeof v === 'string') as string | undefined;
+  const architecture = [config.model_type, genai.type].find((v) => typeof v === 'string') as
+    | string
+    | undefined;
   const name = config._name_or_path;
   return {
     architecture: architecture ?? 'unknown',

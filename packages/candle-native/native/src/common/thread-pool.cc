@@ -14,43 +14,57 @@ inline void cpu_relax() {
 
 // How long an idle worker polls before sleeping: long enough to bridge the gap between two ops
 // of a forward pass, short enough not to burn a core between calls.
-constexpr auto kSpin = std::chrono::microseconds(200);
+constexpr auto kSpin = std::chrono::microseconds(300);
+
+constexpr int kCountBits = 22;
+constexpr uint64_t kCountMask = (1ull << kCountBits) - 1;
+constexpr int kGenerationShift = 2 * kCountBits;
+
+inline uint64_t generation_of(uint64_t state) { return state >> kGenerationShift; }
 
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   if (threads < 1) threads = 1;
   workers_.reserve(static_cast<size_t>(threads - 1));
-  for (int t = 1; t < threads; t++) workers_.emplace_back([this, t] { work(t); });
+  for (int t = 1; t < threads; t++) workers_.emplace_back([this] { work(); });
 }
 
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_.store(true);
-    generation_.fetch_add(1);
+    state_.fetch_add(1ull << kGenerationShift);
   }
   wake_.notify_all();
   for (std::thread& worker : workers_) worker.join();
 }
 
-void ThreadPool::run(const std::function<void(int, int)>& fn) {
-  const int threads = size();
-  if (threads == 1) {
-    fn(0, 1);
+void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  if (n <= 0) return;
+  if (grain < 1) grain = 1;
+  if ((n + grain - 1) / grain > static_cast<int64_t>(kCountMask)) grain = (n + kCountMask - 1) / kCountMask;
+  const int64_t chunks = (n + grain - 1) / grain;
+  if (chunks == 1 || workers_.empty()) {
+    fn(0, n);
     return;
   }
   job_ = &fn;
-  pending_.store(threads - 1, std::memory_order_relaxed);
+  items_ = n;
+  grain_ = grain;
+  done_.store(0, std::memory_order_relaxed);
+  uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    generation_.fetch_add(1, std::memory_order_release);
+    generation = (generation_of(state_.load()) + 1) & ((1ull << (64 - kGenerationShift)) - 1);
+    state_.store((generation << kGenerationShift) | (static_cast<uint64_t>(chunks) << kCountBits),
+                 std::memory_order_release);
   }
   if (sleepers_.load(std::memory_order_acquire) > 0) wake_.notify_all();
-  fn(0, threads);
+  drain(generation);
   int spins = 0;
-  while (pending_.load(std::memory_order_acquire) != 0) {
-    if (++spins < 4096) {
+  while (done_.load(std::memory_order_acquire) < chunks) {
+    if (++spins < 2048) {
       cpu_relax();
     } else {
       std::this_thread::yield();
@@ -58,36 +72,42 @@ void ThreadPool::run(const std::function<void(int, int)>& fn) {
   }
 }
 
-void ThreadPool::work(int thread) {
+void ThreadPool::drain(uint64_t generation) {
+  uint64_t state = state_.load(std::memory_order_acquire);
+  for (;;) {
+    if (generation_of(state) != generation) return;
+    const auto chunk = static_cast<int64_t>(state & kCountMask);
+    if (chunk >= static_cast<int64_t>((state >> kCountBits) & kCountMask)) return;
+    if (!state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+    // A successful claim means this generation is still current, and the caller waits for this
+    // chunk before it publishes another job, so job_, grain_ and items_ are this job's.
+    const int64_t begin = chunk * grain_;
+    const int64_t end = begin + grain_ < items_ ? begin + grain_ : items_;
+    (*job_)(begin, end);
+    done_.fetch_add(1, std::memory_order_acq_rel);
+    state = state_.load(std::memory_order_acquire);
+  }
+}
+
+void ThreadPool::work() {
   uint64_t seen = 0;
   for (;;) {
     const auto spin_until = std::chrono::steady_clock::now() + kSpin;
     int spins = 0;
-    while (generation_.load(std::memory_order_acquire) == seen) {
+    while (generation_of(state_.load(std::memory_order_acquire)) == seen) {
       cpu_relax();
       if ((++spins & 255) == 0 && std::chrono::steady_clock::now() > spin_until) {
         std::unique_lock<std::mutex> lock(mutex_);
         sleepers_.fetch_add(1);
-        wake_.wait(lock, [&] { return generation_.load() != seen; });
+        wake_.wait(lock, [&] { return generation_of(state_.load()) != seen; });
         sleepers_.fetch_sub(1);
         break;
       }
     }
-    seen = generation_.load(std::memory_order_acquire);
+    seen = generation_of(state_.load(std::memory_order_acquire));
     if (stop_.load()) return;
-    (*job_)(thread, size());
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    drain(seen);
   }
-}
-
-void ThreadPool::split(int64_t n, int thread, int threads, int64_t granule, int64_t* begin, int64_t* end) {
-  const int64_t units = (n + granule - 1) / granule;
-  const int64_t per = units / threads;
-  const int64_t extra = units % threads;
-  const int64_t first = thread * per + (thread < extra ? thread : extra);
-  const int64_t count = per + (thread < extra ? 1 : 0);
-  *begin = first * granule < n ? first * granule : n;
-  *end = (first + count) * granule < n ? (first + count) * granule : n;
 }
 
 }  // namespace xc

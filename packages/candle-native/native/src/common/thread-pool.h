@@ -10,9 +10,10 @@
 
 namespace xc {
 
-// A persistent fork-join pool. run(fn) calls fn(thread, threads) on every thread (the caller is
-// thread 0) and returns when all are done. Idle workers spin briefly on the job counter, then
-// sleep on a condition variable, so back-to-back matmuls cost no syscalls.
+// A persistent pool for fork-join loops. parallel_for hands out chunks through one atomic
+// counter, so a thread the OS has descheduled (a busy machine) costs at most the chunk it holds:
+// the others, the caller included, take the rest. Idle workers spin briefly on the counter, then
+// sleep on a condition variable.
 class ThreadPool {
  public:
   explicit ThreadPool(int threads);
@@ -21,18 +22,22 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
-  void run(const std::function<void(int thread, int threads)>& fn);
-
-  // Splits [0, n) evenly; thread t gets [begin, end), rounded to multiples of `granule`.
-  static void split(int64_t n, int thread, int threads, int64_t granule, int64_t* begin, int64_t* end);
+  // Calls fn(begin, end) for consecutive chunks of `grain` items covering [0, n); returns when all are done.
+  void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
  private:
-  void work(int thread);
+  void work();
+  // Claims and runs chunks of `generation` until none are left.
+  void drain(uint64_t generation);
 
   std::vector<std::thread> workers_;
-  const std::function<void(int, int)>* job_ = nullptr;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  // One word, so a claim checks generation, chunk count and next chunk at once:
+  // bits 44-63 job generation, 22-43 chunk count, 0-21 next chunk to claim.
+  std::atomic<uint64_t> state_{0};
+  std::atomic<int64_t> done_{0};
+  const std::function<void(int64_t, int64_t)>* job_ = nullptr;
+  int64_t items_ = 0;
+  int64_t grain_ = 1;
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stop_{false};
   std::mutex mutex_;

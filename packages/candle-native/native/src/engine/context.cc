@@ -1,5 +1,6 @@
 #include "engine/context.h"
 
+#include <cstring>
 #include <map>
 
 #include "common/error.h"
@@ -23,10 +24,14 @@ int option(int value, int fallback, int max, const char* what) {
 
 KvCache make_cache(const Model& model, const xc_context_options& options) {
   const ModelConfig& c = model.config();
-  if (options.kv_type != XC_KV_F16 && options.kv_type != XC_KV_F32) {
-    fail(XC_ERR_INVALID_ARGUMENT, "unknown kv_type " + std::to_string(static_cast<int>(options.kv_type)));
+  // Read as an integer: a caller (JS) may pass any value, and loading an invalid enum is UB.
+  int32_t kv_type = 0;
+  static_assert(sizeof(options.kv_type) == sizeof(kv_type), "xc_kv_type is an int");
+  std::memcpy(&kv_type, &options.kv_type, sizeof(kv_type));
+  if (kv_type != XC_KV_F16 && kv_type != XC_KV_F32) {
+    fail(XC_ERR_INVALID_ARGUMENT, "unknown kv_type " + std::to_string(kv_type));
   }
-  return KvCache(c.layer_count, c.head_count_kv, c.head_dim, options.kv_type == XC_KV_F16,
+  return KvCache(c.layer_count, c.head_count_kv, c.head_dim, kv_type == XC_KV_F16,
                  option(options.max_sequences, 16, 4096, "max_sequences"),
                  option(options.context_length, c.trained_context_length, 1 << 22, "context_length"));
 }

@@ -85,9 +85,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized);
 
     // per-head q/k norms, RoPE, then this batch's keys and values into the cache
-    r.pool.run([&](int thread, int threads) {
-      int64_t begin, end;
-      ThreadPool::split(count, thread, threads, 1, &begin, &end);
+    r.pool.parallel_for(count, 1, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
         float* q = s.q.data() + t * q_dim;
         float* k = s.k.data() + t * kv_dim;
@@ -113,9 +111,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     });
 
     // attention of every (token, head) over its own sequence's positions [first, position]
-    r.pool.run([&](int thread, int threads) {
-      int64_t begin, end;
-      ThreadPool::split(static_cast<int64_t>(count) * nh, thread, threads, 1, &begin, &end);
+    r.pool.parallel_for(static_cast<int64_t>(count) * nh, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; i++) {
         const int64_t t = i / nh;
         const int h = static_cast<int>(i % nh);

@@ -45,7 +45,8 @@ const KernelTable& scalar_kernels() {
   static const KernelTable table{"scalar",          scalar::dot_f32,       scalar::dot_f16,     scalar::dot_bf16,
                                  scalar::dot_q8_0,  scalar::dot_q4_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
                                  scalar::quantize_q8_0, scalar::quantize_q8_k, scalar::dot_f16_f32, scalar::axpy_f16,
-                                 scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16};
+                                 scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16,
+                                 nullptr, nullptr};
   return table;
 }
 

@@ -9,7 +9,6 @@ namespace xc {
 namespace {
 
 constexpr int64_t kRowTile = 16;
-constexpr int64_t kRowGranule = 4;
 constexpr int kFormats = 3;
 
 }  // namespace
@@ -42,9 +41,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     for (int f = 1; f < kFormats; f++) {
       if (needed[f]) rows_of[f] = scratch.data() + offset_of[f];
     }
-    pool.run([&](int thread, int threads) {
-      int64_t begin, end;
-      ThreadPool::split(tokens, thread, threads, 1, &begin, &end);
+    pool.parallel_for(tokens, 4, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
         if (needed[1]) kernels.quantize_q8_0(x + t * cols, scratch.data() + offset_of[1] + t * stride_of[1], cols);
         if (needed[2]) kernels.quantize_q8_k(x + t * cols, scratch.data() + offset_of[2] + t * stride_of[2], cols);
@@ -52,9 +49,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     });
   }
 
-  pool.run([&](int thread, int threads) {
-    int64_t begin, end;
-    ThreadPool::split(total_rows, thread, threads, kRowGranule, &begin, &end);
+  pool.parallel_for(total_rows, kRowTile, [&](int64_t begin, int64_t end) {
     int64_t base = 0;
     for (int i = 0; i < target_count && begin < end; i++) {
       const MatmulTarget& target = targets[i];
@@ -67,10 +62,35 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       const KernelTable::DotFn dot = kernels.dot_for(w.type);
       for (int64_t tile = lo; tile < hi; tile += kRowTile) {
         const int64_t tile_end = tile + kRowTile < hi ? tile + kRowTile : hi;
-        for (int64_t t = 0; t < tokens; t++) {
-          const void* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
+        int64_t t = 0;
+        if (w.type == GgmlType::Q8_0 && kernels.tile_q8_0_4x2 != nullptr && (tile_end - tile) % 4 == 0) {
+          for (; t + 2 <= tokens; t += 2) {
+            const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
+            for (int64_t r = tile; r < tile_end; r += 4) {
+              kernels.tile_q8_0_4x2(cols, w.data + r * w.row_bytes, w.row_bytes, xr, static_cast<int64_t>(stride_of[f]),
+                                    target.out + t * target.out_stride + r, target.out_stride);
+            }
+            if (target.bias != nullptr) {
+              for (int64_t r = tile; r < tile_end; r++) {
+                target.out[t * target.out_stride + r] += target.bias[r];
+                target.out[(t + 1) * target.out_stride + r] += target.bias[r];
+              }
+            }
+          }
+        }
+        for (; t < tokens; t++) {
+          const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
           float* out = target.out + t * target.out_stride;
-          for (int64_t r = tile; r < tile_end; r++) {
+          int64_t r = tile;
+          if (w.type == GgmlType::Q8_0 && kernels.rows4_q8_0 != nullptr) {
+            for (; r + 4 <= tile_end; r += 4) {
+              kernels.rows4_q8_0(cols, w.data + r * w.row_bytes, w.row_bytes, xr, out + r);
+              if (target.bias != nullptr) {
+                for (int k = 0; k < 4; k++) out[r + k] += target.bias[r + k];
+              }
+            }
+          }
+          for (; r < tile_end; r++) {
             float value = dot(cols, w.data + r * w.row_bytes, xr);
             if (target.bias != nullptr) value += target.bias[r];
             out[r] = value;

@@ -1,0 +1,35 @@
+import { exportHfFolder } from '../export/export-hf-folder.js';
+
+const USAGE = `usage: x-onnx export <model.gguf> <out-folder> [--dtype f32|f16] [--max-positions N] [--external-data]
+
+Writes config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (HF / transformers.js layout).`;
+
+/** The x-onnx command line; returns the exit code. */
+export async function runXOnnx(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const [command, gguf, folder, ...rest] = argv;
+  if (command !== 'export' || gguf === undefined || folder === undefined) {
+    out(USAGE);
+    return command === undefined || command === '--help' ? 0 : 2;
+  }
+  const flag = (name: string) => {
+    const index = rest.indexOf(name);
+    return index >= 0 ? rest[index + 1] : undefined;
+  };
+  const dtype = flag('--dtype') ?? 'f32';
+  if (dtype !== 'f32' && dtype !== 'f16') {
+    out(`--dtype must be f32 or f16, got ${dtype}`);
+    return 2;
+  }
+  const maxPositions = flag('--max-positions');
+  const started = performance.now();
+  const converted = await exportHfFolder(gguf, folder, {
+    dtype,
+    maxPositions: maxPositions === undefined ? undefined : Number(maxPositions),
+    externalData: rest.includes('--external-data') ? true : undefined,
+  });
+  const { spec } = converted;
+  out(
+    `wrote ${converted.onnxPath} (${spec.architecture}, ${spec.layers} layers, vocab ${spec.vocab}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return 0;
+}

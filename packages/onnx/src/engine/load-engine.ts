@@ -1,0 +1,40 @@
+import { open, stat } from 'node:fs/promises';
+import { ModelFormatError } from '@x/core';
+import { type CachedConversionOptions, cachedConversion } from '../gguf-to-onnx/converted-model-cache.js';
+import { type LoadOnnxEngineOptions, loadOnnxEngine } from './load-onnx-engine.js';
+import type { OnnxEngine } from './onnx-engine.js';
+
+export interface LoadEngineOptions
+  extends LoadOnnxEngineOptions,
+    Omit<CachedConversionOptions, 'externalData'> {}
+
+/**
+ * An ONNX engine for a GGUF file (converted once into the cache) or an ONNX export folder / file.
+ * Missing or unreadable files give ModelFormatError naming the path.
+ */
+export async function loadEngine(location: string, options: LoadEngineOptions = {}): Promise<OnnxEngine> {
+  if (await isGGUF(location)) {
+    const { cacheDir, dtype, maxPositions, accuracy, ...engine } = options;
+    return loadOnnxEngine(
+      await cachedConversion(location, { cacheDir, dtype, maxPositions, accuracy }),
+      engine,
+    );
+  }
+  return loadOnnxEngine(location, options);
+}
+
+/** Whether `location` is a file that starts with the GGUF magic. */
+export async function isGGUF(location: string): Promise<boolean> {
+  const info = await stat(location).catch((error: unknown) => {
+    throw new ModelFormatError('model path does not exist', { path: location, cause: error });
+  });
+  if (!info.isFile()) return false;
+  const handle = await open(location, 'r');
+  try {
+    const magic = new Uint8Array(4);
+    await handle.read(magic, 0, 4, 0);
+    return Buffer.from(magic).toString('latin1') === 'GGUF';
+  } finally {
+    await handle.close();
+  }
+}

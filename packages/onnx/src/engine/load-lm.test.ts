@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { GGMLType, loadReferenceEngine, loadLM as loadReferenceLM, synthesizeModel } from '@x/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareGreedy } from '../../test/greedy.js';
+import { sharedModels } from '../../test/shared-models.js';
+import { loadEngine } from './load-engine.js';
+import { loadLM } from './load-lm.js';
+
+let cacheDir: string;
+beforeAll(async () => {
+  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'x-onnx-lm-'));
+});
+afterAll(async () => {
+  await rm(cacheDir, { recursive: true, force: true });
+});
+
+const stories = path.join(sharedModels, 'stories260K.gguf');
+
+describe('loadEngine on a GGUF', () => {
+  it('stories260K: greedy tokens agree with the reference engine for 64 tokens', async () => {
+    const engine = await loadEngine(stories, { cacheDir, threads: 1 });
+    const reference = await loadReferenceEngine(stories);
+    const result = await compareGreedy(engine, reference, [1, 403, 407, 261], 64);
+    expect(result.mismatches).toEqual([]);
+    expect(result.nearTies).toBeLessThan(8);
+    await engine.dispose();
+  });
+
+  for (const shape of ['tiny-llama', 'tiny-qwen2']) {
+    it(`${shape} (Q8_0, std 0.15): greedy tokens agree with the reference engine`, async () => {
+      const gguf = path.join(cacheDir, `${shape}.gguf`);
+      await synthesizeModel({ shape, path: gguf, type: GGMLType.Q8_0, std: 0.15 });
+      const engine = await loadEngine(gguf, { cacheDir, threads: 1 });
+      const reference = await loadReferenceEngine(gguf);
+      const result = await compareGreedy(engine, reference, [1, 70, 80, 90], 64);
+      expect(result.mismatches).toEqual([]);
+      expect(result.nearTies).toBeLessThan(8);
+      await engine.dispose();
+    });
+  }
+
+  it('stories260K with contrib ops: greedy tokens agree with the reference engine', async () => {
+    const engine = await loadEngine(stories, { cacheDir, threads: 1, contribOps: true });
+    const reference = await loadReferenceEngine(stories);
+    const result = await compareGreedy(engine, reference, [1, 403, 407, 261], 64);
+    expect(result.mismatches).toEqual([]);
+    expect(result.nearTies).toBeLessThan(8);
+    await engine.dispose();
+  });
+
+  it('converts once and reuses the cached folder', async () => {
+    const first = await loadEngine(stories, { cacheDir });
+    const started = performance.now();
+    const second = await loadEngine(stories, { cacheDir });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(second.info).toEqual(first.info);
+    await Promise.all([first.dispose(), second.dispose()]);
+  });
+});
+
+describe('loadLM', () => {
+  it('completes like the reference LM on stories260K', async () => {
+    const lm = await loadLM(stories, { cacheDir, threads: 1 });
+    const reference = await loadReferenceLM(stories);
+    const options = { temperature: 0, maxTokens: 24 };
+    const ours = await lm.complete('Once upon a time', options);
+    const theirs = await reference.complete('Once upon a time', options);
+    expect(ours.tokenIds).toEqual(theirs.tokenIds);
+    expect(ours.text.length).toBeGreaterThan(10);
+    await Promise.all([lm.dispose(), reference.dispose()]);
+  });
+
+  const gpt2 = path.join(sharedModels, 'ort-genai-tiny-random-gpt2-fp32');
+
+  it('rejects a tokenizer larger than the logits with ModelFormatError naming the folder', async () => {
+    await expect(loadLM(gpt2)).rejects.toMatchObject({
+      name: 'ModelFormatError',
+      path: gpt2,
+      message: expect.stringContaining('1000'),
+    });
+  });
+
+  it('loads an onnxruntime-genai folder with a tokenizer given by path', async () => {
+    const lm = await loadLM(gpt2, { threads: 1, tokenizer: path.join(gpt2, 'tokenizer-vocab1000') });
+    const result = await lm.complete('hello world', { temperature: 0, maxTokens: 5 });
+    expect(result.tokenIds?.length).toBe(5);
+    expect(lm.engine.info.backend).toBe('onnx');
+    await lm.dispose();
+  });
+});

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
+
+/** Bumped whenever the graph the converter writes changes, so old cache entries are not reused. */
+const CONVERTER_VERSION = 1;
+
+export interface CachedConversionOptions extends ConvertGGUFOptions {
+  /** Where converted models are kept (default: $X_CACHE_DIR/onnx or ~/.cache/x/onnx). */
+  cacheDir?: string;
+}
+
+export function defaultCacheDir(): string {
+  return path.join(process.env.X_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'x'), 'onnx');
+}
+
+/**
+ * The folder of the GGUF's ONNX conversion, keyed by the file's sha256 and the conversion options;
+ * converted on first use into a temporary folder that is then renamed into place.
+ */
+export async function cachedConversion(
+  ggufPath: string,
+  options: CachedConversionOptions = {},
+): Promise<string> {
+  const { cacheDir = defaultCacheDir(), ...convert } = options;
+  const hash = await sha256(ggufPath);
+  const dtype = convert.dtype === 'gguf' ? `gguf-${convert.accuracy ?? 'int8'}` : (convert.dtype ?? 'f32');
+  const ops = convert.contribOps ? '-contrib' : '';
+  const variant = `${dtype}${ops}-${convert.maxPositions ?? 'ctx'}-v${CONVERTER_VERSION}`;
+  const folder = path.join(cacheDir, `${hash}-${variant}`);
+  if (await exists(path.join(folder, 'onnx', 'model.onnx'))) return folder;
+  const temporary = `${folder}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await convertGGUF(ggufPath, temporary, convert);
+    await rename(temporary, folder).catch(async (error: NodeJS.ErrnoException) => {
+      // another process finished the same conversion first
+      if (!(await exists(path.join(folder, 'onnx', 'model.onnx')))) throw error;
+    });
+  } finally {
+    await rm(temporary, { recursive: true, force: true });
+  }
+  return folder;
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}

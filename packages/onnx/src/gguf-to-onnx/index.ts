@@ -1,0 +1,4 @@
+export { type ConvertedModel, type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
+export { type CachedConversionOptions, cachedConversion, defaultCacheDir } from './converted-model-cache.js';
+export type { DecoderSpec } from './decoder-spec.js';
+export type { NBitsAccuracy, WeightDType } from './gguf-weight-values.js';
