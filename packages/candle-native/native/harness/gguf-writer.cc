@@ -60,6 +60,27 @@ void encode_q4_0(const float* x, std::vector<uint8_t>& out) {
   append(out, b);
 }
 
+void encode_q5_0(const float* x, std::vector<uint8_t>& out) {
+  xc::BlockQ5_0 b{};
+  float max = 0;
+  for (int j = 0; j < 32; j++) {
+    if (std::fabs(x[j]) > std::fabs(max)) max = x[j];
+  }
+  const float d = max / -16.0f;
+  const float id = d != 0 ? 1.0f / d : 0.0f;
+  b.d = xc::f32_to_fp16(d);
+  uint32_t qh = 0;
+  for (int j = 0; j < 16; j++) {
+    const int lo = std::clamp(static_cast<int>(x[j] * id + 16.5f), 0, 31);
+    const int hi = std::clamp(static_cast<int>(x[j + 16] * id + 16.5f), 0, 31);
+    b.qs[j] = static_cast<uint8_t>((lo & 0xF) | ((hi & 0xF) << 4));
+    qh |= static_cast<uint32_t>((lo >> 4) & 1) << j;
+    qh |= static_cast<uint32_t>((hi >> 4) & 1) << (j + 16);
+  }
+  std::memcpy(b.qh, &qh, 4);
+  append(out, b);
+}
+
 // Packs 6-bit scale/min pairs the way ggml's quantize_row_q4_K does.
 void pack_q4k_scales(const int* scale, const int* min, uint8_t* packed) {
   std::memset(packed, 0, 12);
@@ -183,6 +204,7 @@ std::vector<uint8_t> encode_tensor(GgmlType type, const std::vector<float>& valu
       return out;
     case GgmlType::Q8_0: for (int64_t i = 0; i < n; i += 32) encode_q8_0(&values[i], out); return out;
     case GgmlType::Q4_0: for (int64_t i = 0; i < n; i += 32) encode_q4_0(&values[i], out); return out;
+    case GgmlType::Q5_0: for (int64_t i = 0; i < n; i += 32) encode_q5_0(&values[i], out); return out;
     case GgmlType::Q4_K: for (int64_t i = 0; i < n; i += 256) encode_q4_k(&values[i], out); return out;
     case GgmlType::Q6_K: for (int64_t i = 0; i < n; i += 256) encode_q6_k(&values[i], out); return out;
     default: throw std::runtime_error("encode_tensor: unsupported type");

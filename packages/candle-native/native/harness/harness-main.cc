@@ -2,6 +2,7 @@
 //   xcandle-harness test <stories260K.gguf> [--verbose]
 //   xcandle-harness bench <model.gguf> [--threads N] [--prompt 512] [--gen 64] [--kv f16|f32] [--kernels scalar]
 //   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|tiny] [--tokenizer]
+//   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "check.h"
 #include "gguf-writer.h"
+#include "session.h"
 
 namespace {
 
@@ -17,7 +19,8 @@ int usage() {
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
                "[--kernels scalar]\n"
-               "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|tiny] [--tokenizer]\n");
+               "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|tiny] [--tokenizer]\n"
+               "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n");
   return 2;
 }
 
@@ -40,6 +43,21 @@ int run_tests(int argc, char** argv) {
   return check.failed == 0 ? 0 : 1;
 }
 
+// Writes the logits of every prompt position (f32, row-major) for comparisons with other engines.
+int run_logits(int argc, char** argv) {
+  if (argc < 4) return usage();
+  std::vector<int32_t> tokens;
+  for (int i = 4; i < argc; i++) tokens.push_back(std::stoi(argv[i]));
+  if (tokens.empty()) return usage();
+  xch::Session session(argv[2], xch::options(static_cast<int>(tokens.size()) + 1, XC_KV_F32, 1));
+  const std::vector<float> logits = session.forward(session.create(), tokens, true);
+  FILE* out = std::fopen(argv[3], "wb");
+  if (out == nullptr || std::fwrite(logits.data(), sizeof(float), logits.size(), out) != logits.size()) return 1;
+  std::fclose(out);
+  std::printf("wrote %zu × %d logits\n", tokens.size(), session.vocab());
+  return 0;
+}
+
 int run_synth(int argc, char** argv) {
   if (argc < 3) return usage();
   xch::SynthSpec spec;
@@ -58,6 +76,7 @@ int run_synth(int argc, char** argv) {
       else if (t == "BF16") spec.type = xc::GgmlType::BF16;
       else if (t == "Q8_0") spec.type = xc::GgmlType::Q8_0;
       else if (t == "Q4_0") spec.type = xc::GgmlType::Q4_0;
+      else if (t == "Q5_0") spec.type = xc::GgmlType::Q5_0;
       else if (t == "Q4_K") spec.type = xc::GgmlType::Q4_K;
       else if (t == "Q6_K") spec.type = xc::GgmlType::Q6_K;
       else return usage();
@@ -85,6 +104,7 @@ int main(int argc, char** argv) {
     if (mode == "test") return run_tests(argc, argv);
     if (mode == "bench") return xch::run_bench(argc, argv);
     if (mode == "synth") return run_synth(argc, argv);
+    if (mode == "logits") return run_logits(argc, argv);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     std::printf("0 passed, 1 failed\n");

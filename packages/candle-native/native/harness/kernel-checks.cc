@@ -67,6 +67,19 @@ void check_dequantize(Checker& check) {
   for (int j = 0; j < 16; j++) good &= out[j] == 2.0f * (j - 8) && out[j + 16] == 2.0f * (7 - j);
   check.expect(good, "Q4_0 dequantize: low nibbles first, then high, minus 8");
 
+  xc::BlockQ5_0 q5{};
+  q5.d = 0x3C00;  // 1
+  const uint32_t q5_high = 0xA5F0C381u;
+  std::memcpy(q5.qh, &q5_high, 4);
+  for (int j = 0; j < 16; j++) q5.qs[j] = static_cast<uint8_t>((j * 3 % 16) | ((15 - j) << 4));
+  xc::dequantize_row(GgmlType::Q5_0, &q5, out, 32);
+  good = true;
+  for (int j = 0; j < 16; j++) {
+    good &= out[j] == static_cast<float>(((j * 3 % 16) | (((q5_high >> j) & 1) << 4)) - 16);
+    good &= out[j + 16] == static_cast<float>(((15 - j) | (((q5_high >> (j + 16)) & 1) << 4)) - 16);
+  }
+  check.expect(good, "Q5_0 dequantize: nibble plus a fifth bit from qh, minus 16");
+
   xc::BlockQ4K q4k{};
   q4k.d = 0x3C00;     // 1
   q4k.dmin = 0x3800;  // 0.5
@@ -118,7 +131,7 @@ void check_dots(Checker& check) {
     const char* name;
     double tolerance;  // of the quantized dot against the exact one, relative to Σ|w·x|
   } types[] = {{GgmlType::F32, "F32", 1e-6}, {GgmlType::F16, "F16", 1e-6}, {GgmlType::BF16, "BF16", 1e-6},
-               {GgmlType::Q8_0, "Q8_0", 2e-2}, {GgmlType::Q4_0, "Q4_0", 2e-2}, {GgmlType::Q4_K, "Q4_K", 2e-2},
+               {GgmlType::Q8_0, "Q8_0", 2e-2}, {GgmlType::Q4_0, "Q4_0", 2e-2}, {GgmlType::Q5_0, "Q5_0", 2e-2}, {GgmlType::Q4_K, "Q4_K", 2e-2},
                {GgmlType::Q6_K, "Q6_K", 2e-2}};
   const int64_t n = 1024;
   for (const auto& t : types) {

@@ -171,7 +171,8 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     double tolerance;
   } types[] = {{xc::GgmlType::F16, "F16", 5e-3},   {xc::GgmlType::BF16, "BF16", 3e-2},
                {xc::GgmlType::Q8_0, "Q8_0", 3e-2}, {xc::GgmlType::Q6_K, "Q6_K", 6e-2},
-               {xc::GgmlType::Q4_0, "Q4_0", 0.25}, {xc::GgmlType::Q4_K, "Q4_K", 0.25}};
+               {xc::GgmlType::Q5_0, "Q5_0", 0.15}, {xc::GgmlType::Q4_0, "Q4_0", 0.25},
+               {xc::GgmlType::Q4_K, "Q4_K", 0.25}};
   for (const auto& t : types) {
     spec.type = t.type;
     const std::string path = temp_dir + "/wide-" + t.name + ".gguf";

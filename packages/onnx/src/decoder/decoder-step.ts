@@ -49,12 +49,7 @@ export async function decoderStep(
   if (io.totalSequenceLength)
     feeds[io.totalSequenceLength] = createOrtTensor('int32', Int32Array.of(total), []);
   io.slots.forEach((slot, i) => {
-    const tensor = state.tensors[i]!;
-    if (tensor.dims[slot.timeAxis] === past) feeds[slot.input] = tensor;
-    else {
-      const sliced = sliceTime(tensor.data, tensor.dims, slot.timeAxis, past);
-      feeds[slot.input] = createOrtTensor(tensor.type, sliced.data, sliced.dims);
-    }
+    feeds[slot.input] = pastTensor(state.tensors[i]!, slot.timeAxis, past);
   });
   const outputs = await session.run(feeds);
   const tensors = io.slots.map((slot) => outputs[slot.output]!);
@@ -62,19 +57,32 @@ export async function decoderStep(
   return { logits, state: { length: total, tensors } };
 }
 
-function integers(type: OrtElementType, n: number, value: (i: number) => number): OrtTensor {
+/** `tensor` cut to `length` steps along `timeAxis` (as it is when it holds exactly that many). */
+export function pastTensor(tensor: OrtTensor, timeAxis: number, length: number): OrtTensor {
+  if (tensor.dims[timeAxis] === length) return tensor;
+  const sliced = sliceTime(tensor.data, tensor.dims, timeAxis, length);
+  return createOrtTensor(tensor.type, sliced.data, sliced.dims);
+}
+
+/** An int32 or int64 tensor of `dims` (default [1, n]) whose element i is value(i). */
+export function integers(
+  type: OrtElementType,
+  n: number,
+  value: (i: number) => number,
+  dims: number[] = [1, n],
+): OrtTensor {
   if (type === 'int64') {
     const data = new BigInt64Array(n);
     for (let i = 0; i < n; i++) data[i] = BigInt(value(i));
-    return createOrtTensor(type, data, [1, n]);
+    return createOrtTensor(type, data, dims);
   }
   const data = new Int32Array(n);
   for (let i = 0; i < n; i++) data[i] = value(i);
-  return createOrtTensor(type, data, [1, n]);
+  return createOrtTensor(type, data, dims);
 }
 
 /** The last row, or all rows, of [1, n, width] logits, as f32. */
-function logitRows(tensor: OrtTensor, logitsFor: 'last' | 'all'): Float32Array {
+export function logitRows(tensor: OrtTensor, logitsFor: 'last' | 'all'): Float32Array {
   const width = tensor.dims[tensor.dims.length - 1]!;
   const rows = tensor.data.length / width;
   const from = logitsFor === 'last' ? (rows - 1) * width : 0;

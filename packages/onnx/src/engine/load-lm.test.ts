@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GGMLType, loadReferenceEngine, loadLM as loadReferenceLM, synthesizeModel } from '@x/runtime';
@@ -56,6 +56,8 @@ describe('loadEngine on a GGUF', () => {
     const second = await loadEngine(stories, { cacheDir });
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(second.info).toEqual(first.info);
+    const index = JSON.parse(await readFile(path.join(cacheDir, 'sha256-index.json'), 'utf8'));
+    expect(Object.keys(index).some((key) => key.startsWith(`${stories}|`))).toBe(true);
     await Promise.all([first.dispose(), second.dispose()]);
   });
 });

@@ -109,3 +109,32 @@ describe('OnnxEngine', () => {
     await engine.dispose();
   });
 });
+
+describe.each(MODELS)('$folder: batched decode', ({ folder, tolerance }) => {
+  it('runs equal-length decode steps in one session call with the same logits as alone', async () => {
+    const engine = await loadOnnxEngine(path.join(sharedModels, folder), { threads: 1 });
+    const vocab = engine.info.vocabSize;
+    const prompts = [tokens(6, vocab), tokens(6, vocab).map((t) => (t + 5) % vocab), tokens(4, vocab)];
+    const seqs = prompts.map(() => engine.createSequence());
+    await engine.forward(seqs.map((seq, i) => ({ seq, tokens: prompts[i]!, logitsFor: 'last' as const })));
+    const alone: Float32Array[] = [];
+    for (const seq of seqs) {
+      const fork = engine.fork(seq);
+      alone.push((await engine.forward([{ seq: fork, tokens: Int32Array.of(9), logitsFor: 'last' }]))[0]!);
+    }
+    const before = engine.stats.sessionRuns;
+    const together = await engine.forward(
+      seqs.map((seq) => ({ seq, tokens: Int32Array.of(9), logitsFor: 'last' as const })),
+    );
+    expect(engine.stats.sessionRuns - before).toBe(2);
+    for (const [i, logits] of together.entries()) expect(relativeL2(logits, alone[i]!)).toBeLessThan(tolerance);
+    // the batched presents serve as each sequence's own cache afterwards
+    const [next] = await engine.forward([{ seq: seqs[0]!, tokens: Int32Array.of(4), logitsFor: 'last' }]);
+    const reference = engine.createSequence();
+    const [expected] = await engine.forward([
+      { seq: reference, tokens: Int32Array.from([...prompts[0]!, 9, 4]), logitsFor: 'last' },
+    ]);
+    expect(relativeL2(next!, expected!)).toBeLessThan(tolerance);
+    await engine.dispose();
+  });
+});

@@ -1,5 +1,6 @@
 import { ContextLengthError, LMError, throwIfAborted } from '@x/core';
 import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '@x/runtime';
+import { decoderBatchStep } from '../decoder/decoder-batch-step.js';
 import type { DecoderIO } from '../decoder/decoder-io.js';
 import { decoderStep, emptyKVState, type KVState } from '../decoder/decoder-step.js';
 import type { OrtSession } from '../ort/ort-session.js';
@@ -7,13 +8,16 @@ import type { OrtSession } from '../ort/ort-session.js';
 /**
  * An Engine over one onnxruntime session of a decoder with a KV cache. Each sequence keeps the present
  * tensors of its last step and feeds them back as they are; fork and truncate share those tensors and only
- * move a length, the slicing happening once, on the next step.
+ * move a length, the slicing happening once, on the next step. Decode steps of sequences of equal length
+ * run as one batch.
  */
 export class OnnxEngine implements Engine {
   private readonly sequences = new Map<SequenceId, KVState>();
   private nextId = 0;
   private disposed = false;
   private pending: Promise<unknown> = Promise.resolve();
+  /** Session calls made so far (a batched decode step counts once). */
+  readonly stats = { sessionRuns: 0 };
 
   constructor(
     private readonly session: OrtSession,
@@ -68,25 +72,60 @@ export class OnnxEngine implements Engine {
     await this.session.dispose();
   }
 
-  /** Runs every request (one session call each) and commits the new caches only when all succeeded. */
+  /**
+   * Runs the batch: single-token steps of distinct sequences that hold the same number of tokens share one
+   * session call; every other request gets its own. The new caches are committed only when all succeeded.
+   */
   private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
     this.validate(batch);
     const staged = new Map<SequenceId, KVState>();
-    const results: Float32Array[] = [];
-    for (const { seq, tokens, logitsFor } of batch) {
+    const results: Float32Array[] = new Array(batch.length);
+    const done = new Set<number>();
+    for (const indices of this.decodeGroups(batch)) {
+      throwIfAborted(signal);
+      const states = indices.map((i) => this.state(batch[i]!.seq));
+      const steps = await decoderBatchStep(
+        this.session,
+        this.io,
+        states,
+        indices.map((i) => batch[i]!.tokens[0]!),
+      );
+      this.stats.sessionRuns++;
+      indices.forEach((i, k) => {
+        staged.set(batch[i]!.seq, steps[k]!.state);
+        results[i] = steps[k]!.logits;
+        done.add(i);
+      });
+    }
+    for (const [i, { seq, tokens, logitsFor }] of batch.entries()) {
+      if (done.has(i)) continue;
       throwIfAborted(signal);
       if (tokens.length === 0) {
-        results.push(new Float32Array(0));
+        results[i] = new Float32Array(0);
         continue;
       }
       const state = staged.get(seq) ?? this.state(seq);
       const step = await decoderStep(this.session, this.io, state, tokens, logitsFor);
+      this.stats.sessionRuns++;
       staged.set(seq, step.state);
-      results.push(step.logits);
+      results[i] = step.logits;
     }
     throwIfAborted(signal);
     for (const [seq, state] of staged) if (this.sequences.has(seq)) this.sequences.set(seq, state);
     return results;
+  }
+
+  /** Indices of one-token 'last' requests, grouped by sequence length (groups of two or more). */
+  private decodeGroups(batch: ForwardRequest[]): number[][] {
+    const occurrences = new Map<SequenceId, number>();
+    for (const { seq } of batch) occurrences.set(seq, (occurrences.get(seq) ?? 0) + 1);
+    const byLength = new Map<number, number[]>();
+    batch.forEach(({ seq, tokens, logitsFor }, i) => {
+      if (tokens.length !== 1 || logitsFor !== 'last' || occurrences.get(seq) !== 1) return;
+      const length = this.state(seq).length;
+      byLength.set(length, [...(byLength.get(length) ?? []), i]);
+    });
+    return [...byLength.values()].filter((indices) => indices.length > 1);
   }
 
   /** Checks the whole batch before any work, so a bad request leaves every sequence untouched. */

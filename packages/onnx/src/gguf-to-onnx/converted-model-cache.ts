@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
@@ -26,7 +26,7 @@ export async function cachedConversion(
   options: CachedConversionOptions = {},
 ): Promise<string> {
   const { cacheDir = defaultCacheDir(), ...convert } = options;
-  const hash = await sha256(ggufPath);
+  const hash = await cachedSha256(ggufPath, cacheDir);
   const dtype = convert.dtype === 'gguf' ? `gguf-${convert.accuracy ?? 'int8'}` : (convert.dtype ?? 'f32');
   const ops = convert.contribOps ? '-contrib' : '';
   const variant = `${dtype}${ops}-${convert.maxPositions ?? 'ctx'}-v${CONVERTER_VERSION}`;
@@ -43,6 +43,24 @@ export async function cachedConversion(
     await rm(temporary, { recursive: true, force: true });
   }
   return folder;
+}
+
+/** The file's sha256, remembered in the cache folder by path, size and mtime so a load does not reread the file. */
+async function cachedSha256(file: string, cacheDir: string): Promise<string> {
+  const info = await stat(file);
+  const key = `${path.resolve(file)}|${info.size}|${info.mtimeMs}`;
+  const indexFile = path.join(cacheDir, 'sha256-index.json');
+  const index = await readFile(indexFile, 'utf8')
+    .then((text) => JSON.parse(text) as Record<string, string>)
+    .catch(() => ({}) as Record<string, string>);
+  const known = index[key];
+  if (known !== undefined) return known;
+  const hash = await sha256(file);
+  await mkdir(cacheDir, { recursive: true });
+  const temporary = `${indexFile}.${process.pid}`;
+  await writeFile(temporary, JSON.stringify({ ...index, [key]: hash }));
+  await rename(temporary, indexFile);
+  return hash;
 }
 
 async function sha256(file: string): Promise<string> {

@@ -8,7 +8,7 @@ GgmlTypeTraits ggml_type_traits(uint32_t type) {
     case 1: return {"F16", 1, 2, true};
     case 2: return {"Q4_0", 32, 18, true};
     case 3: return {"Q4_1", 32, 20, false};
-    case 6: return {"Q5_0", 32, 22, false};
+    case 6: return {"Q5_0", 32, 22, true};
     case 7: return {"Q5_1", 32, 24, false};
     case 8: return {"Q8_0", 32, 34, true};
     case 9: return {"Q8_1", 32, 36, false};

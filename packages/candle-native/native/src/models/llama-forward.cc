@@ -110,16 +110,17 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
       }
     });
 
-    // attention of every (token, head) over its own sequence's positions [first, position]
-    r.pool.parallel_for(static_cast<int64_t>(count) * nh, 1, [&](int64_t begin, int64_t end) {
+    // attention of every (token, kv head) group over its own sequence's positions [first, position]
+    r.pool.parallel_for(static_cast<int64_t>(count) * nkv, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; i++) {
-        const int64_t t = i / nh;
-        const int h = static_cast<int>(i % nh);
+        const int64_t t = i / nkv;
+        const int kv_head = static_cast<int>(i % nkv);
         const int position = tokens[t].position;
         const int first = sliding ? std::max(0, position - c.sliding_window + 1) : 0;
-        const cpu::KvHeadView view = r.kv.head_view(tokens[t].sequence, l, h / group);
-        cpu::attention_head(kernels, view, s.q.data() + t * q_dim + h * hd, first, position, c.attention_scale,
-                            c.attention_softcap, s.attention.data() + t * q_dim + h * hd);
+        const cpu::KvHeadView view = r.kv.head_view(tokens[t].sequence, l, kv_head);
+        const int64_t offset = t * q_dim + static_cast<int64_t>(kv_head) * group * hd;
+        cpu::attention_heads(kernels, view, s.q.data() + offset, group, first, position, c.attention_scale,
+                             c.attention_softcap, s.attention.data() + offset);
       }
     });
 

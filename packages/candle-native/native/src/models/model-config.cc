@@ -90,6 +90,10 @@ ModelConfig read_model_config(const GgufFile& file) {
   const int value_dim = positive_int(m.number("attention.value_length", c.head_dim), "attention.value_length");
   if (value_dim != c.head_dim) fail(XC_ERR_UNSUPPORTED, "key length differs from value length");
   if (c.head_dim % 2 != 0) fail(XC_ERR_FORMAT, "head dimension must be even");
+  if (c.head_dim > cpu::kMaxAttentionHeadDim) {
+    fail(XC_ERR_UNSUPPORTED, "head dimension " + std::to_string(c.head_dim) + " exceeds " +
+                                 std::to_string(cpu::kMaxAttentionHeadDim));
+  }
   c.feed_forward_length = positive_int(m.uniform("feed_forward_length"), "feed_forward_length");
   c.trained_context_length = positive_int(m.number("context_length"), "context_length", 1 << 30);
   c.rms_epsilon = static_cast<float>(m.number("attention.layer_norm_rms_epsilon"));

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -7,58 +8,88 @@
 namespace xc::cpu {
 
 namespace {
-constexpr int kMaxBlock = 64;
-}
 
-void attention_head(const KernelTable& k, const KvHeadView& kv, const float* q, int first, int last, float scale,
-                    float softcap_value, float* out) {
+constexpr int kMaxBlock = 64;
+constexpr int kMaxHeads = 8;
+constexpr int kMaxHeadDim = kMaxAttentionHeadDim;
+
+struct HeadState {
+  float max = -std::numeric_limits<float>::infinity();
+  float denominator = 0;
+};
+
+// Up to kMaxHeads heads against one kv head.
+void attend_group(const KernelTable& k, const KvHeadView& kv, const float* q, int heads, int first, int last,
+                  float scale, float softcap_value, float* out) {
   const int hd = kv.head_dim;
   const int64_t element = kv.f16 ? 2 : 4;
-  std::memset(out, 0, sizeof(float) * static_cast<size_t>(hd));
-  float running_max = -std::numeric_limits<float>::infinity();
-  float denominator = 0;
-  float scores[kMaxBlock];
+  float row[kMaxHeadDim];
+  float scores[kMaxHeads][kMaxBlock];
+  HeadState state[kMaxHeads];
+  std::memset(out, 0, sizeof(float) * static_cast<size_t>(heads) * hd);
   for (int t = first; t <= last;) {
     const int page = t / kv.page_tokens;
     const int start = t % kv.page_tokens;
-    int count = kv.page_tokens - start;
-    if (count > last - t + 1) count = last - t + 1;
-    if (count > kMaxBlock) count = kMaxBlock;
+    const int count = std::min({kv.page_tokens - start, last - t + 1, kMaxBlock});
     const uint8_t* keys = kv.pages[page] + kv.key_offset + start * hd * element;
     const uint8_t* values = kv.pages[page] + kv.value_offset + start * hd * element;
-    float block_max = -std::numeric_limits<float>::infinity();
     for (int j = 0; j < count; j++) {
-      const uint8_t* row = keys + static_cast<int64_t>(j) * hd * element;
-      float s = kv.f16 ? k.dot_f16_f32(hd, reinterpret_cast<const uint16_t*>(row), q)
-                       : k.dot_f32_f32(hd, reinterpret_cast<const float*>(row), q);
-      s *= scale;
-      if (softcap_value > 0) s = softcap_value * std::tanh(s / softcap_value);
-      scores[j] = s;
-      block_max = std::fmax(block_max, s);
-    }
-    if (block_max > running_max) {
-      const float correction = std::exp(running_max - block_max);
-      if (denominator > 0) {
-        for (int i = 0; i < hd; i++) out[i] *= correction;
+      const uint8_t* key = keys + static_cast<int64_t>(j) * hd * element;
+      const float* key_row = reinterpret_cast<const float*>(key);
+      if (kv.f16) {  // widened once for the whole group
+        k.f16_to_f32(reinterpret_cast<const uint16_t*>(key), row, hd);
+        key_row = row;
       }
-      denominator *= correction;
-      running_max = block_max;
+      for (int h = 0; h < heads; h++) {
+        float s = k.dot_f32_f32(hd, key_row, q + h * hd) * scale;
+        if (softcap_value > 0) s = softcap_value * std::tanh(s / softcap_value);
+        scores[h][j] = s;
+      }
+    }
+    for (int h = 0; h < heads; h++) {
+      float block_max = scores[h][0];
+      for (int j = 1; j < count; j++) block_max = std::max(block_max, scores[h][j]);
+      HeadState& st = state[h];
+      if (block_max > st.max) {
+        const float correction = std::exp(st.max - block_max);
+        if (st.denominator > 0) {
+          float* o = out + h * hd;
+          for (int i = 0; i < hd; i++) o[i] *= correction;
+        }
+        st.denominator *= correction;
+        st.max = block_max;
+      }
+      for (int j = 0; j < count; j++) {
+        scores[h][j] = std::exp(scores[h][j] - st.max);
+        st.denominator += scores[h][j];
+      }
     }
     for (int j = 0; j < count; j++) {
-      const float p = std::exp(scores[j] - running_max);
-      denominator += p;
-      const uint8_t* row = values + static_cast<int64_t>(j) * hd * element;
+      const uint8_t* value = values + static_cast<int64_t>(j) * hd * element;
+      const float* value_row = reinterpret_cast<const float*>(value);
       if (kv.f16) {
-        k.axpy_f16(hd, p, reinterpret_cast<const uint16_t*>(row), out);
-      } else {
-        k.axpy_f32(hd, p, reinterpret_cast<const float*>(row), out);
+        k.f16_to_f32(reinterpret_cast<const uint16_t*>(value), row, hd);
+        value_row = row;
       }
+      for (int h = 0; h < heads; h++) k.axpy_f32(hd, scores[h][j], value_row, out + h * hd);
     }
     t += count;
   }
-  if (denominator > 0) {
-    const float inverse = 1.0f / denominator;
-    for (int i = 0; i < hd; i++) out[i] *= inverse;
+  for (int h = 0; h < heads; h++) {
+    if (state[h].denominator <= 0) continue;
+    const float inverse = 1.0f / state[h].denominator;
+    for (int i = 0; i < hd; i++) out[h * hd + i] *= inverse;
+  }
+}
+
+}  // namespace
+
+void attention_heads(const KernelTable& kernels, const KvHeadView& kv, const float* q, int heads, int first, int last,
+                     float scale, float softcap_value, float* out) {
+  for (int h = 0; h < heads; h += kMaxHeads) {
+    const int group = std::min(kMaxHeads, heads - h);
+    attend_group(kernels, kv, q + static_cast<int64_t>(h) * kv.head_dim, group, first, last, scale, softcap_value,
+                 out + static_cast<int64_t>(h) * kv.head_dim);
   }
 }
 

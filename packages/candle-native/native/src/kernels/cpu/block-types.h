@@ -18,6 +18,11 @@ struct BlockQ4_0 {
   uint16_t d;
   uint8_t qs[kQK4_0 / 2];  // element j in the low nibble of qs[j], element j+16 in the high one
 };
+struct BlockQ5_0 {
+  uint16_t d;
+  uint8_t qh[4];  // bit j: fifth bit of element j
+  uint8_t qs[kQK4_0 / 2];
+};
 struct BlockQ4K {
   uint16_t d;
   uint16_t dmin;
@@ -33,6 +38,7 @@ struct BlockQ6K {
 #pragma pack(pop)
 static_assert(sizeof(BlockQ8_0) == 34, "ggml block_q8_0");
 static_assert(sizeof(BlockQ4_0) == 18, "ggml block_q4_0");
+static_assert(sizeof(BlockQ5_0) == 22, "ggml block_q5_0");
 static_assert(sizeof(BlockQ4K) == 144, "ggml block_q4_K");
 static_assert(sizeof(BlockQ6K) == 210, "ggml block_q6_K");
 
@@ -56,6 +62,12 @@ inline void q4k_scale_min(int j, const uint8_t* q, uint8_t* scale, uint8_t* min)
     *scale = static_cast<uint8_t>((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
     *min = static_cast<uint8_t>((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
   }
+}
+
+// Element j of a Q5_0 block as a signed 5-bit value (−16..15).
+inline int q5_0_value(const BlockQ5_0& b, uint32_t qh, int j) {
+  const int low = j < 16 ? (b.qs[j] & 0xF) : (b.qs[j - 16] >> 4);
+  return (low | static_cast<int>(((qh >> j) & 1u) << 4)) - 16;
 }
 
 }  // namespace xc

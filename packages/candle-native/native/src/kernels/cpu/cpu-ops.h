@@ -36,9 +36,12 @@ struct KvHeadView {
   int head_dim = 0;
   bool f16 = true;
 };
+// For each of `heads` query heads (q and out: heads × head_dim, contiguous) sharing this kv head:
 // out = softmax(scale · q·K[first..last]) · V[first..last], computed block by block with an
-// online softmax so no score row of the whole sequence is ever materialised.
-void attention_head(const KernelTable& kernels, const KvHeadView& kv, const float* q, int first, int last,
-                    float scale, float softcap_value, float* out);
+// online softmax, so no score row of the whole sequence is ever materialised, and each K/V row is
+// read (and widened from f16) once for the whole group.
+constexpr int kMaxAttentionHeadDim = 512;
+void attention_heads(const KernelTable& kernels, const KvHeadView& kv, const float* q, int heads, int first, int last,
+                     float scale, float softcap_value, float* out);
 
 }  // namespace xc::cpu

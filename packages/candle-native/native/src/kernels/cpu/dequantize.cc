@@ -26,6 +26,15 @@ void dequantize_q4_0(const BlockQ4_0* blocks, float* y, int64_t n) {
   }
 }
 
+void dequantize_q5_0(const BlockQ5_0* blocks, float* y, int64_t n) {
+  for (int64_t i = 0; i < n / kQK4_0; i++) {
+    const float d = fp16_to_f32(blocks[i].d);
+    uint32_t qh;
+    std::memcpy(&qh, blocks[i].qh, 4);
+    for (int j = 0; j < kQK4_0; j++) y[i * kQK4_0 + j] = d * q5_0_value(blocks[i], qh, j);
+  }
+}
+
 void dequantize_q4_k(const BlockQ4K* blocks, float* y, int64_t n) {
   for (int64_t i = 0; i < n / kQK_K; i++) {
     const BlockQ4K& b = blocks[i];
@@ -87,6 +96,7 @@ void dequantize_row(GgmlType type, const void* src, float* dst, int64_t n) {
     }
     case GgmlType::Q8_0: dequantize_q8_0(static_cast<const BlockQ8_0*>(src), dst, n); return;
     case GgmlType::Q4_0: dequantize_q4_0(static_cast<const BlockQ4_0*>(src), dst, n); return;
+    case GgmlType::Q5_0: dequantize_q5_0(static_cast<const BlockQ5_0*>(src), dst, n); return;
     case GgmlType::Q4_K: dequantize_q4_k(static_cast<const BlockQ4K*>(src), dst, n); return;
     case GgmlType::Q6_K: dequantize_q6_k(static_cast<const BlockQ6K*>(src), dst, n); return;
     default: fail(XC_ERR_UNSUPPORTED, std::string("cannot dequantize ") + ggml_type_name(type));

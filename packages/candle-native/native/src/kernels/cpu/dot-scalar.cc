@@ -1,3 +1,5 @@
+#include <cstring>
+
 #include "common/fp16.h"
 #include "kernels/cpu/block-types.h"
 #include "kernels/cpu/scalar-kernels.h"
@@ -44,6 +46,20 @@ float dot_q4_0(int64_t n, const void* w, const void* x) {
       sumi += ((a[i].qs[j] & 0xF) - 8) * b[i].qs[j];
       sumi += ((a[i].qs[j] >> 4) - 8) * b[i].qs[j + 16];
     }
+    sum += fp16_to_f32(a[i].d) * b[i].d * static_cast<float>(sumi);
+  }
+  return sum;
+}
+
+float dot_q5_0(int64_t n, const void* w, const void* x) {
+  const auto* a = static_cast<const BlockQ5_0*>(w);
+  const auto* b = static_cast<const ActQ8_0*>(x);
+  float sum = 0;
+  for (int64_t i = 0; i < n / kQK4_0; i++) {
+    uint32_t qh;
+    std::memcpy(&qh, a[i].qh, 4);
+    int sumi = 0;
+    for (int j = 0; j < kQK4_0; j++) sumi += q5_0_value(a[i], qh, j) * b[i].qs[j];
     sum += fp16_to_f32(a[i].d) * b[i].d * static_cast<float>(sumi);
   }
   return sum;
@@ -128,6 +144,10 @@ void axpy_f32(int64_t n, float alpha, const float* x, float* y) {
 
 void f32_to_f16(const float* x, uint16_t* y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = f32_to_fp16(x[i]);
+}
+
+void f16_to_f32(const uint16_t* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) y[i] = fp16_to_f32(x[i]);
 }
 
 }  // namespace xc::scalar

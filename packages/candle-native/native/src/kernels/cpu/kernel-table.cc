@@ -14,7 +14,7 @@ const KernelTable* compiled_avx2_kernels();  // dot-avx2.cc
 
 ActivationFormat activation_format(GgmlType weight_type) {
   switch (weight_type) {
-    case GgmlType::Q8_0: case GgmlType::Q4_0: return ActivationFormat::Q8_0;
+    case GgmlType::Q8_0: case GgmlType::Q4_0: case GgmlType::Q5_0: return ActivationFormat::Q8_0;
     case GgmlType::Q4_K: case GgmlType::Q6_K: return ActivationFormat::Q8K;
     default: return ActivationFormat::F32;
   }
@@ -35,6 +35,7 @@ KernelTable::DotFn KernelTable::dot_for(GgmlType type) const {
     case GgmlType::BF16: return dot_bf16;
     case GgmlType::Q8_0: return dot_q8_0;
     case GgmlType::Q4_0: return dot_q4_0;
+    case GgmlType::Q5_0: return dot_q5_0;
     case GgmlType::Q4_K: return dot_q4_k;
     case GgmlType::Q6_K: return dot_q6_k;
     default: fail(XC_ERR_UNSUPPORTED, std::string("no kernel for weight type ") + ggml_type_name(type));
@@ -43,9 +44,9 @@ KernelTable::DotFn KernelTable::dot_for(GgmlType type) const {
 
 const KernelTable& scalar_kernels() {
   static const KernelTable table{"scalar",          scalar::dot_f32,       scalar::dot_f16,     scalar::dot_bf16,
-                                 scalar::dot_q8_0,  scalar::dot_q4_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
+                                 scalar::dot_q8_0,  scalar::dot_q4_0, scalar::dot_q5_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
                                  scalar::quantize_q8_0, scalar::quantize_q8_k, scalar::dot_f16_f32, scalar::axpy_f16,
-                                 scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16,
+                                 scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16, scalar::f16_to_f32,
                                  nullptr, nullptr};
   return table;
 }

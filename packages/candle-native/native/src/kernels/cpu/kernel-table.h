@@ -22,6 +22,7 @@ struct KernelTable {
   float (*dot_bf16)(int64_t n, const void* w, const void* x);
   float (*dot_q8_0)(int64_t n, const void* w, const void* x);
   float (*dot_q4_0)(int64_t n, const void* w, const void* x);
+  float (*dot_q5_0)(int64_t n, const void* w, const void* x);
   float (*dot_q4_k)(int64_t n, const void* w, const void* x);
   float (*dot_q6_k)(int64_t n, const void* w, const void* x);
   void (*quantize_q8_0)(const float* x, void* out, int64_t n);
@@ -32,6 +33,7 @@ struct KernelTable {
   float (*dot_f32_f32)(int64_t n, const float* a, const float* b);
   void (*axpy_f32)(int64_t n, float alpha, const float* x, float* y);
   void (*f32_to_f16)(const float* x, uint16_t* y, int64_t n);
+  void (*f16_to_f32)(const uint16_t* x, float* y, int64_t n);
   // Optional (nullptr: use dot): a 4-row × 2-token Q8_0 tile for prefill. out[t·out_stride + r].
   void (*tile_q8_0_4x2)(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                         int64_t out_stride);

@@ -9,6 +9,7 @@ float dot_f16(int64_t n, const void* w, const void* x);
 float dot_bf16(int64_t n, const void* w, const void* x);
 float dot_q8_0(int64_t n, const void* w, const void* x);
 float dot_q4_0(int64_t n, const void* w, const void* x);
+float dot_q5_0(int64_t n, const void* w, const void* x);
 float dot_q4_k(int64_t n, const void* w, const void* x);
 float dot_q6_k(int64_t n, const void* w, const void* x);
 void quantize_q8_0(const float* x, void* out, int64_t n);
@@ -18,5 +19,6 @@ void axpy_f16(int64_t n, float alpha, const uint16_t* x, float* y);
 float dot_f32_f32(int64_t n, const float* a, const float* b);
 void axpy_f32(int64_t n, float alpha, const float* x, float* y);
 void f32_to_f16(const float* x, uint16_t* y, int64_t n);
+void f16_to_f32(const uint16_t* x, float* y, int64_t n);
 
 }  // namespace xc::scalar

@@ -1,0 +1,64 @@
+#pragma once
+
+// Inline helpers shared by the AVX2 kernel files; include only from files compiled with
+// -mavx2 -mfma -mf16c (see CMakeLists.txt).
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace xc::avx2 {
+
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+inline float half(uint16_t h) { return _cvtsh_ss(h); }
+
+// Signed int8 × int8 → 8 int32 partial sums (maddubs needs one unsigned operand).
+inline __m256i dot_i8(__m256i x, __m256i y) {
+  const __m256i ax = _mm256_sign_epi8(x, x);
+  const __m256i sy = _mm256_sign_epi8(y, x);
+  return _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), _mm256_set1_epi16(1));
+}
+
+inline __m256i load_q4_nibbles(const uint8_t* q) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+  const __m128i low = _mm_and_si128(bytes, _mm_set1_epi8(0xF));
+  const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi8(0xF));
+  return _mm256_set_m128i(high, low);
+}
+
+// Rounds 8 floats to int32 (half to even), like lrintf in the scalar path.
+inline __m256i round8(__m256 v) { return _mm256_cvtps_epi32(v); }
+
+inline __m256i pack32(__m256i a, __m256i b, __m256i c, __m256i d) {
+  const __m256i ab = _mm256_packs_epi32(a, b);
+  const __m256i cd = _mm256_packs_epi32(c, d);
+  const __m256i packed = _mm256_packs_epi16(ab, cd);
+  return _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+inline float amax32(const float* v, int n) {
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  __m256 m = _mm256_setzero_ps();
+  for (int j = 0; j < n; j += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(v + j)));
+  __m128 s = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+  s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_max_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+inline void quantize32(const float* v, float id, int8_t* out) {
+  const __m256 m = _mm256_set1_ps(id);
+  const __m256i q = pack32(round8(_mm256_mul_ps(_mm256_loadu_ps(v), m)), round8(_mm256_mul_ps(_mm256_loadu_ps(v + 8), m)),
+                           round8(_mm256_mul_ps(_mm256_loadu_ps(v + 16), m)),
+                           round8(_mm256_mul_ps(_mm256_loadu_ps(v + 24), m)));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), q);
+}
+
+
+}  // namespace xc::avx2

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+
+// The AVX2 kernels (dot-avx2.cc, quantize-avx2.cc, tile-avx2.cc); defined only when those files
+// are compiled with AVX2/FMA/F16C, and called only after cpuid says the CPU has them.
+namespace xc::avx2 {
+
+float dot_f32(int64_t n, const void* w, const void* x);
+float dot_f16(int64_t n, const void* w, const void* x);
+float dot_bf16(int64_t n, const void* w, const void* x);
+float dot_q8_0(int64_t n, const void* w, const void* x);
+float dot_q4_0(int64_t n, const void* w, const void* x);
+float dot_q5_0(int64_t n, const void* w, const void* x);
+float dot_q4_k(int64_t n, const void* w, const void* x);
+float dot_q6_k(int64_t n, const void* w, const void* x);
+float dot_f16_f32(int64_t n, const uint16_t* a, const float* b);
+void axpy_f16(int64_t n, float alpha, const uint16_t* x, float* y);
+float dot_f32_f32(int64_t n, const float* a, const float* b);
+void axpy_f32(int64_t n, float alpha, const float* x, float* y);
+void f32_to_f16(const float* x, uint16_t* y, int64_t n);
+void f16_to_f32(const uint16_t* x, float* y, int64_t n);
+void quantize_q8_0(const float* x, void* out, int64_t n);
+void quantize_q8_k(const float* x, void* out, int64_t n);
+void tile_q8_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                   int64_t out_stride);
+void rows4_q8_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, float* out);
+
+}  // namespace xc::avx2
