@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synthesizeModel } from '@x/runtime';
+import { GGMLType, synthesizeModel } from '@x/runtime';
 import type { EngineCase } from './engine-cases.ts';
 
 const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../models');
@@ -12,7 +12,8 @@ export async function ensureModel(engineCase: EngineCase): Promise<string> {
   const file = path.join(modelsDir, `${engineCase.shape}-${engineCase.type}.gguf`);
   if (!existsSync(file)) {
     process.stderr.write(`synthesizing ${file}\n`);
-    await synthesizeModel({ shape: engineCase.shape, type: engineCase.type, seed: 1, std: 0.02, path: file });
+    const type = GGMLType[engineCase.type as keyof typeof GGMLType];
+    await synthesizeModel({ shape: engineCase.shape, type, seed: 1, std: 0.02, path: file });
   }
   return file;
 }

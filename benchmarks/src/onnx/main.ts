@@ -4,11 +4,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Engine, GGMLType, synthesizeModel } from '@x/runtime';
-// TODO(lead): import from '@x/onnx' once its index re-exports engine/ and gguf-to-onnx/.
-import { loadLM } from '../../../packages/onnx/src/engine/index.ts';
-import { cachedConversion, type WeightDType } from '../../../packages/onnx/src/gguf-to-onnx/index.ts';
+import { cachedConversion, loadLM, type WeightDType } from '@x/onnx';
 import { type Measurement, median } from './measure.ts';
-import { generateOnEngine } from './run-engine.ts';
+import { generateBatchOnEngine, generateOnEngine } from './run-engine.ts';
 import { loadTransformersJs } from './run-transformers-js.ts';
 
 const argv = process.argv.slice(2);
@@ -78,6 +76,13 @@ for (const { type, dtype, contribOps } of CONFIGS) {
   const loadMs = performance.now() - started;
   const stopBias = Object.fromEntries([...lm.tokenizer.stopIds].map((id) => [id, -1e9]));
   const ours = await repeat((ids) => generateOnEngine(lm.engine, ids, newTokens));
+  const batched = await repeat((ids) =>
+    generateBatchOnEngine(
+      lm.engine,
+      [0, 1, 2, 3].map((k) => [ids[0]! + k, ...ids.slice(1)]),
+      newTokens,
+    ),
+  );
   const oursLM = await repeat(async (ids) => {
     const result = await lm.complete(lm.tokenizer.decode(ids), {
       temperature: 0,
@@ -108,6 +113,7 @@ for (const { type, dtype, contribOps } of CONFIGS) {
   table.push(row('transformers.js 4.3.1 generate', tjs));
   table.push(row('x ONNX engine, greedy loop', ours));
   table.push(row('x ONNX LocalLM.complete', oursLM));
+  table.push(row('x ONNX engine, 4 sequences batched (total tok/s)', batched));
   if (nativeResult) table.push(row('x native engine, greedy loop', nativeResult));
   const firstDifference = ours.tokens.findIndex((token, i) => token !== tjs.tokens[i]);
   notes.push(

@@ -28,3 +28,25 @@ export async function generateOnEngine(
   engine.release(seq);
   return fromTokenTimes(start, times, tokens);
 }
+
+/** Greedy decoding of several equal-length prompts in lockstep, one forward call per step for all of them. */
+export async function generateBatchOnEngine(
+  engine: Engine,
+  prompts: number[][],
+  newTokens: number,
+): Promise<Measurement> {
+  const seqs = prompts.map(() => engine.createSequence());
+  const times: number[] = [];
+  const start = performance.now();
+  let inputs = prompts.map((prompt) => Int32Array.from(prompt));
+  for (let step = 0; step < newTokens; step++) {
+    const logits = await engine.forward(
+      seqs.map((seq, i) => ({ seq, tokens: inputs[i]!, logitsFor: 'last' })),
+    );
+    inputs = logits.map((row) => Int32Array.of(argmax(row)));
+    times.push(performance.now());
+  }
+  for (const seq of seqs) engine.release(seq);
+  const measurement = fromTokenTimes(start, times, []);
+  return { ...measurement, decodeTokensPerSecond: measurement.decodeTokensPerSecond * prompts.length };
+}

@@ -45,10 +45,12 @@ export async function loadTransformersJs(folder: string, threads: number): Promi
         max_new_tokens: newTokens,
         min_new_tokens: newTokens,
         do_sample: false,
-        streamer,
+        streamer: streamer as never,
       });
       return fromTokenTimes(start, streamer.times, streamer.tokens);
     },
-    dispose: () => model.dispose(),
+    dispose: async () => {
+      await model.dispose();
+    },
   };
 }

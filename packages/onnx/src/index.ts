@@ -1,1 +1,3 @@
-export {};
+export * from './engine/index.js';
+export * from './gguf-to-onnx/index.js';
+export * from './export/index.js';

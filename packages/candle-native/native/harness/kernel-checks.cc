@@ -23,6 +23,8 @@ std::vector<float> random_values(std::mt19937& engine, size_t n, float spread) {
   return values;
 }
 
+float scalar_dot(GgmlType type, int64_t n, const void* w, const void* x) { return xc::scalar_kernels().dot_for(type)(n, w, x); }
+
 void check_fp16(Checker& check) {
   check.expect(xc::fp16_to_f32(0x3C00) == 1.0f && xc::fp16_to_f32(0xC000) == -2.0f &&
                    xc::fp16_to_f32(0x7BFF) == 65504.0f && xc::fp16_to_f32(0x0001) == std::ldexp(1.0f, -24) &&
@@ -75,8 +77,8 @@ void check_dequantize(Checker& check) {
   xc::dequantize_row(GgmlType::Q5_0, &q5, out, 32);
   good = true;
   for (int j = 0; j < 16; j++) {
-    good &= out[j] == static_cast<float>(((j * 3 % 16) | (((q5_high >> j) & 1) << 4)) - 16);
-    good &= out[j + 16] == static_cast<float>(((15 - j) | (((q5_high >> (j + 16)) & 1) << 4)) - 16);
+    good &= out[j] == static_cast<float>(((j * 3 % 16) | static_cast<int>(((q5_high >> j) & 1) << 4)) - 16);
+    good &= out[j + 16] == static_cast<float>(((15 - j) | static_cast<int>(((q5_high >> (j + 16)) & 1) << 4)) - 16);
   }
   check.expect(good, "Q5_0 dequantize: nibble plus a fifth bit from qh, minus 16");
 
@@ -179,43 +181,41 @@ void check_dots(Checker& check) {
   }
 }
 
-void check_tile(Checker& check) {
+void check_tiles(Checker& check) {
   const xc::KernelTable* avx2 = xc::avx2_kernels();
-  if (avx2 == nullptr || avx2->tile_q8_0_4x2 == nullptr) return;
+  if (avx2 == nullptr) return;
   std::mt19937 engine(13);
   const int64_t n = 576;
-  const std::vector<float> w = random_values(engine, 4 * n, 1.0f);
-  const std::vector<float> x = random_values(engine, 2 * n, 1.0f);
-  const std::vector<uint8_t> weights = encode_tensor(GgmlType::Q8_0, w, n);
-  const int64_t row_bytes = static_cast<int64_t>(weights.size() / 4);
-  const size_t act_bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8_0, n);
-  std::vector<uint8_t> act(2 * act_bytes);
-  avx2->quantize_q8_0(x.data(), act.data(), n);
-  avx2->quantize_q8_0(x.data() + n, act.data() + act_bytes, n);
-  float tile[2 * 5];
-  avx2->tile_q8_0_4x2(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
-  double worst = 0;
-  for (int t = 0; t < 2; t++) {
-    for (int r = 0; r < 4; r++) {
-      const float dot = avx2->dot_q8_0(n, weights.data() + r * row_bytes, act.data() + t * act_bytes);
-      worst = std::max(worst, static_cast<double>(std::fabs(dot - tile[t * 5 + r])) / (std::fabs(dot) + 1e-3));
+  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0}) {
+    const std::string name = xc::ggml_type_name(type);
+    if (!check.expect(avx2->tile_for(type) != nullptr, name + " has an AVX2 prefill tile")) {
+      continue;
     }
+    const std::vector<float> w = random_values(engine, 4 * n, 1.0f);
+    const std::vector<float> x = random_values(engine, 2 * n, 1.0f);
+    const std::vector<uint8_t> weights = encode_tensor(type, w, n);
+    const int64_t row_bytes = static_cast<int64_t>(weights.size() / 4);
+    const size_t act_bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8_0, n);
+    std::vector<uint8_t> act(2 * act_bytes);
+    avx2->quantize_q8_0(x.data(), act.data(), n);
+    avx2->quantize_q8_0(x.data() + n, act.data() + act_bytes, n);
+    float tile[2 * 5];
+    avx2->tile_for(type)(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
+    double tile_error = 0;
+    for (int r = 0; r < 4; r++) {
+      for (int t = 0; t < 2; t++) {
+        const float dot = scalar_dot(type, n, weights.data() + r * row_bytes, act.data() + t * act_bytes);
+        tile_error = std::max(tile_error, static_cast<double>(std::fabs(dot - tile[t * 5 + r])) / (std::fabs(dot) + 1e-3));
+      }
+    }
+    check.expect(tile_error < 1e-5, name + " 4×2 prefill tile = scalar row dots", "relative error " + number(tile_error));
   }
-  check.expect(worst < 1e-5, "Q8_0 4×2 prefill tile = row dots", "relative error " + number(worst));
-  float rows[4];
-  avx2->rows4_q8_0(n, weights.data(), row_bytes, act.data(), rows);
-  worst = 0;
-  for (int r = 0; r < 4; r++) {
-    const float dot = avx2->dot_q8_0(n, weights.data() + r * row_bytes, act.data());
-    worst = std::max(worst, static_cast<double>(std::fabs(dot - rows[r])) / (std::fabs(dot) + 1e-3));
-  }
-  check.expect(worst < 1e-5, "Q8_0 four-row decode kernel = row dots", "relative error " + number(worst));
 }
 
 }  // namespace
 
 void run_kernel_checks(Checker& check) {
-  check_tile(check);
+  check_tiles(check);
   check_fp16(check);
   check_dequantize(check);
   check_dots(check);

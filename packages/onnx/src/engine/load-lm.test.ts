@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GGMLType, loadReferenceEngine, loadLM as loadReferenceLM, synthesizeModel } from '@x/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareGreedy } from '../../test/greedy.js';
+import { relativeL2 } from '../../test/relative-l2.js';
 import { sharedModels } from '../../test/shared-models.js';
 import { loadEngine } from './load-engine.js';
 import { loadLM } from './load-lm.js';
@@ -49,6 +50,33 @@ describe('loadEngine on a GGUF', () => {
     expect(result.nearTies).toBeLessThan(8);
     await engine.dispose();
   });
+
+  for (const contribOps of [false, true]) {
+    it(`batches equal-length decode steps on the converted graph (contribOps ${contribOps})`, async () => {
+      const engine = await loadEngine(stories, { cacheDir, threads: 1, contribOps });
+      const reference = await loadReferenceEngine(stories);
+      const prompts = [Int32Array.of(1, 403, 407), Int32Array.of(1, 261, 300)];
+      const [a, b] = [engine.createSequence(), engine.createSequence()];
+      await engine.forward([
+        { seq: a, tokens: prompts[0]!, logitsFor: 'last' },
+        { seq: b, tokens: prompts[1]!, logitsFor: 'last' },
+      ]);
+      const runs = engine.stats.sessionRuns;
+      const batched = await engine.forward([
+        { seq: a, tokens: Int32Array.of(5), logitsFor: 'last' },
+        { seq: b, tokens: Int32Array.of(6), logitsFor: 'last' },
+      ]);
+      expect(engine.stats.sessionRuns - runs).toBe(1);
+      for (const [i, next] of [5, 6].entries()) {
+        const seq = reference.createSequence();
+        const [expected] = await reference.forward([
+          { seq, tokens: Int32Array.from([...prompts[i]!, next]), logitsFor: 'last' },
+        ]);
+        expect(relativeL2(batched[i]!, expected!)).toBeLessThan(1e-4);
+      }
+      await engine.dispose();
+    });
+  }
 
   it('converts once and reuses the cached folder', async () => {
     const first = await loadEngine(stories, { cacheDir });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ContextLengthError } from '@x/core';
 import { describe, expect, it } from 'vitest';
+import { relativeL2 } from '../../test/relative-l2.js';
 import { sharedModels } from '../../test/shared-models.js';
 import { loadOnnxEngine } from './load-onnx-engine.js';
 import type { OnnxEngine } from './onnx-engine.js';
@@ -10,16 +11,6 @@ const MODELS = [
   { folder: 'ort-genai-tiny-random-LlamaForCausalLM-fp16', tolerance: 2e-2 },
   { folder: 'ort-genai-tiny-random-gpt2-fp32', tolerance: 1e-4 },
 ];
-
-function relativeL2(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    norm += b[i]! ** 2;
-  }
-  return Math.sqrt(diff / norm);
-}
 
 function tokens(n: number, vocab: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => (i * 37 + 11) % vocab);
@@ -127,7 +118,8 @@ describe.each(MODELS)('$folder: batched decode', ({ folder, tolerance }) => {
       seqs.map((seq) => ({ seq, tokens: Int32Array.of(9), logitsFor: 'last' as const })),
     );
     expect(engine.stats.sessionRuns - before).toBe(2);
-    for (const [i, logits] of together.entries()) expect(relativeL2(logits, alone[i]!)).toBeLessThan(tolerance);
+    for (const [i, logits] of together.entries())
+      expect(relativeL2(logits, alone[i]!)).toBeLessThan(tolerance);
     // the batched presents serve as each sequence's own cache afterwards
     const [next] = await engine.forward([{ seq: seqs[0]!, tokens: Int32Array.of(4), logitsFor: 'last' }]);
     const reference = engine.createSequence();

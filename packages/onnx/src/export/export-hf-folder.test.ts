@@ -52,6 +52,14 @@ describe('x-onnx export', () => {
     await Promise.all([lm.dispose(), model.dispose(), reference.dispose()]);
   });
 
+  it('rejects a missing GGUF with ModelFormatError naming it', async () => {
+    const missing = path.join(dir, 'missing.gguf');
+    await expect(runXOnnx(['export', missing, path.join(dir, 'out')])).rejects.toMatchObject({
+      name: 'ModelFormatError',
+      path: missing,
+    });
+  });
+
   it('prints usage and fails on a bad command', async () => {
     const lines: string[] = [];
     expect(await runXOnnx(['convert'], (line) => lines.push(line))).toBe(2);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GGMLType, loadReferenceEngine, synthesizeModel } from '@x/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relativeL2 } from '../../test/relative-l2.js';
 import { sharedModels } from '../../test/shared-models.js';
 import { loadOnnxEngine } from '../engine/load-onnx-engine.js';
 import { convertGGUF } from './convert-gguf.js';
@@ -15,16 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function relativeL2(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff += (a[i]! - b[i]!) ** 2;
-    norm += b[i]! ** 2;
-  }
-  return Math.sqrt(diff / norm);
-}
 
 async function compare(gguf: string, folder: string, options: Parameters<typeof convertGGUF>[2] = {}) {
   await convertGGUF(gguf, folder, options);

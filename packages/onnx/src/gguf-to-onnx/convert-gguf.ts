@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ModelFormatError } from '@x/core';
 import { readGGUF, readModelConfig } from '@x/runtime';
 import { buildDecoderGraph } from './build-decoder-graph.js';
 import { type DecoderSpec, decoderSpec } from './decoder-spec.js';
@@ -42,6 +43,9 @@ export async function convertGGUF(
   folder: string,
   options: ConvertGGUFOptions = {},
 ): Promise<ConvertedModel> {
+  await stat(ggufPath).catch((error: unknown) => {
+    throw new ModelFormatError('model path does not exist', { path: ggufPath, cause: error });
+  });
   const file = await readGGUF(ggufPath);
   const config = readModelConfig(file.metadata, ggufPath);
   const loaded = await readGGUFWeights(file, config);

@@ -58,6 +58,14 @@ int positive_int(double value, const std::string& what, int64_t limit = 1 << 24)
   return static_cast<int>(value);
 }
 
+// double → float without UB for metadata outside float's range.
+float to_float(double value) {
+  constexpr double kMax = 3.4028234663852886e38;
+  if (value > kMax) return static_cast<float>(kMax);
+  if (value < -kMax) return static_cast<float>(-kMax);
+  return static_cast<float>(value);
+}
+
 }  // namespace
 
 ModelConfig read_model_config(const GgufFile& file) {
@@ -96,10 +104,10 @@ ModelConfig read_model_config(const GgufFile& file) {
   }
   c.feed_forward_length = positive_int(m.uniform("feed_forward_length"), "feed_forward_length");
   c.trained_context_length = positive_int(m.number("context_length"), "context_length", 1 << 30);
-  c.rms_epsilon = static_cast<float>(m.number("attention.layer_norm_rms_epsilon"));
+  c.rms_epsilon = to_float(m.number("attention.layer_norm_rms_epsilon"));
   c.rope_dims = positive_int(m.number("rope.dimension_count", c.head_dim), "rope.dimension_count");
   if (c.rope_dims > c.head_dim || c.rope_dims % 2 != 0) fail(XC_ERR_FORMAT, "rope.dimension_count exceeds head dim");
-  c.rope_base = static_cast<float>(m.number("rope.freq_base", 10000.0));
+  c.rope_base = to_float(m.number("rope.freq_base", 10000.0));
 
   if (const GgufValue* scaling = m.find("rope.scaling.type")) {
     const std::string_view type = scaling->text;
@@ -107,19 +115,21 @@ ModelConfig read_model_config(const GgufFile& file) {
       fail(XC_ERR_UNSUPPORTED, "rope scaling '" + std::string(type) + "' is not supported");
     }
     const double factor = m.number("rope.scaling.factor", 0);
-    if (type == "linear" && factor > 0) c.rope_scale = static_cast<float>(1.0 / factor);
+    if (type == "linear" && factor > 0) c.rope_scale = to_float(1.0 / factor);
   }
   const ArchSpec& a = *c.arch;
   if (a.sliding_window_pattern > 0) {
-    c.sliding_window = static_cast<int>(m.number("attention.sliding_window", a.default_sliding_window));
+    const double window = m.number("attention.sliding_window", a.default_sliding_window);
+    // 0 (or less) disables the window; anything at least the longest context is the same as none
+    c.sliding_window = !(window > 0) ? 0 : window >= (1 << 30) ? (1 << 30) : static_cast<int>(window);
   }
   const double query_dim = a.query_scale_by_embedding_at_layer_count == c.layer_count
                                ? static_cast<double>(c.embedding_length) / c.head_count
                                : c.head_dim;
   c.attention_scale = static_cast<float>(1.0 / std::sqrt(query_dim));
   if (a.default_attention_softcap > 0) {
-    c.attention_softcap = static_cast<float>(m.number("attn_logit_softcapping", a.default_attention_softcap));
-    c.final_softcap = static_cast<float>(m.number("final_logit_softcapping", a.default_final_softcap));
+    c.attention_softcap = to_float(m.number("attn_logit_softcapping", a.default_attention_softcap));
+    c.final_softcap = to_float(m.number("final_logit_softcapping", a.default_final_softcap));
   }
   return c;
 }

@@ -24,6 +24,9 @@ void quantize_q8_0(const float* x, void* out, int64_t n);
 void quantize_q8_k(const float* x, void* out, int64_t n);
 void tile_q8_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride);
-void rows4_q8_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, float* out);
+void tile_q4_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                   int64_t out_stride);
+void tile_q5_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                   int64_t out_stride);
 
 }  // namespace xc::avx2

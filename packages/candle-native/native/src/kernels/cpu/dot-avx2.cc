@@ -117,38 +117,29 @@ float dot_q8_0(int64_t n, const void* w, const void* x) {
   return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
 }
 
-float dot_q4_0(int64_t n, const void* w, const void* x) {
-  const auto* a = static_cast<const BlockQ4_0*>(w);
+template <typename Block>
+float dot_32(int64_t n, const void* w, const void* x) {
+  const auto* a = static_cast<const Block*>(w);
   const auto* b = static_cast<const ActQ8_0*>(x);
-  __m256 acc = _mm256_setzero_ps();
-  for (int64_t i = 0; i < n / kQK4_0; i++) {
-    const __m256i qa = _mm256_sub_epi8(load_q4_nibbles(a[i].qs), _mm256_set1_epi8(8));
-    const __m256i qb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[i].qs));
-    const __m256 d = _mm256_set1_ps(half(a[i].d) * b[i].d);
-    acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_i8(qa, qb)), acc);
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+  const int64_t blocks = n / 32;
+  int64_t i = 0;
+  for (; i + 2 <= blocks; i += 2) {
+    const __m256i qb0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[i].qs));
+    const __m256i qb1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[i + 1].qs));
+    acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half(a[i].d) * b[i].d), _mm256_cvtepi32_ps(dot_i8(block_quants(a[i]), qb0)), acc0);
+    acc1 = _mm256_fmadd_ps(_mm256_set1_ps(half(a[i + 1].d) * b[i + 1].d),
+                           _mm256_cvtepi32_ps(dot_i8(block_quants(a[i + 1]), qb1)), acc1);
   }
-  return hsum(acc);
+  for (; i < blocks; i++) {
+    const __m256i qb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[i].qs));
+    acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half(a[i].d) * b[i].d), _mm256_cvtepi32_ps(dot_i8(block_quants(a[i]), qb)), acc0);
+  }
+  return hsum(_mm256_add_ps(acc0, acc1));
 }
 
-float dot_q5_0(int64_t n, const void* w, const void* x) {
-  const auto* a = static_cast<const BlockQ5_0*>(w);
-  const auto* b = static_cast<const ActQ8_0*>(x);
-  // byte k of the shuffle takes the qh byte holding bit k; the OR mask leaves 0xFF only where set
-  const __m256i spread = _mm256_setr_epi64x(0x0000000000000000, 0x0101010101010101, 0x0202020202020202,
-                                            0x0303030303030303);
-  const __m256i other_bits = _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe);
-  __m256 acc = _mm256_setzero_ps();
-  for (int64_t i = 0; i < n / kQK4_0; i++) {
-    uint32_t qh;
-    std::memcpy(&qh, a[i].qh, 4);
-    const __m256i bytes = _mm256_or_si256(_mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(qh)), spread), other_bits);
-    const __m256i high = _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1)), _mm256_set1_epi8(0x10));
-    const __m256i qa = _mm256_sub_epi8(_mm256_or_si256(load_q4_nibbles(a[i].qs), high), _mm256_set1_epi8(16));
-    const __m256i qb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[i].qs));
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(half(a[i].d) * b[i].d), _mm256_cvtepi32_ps(dot_i8(qa, qb)), acc);
-  }
-  return hsum(acc);
-}
+float dot_q4_0(int64_t n, const void* w, const void* x) { return dot_32<BlockQ4_0>(n, w, x); }
+float dot_q5_0(int64_t n, const void* w, const void* x) { return dot_32<BlockQ5_0>(n, w, x); }
 
 float dot_q4_k(int64_t n, const void* w, const void* x) {
   const auto* a = static_cast<const BlockQ4K*>(w);
@@ -223,7 +214,7 @@ const KernelTable* compiled_avx2_kernels() {
                                  avx2::dot_q8_0,  avx2::dot_q4_0, avx2::dot_q5_0,      avx2::dot_q4_k, avx2::dot_q6_k,
                                  avx2::quantize_q8_0, avx2::quantize_q8_k, avx2::dot_f16_f32, avx2::axpy_f16,
                                  avx2::dot_f32_f32, avx2::axpy_f32,    avx2::f32_to_f16, avx2::f16_to_f32,
-                                 avx2::tile_q8_0_4x2, avx2::rows4_q8_0};
+                                 {avx2::tile_q8_0_4x2, avx2::tile_q4_0_4x2, avx2::tile_q5_0_4x2}};
   return &table;
 }
 }  // namespace xc

@@ -42,12 +42,29 @@ KernelTable::DotFn KernelTable::dot_for(GgmlType type) const {
   }
 }
 
+namespace {
+// Index into KernelTable::tile_4x2; -1: no multi-row kernel for the type.
+int tile_index(GgmlType type) {
+  switch (type) {
+    case GgmlType::Q8_0: return 0;
+    case GgmlType::Q4_0: return 1;
+    case GgmlType::Q5_0: return 2;
+    default: return -1;
+  }
+}
+}  // namespace
+
+KernelTable::TileFn KernelTable::tile_for(GgmlType type) const {
+  const int i = tile_index(type);
+  return i < 0 ? nullptr : tile_4x2[i];
+}
+
 const KernelTable& scalar_kernels() {
   static const KernelTable table{"scalar",          scalar::dot_f32,       scalar::dot_f16,     scalar::dot_bf16,
                                  scalar::dot_q8_0,  scalar::dot_q4_0, scalar::dot_q5_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
                                  scalar::quantize_q8_0, scalar::quantize_q8_k, scalar::dot_f16_f32, scalar::axpy_f16,
                                  scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16, scalar::f16_to_f32,
-                                 nullptr, nullptr};
+                                 {nullptr, nullptr, nullptr}};
   return table;
 }
 

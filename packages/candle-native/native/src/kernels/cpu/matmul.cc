@@ -1,5 +1,6 @@
 #include "kernels/cpu/matmul.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.h"
@@ -9,6 +10,7 @@ namespace xc {
 namespace {
 
 constexpr int64_t kRowTile = 16;
+constexpr int64_t kBandsPerThread = 4;
 constexpr int kFormats = 3;
 
 }  // namespace
@@ -49,7 +51,14 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     });
   }
 
-  pool.parallel_for(total_rows, kRowTile, [&](int64_t begin, int64_t end) {
+  // Decode reads each weight once: a few long contiguous bands per thread keep the hardware
+  // prefetcher streaming; prefill re-reads tiles from cache, so small chunks balance better.
+  int64_t grain = kRowTile;
+  if (tokens <= 2) {
+    const int64_t band = total_rows / (static_cast<int64_t>(pool.size()) * kBandsPerThread);
+    grain = std::max<int64_t>(kRowTile, band / kRowTile * kRowTile);
+  }
+  pool.parallel_for(total_rows, grain, [&](int64_t begin, int64_t end) {
     int64_t base = 0;
     for (int i = 0; i < target_count && begin < end; i++) {
       const MatmulTarget& target = targets[i];
@@ -63,12 +72,13 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       for (int64_t tile = lo; tile < hi; tile += kRowTile) {
         const int64_t tile_end = tile + kRowTile < hi ? tile + kRowTile : hi;
         int64_t t = 0;
-        if (w.type == GgmlType::Q8_0 && kernels.tile_q8_0_4x2 != nullptr && (tile_end - tile) % 4 == 0) {
+        const KernelTable::TileFn tile_kernel = kernels.tile_for(w.type);
+        if (tile_kernel != nullptr && (tile_end - tile) % 4 == 0) {
           for (; t + 2 <= tokens; t += 2) {
             const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
             for (int64_t r = tile; r < tile_end; r += 4) {
-              kernels.tile_q8_0_4x2(cols, w.data + r * w.row_bytes, w.row_bytes, xr, static_cast<int64_t>(stride_of[f]),
-                                    target.out + t * target.out_stride + r, target.out_stride);
+              tile_kernel(cols, w.data + r * w.row_bytes, w.row_bytes, xr, static_cast<int64_t>(stride_of[f]),
+                          target.out + t * target.out_stride + r, target.out_stride);
             }
             if (target.bias != nullptr) {
               for (int64_t r = tile; r < tile_end; r++) {
@@ -81,16 +91,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
         for (; t < tokens; t++) {
           const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
           float* out = target.out + t * target.out_stride;
-          int64_t r = tile;
-          if (w.type == GgmlType::Q8_0 && kernels.rows4_q8_0 != nullptr) {
-            for (; r + 4 <= tile_end; r += 4) {
-              kernels.rows4_q8_0(cols, w.data + r * w.row_bytes, w.row_bytes, xr, out + r);
-              if (target.bias != nullptr) {
-                for (int k = 0; k < 4; k++) out[r + k] += target.bias[r + k];
-              }
-            }
-          }
-          for (; r < tile_end; r++) {
+          for (int64_t r = tile; r < tile_end; r++) {
             float value = dot(cols, w.data + r * w.row_bytes, xr);
             if (target.bias != nullptr) value += target.bias[r];
             out[r] = value;
