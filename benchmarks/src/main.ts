@@ -91,7 +91,7 @@ const table = [
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; threads ${threads}; prompt ${prompt} tokens; ` +
     `${gen} generated; median of ${runs} runs (min–max).`,
   '',
-  '| model | engine | decode tok/s | prefill tok/s | TTFT ms | peak RSS MB |',
+  '| model | engine | decode tok/s (higher is better) | prefill tok/s (higher) | TTFT ms (lower) | peak RSS MB (lower) |',
   '|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');

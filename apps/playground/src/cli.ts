@@ -3,12 +3,14 @@ import { XError } from '@x/core';
 import { type BackendName, backendNames, isBackendName } from './backends.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { webCommand } from './commands/web.js';
 import { parseCliArgs } from './parse-cli-args.js';
 
 const usage = `usage:
   x-playground run "<signature>" --<input> <value>… [--model file.gguf] [--backend ${backendNames.join('|')}]
                    [--threads N] [--max-tokens N] [--temperature T] [--cot] [--strict]
   x-playground serve [--model file.gguf] [--backend …] [--port 8080] [--host 127.0.0.1]
+  x-playground web [--model file.gguf] [--backends candle,onnx,reference] [--port 8090] [--host 127.0.0.1]
 
 Without --model, the bundled stories260K model is used.`;
 
@@ -19,7 +21,20 @@ function backendOf(value: string | undefined): BackendName {
   return name;
 }
 
-const optionNames = new Set(['model', 'backend', 'threads', 'max-tokens', 'temperature', 'port', 'host']);
+function backendsOf(value: string | undefined): BackendName[] {
+  return [...new Set((value ?? backendNames.join(',')).split(',').map((name) => backendOf(name.trim())))];
+}
+
+const optionNames = new Set([
+  'model',
+  'backend',
+  'backends',
+  'threads',
+  'max-tokens',
+  'temperature',
+  'port',
+  'host',
+]);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -50,6 +65,15 @@ async function main(argv: string[]): Promise<number> {
         threads: number(options.threads),
         host: options.host ?? '127.0.0.1',
         port: number(options.port) ?? 8080,
+        out: process.stdout,
+      });
+    case 'web':
+      return webCommand({
+        model: options.model,
+        backends: backendsOf(options.backends),
+        threads: number(options.threads),
+        host: options.host ?? '127.0.0.1',
+        port: number(options.port) ?? 8090,
         out: process.stdout,
       });
   }

@@ -1,5 +1,5 @@
 export * from './chat-template/index.js';
-export type { Engine, ForwardRequest, ModelInfo, SequenceId } from './engine/engine.js';
+export * from './engine/index.js';
 export * from './generation/index.js';
 export * from './gguf/index.js';
 export * from './reference/index.js';

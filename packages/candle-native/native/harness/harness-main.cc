@@ -1,7 +1,7 @@
 // xcandle-harness: the engine's tests and benchmark without Node.
 //   xcandle-harness test <stories260K.gguf> [--verbose]
 //   xcandle-harness bench <model.gguf> [--threads N] [--prompt 512] [--gen 64] [--kv f16|f32] [--kernels scalar]
-//   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|tiny] [--tokenizer]
+//   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny] [--tokenizer]
 //   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
 #include <cstdio>
 #include <cstring>
@@ -19,7 +19,7 @@ int usage() {
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
                "[--kernels scalar]\n"
-               "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|tiny] [--tokenizer]\n"
+               "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n");
   return 2;
 }
@@ -30,6 +30,13 @@ int run_tests(int argc, char** argv) {
   for (int i = 3; i < argc; i++) check.verbose |= std::strcmp(argv[i], "--verbose") == 0;
   const std::string temp_dir = "/tmp/xcandle-harness-" + std::to_string(::getpid());
   if (std::system(("mkdir -p " + temp_dir).c_str()) != 0) return 2;
+  // removed on every exit path, exceptions included
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      if (std::system(("rm -rf " + dir).c_str()) != 0) std::printf("(could not remove %s)\n", dir.c_str());
+    }
+  } cleanup{temp_dir};
   std::printf("xcandle %s\n", xc_build_info());
   std::printf("kernels\n");
   xch::run_kernel_checks(check);
@@ -38,7 +45,6 @@ int run_tests(int argc, char** argv) {
   xch::run_model_checks(check, argv[2], temp_dir);
   std::printf("robustness\n");
   xch::run_robustness_checks(check, argv[2], temp_dir);
-  if (std::system(("rm -rf " + temp_dir).c_str()) != 0) std::printf("(could not remove %s)\n", temp_dir.c_str());
   std::printf("%d passed, %d failed\n", check.passed, check.failed);
   return check.failed == 0 ? 0 : 1;
 }
@@ -87,6 +93,9 @@ int run_synth(int argc, char** argv) {
   if (shape == "smollm2-135m") {
     spec.embedding = 576, spec.layers = 30, spec.heads = 9, spec.kv_heads = 3, spec.feed_forward = 1536;
     spec.vocab = 49152, spec.context = 8192, spec.tied_embeddings = true, spec.rope_base = 100000.0f;
+  } else if (shape == "wide") {  // every row a multiple of 256, for the K-quants
+    spec.embedding = 1024, spec.layers = 8, spec.heads = 16, spec.kv_heads = 4, spec.feed_forward = 2816;
+    spec.vocab = 32000, spec.context = 4096;
   } else if (shape != "tiny") {
     return usage();
   }

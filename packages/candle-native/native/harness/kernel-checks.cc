@@ -185,8 +185,9 @@ void check_tiles(Checker& check) {
   const xc::KernelTable* avx2 = xc::avx2_kernels();
   if (avx2 == nullptr) return;
   std::mt19937 engine(13);
-  const int64_t n = 576;
-  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0}) {
+  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K}) {
+    const int64_t n = type == GgmlType::Q4_K ? 768 : 576;
+    const xc::ActivationFormat format = xc::activation_format(type);
     const std::string name = xc::ggml_type_name(type);
     if (!check.expect(avx2->tile_for(type) != nullptr, name + " has an AVX2 prefill tile")) {
       continue;
@@ -195,10 +196,11 @@ void check_tiles(Checker& check) {
     const std::vector<float> x = random_values(engine, 2 * n, 1.0f);
     const std::vector<uint8_t> weights = encode_tensor(type, w, n);
     const int64_t row_bytes = static_cast<int64_t>(weights.size() / 4);
-    const size_t act_bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8_0, n);
+    const size_t act_bytes = xc::activation_row_bytes(format, n);
     std::vector<uint8_t> act(2 * act_bytes);
-    avx2->quantize_q8_0(x.data(), act.data(), n);
-    avx2->quantize_q8_0(x.data() + n, act.data() + act_bytes, n);
+    auto quantize = format == xc::ActivationFormat::Q8K ? avx2->quantize_q8_k : avx2->quantize_q8_0;
+    quantize(x.data(), act.data(), n);
+    quantize(x.data() + n, act.data() + act_bytes, n);
     float tile[2 * 5];
     avx2->tile_for(type)(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
     double tile_error = 0;

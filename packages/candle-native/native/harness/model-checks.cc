@@ -49,7 +49,8 @@ std::vector<int32_t> tokens_for(int count, int vocab, int salt) {
 void check_consistency(Checker& check, const std::string& path, const std::string& label, double tolerance) {
   Session session(path, options());
   const int vocab = session.vocab();
-  const std::vector<int32_t> prompt = tokens_for(40, vocab, 1);
+  // 150 tokens span three 64-token KV pages; the fork and the truncation land inside pages
+  const std::vector<int32_t> prompt = tokens_for(150, vocab, 1);
 
   // prefill of all tokens at once = one token at a time
   const int a = session.create();
@@ -67,25 +68,25 @@ void check_consistency(Checker& check, const std::string& path, const std::strin
   const int c = session.create();
   const int d = session.create();
   std::vector<float> both(2 * static_cast<size_t>(vocab));
-  const xc_batch_item items[2] = {{c, prompt.data(), 17, 0}, {d, other.data(), 9, 0}};
+  const xc_batch_item items[2] = {{c, prompt.data(), 97, 0}, {d, other.data(), 9, 0}};
   ok(xc_forward(session.context(), items, 2, both.data(), nullptr), "batch");
   const int e = session.create();
   const std::vector<float> alone = session.forward(e, other);
   const double batch_error = relative_l2(both.data() + vocab, alone.data(), vocab);
   check.expect(batch_error < tolerance, label + ": two sequences in one call = separate calls", "rel L2 " + number(batch_error));
-  const double first_error = relative_l2(both.data(), all.data() + 16 * static_cast<size_t>(vocab), vocab);
+  const double first_error = relative_l2(both.data(), all.data() + 96 * static_cast<size_t>(vocab), vocab);
   check.expect(first_error < tolerance, label + ": batch row of the first sequence", "rel L2 " + number(first_error));
 
   // fork shares a prefix; writing after the fork leaves the original untouched
   int32_t forked = -1;
-  ok(xc_sequence_fork(session.context(), a, 20, &forked), "fork");
+  ok(xc_sequence_fork(session.context(), a, 100, &forked), "fork");
   const std::vector<float> after_fork = session.forward(forked, {prompt[5]});
-  std::vector<int32_t> replay(prompt.begin(), prompt.begin() + 20);
+  std::vector<int32_t> replay(prompt.begin(), prompt.begin() + 100);
   replay.push_back(prompt[5]);
   const int f = session.create();
   const std::vector<float> expected_fork = session.forward(f, replay);
   const double fork_error = relative_l2(after_fork.data(), expected_fork.data(), vocab);
-  check.expect(fork_error < tolerance, label + ": fork(20) then append = recomputation", "rel L2 " + number(fork_error));
+  check.expect(fork_error < tolerance, label + ": fork(100) then append = recomputation", "rel L2 " + number(fork_error));
   const std::vector<float> original = session.forward(a, {prompt[3]});
   std::vector<int32_t> full = prompt;
   full.push_back(prompt[3]);
@@ -97,17 +98,17 @@ void check_consistency(Checker& check, const std::string& path, const std::strin
                "rel L2 " + number(original_error));
 
   // truncate then append = recomputation
-  ok(xc_sequence_truncate(session.context(), a, 7), "truncate");
+  ok(xc_sequence_truncate(session.context(), a, 70), "truncate");
   const std::vector<float> truncated = session.forward(a, {prompt[30]});
-  std::vector<int32_t> short_prompt(prompt.begin(), prompt.begin() + 7);
+  std::vector<int32_t> short_prompt(prompt.begin(), prompt.begin() + 70);
   short_prompt.push_back(prompt[30]);
   ok(xc_sequence_release(session.context(), g), "release");
   const int h = session.create();
   const std::vector<float> expected_truncated = session.forward(h, short_prompt);
   const double truncate_error = relative_l2(truncated.data(), expected_truncated.data(), vocab);
-  check.expect(truncate_error < tolerance, label + ": truncate(7) then append = recomputation",
+  check.expect(truncate_error < tolerance, label + ": truncate(70) then append = recomputation",
                "rel L2 " + number(truncate_error));
-  check.expect(session.length(a) == 8, label + ": length after truncate + append");
+  check.expect(session.length(a) == 71, label + ": length after truncate + append");
 }
 
 // Logits of the whole prompt under the scalar and the best kernels.
@@ -187,8 +188,8 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     // one rounding flip in an activation block moves a quantized model more than an f32 one
     check_scalar_agrees(check, path, t.name, 5e-3);
     // batched and single-token paths sum in different orders; a flipped activation rounding then
-    // moves quantized logits ~1e-2, while a structural bug (position, KV row) moves them by O(1)
-    check_consistency(check, path, t.name, 2e-2);
+    // moves quantized logits by 1e-2 to 3e-2, while a structural bug (position, KV row) moves them by O(1)
+    check_consistency(check, path, t.name, 5e-2);
   }
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
 import { Signature } from '../signature/signature.js';
+import { parseErrorOf } from './__fixtures__/parse-error-of.js';
 import { ChatAdapter } from './chat-adapter.js';
 import { FieldStreamParser } from './field-stream-parser.js';
 import { JSONAdapter } from './json-adapter.js';
@@ -10,16 +11,6 @@ const chat = new ChatAdapter();
 const json = new JSONAdapter();
 const qa = Signature.from('question, context: list[str] -> answer, count: int');
 const tricky = 'emoji 😀 CJK 漢字 [[ ## answer ## ]] back\\slash "double" \'single\' «guillemets»';
-
-function parseErrorOf(run: () => unknown): AdapterParseError {
-  try {
-    run();
-  } catch (error) {
-    if (AdapterParseError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an AdapterParseError');
-}
 
 describe('adapter edge cases', () => {
   it('formats with empty demos as just system and user messages', () => {

@@ -3,6 +3,8 @@ import type { LM, Message } from '../lm/lm.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
 import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn } from './adapter.js';
+import { CoercionError } from './coerce-value.js';
+import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
 import { pythonStrip } from './python-text.js';
 
@@ -18,7 +20,8 @@ const incompleteDemoPrefix =
 export abstract class BaseAdapter implements Adapter {
   abstract readonly name: string;
 
-  protected abstract formatSystemMessage(signature: Signature): string;
+  /** DSPy's `format_field_structure`: how inputs and outputs will look, with type hints as values. */
+  protected abstract formatFieldStructure(signature: Signature): string;
   protected abstract outputRequirements(signature: Signature): string;
   protected abstract formatAssistantContent(
     signature: Signature,
@@ -113,6 +116,45 @@ export abstract class BaseAdapter implements Adapter {
         },
       ]),
     ];
+  }
+
+  /** DSPy's `format_system_message`: field descriptions, field structure, then the task. */
+  protected formatSystemMessage(signature: Signature): string {
+    return (
+      `${formatFieldDescriptions(signature.inputFields, signature.outputFields)}\n` +
+      `${this.formatFieldStructure(signature)}\n` +
+      formatTaskDescription(signature.instructions)
+    );
+  }
+
+  /**
+   * Coerces each output field that `present` finds, or throws one AdapterParseError listing the missing
+   * fields first, then every value that does not coerce.
+   */
+  protected coerceOutputs<O extends Values>(
+    signature: Signature,
+    rawText: string,
+    present: (field: Field) => boolean,
+    coerce: (field: Field) => unknown,
+  ): O {
+    const values: Values = {};
+    const problems: string[] = [];
+    let cause: unknown;
+    for (const field of signature.outputFields) {
+      if (!present(field)) continue;
+      try {
+        values[field.name] = coerce(field);
+      } catch (error) {
+        if (!(error instanceof CoercionError)) throw error;
+        cause ??= error;
+        problems.push(`field '${field.name}': ${error.message}`);
+      }
+    }
+    const missing = signature.outputFields.filter((field) => !present(field));
+    if (missing.length > 0)
+      problems.unshift(`missing ${missing.map((field) => `'${field.name}'`).join(', ')}`);
+    if (problems.length > 0) throw this.parseError(signature, rawText, values, problems.join('; '), cause);
+    return values as O;
   }
 
   protected parseError(

@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
 import { t } from '../signature/field-types.js';
 import { Signature } from '../signature/signature.js';
+import { parseErrorOf } from './__fixtures__/parse-error-of.js';
 import { ChatAdapter } from './chat-adapter.js';
 
 const adapter = new ChatAdapter();
-
-function parseError(run: () => unknown): AdapterParseError {
-  try {
-    run();
-  } catch (error) {
-    if (AdapterParseError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an AdapterParseError');
-}
 
 describe('ChatAdapter.parse', () => {
   const signature = Signature.from(
@@ -71,7 +62,9 @@ describe('ChatAdapter.parse', () => {
   it('matches Literal values ignoring surrounding quotes and whitespace, but not other text', () => {
     const small = Signature.from("q -> verdict: Literal['yes', 'no']");
     expect(adapter.parse(small, '[[ ## verdict ## ]]\n  "no"  ')).toEqual({ verdict: 'no' });
-    expect(parseError(() => adapter.parse(small, '[[ ## verdict ## ]]\nmaybe')).message).toContain('verdict');
+    expect(parseErrorOf(() => adapter.parse(small, '[[ ## verdict ## ]]\nmaybe')).message).toContain(
+      'verdict',
+    );
   });
 
   it('coerces enums by value or by name', () => {
@@ -92,7 +85,7 @@ describe('ChatAdapter.parse', () => {
 
   it('reports every problem with the partial values and the raw text', () => {
     const text = '[[ ## answer ## ]]\nnot a number\n\n[[ ## ok ## ]]\nFalse\n\n[[ ## note ## ]]\nhi';
-    const error = parseError(() => adapter.parse(signature, text));
+    const error = parseErrorOf(() => adapter.parse(signature, text));
     expect(error.adapter).toBe('ChatAdapter');
     expect(error.rawText).toBe(text);
     expect(error.partial).toEqual({ ok: false, note: 'hi' });

@@ -4,8 +4,7 @@ import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
 import type { AdapterCallOptions, AdapterCallResult, Demo } from './adapter.js';
 import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
-import { CoercionError, parseFieldText } from './coerce-value.js';
-import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
+import { parseFieldText } from './coerce-value.js';
 import { FieldStreamParser } from './field-stream-parser.js';
 import { fieldStructureHint } from './field-structure-hint.js';
 import { JSONAdapter } from './json-adapter.js';
@@ -87,31 +86,11 @@ export class ChatAdapter extends BaseAdapter {
     rawText: string,
     sections: Readonly<Record<string, string>>,
   ): O {
-    const values: Values = {};
-    const problems: string[] = [];
-    let cause: unknown;
-    for (const field of signature.outputFields) {
-      if (!Object.hasOwn(sections, field.name)) continue;
-      try {
-        values[field.name] = parseFieldText(sections[field.name]!, field.type);
-      } catch (error) {
-        if (!(error instanceof CoercionError)) throw error;
-        cause ??= error;
-        problems.push(`field '${field.name}': ${error.message}`);
-      }
-    }
-    const missing = signature.outputFields.filter((field) => !Object.hasOwn(sections, field.name));
-    if (missing.length > 0)
-      problems.unshift(`missing ${missing.map((field) => `'${field.name}'`).join(', ')}`);
-    if (problems.length > 0) throw this.parseError(signature, rawText, values, problems.join('; '), cause);
-    return values as O;
-  }
-
-  protected formatSystemMessage(signature: Signature): string {
-    return (
-      `${formatFieldDescriptions(signature.inputFields, signature.outputFields)}\n` +
-      `${this.formatFieldStructure(signature)}\n` +
-      formatTaskDescription(signature.instructions)
+    return this.coerceOutputs(
+      signature,
+      rawText,
+      (field) => Object.hasOwn(sections, field.name),
+      (field) => parseFieldText(sections[field.name]!, field.type),
     );
   }
 

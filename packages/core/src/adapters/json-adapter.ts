@@ -1,9 +1,8 @@
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
 import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
-import { CoercionError, coerceValue } from './coerce-value.js';
+import { coerceValue } from './coerce-value.js';
 import { extractJsonObject } from './extract-json-object.js';
-import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { fieldStructureHint } from './field-structure-hint.js';
 import { parseLooseLiteral } from './loose-literal.js';
 import { pythonJsonDumps } from './python-json.js';
@@ -32,33 +31,11 @@ export class JSONAdapter extends BaseAdapter {
       throw this.parseError(signature, text, {}, 'the response is not a JSON object');
     }
     const object = parsed.value as Values;
-    const values: Values = {};
-    const problems: string[] = [];
-    let cause: unknown;
-    for (const field of signature.outputFields) {
-      if (!has(object, field.name) || object[field.name] === null) continue;
-      try {
-        values[field.name] = coerceValue(object[field.name], field.type);
-      } catch (error) {
-        if (!(error instanceof CoercionError)) throw error;
-        cause ??= error;
-        problems.push(`field '${field.name}': ${error.message}`);
-      }
-    }
-    const missing = signature.outputFields.filter(
-      (field) => !has(object, field.name) || object[field.name] === null,
-    );
-    if (missing.length > 0)
-      problems.unshift(`missing ${missing.map((field) => `'${field.name}'`).join(', ')}`);
-    if (problems.length > 0) throw this.parseError(signature, text, values, problems.join('; '), cause);
-    return values as O;
-  }
-
-  protected formatSystemMessage(signature: Signature): string {
-    return (
-      `${formatFieldDescriptions(signature.inputFields, signature.outputFields)}\n` +
-      `${this.formatFieldStructure(signature)}\n` +
-      formatTaskDescription(signature.instructions)
+    return this.coerceOutputs(
+      signature,
+      text,
+      (field) => has(object, field.name) && object[field.name] !== null,
+      (field) => coerceValue(object[field.name], field.type),
     );
   }
 

@@ -19,3 +19,4 @@ export type {
   Timings,
   Usage,
 } from './lm.js';
+export { requestFromInput, requestInput } from './request-input.js';

@@ -11,3 +11,4 @@ export { LabeledFewShot, type LabeledFewShotOptions } from './labeled-few-shot.j
 export type { ForwardOptions, Module, Predictor, TraceEntry } from './module.js';
 export { Predict, type PredictOptions, type PredictStreamEvent } from './predict.js';
 export { createPrediction, type Prediction, type PredictionInfo, predictionInfo } from './prediction.js';
+export { seededRandom } from './seeded-random.js';

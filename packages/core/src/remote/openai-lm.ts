@@ -5,6 +5,7 @@ import { BaseLM, type LMRequest } from '../lm/base-lm.js';
 import { combineSignals } from '../lm/combine-signals.js';
 import type { EmitDelta } from '../lm/create-lm-stream.js';
 import type { GenerateOptions, LMResult, Message } from '../lm/lm.js';
+import { requestInput } from '../lm/request-input.js';
 import { buildRequestBody } from './build-request-body.js';
 import { estimateTokens } from './estimate-tokens.js';
 import { httpError, parseJSON } from './http-error.js';
@@ -215,5 +216,5 @@ function numberOr(value: unknown, fallback: () => number): number {
 }
 
 function estimateRequest(request: LMRequest): number {
-  return estimateTokens(request.kind === 'chat' ? request.messages : request.prompt);
+  return estimateTokens(requestInput(request));
 }

@@ -5,6 +5,7 @@ import { BaseLM, type LMRequest } from '../lm/base-lm.js';
 import { computeTimings } from '../lm/compute-timings.js';
 import type { EmitDelta } from '../lm/create-lm-stream.js';
 import type { FinishReason, GenerateOptions, LMResult, Message } from '../lm/lm.js';
+import { requestInput } from '../lm/request-input.js';
 import { applyLimits } from './apply-limits.js';
 import { countWords } from './count-words.js';
 
@@ -92,7 +93,7 @@ export class ScriptedLM extends BaseLM {
     };
     this.calls.push(call);
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
-    const promptTokens = countWords(request.kind === 'chat' ? request.messages : request.prompt);
+    const promptTokens = countWords(requestInput(request));
     assertFitsContext({ promptTokens, contextLength: this.contextLength, maxTokens: options.maxTokens });
 
     const turn = toTurn(await this.respond(call));

@@ -1,5 +1,5 @@
-import { ContextLengthError, LMError, throwIfAborted } from '@x/core';
-import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '@x/runtime';
+import { LMError, throwIfAborted } from '@x/core';
+import { type Engine, type ForwardRequest, type ModelInfo, type SequenceId, SequenceTable } from '@x/runtime';
 import { decoderBatchStep } from '../decoder/decoder-batch-step.js';
 import type { DecoderIO } from '../decoder/decoder-io.js';
 import { decoderStep, emptyKVState, type KVState } from '../decoder/decoder-step.js';
@@ -12,8 +12,7 @@ import type { OrtSession } from '../ort/ort-session.js';
  * run as one batch.
  */
 export class OnnxEngine implements Engine {
-  private readonly sequences = new Map<SequenceId, KVState>();
-  private nextId = 0;
+  private readonly sequences = new SequenceTable<KVState>(() => this.assertOpen());
   private disposed = false;
   private pending: Promise<unknown> = Promise.resolve();
   /** Session calls made so far (a batched decode step counts once). */
@@ -26,14 +25,11 @@ export class OnnxEngine implements Engine {
   ) {}
 
   createSequence(): SequenceId {
-    this.assertOpen();
-    const id = this.nextId++;
-    this.sequences.set(id, emptyKVState(this.io));
-    return id;
+    return this.sequences.create(() => emptyKVState(this.io));
   }
 
   sequenceLength(seq: SequenceId): number {
-    return this.state(seq).length;
+    return this.sequences.get(seq).length;
   }
 
   forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
@@ -43,25 +39,15 @@ export class OnnxEngine implements Engine {
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
-    const source = this.state(from);
-    const n = nTokens ?? source.length;
-    if (!Number.isInteger(n) || n < 0 || n > source.length) {
-      throw new RangeError(`cannot fork ${n} tokens from sequence ${from}, which holds ${source.length}`);
-    }
-    const id = this.nextId++;
-    this.sequences.set(id, { length: n, tensors: source.tensors });
-    return id;
+    return this.sequences.fork(from, nTokens, shareTensors);
   }
 
   truncate(seq: SequenceId, nTokens: number): void {
-    const state = this.state(seq);
-    if (!Number.isInteger(nTokens) || nTokens < 0)
-      throw new RangeError(`cannot truncate to ${nTokens} tokens`);
-    if (nTokens < state.length) this.sequences.set(seq, { length: nTokens, tensors: state.tensors });
+    this.sequences.truncate(seq, nTokens, shareTensors);
   }
 
   release(seq: SequenceId): void {
-    this.sequences.delete(seq);
+    this.sequences.release(seq);
   }
 
   async dispose(): Promise<void> {
@@ -77,13 +63,13 @@ export class OnnxEngine implements Engine {
    * session call; every other request gets its own. The new caches are committed only when all succeeded.
    */
   private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
-    this.validate(batch);
+    this.sequences.checkBatch(batch, this.info);
     const staged = new Map<SequenceId, KVState>();
     const results: Float32Array[] = new Array(batch.length);
     const done = new Set<number>();
     for (const indices of this.decodeGroups(batch)) {
       throwIfAborted(signal);
-      const states = indices.map((i) => this.state(batch[i]!.seq));
+      const states = indices.map((i) => this.sequences.get(batch[i]!.seq));
       const steps = await decoderBatchStep(
         this.session,
         this.io,
@@ -104,7 +90,7 @@ export class OnnxEngine implements Engine {
         results[i] = new Float32Array(0);
         continue;
       }
-      const state = staged.get(seq) ?? this.state(seq);
+      const state = staged.get(seq) ?? this.sequences.get(seq);
       const step = await decoderStep(this.session, this.io, state, tokens, logitsFor);
       this.stats.sessionRuns++;
       staged.set(seq, step.state);
@@ -122,41 +108,18 @@ export class OnnxEngine implements Engine {
     const byLength = new Map<number, number[]>();
     batch.forEach(({ seq, tokens, logitsFor }, i) => {
       if (tokens.length !== 1 || logitsFor !== 'last' || occurrences.get(seq) !== 1) return;
-      const length = this.state(seq).length;
+      const length = this.sequences.get(seq).length;
       byLength.set(length, [...(byLength.get(length) ?? []), i]);
     });
     return [...byLength.values()].filter((indices) => indices.length > 1);
   }
 
-  /** Checks the whole batch before any work, so a bad request leaves every sequence untouched. */
-  private validate(batch: ForwardRequest[]): void {
-    this.assertOpen();
-    const vocab = this.info.vocabSize;
-    const planned = new Map<SequenceId, number>();
-    for (const { seq, tokens, logitsFor } of batch) {
-      const length = (planned.get(seq) ?? this.state(seq).length) + tokens.length;
-      planned.set(seq, length);
-      if (tokens.length === 0 && logitsFor === 'last') {
-        throw new RangeError(`sequence ${seq}: 'last' logits need at least one token`);
-      }
-      for (const token of tokens) {
-        if (token < 0 || token >= vocab)
-          throw new RangeError(`token ${token} is outside the vocabulary (0..${vocab - 1})`);
-      }
-      if (length > this.info.contextLength) {
-        throw new ContextLengthError({ promptTokens: length, contextLength: this.info.contextLength });
-      }
-    }
-  }
-
-  private state(seq: SequenceId): KVState {
-    this.assertOpen();
-    const state = this.sequences.get(seq);
-    if (state === undefined) throw new RangeError(`unknown sequence ${seq}`);
-    return state;
-  }
-
   private assertOpen(): void {
     if (this.disposed) throw new LMError('the onnx engine has been disposed');
   }
+}
+
+/** The first `nTokens` of a cache: the same tensors, sliced on the next step. */
+function shareTensors(state: KVState, nTokens: number): KVState {
+  return { length: nTokens, tensors: state.tensors };
 }

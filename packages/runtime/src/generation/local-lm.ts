@@ -6,6 +6,7 @@ import {
   type LMRequest,
   type LMResult,
   type Message,
+  requestFromInput,
   throwIfAborted,
   UnsupportedError,
 } from '@x/core';
@@ -82,9 +83,7 @@ export class LocalLM extends BaseLM {
   }
 
   async countTokens(input: string | Message[]): Promise<number> {
-    const request: LMRequest =
-      typeof input === 'string' ? { kind: 'completion', prompt: input } : { kind: 'chat', messages: input };
-    return this.encodeRequest(request).length;
+    return this.encodeRequest(requestFromInput(input)).length;
   }
 
   protected async streamRequest(

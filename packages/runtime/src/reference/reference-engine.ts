@@ -1,5 +1,6 @@
-import { ContextLengthError, LMError, throwIfAborted } from '@x/core';
+import { LMError, throwIfAborted } from '@x/core';
 import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '../engine/engine.js';
+import { SequenceTable } from '../engine/sequence-table.js';
 import { forwardToken } from './forward-token.js';
 import { KVCache } from './kv-cache.js';
 import type { ReferenceModel } from './reference-model.js';
@@ -20,9 +21,8 @@ export interface ReferenceEngineOptions {
  */
 export class ReferenceEngine implements Engine {
   readonly info: ModelInfo;
-  private readonly sequences = new Map<SequenceId, KVCache>();
+  private readonly sequences = new SequenceTable<KVCache>(() => this.assertOpen());
   private readonly state: RunState;
-  private nextId = 0;
   private disposed = false;
   /** forward() yields to the event loop between tokens, so calls are chained to keep `state` private to one. */
   private pending: Promise<unknown> = Promise.resolve();
@@ -56,15 +56,14 @@ export class ReferenceEngine implements Engine {
   }
 
   createSequence(): SequenceId {
-    this.assertOpen();
-    const id = this.nextId++;
     const { layerCount, headCountKv, headDim } = this.model.config;
-    this.sequences.set(id, new KVCache(layerCount, headCountKv * headDim, this.info.contextLength));
-    return id;
+    return this.sequences.create(
+      () => new KVCache(layerCount, headCountKv * headDim, this.info.contextLength),
+    );
   }
 
   sequenceLength(seq: SequenceId): number {
-    return this.cache(seq).length;
+    return this.sequences.get(seq).length;
   }
 
   forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
@@ -74,25 +73,18 @@ export class ReferenceEngine implements Engine {
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
-    const source = this.cache(from);
-    const n = nTokens ?? source.length;
-    if (!Number.isInteger(n) || n < 0 || n > source.length) {
-      throw new RangeError(`cannot fork ${n} tokens from sequence ${from}, which holds ${source.length}`);
-    }
-    const id = this.nextId++;
-    this.sequences.set(id, source.fork(n));
-    return id;
+    return this.sequences.fork(from, nTokens, (source, n) => source.fork(n));
   }
 
   truncate(seq: SequenceId, nTokens: number): void {
-    const cache = this.cache(seq);
-    if (!Number.isInteger(nTokens) || nTokens < 0)
-      throw new RangeError(`cannot truncate to ${nTokens} tokens`);
-    cache.length = Math.min(cache.length, nTokens);
+    this.sequences.truncate(seq, nTokens, (cache, n) => {
+      cache.length = n;
+      return cache;
+    });
   }
 
   release(seq: SequenceId): void {
-    this.sequences.delete(seq);
+    this.sequences.release(seq);
   }
 
   async dispose(): Promise<void> {
@@ -101,14 +93,16 @@ export class ReferenceEngine implements Engine {
   }
 
   private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
-    this.validate(batch);
+    this.sequences.checkBatch(batch, this.info);
     throwIfAborted(signal);
     const vocab = this.info.vocabSize;
-    const lengthsBefore = new Map(batch.map((request) => [request.seq, this.cache(request.seq).length]));
+    const lengthsBefore = new Map(
+      batch.map((request) => [request.seq, this.sequences.get(request.seq).length]),
+    );
     try {
       const results: Float32Array[] = [];
       for (const { seq, tokens, logitsFor } of batch) {
-        const cache = this.cache(seq);
+        const cache = this.sequences.get(seq);
         const all = logitsFor === 'all';
         const logits = new Float32Array((all ? tokens.length : 1) * vocab);
         for (let i = 0; i < tokens.length; i++) {
@@ -125,39 +119,11 @@ export class ReferenceEngine implements Engine {
       return results;
     } catch (error) {
       for (const [seq, length] of lengthsBefore) {
-        const cache = this.sequences.get(seq);
+        const cache = this.sequences.find(seq);
         if (cache !== undefined) cache.length = length;
       }
       throw error;
     }
-  }
-
-  /** Checks the whole batch before any work, so a bad request leaves every sequence untouched. */
-  private validate(batch: ForwardRequest[]): void {
-    this.assertOpen();
-    const vocab = this.info.vocabSize;
-    const planned = new Map<SequenceId, number>();
-    for (const { seq, tokens, logitsFor } of batch) {
-      const length = (planned.get(seq) ?? this.cache(seq).length) + tokens.length;
-      planned.set(seq, length);
-      if (tokens.length === 0 && logitsFor === 'last') {
-        throw new RangeError(`sequence ${seq}: 'last' logits need at least one token`);
-      }
-      for (const token of tokens) {
-        if (token < 0 || token >= vocab)
-          throw new RangeError(`token ${token} is outside the vocabulary (0..${vocab - 1})`);
-      }
-      if (length > this.info.contextLength) {
-        throw new ContextLengthError({ promptTokens: length, contextLength: this.info.contextLength });
-      }
-    }
-  }
-
-  private cache(seq: SequenceId): KVCache {
-    this.assertOpen();
-    const cache = this.sequences.get(seq);
-    if (cache === undefined) throw new RangeError(`unknown sequence ${seq}`);
-    return cache;
   }
 
   private assertOpen(): void {

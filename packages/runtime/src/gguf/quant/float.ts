@@ -1,4 +1,4 @@
-import { bf16ToFloat, floatBitsToHalf, floatToBF16, halfTableView } from './half.js';
+import { bf16ToFloat, floatBitsToHalf, floatToBF16, halfTableView, readHalf, writeHalfBits } from './half.js';
 
 export function dequantizeF32(bytes: Uint8Array, count: number): Float32Array {
   const copy = new Uint8Array(count * 4);
@@ -13,8 +13,7 @@ export function quantizeF32(values: Float32Array): Uint8Array {
 export function dequantizeF16(bytes: Uint8Array, count: number): Float32Array {
   const table = halfTableView();
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++)
-    out[i] = table[(bytes[2 * i] as number) | ((bytes[2 * i + 1] as number) << 8)] as number;
+  for (let i = 0; i < count; i++) out[i] = readHalf(table, bytes, 2 * i);
   return out;
 }
 
@@ -36,8 +35,7 @@ export function quantizeBF16(values: Float32Array): Uint8Array {
   const out = new Uint8Array(values.length * 2);
   for (let i = 0; i < values.length; i++) {
     const bits = floatToBF16(values[i] as number);
-    out[2 * i] = bits & 0xff;
-    out[2 * i + 1] = bits >> 8;
+    writeHalfBits(out, 2 * i, bits);
   }
   return out;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bf16ToFloat, floatToBF16, floatToHalf, halfToFloat } from './half.js';
+import {
+  bf16ToFloat,
+  floatToBF16,
+  floatToHalf,
+  halfTableView,
+  halfToFloat,
+  readHalf,
+  writeHalfBits,
+} from './half.js';
 
 describe('half and bfloat16 conversions', () => {
   it('encodes known half values, rounding to nearest even', () => {
@@ -30,5 +38,12 @@ describe('half and bfloat16 conversions', () => {
     expect(floatToBF16(1 + 2 ** -8)).toBe(0x3f80);
     expect(floatToBF16(1 + 3 * 2 ** -8)).toBe(0x3f82);
     expect(bf16ToFloat(0xc040)).toBe(-3);
+  });
+
+  it('writes half bits little-endian and reads them back through the table', () => {
+    const bytes = new Uint8Array(5);
+    writeHalfBits(bytes, 1, floatToHalf(-2));
+    expect([...bytes]).toEqual([0, 0x00, 0xc0, 0, 0]);
+    expect(readHalf(halfTableView(), bytes, 1)).toBe(-2);
   });
 });

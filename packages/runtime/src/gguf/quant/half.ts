@@ -27,6 +27,17 @@ export function halfTableView(): Float32Array {
   return halfTable as Float32Array;
 }
 
+/** The little-endian half at `offset` of `bytes`, as a number, looked up in `table` (halfTableView()). */
+export function readHalf(table: Float32Array, bytes: Uint8Array, offset: number): number {
+  return table[(bytes[offset] as number) | ((bytes[offset + 1] as number) << 8)] as number;
+}
+
+/** Stores half `bits` little-endian at `offset` of `out`. */
+export function writeHalfBits(out: Uint8Array, offset: number, bits: number): void {
+  out[offset] = bits & 0xff;
+  out[offset + 1] = bits >> 8;
+}
+
 /** number → IEEE half bits, rounding to nearest even (as ggml's F32→F16 conversion does). */
 export function floatToHalf(value: number): number {
   f32[0] = value;

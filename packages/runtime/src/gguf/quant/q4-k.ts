@@ -1,4 +1,4 @@
-import { floatToHalf, halfTableView } from './half.js';
+import { floatToHalf, halfTableView, readHalf, writeHalfBits } from './half.js';
 import { K_SCALE_BYTES, packScaleMinK4, scaleMinK4 } from './k-scale-min.js';
 
 // block_q4_K { f16 d; f16 dmin; u8 scales[12]; u8 qs[128]; } over 256 values in 8 sub-blocks of 32:
@@ -11,8 +11,8 @@ export function dequantizeQ4_K(bytes: Uint8Array, count: number): Float32Array {
   const out = new Float32Array(count);
   for (let b = 0; b < count / QK_K; b++) {
     const o = b * BLOCK_BYTES;
-    const d = table[(bytes[o] as number) | ((bytes[o + 1] as number) << 8)] as number;
-    const dmin = table[(bytes[o + 2] as number) | ((bytes[o + 3] as number) << 8)] as number;
+    const d = readHalf(table, bytes, o);
+    const dmin = readHalf(table, bytes, o + 2);
     const qs = o + 4 + K_SCALE_BYTES;
     for (let pair = 0; pair < 4; pair++) {
       const [scale0, min0] = scaleMinK4(bytes, o + 4, 2 * pair);
@@ -55,10 +55,8 @@ export function quantizeQ4_K(values: Float32Array): Uint8Array {
     const o = b * BLOCK_BYTES;
     const dBits = floatToHalf(maxScale / 63);
     const dminBits = floatToHalf(maxMin / 63);
-    out[o] = dBits & 0xff;
-    out[o + 1] = dBits >> 8;
-    out[o + 2] = dminBits & 0xff;
-    out[o + 3] = dminBits >> 8;
+    writeHalfBits(out, o, dBits);
+    writeHalfBits(out, o + 2, dminBits);
     const d = table[dBits] as number;
     const dmin = table[dminBits] as number;
     for (let j = 0; j < 8; j++) {

@@ -1,4 +1,4 @@
-import { halfTableView } from './half.js';
+import { halfTableView, readHalf } from './half.js';
 
 // block_q5_1 { f16 d; f16 m; u8 qh[4]; u8 qs[16]; }: x = q * d + m, 5th bits in qh as in Q5_0
 const QK = 32;
@@ -9,8 +9,8 @@ export function dequantizeQ5_1(bytes: Uint8Array, count: number): Float32Array {
   const out = new Float32Array(count);
   for (let b = 0; b < count / QK; b++) {
     const o = b * BLOCK_BYTES;
-    const d = table[(bytes[o] as number) | ((bytes[o + 1] as number) << 8)] as number;
-    const m = table[(bytes[o + 2] as number) | ((bytes[o + 3] as number) << 8)] as number;
+    const d = readHalf(table, bytes, o);
+    const m = readHalf(table, bytes, o + 2);
     const qh =
       ((bytes[o + 4] as number) |
         ((bytes[o + 5] as number) << 8) |

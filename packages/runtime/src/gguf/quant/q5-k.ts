@@ -1,4 +1,4 @@
-import { halfTableView } from './half.js';
+import { halfTableView, readHalf } from './half.js';
 import { K_SCALE_BYTES, scaleMinK4 } from './k-scale-min.js';
 
 // block_q5_K { f16 d; f16 dmin; u8 scales[12]; u8 qh[32]; u8 qs[128]; }: Q4_K plus a 5th bit per value,
@@ -11,8 +11,8 @@ export function dequantizeQ5_K(bytes: Uint8Array, count: number): Float32Array {
   const out = new Float32Array(count);
   for (let b = 0; b < count / QK_K; b++) {
     const o = b * BLOCK_BYTES;
-    const d = table[(bytes[o] as number) | ((bytes[o + 1] as number) << 8)] as number;
-    const dmin = table[(bytes[o + 2] as number) | ((bytes[o + 3] as number) << 8)] as number;
+    const d = readHalf(table, bytes, o);
+    const dmin = readHalf(table, bytes, o + 2);
     const qh = o + 4 + K_SCALE_BYTES;
     const qs = qh + 32;
     for (let pair = 0; pair < 4; pair++) {

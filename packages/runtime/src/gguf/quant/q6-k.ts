@@ -1,4 +1,4 @@
-import { floatToHalf, halfTableView } from './half.js';
+import { floatToHalf, halfTableView, readHalf, writeHalfBits } from './half.js';
 
 // block_q6_K { u8 ql[128]; u8 qh[64]; int8 scales[16]; f16 d; } over 256 values in 16 sub-blocks of 16:
 // x = d * scale * (q - 32), q 6 bits: 4 from ql, 2 from qh. Each half of 128 values uses 64 ql, 32 qh, 8 scales.
@@ -14,7 +14,7 @@ export function dequantizeQ6_K(bytes: Uint8Array, count: number): Float32Array {
   const out = new Float32Array(count);
   for (let b = 0; b < count / QK_K; b++) {
     const o = b * BLOCK_BYTES;
-    const d = table[(bytes[o + D] as number) | ((bytes[o + D + 1] as number) << 8)] as number;
+    const d = readHalf(table, bytes, o + D);
     for (let half = 0; half < 2; half++) {
       const ql = o + QL + half * 64;
       const qh = o + QH + half * 32;
@@ -58,8 +58,7 @@ export function quantizeQ6_K(values: Float32Array): Uint8Array {
     }
     const o = b * BLOCK_BYTES;
     const dBits = floatToHalf(maxOf(scales) / 127);
-    out[o + D] = dBits & 0xff;
-    out[o + D + 1] = dBits >> 8;
+    writeHalfBits(out, o + D, dBits);
     const d = table[dBits] as number;
     for (let s = 0; s < 16; s++) {
       const code = d ? Math.min(127, Math.ceil((scales[s] as number) / d)) : 0;

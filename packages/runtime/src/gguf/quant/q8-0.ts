@@ -1,4 +1,4 @@
-import { floatToHalf, halfTableView } from './half.js';
+import { floatToHalf, halfTableView, readHalf, writeHalfBits } from './half.js';
 
 // block_q8_0 { f16 d; int8 qs[32]; }: x = d * q
 const QK = 32;
@@ -9,7 +9,7 @@ export function dequantizeQ8_0(bytes: Uint8Array, count: number): Float32Array {
   const out = new Float32Array(count);
   for (let b = 0; b < count / QK; b++) {
     const o = b * BLOCK_BYTES;
-    const d = table[(bytes[o] as number) | ((bytes[o + 1] as number) << 8)] as number;
+    const d = readHalf(table, bytes, o);
     for (let j = 0; j < QK; j++) out[b * QK + j] = d * (((bytes[o + 2 + j] as number) << 24) >> 24);
   }
   return out;
@@ -25,8 +25,7 @@ export function quantizeQ8_0(values: Float32Array): Uint8Array {
     const inverse = d ? 1 / d : 0;
     const bits = floatToHalf(d);
     const o = b * BLOCK_BYTES;
-    out[o] = bits & 0xff;
-    out[o + 1] = bits >> 8;
+    writeHalfBits(out, o, bits);
     for (let j = 0; j < QK; j++) {
       const scaled = (values[b * QK + j] as number) * inverse;
       // round half away from zero, as roundf does

@@ -26,6 +26,8 @@ void tile_q8_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t*
                    int64_t out_stride);
 void tile_q4_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride);
+void tile_q4_k_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                   int64_t out_stride);
 void tile_q5_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride);
 

@@ -214,7 +214,8 @@ const KernelTable* compiled_avx2_kernels() {
                                  avx2::dot_q8_0,  avx2::dot_q4_0, avx2::dot_q5_0,      avx2::dot_q4_k, avx2::dot_q6_k,
                                  avx2::quantize_q8_0, avx2::quantize_q8_k, avx2::dot_f16_f32, avx2::axpy_f16,
                                  avx2::dot_f32_f32, avx2::axpy_f32,    avx2::f32_to_f16, avx2::f16_to_f32,
-                                 {avx2::tile_q8_0_4x2, avx2::tile_q4_0_4x2, avx2::tile_q5_0_4x2}};
+                                 {avx2::tile_q8_0_4x2, avx2::tile_q4_0_4x2, avx2::tile_q5_0_4x2,
+                                  avx2::tile_q4_k_4x2}};
   return &table;
 }
 }  // namespace xc

@@ -49,6 +49,7 @@ int tile_index(GgmlType type) {
     case GgmlType::Q8_0: return 0;
     case GgmlType::Q4_0: return 1;
     case GgmlType::Q5_0: return 2;
+    case GgmlType::Q4_K: return 3;
     default: return -1;
   }
 }
@@ -64,7 +65,7 @@ const KernelTable& scalar_kernels() {
                                  scalar::dot_q8_0,  scalar::dot_q4_0, scalar::dot_q5_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
                                  scalar::quantize_q8_0, scalar::quantize_q8_k, scalar::dot_f16_f32, scalar::axpy_f16,
                                  scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16, scalar::f16_to_f32,
-                                 {nullptr, nullptr, nullptr}};
+                                 {nullptr, nullptr, nullptr, nullptr}};
   return table;
 }
 

@@ -34,11 +34,11 @@ struct KernelTable {
   void (*axpy_f32)(int64_t n, float alpha, const float* x, float* y);
   void (*f32_to_f16)(const float* x, uint16_t* y, int64_t n);
   void (*f16_to_f32)(const uint16_t* x, float* y, int64_t n);
-  // Optional prefill tiles for the 32-element block types, looked up with tile_for (nullptr: use
-  // dot): 4 rows × 2 tokens, out[t·out_stride + r].
+  // Optional prefill tiles (Q8_0, Q4_0, Q5_0, Q4_K), looked up with tile_for (nullptr: use dot):
+  // 4 rows × 2 tokens, out[t·out_stride + r].
   using TileFn = void (*)(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                           int64_t out_stride);
-  TileFn tile_4x2[3];
+  TileFn tile_4x2[4];
 
   using DotFn = float (*)(int64_t, const void*, const void*);
   DotFn dot_for(GgmlType type) const;
