@@ -1,7 +1,7 @@
 // Runs every test suite (vitest projects, the native C++ harness, optionally its sanitizer build)
 // and ends with one line CI reads: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,9 +34,10 @@ function countsFromClosingLine(name, { status, stdout }) {
   record(name, Number(match[1]), failed);
 }
 
-function runVitest() {
+function runVitest(name, args, env = {}) {
   mkdirSync(path.join(root, 'test-results'), { recursive: true });
-  const report = path.join(root, 'test-results/vitest.json');
+  const report = path.join(root, `test-results/${name.replace(/\W+/g, '-')}.json`);
+  rmSync(report, { force: true });
   const { status } = run(
     'pnpm',
     [
@@ -46,17 +47,17 @@ function runVitest() {
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${report}`,
-      ...vitestArgs,
+      ...args,
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } },
   );
-  if (!existsSync(report)) return record('vitest', 0, 1);
+  if (!existsSync(report)) return record(name, 0, 1);
   const json = JSON.parse(readFileSync(report, 'utf8'));
-  const failedSuites = json.numFailedTestSuites ?? 0;
+  const crashed = status !== 0 && json.numFailedTests === 0;
   record(
-    'vitest',
+    name,
     json.numPassedTests,
-    json.numFailedTests + (status !== 0 && json.numFailedTests === 0 ? Math.max(1, failedSuites) : 0),
+    json.numFailedTests + (crashed ? Math.max(1, json.numFailedTestSuites) : 0),
   );
 }
 
@@ -66,10 +67,23 @@ function runHarness(name, buildDir, env = {}) {
   countsFromClosingLine(name, run(harness, ['test', storiesModel], { env: { ...process.env, ...env } }));
 }
 
-runVitest();
+runVitest('vitest', vitestArgs);
 runHarness('native harness', 'build/Release');
-if (withSanitizers)
-  runHarness('native harness (ASan+UBSan)', 'build-asan', { ASAN_OPTIONS: 'detect_leaks=1' });
+if (withSanitizers) {
+  const sanitizerEnv = { UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' };
+  runHarness('native harness (ASan+UBSan)', 'build-asan', {
+    ...sanitizerEnv,
+    ASAN_OPTIONS: 'detect_leaks=1',
+  });
+  // Node itself is not instrumented: the ASan runtime is preloaded and leak checks stay off.
+  const libasan = spawnSync('g++', ['-print-file-name=libasan.so']).stdout.toString().trim();
+  runVitest('candle-native addon (ASan+UBSan)', ['--project', 'candle-native'], {
+    ...sanitizerEnv,
+    LD_PRELOAD: libasan,
+    ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1:handle_segv=0:allow_user_segv_handler=1',
+    X_CANDLE_ADDON: path.join(root, 'packages/candle-native/build-asan/Release/xcandle.node'),
+  });
+}
 
 console.log('');
 for (const line of suites) console.log(line);

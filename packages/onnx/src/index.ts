@@ -1,3 +1,3 @@
 export * from './engine/index.js';
-export * from './gguf-to-onnx/index.js';
 export * from './export/index.js';
+export * from './gguf-to-onnx/index.js';

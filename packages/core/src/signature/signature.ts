@@ -6,6 +6,17 @@ import { SignatureError } from './signature-error.js';
 type Values = Record<string, unknown>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type WithField<T, N extends string, V> = Simplify<{ [K in N]: V } & Omit<T, N>>;
+/** The signature with field `N` (spec `F`) added to its inputs or outputs, as `R` says. */
+type WithRoleField<
+  I extends Values,
+  O extends Values,
+  N extends string,
+  F extends FieldInit,
+  R extends FieldRole,
+> = Signature<
+  R extends 'input' ? WithField<I, N, InferFieldSpec<F>> : I,
+  R extends 'output' ? WithField<O, N, InferFieldSpec<F>> : O
+>;
 
 /** The object form of `Signature.from`. Field order is the order of the keys. */
 export interface SignatureDefinition {
@@ -88,10 +99,7 @@ export class Signature<I extends Values = Values, O extends Values = Values> {
     name: N,
     field: F,
     role: R,
-  ): Signature<
-    R extends 'input' ? WithField<I, N, InferFieldSpec<F>> : I,
-    R extends 'output' ? WithField<O, N, InferFieldSpec<F>> : O
-  > {
+  ): WithRoleField<I, O, N, F, R> {
     return this.insert(0, name, field, role) as never;
   }
 
@@ -100,10 +108,7 @@ export class Signature<I extends Values = Values, O extends Values = Values> {
     name: N,
     field: F,
     role: R,
-  ): Signature<
-    R extends 'input' ? WithField<I, N, InferFieldSpec<F>> : I,
-    R extends 'output' ? WithField<O, N, InferFieldSpec<F>> : O
-  > {
+  ): WithRoleField<I, O, N, F, R> {
     return this.insert(-1, name, field, role) as never;
   }
 

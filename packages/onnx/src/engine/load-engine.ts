@@ -1,5 +1,6 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { ModelFormatError } from '@x/core';
+import { startsWithGGUFMagic } from '@x/runtime';
 import { type CachedConversionOptions, cachedConversion } from '../gguf-to-onnx/converted-model-cache.js';
 import { type LoadOnnxEngineOptions, loadOnnxEngine } from './load-onnx-engine.js';
 import type { OnnxEngine } from './onnx-engine.js';
@@ -29,12 +30,5 @@ export async function isGGUF(location: string): Promise<boolean> {
     throw new ModelFormatError('model path does not exist', { path: location, cause: error });
   });
   if (!info.isFile()) return false;
-  const handle = await open(location, 'r');
-  try {
-    const magic = new Uint8Array(4);
-    await handle.read(magic, 0, 4, 0);
-    return Buffer.from(magic).toString('latin1') === 'GGUF';
-  } finally {
-    await handle.close();
-  }
+  return startsWithGGUFMagic(location);
 }

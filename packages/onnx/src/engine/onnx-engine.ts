@@ -1,5 +1,12 @@
 import { LMError, throwIfAborted } from '@x/core';
-import { type Engine, type ForwardRequest, type ModelInfo, type SequenceId, SequenceTable } from '@x/runtime';
+import {
+  type Engine,
+  type ForwardRequest,
+  type ModelInfo,
+  type SequenceId,
+  SequenceTable,
+  SerialQueue,
+} from '@x/runtime';
 import { decoderBatchStep } from '../decoder/decoder-batch-step.js';
 import type { DecoderIO } from '../decoder/decoder-io.js';
 import { decoderStep, emptyKVState, type KVState } from '../decoder/decoder-step.js';
@@ -14,7 +21,7 @@ import type { OrtSession } from '../ort/ort-session.js';
 export class OnnxEngine implements Engine {
   private readonly sequences = new SequenceTable<KVState>(() => this.assertOpen());
   private disposed = false;
-  private pending: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** Session calls made so far (a batched decode step counts once). */
   readonly stats = { sessionRuns: 0 };
 
@@ -33,9 +40,7 @@ export class OnnxEngine implements Engine {
   }
 
   forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
-    const run = this.pending.then(() => this.runBatch(batch, signal));
-    this.pending = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.runBatch(batch, signal));
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
@@ -54,7 +59,7 @@ export class OnnxEngine implements Engine {
     if (this.disposed) return;
     this.disposed = true;
     this.sequences.clear();
-    await this.pending;
+    await this.queue.idle();
     await this.session.dispose();
   }
 

@@ -22,6 +22,7 @@ export {
   parseGGUF,
   readGGUF,
 } from './read-gguf.js';
+export { startsWithGGUFMagic } from './starts-with-gguf-magic.js';
 export { byteLevelTokenizer } from './synth/byte-level-tokenizer.js';
 export { MODEL_SHAPES, type ModelShape } from './synth/model-shapes.js';
 export { modelTensors, parameterCount, type TensorPlan } from './synth/model-tensors.js';

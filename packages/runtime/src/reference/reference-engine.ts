@@ -1,6 +1,7 @@
 import { LMError, throwIfAborted } from '@x/core';
 import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '../engine/engine.js';
 import { SequenceTable } from '../engine/sequence-table.js';
+import { SerialQueue } from '../engine/serial-queue.js';
 import { forwardToken } from './forward-token.js';
 import { KVCache } from './kv-cache.js';
 import type { ReferenceModel } from './reference-model.js';
@@ -24,8 +25,8 @@ export class ReferenceEngine implements Engine {
   private readonly sequences = new SequenceTable<KVCache>(() => this.assertOpen());
   private readonly state: RunState;
   private disposed = false;
-  /** forward() yields to the event loop between tokens, so calls are chained to keep `state` private to one. */
-  private pending: Promise<unknown> = Promise.resolve();
+  /** forward() yields to the event loop between tokens, so calls are queued to keep `state` private to one. */
+  private readonly queue = new SerialQueue();
 
   constructor(
     readonly model: ReferenceModel,
@@ -67,9 +68,7 @@ export class ReferenceEngine implements Engine {
   }
 
   forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
-    const run = this.pending.then(() => this.runBatch(batch, signal));
-    this.pending = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.runBatch(batch, signal));
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {

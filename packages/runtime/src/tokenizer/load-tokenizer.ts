@@ -1,7 +1,8 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelFormatError } from '@x/core';
 import { readGGUF } from '../gguf/index.js';
+import { startsWithGGUFMagic } from '../gguf/starts-with-gguf-magic.js';
 import { createTokenizerFromGGUFMetadata } from './create-tokenizer-from-gguf-metadata.js';
 import { createTokenizerFromHfJson } from './create-tokenizer-from-hf-json.js';
 import { createTokenizerFromTiktoken } from './create-tokenizer-from-tiktoken.js';
@@ -16,7 +17,7 @@ import type { Tokenizer } from './tokenizer.js';
 export async function loadTokenizer(location: string): Promise<Tokenizer> {
   const info = await statOrThrow(location);
   if (info.isDirectory()) return loadFolder(location);
-  if (await isGGUF(location))
+  if (await startsWithGGUFMagic(location))
     return createTokenizerFromGGUFMetadata((await readGGUF(location)).metadata, location);
   const text = await readFile(location, 'utf8');
   if (text.trimStart().startsWith('{')) {
@@ -59,17 +60,6 @@ async function statOrThrow(location: string) {
     return await stat(location);
   } catch (error) {
     throw new ModelFormatError('tokenizer path does not exist', { path: location, cause: error });
-  }
-}
-
-async function isGGUF(location: string): Promise<boolean> {
-  const handle = await open(location, 'r');
-  try {
-    const magic = new Uint8Array(4);
-    await handle.read(magic, 0, 4, 0);
-    return Buffer.from(magic).toString('latin1') === 'GGUF';
-  } finally {
-    await handle.close();
   }
 }
 
