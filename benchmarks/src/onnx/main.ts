@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Engine, GGMLType, synthesizeModel } from '@x/runtime';
 import { cachedConversion, loadLM, type WeightDType } from '@x/onnx';
+import { type Engine, GGMLType, synthesizeModel } from '@x/runtime';
 import { type Measurement, median } from './measure.ts';
 import { generateBatchOnEngine, generateOnEngine } from './run-engine.ts';
 import { loadTransformersJs } from './run-transformers-js.ts';
