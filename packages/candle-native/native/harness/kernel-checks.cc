@@ -214,10 +214,48 @@ void check_tiles(Checker& check) {
   }
 }
 
+// Every 4 rows × 4 tokens tile of every SIMD table (AVX2 and AVX-512 builds of the same source)
+// against the scalar row dots.
+void check_tiles_4x4(Checker& check) {
+  std::mt19937 engine(17);
+  for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::F16}) {
+      const xc::KernelTable::TileFn tile4 = table->tile4_for(type);
+      if (tile4 == nullptr) continue;
+      const int64_t n = type == GgmlType::Q4_K ? 768 : type == GgmlType::F16 ? 581 : 576;  // F16: a ragged tail
+      const xc::ActivationFormat format = xc::activation_format(type);
+      const std::string name = std::string(table->name) + " " + xc::ggml_type_name(type);
+      const std::vector<float> w = random_values(engine, 4 * n, 1.0f);
+      const std::vector<float> x = random_values(engine, 4 * n, 1.0f);
+      const std::vector<uint8_t> weights = encode_tensor(type, w, n);
+      const int64_t row_bytes = static_cast<int64_t>(weights.size() / 4);
+      const size_t act_bytes = xc::activation_row_bytes(format, n);
+      std::vector<uint8_t> act(4 * act_bytes);
+      auto quantize = format == xc::ActivationFormat::Q8K ? xc::scalar_kernels().quantize_q8_k : xc::scalar_kernels().quantize_q8_0;
+      for (int t = 0; t < 4; t++) {
+        if (format == xc::ActivationFormat::F32) std::memcpy(act.data() + t * act_bytes, x.data() + t * n, act_bytes);
+        else quantize(x.data() + t * n, act.data() + t * act_bytes, n);
+      }
+      float tile[4 * 5];
+      tile4(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
+      double tile_error = 0;
+      for (int r = 0; r < 4; r++) {
+        for (int t = 0; t < 4; t++) {
+          const float dot = scalar_dot(type, n, weights.data() + r * row_bytes, act.data() + t * act_bytes);
+          tile_error = std::max(tile_error, static_cast<double>(std::fabs(dot - tile[t * 5 + r])) / (std::fabs(dot) + 1e-3));
+        }
+      }
+      check.expect(tile_error < 1e-5, name + " 4×4 prefill tile = scalar row dots", "relative error " + number(tile_error));
+    }
+  }
+}
+
 }  // namespace
 
 void run_kernel_checks(Checker& check) {
   check_tiles(check);
+  check_tiles_4x4(check);
   check_fp16(check);
   check_dequantize(check);
   check_dots(check);

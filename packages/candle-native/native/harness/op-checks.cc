@@ -17,10 +17,10 @@ namespace xch {
 
 namespace {
 
-void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16) {
+void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, int hd) {
   std::mt19937 engine(5);
   std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
-  const int hd = 32, page_tokens = 16, positions = 75;
+  const int page_tokens = 16, positions = 75;
   const int pages = (positions + page_tokens - 1) / page_tokens;
   const int64_t element = f16 ? 2 : 4;
   // one page: K rows then V rows for this head
@@ -77,7 +77,7 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16) {
     worst = std::max(worst, relative_l2(got.data(), expected.data(), got.size()));
   }
   check.expect(worst < 1e-5, std::string("attention over KV pages (online softmax) = naive softmax, ") + kernels.name +
-                                 (f16 ? ", f16 KV" : ", f32 KV"),
+                                 (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
                "rel L2 " + number(worst));
 }
 
@@ -135,8 +135,10 @@ void check_thread_pool(Checker& check) {
 
 void run_op_checks(Checker& check) {
   for (bool f16 : {true, false}) {
-    check_attention(check, xc::scalar_kernels(), f16);
-    if (xc::avx2_kernels() != nullptr) check_attention(check, *xc::avx2_kernels(), f16);
+    for (int hd : {32, 64, 128}) {  // 64 and 128 take the AVX2 attention kernel
+      check_attention(check, xc::scalar_kernels(), f16, hd);
+      if (xc::avx2_kernels() != nullptr) check_attention(check, *xc::avx2_kernels(), f16, hd);
+    }
   }
   check_matmul(check);
   check_thread_pool(check);

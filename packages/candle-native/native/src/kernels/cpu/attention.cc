@@ -21,6 +21,7 @@ struct HeadState {
 // Up to kMaxHeads heads against one kv head.
 void attend_group(const KernelTable& k, const KvHeadView& kv, const float* q, int heads, int first, int last,
                   float scale, float softcap_value, float* out) {
+  if (k.attend_group != nullptr && k.attend_group(kv, q, heads, first, last, scale, softcap_value, out)) return;
   const int hd = kv.head_dim;
   const int64_t element = kv.f16 ? 2 : 4;
   float row[kMaxHeadDim];

@@ -10,6 +10,9 @@
 #include "kernels/cpu/block-types.h"
 
 namespace xc::avx2 {
+// Internal linkage: the AVX-512 files include this too, and a shared inline copy compiled with
+// AVX-512 could be the one the linker keeps for the AVX2 callers.
+namespace {
 
 
 inline float hsum(__m256 v) {
@@ -79,4 +82,5 @@ inline void quantize32(const float* v, float id, int8_t* out) {
 }
 
 
+}  // namespace
 }  // namespace xc::avx2

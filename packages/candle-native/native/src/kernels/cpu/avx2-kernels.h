@@ -2,6 +2,10 @@
 
 #include <cstdint>
 
+namespace xc::cpu {
+struct KvHeadView;
+}
+
 // The AVX2 kernels (dot-avx2.cc, quantize-avx2.cc, tile-avx2.cc); defined only when those files
 // are compiled with AVX2/FMA/F16C, and called only after cpuid says the CPU has them.
 namespace xc::avx2 {
@@ -28,6 +32,10 @@ void tile_q4_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t*
                    int64_t out_stride);
 void tile_q4_k_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride);
+void tile_q4_k_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                   int64_t out_stride);
+bool attend_group(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
+                  float softcap_value, float* out);
 void tile_q5_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride);
 

@@ -26,12 +26,19 @@ CpuFeatures detect() {
   features.fma = (c & (1u << 12)) != 0;
   features.f16c = (c & (1u << 29)) != 0;
   bool ymm_enabled = false;
+  bool zmm_enabled = false;
   if (osxsave) {
     unsigned lo = 0, hi = 0;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     ymm_enabled = (lo & 6u) == 6u;
+    zmm_enabled = (lo & 0xE6u) == 0xE6u;
   }
-  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) != 0) features.avx2 = (b & (1u << 5)) != 0;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) != 0) {
+    features.avx2 = (b & (1u << 5)) != 0;
+    // AVX512F (ebx 16), AVX512BW (ebx 30), AVX512VL (ebx 31), AVX512_VNNI (ecx 11)
+    features.avx512 = zmm_enabled && (b & (1u << 16)) != 0 && (b & (1u << 30)) != 0 && (b & (1u << 31)) != 0 &&
+                      (c & (1u << 11)) != 0;
+  }
   if (!(avx && ymm_enabled)) features = CpuFeatures{};
 #endif
   return features;

@@ -6,6 +6,7 @@ struct CpuFeatures {
   bool avx2 = false;
   bool fma = false;
   bool f16c = false;
+  bool avx512 = false;  // F, BW, VL and VNNI, with the OS saving the zmm state
 };
 
 // Read once from cpuid (and the OS's saved-register support for AVX state).

@@ -215,7 +215,9 @@ const KernelTable* compiled_avx2_kernels() {
                                  avx2::quantize_q8_0, avx2::quantize_q8_k, avx2::dot_f16_f32, avx2::axpy_f16,
                                  avx2::dot_f32_f32, avx2::axpy_f32,    avx2::f32_to_f16, avx2::f16_to_f32,
                                  {avx2::tile_q8_0_4x2, avx2::tile_q4_0_4x2, avx2::tile_q5_0_4x2,
-                                  avx2::tile_q4_k_4x2}};
+                                  avx2::tile_q4_k_4x2, nullptr},
+                                 {nullptr, nullptr, nullptr, avx2::tile_q4_k_4x4, nullptr},  // 4×4 of 32-blocks spills on AVX2
+                                 avx2::attend_group};
   return &table;
 }
 }  // namespace xc

@@ -11,6 +11,7 @@
 namespace xc {
 
 const KernelTable* compiled_avx2_kernels();  // dot-avx2.cc
+bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-q4k-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type) {
   switch (weight_type) {
@@ -50,6 +51,7 @@ int tile_index(GgmlType type) {
     case GgmlType::Q4_0: return 1;
     case GgmlType::Q5_0: return 2;
     case GgmlType::Q4_K: return 3;
+    case GgmlType::F16: return 4;
     default: return -1;
   }
 }
@@ -60,12 +62,17 @@ KernelTable::TileFn KernelTable::tile_for(GgmlType type) const {
   return i < 0 ? nullptr : tile_4x2[i];
 }
 
+KernelTable::TileFn KernelTable::tile4_for(GgmlType type) const {
+  const int i = tile_index(type);
+  return i < 0 ? nullptr : tile_4x4[i];
+}
+
 const KernelTable& scalar_kernels() {
   static const KernelTable table{"scalar",          scalar::dot_f32,       scalar::dot_f16,     scalar::dot_bf16,
                                  scalar::dot_q8_0,  scalar::dot_q4_0, scalar::dot_q5_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
                                  scalar::quantize_q8_0, scalar::quantize_q8_k, scalar::dot_f16_f32, scalar::axpy_f16,
                                  scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16, scalar::f16_to_f32,
-                                 {nullptr, nullptr, nullptr, nullptr}};
+                                 {}, {}, nullptr};
   return table;
 }
 
@@ -75,9 +82,27 @@ const KernelTable* avx2_kernels() {
   return compiled_avx2_kernels();
 }
 
+const KernelTable* avx512_kernels() {
+  const KernelTable* avx2 = avx2_kernels();
+  if (avx2 == nullptr || !cpu_features().avx512) return nullptr;
+  static KernelTable::TileFn tiles[kTileTypes] = {};
+  static const bool compiled = compiled_avx512_tiles(tiles);
+  if (!compiled) return nullptr;
+  static const KernelTable table = [avx2] {
+    KernelTable t = *avx2;
+    t.name = "avx512";
+    for (int i = 0; i < kTileTypes; i++) t.tile_4x4[i] = tiles[i];
+    return t;
+  }();
+  return &table;
+}
+
 const KernelTable& best_kernels() {
   const char* forced = std::getenv("XC_KERNELS");
   if (forced != nullptr && std::strcmp(forced, "scalar") == 0) return scalar_kernels();
+  const bool avx2_only = forced != nullptr && std::strcmp(forced, "avx2") == 0;
+  const KernelTable* avx512 = avx2_only ? nullptr : avx512_kernels();
+  if (avx512 != nullptr) return *avx512;
   const KernelTable* avx2 = avx2_kernels();
   return avx2 != nullptr ? *avx2 : scalar_kernels();
 }

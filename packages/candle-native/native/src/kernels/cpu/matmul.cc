@@ -12,6 +12,8 @@ namespace {
 constexpr int64_t kRowTile = 16;
 constexpr int64_t kBandsPerThread = 4;
 constexpr int kFormats = 3;
+constexpr int64_t kPrefillRows = 64;
+constexpr size_t kActivationBlockBytes = 192 * 1024;
 
 }  // namespace
 
@@ -57,6 +59,9 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
   if (tokens <= 2) {
     const int64_t band = total_rows / (static_cast<int64_t>(pool.size()) * kBandsPerThread);
     grain = std::max<int64_t>(kRowTile, band / kRowTile * kRowTile);
+  } else {
+    const int64_t share = total_rows / (static_cast<int64_t>(pool.size()) * kBandsPerThread);
+    grain = std::min<int64_t>(kPrefillRows, std::max<int64_t>(kRowTile, share / kRowTile * kRowTile));
   }
   pool.parallel_for(total_rows, grain, [&](int64_t begin, int64_t end) {
     int64_t base = 0;
@@ -68,33 +73,41 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       base += w.rows;
       if (lo >= hi) continue;
       const int f = static_cast<int>(activation_format(w.type));
+      const size_t x_stride = stride_of[f];
+      // Token blocks small enough that their activations stay in L2 while every row of the chunk
+      // passes over them; inside a block, each 4-row group stays in L1 while the tokens stream.
+      const int64_t token_block = std::max<int64_t>(8, std::min<int64_t>(256, kActivationBlockBytes / x_stride / 4 * 4));
       const KernelTable::DotFn dot = kernels.dot_for(w.type);
-      for (int64_t tile = lo; tile < hi; tile += kRowTile) {
-        const int64_t tile_end = tile + kRowTile < hi ? tile + kRowTile : hi;
-        int64_t t = 0;
-        const KernelTable::TileFn tile_kernel = kernels.tile_for(w.type);
-        if (tile_kernel != nullptr && (tile_end - tile) % 4 == 0) {
-          for (; t + 2 <= tokens; t += 2) {
-            const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
-            for (int64_t r = tile; r < tile_end; r += 4) {
-              tile_kernel(cols, w.data + r * w.row_bytes, w.row_bytes, xr, static_cast<int64_t>(stride_of[f]),
-                          target.out + t * target.out_stride + r, target.out_stride);
-            }
-            if (target.bias != nullptr) {
-              for (int64_t r = tile; r < tile_end; r++) {
-                target.out[t * target.out_stride + r] += target.bias[r];
-                target.out[(t + 1) * target.out_stride + r] += target.bias[r];
-              }
+      const KernelTable::TileFn tile2 = kernels.tile_for(w.type);
+      const KernelTable::TileFn tile4 = kernels.tile4_for(w.type);
+      for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
+        const int64_t t1 = std::min(tokens, t0 + token_block);
+        int64_t r = lo;
+        for (; (tile2 != nullptr || tile4 != nullptr) && r + 4 <= hi; r += 4) {
+          const uint8_t* wr = w.data + r * w.row_bytes;
+          int64_t t = t0;
+          if (tile4 != nullptr) {
+            for (; t + 4 <= t1; t += 4) {
+              tile4(cols, wr, w.row_bytes, rows_of[f] + static_cast<size_t>(t) * x_stride, static_cast<int64_t>(x_stride),
+                    target.out + t * target.out_stride + r, target.out_stride);
             }
           }
+          for (; tile2 != nullptr && t + 2 <= t1; t += 2) {
+            tile2(cols, wr, w.row_bytes, rows_of[f] + static_cast<size_t>(t) * x_stride, static_cast<int64_t>(x_stride),
+                  target.out + t * target.out_stride + r, target.out_stride);
+          }
+          for (; t < t1; t++) {
+            const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * x_stride;
+            for (int64_t k = r; k < r + 4; k++) target.out[t * target.out_stride + k] = dot(cols, w.data + k * w.row_bytes, xr);
+          }
         }
-        for (; t < tokens; t++) {
-          const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * stride_of[f];
-          float* out = target.out + t * target.out_stride;
-          for (int64_t r = tile; r < tile_end; r++) {
-            float value = dot(cols, w.data + r * w.row_bytes, xr);
-            if (target.bias != nullptr) value += target.bias[r];
-            out[r] = value;
+        for (int64_t t = t0; t < t1 && r < hi; t++) {
+          const uint8_t* xr = rows_of[f] + static_cast<size_t>(t) * x_stride;
+          for (int64_t k = r; k < hi; k++) target.out[t * target.out_stride + k] = dot(cols, w.data + k * w.row_bytes, xr);
+        }
+        if (target.bias != nullptr) {
+          for (int64_t t = t0; t < t1; t++) {
+            for (int64_t k = lo; k < hi; k++) target.out[t * target.out_stride + k] += target.bias[k];
           }
         }
       }
