@@ -111,6 +111,49 @@ void check_matmul(Checker& check) {
   }
 }
 
+// Prefill through the 4×4 / 4×2 tiles and the dot fallback (long rows, ragged row and token
+// counts, two threads): every output = scalar dot of the quantized row and activation, plus bias.
+void check_matmul_wide(Checker& check) {
+  std::mt19937 engine(21);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  const int64_t rows = 10, cols = 4864, tokens = 11;
+  std::vector<float> w(rows * cols), x(tokens * cols), bias(rows);
+  for (float& v : w) v = dist(engine);
+  for (float& v : x) v = dist(engine);
+  for (float& v : bias) v = dist(engine);
+  const xc::KernelTable& scalar = xc::scalar_kernels();
+  for (xc::GgmlType type : {xc::GgmlType::Q8_0, xc::GgmlType::Q5_0, xc::GgmlType::F16, xc::GgmlType::Q4_K}) {
+    const int64_t n = type == xc::GgmlType::Q4_K ? 4608 : cols;  // a multiple of 256 for Q4_K
+    std::vector<float> wn(rows * n), xn(tokens * n);
+    for (int64_t r = 0; r < rows; r++) std::memcpy(&wn[r * n], &w[r * cols], sizeof(float) * n);
+    for (int64_t t = 0; t < tokens; t++) std::memcpy(&xn[t * n], &x[t * cols], sizeof(float) * n);
+    const std::vector<uint8_t> data = encode_tensor(type, wn, n);
+    const int64_t row_bytes = static_cast<int64_t>(data.size() / rows);
+    xc::WeightMatrix matrix{type, rows, n, data.data(), row_bytes};
+    const xc::ActivationFormat format = xc::activation_format(type);
+    const size_t act_bytes = xc::activation_row_bytes(format, n);
+    std::vector<uint8_t> act(tokens * act_bytes);
+    for (int64_t t = 0; t < tokens; t++) {
+      if (format == xc::ActivationFormat::F32) std::memcpy(&act[t * act_bytes], &xn[t * n], act_bytes);
+      else if (format == xc::ActivationFormat::Q8K) scalar.quantize_q8_k(&xn[t * n], &act[t * act_bytes], n);
+      else scalar.quantize_q8_0(&xn[t * n], &act[t * act_bytes], n);
+    }
+    std::vector<float> expected(tokens * rows), got(tokens * rows);
+    for (int64_t t = 0; t < tokens; t++) {
+      for (int64_t r = 0; r < rows; r++) {
+        expected[t * rows + r] = scalar.dot_for(type)(n, data.data() + r * row_bytes, &act[t * act_bytes]) + bias[r];
+      }
+    }
+    xc::ThreadPool pool(2);
+    std::vector<uint8_t> scratch;
+    const xc::MatmulTarget target{&matrix, got.data(), rows, bias.data()};
+    xc::matmul(pool, xc::best_kernels(), xn.data(), tokens, &target, 1, scratch);
+    const double error = relative_l2(got.data(), expected.data(), expected.size());
+    check.expect(error < 1e-5, std::string("matmul prefill, long ragged rows = scalar dots, ") +
+                                   xc::ggml_type_name(type), "rel L2 " + number(error));
+  }
+}
+
 void check_thread_pool(Checker& check) {
   // More threads than cores, and many tiny jobs: the OS preempts workers mid-claim, which is
   // where a claim could leak into the next job.
@@ -141,6 +184,7 @@ void run_op_checks(Checker& check) {
     }
   }
   check_matmul(check);
+  check_matmul_wide(check);
   check_thread_pool(check);
 }
 

@@ -133,11 +133,15 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     norm_rows(s.x.data(), layer.ffn_norm, s.xb.data(), count, dim, c.rms_epsilon);
     const MatmulTarget gate_up[2] = {{&layer.w_gate, s.gate.data(), ff, nullptr}, {&layer.w_up, s.up.data(), ff, nullptr}};
     matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized);
-    if (c.arch->activation == FfnActivation::Silu) {
-      cpu::silu_mul(s.gate.data(), s.up.data(), count * ff);
-    } else {
-      cpu::gelu_tanh_mul(s.gate.data(), s.up.data(), count * ff);
-    }
+    r.pool.parallel_for(count, 4, [&](int64_t begin, int64_t end) {
+      float* gate = s.gate.data() + begin * ff;
+      const float* up = s.up.data() + begin * ff;
+      if (c.arch->activation == FfnActivation::Silu) {
+        cpu::silu_mul(gate, up, (end - begin) * ff);
+      } else {
+        cpu::gelu_tanh_mul(gate, up, (end - begin) * ff);
+      }
+    });
     const MatmulTarget down{&layer.w_down, s.xb2.data(), dim, nullptr};
     matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized);
     if (!layer.post_ffn_norm.empty()) norm_rows(s.xb2.data(), layer.post_ffn_norm, s.xb2.data(), count, dim, c.rms_epsilon);

@@ -11,7 +11,7 @@
 namespace xc {
 
 const KernelTable* compiled_avx2_kernels();  // dot-avx2.cc
-bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-q4k-avx512.cc
+bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-4x4-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type) {
   switch (weight_type) {

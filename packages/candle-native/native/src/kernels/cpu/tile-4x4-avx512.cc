@@ -4,7 +4,7 @@
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
-#include "kernels/cpu/tile-q4k-4x4-impl.h"
+#include "kernels/cpu/tile-4x4-impl.h"
 
 namespace xc::avx512 {
 void tile_q4_k_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {

@@ -1,7 +1,7 @@
 #pragma once
 
-// 4 rows × 4 tokens prefill tiles (Q4_K × Q8_K, and Q8_0/Q4_0/Q5_0 × Q8_0), included by
-// tile-q4k-avx2.cc and tile-q4k-avx512.cc: the same source built for AVX2 (16 ymm registers, some
+// 4 rows × 4 tokens prefill tiles (Q4_K × Q8_K, Q8_0/Q4_0/Q5_0 × Q8_0, F16 × f32), included by
+// tile-4x4-avx2.cc and tile-4x4-avx512.cc: the same source built for AVX2 (16 ymm registers, some
 // spills) and for AVX-512VL+VNNI (32 ymm registers hold all 16 accumulators; vpdpwssd/vpdpbusd
 // fuse the multiply-adds). Include only from such files. Everything here has internal linkage so
 // the two builds never share a copy.
@@ -48,12 +48,15 @@ inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
     const BlockQ4K* b[4];
     uint32_t sm[4][4];  // per row: bytes 0..7 the eight 6-bit scales, bytes 8..15 the eight mins
     __m256i mv[4];      // per row: each min twice, as int16, against the 16 bsums
+    alignas(16) int16_t sc[4][8];  // per row: the scales widened once, broadcast from memory below
     alignas(16) float d[4], dmin[4];
     for (int r = 0; r < 4; r++) {
       b[r] = reinterpret_cast<const BlockQ4K*>(w + r * w_stride) + i;
       unpack_q4k_scales(b[r]->scales, sm[r]);
       const __m128i m8 = _mm_cvtsi64_si128(static_cast<long long>(sm[r][2] | (static_cast<uint64_t>(sm[r][3]) << 32)));
       mv[r] = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
+      const __m128i s8 = _mm_cvtsi64_si128(static_cast<long long>(sm[r][0] | (static_cast<uint64_t>(sm[r][1]) << 32)));
+      _mm_store_si128(reinterpret_cast<__m128i*>(sc[r]), _mm_cvtepu8_epi16(s8));
       d[r] = _cvtsh_ss(b[r]->d);
       dmin[r] = _cvtsh_ss(b[r]->dmin);
     }
@@ -69,9 +72,8 @@ inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
         const __m256i bits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[r]->qs + 32 * j));
         const __m256i low = _mm256_and_si256(bits, mask);
         const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bits, 4), mask);
-        const uint8_t* sc = reinterpret_cast<const uint8_t*>(sm[r]);
-        const __m256i s0 = _mm256_set1_epi16(sc[2 * j]);
-        const __m256i s1 = _mm256_set1_epi16(sc[2 * j + 1]);
+        const __m256i s0 = _mm256_set1_epi16(sc[r][2 * j]);
+        const __m256i s1 = _mm256_set1_epi16(sc[r][2 * j + 1]);
         for (int t = 0; t < 4; t++) {
 #if defined(__AVX512VNNI__)
           sumi[r][t] = _mm256_dpwssd_epi32(sumi[r][t], _mm256_maddubs_epi16(low, y0[t]), s0);
@@ -98,6 +100,29 @@ inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
   for (int t = 0; t < 4; t++) _mm_storeu_ps(out + t * out_stride, acc[t]);
 }
 
+#if defined(__AVX512VNNI__)
+// What the stored quants of a 32-element block are offset by (0: stored signed).
+template <typename Block>
+struct UnsignedQuants {
+  static constexpr int kOffset = 0;
+};
+template <>
+struct UnsignedQuants<BlockQ4_0> {
+  static constexpr int kOffset = 8;
+};
+template <>
+struct UnsignedQuants<BlockQ5_0> {
+  static constexpr int kOffset = 16;
+};
+inline __m256i unsigned_quants(const BlockQ4_0& b) { return avx2::load_q4_nibbles(b.qs); }
+inline __m256i unsigned_quants(const BlockQ5_0& b) {
+  uint32_t qh;
+  std::memcpy(&qh, b.qh, 4);  // bit k: fifth bit of element k, which sits in byte k of the nibbles
+  return _mm256_or_si256(avx2::load_q4_nibbles(b.qs), _mm256_maskz_mov_epi8(qh, _mm256_set1_epi8(0x10)));
+}
+inline __m256i unsigned_quants(const BlockQ8_0& b) { return avx2::block_quants(b); }  // unused: offset 0
+#endif
+
 // 32-element blocks (Q8_0, Q4_0, Q5_0) against Q8_0 activations: each weight block is decoded once
 // for four tokens, each activation block loaded once for four rows.
 template <typename Block>
@@ -111,26 +136,45 @@ void block32_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8
   for (int64_t i = 0; i < blocks; i++) {
     __m256i yq[4];
     __m256 dy[4];
+#if defined(__AVX512VNNI__)
+    constexpr int offset = UnsignedQuants<Block>::kOffset;
+    __m256i ybias[4];  // 4-bit/5-bit weights: −offset·Σy, paid once per token, not per row
+#endif
     for (int t = 0; t < 4; t++) {
       yq[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs));
 #if defined(__AVX512VNNI__)
-      yq[t] = _mm256_xor_si256(yq[t], _mm256_set1_epi8(static_cast<char>(0x80)));  // y + 128, unsigned
+      if constexpr (offset == 0) {
+        yq[t] = _mm256_xor_si256(yq[t], _mm256_set1_epi8(static_cast<char>(0x80)));  // y + 128, unsigned
+      } else {
+        ybias[t] = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                    _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8(offset), yq[t]));
+      }
 #endif
       dy[t] = _mm256_set1_ps(y[t][i].d);
     }
     for (int r = 0; r < 4; r++) {
       const Block& block = reinterpret_cast<const Block*>(w + r * w_stride)[i];
-      const __m256i q = avx2::block_quants(block);
       const __m256 dw = _mm256_set1_ps(avx2::half(block.d));
 #if defined(__AVX512VNNI__)
-      // Σ(y+128)·q − 128·Σq = Σy·q exactly: the correction is paid once per row, not per token.
-      const __m256i bias = _mm256_sub_epi32(
-          _mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8(static_cast<char>(0x80)), q));
-      for (int t = 0; t < 4; t++) {
-        const __m256i p = _mm256_dpbusd_epi32(bias, yq[t], q);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw, dy[t]), _mm256_cvtepi32_ps(p), acc[r][t]);
+      if constexpr (offset == 0) {
+        // Σ(y+128)·q − 128·Σq = Σy·q exactly: the correction is paid once per row, not per token.
+        const __m256i q = avx2::block_quants(block);
+        const __m256i bias = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                              _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8(static_cast<char>(0x80)), q));
+        for (int t = 0; t < 4; t++) {
+          const __m256i p = _mm256_dpbusd_epi32(bias, yq[t], q);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw, dy[t]), _mm256_cvtepi32_ps(p), acc[r][t]);
+        }
+      } else {
+        // Σ(q−offset)·y = Σq·y − offset·Σy with the unsigned quants as they are stored.
+        const __m256i q = unsigned_quants(block);
+        for (int t = 0; t < 4; t++) {
+          const __m256i p = _mm256_dpbusd_epi32(ybias[t], q, yq[t]);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw, dy[t]), _mm256_cvtepi32_ps(p), acc[r][t]);
+        }
       }
 #else
+      const __m256i q = avx2::block_quants(block);
       const __m256i aq = _mm256_sign_epi8(q, q);
       for (int t = 0; t < 4; t++) {
         const __m256i sy = _mm256_sign_epi8(yq[t], q);
