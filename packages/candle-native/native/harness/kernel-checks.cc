@@ -251,11 +251,46 @@ void check_tiles_4x4(Checker& check) {
   }
 }
 
+// Q4_K at its integer extremes (nibbles 15, scales and mins 63, activations −128 / 127): no narrowed sum may clip.
+void check_q4k_tile_extremes(Checker& check) {
+  constexpr int64_t n = 2 * xc::kQK_K;
+  const int64_t row_bytes = (n / xc::kQK_K) * static_cast<int64_t>(sizeof(xc::BlockQ4K));
+  std::vector<uint8_t> weights(4 * row_bytes, 0xFF);
+  for (size_t b = 0; b < weights.size(); b += sizeof(xc::BlockQ4K)) std::memcpy(&weights[b], "\x00\x3C\x00\x3C", 4);  // d = dmin = 1
+  const size_t act_bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8K, n);
+  std::vector<uint8_t> act(4 * act_bytes);
+  for (int t = 0; t < 4; t++) {
+    auto* rows = reinterpret_cast<xc::ActQ8K*>(act.data() + t * act_bytes);
+    const int8_t q = t % 2 == 0 ? -128 : 127;
+    for (int64_t blk = 0; blk < n / xc::kQK_K; blk++) {
+      rows[blk].d = 1.0f;
+      std::memset(rows[blk].qs, static_cast<uint8_t>(q), sizeof(rows[blk].qs));
+      for (auto& s : rows[blk].bsums) s = static_cast<int16_t>(16 * q);
+    }
+  }
+  for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
+    const xc::KernelTable::TileFn tile4 = table == nullptr ? nullptr : table->tile4_for(GgmlType::Q4_K);
+    if (tile4 == nullptr) continue;
+    float tile[4 * 5];
+    tile4(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
+    double error = 0;
+    for (int r = 0; r < 4; r++) {
+      for (int t = 0; t < 4; t++) {
+        const float dot = scalar_dot(GgmlType::Q4_K, n, weights.data() + r * row_bytes, act.data() + t * act_bytes);
+        error = std::max(error, static_cast<double>(std::fabs(dot - tile[t * 5 + r])) / (std::fabs(dot) + 1e-3));
+      }
+    }
+    check.expect(error < 1e-6, std::string(table->name) + " Q4_K 4×4 tile at the integer extremes = scalar row dots",
+                 "relative error " + number(error));
+  }
+}
+
 }  // namespace
 
 void run_kernel_checks(Checker& check) {
   check_tiles(check);
   check_tiles_4x4(check);
+  check_q4k_tile_extremes(check);
   check_fp16(check);
   check_dequantize(check);
   check_dots(check);
