@@ -19,7 +19,7 @@ class Checker {
   bool expect(bool condition, const std::string& name, const std::string& detail = "") {
     if (condition) {
       passed++;
-      if (verbose) std::printf("  ok   %s\n", name.c_str());
+      if (verbose) std::printf("  ok   %s%s%s\n", name.c_str(), detail.empty() ? "" : ": ", detail.c_str());
     } else {
       failed++;
       std::printf("  FAIL %s%s%s\n", name.c_str(), detail.empty() ? "" : ": ", detail.c_str());
@@ -54,6 +54,7 @@ inline std::string number(double value) {
 }
 
 void run_kernel_checks(Checker& check);
+void run_x8_checks(Checker& check);
 void run_op_checks(Checker& check);
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);

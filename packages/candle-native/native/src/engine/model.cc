@@ -17,7 +17,7 @@ Model::Model(const std::string& path, const Device& device)
     : file_(std::make_unique<GgufFile>(path)),
       device_(device),
       config_(read_model_config(*file_)),
-      weights_(load_model_weights(*file_, config_)) {
+      weights_(load_model_weights(*file_, config_, x8_layouts_pay_off())) {
   copy_text(info_.architecture, sizeof(info_.architecture), config_.architecture);
   const GgufValue* name = file_->find("general.name");
   copy_text(info_.name, sizeof(info_.name),

@@ -52,6 +52,8 @@ class GgufFile {
   double array_number(const GgufValue& value, uint64_t index) const;
   const std::string& path() const { return path_; }
   uint32_t version() const { return version_; }
+  // See MappedFile::release.
+  void release(const uint8_t* begin, size_t bytes) const { file_->release(begin, bytes); }
 
  private:
   std::string path_;

@@ -17,6 +17,9 @@ class MappedFile {
 
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
+  // Drops the resident pages wholly inside [begin, begin + bytes) (a copy of them lives elsewhere
+  // now); touching them again reads them back from the file.
+  void release(const uint8_t* begin, size_t bytes) const;
 
  private:
   const uint8_t* data_ = nullptr;

@@ -62,7 +62,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
   const WeightMatrix& embedding = w.token_embedding;
   for (int t = 0; t < count; t++) {
     float* row = s.x.data() + t * dim;
-    dequantize_row(embedding.type, embedding.data + tokens[t].token * embedding.row_bytes, row, dim);
+    dequantize_matrix_row(embedding, tokens[t].token, row);
     if (c.arch->scale_embedding) {
       const float scale = std::sqrt(static_cast<float>(dim));
       for (int64_t i = 0; i < dim; i++) row[i] *= scale;

@@ -1,6 +1,10 @@
 #include "models/model-weights.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <map>
+#include <thread>
 
 #include "common/error.h"
 
@@ -14,9 +18,36 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return text + "]";
 }
 
+// Re-lays rows in the x8 layout into fresh memory, a few MiB of rows at a time split across the
+// hardware threads, dropping each part of the file's pages once copied so that the peak resident
+// memory stays near one copy of the weights.
+std::unique_ptr<uint8_t, FreeBytes> interleaved_copy(const GgufFile& file, const WeightMatrix& w) {
+  constexpr int64_t kChunkBytes = 8 << 20;
+  const size_t bytes = static_cast<size_t>(w.rows * w.row_bytes);
+  auto* copy = static_cast<uint8_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
+  if (copy == nullptr) fail(XC_ERR_OUT_OF_MEMORY, "out of memory re-laying a weight matrix");
+  std::unique_ptr<uint8_t, FreeBytes> owned(copy);
+  const int64_t chunk_rows = std::max<int64_t>(1, kChunkBytes / w.row_bytes);
+  const int64_t threads = std::max<int64_t>(1, std::thread::hardware_concurrency());
+  for (int64_t first = 0; first < w.rows; first += chunk_rows) {
+    const int64_t rows = std::min(chunk_rows, w.rows - first);
+    const int64_t workers = std::min<int64_t>(threads, (rows + 63) / 64);
+    std::vector<std::thread> pool;
+    for (int64_t i = 0; i < workers; i++) {
+      const int64_t begin = first + rows * i / workers, end = first + rows * (i + 1) / workers;
+      pool.emplace_back([&w, copy, begin, end] {
+        interleave_rows(w.type, w.data + begin * w.row_bytes, copy + begin * w.row_bytes, end - begin, w.cols);
+      });
+    }
+    for (std::thread& thread : pool) thread.join();
+    file.release(w.data + first * w.row_bytes, static_cast<size_t>(rows * w.row_bytes));
+  }
+  return owned;
+}
+
 class TensorLoader {
  public:
-  explicit TensorLoader(const GgufFile& file) : file_(file) {}
+  TensorLoader(const GgufFile& file, bool x8, ModelWeights& weights) : file_(file), x8_(x8), weights_(weights) {}
 
   const GgufTensor* find(const std::string& name, std::vector<int64_t> expected) const {
     const GgufTensor* tensor = file_.tensor(name);
@@ -35,7 +66,8 @@ class TensorLoader {
     if (tensor == nullptr) fail(XC_ERR_FORMAT, "missing tensor " + name);
     return *tensor;
   }
-  WeightMatrix matrix(const GgufTensor& tensor, int64_t rows, int64_t cols) {
+  // A view of the tensor in the mmap, or its x8 copy when `may_interleave` and the type has one.
+  WeightMatrix matrix(const GgufTensor& tensor, int64_t rows, int64_t cols, bool may_interleave = true, bool count = true) {
     if (!is_supported_type(tensor.type)) {
       fail(XC_ERR_UNSUPPORTED, "tensor " + tensor.name + " has unsupported type " + ggml_type_name(tensor.type),
            tensor.info_offset);
@@ -47,7 +79,12 @@ class TensorLoader {
     w.cols = cols;
     w.data = tensor.data;
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
-    bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
+    if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
+    if (may_interleave && x8_ && has_x8_layout(w.type)) {
+      weights_.x8_copies.push_back(interleaved_copy(file_, w));
+      w.data = weights_.x8_copies.back().get();
+      w.layout = WeightLayout::X8;
+    }
     return w;
   }
   WeightMatrix matrix(const std::string& name, int64_t rows, int64_t cols) {
@@ -86,13 +123,26 @@ class TensorLoader {
 
  private:
   const GgufFile& file_;
+  const bool x8_;
+  ModelWeights& weights_;
   std::map<GgmlType, int64_t> bytes_by_type_;
 };
 
 }  // namespace
 
-ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c) {
-  TensorLoader load(file);
+bool x8_layouts_pay_off() {
+  const char* setting = std::getenv("XC_X8");
+  if (setting != nullptr && std::strcmp(setting, "0") == 0) return false;
+  const KernelTable& kernels = best_kernels();
+  for (int i = 0; i < kX8Types; i++) {
+    if (kernels.tile4_x8[i] == nullptr) return false;
+  }
+  return true;
+}
+
+ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, bool x8) {
+  ModelWeights w;
+  TensorLoader load(file, x8, w);
   const ArchSpec& arch = *c.arch;
   const int64_t dim = c.embedding_length;
   const int64_t hd = c.head_dim;
@@ -100,12 +150,12 @@ ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c) {
   const int64_t q_dim = static_cast<int64_t>(c.head_count) * hd;
   const int64_t kv_dim = static_cast<int64_t>(c.head_count_kv) * hd;
 
-  ModelWeights w;
   const GgufTensor* embedding = file.tensor("token_embd.weight");
   if (embedding == nullptr) fail(XC_ERR_FORMAT, "missing tensor token_embd.weight");
   const int64_t vocab = embedding->shape.size() >= 2 ? embedding->shape[1] : 0;
   if (vocab <= 0 || vocab > (1 << 24)) fail(XC_ERR_FORMAT, "token_embd.weight has an invalid vocabulary size", embedding->info_offset);
-  w.token_embedding = load.matrix("token_embd.weight", vocab, dim);
+  // Rows are looked up one at a time by token: kept as in the file.
+  w.token_embedding = load.matrix(load.need("token_embd.weight", {dim, vocab}), vocab, dim, false);
 
   for (int l = 0; l < c.layer_count; l++) {
     const std::string p = "blk." + std::to_string(l) + ".";
@@ -158,7 +208,13 @@ ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c) {
   }
   w.output_norm = load.vector("output_norm.weight", dim);
   const GgufTensor* output = load.find("output.weight", {dim, vocab});
-  w.output = output != nullptr ? load.matrix(*output, vocab, dim) : w.token_embedding;
+  if (output != nullptr) {
+    w.output = load.matrix(*output, vocab, dim);
+  } else {
+    // Tied: once re-laid, the lookups read the x8 copy too, so the file's pages stay untouched.
+    w.output = load.matrix(*embedding, vocab, dim, true, false);
+    if (w.output.layout == WeightLayout::X8) w.token_embedding = w.output;
+  }
   w.output_bias = load.optional_vector("output.bias", vocab);
   w.rope_freq_factors = load.optional_vector("rope_freqs.weight", c.rope_dims / 2);
   w.dominant_type = load.dominant_type();

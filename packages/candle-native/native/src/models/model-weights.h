@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "gguf/gguf-file.h"
@@ -24,6 +26,10 @@ struct LayerWeights {
   std::vector<float> post_ffn_norm;
 };
 
+struct FreeBytes {
+  void operator()(uint8_t* bytes) const { std::free(bytes); }
+};
+
 struct ModelWeights {
   WeightMatrix token_embedding;  // (vocab, n_embd)
   std::vector<LayerWeights> layers;
@@ -31,10 +37,16 @@ struct ModelWeights {
   WeightMatrix output;  // (vocab, n_embd); the embedding when tied
   std::vector<float> output_bias;
   std::vector<float> rope_freq_factors;  // (rope_dims / 2), optional
+  // Matrices re-laid in the x8 layout (interleave.h) live here instead of in the mmap.
+  std::vector<std::unique_ptr<uint8_t, FreeBytes>> x8_copies;
   GgmlType dominant_type = GgmlType::F32;
   int64_t matrix_bytes = 0;
 };
 
-ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& config);
+// `x8`: re-lay the matrices of types with an x8 layout (see x8_layouts_pay_off).
+ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& config, bool x8);
+
+// Whether this CPU's kernels multiply x8 layouts faster than ggml's (and XC_X8 is not "0").
+bool x8_layouts_pay_off();
 
 }  // namespace xc

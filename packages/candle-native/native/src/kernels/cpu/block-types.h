@@ -53,6 +53,40 @@ struct ActQ8K {
   int16_t bsums[kQK_K / 16];  // sums of each 16 quants, for the K-quant minimums
 };
 
+// The x8 layouts (interleave.h): vector v (32 bytes) of a 256-element group holds, in its 4-byte
+// lane k, elements 4v..4v+3 of sub-block (or block) k, so one vpdpbusd lane accumulates one
+// sub-block and its scale applies once per lane instead of once per 32 products.
+struct BlockQ8_0x8 {
+  uint16_t d[8];
+  uint8_t qs[256];  // q + 128
+};
+struct BlockQ4_0x8 {
+  uint16_t d[8];
+  uint8_t qs[128];  // byte 32c + 4k + i: low nibble vector c, high nibble vector c + 4 (q + 8)
+};
+struct BlockQ5_0x8 {
+  uint16_t d[8];
+  uint8_t qs[128];   // low four bits as in BlockQ4_0x8 (q + 16)
+  uint8_t qh[32];    // little-endian word v, bit b: fifth bit of byte b of vector v
+};
+static_assert(sizeof(BlockQ8_0x8) == 8 * sizeof(BlockQ8_0), "same size as eight ggml blocks");
+static_assert(sizeof(BlockQ4_0x8) == 8 * sizeof(BlockQ4_0), "same size as eight ggml blocks");
+static_assert(sizeof(BlockQ5_0x8) == 8 * sizeof(BlockQ5_0), "same size as eight ggml blocks");
+// Q4_K x8 keeps BlockQ4K's header; only qs moves: byte 32c + 4k + i holds vector c (low nibble)
+// and vector c + 4 (high nibble).
+
+// Activations for the x8 layouts, same interleaving.
+struct ActQ8_0x8 {
+  float d[8];
+  int32_t sum[8];  // Σ qs of each block, to take off the weights' unsigned offset
+  int8_t qs[256];
+};
+struct ActQ8Kx8 {
+  float d;
+  float dsum[8];  // d · Σ qs of each 32-element sub-block, for the Q4_K minimums
+  int8_t qs[256];
+};
+
 // Unpacks the j-th six-bit (scale, min) pair of a Q4_K block (ggml's get_scale_min_k4).
 inline void q4k_scale_min(int j, const uint8_t* q, uint8_t* scale, uint8_t* min) {
   if (j < 4) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "gguf/ggml-type.h"
+#include "kernels/cpu/interleave.h"
 
 namespace xc {
 
@@ -12,17 +13,25 @@ struct KvHeadView;
 }
 
 // What a weight type's rows are multiplied against.
-enum class ActivationFormat { F32, Q8_0, Q8K };
-ActivationFormat activation_format(GgmlType weight_type);
+enum class ActivationFormat { F32, Q8_0, Q8K, Q8_0x8, Q8Kx8 };
+constexpr int kActivationFormats = 5;
+ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout = WeightLayout::Ggml);
 // Bytes of one activation row of n elements in `format`.
 size_t activation_row_bytes(ActivationFormat format, int64_t n);
 
+struct KernelTable;
+// Quantizes one row of n activations into `format` (not F32) with the table's quantizers.
+void quantize_activations(const KernelTable& kernels, ActivationFormat format, const float* x, void* out, int64_t n);
+
 // Weight types with prefill tiles (see KernelTable::tile_4x2).
 constexpr int kTileTypes = 5;
+// Weight types with an x8 layout, in KernelTable::dot_x8 order: Q8_0, Q4_0, Q5_0, Q4_K.
+constexpr int kX8Types = 4;
 
 // The hot kernels of one instruction set. Each entry of `dot` multiplies one weight row (n
 // elements of its GGUF type) with one activation row in activation_format(type).
 struct KernelTable {
+  using DotFn = float (*)(int64_t, const void*, const void*);
   const char* name;
   float (*dot_f32)(int64_t n, const void* w, const void* x);
   float (*dot_f16)(int64_t n, const void* w, const void* x);
@@ -52,12 +61,18 @@ struct KernelTable {
   // contract); false: shape not handled, use the portable loop.
   bool (*attend_group)(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
                        float softcap_value, float* out);
+  // Rows in the x8 layout: a dot in every table, 4 rows × 4 tokens tiles where the CPU has them
+  // (x8 weights exist only when best_kernels() has these tiles).
+  DotFn dot_x8[kX8Types] = {};
+  TileFn tile4_x8[kX8Types] = {};
 
-  using DotFn = float (*)(int64_t, const void*, const void*);
-  DotFn dot_for(GgmlType type) const;
-  TileFn tile_for(GgmlType type) const;
-  TileFn tile4_for(GgmlType type) const;
+  DotFn dot_for(GgmlType type, WeightLayout layout = WeightLayout::Ggml) const;
+  TileFn tile_for(GgmlType type, WeightLayout layout = WeightLayout::Ggml) const;
+  TileFn tile4_for(GgmlType type, WeightLayout layout = WeightLayout::Ggml) const;
 };
+
+// Index into KernelTable::dot_x8 / tile4_x8; -1 when the type has no x8 layout.
+int x8_index(GgmlType type);
 
 const KernelTable& scalar_kernels();
 // nullptr when the CPU lacks AVX2/FMA/F16C (or they were not compiled in).

@@ -11,29 +11,38 @@ namespace {
 
 constexpr int64_t kRowTile = 16;
 constexpr int64_t kBandsPerThread = 4;
-constexpr int kFormats = 3;
+constexpr int kFormats = kActivationFormats;
 constexpr int64_t kPrefillRows = 64;
 constexpr size_t kActivationBlockBytes = 192 * 1024;
 
 }  // namespace
 
+void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
+  const uint8_t* data = w.data + row * w.row_bytes;
+  if (w.layout == WeightLayout::Ggml) return dequantize_row(w.type, data, out, w.cols);
+  std::vector<uint8_t> ggml(static_cast<size_t>(w.row_bytes));
+  deinterleave_rows(w.type, data, ggml.data(), 1, w.cols);
+  dequantize_row(w.type, ggml.data(), out, w.cols);
+}
+
 void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_t tokens, const MatmulTarget* targets,
             int target_count, std::vector<uint8_t>& scratch) {
   if (target_count <= 0 || tokens <= 0) return;
   const int64_t cols = targets[0].weight->cols;
-  bool needed[kFormats] = {false, false, false};
+  bool needed[kFormats] = {};
   int64_t total_rows = 0;
   for (int i = 0; i < target_count; i++) {
-    if (targets[i].weight->cols != cols) fail(XC_ERR_INTERNAL, "matmul targets disagree on the input width");
-    needed[static_cast<int>(activation_format(targets[i].weight->type))] = true;
-    total_rows += targets[i].weight->rows;
+    const WeightMatrix& w = *targets[i].weight;
+    if (w.cols != cols) fail(XC_ERR_INTERNAL, "matmul targets disagree on the input width");
+    needed[static_cast<int>(activation_format(w.type, w.layout))] = true;
+    total_rows += w.rows;
   }
 
   // Quantized copies of x, one region per format that some target needs.
-  const uint8_t* rows_of[kFormats] = {reinterpret_cast<const uint8_t*>(x), nullptr, nullptr};
-  size_t stride_of[kFormats] = {static_cast<size_t>(cols) * sizeof(float), 0, 0};
+  const uint8_t* rows_of[kFormats] = {reinterpret_cast<const uint8_t*>(x)};
+  size_t stride_of[kFormats] = {static_cast<size_t>(cols) * sizeof(float)};
+  size_t offset_of[kFormats] = {};
   size_t total = 0;
-  size_t offset_of[kFormats] = {0, 0, 0};
   for (int f = 1; f < kFormats; f++) {
     if (!needed[f]) continue;
     stride_of[f] = activation_row_bytes(static_cast<ActivationFormat>(f), cols);
@@ -47,8 +56,12 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     }
     pool.parallel_for(tokens, 4, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
-        if (needed[1]) kernels.quantize_q8_0(x + t * cols, scratch.data() + offset_of[1] + t * stride_of[1], cols);
-        if (needed[2]) kernels.quantize_q8_k(x + t * cols, scratch.data() + offset_of[2] + t * stride_of[2], cols);
+        for (int f = 1; f < kFormats; f++) {
+          if (needed[f]) {
+            quantize_activations(kernels, static_cast<ActivationFormat>(f), x + t * cols,
+                                 scratch.data() + offset_of[f] + t * stride_of[f], cols);
+          }
+        }
       }
     });
   }
@@ -72,14 +85,14 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       const int64_t hi = end - base < w.rows ? end - base : w.rows;
       base += w.rows;
       if (lo >= hi) continue;
-      const int f = static_cast<int>(activation_format(w.type));
+      const int f = static_cast<int>(activation_format(w.type, w.layout));
       const size_t x_stride = stride_of[f];
       // Token blocks small enough that their activations stay in L2 while every row of the chunk
       // passes over them; inside a block, each 4-row group stays in L1 while the tokens stream.
       const int64_t token_block = std::max<int64_t>(8, std::min<int64_t>(256, kActivationBlockBytes / x_stride / 4 * 4));
-      const KernelTable::DotFn dot = kernels.dot_for(w.type);
-      const KernelTable::TileFn tile2 = kernels.tile_for(w.type);
-      const KernelTable::TileFn tile4 = kernels.tile4_for(w.type);
+      const KernelTable::DotFn dot = kernels.dot_for(w.type, w.layout);
+      const KernelTable::TileFn tile2 = kernels.tile_for(w.type, w.layout);
+      const KernelTable::TileFn tile4 = kernels.tile4_for(w.type, w.layout);
       for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
         const int64_t t1 = std::min(tokens, t0 + token_block);
         int64_t r = lo;

@@ -16,6 +16,7 @@ struct WeightMatrix {
   int64_t cols = 0;
   const uint8_t* data = nullptr;
   int64_t row_bytes = 0;
+  WeightLayout layout = WeightLayout::Ggml;
 
   WeightMatrix slice_rows(int64_t begin, int64_t count) const {
     WeightMatrix view = *this;
@@ -24,6 +25,9 @@ struct WeightMatrix {
     return view;
   }
 };
+
+// Row `row` of w as f32, whatever its layout.
+void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out);
 
 // out[t * out_stride + r] = W[r] · x[t] (+ bias[r]) for r < W.rows.
 struct MatmulTarget {

@@ -1,0 +1,117 @@
+// The x8 weight layouts (interleave.h): re-laid rows against the ggml rows they came from, through
+// the scalar x8 dots and every SIMD table's x8 dots and 4×4 tiles, with ragged tails and at the
+// integer extremes.
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "check.h"
+#include "gguf-writer.h"
+#include "kernels/cpu/block-types.h"
+#include "kernels/cpu/interleave.h"
+#include "kernels/cpu/kernel-table.h"
+
+namespace xch {
+
+using xc::GgmlType;
+
+namespace {
+
+struct X8Case {
+  std::vector<uint8_t> ggml;  // four rows as in a GGUF file
+  std::vector<uint8_t> x8;    // the same rows re-laid
+  std::vector<uint8_t> act;   // four activation rows in the ggml weights' format
+  std::vector<uint8_t> act_x8;
+  int64_t row_bytes = 0;
+  size_t act_bytes = 0, act_x8_bytes = 0;
+};
+
+X8Case make_case(GgmlType type, int64_t n, const std::vector<float>& w, const std::vector<float>& x) {
+  const xc::KernelTable& scalar = xc::scalar_kernels();
+  X8Case c;
+  c.ggml = encode_tensor(type, w, n);
+  c.row_bytes = static_cast<int64_t>(c.ggml.size() / 4);
+  c.x8.resize(c.ggml.size());
+  xc::interleave_rows(type, c.ggml.data(), c.x8.data(), 4, n);
+  const xc::ActivationFormat format = xc::activation_format(type);
+  const xc::ActivationFormat format_x8 = xc::activation_format(type, xc::WeightLayout::X8);
+  c.act_bytes = xc::activation_row_bytes(format, n);
+  c.act_x8_bytes = xc::activation_row_bytes(format_x8, n);
+  c.act.resize(4 * c.act_bytes);
+  c.act_x8.resize(4 * c.act_x8_bytes);
+  for (int t = 0; t < 4; t++) {
+    xc::quantize_activations(scalar, format, x.data() + t * n, c.act.data() + t * c.act_bytes, n);
+    xc::quantize_activations(scalar, format_x8, x.data() + t * n, c.act_x8.data() + t * c.act_x8_bytes, n);
+  }
+  return c;
+}
+
+// Largest relative difference between `table`'s x8 dots / 4×4 tile and the scalar ggml row dots.
+double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8Case& c, bool tile) {
+  const xc::KernelTable::DotFn ggml_dot = xc::scalar_kernels().dot_for(type);
+  float tiled[4 * 5];
+  if (tile) {
+    table.tile4_for(type, xc::WeightLayout::X8)(n, c.x8.data(), c.row_bytes, c.act_x8.data(),
+                                                 static_cast<int64_t>(c.act_x8_bytes), tiled, 5);
+  }
+  double error = 0;
+  for (int r = 0; r < 4; r++) {
+    for (int t = 0; t < 4; t++) {
+      const float expected = ggml_dot(n, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes);
+      const float got = tile ? tiled[t * 5 + r]
+                             : table.dot_for(type, xc::WeightLayout::X8)(n, c.x8.data() + r * c.row_bytes,
+                                                                          c.act_x8.data() + t * c.act_x8_bytes);
+      error = std::max(error, static_cast<double>(std::fabs(expected - got)) / (std::fabs(expected) + 1e-3));
+    }
+  }
+  return error;
+}
+
+void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType type, int64_t n, const std::vector<float>& w,
+                           const std::vector<float>& x, double tolerance) {
+  const X8Case c = make_case(type, n, w, x);
+  const std::string name = std::string(xc::ggml_type_name(type)) + " x8, " + std::to_string(n) + " columns" + label;
+  std::vector<uint8_t> back(c.x8.size());
+  xc::deinterleave_rows(type, c.x8.data(), back.data(), 4, n);
+  check.expect(back == c.ggml, name + ": back from x8 to the same bytes");
+  if (label.empty() && n >= 256) check.expect(c.x8 != c.ggml, name + ": the layout moves bytes");
+  const double scalar_error = x8_error(xc::scalar_kernels(), type, n, c, false);
+  check.expect(scalar_error < tolerance, "scalar " + name + ": dot = ggml dot", "relative error " + number(scalar_error));
+  for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    const double dot_error = x8_error(*table, type, n, c, false);
+    check.expect(dot_error < tolerance, std::string(table->name) + " " + name + ": dot = ggml dot",
+                 "relative error " + number(dot_error));
+    if (table->tile4_for(type, xc::WeightLayout::X8) == nullptr) continue;
+    const double tile_error = x8_error(*table, type, n, c, true);
+    check.expect(tile_error < tolerance, std::string(table->name) + " " + name + ": 4×4 tile = ggml dots",
+                 "relative error " + number(tile_error));
+  }
+}
+
+}  // namespace
+
+void run_x8_checks(Checker& check) {
+  std::mt19937 engine(23);
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  auto random = [&](size_t count) {
+    std::vector<float> values(count);
+    for (float& v : values) v = spread(engine);
+    return values;
+  };
+  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K}) {
+    const std::vector<int64_t> widths =
+        type == GgmlType::Q4_K ? std::vector<int64_t>{256, 768} : std::vector<int64_t>{256, 576, 896, 96};
+    for (int64_t n : widths) check_x8_against_ggml(check, "", type, n, random(4 * n), random(4 * n), 1e-4);
+    // Integer extremes: weights at ±max (every quant at its end of the range), activations at ±127.
+    const int64_t n = 512;
+    std::vector<float> w(4 * n), x(4 * n);
+    for (int64_t i = 0; i < 4 * n; i++) {
+      w[i] = (i / n) % 2 == 0 ? 1.0f : -1.0f;
+      x[i] = (i / n) < 2 ? 1.0f : -1.0f;
+    }
+    check_x8_against_ggml(check, " at the integer extremes", type, n, w, x, 1e-6);
+  }
+}
+
+}  // namespace xch

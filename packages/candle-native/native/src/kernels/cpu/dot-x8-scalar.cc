@@ -1,0 +1,90 @@
+// Portable dot products for the x8 layouts (interleave.h), element by element: the definition the
+// vector tiles are checked against, and the path for kernel tables without x8 tiles.
+#include <cstring>
+
+#include "common/fp16.h"
+#include "kernels/cpu/block-types.h"
+#include "kernels/cpu/scalar-kernels.h"
+
+namespace xc::scalar {
+
+namespace {
+
+constexpr int64_t kGroup = 256;
+
+// The 4-bit value at byte b of vector v of a nibble-packed x8 group.
+inline int nibble_x8(const uint8_t* qs, int v, int b) {
+  const uint8_t byte = qs[32 * (v & 3) + b];
+  return v < 4 ? byte & 0xF : byte >> 4;
+}
+
+// Σ over eight 32-element blocks of d_w·d_y·(Σ u·y − offset·Σ y), where u(group, v, b) is the stored
+// unsigned quant; the ggml blocks after the last whole group go to `tail`.
+template <typename Group, int Offset, typename Quant, typename Tail>
+float dot_block32_x8(int64_t n, const void* w, const void* x, Quant quant, Tail tail) {
+  const int64_t groups = n / kGroup;
+  const auto* wb = static_cast<const uint8_t*>(w);
+  const auto* y = static_cast<const ActQ8_0x8*>(x);
+  float sum = 0;
+  for (int64_t g = 0; g < groups; g++) {
+    Group group;
+    std::memcpy(&group, wb + g * sizeof(Group), sizeof(Group));
+    for (int k = 0; k < 8; k++) {
+      int p = 0;
+      for (int v = 0; v < 8; v++) {
+        for (int i = 0; i < 4; i++) p += quant(group, v, 4 * k + i) * y[g].qs[32 * v + 4 * k + i];
+      }
+      p -= Offset * y[g].sum[k];
+      sum += fp16_to_f32(group.d[k]) * y[g].d[k] * static_cast<float>(p);
+    }
+  }
+  const int64_t rest = n - groups * kGroup;
+  if (rest > 0) sum += tail(rest, wb + groups * sizeof(Group), y + groups);
+  return sum;
+}
+
+}  // namespace
+
+float dot_q8_0_x8(int64_t n, const void* w, const void* x) {
+  return dot_block32_x8<BlockQ8_0x8, 128>(
+      n, w, x, [](const BlockQ8_0x8& g, int v, int b) { return static_cast<int>(g.qs[32 * v + b]); }, dot_q8_0);
+}
+
+float dot_q4_0_x8(int64_t n, const void* w, const void* x) {
+  return dot_block32_x8<BlockQ4_0x8, 8>(
+      n, w, x, [](const BlockQ4_0x8& g, int v, int b) { return nibble_x8(g.qs, v, b); }, dot_q4_0);
+}
+
+float dot_q5_0_x8(int64_t n, const void* w, const void* x) {
+  return dot_block32_x8<BlockQ5_0x8, 16>(
+      n, w, x,
+      [](const BlockQ5_0x8& g, int v, int b) {
+        uint32_t high;
+        std::memcpy(&high, g.qh + 4 * v, 4);
+        return nibble_x8(g.qs, v, b) | static_cast<int>(((high >> b) & 1u) << 4);
+      },
+      dot_q5_0);
+}
+
+float dot_q4_k_x8(int64_t n, const void* w, const void* x) {
+  const auto* y = static_cast<const ActQ8Kx8*>(x);
+  float sum = 0;
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    BlockQ4K b;
+    std::memcpy(&b, static_cast<const uint8_t*>(w) + i * sizeof(BlockQ4K), sizeof(BlockQ4K));
+    const float d = fp16_to_f32(b.d);
+    const float dmin = fp16_to_f32(b.dmin);
+    for (int k = 0; k < 8; k++) {
+      uint8_t scale, min;
+      q4k_scale_min(k, b.scales, &scale, &min);
+      int p = 0;
+      for (int v = 0; v < 8; v++) {
+        for (int j = 0; j < 4; j++) p += nibble_x8(b.qs, v, 4 * k + j) * y[i].qs[32 * v + 4 * k + j];
+      }
+      sum += y[i].d * d * static_cast<float>(scale) * static_cast<float>(p) - dmin * static_cast<float>(min) * y[i].dsum[k];
+    }
+  }
+  return sum;
+}
+
+}  // namespace xc::scalar

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+
+#include "gguf/ggml-type.h"
+
+namespace xc {
+
+// How a weight matrix's rows are laid out in memory.
+enum class WeightLayout : uint8_t {
+  Ggml,  // as in the file
+  X8,    // re-laid at load for the integer tiles (block-types.h): same size, rows still independent
+};
+
+// Whether `type` has an x8 layout. Rows keep their length: whole 256-element groups are re-laid,
+// a trailing part shorter than 256 stays in ggml blocks.
+bool has_x8_layout(GgmlType type);
+
+// Writes `rows` rows of `cols` elements from ggml's layout (src) into the x8 layout (dst).
+void interleave_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols);
+
+// The inverse: x8 rows back to ggml's layout (for looking up single rows of a tied embedding).
+void deinterleave_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols);
+
+}  // namespace xc

@@ -1,0 +1,229 @@
+// Dot products and 4 rows × 4 tokens tiles for the x8 layouts (interleave.h), built for
+// AVX-512VL + VNNI and run only when cpuid reports it. In the x8 order one vpdpbusd lane sums one
+// 32-element block (or Q4_K sub-block) across a 256-element group, so the scales are applied once
+// per lane as floats instead of widening every product to 16 bits first.
+#include "kernels/cpu/kernel-table.h"
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/cpu/block-types.h"
+
+namespace xc::avx512 {
+
+namespace {
+
+constexpr int64_t kGroup = 256;
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+inline __m256i load(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+
+inline float half(const uint8_t* p) {
+  uint16_t h;
+  std::memcpy(&h, p, 2);
+  return _cvtsh_ss(h);
+}
+
+// start + Σ_v q[v]·y[v] per lane, in two chains of four so the multiply-adds overlap.
+inline __m256i sum_products(__m256i start, const __m256i q[8], const int8_t* y) {
+  __m256i even = start, odd = _mm256_setzero_si256();
+  for (int v = 0; v < 8; v += 2) {
+    even = _mm256_dpbusd_epi32(even, q[v], load(y + 32 * v));
+    odd = _mm256_dpbusd_epi32(odd, q[v + 1], load(y + 32 * v + 32));
+  }
+  return _mm256_add_epi32(even, odd);
+}
+
+// The eight x8 vectors of 4-bit values stored two per byte (vector c low, c + 4 high).
+inline void unpack_nibbles(const uint8_t* qs, __m256i q[8]) {
+  const __m256i mask = _mm256_set1_epi8(0xF);
+  for (int c = 0; c < 4; c++) {
+    const __m256i bits = load(qs + 32 * c);
+    q[c] = _mm256_and_si256(bits, mask);
+    q[c + 4] = _mm256_and_si256(_mm256_srli_epi16(bits, 4), mask);
+  }
+}
+
+// The 32 quants of a ggml Q4_0/Q5_0 block in element order, unsigned (as stored).
+inline __m256i q4_0_nibbles(const uint8_t* qs) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+  const __m128i mask = _mm_set1_epi8(0xF);
+  return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(bytes, 4), mask), _mm_and_si128(bytes, mask));
+}
+
+// Weight decoding of the 32-element block kinds: the eight x8 vectors of a group and the 32 quants of
+// a ggml block (for the blocks after the last whole group), both unsigned, offset by 2^kShift.
+struct Q8_0Kind {
+  using Group = BlockQ8_0x8;
+  static constexpr int kShift = 7;
+  static void unpack(const uint8_t* group, __m256i q[8]) {
+    for (int v = 0; v < 8; v++) q[v] = load(group + offsetof(Group, qs) + 32 * v);
+  }
+  using Block = BlockQ8_0;
+  static __m256i unpack(const Block& b) { return _mm256_xor_si256(load(b.qs), _mm256_set1_epi8(static_cast<char>(0x80))); }
+};
+struct Q4_0Kind {
+  using Group = BlockQ4_0x8;
+  static constexpr int kShift = 3;
+  static void unpack(const uint8_t* group, __m256i q[8]) { unpack_nibbles(group + offsetof(Group, qs), q); }
+  using Block = BlockQ4_0;
+  static __m256i unpack(const Block& b) { return q4_0_nibbles(b.qs); }
+};
+struct Q5_0Kind {
+  using Group = BlockQ5_0x8;
+  static constexpr int kShift = 4;
+  static void unpack(const uint8_t* group, __m256i q[8]) {
+    unpack_nibbles(group + offsetof(Group, qs), q);
+    const __m256i fifth = _mm256_set1_epi8(0x10);
+    for (int v = 0; v < 8; v++) {
+      uint32_t bits;
+      std::memcpy(&bits, group + offsetof(Group, qh) + 4 * v, 4);
+      q[v] = _mm256_or_si256(q[v], _mm256_maskz_mov_epi8(bits, fifth));
+    }
+  }
+  using Block = BlockQ5_0;
+  static __m256i unpack(const Block& b) {
+    uint32_t bits;
+    std::memcpy(&bits, b.qh, 4);
+    return _mm256_or_si256(q4_0_nibbles(b.qs), _mm256_maskz_mov_epi8(bits, _mm256_set1_epi8(0x10)));
+  }
+};
+
+// out[t·os + r] for R weight rows × T activation rows of 32-element block kinds.
+template <typename Kind, int R, int T>
+void block32_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  using Group = typename Kind::Group;
+  const int64_t groups = n / kGroup;
+  __m256 acc[R][T];
+  for (auto& row : acc) for (auto& a : row) a = _mm256_setzero_ps();
+  for (int64_t g = 0; g < groups; g++) {
+    const ActQ8_0x8* y[T];
+    __m256i bias[T];  // −offset · Σy of each block: the weights' offset, paid once per token
+    for (int t = 0; t < T; t++) {
+      y[t] = reinterpret_cast<const ActQ8_0x8*>(x + t * xs) + g;
+      bias[t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(load(y[t]->sum), Kind::kShift));
+    }
+    for (int r = 0; r < R; r++) {
+      const uint8_t* group = w + r * ws + g * static_cast<int64_t>(sizeof(Group));
+      __m256i q[8];
+      Kind::unpack(group, q);
+      const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group)));
+      for (int t = 0; t < T; t++) {
+        const __m256i p = sum_products(bias[t], q, y[t]->qs);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(dw, _mm256_loadu_ps(y[t]->d)), acc[r][t]);
+      }
+    }
+  }
+  // The ggml blocks after the last whole group, one at a time.
+  using Block = typename Kind::Block;
+  const uint8_t* w_tail = w + groups * static_cast<int64_t>(sizeof(Group));
+  const uint8_t* x_tail = x + groups * static_cast<int64_t>(sizeof(ActQ8_0x8));
+  const __m256i offset = _mm256_set1_epi8(static_cast<char>(1 << Kind::kShift));
+  for (int64_t b = 0; b < (n - groups * kGroup) / kQK8_0; b++) {
+    const ActQ8_0* y[T];
+    __m256i yq[T], bias[T];
+    for (int t = 0; t < T; t++) {
+      y[t] = reinterpret_cast<const ActQ8_0*>(x_tail + t * xs) + b;
+      yq[t] = load(y[t]->qs);
+      bias[t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_epi32(_mm256_setzero_si256(), offset, yq[t]));
+    }
+    for (int r = 0; r < R; r++) {
+      Block block;
+      std::memcpy(&block, w_tail + r * ws + b * static_cast<int64_t>(sizeof(Block)), sizeof(Block));
+      const __m256i q = Kind::unpack(block);
+      const float dw = _cvtsh_ss(block.d);
+      for (int t = 0; t < T; t++) {
+        const __m256i p = _mm256_dpbusd_epi32(bias[t], q, yq[t]);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(dw * y[t]->d), acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    for (int t = 0; t < T; t++) out[t * os + r] = hsum(acc[r][t]);
+  }
+}
+
+// Bytes 0..7: the eight 6-bit scales of a Q4_K block; bytes 8..15: its eight mins (ggml's
+// get_scale_min_k4 on all eight at once). Reads the 12 scale bytes and the 4 quant bytes after them.
+inline __m128i q4k_scales_and_mins(const uint8_t* packed) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(packed));  // dwords u0 u1 u2 (u3)
+  const __m128i low6 = _mm_and_si128(v, _mm_set1_epi8(0x3f));                   // scales 0..3, mins 0..3
+  const __m128i top2 = _mm_slli_epi32(_mm_and_si128(_mm_srli_epi32(v, 6), _mm_set1_epi8(0x03)), 4);
+  const __m128i u2 = _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 2, 2, 2));
+  const __m128i nibbles = _mm_unpacklo_epi32(_mm_and_si128(u2, _mm_set1_epi8(0x0f)),
+                                             _mm_and_si128(_mm_srli_epi32(u2, 4), _mm_set1_epi8(0x0f)));
+  const __m128i upper = _mm_or_si128(nibbles, top2);  // scales 4..7, mins 4..7
+  return _mm_unpacklo_epi32(low6, upper);
+}
+
+template <int R, int T>
+void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  __m256 acc[R][T];
+  for (auto& row : acc) for (auto& a : row) a = _mm256_setzero_ps();
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const ActQ8Kx8* y[T];
+    for (int t = 0; t < T; t++) y[t] = reinterpret_cast<const ActQ8Kx8*>(x + t * xs) + i;
+    for (int r = 0; r < R; r++) {
+      const uint8_t* block = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
+      __m256i q[8];
+      unpack_nibbles(block + offsetof(BlockQ4K, qs), q);
+      const __m128i scales_mins = q4k_scales_and_mins(block + offsetof(BlockQ4K, scales));
+      const __m256 scale = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(scales_mins)),
+                                         _mm256_set1_ps(half(block + offsetof(BlockQ4K, d))));
+      const __m256 min = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(scales_mins, 8))),
+                                       _mm256_set1_ps(half(block + offsetof(BlockQ4K, dmin))));
+      for (int t = 0; t < T; t++) {
+        const __m256i p = sum_products(_mm256_setzero_si256(), q, y[t]->qs);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(scale, _mm256_set1_ps(y[t]->d)), acc[r][t]);
+        acc[r][t] = _mm256_fnmadd_ps(min, _mm256_loadu_ps(y[t]->dsum), acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    for (int t = 0; t < T; t++) out[t * os + r] = hsum(acc[r][t]);
+  }
+}
+
+using Kernel = void (*)(int64_t, const uint8_t*, int64_t, const uint8_t*, int64_t, float*, int64_t);
+
+template <Kernel Kernel>
+float dot_of(int64_t n, const void* w, const void* x) {
+  float out;
+  Kernel(n, static_cast<const uint8_t*>(w), 0, static_cast<const uint8_t*>(x), 0, &out, 1);
+  return out;
+}
+
+}  // namespace
+
+}  // namespace xc::avx512
+
+namespace xc {
+bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]) {
+  using namespace avx512;
+  dots[0] = dot_of<block32_x8<Q8_0Kind, 1, 1>>;
+  dots[1] = dot_of<block32_x8<Q4_0Kind, 1, 1>>;
+  dots[2] = dot_of<block32_x8<Q5_0Kind, 1, 1>>;
+  dots[3] = dot_of<q4k_x8<1, 1>>;
+  tiles[0] = block32_x8<Q8_0Kind, 4, 4>;
+  tiles[1] = block32_x8<Q4_0Kind, 4, 4>;
+  tiles[2] = block32_x8<Q5_0Kind, 4, 4>;
+  tiles[3] = q4k_x8<4, 4>;
+  return true;
+}
+}  // namespace xc
+
+#else
+
+namespace xc {
+bool compiled_avx512_x8(KernelTable::DotFn[kX8Types], KernelTable::TileFn[kX8Types]) { return false; }
+}  // namespace xc
+
+#endif
