@@ -79,6 +79,30 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, i
   check.expect(worst < 1e-5, std::string("attention over KV pages (online softmax) = naive softmax, ") + kernels.name +
                                  (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
                "rel L2 " + number(worst));
+
+  // four consecutive query tokens of eight heads at once = one token at a time (causal, then a sliding window)
+  constexpr int kTokens = 4, kHeads = 8;
+  std::vector<float> queries(kTokens * kHeads * hd);
+  for (float& v : queries) v = dist(engine);
+  double tokens_worst = 0;
+  for (int window : {0, 20}) {
+    int first[kTokens], last[kTokens];
+    for (int i = 0; i < kTokens; i++) {
+      last[i] = positions - kTokens + i;
+      first[i] = window > 0 ? last[i] - window + 1 : 0;
+    }
+    std::vector<float> together(queries.size()), alone(queries.size());
+    xc::cpu::attention_tokens(kernels, view, queries.data(), kHeads * hd, kTokens, kHeads, first, last, 0.3f, 0.0f,
+                              together.data(), kHeads * hd);
+    for (int i = 0; i < kTokens; i++) {
+      xc::cpu::attention_heads(kernels, view, queries.data() + i * kHeads * hd, kHeads, first[i], last[i], 0.3f, 0.0f,
+                               alone.data() + i * kHeads * hd);
+    }
+    tokens_worst = std::max(tokens_worst, relative_l2(together.data(), alone.data(), together.size()));
+  }
+  check.expect(tokens_worst < 1e-6, std::string("attention of 4 query tokens together = one at a time, ") + kernels.name +
+                                        (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
+               "rel L2 " + number(tokens_worst));
 }
 
 void check_matmul(Checker& check) {
@@ -174,9 +198,30 @@ void check_thread_pool(Checker& check) {
                "thread pool: 20000 jobs × 3 threads run every chunk exactly once");
 }
 
+// The SIMD SiLU-gated product against expf, over the range where e^−x over- and underflows too.
+void check_silu(Checker& check) {
+  const xc::KernelTable* avx2 = xc::avx2_kernels();
+  if (avx2 == nullptr) return;
+  std::vector<float> gate, up;
+  for (int i = -2000; i <= 2000; i++) {
+    gate.push_back(static_cast<float>(i) * 0.05f);  // −100 … 100
+    up.push_back(1.0f + static_cast<float>(i % 7) * 0.25f);
+  }
+  gate.push_back(0.0f), up.push_back(3.0f);  // a ragged tail
+  std::vector<float> expected = gate, got = gate;
+  xc::scalar_kernels().silu_mul(expected.data(), up.data(), static_cast<int64_t>(gate.size()));
+  avx2->silu_mul(got.data(), up.data(), static_cast<int64_t>(gate.size()));
+  double error = 0;
+  for (size_t i = 0; i < gate.size(); i++) {
+    error = std::max(error, std::fabs(static_cast<double>(got[i]) - expected[i]) / (std::fabs(expected[i]) + 1e-30));
+  }
+  check.expect(error < 1e-6, "AVX2 silu(gate) · up = expf version over [−100, 100]", "relative error " + number(error));
+}
+
 }  // namespace
 
 void run_op_checks(Checker& check) {
+  check_silu(check);
   for (bool f16 : {true, false}) {
     for (int hd : {32, 64, 128}) {  // 64 and 128 take the AVX2 attention kernel
       check_attention(check, xc::scalar_kernels(), f16, hd);

@@ -23,6 +23,24 @@ void add_rows(float* x, const float* delta, int64_t n) {
   for (int64_t i = 0; i < n; i++) x[i] += delta[i];
 }
 
+// Up to kQueryRun consecutive tokens of one sequence at consecutive positions: they attend together.
+constexpr int kQueryRun = 4;
+struct QueryRun {
+  int begin;
+  int count;
+};
+
+std::vector<QueryRun> query_runs(const BatchToken* tokens, int count) {
+  std::vector<QueryRun> runs;
+  for (int t = 0; t < count; t++) {
+    const bool extends = !runs.empty() && runs.back().count < kQueryRun && tokens[t].sequence == tokens[t - 1].sequence &&
+                         tokens[t].position == tokens[t - 1].position + 1;
+    if (extends) runs.back().count++;
+    else runs.push_back({t, 1});
+  }
+  return runs;
+}
+
 cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
   const bool local = sliding && c.arch->sliding_rope_base > 0;
   cpu::RopeParams p;
@@ -69,6 +87,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     }
   }
 
+  const std::vector<QueryRun> runs = query_runs(tokens, count);
   for (int l = 0; l < c.layer_count; l++) {
     if (r.abort_flag != nullptr && *r.abort_flag != 0) fail(XC_ERR_ABORTED, "forward aborted");
     const LayerWeights& layer = w.layers[static_cast<size_t>(l)];
@@ -110,17 +129,20 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
       }
     });
 
-    // attention of every (token, kv head) group over its own sequence's positions [first, position]
-    r.pool.parallel_for(static_cast<int64_t>(count) * nkv, 1, [&](int64_t begin, int64_t end) {
+    // attention of every (run of tokens, kv head) over each token's own positions [first, position]
+    r.pool.parallel_for(static_cast<int64_t>(runs.size()) * nkv, 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; i++) {
-        const int64_t t = i / nkv;
+        const QueryRun& run = runs[static_cast<size_t>(i / nkv)];
         const int kv_head = static_cast<int>(i % nkv);
-        const int position = tokens[t].position;
-        const int first = sliding ? std::max(0, position - c.sliding_window + 1) : 0;
-        const cpu::KvHeadView view = r.kv.head_view(tokens[t].sequence, l, kv_head);
-        const int64_t offset = t * q_dim + static_cast<int64_t>(kv_head) * group * hd;
-        cpu::attention_heads(kernels, view, s.q.data() + offset, group, first, position, c.attention_scale,
-                             c.attention_softcap, s.attention.data() + offset);
+        int first[kQueryRun], last[kQueryRun];
+        for (int j = 0; j < run.count; j++) {
+          last[j] = tokens[run.begin + j].position;
+          first[j] = sliding ? std::max(0, last[j] - c.sliding_window + 1) : 0;
+        }
+        const cpu::KvHeadView view = r.kv.head_view(tokens[run.begin].sequence, l, kv_head);
+        const int64_t offset = run.begin * q_dim + static_cast<int64_t>(kv_head) * group * hd;
+        cpu::attention_tokens(kernels, view, s.q.data() + offset, q_dim, run.count, group, first, last, c.attention_scale,
+                              c.attention_softcap, s.attention.data() + offset, q_dim);
       }
     });
 
@@ -137,7 +159,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
       float* gate = s.gate.data() + begin * ff;
       const float* up = s.up.data() + begin * ff;
       if (c.arch->activation == FfnActivation::Silu) {
-        cpu::silu_mul(gate, up, (end - begin) * ff);
+        kernels.silu_mul(gate, up, (end - begin) * ff);
       } else {
         cpu::gelu_tanh_mul(gate, up, (end - begin) * ff);
       }

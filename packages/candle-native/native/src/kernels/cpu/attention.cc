@@ -94,4 +94,16 @@ void attention_heads(const KernelTable& kernels, const KvHeadView& kv, const flo
   }
 }
 
+void attention_tokens(const KernelTable& kernels, const KvHeadView& kv, const float* q, int64_t q_stride, int tokens,
+                      int heads, const int* first, const int* last, float scale, float softcap_value, float* out,
+                      int64_t out_stride) {
+  if (kernels.attend_tokens != nullptr &&
+      kernels.attend_tokens(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride)) {
+    return;
+  }
+  for (int i = 0; i < tokens; i++) {
+    attention_heads(kernels, kv, q + i * q_stride, heads, first[i], last[i], scale, softcap_value, out + i * out_stride);
+  }
+}
+
 }  // namespace xc::cpu

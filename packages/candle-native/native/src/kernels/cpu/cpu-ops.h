@@ -43,5 +43,10 @@ struct KvHeadView {
 constexpr int kMaxAttentionHeadDim = 512;
 void attention_heads(const KernelTable& kernels, const KvHeadView& kv, const float* q, int heads, int first, int last,
                      float scale, float softcap_value, float* out);
+// The same for `tokens` query tokens at once (query i: q + i·q_stride → out + i·out_stride, keys
+// [first[i], last[i]]), so a prompt's consecutive tokens share each K/V block while it is in cache.
+void attention_tokens(const KernelTable& kernels, const KvHeadView& kv, const float* q, int64_t q_stride, int tokens,
+                      int heads, const int* first, const int* last, float scale, float softcap_value, float* out,
+                      int64_t out_stride);
 
 }  // namespace xc::cpu

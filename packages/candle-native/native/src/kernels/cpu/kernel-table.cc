@@ -6,11 +6,16 @@
 #include "common/error.h"
 #include "kernels/cpu/block-types.h"
 #include "kernels/cpu/cpu-features.h"
+#include "kernels/cpu/avx2-kernels.h"
+#include "kernels/cpu/cpu-ops.h"
 #include "kernels/cpu/scalar-kernels.h"
 
 namespace xc {
 
 const KernelTable* compiled_avx2_kernels();  // dot-avx2.cc
+namespace avx2 {
+void silu_mul(float* gate, const float* up, int64_t n);  // activations-avx2.cc
+}
 bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-4x4-avx512.cc
 bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx512.cc
 
@@ -107,6 +112,7 @@ const KernelTable& scalar_kernels() {
                   scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16, scalar::f16_to_f32,
                   {}, {}, nullptr};
     set_scalar_x8_dots(t);
+    t.silu_mul = cpu::silu_mul;
     return t;
   }();
   return table;
@@ -120,6 +126,8 @@ const KernelTable* avx2_kernels() {
   static const KernelTable table = [compiled] {
     KernelTable t = *compiled;
     set_scalar_x8_dots(t);
+    t.silu_mul = avx2::silu_mul;
+    t.attend_tokens = avx2::attend_tokens;
     return t;
   }();
   return &table;

@@ -61,6 +61,13 @@ struct KernelTable {
   // contract); false: shape not handled, use the portable loop.
   bool (*attend_group)(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
                        float softcap_value, float* out);
+  // Optional attention of up to 4 consecutive query tokens × 8 heads against one kv head
+  // (cpu::attention_tokens' contract); false: shape not handled.
+  bool (*attend_tokens)(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads,
+                        const int* first, const int* last, float scale, float softcap_value, float* out,
+                        int64_t out_stride) = nullptr;
+  // gate = silu(gate) · up, the llama-family feed-forward activation.
+  void (*silu_mul)(float* gate, const float* up, int64_t n) = nullptr;
   // Rows in the x8 layout: a dot in every table, 4 rows × 4 tokens tiles where the CPU has them
   // (x8 weights exist only when best_kernels() has these tiles).
   DotFn dot_x8[kX8Types] = {};
