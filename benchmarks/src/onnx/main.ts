@@ -3,9 +3,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { cachedConversion, loadLM, type WeightDType } from '@x/onnx';
 import { type Engine, GGMLType, synthesizeModel } from '@x/runtime';
 import { type Measurement, median } from './measure.ts';
+import { promptOf } from './prompt-of.ts';
 import { generateBatchOnEngine, generateOnEngine } from './run-engine.ts';
 import { loadTransformersJs } from './run-transformers-js.ts';
 
@@ -27,7 +30,6 @@ const CONFIGS: Array<{ type: keyof typeof GGMLType; dtype: WeightDType; contribO
 
 const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
 const cacheDir = path.join(modelsDir, 'onnx-cache');
-const prompt = Array.from({ length: promptLength }, (_, i) => 3 + ((i * 7919) % 200));
 
 async function ensureGGUF(type: keyof typeof GGMLType): Promise<string> {
   mkdirSync(modelsDir, { recursive: true });
@@ -39,16 +41,35 @@ async function ensureGGUF(type: keyof typeof GGMLType): Promise<string> {
   return file;
 }
 
-/** Median over `runs` after one warm-up; a different prompt each time so no prefix cache helps. */
-async function repeat(run: (prompt: number[]) => Promise<Measurement>): Promise<Measurement> {
-  await run(prompt);
-  const results: Measurement[] = [];
-  for (let i = 0; i < runs; i++) results.push(await run([prompt[0]! + i + 1, ...prompt.slice(1)]));
-  return {
-    ttftMs: median(results.map((r) => r.ttftMs)),
-    decodeTokensPerSecond: median(results.map((r) => r.decodeTokensPerSecond)),
-    tokens: results[0]!.tokens,
-  };
+type Runner = (prompt: number) => Promise<Measurement>;
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Collects the previous run's garbage and lets idle worker threads park, so no run pays for another's. */
+async function quiesce(): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/**
+ * Medians over `runs` after one warm-up (prompt 0), a different prompt each run so no prefix cache helps.
+ * The runners take turns run by run, so a machine that speeds up or slows down meanwhile affects each alike.
+ */
+async function interleave<T extends Runner[]>(runners: [...T]): Promise<{ [K in keyof T]: Measurement }> {
+  const results = runners.map(() => [] as Measurement[]);
+  for (let i = 0; i <= runs; i++) {
+    for (const [k, run] of runners.entries()) {
+      await quiesce();
+      const measurement = await run(i);
+      if (i > 0) results[k]!.push(measurement);
+    }
+  }
+  return results.map((measurements) => ({
+    ttftMs: median(measurements.map((r) => r.ttftMs)),
+    decodeTokensPerSecond: median(measurements.map((r) => r.decodeTokensPerSecond)),
+    tokens: measurements[0]!.tokens,
+  })) as { [K in keyof T]: Measurement };
 }
 
 async function loadNative(gguf: string): Promise<Engine | undefined> {
@@ -75,36 +96,41 @@ for (const { type, dtype, contribOps } of CONFIGS) {
   const lm = await loadLM(gguf, { cacheDir, dtype, contribOps, threads });
   const loadMs = performance.now() - started;
   const stopBias = Object.fromEntries([...lm.tokenizer.stopIds].map((id) => [id, -1e9]));
-  const ours = await repeat((ids) => generateOnEngine(lm.engine, ids, newTokens));
-  const batched = await repeat((ids) =>
-    generateBatchOnEngine(
-      lm.engine,
-      [0, 1, 2, 3].map((k) => [ids[0]! + k, ...ids.slice(1)]),
-      newTokens,
-    ),
-  );
-  const oursLM = await repeat(async (ids) => {
-    const result = await lm.complete(lm.tokenizer.decode(ids), {
-      temperature: 0,
-      maxTokens: newTokens,
-      logitBias: stopBias,
-    });
-    return {
-      ttftMs: result.timings.ttftMs,
-      decodeTokensPerSecond: result.timings.tokensPerSecond,
-      tokens: result.tokenIds ?? [],
-    };
-  });
-  await lm.dispose();
+  // every runner gets the very tokens LocalLM makes of the prompt text
+  const prompts = Array.from({ length: (runs + 1) * 5 }, (_, i) => promptOf(lm.tokenizer, promptLength, i));
 
   started = performance.now();
   const transformers = await loadTransformersJs(folder, threads);
   const tjsLoadMs = performance.now() - started;
-  const tjs = await repeat((ids) => transformers.generate(ids, newTokens));
+
+  const [tjs, ours, oursLM, batched] = await interleave([
+    (i) => transformers.generate(prompts[i]!.ids, newTokens),
+    (i) => generateOnEngine(lm.engine, prompts[i]!.ids, newTokens),
+    async (i) => {
+      const result = await lm.complete(prompts[i]!.text, {
+        temperature: 0,
+        maxTokens: newTokens,
+        logitBias: stopBias,
+      });
+      return {
+        ttftMs: result.timings.ttftMs,
+        decodeTokensPerSecond: result.timings.tokensPerSecond,
+        tokens: result.tokenIds ?? [],
+      };
+    },
+    (i) =>
+      generateBatchOnEngine(
+        lm.engine,
+        [0, 1, 2, 3].map((k) => prompts[runs + 1 + i * 4 + k]!.ids),
+        newTokens,
+      ),
+  ]);
+  await lm.dispose();
   await transformers.dispose();
 
   const native = await loadNative(gguf);
-  const nativeResult = native && (await repeat((ids) => generateOnEngine(native, ids, newTokens)));
+  const nativeResult =
+    native && (await interleave([(i) => generateOnEngine(native, prompts[i]!.ids, newTokens)]))[0];
   await native?.dispose();
 
   const label = `${type} GGUF → ${dtype === 'gguf' ? 'int8 MatMulNBits' : dtype}${contribOps ? ' + GQA' : ''} ONNX`;

@@ -21,6 +21,7 @@ export async function decoderBatchStep(
     feeds[io.attentionMask.name] = integers(io.attentionMask.type, batch * total, () => 1, [batch, total]);
   if (io.positionIds)
     feeds[io.positionIds.name] = integers(io.positionIds.type, batch, () => past, [batch, 1]);
+  if (io.numLogitsToKeep) feeds[io.numLogitsToKeep.name] = integers(io.numLogitsToKeep.type, 1, () => 1, []);
   if (io.seqlensK)
     feeds[io.seqlensK] = createOrtTensor('int32', new Int32Array(batch).fill(total - 1), [batch]);
   if (io.totalSequenceLength)

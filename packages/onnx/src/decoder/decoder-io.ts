@@ -15,6 +15,8 @@ export interface DecoderIO {
   inputIds: { name: string; type: OrtElementType };
   attentionMask?: { name: string; type: OrtElementType };
   positionIds?: { name: string; type: OrtElementType };
+  /** How many trailing rows get logits (0: all), in graphs that take it: fed 1 for 'last'. */
+  numLogitsToKeep?: { name: string; type: OrtElementType };
   /** GroupQueryAttention graphs that take these explicitly (int32). */
   seqlensK?: string;
   totalSequenceLength?: string;
@@ -87,6 +89,7 @@ export function describeDecoderIO(
     inputIds: typed(ids)!,
     attentionMask: typed(input('attention_mask')),
     positionIds: typed(input('position_ids')),
+    numLogitsToKeep: typed(input('num_logits_to_keep')),
     seqlensK: input('seqlens_k')?.name,
     totalSequenceLength: input('total_sequence_length')?.name,
     logits: logits.name,

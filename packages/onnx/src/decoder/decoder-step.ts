@@ -45,6 +45,13 @@ export async function decoderStep(
   if (io.attentionMask) feeds[io.attentionMask.name] = integers(io.attentionMask.type, total, () => 1);
   if (io.positionIds)
     feeds[io.positionIds.name] = integers(io.positionIds.type, tokens.length, (i) => past + i);
+  if (io.numLogitsToKeep)
+    feeds[io.numLogitsToKeep.name] = integers(
+      io.numLogitsToKeep.type,
+      1,
+      () => (logitsFor === 'last' ? 1 : 0),
+      [],
+    );
   if (io.seqlensK) feeds[io.seqlensK] = createOrtTensor('int32', Int32Array.of(total - 1), [1]);
   if (io.totalSequenceLength)
     feeds[io.totalSequenceLength] = createOrtTensor('int32', Int32Array.of(total), []);
@@ -81,7 +88,7 @@ export function integers(
   return createOrtTensor(type, data, dims);
 }
 
-/** The last row, or all rows, of [1, n, width] logits, as f32. */
+/** The last row, or all rows, of [1, n, width] logits (n = 1 when the graph kept only the last), as f32. */
 export function logitRows(tensor: OrtTensor, logitsFor: 'last' | 'all'): Float32Array {
   const width = tensor.dims[tensor.dims.length - 1]!;
   const rows = tensor.data.length / width;

@@ -5,7 +5,10 @@ import { GGMLType, loadReferenceEngine, synthesizeModel } from '@x/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relativeL2 } from '../../test/relative-l2.js';
 import { sharedModels } from '../../test/shared-models.js';
+import { describeDecoderIO } from '../decoder/decoder-io.js';
+import { decoderStep, emptyKVState } from '../decoder/decoder-step.js';
 import { loadOnnxEngine } from '../engine/load-onnx-engine.js';
+import { type OrtSession, openOrtSession } from '../ort/ort-session.js';
 import { convertGGUF } from './convert-gguf.js';
 import { decodeModel, OnnxDataType } from './onnx-proto.js';
 
@@ -81,6 +84,26 @@ describe('convertGGUF', () => {
     });
   }
 
+  it('tiny-qwen2 Q4_0 as MatMulNBits with contrib ops (biases on [B, S, D] activations) agrees', async () => {
+    const gguf = path.join(dir, `tiny-qwen2-${GGMLType.Q4_0}.gguf`);
+    const folder = path.join(dir, 'tiny-qwen2-q4-contrib');
+    const error = await compare(gguf, folder, { dtype: 'gguf', accuracy: 'exact', contribOps: true });
+    expect(error.all).toBeLessThan(1e-4);
+    expect(error.next).toBeLessThan(1e-4);
+  });
+
+  it('with contrib ops, a prompt run in chunks after a cache rotates at the right positions', async () => {
+    const engine = await loadOnnxEngine(path.join(dir, 'tiny-llama-contrib'), { threads: 1 });
+    const vocab = engine.info.vocabSize;
+    const ids = Int32Array.from({ length: 10 }, (_, i) => (i * 17 + 3) % vocab);
+    const [whole, chunked] = [engine.createSequence(), engine.createSequence()];
+    const [all] = await engine.forward([{ seq: whole, tokens: ids, logitsFor: 'all' }]);
+    await engine.forward([{ seq: chunked, tokens: ids.subarray(0, 6), logitsFor: 'last' }]);
+    const [rest] = await engine.forward([{ seq: chunked, tokens: ids.subarray(6), logitsFor: 'all' }]);
+    await engine.dispose();
+    expect(relativeL2(rest!, all!.subarray(6 * vocab))).toBeLessThan(1e-5);
+  });
+
   it('int8 MatMulNBits (the fast default) stays close to the reference', async () => {
     const gguf = path.join(dir, `tiny-llama-${GGMLType.Q8_0}.gguf`);
     const error = await compare(gguf, path.join(dir, 'tiny-llama-int8'), { dtype: 'gguf' });
@@ -102,6 +125,34 @@ describe('convertGGUF', () => {
     expect(embedding?.external_data?.[0]).toEqual({ key: 'location', value: 'model.onnx_data' });
     expect((await stat(path.join(folder, 'onnx', 'model.onnx_data'))).size).toBeGreaterThan(100_000);
   });
+
+  for (const contribOps of [false, true]) {
+    it(`num_logits_to_keep = 1 computes only the last row, equal to the last of all rows (contribOps ${contribOps})`, async () => {
+      const folder = path.join(dir, contribOps ? 'tiny-llama-contrib' : 'tiny-llama');
+      const session = await openOrtSession(path.join(folder, 'onnx', 'model.onnx'), { threads: 1 });
+      const io = describeDecoderIO(session.inputs, session.outputs, folder);
+      expect(io.numLogitsToKeep).toEqual({ name: 'num_logits_to_keep', type: 'int64' });
+      const logitDims: number[][] = [];
+      const recording: OrtSession = {
+        ...session,
+        run: async (feeds) => {
+          const outputs = await session.run(feeds);
+          logitDims.push([...outputs.logits!.dims]);
+          return outputs;
+        },
+      };
+      const ids = Int32Array.from({ length: 7 }, (_, i) => (i * 13 + 2) % io.logitsWidth!);
+      const all = await decoderStep(recording, io, emptyKVState(io), ids, 'all');
+      const last = await decoderStep(recording, io, emptyKVState(io), ids, 'last');
+      await session.dispose();
+      expect(logitDims).toEqual([
+        [1, 7, io.logitsWidth],
+        [1, 1, io.logitsWidth],
+      ]);
+      const width = io.logitsWidth!;
+      expect(relativeL2(last.logits, all.logits.subarray(6 * width, 7 * width))).toBeLessThan(1e-6);
+    });
+  }
 
   it('writes the HF config and the graph inputs transformers.js expects', async () => {
     const folder = path.join(dir, 'stories');
