@@ -46,11 +46,14 @@ X8Case make_case(GgmlType type, int64_t n, const std::vector<float>& w, const st
   return c;
 }
 
+enum class Path { Dot, Tile4x4 };
+
 // Largest relative difference between `table`'s x8 dots / 4×4 tile and the scalar ggml row dots.
-double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8Case& c, bool tile) {
+double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8Case& c, Path path) {
   const xc::KernelTable::DotFn ggml_dot = xc::scalar_kernels().dot_for(type);
+  const bool tile = path != Path::Dot;
   float tiled[4 * 5];
-  if (tile) {
+  if (path == Path::Tile4x4) {
     table.tile4_for(type, xc::WeightLayout::X8)(n, c.x8.data(), c.row_bytes, c.act_x8.data(),
                                                  static_cast<int64_t>(c.act_x8_bytes), tiled, 5);
   }
@@ -75,15 +78,15 @@ void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType ty
   xc::deinterleave_rows(type, c.x8.data(), back.data(), 4, n);
   check.expect(back == c.ggml, name + ": back from x8 to the same bytes");
   if (label.empty() && n >= 256) check.expect(c.x8 != c.ggml, name + ": the layout moves bytes");
-  const double scalar_error = x8_error(xc::scalar_kernels(), type, n, c, false);
+  const double scalar_error = x8_error(xc::scalar_kernels(), type, n, c, Path::Dot);
   check.expect(scalar_error < tolerance, "scalar " + name + ": dot = ggml dot", "relative error " + number(scalar_error));
   for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
     if (table == nullptr) continue;
-    const double dot_error = x8_error(*table, type, n, c, false);
+    const double dot_error = x8_error(*table, type, n, c, Path::Dot);
     check.expect(dot_error < tolerance, std::string(table->name) + " " + name + ": dot = ggml dot",
                  "relative error " + number(dot_error));
     if (table->tile4_for(type, xc::WeightLayout::X8) == nullptr) continue;
-    const double tile_error = x8_error(*table, type, n, c, true);
+    const double tile_error = x8_error(*table, type, n, c, Path::Tile4x4);
     check.expect(tile_error < tolerance, std::string(table->name) + " " + name + ": 4×4 tile = ggml dots",
                  "relative error " + number(tile_error));
   }
@@ -99,9 +102,9 @@ void run_x8_checks(Checker& check) {
     for (float& v : values) v = spread(engine);
     return values;
   };
-  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K}) {
-    const std::vector<int64_t> widths =
-        type == GgmlType::Q4_K ? std::vector<int64_t>{256, 768} : std::vector<int64_t>{256, 576, 896, 96};
+  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q6_K}) {
+    const bool k_quant = type == GgmlType::Q4_K || type == GgmlType::Q6_K;
+    const std::vector<int64_t> widths = k_quant ? std::vector<int64_t>{256, 768} : std::vector<int64_t>{256, 576, 896, 96};
     for (int64_t n : widths) check_x8_against_ggml(check, "", type, n, random(4 * n), random(4 * n), 1e-4);
     // Integer extremes: weights at ±max (every quant at its end of the range), activations at ±127.
     const int64_t n = 512;

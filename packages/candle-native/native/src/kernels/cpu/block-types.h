@@ -75,10 +75,27 @@ static_assert(sizeof(BlockQ5_0x8) == 8 * sizeof(BlockQ5_0), "same size as eight 
 // Q4_K x8 keeps BlockQ4K's header; only qs moves: byte 32c + 4k + i holds vector c (low nibble)
 // and vector c + 4 (high nibble).
 
+// Q6_K has sixteen 16-element sub-blocks, so its layout spans a 512-bit vector: vector v (64
+// bytes, v = 0..3) holds in lane k elements 4v..4v+3 of sub-block k, as unsigned 6-bit values q + 32.
+#pragma pack(push, 1)
+struct BlockQ6Kx16 {
+  uint16_t d;
+  int8_t scales[16];
+  uint8_t low[128];  // byte 64c + b: low four bits of vector c (low nibble) and of vector c + 2 (high nibble)
+  uint8_t high[64];  // byte b, bits 2v..2v+1: top two bits of vector v
+};
+#pragma pack(pop)
+static_assert(sizeof(BlockQ6Kx16) == sizeof(BlockQ6K), "same size as the ggml block");
+
 // Activations for the x8 layouts, same interleaving.
 struct ActQ8_0x8 {
   float d[8];
   int32_t sum[8];  // Σ qs of each block, to take off the weights' unsigned offset
+  int8_t qs[256];
+};
+struct ActQ8Kx16 {
+  float d;
+  int32_t sum[16];  // Σ qs of each 16-element sub-block, for Q6_K's offset of 32
   int8_t qs[256];
 };
 struct ActQ8Kx8 {

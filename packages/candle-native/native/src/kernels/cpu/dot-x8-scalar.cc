@@ -87,4 +87,28 @@ float dot_q4_k_x8(int64_t n, const void* w, const void* x) {
   return sum;
 }
 
+float dot_q6_k_x16(int64_t n, const void* w, const void* x) {
+  const auto* y = static_cast<const ActQ8Kx16*>(x);
+  float sum = 0;
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    BlockQ6Kx16 b;
+    std::memcpy(&b, static_cast<const uint8_t*>(w) + i * sizeof(BlockQ6Kx16), sizeof(BlockQ6Kx16));
+    int sumi = 0;
+    for (int k = 0; k < 16; k++) {
+      int p = 0;
+      for (int v = 0; v < 4; v++) {
+        for (int j = 0; j < 4; j++) {
+          const int byte = 4 * k + j;
+          const int low = (b.low[64 * (v & 1) + byte] >> (v < 2 ? 0 : 4)) & 0xF;
+          const int high = (b.high[byte] >> (2 * v)) & 3;
+          p += (low | (high << 4)) * y[i].qs[64 * v + byte];
+        }
+      }
+      sumi += b.scales[k] * (p - 32 * y[i].sum[k]);
+    }
+    sum += fp16_to_f32(b.d) * y[i].d * static_cast<float>(sumi);
+  }
+  return sum;
+}
+
 }  // namespace xc::scalar

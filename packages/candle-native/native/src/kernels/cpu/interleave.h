@@ -12,8 +12,8 @@ enum class WeightLayout : uint8_t {
   X8,    // re-laid at load for the integer tiles (block-types.h): same size, rows still independent
 };
 
-// Whether `type` has an x8 layout. Rows keep their length: whole 256-element groups are re-laid,
-// a trailing part shorter than 256 stays in ggml blocks.
+// Whether `type` has an x8 layout (Q8_0, Q4_0, Q5_0, Q4_K; Q6_K's spans 16 lanes). Rows keep their
+// length: whole 256-element groups are re-laid, a trailing part shorter than 256 stays in ggml blocks.
 bool has_x8_layout(GgmlType type);
 
 // Writes `rows` rows of `cols` elements from ggml's layout (src) into the x8 layout (dst).

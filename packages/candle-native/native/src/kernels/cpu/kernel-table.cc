@@ -20,7 +20,10 @@ bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-4x4-
 bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
-  if (layout == WeightLayout::X8) return weight_type == GgmlType::Q4_K ? ActivationFormat::Q8Kx8 : ActivationFormat::Q8_0x8;
+  if (layout == WeightLayout::X8) {
+    if (weight_type == GgmlType::Q4_K) return ActivationFormat::Q8Kx8;
+    return weight_type == GgmlType::Q6_K ? ActivationFormat::Q8Kx16 : ActivationFormat::Q8_0x8;
+  }
   switch (weight_type) {
     case GgmlType::Q8_0: case GgmlType::Q4_0: case GgmlType::Q5_0: return ActivationFormat::Q8_0;
     case GgmlType::Q4_K: case GgmlType::Q6_K: return ActivationFormat::Q8K;
@@ -35,6 +38,7 @@ size_t activation_row_bytes(ActivationFormat format, int64_t n) {
     case ActivationFormat::Q8_0x8:
       return static_cast<size_t>(n / 256) * sizeof(ActQ8_0x8) + static_cast<size_t>(n % 256 / kQK8_0) * sizeof(ActQ8_0);
     case ActivationFormat::Q8Kx8: return static_cast<size_t>(n / kQK_K) * sizeof(ActQ8Kx8);
+    case ActivationFormat::Q8Kx16: return static_cast<size_t>(n / kQK_K) * sizeof(ActQ8Kx16);
     default: return static_cast<size_t>(n) * sizeof(float);
   }
 }
@@ -45,6 +49,7 @@ int x8_index(GgmlType type) {
     case GgmlType::Q4_0: return 1;
     case GgmlType::Q5_0: return 2;
     case GgmlType::Q4_K: return 3;
+    case GgmlType::Q6_K: return 4;
     default: return -1;
   }
 }
@@ -102,6 +107,7 @@ void set_scalar_x8_dots(KernelTable& table) {
   table.dot_x8[1] = scalar::dot_q4_0_x8;
   table.dot_x8[2] = scalar::dot_q5_0_x8;
   table.dot_x8[3] = scalar::dot_q4_k_x8;
+  table.dot_x8[4] = scalar::dot_q6_k_x16;
 }
 
 const KernelTable& scalar_kernels() {

@@ -13,8 +13,8 @@ struct KvHeadView;
 }
 
 // What a weight type's rows are multiplied against.
-enum class ActivationFormat { F32, Q8_0, Q8K, Q8_0x8, Q8Kx8 };
-constexpr int kActivationFormats = 5;
+enum class ActivationFormat { F32, Q8_0, Q8K, Q8_0x8, Q8Kx8, Q8Kx16 };
+constexpr int kActivationFormats = 6;
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout = WeightLayout::Ggml);
 // Bytes of one activation row of n elements in `format`.
 size_t activation_row_bytes(ActivationFormat format, int64_t n);
@@ -25,8 +25,8 @@ void quantize_activations(const KernelTable& kernels, ActivationFormat format, c
 
 // Weight types with prefill tiles (see KernelTable::tile_4x2).
 constexpr int kTileTypes = 5;
-// Weight types with an x8 layout, in KernelTable::dot_x8 order: Q8_0, Q4_0, Q5_0, Q4_K.
-constexpr int kX8Types = 4;
+// Weight types with an x8 layout, in KernelTable::dot_x8 order: Q8_0, Q4_0, Q5_0, Q4_K, Q6_K.
+constexpr int kX8Types = 5;
 
 // The hot kernels of one instruction set. Each entry of `dot` multiplies one weight row (n
 // elements of its GGUF type) with one activation row in activation_format(type).

@@ -54,6 +54,20 @@ void quantize_q8_k_x8(const KernelTable& kernels, const float* x, void* out, int
   }
 }
 
+// Q6_K's x16 order: byte 64v + 4k + i ← element 16k + 4v + i.
+void quantize_q8_k_x16(const KernelTable& kernels, const float* x, void* out, int64_t n) {
+  auto* blocks = static_cast<ActQ8Kx16*>(out);
+  for (int64_t b = 0; b < n / kQK_K; b++) {
+    ActQ8K block;
+    kernels.quantize_q8_k(x + b * kQK_K, &block, kQK_K);
+    blocks[b].d = block.d;
+    for (int k = 0; k < 16; k++) {
+      blocks[b].sum[k] = block.bsums[k];
+      for (int v = 0; v < 4; v++) std::memcpy(blocks[b].qs + 64 * v + 4 * k, block.qs + 16 * k + 4 * v, 4);
+    }
+  }
+}
+
 }  // namespace
 
 void quantize_activations(const KernelTable& kernels, ActivationFormat format, const float* x, void* out, int64_t n) {
@@ -62,6 +76,7 @@ void quantize_activations(const KernelTable& kernels, ActivationFormat format, c
     case ActivationFormat::Q8K: kernels.quantize_q8_k(x, out, n); return;
     case ActivationFormat::Q8_0x8: quantize_q8_0_x8(kernels, x, out, n); return;
     case ActivationFormat::Q8Kx8: quantize_q8_k_x8(kernels, x, out, n); return;
+    case ActivationFormat::Q8Kx16: quantize_q8_k_x16(kernels, x, out, n); return;
     case ActivationFormat::F32: break;
   }
   fail(XC_ERR_INTERNAL, "f32 activations are used as they are");

@@ -17,6 +17,7 @@ float dot_q8_0_x8(int64_t n, const void* w, const void* x);
 float dot_q4_0_x8(int64_t n, const void* w, const void* x);
 float dot_q5_0_x8(int64_t n, const void* w, const void* x);
 float dot_q4_k_x8(int64_t n, const void* w, const void* x);
+float dot_q6_k_x16(int64_t n, const void* w, const void* x);  // against ActQ8Kx16
 void quantize_q8_0(const float* x, void* out, int64_t n);
 void quantize_q8_k(const float* x, void* out, int64_t n);
 float dot_f16_f32(int64_t n, const uint16_t* a, const float* b);

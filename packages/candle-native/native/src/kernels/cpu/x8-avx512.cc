@@ -192,6 +192,48 @@ void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
   }
 }
 
+// Q6_K in its 16-lane layout: one 512-bit vpdpbusd lane sums one 16-element sub-block.
+template <int R, int T>
+void q6k_x16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  __m512 acc[R][T];
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  const __m512i low4 = _mm512_set1_epi8(0xF), low2 = _mm512_set1_epi8(3);
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const ActQ8Kx16* y[T];
+    __m512i bias[T];  // −32 · Σy of each sub-block: the quants are stored as q + 32
+    for (int t = 0; t < T; t++) {
+      y[t] = reinterpret_cast<const ActQ8Kx16*>(x + t * xs) + i;
+      bias[t] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(_mm512_loadu_si512(y[t]->sum), 5));
+    }
+    for (int r = 0; r < R; r++) {
+      const uint8_t* block = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ6Kx16));
+      const __m512i low_a = _mm512_loadu_si512(block + offsetof(BlockQ6Kx16, low));
+      const __m512i low_b = _mm512_loadu_si512(block + offsetof(BlockQ6Kx16, low) + 64);
+      const __m512i high = _mm512_loadu_si512(block + offsetof(BlockQ6Kx16, high));
+      const auto top = [&](int shift) {
+        return _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(high, shift), low2), 4);
+      };
+      const __m512i q0 = _mm512_or_si512(_mm512_and_si512(low_a, low4), top(0));
+      const __m512i q1 = _mm512_or_si512(_mm512_and_si512(low_b, low4), top(2));
+      const __m512i q2 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(low_a, 4), low4), top(4));
+      const __m512i q3 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(low_b, 4), low4), top(6));
+      const __m128i scales8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + offsetof(BlockQ6Kx16, scales)));
+      const __m512 scale = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(scales8)), _mm512_set1_ps(half(block)));
+      for (int t = 0; t < T; t++) {
+        __m512i even = _mm512_dpbusd_epi32(bias[t], q0, _mm512_loadu_si512(y[t]->qs));
+        __m512i odd = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q1, _mm512_loadu_si512(y[t]->qs + 64));
+        even = _mm512_dpbusd_epi32(even, q2, _mm512_loadu_si512(y[t]->qs + 128));
+        odd = _mm512_dpbusd_epi32(odd, q3, _mm512_loadu_si512(y[t]->qs + 192));
+        acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(even, odd)),
+                                    _mm512_mul_ps(scale, _mm512_set1_ps(y[t]->d)), acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    for (int t = 0; t < T; t++) out[t * os + r] = _mm512_reduce_add_ps(acc[r][t]);
+  }
+}
+
 using Kernel = void (*)(int64_t, const uint8_t*, int64_t, const uint8_t*, int64_t, float*, int64_t);
 
 template <Kernel Kernel>
@@ -212,10 +254,12 @@ bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn t
   dots[1] = dot_of<block32_x8<Q4_0Kind, 1, 1>>;
   dots[2] = dot_of<block32_x8<Q5_0Kind, 1, 1>>;
   dots[3] = dot_of<q4k_x8<1, 1>>;
+  dots[4] = dot_of<q6k_x16<1, 1>>;
   tiles[0] = block32_x8<Q8_0Kind, 4, 4>;
   tiles[1] = block32_x8<Q4_0Kind, 4, 4>;
   tiles[2] = block32_x8<Q5_0Kind, 4, 4>;
   tiles[3] = q4k_x8<4, 4>;
+  tiles[4] = q6k_x16<4, 4>;
   return true;
 }
 }  // namespace xc
