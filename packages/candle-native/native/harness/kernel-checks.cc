@@ -220,10 +220,12 @@ void check_tiles_4x4(Checker& check) {
   std::mt19937 engine(17);
   for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
     if (table == nullptr) continue;
-    for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::F16}) {
+    for (GgmlType type :
+         {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::F16, GgmlType::BF16}) {
       const xc::KernelTable::TileFn tile4 = table->tile4_for(type);
       if (tile4 == nullptr) continue;
-      const int64_t n = type == GgmlType::Q4_K ? 768 : type == GgmlType::F16 ? 581 : 576;  // F16: a ragged tail
+      const bool half = type == GgmlType::F16 || type == GgmlType::BF16;
+      const int64_t n = type == GgmlType::Q4_K ? 768 : half ? 581 : 576;  // 16-bit floats: a ragged tail
       const xc::ActivationFormat format = xc::activation_format(type);
       const std::string name = std::string(table->name) + " " + xc::ggml_type_name(type);
       const std::vector<float> w = random_values(engine, 4 * n, 1.0f);

@@ -82,6 +82,7 @@ int tile_index(GgmlType type) {
     case GgmlType::Q5_0: return 2;
     case GgmlType::Q4_K: return 3;
     case GgmlType::F16: return 4;
+    case GgmlType::BF16: return 5;
     default: return -1;
   }
 }

@@ -24,7 +24,7 @@ struct KernelTable;
 void quantize_activations(const KernelTable& kernels, ActivationFormat format, const float* x, void* out, int64_t n);
 
 // Weight types with prefill tiles (see KernelTable::tile_4x2).
-constexpr int kTileTypes = 5;
+constexpr int kTileTypes = 6;
 // Weight types with an x8 layout, in KernelTable::dot_x8 order: Q8_0, Q4_0, Q5_0, Q4_K, Q6_K.
 constexpr int kX8Types = 5;
 
@@ -50,7 +50,7 @@ struct KernelTable {
   void (*axpy_f32)(int64_t n, float alpha, const float* x, float* y);
   void (*f32_to_f16)(const float* x, uint16_t* y, int64_t n);
   void (*f16_to_f32)(const uint16_t* x, float* y, int64_t n);
-  // Optional prefill tiles (Q8_0, Q4_0, Q5_0, Q4_K, F16), looked up with tile_for (nullptr: use dot):
+  // Optional prefill tiles (Q8_0, Q4_0, Q5_0, Q4_K, F16, BF16), looked up with tile_for (nullptr: use dot):
   // 4 rows × 2 tokens, out[t·out_stride + r].
   using TileFn = void (*)(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                           int64_t out_stride);

@@ -20,7 +20,10 @@ void tile_q5_0_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, in
   tile_impl::block32_tile_4x4<BlockQ5_0>(n, w, ws, x, xs, out, os);
 }
 void tile_f16_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  tile_impl::f16_tile_4x4(n, w, ws, x, xs, out, os);
+  tile_impl::half_tile_4x4<tile_impl::F16Weights>(n, w, ws, x, xs, out, os);
+}
+void tile_bf16_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  tile_impl::half_tile_4x4<tile_impl::BF16Weights>(n, w, ws, x, xs, out, os);
 }
 }  // namespace xc::avx512
 #endif
@@ -33,6 +36,7 @@ bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]) {
   tiles[2] = avx512::tile_q5_0_4x4;
   tiles[3] = avx512::tile_q4_k_4x4;
   tiles[4] = avx512::tile_f16_4x4;
+  tiles[5] = avx512::tile_bf16_4x4;
   return true;
 }
 #else

@@ -1,6 +1,6 @@
 #pragma once
 
-// 4 rows × 4 tokens prefill tiles (Q4_K × Q8_K, Q8_0/Q4_0/Q5_0 × Q8_0, F16 × f32), included by
+// 4 rows × 4 tokens prefill tiles (Q4_K × Q8_K, Q8_0/Q4_0/Q5_0 × Q8_0, F16/BF16 × f32), included by
 // tile-4x4-avx2.cc and tile-4x4-avx512.cc: the same source built for AVX2 (16 ymm registers, some
 // spills) and for AVX-512VL+VNNI (32 ymm registers hold all 16 accumulators; vpdpwssd/vpdpbusd
 // fuse the multiply-adds). Include only from such files. Everything here has internal linkage so
@@ -189,9 +189,28 @@ void block32_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8
   }
 }
 
-// F16 weights against f32 activations: each 8 weights are widened once for four tokens.
-inline void f16_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
-                         int64_t out_stride) {
+// 16-bit float weights (F16 or BF16) against f32 activations: each 8 weights are widened once for
+// four tokens.
+struct F16Weights {
+  static __m256 widen8(const uint16_t* w) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w))); }
+  static float widen(uint16_t w) { return _cvtsh_ss(w); }
+};
+struct BF16Weights {
+  static __m256 widen8(const uint16_t* w) {
+    const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+  }
+  static float widen(uint16_t w) {
+    const uint32_t bits = static_cast<uint32_t>(w) << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  }
+};
+
+template <typename Weights>
+void half_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                   int64_t out_stride) {
   const float* xt[4];
   const uint16_t* wr[4];
   for (int t = 0; t < 4; t++) xt[t] = reinterpret_cast<const float*>(x + t * x_stride);
@@ -203,14 +222,14 @@ inline void f16_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
     __m256 xv[4];
     for (int t = 0; t < 4; t++) xv[t] = _mm256_loadu_ps(xt[t] + i);
     for (int r = 0; r < 4; r++) {
-      const __m256 wv = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(wr[r] + i)));
+      const __m256 wv = Weights::widen8(wr[r] + i);
       for (int t = 0; t < 4; t++) acc[r][t] = _mm256_fmadd_ps(wv, xv[t], acc[r][t]);
     }
   }
   for (int t = 0; t < 4; t++) {
     for (int r = 0; r < 4; r++) {
       float sum = avx2::hsum(acc[r][t]);
-      for (int64_t k = i; k < n; k++) sum += _cvtsh_ss(wr[r][k]) * xt[t][k];
+      for (int64_t k = i; k < n; k++) sum += Weights::widen(wr[r][k]) * xt[t][k];
       out[t * out_stride + r] = sum;
     }
   }
