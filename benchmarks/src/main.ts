@@ -21,7 +21,10 @@ const threads = Number(option('--threads', '2'));
 const prompt = Number(option('--prompt', '512'));
 const gen = Number(option('--gen', '64'));
 const only = option('--cases', '');
-const cases = engineCases.filter((c) => !only || only.split(',').some((name) => caseName(c).includes(name)));
+// A full case name picks that case alone; any other text picks every case whose name contains it.
+const picks = (c: EngineCase, name: string) =>
+  engineCases.some((other) => caseName(other) === name) ? caseName(c) === name : caseName(c).includes(name);
+const cases = engineCases.filter((c) => !only || only.split(',').some((name) => picks(c, name)));
 
 const engines = { 'x candle-native': 'candle-native.ts', 'llama.cpp': 'llama-cpp.ts' } as const;
 type EngineName = keyof typeof engines;

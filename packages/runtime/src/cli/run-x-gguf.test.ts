@@ -44,6 +44,19 @@ describe('x-gguf', () => {
     expect(info.out).toMatch(/Q8_0 9, F32 3/);
   });
 
+  it("synth accepts llama.cpp's Q4_K_M mix", async () => {
+    const file = path.join(tmp, 'tiny-q4km.gguf');
+    const synth = await run('synth', '--shape', 'tiny-llama', '--type', 'Q4_K_M', '-o', file);
+    expect(synth.code).toBe(0);
+    expect(synth.out).toMatch(/, Q4_K_M, in /);
+    const header = await readGGUF(file);
+    expect(header.metadata['general.file_type']).toBe(15);
+    const type = (name: string) => header.tensors.find((t) => t.name === name)?.type;
+    expect(type('blk.0.ffn_down.weight')).toBe(GGMLType.Q4_K);
+    expect(type('blk.1.ffn_down.weight')).toBe(GGMLType.Q6_K);
+    expect((await run('--help')).out).toMatch(/types: .*BF16, Q4_K_M$/m);
+  });
+
   it('answers bad arguments with usage and exit code 2, bad files with 1', async () => {
     expect((await run('synth', '--shape', 'nope', '-o', 'x.gguf')).code).toBe(2);
     expect((await run('synth', '--shape', 'tiny-llama', '--type', 'Q3_K', '-o', 'x.gguf')).error).toMatch(

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { XError } from '@x/core';
-import { GGMLType } from '../gguf/ggml-type.js';
-import { QUANTIZABLE_TYPES } from '../gguf/quantize.js';
 import { MODEL_SHAPES } from '../gguf/synth/model-shapes.js';
 import { synthesizeModel } from '../gguf/synth/synthesize-model.js';
+import { parseWeightType, synthesizableTypeNames } from '../gguf/synth/weight-type.js';
 import { describeGGUF } from './describe-gguf.js';
 
 export interface CliIO {
@@ -16,7 +15,7 @@ const USAGE = `usage:
                [--tokenizer-from <gguf>] [--layers N] [--vocab N] [--context-length N]
   x-gguf info <file.gguf>
 shapes: ${Object.keys(MODEL_SHAPES).join(', ')}
-types: ${QUANTIZABLE_TYPES.map((type) => GGMLType[type]).join(', ')}`;
+types: ${synthesizableTypeNames().join(', ')}`;
 
 class UsageError extends Error {}
 
@@ -46,9 +45,8 @@ async function synth(args: string[], io: CliIO): Promise<void> {
   if (values.shape === undefined || values.output === undefined)
     throw new UsageError('synth needs --shape and -o');
   if (!Object.hasOwn(MODEL_SHAPES, values.shape)) throw new UsageError(`unknown shape ${values.shape}`);
-  const type = GGMLType[values.type as keyof typeof GGMLType];
-  if (type === undefined || !QUANTIZABLE_TYPES.includes(type))
-    throw new UsageError(`unsupported type ${values.type}`);
+  const type = parseWeightType(values.type);
+  if (type === undefined) throw new UsageError(`unsupported type ${values.type}`);
   const std = Number(values.std);
   if (!(std >= 0)) throw new UsageError(`--std must be a non-negative number, got ${values.std}`);
   const seed = Number(values.seed);

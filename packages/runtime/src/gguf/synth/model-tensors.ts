@@ -7,6 +7,8 @@ export interface TensorPlan {
   shape: number[];
   /** Matrices take the requested quantization; norms and biases stay F32. */
   role: 'matrix' | 'norm' | 'bias';
+  /** Block index of `blk.N.*` tensors. */
+  layer?: number;
 }
 
 /** The tensors llama.cpp expects for `shape`, in the order its converter writes them. */
@@ -19,26 +21,27 @@ export function modelTensors(shape: ModelShape, vocab: number): TensorPlan[] {
   ];
   for (let layer = 0; layer < shape.layers; layer++) {
     const blk = `blk.${layer}`;
-    plans.push(
+    const block: Omit<TensorPlan, 'layer'>[] = [
       { name: `${blk}.attn_norm.weight`, shape: [shape.embedding], role: 'norm' },
       { name: `${blk}.attn_q.weight`, shape: [shape.embedding, qRows], role: 'matrix' },
       { name: `${blk}.attn_k.weight`, shape: [shape.embedding, kvRows], role: 'matrix' },
       { name: `${blk}.attn_v.weight`, shape: [shape.embedding, kvRows], role: 'matrix' },
-    );
+    ];
     if (shape.attentionBias) {
-      plans.push(
+      block.push(
         { name: `${blk}.attn_q.bias`, shape: [qRows], role: 'bias' },
         { name: `${blk}.attn_k.bias`, shape: [kvRows], role: 'bias' },
         { name: `${blk}.attn_v.bias`, shape: [kvRows], role: 'bias' },
       );
     }
-    plans.push(
+    block.push(
       { name: `${blk}.attn_output.weight`, shape: [qRows, shape.embedding], role: 'matrix' },
       { name: `${blk}.ffn_norm.weight`, shape: [shape.embedding], role: 'norm' },
       { name: `${blk}.ffn_gate.weight`, shape: [shape.embedding, shape.feedForward], role: 'matrix' },
       { name: `${blk}.ffn_up.weight`, shape: [shape.embedding, shape.feedForward], role: 'matrix' },
       { name: `${blk}.ffn_down.weight`, shape: [shape.feedForward, shape.embedding], role: 'matrix' },
     );
+    plans.push(...block.map((plan) => ({ ...plan, layer })));
   }
   plans.push({ name: 'output_norm.weight', shape: [shape.embedding], role: 'norm' });
   if (!shape.tiedEmbeddings)

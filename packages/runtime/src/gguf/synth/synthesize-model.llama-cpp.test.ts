@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GGMLType } from '../ggml-type.js';
 import { sharedModelsDir } from '../shared-models-dir.js';
 import { synthesizeModel } from './synthesize-model.js';
+import { type WeightType, weightTypeName } from './weight-type.js';
 
 // llama.cpp is the oracle for the file format: it must load what we write and run it.
 const tmp = await mkdtemp(path.join(tmpdir(), 'x-gguf-llama-cpp-'));
@@ -37,9 +38,10 @@ describe('synthesized models in llama.cpp', () => {
     ['tiny-llama', GGMLType.Q4_K],
     ['tiny-qwen2', GGMLType.Q6_K],
     ['tiny-llama', GGMLType.BF16],
-  ] as const) {
-    it(`loads and runs ${shape} ${GGMLType[type]} with the built-in byte tokenizer`, async () => {
-      const modelPath = path.join(tmp, `${shape}-${GGMLType[type]}.gguf`);
+    ['tiny-llama', 'Q4_K_M'],
+  ] as const satisfies readonly (readonly [string, WeightType])[]) {
+    it(`loads and runs ${shape} ${weightTypeName(type)} with the built-in byte tokenizer`, async () => {
+      const modelPath = path.join(tmp, `${shape}-${weightTypeName(type)}.gguf`);
       await synthesizeModel({ shape, type, path: modelPath, seed: 7, std: 0.5 });
       const { tokens, generated } = await greedy(modelPath, 'Hi!', 4);
       expect(tokens).toEqual([3 + 0x48, 3 + 0x69, 3 + 0x21]);

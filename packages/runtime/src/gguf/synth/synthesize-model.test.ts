@@ -6,6 +6,7 @@ import { GGMLType } from '../ggml-type.js';
 import { type GGUFTensorInfo, readGGUF } from '../read-gguf.js';
 import { sharedModelsDir } from '../shared-models-dir.js';
 import { dequantize, readTensor } from '../tensor-data.js';
+import { MODEL_SHAPES, type ModelShape } from './model-shapes.js';
 import { matrixType, synthesizeModel } from './synthesize-model.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'x-gguf-synth-'));
@@ -74,6 +75,39 @@ describe('synthesizeModel', () => {
     expect(matrixType(GGMLType.Q8_0, 48)).toBe(GGMLType.F16);
   });
 
+  it("writes llama.cpp's Q4_K_M mix: Q6_K output and use-more-bits attn_v/ffn_down, Q4_K elsewhere", async () => {
+    // tinyllama's layout, narrowed so every row is whole K blocks and the test stays fast
+    const shape: ModelShape = {
+      ...(MODEL_SHAPES['tinyllama-1.1b'] as ModelShape),
+      embedding: 256,
+      heads: 8,
+      kvHeads: 1,
+      feedForward: 512,
+      vocab: 320,
+    };
+    const out = path.join(tmp, 'tinyllama-q4km.gguf');
+    await synthesizeModel({ shape, type: 'Q4_K_M', path: out, layers: 8 });
+    const file = await readGGUF(out);
+    expect(file.metadata['general.file_type']).toBe(15);
+    expect(file.metadata['general.quantization_version']).toBe(2);
+    const q6kLayers = (role: string) =>
+      file.tensors
+        .filter((t) => t.name.endsWith(`.${role}.weight`) && t.type === GGMLType.Q6_K)
+        .map((t) => Number(t.name.split('.')[1]));
+    expect(q6kLayers('attn_v')).toEqual([0, 3, 6, 7]);
+    expect(q6kLayers('ffn_down')).toEqual([0, 3, 6, 7]);
+    expect(tensor(file.tensors, 'blk.2.attn_v.weight').type).toBe(GGMLType.Q4_K);
+    expect(tensor(file.tensors, 'output.weight').type).toBe(GGMLType.Q6_K);
+    expect(tensor(file.tensors, 'token_embd.weight').type).toBe(GGMLType.Q4_K);
+    const types = new Set(file.tensors.map((t) => t.type));
+    expect(types).toEqual(new Set([GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.F32]));
+    const down = tensor(file.tensors, 'blk.3.ffn_down.weight');
+    const values = dequantize(down.type, await readTensor(file, down), 512 * 256);
+    const std = Math.sqrt(values.reduce((a, b) => a + b * b, 0) / values.length);
+    expect(std).toBeGreaterThan(0.018);
+    expect(std).toBeLessThan(0.022);
+  });
+
   it('copies tokenizer.* keys from a GGUF and sizes the vocabulary to its token list', async () => {
     const source = path.join(sharedModelsDir, 'llama.cpp-vocab', 'ggml-vocab-gpt-2.gguf');
     const out = path.join(tmp, 'with-vocab.gguf');
@@ -101,5 +135,8 @@ describe('synthesizeModel', () => {
     await expect(
       synthesizeModel({ shape: 'tiny-llama', type: GGMLType.IQ2_XS, path: path.join(tmp, 'x.gguf') }),
     ).rejects.toThrow(/cannot synthesize IQ2_XS/);
+    await expect(
+      synthesizeModel({ shape: 'tiny-llama', type: 'Q3_K_M' as 'Q4_K_M', path: path.join(tmp, 'x.gguf') }),
+    ).rejects.toThrow(/cannot synthesize Q3_K_M.*Q4_K_M/);
   });
 });

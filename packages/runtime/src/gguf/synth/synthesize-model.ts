@@ -1,6 +1,6 @@
-import { GGMLType, ggmlTypeLayout, ggmlTypeName } from '../ggml-type.js';
+import { type GGMLType, ggmlTypeName } from '../ggml-type.js';
 import { GGUFValueType } from '../gguf-value-type.js';
-import { QUANTIZABLE_TYPES, quantize } from '../quantize.js';
+import { quantize } from '../quantize.js';
 import type { GGUFTensorInfo } from '../read-gguf.js';
 import { type GGUFTensorInput, writeGGUF } from '../write-gguf.js';
 import type { GGUFMetadataInput } from '../write-gguf-value.js';
@@ -9,14 +9,27 @@ import { copyTokenizer } from './copy-tokenizer.js';
 import { MODEL_SHAPES, type ModelShape } from './model-shapes.js';
 import { modelTensors, parameterCount, type TensorPlan } from './model-tensors.js';
 import { hashSeed, SeededNormal } from './seeded-normal.js';
+import { tensorTypes } from './tensor-types.js';
+import {
+  isQuantized,
+  isSynthesizable,
+  llamaFileType,
+  synthesizableTypeNames,
+  type WeightType,
+} from './weight-type.js';
+
+export { matrixType } from './matrix-type.js';
 
 export interface SynthesizeOptions {
   /** A name from MODEL_SHAPES or a shape of your own. */
   shape: string | ModelShape;
   /** Output file. */
   path: string;
-  /** Type of the weight matrices (norms and biases stay F32). */
-  type: GGMLType;
+  /**
+   * Type of the weight matrices, or a llama.cpp mix such as 'Q4_K_M' that picks one per matrix
+   * (norms and biases stay F32).
+   */
+  type: WeightType;
   seed?: number;
   /** Standard deviation of the random weights. */
   std?: number;
@@ -36,39 +49,7 @@ export interface SynthesizedModel {
   tensors: GGUFTensorInfo[];
 }
 
-// llama.cpp's llama_ftype for a file whose matrices are all of one type
-const FILE_TYPE: Partial<Record<GGMLType, number>> = {
-  [GGMLType.F32]: 0,
-  [GGMLType.F16]: 1,
-  [GGMLType.Q4_0]: 2,
-  [GGMLType.Q8_0]: 7,
-  [GGMLType.Q5_0]: 8,
-  [GGMLType.Q4_K]: 15,
-  [GGMLType.Q6_K]: 18,
-  [GGMLType.BF16]: 32,
-};
-
-// What llama.cpp falls back to when a row is not a whole number of 256-value K blocks
-const ROW_FALLBACK: Partial<Record<GGMLType, GGMLType>> = {
-  [GGMLType.Q4_K]: GGMLType.Q5_0,
-  [GGMLType.Q6_K]: GGMLType.Q8_0,
-  [GGMLType.Q5_0]: GGMLType.F16,
-  [GGMLType.Q4_0]: GGMLType.F16,
-  [GGMLType.Q8_0]: GGMLType.F16,
-};
-
 const CHUNK_VALUES = 1 << 20;
-
-/** The type a matrix with rows of `rowLength` values gets when `requested` does not fit it. */
-export function matrixType(requested: GGMLType, rowLength: number): GGMLType {
-  let type: GGMLType | undefined = requested;
-  while (type !== undefined) {
-    const layout = ggmlTypeLayout(type);
-    if (layout !== undefined && rowLength % layout.blockSize === 0) return type;
-    type = ROW_FALLBACK[type];
-  }
-  return GGMLType.F32;
-}
 
 /** Resolves a shape name and the layer/vocab/context overrides. */
 export function resolveShape(
@@ -92,7 +73,7 @@ export function resolveShape(
   return shape;
 }
 
-function modelMetadata(shape: ModelShape, vocab: number, type: GGMLType, name: string): GGUFMetadataInput {
+function modelMetadata(shape: ModelShape, vocab: number, type: WeightType, name: string): GGUFMetadataInput {
   const arch = shape.architecture;
   const u32 = (value: number) => ({ type: GGUFValueType.UINT32, value });
   const f32 = (value: number) => ({ type: GGUFValueType.FLOAT32, value });
@@ -100,7 +81,7 @@ function modelMetadata(shape: ModelShape, vocab: number, type: GGMLType, name: s
   const metadata: GGUFMetadataInput = {
     'general.architecture': arch,
     'general.name': name,
-    'general.file_type': u32(FILE_TYPE[type] ?? 0),
+    'general.file_type': u32(llamaFileType(type)),
     [`${arch}.block_count`]: u32(shape.layers),
     [`${arch}.context_length`]: u32(shape.contextLength),
     [`${arch}.embedding_length`]: u32(shape.embedding),
@@ -114,14 +95,13 @@ function modelMetadata(shape: ModelShape, vocab: number, type: GGMLType, name: s
     [`${arch}.attention.layer_norm_rms_epsilon`]: f32(shape.rmsEpsilon),
     [`${arch}.vocab_size`]: u32(vocab),
   };
-  if (ggmlTypeLayout(type)?.blockSize !== 1) metadata['general.quantization_version'] = u32(2);
+  if (isQuantized(type)) metadata['general.quantization_version'] = u32(2);
   return metadata;
 }
 
-function tensorInput(plan: TensorPlan, type: GGMLType, seed: number, std: number): GGUFTensorInput {
+function tensorInput(plan: TensorPlan, tensorType: GGMLType, seed: number, std: number): GGUFTensorInput {
   const rowLength = plan.shape[0] as number;
   const rows = plan.shape.slice(1).reduce((a, b) => a * b, 1);
-  const tensorType = plan.role === 'matrix' ? matrixType(type, rowLength) : GGMLType.F32;
   return {
     name: plan.name,
     shape: plan.shape,
@@ -141,9 +121,10 @@ function tensorInput(plan: TensorPlan, type: GGMLType, seed: number, std: number
 
 /** Writes a GGUF with a real model's shapes, llama.cpp's tensor names and metadata, and seeded random weights. */
 export async function synthesizeModel(options: SynthesizeOptions): Promise<SynthesizedModel> {
-  if (!QUANTIZABLE_TYPES.includes(options.type)) {
+  if (!isSynthesizable(options.type)) {
+    const name = typeof options.type === 'number' ? ggmlTypeName(options.type) : String(options.type);
     throw new RangeError(
-      `cannot synthesize ${ggmlTypeName(options.type)} weights; use one of ${QUANTIZABLE_TYPES.map(ggmlTypeName).join(', ')}`,
+      `cannot synthesize ${name} weights; use one of ${synthesizableTypeNames().join(', ')}`,
     );
   }
   const copied = options.tokenizer === undefined ? undefined : await copyTokenizer(options.tokenizer);
@@ -153,9 +134,10 @@ export async function synthesizeModel(options: SynthesizeOptions): Promise<Synth
   const plans = modelTensors(shape, shape.vocab);
   const seed = options.seed ?? 1;
   const std = options.std ?? 0.02;
+  const types = tensorTypes(plans, options.type, shape.layers);
   const tensors = await writeGGUF(options.path, {
     metadata: { ...modelMetadata(shape, shape.vocab, options.type, name), ...tokenizer },
-    tensors: plans.map((plan) => tensorInput(plan, options.type, seed, std)),
+    tensors: plans.map((plan, index) => tensorInput(plan, types[index] as GGMLType, seed, std)),
   });
   return { path: options.path, shape, vocab: shape.vocab, parameterCount: parameterCount(plans), tensors };
 }
