@@ -44,6 +44,7 @@ Napi::Value AddonModel::Info(const Napi::CallbackInfo& info) {
   result.Set("headCount", native.head_count);
   result.Set("headCountKv", native.head_count_kv);
   result.Set("weightBytes", static_cast<double>(native.weight_bytes));
+  result.Set("relaidBytes", static_cast<double>(native.relaid_bytes));
   result.Set("device", text(native.device, sizeof native.device));
   return result;
 }

@@ -5,11 +5,12 @@
 
 namespace xcandle_binding {
 
-ModelLoadWorker::ModelLoadWorker(Napi::Env env, std::string path, std::string device)
+ModelLoadWorker::ModelLoadWorker(Napi::Env env, std::string path, std::string device, bool keep_file_layout)
     : Napi::AsyncWorker(env, "xcandle.loadModel"),
       deferred_(Napi::Promise::Deferred::New(env)),
       path_(std::move(path)),
-      device_(std::move(device)) {}
+      device_(std::move(device)),
+      keep_file_layout_(keep_file_layout) {}
 
 ModelLoadWorker::~ModelLoadWorker() {
   if (model_ != nullptr) xc_model_free(model_);
@@ -17,7 +18,7 @@ ModelLoadWorker::~ModelLoadWorker() {
 
 void ModelLoadWorker::Execute() {
   try {
-    xc_model_options options{device_.empty() ? nullptr : device_.c_str()};
+    xc_model_options options{device_.empty() ? nullptr : device_.c_str(), keep_file_layout_ ? 1 : 0};
     failure_ = NativeFailure::Take(xc_model_load(path_.c_str(), &options, &model_));
     if (!failure_.Failed() && model_ == nullptr) failure_ = NativeFailure::Internal("xc_model_load returned no model");
   } catch (const std::exception& exception) {
@@ -53,7 +54,12 @@ Napi::Value JS_loadModel(const Napi::CallbackInfo& info) {
     if (!info[1].IsString()) throw Napi::TypeError::New(env, "device must be a string");
     device = info[1].As<Napi::String>().Utf8Value();
   }
-  auto* worker = new ModelLoadWorker(env, info[0].As<Napi::String>().Utf8Value(), device);
+  bool keep_file_layout = false;
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    if (!info[2].IsBoolean()) throw Napi::TypeError::New(env, "keepFileLayout must be a boolean");
+    keep_file_layout = info[2].As<Napi::Boolean>().Value();
+  }
+  auto* worker = new ModelLoadWorker(env, info[0].As<Napi::String>().Utf8Value(), device, keep_file_layout);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

@@ -11,7 +11,7 @@ namespace xcandle_binding {
 // Maps the GGUF file off the JS thread; resolves to an AddonModel.
 class ModelLoadWorker : public Napi::AsyncWorker {
  public:
-  ModelLoadWorker(Napi::Env env, std::string path, std::string device);
+  ModelLoadWorker(Napi::Env env, std::string path, std::string device, bool keep_file_layout);
   ~ModelLoadWorker() override;
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
@@ -24,6 +24,7 @@ class ModelLoadWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   std::string path_;
   std::string device_;
+  bool keep_file_layout_;
   xc_model* model_ = nullptr;
   NativeFailure failure_;
 };

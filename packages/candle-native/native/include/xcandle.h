@@ -40,6 +40,10 @@ typedef enum xc_kv_type { XC_KV_F16 = 0, XC_KV_F32 = 1 } xc_kv_type;
 
 typedef struct xc_model_options {
   const char* device; /* "cpu" (default when NULL), "cuda", "cuda:N" */
+  /* 0 (default): quantized matrices may be re-laid in memory for faster kernels (one private copy,
+     the file's pages released); 1: use the mapped bytes as they are, so processes that map the same
+     file share its page cache. */
+  int32_t keep_file_layout;
 } xc_model_options;
 
 typedef struct xc_model_info {
@@ -53,6 +57,7 @@ typedef struct xc_model_info {
   int32_t head_count;
   int32_t head_count_kv;
   int64_t weight_bytes;
+  int64_t relaid_bytes; /* weight bytes re-laid in private memory; 0: every matrix used in place from the map */
   char device[32];
 } xc_model_info;
 

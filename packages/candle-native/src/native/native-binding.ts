@@ -17,6 +17,8 @@ export interface AddonModelInfo {
   headCount: number;
   headCountKv: number;
   weightBytes: number;
+  /** Weight bytes re-laid in private memory at load (0: every matrix used in place from the map). */
+  relaidBytes: number;
   device: string;
 }
 
@@ -57,7 +59,7 @@ export interface AddonContext {
 
 /** The native surface of xcandle.node (native/binding/addon.cc). */
 export interface NativeAddon {
-  loadModel(path: string, device?: string): Promise<AddonModel>;
+  loadModel(path: string, device?: string, keepFileLayout?: boolean): Promise<AddonModel>;
   buildInfo(): string;
   AddonContext: new (model: AddonModel, options: AddonContextOptions) => AddonContext;
 }

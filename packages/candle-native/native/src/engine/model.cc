@@ -13,11 +13,11 @@ void copy_text(char* out, size_t size, const std::string& text) {
 
 }  // namespace
 
-Model::Model(const std::string& path, const Device& device)
+Model::Model(const std::string& path, const Device& device, bool interleave)
     : file_(std::make_unique<GgufFile>(path)),
       device_(device),
       config_(read_model_config(*file_)),
-      weights_(load_model_weights(*file_, config_, x8_layouts_pay_off())) {
+      weights_(load_model_weights(*file_, config_, interleave)) {
   copy_text(info_.architecture, sizeof(info_.architecture), config_.architecture);
   const GgufValue* name = file_->find("general.name");
   copy_text(info_.name, sizeof(info_.name),
@@ -32,6 +32,7 @@ Model::Model(const std::string& path, const Device& device)
   int64_t bytes = 0;
   for (const GgufTensor& tensor : file_->tensors()) bytes += static_cast<int64_t>(tensor.bytes);
   info_.weight_bytes = bytes;
+  info_.relaid_bytes = weights_.relaid_bytes;
   copy_text(info_.device, sizeof(info_.device), device_.name());
 }
 

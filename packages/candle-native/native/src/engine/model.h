@@ -14,7 +14,8 @@ namespace xc {
 // A loaded model: the mapped file, its hyperparameters and views of its weights.
 class Model {
  public:
-  Model(const std::string& path, const Device& device);
+  // `interleave`: re-lay the quantized matrices in the x8 layouts (see load_model_weights).
+  Model(const std::string& path, const Device& device, bool interleave);
 
   const ModelConfig& config() const { return config_; }
   const ModelWeights& weights() const { return weights_; }

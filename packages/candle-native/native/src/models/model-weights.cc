@@ -82,6 +82,7 @@ class TensorLoader {
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
     if (may_interleave && x8_ && has_x8_layout(w.type)) {
       weights_.x8_copies.push_back(interleaved_copy(file_, w));
+      weights_.relaid_bytes += rows * w.row_bytes;
       w.data = weights_.x8_copies.back().get();
       w.layout = WeightLayout::X8;
     }
