@@ -220,8 +220,7 @@ void check_tiles_4x4(Checker& check) {
   std::mt19937 engine(17);
   for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
     if (table == nullptr) continue;
-    for (GgmlType type :
-         {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::F16, GgmlType::BF16}) {
+    for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::F16, GgmlType::BF16}) {
       const xc::KernelTable::TileFn tile4 = table->tile4_for(type);
       if (tile4 == nullptr) continue;
       const bool half = type == GgmlType::F16 || type == GgmlType::BF16;
