@@ -80,7 +80,7 @@ xc_error* xc_model_load(const char* path, const xc_model_options* options, xc_mo
     const xc::Device device = xc::parse_device(options != nullptr ? options->device : nullptr);
     const bool keep_file_layout = options != nullptr && options->keep_file_layout != 0;
     auto model = std::make_unique<xc_model>();
-    model->model = std::make_shared<const xc::Model>(path, device, !keep_file_layout && xc::x8_layouts_pay_off());
+    model->model = std::make_shared<const xc::Model>(path, device, !keep_file_layout);
     *out_model = model.release();
   });
 }

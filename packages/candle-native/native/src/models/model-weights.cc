@@ -80,7 +80,7 @@ class TensorLoader {
     w.data = tensor.data;
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
-    if (may_interleave && x8_ && has_x8_layout(w.type)) {
+    if (may_interleave && x8_ && has_x8_layout(w.type) && x8_layout_pays_off(w.type)) {
       weights_.x8_copies.push_back(interleaved_copy(file_, w));
       weights_.relaid_bytes += rows * w.row_bytes;
       w.data = weights_.x8_copies.back().get();
@@ -131,14 +131,11 @@ class TensorLoader {
 
 }  // namespace
 
-bool x8_layouts_pay_off() {
+bool x8_layout_pays_off(GgmlType type) {
   const char* setting = std::getenv("XC_X8");
   if (setting != nullptr && std::strcmp(setting, "0") == 0) return false;
-  const KernelTable& kernels = best_kernels();
-  for (int i = 0; i < kX8Types; i++) {
-    if (kernels.tile4_x8[i] == nullptr) return false;
-  }
-  return true;
+  const int i = x8_index(type);
+  return i >= 0 && best_kernels().tile4_x8[i] != nullptr;
 }
 
 ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, bool x8) {

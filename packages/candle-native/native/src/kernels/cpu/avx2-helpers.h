@@ -58,16 +58,20 @@ inline __m256i load_q4_nibbles(const uint8_t* q) {
 // The 32 quants of a 32-element weight block as signed bytes.
 inline __m256i block_quants(const BlockQ8_0& b) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs)); }
 inline __m256i block_quants(const BlockQ4_0& b) { return _mm256_sub_epi8(load_q4_nibbles(b.qs), _mm256_set1_epi8(8)); }
+// Byte k = 0x10 where bit k of `bits` is set, else 0 (a Q5_0 block's fifth bits, in place).
+inline __m256i fifth_bits(uint32_t bits) {
+  // byte k of the shuffle takes the byte of `bits` holding bit k; the OR mask leaves 0xFF only where set
+  const __m256i spread = _mm256_setr_epi64x(0x0000000000000000, 0x0101010101010101, 0x0202020202020202,
+                                            0x0303030303030303);
+  const __m256i bytes = _mm256_or_si256(_mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(bits)), spread),
+                                        _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
+  return _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1)), _mm256_set1_epi8(0x10));
+}
+
 inline __m256i block_quants(const BlockQ5_0& b) {
   uint32_t qh;
   std::memcpy(&qh, b.qh, 4);
-  // byte k of the shuffle takes the qh byte holding bit k; the OR mask leaves 0xFF only where set
-  const __m256i spread = _mm256_setr_epi64x(0x0000000000000000, 0x0101010101010101, 0x0202020202020202,
-                                            0x0303030303030303);
-  const __m256i bytes = _mm256_or_si256(_mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(qh)), spread),
-                                        _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
-  const __m256i high = _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1)), _mm256_set1_epi8(0x10));
-  return _mm256_sub_epi8(_mm256_or_si256(load_q4_nibbles(b.qs), high), _mm256_set1_epi8(16));
+  return _mm256_sub_epi8(_mm256_or_si256(load_q4_nibbles(b.qs), fifth_bits(qh)), _mm256_set1_epi8(16));
 }
 
 // Rounds 8 floats to int32 (half to even), like lrintf in the scalar path.

@@ -17,6 +17,7 @@ namespace avx2 {
 void silu_mul(float* gate, const float* up, int64_t n);  // activations-avx2.cc
 }
 bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-4x4-avx512.cc
+bool compiled_avx2_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx2.cc
 bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
@@ -133,6 +134,7 @@ const KernelTable* avx2_kernels() {
   static const KernelTable table = [compiled] {
     KernelTable t = *compiled;
     set_scalar_x8_dots(t);
+    compiled_avx2_x8(t.dot_x8, t.tile4_x8);
     t.silu_mul = avx2::silu_mul;
     t.attend_tokens = avx2::attend_tokens;
     return t;
