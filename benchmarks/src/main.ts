@@ -77,6 +77,9 @@ for (const engineCase of cases as EngineCase[]) {
         `${format(
           r.map((x) => x.maxRssMb),
           0,
+        )} | ${format(
+          r.map((x) => x.loadMs),
+          0,
         )} |`,
     );
   }
@@ -84,7 +87,7 @@ for (const engineCase of cases as EngineCase[]) {
     (median('x candle-native', key) / median('llama.cpp', key)).toFixed(2);
   rows.push(
     `| ${caseName(engineCase)} | **ratio x / llama.cpp** | **${ratio('decodeTokensPerSecond')}×** | ` +
-      `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× |`,
+      `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× | ${ratio('loadMs')}× |`,
   );
   process.stderr.write(`${rows.slice(-3).join('\n')}\n`);
 }
@@ -94,8 +97,8 @@ const table = [
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; threads ${threads}; prompt ${prompt} tokens; ` +
     `${gen} generated; median of ${runs} runs (min–max).`,
   '',
-  '| model | engine | decode tok/s (higher is better) | prefill tok/s (higher) | TTFT ms (lower) | peak RSS MB (lower) |',
-  '|---|---|---|---|---|---|',
+  '| model | engine | decode tok/s (higher is better) | prefill tok/s (higher) | TTFT ms (lower) | peak RSS MB (lower) | load ms (lower) |',
+  '|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 console.log(table);

@@ -4,10 +4,12 @@ import { argmax } from './argmax.ts';
 import { parseRunArgs, promptTokens, type RunResult } from './run-args.ts';
 
 const args = parseRunArgs(process.argv.slice(2));
+const loadStart = performance.now();
 const engine = await loadEngine(args.model, {
   threads: args.threads,
   contextLength: args.prompt + args.gen + 16,
 });
+const loadMs = performance.now() - loadStart;
 const sequence = engine.createSequence();
 const tokens = promptTokens(args.prompt, 1, engine.info.vocabSize);
 
@@ -20,6 +22,7 @@ for (let generated = 1; generated < args.gen; generated++) {
 }
 const end = performance.now();
 const result: RunResult = {
+  loadMs,
   ttftMs: firstTokenAt - start,
   prefillTokensPerSecond: args.prompt / ((firstTokenAt - start) / 1000),
   decodeTokensPerSecond: (args.gen - 1) / ((end - firstTokenAt) / 1000),

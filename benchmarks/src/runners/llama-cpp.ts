@@ -4,12 +4,14 @@ import { parseRunArgs, promptTokens, type RunResult } from './run-args.ts';
 
 const args = parseRunArgs(process.argv.slice(2));
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' as never });
+const loadStart = performance.now();
 const model = await llama.loadModel({ modelPath: args.model });
 const context = await model.createContext({
   contextSize: args.prompt + args.gen + 16,
   threads: args.threads,
   batchSize: Math.max(args.prompt, 1),
 });
+const loadMs = performance.now() - loadStart;
 const sequence = context.getSequence();
 const tokens = promptTokens(
   args.prompt,
@@ -27,6 +29,7 @@ for await (const _token of sequence.evaluate(tokens as never, { temperature: 0 }
 }
 const end = performance.now();
 const result: RunResult = {
+  loadMs,
   ttftMs: firstTokenAt - start,
   prefillTokensPerSecond: args.prompt / ((firstTokenAt - start) / 1000),
   decodeTokensPerSecond: (generated - 1) / ((end - firstTokenAt) / 1000),

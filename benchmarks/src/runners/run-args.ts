@@ -6,6 +6,8 @@ export interface RunArgs {
 }
 
 export interface RunResult {
+  /** Model load (and for us the weight re-lay) plus context creation. */
+  loadMs: number;
   ttftMs: number;
   prefillTokensPerSecond: number;
   decodeTokensPerSecond: number;
