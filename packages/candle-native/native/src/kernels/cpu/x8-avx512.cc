@@ -1,7 +1,8 @@
 // Dot products and 4 rows × 4 tokens tiles for the x8 layouts (interleave.h), built for
 // AVX-512VL + VNNI and run only when cpuid reports it. In the x8 order one vpdpbusd lane sums one
-// 32-element block (or Q4_K sub-block) across a 256-element group, so the scales are applied once
-// per lane as floats instead of widening every product to 16 bits first.
+// 32-element block (or Q4_K sub-block) across a 256-element group — for Q6_K, one 16-element
+// sub-block in 512-bit vectors — so the scales are applied once per lane as floats instead of
+// widening every product to 16 bits first.
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
@@ -9,6 +10,7 @@
 
 #include <cstring>
 
+#include "kernels/cpu/avx2-helpers.h"
 #include "kernels/cpu/block-types.h"
 
 namespace xc::avx512 {
@@ -17,12 +19,8 @@ namespace {
 
 constexpr int64_t kGroup = 256;
 
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
+using avx2::hsum;
+using avx2::load_q4_nibbles;
 
 inline __m256i load(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
@@ -52,13 +50,6 @@ inline void unpack_nibbles(const uint8_t* qs, __m256i q[8]) {
   }
 }
 
-// The 32 quants of a ggml Q4_0/Q5_0 block in element order, unsigned (as stored).
-inline __m256i q4_0_nibbles(const uint8_t* qs) {
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
-  const __m128i mask = _mm_set1_epi8(0xF);
-  return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(bytes, 4), mask), _mm_and_si128(bytes, mask));
-}
-
 // Weight decoding of the 32-element block kinds: the eight x8 vectors of a group and the 32 quants of
 // a ggml block (for the blocks after the last whole group), both unsigned, offset by 2^kShift.
 struct Q8_0Kind {
@@ -75,7 +66,7 @@ struct Q4_0Kind {
   static constexpr int kShift = 3;
   static void unpack(const uint8_t* group, __m256i q[8]) { unpack_nibbles(group + offsetof(Group, qs), q); }
   using Block = BlockQ4_0;
-  static __m256i unpack(const Block& b) { return q4_0_nibbles(b.qs); }
+  static __m256i unpack(const Block& b) { return load_q4_nibbles(b.qs); }
 };
 struct Q5_0Kind {
   using Group = BlockQ5_0x8;
@@ -93,7 +84,7 @@ struct Q5_0Kind {
   static __m256i unpack(const Block& b) {
     uint32_t bits;
     std::memcpy(&bits, b.qh, 4);
-    return _mm256_or_si256(q4_0_nibbles(b.qs), _mm256_maskz_mov_epi8(bits, _mm256_set1_epi8(0x10)));
+    return _mm256_or_si256(load_q4_nibbles(b.qs), _mm256_maskz_mov_epi8(bits, _mm256_set1_epi8(0x10)));
   }
 };
 
