@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <thread>
 
@@ -32,14 +33,30 @@ std::unique_ptr<uint8_t, FreeBytes> interleaved_copy(const GgufFile& file, const
   for (int64_t first = 0; first < w.rows; first += chunk_rows) {
     const int64_t rows = std::min(chunk_rows, w.rows - first);
     const int64_t workers = std::min<int64_t>(threads, (rows + 63) / 64);
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(workers));
     std::vector<std::thread> pool;
-    for (int64_t i = 0; i < workers; i++) {
-      const int64_t begin = first + rows * i / workers, end = first + rows * (i + 1) / workers;
-      pool.emplace_back([&w, copy, begin, end] {
-        interleave_rows(w.type, w.data + begin * w.row_bytes, copy + begin * w.row_bytes, end - begin, w.cols);
-      });
+    const auto join_all = [&pool] {
+      for (std::thread& thread : pool) thread.join();
+    };
+    try {
+      for (int64_t i = 0; i < workers; i++) {
+        const int64_t begin = first + rows * i / workers, end = first + rows * (i + 1) / workers;
+        pool.emplace_back([&w, &errors, copy, begin, end, i] {
+          try {
+            interleave_rows(w.type, w.data + begin * w.row_bytes, copy + begin * w.row_bytes, end - begin, w.cols);
+          } catch (...) {
+            errors[static_cast<size_t>(i)] = std::current_exception();
+          }
+        });
+      }
+    } catch (...) {  // a thread that could not start: never leave the others joinable
+      join_all();
+      throw;
     }
-    for (std::thread& thread : pool) thread.join();
+    join_all();
+    for (const std::exception_ptr& error : errors) {
+      if (error) std::rethrow_exception(error);
+    }
     file.release(w.data + first * w.row_bytes, static_cast<size_t>(rows * w.row_bytes));
   }
   return owned;
