@@ -8,7 +8,7 @@
 
 namespace xc::avx512 {
 void tile_q4_k_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  tile_impl::q4k_tile_4x4(n, w, ws, x, xs, out, os);
+  tile_impl::q4k_tile<4>(n, w, ws, x, xs, out, os);
 }
 void tile_q8_0_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
   tile_impl::block32_tile_4x4<BlockQ8_0>(n, w, ws, x, xs, out, os);

@@ -1,7 +1,7 @@
 #pragma once
 
 // 4 rows × 4 tokens prefill tiles (Q4_K × Q8_K, Q8_0/Q4_0/Q5_0 × Q8_0, F16/BF16 × f32), included by
-// tile-4x4-avx2.cc and tile-4x4-avx512.cc: the same source built for AVX2 (16 ymm registers, some
+// tile-4x4-avx2.cc and tile-4x4-avx512.cc (and tile-avx2.cc for the Q4_K 4 × 2 tile): the same source built for AVX2 (16 ymm registers, some
 // spills) and for AVX-512VL+VNNI (32 ymm registers hold all 16 accumulators; vpdpwssd/vpdpbusd
 // fuse the multiply-adds). Include only from such files. Everything here has internal linkage so
 // the two builds never share a copy.
@@ -36,13 +36,15 @@ inline void unpack_q4k_scales(const uint8_t* packed, uint32_t out[4]) {
   out[3] = ((u[2] >> 4) & k4) | (((u[1] >> 6) & k2) << 4);
 }
 
-inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride,
+// 4 rows × T tokens of Q4_K against Q8_K activations.
+template <int T>
+void q4k_tile(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride,
                          float* out, int64_t out_stride) {
   const int64_t blocks = n / kQK_K;
   const __m256i mask = _mm256_set1_epi8(0xF);
-  const ActQ8K* y[4];
-  for (int t = 0; t < 4; t++) y[t] = reinterpret_cast<const ActQ8K*>(x + t * x_stride);
-  __m128 acc[4];
+  const ActQ8K* y[T];
+  for (int t = 0; t < T; t++) y[t] = reinterpret_cast<const ActQ8K*>(x + t * x_stride);
+  __m128 acc[T];
   for (auto& a : acc) a = _mm_setzero_ps();
   for (int64_t i = 0; i < blocks; i++) {
     const BlockQ4K* b[4];
@@ -60,11 +62,11 @@ inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
       d[r] = _cvtsh_ss(b[r]->d);
       dmin[r] = _cvtsh_ss(b[r]->dmin);
     }
-    __m256i sumi[4][4];
+    __m256i sumi[4][T];
     for (auto& row : sumi) for (auto& v : row) v = _mm256_setzero_si256();
     for (int j = 0; j < 4; j++) {
-      __m256i y0[4], y1[4];
-      for (int t = 0; t < 4; t++) {
+      __m256i y0[T], y1[T];
+      for (int t = 0; t < T; t++) {
         y0[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * j));
         y1[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * j + 32));
       }
@@ -74,7 +76,7 @@ inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
         const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bits, 4), mask);
         const __m256i s0 = _mm256_set1_epi16(sc[r][2 * j]);
         const __m256i s1 = _mm256_set1_epi16(sc[r][2 * j + 1]);
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < T; t++) {
 #if defined(__AVX512VNNI__)
           sumi[r][t] = _mm256_dpwssd_epi32(sumi[r][t], _mm256_maddubs_epi16(low, y0[t]), s0);
           sumi[r][t] = _mm256_dpwssd_epi32(sumi[r][t], _mm256_maddubs_epi16(high, y1[t]), s1);
@@ -88,7 +90,7 @@ inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
     }
     const __m128 dv = _mm_load_ps(d);
     const __m128 dminv = _mm_load_ps(dmin);
-    for (int t = 0; t < 4; t++) {
+    for (int t = 0; t < T; t++) {
       const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].bsums));
       const __m128i q = reduce4(sumi[0][t], sumi[1][t], sumi[2][t], sumi[3][t]);
       const __m128i m = reduce4(_mm256_madd_epi16(mv[0], bs), _mm256_madd_epi16(mv[1], bs), _mm256_madd_epi16(mv[2], bs),
@@ -97,7 +99,7 @@ inline void q4k_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const ui
       acc[t] = _mm_add_ps(acc[t], _mm_mul_ps(_mm_set1_ps(y[t][i].d), v));
     }
   }
-  for (int t = 0; t < 4; t++) _mm_storeu_ps(out + t * out_stride, acc[t]);
+  for (int t = 0; t < T; t++) _mm_storeu_ps(out + t * out_stride, acc[t]);
 }
 
 #if defined(__AVX512VNNI__)

@@ -9,6 +9,7 @@
 #include "kernels/cpu/avx2-helpers.h"
 #include "kernels/cpu/avx2-kernels.h"
 #include "kernels/cpu/block-types.h"
+#include "kernels/cpu/tile-4x4-impl.h"
 
 namespace xc::avx2 {
 
@@ -46,64 +47,12 @@ void tile_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, i
   }
 }
 
-inline int hsum_i32(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-  return _mm_cvtsi128_si32(s);
-}
-
 }  // namespace
 
-// Q4_K weights against Q8_K activations, 4 rows × 2 tokens: integer sums per super-block (exact),
-// scaled once per super-block; the minimums go through the activations' 16-element sums.
+// Q4_K: the same source as the 4×4 tile, two tokens at a time.
 void tile_q4_k_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride) {
-  const int64_t blocks = n / kQK_K;
-  const __m256i mask = _mm256_set1_epi8(0xF);
-  const ActQ8K* y[2] = {reinterpret_cast<const ActQ8K*>(x), reinterpret_cast<const ActQ8K*>(x + x_stride)};
-  float acc[4][2] = {};
-  for (int64_t i = 0; i < blocks; i++) {
-    uint8_t sc[4][8], m[4][8];
-    const BlockQ4K* b[4];
-    for (int r = 0; r < 4; r++) {
-      b[r] = reinterpret_cast<const BlockQ4K*>(w + r * w_stride) + i;
-      for (int j = 0; j < 8; j++) q4k_scale_min(j, b[r]->scales, &sc[r][j], &m[r][j]);
-    }
-    __m256i sumi[4][2];
-    for (auto& row : sumi) row[0] = row[1] = _mm256_setzero_si256();
-    for (int j = 0; j < 4; j++) {
-      __m256i y0[2], y1[2];
-      for (int t = 0; t < 2; t++) {
-        y0[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * j));
-        y1[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * j + 32));
-      }
-      for (int r = 0; r < 4; r++) {
-        const __m256i bits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[r]->qs + 32 * j));
-        const __m256i low = _mm256_and_si256(bits, mask);
-        const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bits, 4), mask);
-        const __m256i s0 = _mm256_set1_epi16(sc[r][2 * j]);
-        const __m256i s1 = _mm256_set1_epi16(sc[r][2 * j + 1]);
-        for (int t = 0; t < 2; t++) {
-          const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(low, y0[t]), s0);
-          const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(high, y1[t]), s1);
-          sumi[r][t] = _mm256_add_epi32(sumi[r][t], _mm256_add_epi32(p0, p1));
-        }
-      }
-    }
-    for (int r = 0; r < 4; r++) {
-      const float d = half(b[r]->d), dmin = half(b[r]->dmin);
-      for (int t = 0; t < 2; t++) {
-        int summ = 0;
-        for (int j = 0; j < 8; j++) summ += m[r][j] * (y[t][i].bsums[2 * j] + y[t][i].bsums[2 * j + 1]);
-        acc[r][t] += y[t][i].d * (d * static_cast<float>(hsum_i32(sumi[r][t])) - dmin * static_cast<float>(summ));
-      }
-    }
-  }
-  for (int r = 0; r < 4; r++) {
-    out[r] = acc[r][0];
-    out[out_stride + r] = acc[r][1];
-  }
+  tile_impl::q4k_tile<2>(n, w, w_stride, x, x_stride, out, out_stride);
 }
 
 void tile_q8_0_4x2(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
