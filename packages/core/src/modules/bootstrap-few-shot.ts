@@ -1,21 +1,16 @@
 import type { Demo } from '../adapters/adapter.js';
 import { AbortError } from '../errors/abort-error.js';
 import { UnsupportedError } from '../errors/unsupported-error.js';
+import type { Metric } from '../evaluate/metric.js';
 import type { GenerateOptions } from '../lm/lm.js';
 import { type Example, pickFields } from './example.js';
 import { LabeledFewShot } from './labeled-few-shot.js';
 import type { Module, Predictor, TraceEntry } from './module.js';
-import type { Prediction } from './prediction.js';
 import { sample, seededRandom, shuffled } from './seeded-random.js';
 
 type Values = Record<string, unknown>;
 
-/** Scores a prediction against its example; a number counts as success when it reaches `metricThreshold`. */
-export type Metric = (
-  example: Example,
-  prediction: Prediction,
-  trace: readonly TraceEntry[],
-) => boolean | number | Promise<boolean | number>;
+export type { Metric } from '../evaluate/metric.js';
 
 export interface BootstrapFewShotOptions {
   metric: Metric;

@@ -1,0 +1,149 @@
+import { AbortError } from '../errors/abort-error.js';
+import type { Example } from '../modules/example.js';
+import { pickFields } from '../modules/example.js';
+import type { ForwardOptions, Module } from '../modules/module.js';
+import { formatResultTable } from './format-result-table.js';
+import { mapConcurrent } from './map-concurrent.js';
+import { type Metric, scoreValue } from './metric.js';
+import { ProgressBar, type ProgressStream } from './progress-bar.js';
+import { type EvaluationRow, resultRecords } from './result-rows.js';
+import { TooManyErrorsError } from './too-many-errors-error.js';
+import { writeTextFile } from './write-text-file.js';
+
+type Values = Record<string, unknown>;
+type Program = Pick<Module<Values, Values>, 'forward' | 'inputNames'>;
+
+export interface EvaluateOptions {
+  devset: readonly Example[];
+  metric: Metric;
+  /**
+   * Calls in flight at once. Default 8, a polite bound for a remote server; a local LM batches
+   * concurrent calls through its scheduler, so give it the dev set's size (or Infinity).
+   */
+  concurrency?: number;
+  /** Draw a progress bar with the running score. Default true; it only appears on a TTY. */
+  displayProgress?: boolean;
+  /** Where the bar goes. Default `process.stderr`. */
+  progressStream?: ProgressStream;
+  /** Score of an example whose call or metric threw. Default 0. */
+  failureScore?: number;
+  /** Stop with a TooManyErrorsError once this many examples fail. Default: never, errors are only counted. */
+  maxErrors?: number;
+  /** Which example keys are the program's inputs. Default `program.inputNames()`, else every key. */
+  inputKeys?: readonly string[];
+  /** Write the result records (see `EvaluationResult.records`) to this JSON file. */
+  saveAsJson?: string;
+}
+
+export interface EvaluateCallOptions extends Partial<EvaluateOptions> {
+  signal?: AbortSignal;
+  /** Options for every program call (an LM, generation options). */
+  forwardOptions?: Omit<ForwardOptions, 'signal' | 'trace'>;
+}
+
+/** What an evaluation found. `score` is a percentage rounded to 2 decimals, as DSPy's. */
+export class EvaluationResult {
+  readonly score: number;
+  readonly rows: readonly EvaluationRow[];
+  readonly metricName: string;
+
+  constructor(rows: readonly EvaluationRow[], metricName: string) {
+    this.rows = rows;
+    this.metricName = metricName;
+    this.score = rows.length === 0 ? 0 : round2((100 * this.scoreSum) / rows.length);
+  }
+
+  get scoreSum(): number {
+    return this.rows.reduce((sum, row) => sum + row.score, 0);
+  }
+
+  /** Examples whose call or metric threw. */
+  get errors(): number {
+    return this.rows.filter((row) => row.error !== undefined).length;
+  }
+
+  /** Example and prediction fields merged, plus the score under the metric's name (DSPy's JSON). */
+  records(): Values[] {
+    return resultRecords(this.rows, this.metricName);
+  }
+
+  /** A plain-text table of the records, at most `maxRows` of them. */
+  table(maxRows?: number): string {
+    return formatResultTable(this.records(), maxRows);
+  }
+
+  toJSON(): { score: number; errors: number; results: Values[] } {
+    return { score: this.score, errors: this.errors, results: this.records() };
+  }
+}
+
+/**
+ * DSPy's Evaluate: runs a program over a dev set, scores each prediction with the metric and
+ * averages. Results keep the dev set's order whatever the concurrency; a failing example scores
+ * `failureScore` and is counted, not thrown. Only the signal (AbortError) or `maxErrors` stop it.
+ */
+export class Evaluate {
+  readonly options: EvaluateOptions;
+
+  constructor(options: EvaluateOptions) {
+    this.options = options;
+  }
+
+  async run(program: Program, callOptions: EvaluateCallOptions = {}): Promise<EvaluationResult> {
+    const { signal, forwardOptions, ...overrides } = callOptions;
+    const options = { ...this.options, ...overrides };
+    const { devset, metric, concurrency = 8, failureScore = 0, maxErrors } = options;
+    const inputKeys = options.inputKeys ?? program.inputNames?.();
+    const bar = new ProgressBar(
+      options.displayProgress === false ? undefined : (options.progressStream ?? defaultStream()),
+      devset.length,
+    );
+    let done = 0;
+    let scoreSum = 0;
+    let errors = 0;
+    const evaluateOne = async (example: Example): Promise<EvaluationRow> => {
+      let row: EvaluationRow;
+      try {
+        const inputs = inputKeys ? pickFields(example, inputKeys) : { ...example };
+        const prediction = await program.forward(inputs, { ...forwardOptions, signal });
+        row = { example, prediction, score: scoreValue(await metric(example, prediction, undefined)) };
+      } catch (error) {
+        if (AbortError.isInstance(error) && signal?.aborted) throw error;
+        row = { example, prediction: undefined, score: failureScore, error };
+        if (maxErrors !== undefined && ++errors >= maxErrors) {
+          throw new TooManyErrorsError(errors, maxErrors, { cause: error });
+        }
+      }
+      done += 1;
+      scoreSum += row.score;
+      bar.update(done, scoreSum);
+      return row;
+    };
+    bar.update(0, 0);
+    try {
+      const rows = await mapConcurrent(devset, concurrency, evaluateOne, signal);
+      const result = new EvaluationResult(rows, metric.name || 'metric');
+      if (options.saveAsJson) await writeTextFile(options.saveAsJson, JSON.stringify(result.records()));
+      return result;
+    } finally {
+      bar.finish();
+    }
+  }
+}
+
+/** Evaluates `program` once: `new Evaluate(options).run(program, …)`. */
+export function evaluate(
+  program: Program,
+  options: EvaluateOptions & Pick<EvaluateCallOptions, 'signal' | 'forwardOptions'>,
+): Promise<EvaluationResult> {
+  const { signal, forwardOptions, ...rest } = options;
+  return new Evaluate(rest).run(program, { signal, forwardOptions });
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function defaultStream(): ProgressStream | undefined {
+  return (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;
+}
