@@ -5,3 +5,4 @@ export * from './lm/index.js';
 export * from './modules/index.js';
 export * from './remote/index.js';
 export * from './signature/index.js';
+export * from './state/index.js';

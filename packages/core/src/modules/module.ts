@@ -1,5 +1,6 @@
 import type { AdapterCallOptions, Demo } from '../adapters/adapter.js';
 import type { LM } from '../lm/lm.js';
+import type { Signature } from '../signature/signature.js';
 import type { Prediction } from './prediction.js';
 
 type Values = Record<string, unknown>;
@@ -19,9 +20,11 @@ export interface ForwardOptions extends AdapterCallOptions {
   trace?: TraceEntry[];
 }
 
-/** A module's learnable part: its few-shot demos. Optimizers set them on clones only. */
+/** A module's learnable part: its few-shot demos (and instructions). Optimizers set them on clones only. */
 export interface Predictor {
   demos: readonly Demo[];
+  /** Its signature, when it has one; optimizers and `loadState` replace it to change instructions. */
+  signature?: Signature;
 }
 
 /** A DSPy-style program: typed inputs in, a typed Prediction out. */

@@ -34,7 +34,7 @@ export type PredictStreamEvent<O extends Values> =
 export class Predict<I extends Values = Values, O extends Values = Values>
   implements Module<I, O>, Predictor
 {
-  readonly signature: Signature<I, O>;
+  signature: Signature<I, O>;
   lm: LM | undefined;
   adapter: Adapter;
   demos: readonly Demo[];
