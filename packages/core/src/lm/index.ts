@@ -1,5 +1,6 @@
 export { assertFitsContext } from './assert-fits-context.js';
 export { BaseLM, type LMRequest } from './base-lm.js';
+export { CachedLM, withCache } from './cached-lm.js';
 export { combineSignals } from './combine-signals.js';
 export { computeTimings } from './compute-timings.js';
 export {
@@ -19,4 +20,5 @@ export type {
   Timings,
   Usage,
 } from './lm.js';
+export { LMCache, type LMCacheOptions, sortedJson } from './lm-cache.js';
 export { requestFromInput, requestInput } from './request-input.js';

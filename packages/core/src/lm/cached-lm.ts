@@ -1,0 +1,109 @@
+import type { LMRequest } from './base-lm.js';
+import { createLMStream } from './create-lm-stream.js';
+import type { GenerateOptions, LM, LMResult, LMStream, Message } from './lm.js';
+import { LMCache } from './lm-cache.js';
+
+/**
+ * An LM that answers a request it has seen before from an `LMCache` instead of calling `inner`,
+ * so re-running an evaluation or an optimiser costs no LM calls (DSPy's `cache=True`). The key is
+ * the model id, the request and every generation option but the signal. Identical requests in
+ * flight at once share one call. Only finished results are kept (not aborted or failed ones).
+ * Set `enabled = false` to pass every call through.
+ */
+export class CachedLM implements LM {
+  readonly inner: LM;
+  readonly cache: LMCache;
+  enabled = true;
+  private readonly pending = new Map<string, Promise<LMResult>>();
+
+  constructor(inner: LM, cache: LMCache = new LMCache()) {
+    this.inner = inner;
+    this.cache = cache;
+  }
+
+  get id(): string {
+    return this.inner.id;
+  }
+
+  get contextLength(): number {
+    return this.inner.contextLength;
+  }
+
+  generate(messages: Message[], options: GenerateOptions = {}): Promise<LMResult> {
+    return this.cached({ kind: 'chat', messages }, options, () => this.inner.generate(messages, options));
+  }
+
+  complete(prompt: string, options: GenerateOptions = {}): Promise<LMResult> {
+    return this.cached({ kind: 'completion', prompt }, options, () => this.inner.complete(prompt, options));
+  }
+
+  stream(messages: Message[], options: GenerateOptions = {}): LMStream {
+    return this.cachedStream({ kind: 'chat', messages }, options, () => this.inner.stream(messages, options));
+  }
+
+  streamComplete(prompt: string, options: GenerateOptions = {}): LMStream {
+    return this.cachedStream({ kind: 'completion', prompt }, options, () =>
+      this.inner.streamComplete(prompt, options),
+    );
+  }
+
+  countTokens(input: string | Message[]): Promise<number> {
+    return this.inner.countTokens(input);
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+
+  private requestKey(request: LMRequest, options: GenerateOptions): Promise<string> {
+    const { signal: _signal, ...settings } = options;
+    return this.cache.key({ model: this.inner.id, ...request, ...settings });
+  }
+
+  private async cached(
+    request: LMRequest,
+    options: GenerateOptions,
+    call: () => Promise<LMResult>,
+  ): Promise<LMResult> {
+    if (!this.enabled) return call();
+    const key = await this.requestKey(request, options);
+    const shared = this.pending.get(key);
+    if (shared) return structuredClone(await shared);
+    const hit = await this.cache.get(key);
+    if (hit) return hit;
+    const running = call().then(async (result) => {
+      if (result.finishReason === 'stop' || result.finishReason === 'length')
+        await this.cache.set(key, result);
+      return result;
+    });
+    this.pending.set(key, running);
+    try {
+      return await running;
+    } finally {
+      this.pending.delete(key);
+    }
+  }
+
+  private cachedStream(request: LMRequest, options: GenerateOptions, open: () => LMStream): LMStream {
+    if (!this.enabled) return open();
+    return createLMStream(async (emit) => {
+      const key = await this.requestKey(request, options);
+      const hit = await this.cache.get(key);
+      if (hit) {
+        await emit(hit.text);
+        return hit;
+      }
+      const inner = open();
+      for await (const delta of inner) await emit(delta);
+      const result = await inner.result;
+      if (result.finishReason === 'stop' || result.finishReason === 'length')
+        await this.cache.set(key, result);
+      return result;
+    });
+  }
+}
+
+/** `lm` behind a cache (a fresh in-memory one unless given). */
+export function withCache(lm: LM, cache?: LMCache): CachedLM {
+  return new CachedLM(lm, cache);
+}
