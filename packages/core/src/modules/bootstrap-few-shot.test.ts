@@ -98,4 +98,42 @@ describe('BootstrapFewShot', () => {
       optimizer.compile(new Predict(qa) as never, { trainset, teacher: new ChainOfThought(qa) as never }),
     ).rejects.toThrow('same predictors');
   });
+
+  it('finds the same demos and counts the same errors with teacher runs in flight at once', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const flakyTeacher = () => {
+      const answers = teacherLM();
+      return new ScriptedLM({
+        responses: async (call) => {
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 1 + (call.index % 3)));
+          inFlight -= 1;
+          const question = lastQuestion(call.messages);
+          if (question === '4 + 4') return new LMError('flaky');
+          return answers.generate(call.messages ?? []).then((result) => result.text);
+        },
+      });
+    };
+    const compileWith = (concurrency: number) =>
+      new BootstrapFewShot({
+        metric: exact,
+        maxBootstrappedDemos: 3,
+        maxLabeledDemos: 5,
+        concurrency,
+      }).compile(new ChainOfThought(qa, { lm: flakyTeacher() }), { trainset });
+    const one = await compileWith(1);
+    expect(maxInFlight).toBe(1);
+    const four = await compileWith(4);
+    expect(maxInFlight).toBe(4);
+    expect(four.predict.demos).toEqual(one.predict.demos);
+    expect(one.predict.demos.slice(0, 3).map((demo) => demo.question)).toEqual(['0 + 0', '2 + 2', '6 + 6']);
+    const strict = (concurrency: number) =>
+      new BootstrapFewShot({ metric: exact, maxErrors: 1, concurrency }).compile(
+        new Predict(qa, { lm: flakyTeacher() }),
+        { trainset },
+      );
+    await expect(strict(1)).rejects.toThrow('flaky');
+    await expect(strict(4)).rejects.toThrow('flaky');
+  });
 });

@@ -1,11 +1,12 @@
 import type { Demo } from '../adapters/adapter.js';
 import { AbortError } from '../errors/abort-error.js';
 import { UnsupportedError } from '../errors/unsupported-error.js';
+import { mapConcurrent } from '../evaluate/map-concurrent.js';
 import type { Metric } from '../evaluate/metric.js';
 import type { GenerateOptions } from '../lm/lm.js';
 import { type Example, pickFields } from './example.js';
 import { LabeledFewShot } from './labeled-few-shot.js';
-import type { Module, Predictor, TraceEntry } from './module.js';
+import type { Module, TraceEntry } from './module.js';
 import { sample, seededRandom, shuffled } from './seeded-random.js';
 
 type Values = Record<string, unknown>;
@@ -24,6 +25,8 @@ export interface BootstrapFewShotOptions {
   maxRounds?: number;
   /** Teacher failures tolerated before compile fails with the last one. Default 10. */
   maxErrors?: number;
+  /** Teacher runs in flight at once (local LMs batch them). The demos found do not depend on it. Default 1. */
+  concurrency?: number;
   /** Generation options for the teacher's calls. */
   teacherOptions?: Omit<GenerateOptions, 'signal'>;
   seed?: number;
@@ -53,6 +56,7 @@ export class BootstrapFewShot {
       maxLabeledDemos: 16,
       maxRounds: 1,
       maxErrors: 10,
+      concurrency: 1,
       teacherOptions: {},
       seed: 0,
       ...options,
@@ -90,18 +94,26 @@ export class BootstrapFewShot {
     const traces = new Map<string, Demo[]>(studentNames.map((name) => [name, []]));
     const bootstrapped = new Set<number>();
     let errors = 0;
-    for (const [index, example] of trainset.entries()) {
-      if (bootstrapped.size >= this.options.maxBootstrappedDemos) break;
-      for (let round = 0; round < this.options.maxRounds; round++) {
-        try {
-          const demos = await this.runTeacher(teacherPredictors, teacher, example, inputKeys, round, signal);
-          if (!demos) continue;
-          for (const [name, demo] of demos) traces.get(name)?.push(demo);
-          bootstrapped.add(index);
-          break;
-        } catch (error) {
-          if (AbortError.isInstance(error) || ++errors >= this.options.maxErrors) throw error;
+    const { concurrency, maxBootstrappedDemos } = this.options;
+    // Examples run `concurrency` at a time but are taken in trainset order, so the demos (and the
+    // errors counted) are those a one-at-a-time run finds; only a few surplus teacher calls differ.
+    for (let start = 0; start < trainset.length; start += concurrency) {
+      if (bootstrapped.size >= maxBootstrappedDemos) break;
+      const window = trainset.slice(start, start + concurrency);
+      const attempts = await mapConcurrent(
+        window,
+        concurrency,
+        (example) => this.attempt(teacher, example, inputKeys, signal),
+        signal,
+      );
+      for (const [offset, attempt] of attempts.entries()) {
+        if (bootstrapped.size >= maxBootstrappedDemos) break;
+        for (const error of attempt.errors) {
+          if (++errors >= this.options.maxErrors) throw error;
         }
+        if (!attempt.demos) continue;
+        for (const [name, demo] of attempt.demos) traces.get(name)?.push(demo);
+        bootstrapped.add(start + offset);
       }
     }
 
@@ -117,39 +129,53 @@ export class BootstrapFewShot {
     return compiled;
   }
 
-  /** One teacher run on `example`, its own demo hidden; the trace as named demos, or undefined on a miss. */
+  /** Up to `maxRounds` teacher runs on `example`: the demos of the first the metric accepts, and the errors before it. */
+  private async attempt(
+    teacher: Module<Values, Values>,
+    example: Example,
+    inputKeys: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<{ demos: Array<[string, Demo]> | undefined; errors: unknown[] }> {
+    const errors: unknown[] = [];
+    for (let round = 0; round < this.options.maxRounds; round++) {
+      try {
+        const demos = await this.runTeacher(teacher, example, inputKeys, round, signal);
+        if (demos) return { demos, errors };
+      } catch (error) {
+        if (AbortError.isInstance(error)) throw error;
+        errors.push(error);
+      }
+    }
+    return { demos: undefined, errors };
+  }
+
+  /** One teacher run on `example` (a copy of the teacher, its own demo hidden); the trace as named demos, or undefined on a miss. */
   private async runTeacher(
-    predictors: Array<[string, Predictor]>,
     teacher: Module<Values, Values>,
     example: Example,
     inputKeys: readonly string[],
     round: number,
     signal: AbortSignal | undefined,
   ): Promise<Array<[string, Demo]> | undefined> {
-    const saved = predictors.map(([, predictor]) => predictor.demos);
+    const copy = teacher.clone();
+    const predictors = copy.namedPredictors();
     for (const [, predictor] of predictors)
       predictor.demos = predictor.demos.filter((demo) => demo !== example);
     const trace: TraceEntry[] = [];
-    try {
-      const prediction = await teacher.forward(pickFields(example, inputKeys), {
-        ...this.options.teacherOptions,
-        ...(round > 0 ? { temperature: 0.7 + 0.001 * round } : {}),
-        trace,
-        signal,
-      });
-      const score = await this.options.metric(example, prediction, trace);
-      const threshold = this.options.metricThreshold;
-      const success = threshold === undefined ? Boolean(score) : Number(score) >= threshold;
-      if (!success) return undefined;
-      return trace.flatMap((step): Array<[string, Demo]> => {
-        const name = predictors.find(([, predictor]) => predictor === step.predictor)?.[0];
-        return name === undefined ? [] : [[name, { ...step.inputs, ...step.outputs }]];
-      });
-    } finally {
-      predictors.forEach(([, predictor], position) => {
-        predictor.demos = saved[position] ?? [];
-      });
-    }
+    const prediction = await copy.forward(pickFields(example, inputKeys), {
+      ...this.options.teacherOptions,
+      ...(round > 0 ? { temperature: 0.7 + 0.001 * round } : {}),
+      trace,
+      signal,
+    });
+    const score = await this.options.metric(example, prediction, trace);
+    const threshold = this.options.metricThreshold;
+    const success = threshold === undefined ? Boolean(score) : Number(score) >= threshold;
+    if (!success) return undefined;
+    return trace.flatMap((step): Array<[string, Demo]> => {
+      const name = predictors.find(([, predictor]) => predictor === step.predictor)?.[0];
+      return name === undefined ? [] : [[name, { ...step.inputs, ...step.outputs }]];
+    });
   }
 }
 
