@@ -3,6 +3,7 @@ export * from './errors/index.js';
 export * from './evaluate/index.js';
 export * from './lm/index.js';
 export * from './modules/index.js';
+export * from './optimizers/index.js';
 export * from './remote/index.js';
 export * from './signature/index.js';
 export * from './state/index.js';

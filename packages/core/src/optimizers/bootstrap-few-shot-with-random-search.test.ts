@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError } from '../errors/abort-error.js';
+import { exactAnswer, sumExamples, sumModel } from '../evaluate/__fixtures__/arithmetic.js';
+import { evaluate } from '../evaluate/evaluate.js';
+import { Predict } from '../modules/predict.js';
+import { dumpState } from '../state/program-state.js';
+import { ScriptedLM } from '../testing/scripted-lm.js';
+import { BootstrapFewShotWithRandomSearch } from './bootstrap-few-shot-with-random-search.js';
+
+const trainset = sumExamples(24, 7);
+const valset = sumExamples(30, 8);
+
+function search(concurrency: number, seed = 0) {
+  const lm = new ScriptedLM({ responses: sumModel(), chunkDelayMs: concurrency > 1 ? 1 : 0 });
+  const optimizer = new BootstrapFewShotWithRandomSearch({
+    metric: exactAnswer,
+    maxBootstrappedDemos: 3,
+    maxLabeledDemos: 4,
+    numCandidatePrograms: 4,
+    concurrency,
+    seed,
+  });
+  return { lm, optimizer, student: new Predict('question -> answer', { lm }) };
+}
+
+describe('BootstrapFewShotWithRandomSearch', () => {
+  it('scores every candidate and returns the best, the same at any concurrency', async () => {
+    const serial = search(1);
+    const best = await serial.optimizer.compile(serial.student, { trainset, valset });
+    const parallel = search(8);
+    const same = await parallel.optimizer.compile(parallel.student, { trainset, valset });
+    expect(dumpState(same)).toEqual(dumpState(best));
+    expect(parallel.optimizer.candidates.map((c) => [c.index, c.score])).toEqual(
+      serial.optimizer.candidates.map((c) => [c.index, c.score]),
+    );
+
+    const candidates = serial.optimizer.candidates;
+    expect(candidates.map((c) => c.index).sort((a, b) => a - b)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
+    expect(candidates[0]?.program).toBe(best);
+    const zeroShot = candidates.find((c) => c.index === -3);
+    expect((zeroShot?.program as Predict).demos).toEqual([]);
+    expect((candidates.find((c) => c.index === -2)?.program as Predict).demos).toHaveLength(4);
+    // The fixture model gets better with every demo, so a few-shot candidate wins.
+    expect(best.demos.length).toBeGreaterThan(0);
+    expect(candidates[0]?.score).toBeGreaterThan(zeroShot?.score ?? 100);
+    const rescored = await evaluate(best, { devset: valset, metric: exactAnswer, displayProgress: false });
+    expect(rescored.score).toBe(candidates[0]?.score);
+  });
+
+  it('stops at stopAtScore and keeps to restrict', async () => {
+    const { optimizer, student } = search(4);
+    const stopping = new BootstrapFewShotWithRandomSearch({
+      metric: exactAnswer,
+      maxLabeledDemos: 4,
+      stopAtScore: 0,
+      numCandidatePrograms: 4,
+    });
+    await stopping.compile(student, { trainset, valset });
+    expect(stopping.candidates.map((c) => c.index)).toEqual([-3]);
+    await optimizer.compile(student, { trainset, valset, restrict: [-2, 1] });
+    expect(optimizer.candidates.map((c) => c.index).sort()).toEqual([-2, 1]);
+    await expect(optimizer.compile(student, { trainset, restrict: [9] })).rejects.toThrow(
+      /names no candidate/,
+    );
+  });
+
+  it('stops with AbortError when the signal fires', async () => {
+    const controller = new AbortController();
+    const model = sumModel();
+    const lm = new ScriptedLM({
+      responses: (call) => {
+        if (call.index === 40) controller.abort();
+        return model(call);
+      },
+    });
+    const optimizer = new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, numCandidatePrograms: 4 });
+    await expect(
+      optimizer.compile(new Predict('question -> answer', { lm }), {
+        trainset,
+        valset,
+        signal: controller.signal,
+      }),
+    ).rejects.toSatisfy(AbortError.isInstance);
+    expect(lm.calls.length).toBeLessThan(60);
+  });
+});

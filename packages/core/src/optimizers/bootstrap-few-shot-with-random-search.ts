@@ -1,0 +1,98 @@
+import { throwIfAborted } from '../errors/abort-error.js';
+import { Evaluate } from '../evaluate/evaluate.js';
+import type { BootstrapFewShotOptions } from '../modules/bootstrap-few-shot.js';
+import type { Example } from '../modules/example.js';
+import type { Module } from '../modules/module.js';
+import { candidateProgram } from './candidate-program.js';
+
+type Values = Record<string, unknown>;
+
+export interface RandomSearchOptions extends Omit<BootstrapFewShotOptions, 'concurrency'> {
+  /** Bootstrapped candidates after the three fixed ones (zero-shot, labeled, unshuffled). Default 16. */
+  numCandidatePrograms?: number;
+  /** Stop once a candidate scores at least this (a percentage, as Evaluate's score). */
+  stopAtScore?: number;
+  /** Calls in flight while bootstrapping and evaluating. Default 8; a local LM batches them. */
+  concurrency?: number;
+}
+
+export interface RandomSearchCompileOptions<M> {
+  trainset: readonly Example[];
+  /** Where candidates are scored. Default: the trainset (as DSPy). */
+  valset?: readonly Example[];
+  teacher?: M;
+  inputKeys?: readonly string[];
+  /** Only these candidate indexes (-3, -2, -1, 0, 1, …), as DSPy's `restrict`. */
+  restrict?: readonly number[];
+  signal?: AbortSignal;
+}
+
+/** One scored candidate, best first in `candidates`. */
+export interface ScoredCandidate<M> {
+  index: number;
+  score: number;
+  subscores: number[];
+  program: M;
+}
+
+/**
+ * DSPy's BootstrapFewShotWithRandomSearch: builds candidate programs (see `candidateProgram`),
+ * scores each on the valset with Evaluate, and returns the first with the best score. The same
+ * seed gives the same program whatever the concurrency (the LM answering each prompt the same way).
+ */
+export class BootstrapFewShotWithRandomSearch {
+  /** The candidates of the last compile, best first. */
+  candidates: ScoredCandidate<Module<Values, Values>>[] = [];
+  private readonly options: RandomSearchOptions;
+
+  constructor(options: RandomSearchOptions) {
+    this.options = options;
+  }
+
+  async compile<M extends Module<Values, Values>>(
+    student: M,
+    compileOptions: RandomSearchCompileOptions<M>,
+  ): Promise<M> {
+    const { numCandidatePrograms = 16, stopAtScore, concurrency = 8, seed = 0, ...bootstrap } = this.options;
+    const { trainset, valset = trainset, teacher, inputKeys, restrict, signal } = compileOptions;
+    const indexes = Array.from({ length: numCandidatePrograms + 3 }, (_, i) => i - 3).filter(
+      (index) => !restrict || restrict.includes(index),
+    );
+    if (indexes.length === 0) {
+      throw new RangeError(`restrict [${restrict}] names no candidate in -3..${numCandidatePrograms - 1}`);
+    }
+    const evaluator = new Evaluate({
+      devset: valset,
+      metric: this.options.metric,
+      concurrency,
+      displayProgress: false,
+      inputKeys,
+    });
+    const scored: ScoredCandidate<M>[] = [];
+    let best: ScoredCandidate<M> | undefined;
+    for (const index of indexes) {
+      throwIfAborted(signal);
+      const program = await candidateProgram(student, index, {
+        ...bootstrap,
+        concurrency,
+        seed,
+        trainset,
+        teacher,
+        inputKeys,
+        signal,
+      });
+      const result = await evaluator.run(program, { signal });
+      const candidate = {
+        index,
+        score: result.score,
+        subscores: result.rows.map((row) => row.score),
+        program,
+      };
+      scored.push(candidate);
+      if (!best || candidate.score > best.score) best = candidate;
+      if (stopAtScore !== undefined && candidate.score >= stopAtScore) break;
+    }
+    this.candidates = [...scored].sort((a, b) => b.score - a.score);
+    return (best as ScoredCandidate<M>).program;
+  }
+}
