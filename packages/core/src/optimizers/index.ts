@@ -6,6 +6,7 @@ export {
 } from './bootstrap-few-shot-with-random-search.js';
 export { type CandidateProgramOptions, candidateProgram, resetCopy } from './candidate-program.js';
 export { CategoricalTPE, type CategoricalTPEOptions } from './categorical-tpe.js';
+export { COPRO, type COPROAttempt, type COPROOptions } from './copro.js';
 export {
   describeDataset,
   improveInstruction,
