@@ -1,0 +1,136 @@
+// End to end: Evaluate, the LM cache and BootstrapFewShotWithRandomSearch from @x/core on a real local
+// model (stories260K on the reference engine, through LocalLM's scheduler). The model writes stories,
+// so the program uses a plain next-word adapter instead of DSPy's chat protocol, which it cannot follow.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type Adapter,
+  BootstrapFewShotWithRandomSearch,
+  type Demo,
+  evaluate,
+  type LM,
+  LMCache,
+  Predict,
+  type Signature,
+  withCache,
+} from '@x/core';
+import { describe, expect, it } from 'vitest';
+import { lmFromGGUFParts } from '../src/generation/lm-from-gguf-parts.js';
+import { readGGUF } from '../src/gguf/index.js';
+import { loadReferenceEngine } from '../src/reference/load-reference-engine.js';
+import { createTokenizerFromGGUFMetadata } from '../src/tokenizer/create-tokenizer-from-gguf-metadata.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const modelPath = path.join(
+  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
+  'models',
+  'stories260K.gguf',
+);
+
+/** Demos as "opening → word" lines, then the opening; the answer is the first word the model writes. */
+const nextWordAdapter: Adapter = {
+  name: 'NextWordAdapter',
+  format: (_signature, demos, inputs) => [
+    {
+      role: 'user',
+      content: [...demos.map((demo: Demo) => `${demo.opening} ${demo.word}.`), String(inputs.opening)].join(
+        ' ',
+      ),
+    },
+  ],
+  parse: <I extends Record<string, unknown>, O extends Record<string, unknown>>(
+    _signature: Signature<I, O>,
+    text: string,
+  ) => ({ word: /[A-Za-z']+/.exec(text)?.[0] ?? '' }) as unknown as O,
+  async call(lm: LM, signature, demos, inputs, options = {}) {
+    const { history, ...generateOptions } = options;
+    const messages = this.format(signature, demos, inputs, history);
+    const result = await lm.generate(messages, { maxTokens: 3, ...generateOptions });
+    return {
+      values: this.parse(signature, result.text),
+      rawText: result.text,
+      result,
+      messages,
+      adapter: this.name,
+    };
+  },
+};
+
+const openings = [
+  ['Once upon a', 'time'],
+  ['The little girl was very', 'happy'],
+  ['One day, Lily went to the', 'park'],
+  ['Tom had a big red', 'ball'],
+  ['The sun was', 'shining'],
+  ['Ben and his mom went to the', 'store'],
+  ['The dog wagged its', 'tail'],
+  ['She said thank', 'you'],
+].map(([opening, word]) => ({ opening: opening as string, word: word as string }));
+
+async function storiesLM() {
+  const file = await readGGUF(modelPath);
+  const engine = await loadReferenceEngine(modelPath, { contextLength: 128 });
+  const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, modelPath);
+  return lmFromGGUFParts({ metadata: file.metadata, engine, tokenizer, prefixCacheSize: 8 });
+}
+
+const sameWord = (example: { word?: unknown }, prediction: { word?: unknown }) =>
+  String(prediction.word).toLowerCase() === String(example.word).toLowerCase();
+
+describe('Evaluate and an optimiser on stories260K', () => {
+  it('scores the same with 8 calls in flight as one at a time, and a cached re-run costs no calls', async () => {
+    const local = await storiesLM();
+    const cache = new LMCache();
+    const lm = withCache(local, cache);
+    const program = new Predict('opening -> word', { lm, adapter: nextWordAdapter });
+    const options = { devset: openings, metric: sameWord, displayProgress: false };
+    lm.enabled = false;
+    const one = await evaluate(program, { ...options, concurrency: 1 });
+    lm.enabled = true;
+    const eight = await evaluate(program, { ...options, concurrency: 8 });
+    expect(eight.rows.map((row) => row.prediction)).toEqual(one.rows.map((row) => row.prediction));
+    expect(eight.score).toBe(one.score);
+    // Greedy stories260K completes most of these openings with the expected word.
+    expect(one.score).toBeGreaterThan(25);
+    expect(one.errors).toBe(0);
+    expect(one.rows.every((row) => typeof row.prediction?.word === 'string')).toBe(true);
+    expect(cache.misses).toBe(openings.length);
+    const again = await evaluate(program, { ...options, concurrency: 8 });
+    expect(cache.misses).toBe(openings.length);
+    expect(cache.hits.memory).toBe(openings.length);
+    expect(again.score).toBe(eight.score);
+    await local.dispose();
+  });
+
+  it('runs BootstrapFewShotWithRandomSearch to the same program at any concurrency', async () => {
+    const local = await storiesLM();
+    const compile = (concurrency: number) =>
+      new BootstrapFewShotWithRandomSearch({
+        metric: sameWord,
+        maxBootstrappedDemos: 2,
+        maxLabeledDemos: 2,
+        numCandidatePrograms: 2,
+        concurrency,
+        seed: 3,
+      }).compile(new Predict('opening -> word', { lm: local, adapter: nextWordAdapter }), {
+        trainset: openings.slice(0, 5),
+        valset: openings.slice(3),
+      });
+    const one = await compile(1);
+    const many = await compile(8);
+    expect(many.demos).toEqual(one.demos);
+    expect(one.demos.length).toBeGreaterThan(0);
+    const result = await evaluate(many, {
+      devset: openings.slice(3),
+      metric: sameWord,
+      displayProgress: false,
+    });
+    const zeroShot = await evaluate(new Predict('opening -> word', { lm: local, adapter: nextWordAdapter }), {
+      devset: openings.slice(3),
+      metric: sameWord,
+      displayProgress: false,
+    });
+    expect(result.score).toBeGreaterThanOrEqual(zeroShot.score);
+    await local.dispose();
+  });
+});
