@@ -57,6 +57,31 @@ describe('Evaluate', () => {
     expect(correct).toBeLessThan(devset.length - one.errors);
   });
 
+  it('runs the first example alone, so a prefix cache is warm before the batch', async () => {
+    const events: string[] = [];
+    const model = sumModel();
+    const lm = new ScriptedLM({
+      responses: async (call) => {
+        events.push(`start ${call.index}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        events.push(`end ${call.index}`);
+        return model(call);
+      },
+    });
+    const options = {
+      devset: devset.slice(0, 5),
+      metric: exactAnswer,
+      concurrency: 4,
+      displayProgress: false,
+    };
+    await evaluate(new Predict('question -> answer', { lm }), options);
+    expect(events.slice(0, 3)).toEqual(['start 0', 'end 0', 'start 1']);
+    expect(events[3]).toBe('start 2');
+    events.length = 0;
+    await evaluate(new Predict('question -> answer', { lm }), { ...options, warmup: 0 });
+    expect(events.slice(0, 2)).toEqual(['start 5', 'start 6']);
+  });
+
   it('counts a failing example at failureScore and keeps going', async () => {
     const lm = new ScriptedLM({
       responses: ['[[ ## answer ## ]]\n3\n\n[[ ## completed ## ]]', new Error('server down'), 'garbled'],

@@ -21,6 +21,12 @@ export interface EvaluateOptions {
    * concurrent calls through its scheduler, so give it the dev set's size (or Infinity).
    */
   concurrency?: number;
+  /**
+   * Examples run alone before the rest start, so the LM's prefix cache (a local LM's, or a server's)
+   * holds the prompt prefix every example shares (instructions + demos). Default 1 when
+   * `concurrency` > 1. The results do not depend on it.
+   */
+  warmup?: number;
   /** Draw a progress bar with the running score. Default true; it only appears on a TTY. */
   displayProgress?: boolean;
   /** Where the bar goes. Default `process.stderr`. */
@@ -121,7 +127,8 @@ export class Evaluate {
     };
     bar.update(0, 0);
     try {
-      const rows = await mapConcurrent(devset, concurrency, evaluateOne, signal);
+      const warmup = options.warmup ?? (concurrency > 1 ? 1 : 0);
+      const rows = await mapConcurrent(devset, concurrency, evaluateOne, signal, warmup);
       const result = new EvaluationResult(rows, metric.name || 'metric');
       if (options.saveAsJson) await writeTextFile(options.saveAsJson, JSON.stringify(result.records()));
       return result;

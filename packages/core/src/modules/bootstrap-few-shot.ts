@@ -97,9 +97,10 @@ export class BootstrapFewShot {
     const { concurrency, maxBootstrappedDemos } = this.options;
     // Examples run `concurrency` at a time but are taken in trainset order, so the demos (and the
     // errors counted) are those a one-at-a-time run finds; only a few surplus teacher calls differ.
-    for (let start = 0; start < trainset.length; start += concurrency) {
+    // The first example runs alone, so a local LM's prefix cache holds the teacher's demos before a batch arrives.
+    for (let start = 0; start < trainset.length; start += start === 0 && concurrency > 1 ? 1 : concurrency) {
       if (bootstrapped.size >= maxBootstrappedDemos) break;
-      const window = trainset.slice(start, start + concurrency);
+      const window = trainset.slice(start, start === 0 && concurrency > 1 ? 1 : start + concurrency);
       const attempts = await mapConcurrent(
         window,
         concurrency,
