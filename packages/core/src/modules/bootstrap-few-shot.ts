@@ -97,10 +97,13 @@ export class BootstrapFewShot {
     const { concurrency, maxBootstrappedDemos } = this.options;
     // Examples run `concurrency` at a time but are taken in trainset order, so the demos (and the
     // errors counted) are those a one-at-a-time run finds; only a few surplus teacher calls differ.
-    // The first example runs alone, so a local LM's prefix cache holds the teacher's demos before a batch arrives.
-    for (let start = 0; start < trainset.length; start += start === 0 && concurrency > 1 ? 1 : concurrency) {
-      if (bootstrapped.size >= maxBootstrappedDemos) break;
-      const window = trainset.slice(start, start === 0 && concurrency > 1 ? 1 : start + concurrency);
+    // The first example runs alone, so a local LM's prefix cache holds the teacher's demos before a
+    // batch arrives; later windows hold twice the demos still missing, to waste few teacher calls.
+    let start = 0;
+    while (start < trainset.length && bootstrapped.size < maxBootstrappedDemos) {
+      const missing = maxBootstrappedDemos - bootstrapped.size;
+      const size = start === 0 ? 1 : Math.max(1, Math.min(concurrency, 2 * missing));
+      const window = trainset.slice(start, start + size);
       const attempts = await mapConcurrent(
         window,
         concurrency,
@@ -116,6 +119,7 @@ export class BootstrapFewShot {
         for (const [name, demo] of attempt.demos) traces.get(name)?.push(demo);
         bootstrapped.add(start + offset);
       }
+      start += window.length;
     }
 
     const unused = shuffled(

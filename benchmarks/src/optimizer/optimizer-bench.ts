@@ -1,0 +1,162 @@
+// `pnpm bench:optimizer`: BootstrapFewShotWithRandomSearch on word-problem sums, on the native engine,
+// run twice with the same seed: batched through the local scheduler (concurrent calls, prefix cache,
+// LM call cache) and one call at a time with both caches off. Reports the wall-clock ratio and
+// checks that both runs return the same program.
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadLM } from '@x/candle-native';
+import {
+  BootstrapFewShotWithRandomSearch,
+  type LM,
+  type Message,
+  Predict,
+  stateFileText,
+  withCache,
+} from '@x/core';
+import { GGMLType, type ModelShape, synthesizeModel } from '@x/runtime';
+import { ScriptedTextLM } from './scripted-text-lm.ts';
+import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
+
+const argv = process.argv.slice(2);
+const option = (flag: string, fallback: string) => {
+  const index = argv.indexOf(flag);
+  return index >= 0 ? (argv[index + 1] as string) : fallback;
+};
+const threads = Number(option('--threads', '2'));
+const trainSize = Number(option('--train', '50'));
+const devSize = Number(option('--dev', '50'));
+const candidates = Number(option('--candidates', '3'));
+const concurrency = Number(option('--concurrency', '16'));
+const only = option('--only', '');
+const typeName = option('--type', 'Q8_0');
+
+/** A small llama with Llama-2's SentencePiece vocabulary (copied from a shared test model). */
+const shape: ModelShape = {
+  architecture: 'llama',
+  layers: 4,
+  embedding: 256,
+  heads: 4,
+  kvHeads: 2,
+  feedForward: 768,
+  vocab: 32000,
+  tiedEmbeddings: false,
+  attentionBias: false,
+  ropeTheta: 10_000,
+  rmsEpsilon: 1e-5,
+  contextLength: 2048,
+};
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sharedModels = path.join(
+  process.env.X_SHARED_DIR ?? path.resolve(here, '../../../../shared'),
+  'models',
+);
+
+async function ensureModel(): Promise<string> {
+  const dir = path.resolve(here, '../../models');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `optimizer-bench-llama-4x256-${typeName}.gguf`);
+  const type = GGMLType[typeName as keyof typeof GGMLType];
+  if (typeof type !== 'number') throw new RangeError(`unknown weight type ${typeName}`);
+  const tokenizer = path.join(sharedModels, 'llama-2-tiny-random.gguf');
+  if (!existsSync(file)) await synthesizeModel({ shape, type, seed: 1, std: 0.02, path: file, tokenizer });
+  return file;
+}
+
+/** Right when the question's hash falls under a skill that grows with the demos (0.3 + 0.15 each, up to 4). */
+function answerOf(messages: Message[]): string {
+  const question = /\[\[ ## question ## \]\]\n([^\n]*)/.exec(messages.at(-1)?.content ?? '')?.[1] ?? '';
+  const [a = 0, b = 0] = (question.match(/\d+/g) ?? []).map(Number);
+  const demos = messages.filter((message) => message.role === 'assistant').length;
+  const right = textHash(question) < 0.3 + 0.15 * Math.min(demos, 4);
+  return `[[ ## answer ## ]]\n${right ? a + b : a + b + 1}\n\n[[ ## completed ## ]]`;
+}
+
+interface RunReport {
+  mode: string;
+  seconds: number;
+  lmCalls: number;
+  engineCalls: number;
+  promptTokens: number;
+  bestScore: number;
+  state: string;
+}
+
+/** Counts the calls that reach an LM. */
+function counting(lm: LM, counter: { calls: number; promptTokens: number }): LM {
+  return new Proxy(lm, {
+    get(target, key, receiver) {
+      if (key !== 'generate') return Reflect.get(target, key, receiver);
+      return async (messages: Message[], options: object) => {
+        counter.calls += 1;
+        const result = await target.generate(messages, options);
+        counter.promptTokens += result.usage.promptTokens;
+        return result;
+      };
+    },
+  });
+}
+
+async function run(model: string, batched: boolean): Promise<RunReport> {
+  const trainset = sumProblems(trainSize, 1);
+  const valset = sumProblems(devSize, 2);
+  const local = await loadLM(model, {
+    threads,
+    contextLength: shape.contextLength,
+    maxSequences: batched ? concurrency + 12 : 2,
+    prefixCacheSize: batched ? 8 : 0,
+  });
+  const engine = { calls: 0, promptTokens: 0 };
+  const asked = { calls: 0, promptTokens: 0 };
+  const scripted = counting(new ScriptedTextLM(local, answerOf), engine);
+  const lm = counting(batched ? withCache(scripted) : scripted, asked);
+  const optimizer = new BootstrapFewShotWithRandomSearch({
+    metric: exactAnswer,
+    maxBootstrappedDemos: 4,
+    maxLabeledDemos: 4,
+    numCandidatePrograms: candidates,
+    concurrency: batched ? concurrency : 1,
+    seed: 0,
+  });
+  const start = performance.now();
+  const program = await optimizer.compile(new Predict('question -> answer', { lm }), { trainset, valset });
+  const seconds = (performance.now() - start) / 1000;
+  await local.dispose();
+  return {
+    mode: batched
+      ? `batched (concurrency ${concurrency}, prefix cache 8, LM cache on)`
+      : 'one call at a time, caches off',
+    seconds,
+    lmCalls: asked.calls,
+    engineCalls: engine.calls,
+    promptTokens: engine.promptTokens,
+    bestScore: optimizer.candidates[0]?.score ?? Number.NaN,
+    state: stateFileText(program),
+  };
+}
+
+const model = await ensureModel();
+const reports: RunReport[] = [];
+if (only !== 'serial') reports.push(await run(model, true));
+if (only !== 'batched') reports.push(await run(model, false));
+console.log(
+  `BootstrapFewShotWithRandomSearch, ${trainSize} train / ${devSize} dev, ${candidates + 3} candidates, ` +
+    `synthetic llama ${shape.layers}x${shape.embedding} ${typeName} (Llama-2 vocab) on candle-native, ${threads} threads, ${os.cpus()[0]?.model}`,
+);
+console.log('| run | seconds | optimiser LM calls | engine calls | prompt tokens | best score |');
+console.log('|---|---|---|---|---|---|');
+for (const r of reports) {
+  console.log(
+    `| ${r.mode} | ${r.seconds.toFixed(1)} | ${r.lmCalls} | ${r.engineCalls} | ${r.promptTokens} | ${r.bestScore} |`,
+  );
+}
+if (reports.length === 2) {
+  const [batched, serial] = reports as [RunReport, RunReport];
+  console.log(
+    `wall-clock ratio (one at a time / batched): ${(serial.seconds / batched.seconds).toFixed(2)}x`,
+  );
+  console.log(`final programs identical: ${batched.state === serial.state}`);
+  if (batched.state !== serial.state) process.exitCode = 1;
+}
