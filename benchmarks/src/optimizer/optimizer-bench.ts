@@ -28,9 +28,9 @@ const threads = Number(option('--threads', '2'));
 const trainSize = Number(option('--train', '50'));
 const devSize = Number(option('--dev', '50'));
 const candidates = Number(option('--candidates', '3'));
-const concurrency = Number(option('--concurrency', '16'));
+const concurrency = Number(option('--concurrency', '8'));
 const only = option('--only', '');
-const typeName = option('--type', 'Q8_0');
+const typeName = option('--type', 'Q4_K');
 
 /** A small llama with Llama-2's SentencePiece vocabulary (copied from a shared test model). */
 const shape: ModelShape = {
