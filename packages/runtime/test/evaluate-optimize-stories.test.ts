@@ -1,4 +1,4 @@
-// End to end: Evaluate, the LM cache and BootstrapFewShotWithRandomSearch from @x/core on a real local
+// End to end: Evaluate, the LM cache and the optimisers from @x/core on a real local
 // model (stories260K on the reference engine, through LocalLM's scheduler). The model writes stories,
 // so the program uses a plain next-word adapter instead of DSPy's chat protocol, which it cannot follow.
 import path from 'node:path';
@@ -6,14 +6,17 @@ import { fileURLToPath } from 'node:url';
 import {
   type Adapter,
   BootstrapFewShotWithRandomSearch,
+  COPRO,
   type Demo,
   evaluate,
   type LM,
   LMCache,
+  MIPROv2,
   Predict,
   type Signature,
   withCache,
 } from '@x/core';
+import { ScriptedLM } from '@x/core/testing';
 import { describe, expect, it } from 'vitest';
 import { lmFromGGUFParts } from '../src/generation/lm-from-gguf-parts.js';
 import { readGGUF } from '../src/gguf/index.js';
@@ -77,7 +80,7 @@ async function storiesLM() {
 const sameWord = (example: { word?: unknown }, prediction: { word?: unknown }) =>
   String(prediction.word).toLowerCase() === String(example.word).toLowerCase();
 
-describe('Evaluate and an optimiser on stories260K', () => {
+describe('Evaluate and the optimisers on stories260K', () => {
   it('scores the same with 8 calls in flight as one at a time, and a cached re-run costs no calls', async () => {
     const local = await storiesLM();
     const cache = new LMCache();
@@ -131,6 +134,47 @@ describe('Evaluate and an optimiser on stories260K', () => {
       displayProgress: false,
     });
     expect(result.score).toBeGreaterThanOrEqual(zeroShot.score);
+    await local.dispose();
+  });
+
+  it('runs MIPROv2 and COPRO with the local model as the task model', async () => {
+    const local = await storiesLM();
+    // The instruction proposals come from a scripted prompt model: stories260K cannot write DSPy's fields.
+    let proposals = 0;
+    const promptModel = new ScriptedLM({
+      responses: ({ messages }) =>
+        messages?.at(-1)?.content.includes('[[ ## examples ## ]]')
+          ? '[[ ## summary ## ]]\nStory openings.\n\n[[ ## completed ## ]]'
+          : `[[ ## proposed_instruction ## ]]\nContinue the story, take ${++proposals}.\n\n[[ ## completed ## ]]`,
+    });
+    const student = () => new Predict('opening -> word', { lm: local, adapter: nextWordAdapter });
+    const mipro = new MIPROv2({
+      metric: sameWord,
+      promptModel,
+      numCandidates: 3,
+      numTrials: 3,
+      minibatchSize: 3,
+      maxBootstrappedDemos: 1,
+      maxLabeledDemos: 2,
+      seed: 1,
+    });
+    const tuned = await mipro.compile(student(), {
+      trainset: openings.slice(0, 4),
+      valset: openings.slice(4),
+    });
+    const full = mipro.trials.filter((trial) => !trial.minibatch);
+    const rescored = await evaluate(tuned, {
+      devset: openings.slice(4),
+      metric: sameWord,
+      displayProgress: false,
+    });
+    expect(rescored.score).toBe(Math.max(...full.map((trial) => trial.score)));
+    expect(mipro.instructionCandidates[0]).toHaveLength(3);
+
+    const copro = new COPRO({ metric: sameWord, promptModel, breadth: 2, depth: 1 });
+    const instructed = await copro.compile(student(), { trainset: openings.slice(4) });
+    expect(copro.attempts).toHaveLength(2);
+    expect(instructed.signature.instructions).toBe(copro.attempts[0]?.instruction);
     await local.dispose();
   });
 });
