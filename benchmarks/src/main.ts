@@ -12,6 +12,11 @@ import type { RunResult } from './runners/run-args.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
+// `pnpm bench --optimizer [options]` runs issue #12's optimiser benchmark instead (see optimizer/optimizer-bench.ts).
+if (argv.includes('--optimizer')) {
+  await import('./optimizer/optimizer-bench.ts');
+  process.exit();
+}
 const option = (flag: string, fallback: string) => {
   const index = argv.indexOf(flag);
   return index >= 0 ? argv[index + 1]! : fallback;
