@@ -2,6 +2,7 @@ import { AdapterParseError } from '../errors/adapter-parse-error.js';
 import type { LM, Message } from '../lm/lm.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
+import { allowsNone } from '../signature/union-type.js';
 import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn } from './adapter.js';
 import { CoercionError } from './coerce-value.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
@@ -44,10 +45,7 @@ export abstract class BaseAdapter implements Adapter {
     return [
       { role: 'system', content: this.formatSystemMessage(signature) },
       ...this.formatDemos(signature, demos),
-      ...turns.flatMap((turn): Message[] => [
-        { role: 'user', content: this.formatUserContent(main, turn) },
-        { role: 'assistant', content: this.formatAssistantContent(main, turn, null) },
-      ]),
+      ...turns.flatMap((turn) => this.formatHistoryTurn(main, turn)),
       { role: 'user', content: this.formatUserContent(main, mainInputs, { mainRequest: true }) },
     ];
   }
@@ -64,6 +62,19 @@ export abstract class BaseAdapter implements Adapter {
     const result = await lm.generate(messages, generateOptions);
     const values = this.parse(signature, result.text);
     return { values, rawText: result.text, result, messages, adapter: this.name };
+  }
+
+  /**
+   * DSPy's `format_conversation_history` for one turn: a user message only when the turn has input
+   * text (`if user_content:` in adapters/base.py), then the assistant message.
+   */
+  protected formatHistoryTurn(signature: Signature, turn: HistoryTurn): Message[] {
+    const user = this.formatUserContent(signature, turn);
+    const assistant = this.formatAssistantContent(signature, turn, null);
+    return [
+      ...(user ? [{ role: 'user' as const, content: user }] : []),
+      ...(assistant ? [{ role: 'assistant' as const, content: assistant }] : []),
+    ];
   }
 
   /** DSPy's `format_user_message_content`: the given input fields as `[[ ## name ## ]]` sections. */
@@ -129,7 +140,8 @@ export abstract class BaseAdapter implements Adapter {
 
   /**
    * Coerces each output field that `present` finds, or throws one AdapterParseError listing the missing
-   * fields first, then every value that does not coerce.
+   * fields first, then every value that does not coerce. A missing field with a default takes it, and a
+   * missing field whose type allows `None` is `null` (DSPy's `apply_output_field_defaults`).
    */
   protected coerceOutputs<O extends Values>(
     signature: Signature,
@@ -140,8 +152,14 @@ export abstract class BaseAdapter implements Adapter {
     const values: Values = {};
     const problems: string[] = [];
     let cause: unknown;
+    const missing: Field[] = [];
     for (const field of signature.outputFields) {
-      if (!present(field)) continue;
+      if (!present(field)) {
+        if (Object.hasOwn(field, 'default')) values[field.name] = field.default;
+        else if (allowsNone(field.type)) values[field.name] = null;
+        else missing.push(field);
+        continue;
+      }
       try {
         values[field.name] = coerce(field);
       } catch (error) {
@@ -150,7 +168,6 @@ export abstract class BaseAdapter implements Adapter {
         problems.push(`field '${field.name}': ${error.message}`);
       }
     }
-    const missing = signature.outputFields.filter((field) => !present(field));
     if (missing.length > 0)
       problems.unshift(`missing ${missing.map((field) => `'${field.name}'`).join(', ')}`);
     if (problems.length > 0) throw this.parseError(signature, rawText, values, problems.join('; '), cause);

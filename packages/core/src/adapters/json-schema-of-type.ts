@@ -46,6 +46,15 @@ function schemaOf(type: FieldType, defs: Record<string, JsonSchema>, topLevel: b
     }
     case 'history':
       return { type: 'object' };
+    case 'none':
+      return { type: 'null' };
+    case 'union': {
+      // pydantic writes a nullable union's `null` option last, whatever its place in the annotation.
+      const options = type.options.filter((option) => option.kind !== 'none');
+      const nullable = options.length < type.options.length;
+      const anyOf = options.map((option) => schemaOf(option, defs, false));
+      return { anyOf: nullable ? [...anyOf, { type: 'null' }] : anyOf };
+    }
   }
 }
 

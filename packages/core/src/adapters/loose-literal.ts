@@ -17,6 +17,24 @@ export function parseLooseLiteral(text: string): LooseResult {
   }
 }
 
+/**
+ * json_repair's reading of a list or object followed by prose (`["a", "b"]\nThese are…`): the
+ * leading container, when the text starts with one that closes and what follows is not JSON.
+ */
+export function parseLeadingContainer(text: string): LooseResult {
+  const reader = new Reader(stripCodeFence(text));
+  reader.skipSpace();
+  const first = text.trimStart()[0];
+  if (first !== '[' && first !== '{') return { ok: false, reason: 'no leading list or object' };
+  try {
+    const value = reader.value(0);
+    if (!reader.closed) return { ok: false, reason: 'the leading list or object is not closed' };
+    return { ok: true, value };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}
+
 /** Removes one surrounding ``` fence (with an optional language tag). */
 export function stripCodeFence(text: string): string {
   const fenced = /^\s*```[\w-]*[^\S\n]*\n?([\s\S]*?)\n?\s*```\s*$/.exec(text);
@@ -28,6 +46,8 @@ const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f:
 
 class Reader {
   offset = 0;
+  /** False once a container ran to the end of the text without its closing bracket. */
+  closed = true;
   constructor(private readonly text: string) {}
 
   atEnd(): boolean {
@@ -64,7 +84,10 @@ class Reader {
     const result: Record<string, unknown> = {};
     for (;;) {
       this.skipSpace();
-      if (this.atEnd()) return result;
+      if (this.atEnd()) {
+        this.closed = false;
+        return result;
+      }
       if (this.text[this.offset] === '}') {
         this.offset++;
         return result;
@@ -97,7 +120,10 @@ class Reader {
     const result: unknown[] = [];
     for (;;) {
       this.skipSpace();
-      if (this.atEnd()) return result;
+      if (this.atEnd()) {
+        this.closed = false;
+        return result;
+      }
       if (this.text[this.offset] === close) {
         this.offset++;
         return result;

@@ -24,7 +24,11 @@ export type FieldType =
       readonly validator?: StandardSchemaV1;
     }
   /** DSPy's `dspy.History`: an input field whose value is `{ messages: Record<string, unknown>[] }`. */
-  | { readonly kind: 'history' };
+  | { readonly kind: 'history' }
+  /** Python's `Union[...]` (and `Optional[T]`, `T | None`): flattened, duplicates removed, order kept. */
+  | { readonly kind: 'union'; readonly options: readonly FieldType[] }
+  /** Python's `None` inside a union. */
+  | { readonly kind: 'none' };
 
 export interface EnumMember {
   readonly name: string;

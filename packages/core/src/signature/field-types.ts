@@ -1,6 +1,7 @@
 import type { EnumMember, FieldType, JsonSchema } from './field-type.js';
 import type { TypedFieldType } from './infer-types.js';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema.js';
+import { unionType } from './union-type.js';
 
 /**
  * Builders for field types with static types attached:
@@ -27,6 +28,16 @@ export const t = {
     name = 'Enum',
   ): TypedFieldType<E[keyof E]> {
     return { kind: 'enum', name, members: enumMembers(values) };
+  },
+  /** Python's `Optional[T]`: the value or `null`. */
+  optional<T>(type: TypedFieldType<T>): TypedFieldType<T | null> {
+    return unionType([type, { kind: 'none' }]);
+  },
+  /** Python's `Union[A, B, ...]`. */
+  union<const T extends readonly TypedFieldType<unknown>[]>(
+    ...options: T
+  ): TypedFieldType<T[number] extends TypedFieldType<infer U> ? U : unknown> {
+    return unionType(options);
   },
   /** An object field from a JSON schema or a Standard Schema validator (zod, valibot, …). */
   object<S extends JsonSchema | StandardSchemaV1>(

@@ -16,6 +16,8 @@ const fieldKinds = new Set([
   'enum',
   'object',
   'history',
+  'union',
+  'none',
 ]);
 const jsonSchemaKeys = ['type', 'properties', '$ref', 'anyOf', 'oneOf', 'allOf', 'items', 'enum', '$defs'];
 
