@@ -21,8 +21,8 @@ describe('MultiChainComparison (dspy/predict/multi_chain_comparison.py)', () => 
     expect(lm.calls[0]!.messages).toEqual([
       {
         role: 'system',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: DSPy's literal placeholder descriptions
         content:
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: DSPy's literal placeholder descriptions
           'Your input fields are:\n1. `question` (str): \n2. `reasoning_attempt_1` (str): ${reasoning attempt}\n3. `reasoning_attempt_2` (str): ${reasoning attempt}\nYour output fields are:\n1. `rationale` (str): ${corrected reasoning}\n2. `answer` (str):\nAll interactions will be structured in the following way, with the appropriate values filled in.\n\n[[ ## question ## ]]\n{question}\n\n[[ ## reasoning_attempt_1 ## ]]\n{reasoning_attempt_1}\n\n[[ ## reasoning_attempt_2 ## ]]\n{reasoning_attempt_2}\n\n[[ ## rationale ## ]]\n{rationale}\n\n[[ ## answer ## ]]\n{answer}\n\n[[ ## completed ## ]]\nIn adhering to this structure, your objective is: \n        Given the fields `question`, produce the fields `answer`.',
       },
       {
