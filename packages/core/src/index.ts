@@ -4,3 +4,4 @@ export * from './lm/index.js';
 export * from './modules/index.js';
 export * from './remote/index.js';
 export * from './signature/index.js';
+export * from './tools/index.js';

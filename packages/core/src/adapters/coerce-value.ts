@@ -1,6 +1,7 @@
 import { annotationName } from '../signature/annotation-name.js';
 import type { FieldType } from '../signature/field-type.js';
 import { allowsNone } from '../signature/union-type.js';
+import { ToolCalls } from '../tools/tool-calls.js';
 import { parseLeadingContainer, parseLooseLiteral, stripCodeFence } from './loose-literal.js';
 import { pythonJsonDumps, pythonStr, pythonStrOfJson } from './python-json.js';
 
@@ -90,6 +91,14 @@ export function coerceValue(value: unknown, type: FieldType, path = ''): unknown
       return fail(path, 'None', value);
     case 'union':
       return coerceUnion(value, type.options, path);
+    case 'any':
+    case 'tool':
+      return value;
+    case 'toolCalls': {
+      const calls = ToolCalls.from(typeof value === 'string' ? reparse(value) : value);
+      if (!calls) return fail(path, 'tool calls like {"tool_calls": [{"name": ..., "args": {...}}]}', value);
+      return calls;
+    }
   }
 }
 

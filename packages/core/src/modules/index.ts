@@ -15,5 +15,6 @@ export { inspectModules, offerFeedbackSignature } from './offer-feedback.js';
 export { type ExecPair, Parallel, type ParallelOptions, type ParallelResult } from './parallel.js';
 export { Predict, type PredictOptions, type PredictStreamEvent } from './predict.js';
 export { createPrediction, type Prediction, type PredictionInfo, predictionInfo } from './prediction.js';
+export { ReAct, type ReActForwardOptions, type ReActOptions } from './react.js';
 export { Refine, type RefineOptions } from './refine.js';
 export { seededRandom } from './seeded-random.js';

@@ -26,6 +26,12 @@ export function annotationName(type: FieldType): string {
       return `Union[${type.options.map(annotationName).join(', ')}]`;
     case 'none':
       return 'NoneType';
+    case 'any':
+      return 'Any';
+    case 'tool':
+      return 'Tool';
+    case 'toolCalls':
+      return 'ToolCalls';
   }
 }
 

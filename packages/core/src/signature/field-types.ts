@@ -13,6 +13,7 @@ export const t = {
   float: { kind: 'float' } as TypedFieldType<number>,
   bool: { kind: 'bool' } as TypedFieldType<boolean>,
   history: { kind: 'history' } as TypedFieldType<{ messages: Record<string, unknown>[] }>,
+  any: { kind: 'any' } as TypedFieldType<unknown>,
   list<T>(items: TypedFieldType<T>): TypedFieldType<T[]> {
     return { kind: 'list', items };
   },
@@ -71,7 +72,7 @@ function titleOf(schema: JsonSchema): string | undefined {
 
 // Zod 4 exposes Standard JSON Schema on `~standard.jsonSchema` and a `toJSONSchema()` method;
 // other validators give us no schema, so the prompt just says "object".
-function jsonSchemaOfValidator(validator: StandardSchemaV1): JsonSchema {
+export function jsonSchemaOfValidator(validator: StandardSchemaV1): JsonSchema {
   const props = validator['~standard'] as unknown as Record<string, unknown>;
   const standardJson = props.jsonSchema as { output?: (options: object) => unknown } | undefined;
   let schema: unknown;

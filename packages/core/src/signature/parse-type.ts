@@ -12,6 +12,12 @@ const scalarNames: Record<string, FieldType> = {
   bool: { kind: 'bool' },
   boolean: { kind: 'bool' },
   History: { kind: 'history' },
+  Any: { kind: 'any' },
+  Tool: { kind: 'tool' },
+  'dspy.Tool': { kind: 'tool' },
+  ToolCalls: { kind: 'toolCalls' },
+  'dspy.ToolCalls': { kind: 'toolCalls' },
+  'dspy.History': { kind: 'history' },
 };
 
 /**

@@ -18,6 +18,9 @@ const fieldKinds = new Set([
   'history',
   'union',
   'none',
+  'any',
+  'tool',
+  'toolCalls',
 ]);
 const jsonSchemaKeys = ['type', 'properties', '$ref', 'anyOf', 'oneOf', 'allOf', 'items', 'enum', '$defs'];
 
