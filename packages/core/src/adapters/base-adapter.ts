@@ -7,6 +7,7 @@ import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn 
 import { CoercionError } from './coerce-value.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
+import { finishNativeToolCall, planNativeToolCall } from './native-tool-call.js';
 import { pythonStrip } from './python-text.js';
 
 type Values = Record<string, unknown>;
@@ -50,6 +51,12 @@ export abstract class BaseAdapter implements Adapter {
     ];
   }
 
+  /**
+   * Native function calling (DSPy's `use_native_function_calling`): when the signature has a
+   * `ToolCalls` output and the LM supports it, tools go to the LM as `tools`, not into the prompt.
+   */
+  abstract readonly useNativeFunctionCalling: boolean;
+
   async call<I extends Values, O extends Values>(
     lm: LM,
     signature: Signature<I, O>,
@@ -58,6 +65,21 @@ export abstract class BaseAdapter implements Adapter {
     options: AdapterCallOptions = {},
   ): Promise<AdapterCallResult<O>> {
     const { history, ...generateOptions } = options;
+    const plan = this.useNativeFunctionCalling
+      ? planNativeToolCall(lm, signature, inputs as Values, generateOptions)
+      : undefined;
+    if (plan) {
+      const messages = this.format(plan.signature, demos, plan.inputs, history);
+      const result = await lm.generate(messages, plan.options);
+      const values = finishNativeToolCall(
+        plan,
+        signature,
+        result,
+        (reduced, text) => this.parse(reduced, text),
+        (reason) => this.parseError(signature, result.text, {}, reason),
+      );
+      return { values: values as O, rawText: result.text, result, messages, adapter: this.name };
+    }
     const messages = this.format(signature, demos, inputs, history);
     const result = await lm.generate(messages, generateOptions);
     const values = this.parse(signature, result.text);

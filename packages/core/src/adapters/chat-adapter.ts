@@ -17,6 +17,8 @@ type Values = Record<string, unknown>;
 export interface ChatAdapterOptions {
   /** On AdapterParseError, `call` retries once with JSONAdapter (DSPy's default). Default true. */
   fallbackToJSON?: boolean;
+  /** Send a signature's tools as the LM's `tools` when it supports them. Default false, as DSPy's ChatAdapter. */
+  useNativeFunctionCalling?: boolean;
 }
 
 /**
@@ -27,10 +29,12 @@ export interface ChatAdapterOptions {
 export class ChatAdapter extends BaseAdapter {
   readonly name: string = 'ChatAdapter';
   readonly fallbackToJSON: boolean;
+  readonly useNativeFunctionCalling: boolean;
 
   constructor(options: ChatAdapterOptions = {}) {
     super();
     this.fallbackToJSON = options.fallbackToJSON ?? true;
+    this.useNativeFunctionCalling = options.useNativeFunctionCalling ?? false;
   }
 
   /** format → generate → parse; on AdapterParseError (only), reruns the call with JSONAdapter if enabled. */

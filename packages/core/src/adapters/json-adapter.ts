@@ -19,6 +19,13 @@ type Values = Record<string, unknown>;
  */
 export class JSONAdapter extends BaseAdapter {
   readonly name: string = 'JSONAdapter';
+  readonly useNativeFunctionCalling: boolean;
+
+  /** `useNativeFunctionCalling` defaults to true, as DSPy's JSONAdapter. */
+  constructor(options: { useNativeFunctionCalling?: boolean } = {}) {
+    super();
+    this.useNativeFunctionCalling = options.useNativeFunctionCalling ?? true;
+  }
 
   parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O {
     const objectText = extractJsonObject(text);

@@ -10,10 +10,12 @@ export {
 } from './create-lm-stream.js';
 export type {
   FinishReason,
+  FunctionDefinition,
   GenerateOptions,
   LM,
   LMResult,
   LMStream,
+  LMToolCall,
   Message,
   SamplingOptions,
   Timings,
