@@ -215,6 +215,55 @@ describe('DSPy 3.3.1 parity: Optional, Union and T | None', () => {
   });
 });
 
+describe('DSPy 3.3.1 parity: optional and union fields given as schemas', () => {
+  // class Pet(BaseModel): name: str; age: int  —  pet: Optional[Pet] = dspy.OutputField()
+  const pet = {
+    type: 'object',
+    properties: { name: { type: 'string', title: 'Name' }, age: { type: 'integer', title: 'Age' } },
+    required: ['name', 'age'],
+    title: 'Pet',
+  };
+
+  it('describes Optional[Model] as pydantic does and parses None and the object', () => {
+    const signature = Signature.from({
+      inputs: { q: 'str' },
+      outputs: { pet: { type: t.optional(t.object(pet)) } },
+    });
+    const [system] = new ChatAdapter().format(signature, [], { q: 'x' });
+    expect(system?.content).toContain('1. `pet` (Union[Pet, NoneType]):');
+    expect(system?.content).toContain(
+      '{pet}        # note: the value you produce must adhere to the JSON schema: {"$defs": {"Pet": {"type": "object", "properties": {"age": {"type": "integer", "title": "Age"}, "name": {"type": "string", "title": "Name"}}, "required": ["name", "age"], "title": "Pet"}}, "anyOf": [{"$ref": "#/$defs/Pet"}, {"type": "null"}]}',
+    );
+    // JSONAdapter().parse(S, '{"pet": null}') == {'pet': None}; '{}' too; ChatAdapter "None" too.
+    expect(new JSONAdapter().parse(signature, '{"pet": null}')).toEqual({ pet: null });
+    expect(new JSONAdapter().parse(signature, '{}')).toEqual({ pet: null });
+    expect(new ChatAdapter().parse(signature, '[[ ## pet ## ]]\nNone\n\n[[ ## completed ## ]]')).toEqual({
+      pet: null,
+    });
+    expect(new JSONAdapter().parse(signature, '{"pet": {"name": "Rex", "age": 3}}')).toEqual({
+      pet: { name: 'Rex', age: 3 },
+    });
+  });
+
+  it('reads a JSON schema that only names a type as that type', () => {
+    const signature = Signature.from({
+      inputs: { q: 'str' },
+      outputs: {
+        n: { type: { anyOf: [{ type: 'integer' }, { type: 'null' }] } },
+        tags: { type: { type: 'array', items: { type: 'string' } } },
+      },
+    });
+    const [system] = new ChatAdapter().format(signature, [], { q: 'x' });
+    expect(system?.content).toContain('1. `n` (Union[int, NoneType]): \n2. `tags` (list[str]):');
+    expect(
+      new ChatAdapter().parse(
+        signature,
+        '[[ ## n ## ]]\nNone\n\n[[ ## tags ## ]]\n["a"]\n\n[[ ## completed ## ]]',
+      ),
+    ).toEqual({ n: null, tags: ['a'] });
+  });
+});
+
 describe('DSPy 3.3.1 parity: output field defaults', () => {
   // class S(dspy.Signature): a: str = dspy.OutputField(default="unknown"); n: int = OutputField(default=7);
   //   o: Optional[int] = OutputField(); r: str = OutputField()

@@ -131,11 +131,21 @@ export type InferTypeSpec<T> = T extends string
         ? E
         : T extends { readonly type: 'array' }
           ? unknown[]
-          : T extends JsonSchemaLike
-            ? Record<string, unknown>
-            : T extends EnumLike
-              ? T[keyof T]
-              : unknown;
+          : T extends { readonly type: 'string' }
+            ? string
+            : T extends { readonly type: 'integer' | 'number' }
+              ? number
+              : T extends { readonly type: 'boolean' }
+                ? boolean
+                : T extends { readonly type: 'null' }
+                  ? null
+                  : T extends { readonly anyOf: readonly unknown[] }
+                    ? unknown
+                    : T extends JsonSchemaLike
+                      ? Record<string, unknown>
+                      : T extends EnumLike
+                        ? T[keyof T]
+                        : unknown;
 
 type InferFieldType<T> = T extends { kind: 'str' }
   ? string
