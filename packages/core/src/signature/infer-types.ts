@@ -1,3 +1,5 @@
+import type { Tool } from '../tools/tool.js';
+import type { ToolCalls } from '../tools/tool-calls.js';
 import type { FieldType } from './field-type.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -63,6 +65,16 @@ type ParseSingleType<T extends string> = T extends 'None' | 'NoneType'
       : ParseScalarOrContainer<T>;
 
 type ParseScalarOrContainer<T extends string> = T extends string
+  ? T extends 'Tool' | 'dspy.Tool'
+    ? Tool
+    : T extends 'ToolCalls' | 'dspy.ToolCalls'
+      ? ToolCalls
+      : T extends 'History' | 'dspy.History'
+        ? { messages: Record<string, unknown>[] }
+        : ParseBuiltin<T>
+  : unknown;
+
+type ParseBuiltin<T extends string> = T extends string
   ? T extends 'str' | 'string'
     ? string
     : T extends 'int' | 'float' | 'integer' | 'number'

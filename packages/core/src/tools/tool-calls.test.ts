@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ChatAdapter } from '../adapters/chat-adapter.js';
 import { JSONAdapter } from '../adapters/json-adapter.js';
 import { Signature } from '../signature/signature.js';
@@ -31,6 +31,12 @@ describe('ToolCalls and list[Tool] fields (dspy/adapters/types/tool.py)', () => 
           '[[ ## question ## ]]\nWeather?\n\n[[ ## tools ## ]]\n["get_weather, whose description is <desc>Get the weather for a city.</desc>. It takes arguments {\'city\': {\'type\': \'string\'}}."]\n\nRespond with the corresponding output fields, starting with the field `[[ ## answer ## ]]`, then `[[ ## tool_calls ## ]]` (must be a JSON object like {"tool_calls": [{"name": "...", "args": {...}}]}), and then ending with the marker for `[[ ## completed ## ]]`.',
       },
     ]);
+  });
+
+  it('are typed from the signature string', () => {
+    expectTypeOf(signature).toEqualTypeOf<
+      Signature<{ question: string; tools: Tool[] }, { answer: string; tool_calls: ToolCalls }>
+    >();
   });
 
   it('are parsed from the object form and the list form', async () => {
