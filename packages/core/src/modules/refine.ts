@@ -1,12 +1,13 @@
 import { pythonJsonDumps } from '../adapters/python-json.js';
 import { LMError } from '../errors/lm-error.js';
 import type { LM } from '../lm/lm.js';
-import { type BestOfNOptions, type RewardFn, runAttempts } from './best-of-n.js';
+import type { BestOfNOptions, RewardFn } from './best-of-n.js';
 import { HintAdapter } from './hint-adapter.js';
 import type { ForwardOptions, Module, Predictor, TraceEntry } from './module.js';
 import { inspectModules, offerFeedbackSignature } from './offer-feedback.js';
 import { Predict } from './predict.js';
 import type { Prediction } from './prediction.js';
+import { runAttempts } from './run-attempts.js';
 
 type Values = Record<string, unknown>;
 
