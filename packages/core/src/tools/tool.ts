@@ -1,4 +1,5 @@
 import { pythonStrOfJson } from '../adapters/python-json.js';
+import type { FunctionDefinition } from '../lm/lm.js';
 import type { JsonSchema } from '../signature/field-type.js';
 import { jsonSchemaOfValidator } from '../signature/field-types.js';
 import { isStandardSchema, type StandardSchemaV1 } from '../signature/standard-schema.js';
@@ -21,10 +22,7 @@ export interface ToolOptions<A extends Args> {
 }
 
 /** The OpenAI-style function definition an LM with native function calling receives. */
-export interface ToolDefinition {
-  type: 'function';
-  function: { name: string; description: string | null; parameters: JsonSchema };
-}
+export type ToolDefinition = FunctionDefinition;
 
 /**
  * DSPy's `dspy.Tool`: a named function with a description and per-argument JSON schemas. DSPy reads
