@@ -69,6 +69,13 @@ describe('native function calling on OpenAILM (dspy/adapters/base.py _call_prepr
     const calls = prediction.tool_calls as ToolCalls;
     expect(calls.toolCalls).toEqual([{ id: 'call_1', name: 'get_weather', args: { city: 'Paris' } }]);
     expect(await calls.execute([getWeather])).toEqual(['sunny in Paris']);
+
+    const events = [];
+    for await (const event of predict.stream({ question: 'Weather in Paris?', tools: [getWeather] }))
+      events.push(event);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.type).toBe('prediction');
+    expect((server.requests.at(-1)!.body as { tools?: unknown[] }).tools).toHaveLength(1);
   });
 
   it('assembles streamed tool-call pieces', async () => {
