@@ -22,11 +22,24 @@ export function parseFieldText(text: string, type: FieldType): unknown {
   return coerceValue(readLooseValue(text), type);
 }
 
+/**
+ * json_repair's reading, then `ast.literal_eval`'s, as DSPy's parse_value tries them: the whole text;
+ * else the first list or object in it, with prose before or after ignored; else a bare
+ * comma-separated sequence (`1, 2, 3`, a Python tuple); else the text itself.
+ */
 function readLooseValue(text: string): unknown {
   const parsed = parseLooseLiteral(text);
   if (parsed.ok) return parsed.value;
-  const leading = parseLeadingContainer(text);
-  return leading.ok ? leading.value : text;
+  const open = text.search(/[[{]/);
+  if (open >= 0) {
+    const leading = parseLeadingContainer(text.slice(open));
+    if (leading.ok) return leading.value;
+  }
+  if (/,/.test(text) && !/[[\]{}]/.test(text)) {
+    const tuple = parseLooseLiteral(`[${text}]`);
+    if (tuple.ok) return tuple.value;
+  }
+  return text;
 }
 
 /** Coerces an already-parsed value (or a string) to `type`; throws CoercionError. */
@@ -172,6 +185,8 @@ function toNumber(value: unknown, allowNonFinite = false): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) || allowNonFinite ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const text = stripCodeFence(value).trim();
+  // Python's int()/float() take underscores between digits ("1_000").
+  if (/^[+-]?\d+(_\d+)+(\.\d+)?$/.test(text)) return Number(text.replaceAll('_', ''));
   const special = /^([+-]?)(nan|inf|infinity)$/i.exec(text);
   if (special) {
     if (!allowNonFinite) return undefined;

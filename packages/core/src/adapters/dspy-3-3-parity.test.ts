@@ -126,6 +126,30 @@ describe('DSPy 3.3.1 parity: parsing', () => {
   });
 });
 
+describe('DSPy 3.3.1 parity: what json_repair and ast.literal_eval accept', () => {
+  // dspy/adapters/utils.py parse_value: `candidate = json_repair.loads(value)`, then
+  // `ast.literal_eval(value)` when json_repair gives "", then pydantic. Values from DSPy 3.3.1's
+  // ChatAdapter.parse on "[[ ## a ## ]]\n{text}\n\n[[ ## completed ## ]]".
+  const cases: [string, string, unknown][] = [
+    ['list[int]', 'The list is [1, 2]', [1, 2]],
+    ['list[int]', 'The list is [1, 2] and more', [1, 2]],
+    ['list[int]', '1, 2, 3', [1, 2, 3]],
+    ['list[int]', '(1, 2)', [1, 2]],
+    ['list[str]', 'I think ["a"] is right', ['a']],
+    ['dict[str, int]', 'Here: {"a": 1}', { a: 1 }],
+    ['dict[str, str]', "The answer: {'a': 'x'}", { a: 'x' }],
+    ['int', '1_000', 1000],
+    ['int', '4.0', 4],
+    ['list[int]', '```json\n[1, 2]\n```', [1, 2]],
+  ];
+  it.each(cases)('%s from %j', (annotation, text, expected) => {
+    const signature = Signature.from(`q -> a: ${annotation}`);
+    expect(new ChatAdapter().parse(signature, `[[ ## a ## ]]\n${text}\n\n[[ ## completed ## ]]`).a).toEqual(
+      expected,
+    );
+  });
+});
+
 describe('DSPy 3.3.1 parity: Optional, Union and T | None', () => {
   const cases: [string, string, string][] = [
     // [annotation in the signature, get_annotation_name, JSON schema in translate_field_type]

@@ -22,9 +22,10 @@ export function parseLooseLiteral(text: string): LooseResult {
  * leading container, when the text starts with one that closes and what follows is not JSON.
  */
 export function parseLeadingContainer(text: string): LooseResult {
-  const reader = new Reader(stripCodeFence(text));
+  const source = stripCodeFence(text);
+  const reader = new Reader(source);
   reader.skipSpace();
-  const first = text.trimStart()[0];
+  const first = source.trimStart()[0];
   if (first !== '[' && first !== '{') return { ok: false, reason: 'no leading list or object' };
   try {
     const value = reader.value(0);
