@@ -13,7 +13,8 @@ describe('parseFieldText / coerceValue', () => {
     expect(coerceValue('  -7 ', int)).toBe(-7);
     expect(() => parseFieldText('42.5', int)).toThrow(CoercionError);
     expect(() => parseFieldText('about 42', int)).toThrow(CoercionError);
-    expect(() => coerceValue(true, int)).toThrow(CoercionError);
+    // pydantic's lax mode: DSPy 3.3.1's JSONAdapter parses {"a": True} for `a: int` as 1.
+    expect(coerceValue(true, int)).toBe(1);
   });
 
   it('reads floats from numbers and numeric strings', () => {

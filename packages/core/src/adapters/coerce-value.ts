@@ -182,6 +182,8 @@ function reparse(text: string): unknown {
 const nonFinite: Record<string, number> = { nan: Number.NaN, inf: Infinity, infinity: Infinity };
 
 function toNumber(value: unknown, allowNonFinite = false): number | undefined {
+  // pydantic's lax int/float take a bool: True is 1 (DSPy's JSONAdapter reads {"a": True} for an int as 1).
+  if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return Number.isFinite(value) || allowNonFinite ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const text = stripCodeFence(value).trim();

@@ -150,6 +150,22 @@ describe('DSPy 3.3.1 parity: what json_repair and ast.literal_eval accept', () =
   });
 });
 
+describe('DSPy 3.3.1 parity: JSONAdapter responses json_repair reads', () => {
+  // dspy/adapters/json_adapter.py parse: `fields = json_repair.loads(completion)`; values from DSPy 3.3.1's
+  // JSONAdapter().parse(Signature("q -> a: int, b: list[str]"), text).
+  const cases: [string, unknown][] = [
+    ['{a: 1, b: [x]}', { a: 1, b: ['x'] }],
+    ['{"a": 1, // comment\n "b": ["x"]}', { a: 1, b: ['x'] }],
+    ['{"a": True, "b": ["x"]}', { a: 1, b: ['x'] }],
+    ['Sure! {"a": 1, "b": ["x"]}', { a: 1, b: ['x'] }],
+    ['{"a": 1, "b": ["x"]', { a: 1, b: ['x'] }],
+    ['{"a": "1", "b": "[\'x\']"}', { a: 1, b: ['x'] }],
+  ];
+  it.each(cases)('%j', (text, expected) => {
+    expect(new JSONAdapter().parse(Signature.from('q -> a: int, b: list[str]'), text)).toEqual(expected);
+  });
+});
+
 describe('DSPy 3.3.1 parity: Optional, Union and T | None', () => {
   const cases: [string, string, string][] = [
     // [annotation in the signature, get_annotation_name, JSON schema in translate_field_type]
