@@ -304,6 +304,29 @@ describe('DSPy 3.3.1 parity: optional and union fields given as schemas', () => 
   });
 });
 
+describe('DSPy 3.3.1 parity: Any', () => {
+  it('describes dict[str, Any] and list[Any] as pydantic does', () => {
+    // ChatAdapter().format(Signature("q -> c: dict[str, Any], d: list[Any]"), demos=[], inputs={"q": None})
+    expect(
+      // DSPy formats a missing (None) input as "None"; the cast stands in for Python's lack of typing.
+      new ChatAdapter().format(Signature.from('q -> c: dict[str, Any], d: list[Any]'), [], {
+        q: null as unknown as string,
+      }),
+    ).toEqual([
+      {
+        role: 'system',
+        content:
+          'Your input fields are:\n1. `q` (str):\nYour output fields are:\n1. `c` (dict[str, Any]): \n2. `d` (list[Any]):\nAll interactions will be structured in the following way, with the appropriate values filled in.\n\n[[ ## q ## ]]\n{q}\n\n[[ ## c ## ]]\n{c}        # note: the value you produce must adhere to the JSON schema: {"type": "object", "additionalProperties": true}\n\n[[ ## d ## ]]\n{d}        # note: the value you produce must adhere to the JSON schema: {"type": "array", "items": {}}\n\n[[ ## completed ## ]]\nIn adhering to this structure, your objective is: \n        Given the fields `q`, produce the fields `c`, `d`.',
+      },
+      {
+        role: 'user',
+        content:
+          '[[ ## q ## ]]\nNone\n\nRespond with the corresponding output fields, starting with the field `[[ ## c ## ]]` (must be formatted as a valid Python dict[str, Any]), then `[[ ## d ## ]]` (must be formatted as a valid Python list[Any]), and then ending with the marker for `[[ ## completed ## ]]`.',
+      },
+    ]);
+  });
+});
+
 describe('DSPy 3.3.1 parity: output field defaults', () => {
   // class S(dspy.Signature): a: str = dspy.OutputField(default="unknown"); n: int = OutputField(default=7);
   //   o: Optional[int] = OutputField(); r: str = OutputField()
