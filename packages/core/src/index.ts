@@ -7,3 +7,4 @@ export * from './optimizers/index.js';
 export * from './remote/index.js';
 export * from './signature/index.js';
 export * from './state/index.js';
+export * from './tools/index.js';

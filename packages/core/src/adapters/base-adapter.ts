@@ -2,10 +2,12 @@ import { AdapterParseError } from '../errors/adapter-parse-error.js';
 import type { LM, Message } from '../lm/lm.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
+import { allowsNone } from '../signature/union-type.js';
 import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn } from './adapter.js';
 import { CoercionError } from './coerce-value.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
+import { finishNativeToolCall, planNativeToolCall } from './native-tool-call.js';
 import { pythonStrip } from './python-text.js';
 
 type Values = Record<string, unknown>;
@@ -44,13 +46,16 @@ export abstract class BaseAdapter implements Adapter {
     return [
       { role: 'system', content: this.formatSystemMessage(signature) },
       ...this.formatDemos(signature, demos),
-      ...turns.flatMap((turn): Message[] => [
-        { role: 'user', content: this.formatUserContent(main, turn) },
-        { role: 'assistant', content: this.formatAssistantContent(main, turn, null) },
-      ]),
+      ...turns.flatMap((turn) => this.formatHistoryTurn(main, turn)),
       { role: 'user', content: this.formatUserContent(main, mainInputs, { mainRequest: true }) },
     ];
   }
+
+  /**
+   * Native function calling (DSPy's `use_native_function_calling`): when the signature has a
+   * `ToolCalls` output and the LM supports it, tools go to the LM as `tools`, not into the prompt.
+   */
+  abstract readonly useNativeFunctionCalling: boolean;
 
   async call<I extends Values, O extends Values>(
     lm: LM,
@@ -60,10 +65,38 @@ export abstract class BaseAdapter implements Adapter {
     options: AdapterCallOptions = {},
   ): Promise<AdapterCallResult<O>> {
     const { history, ...generateOptions } = options;
+    const plan = this.useNativeFunctionCalling
+      ? planNativeToolCall(lm, signature, inputs as Values, generateOptions)
+      : undefined;
+    if (plan) {
+      const messages = this.format(plan.signature, demos, plan.inputs, history);
+      const result = await lm.generate(messages, plan.options);
+      const values = finishNativeToolCall(
+        plan,
+        signature,
+        result,
+        (reduced, text) => this.parse(reduced, text),
+        (reason) => this.parseError(signature, result.text, {}, reason),
+      );
+      return { values: values as O, rawText: result.text, result, messages, adapter: this.name };
+    }
     const messages = this.format(signature, demos, inputs, history);
     const result = await lm.generate(messages, generateOptions);
     const values = this.parse(signature, result.text);
     return { values, rawText: result.text, result, messages, adapter: this.name };
+  }
+
+  /**
+   * DSPy's `format_conversation_history` for one turn: a user message only when the turn has input
+   * text (`if user_content:` in adapters/base.py), then the assistant message.
+   */
+  protected formatHistoryTurn(signature: Signature, turn: HistoryTurn): Message[] {
+    const user = this.formatUserContent(signature, turn);
+    const assistant = this.formatAssistantContent(signature, turn, null);
+    return [
+      ...(user ? [{ role: 'user' as const, content: user }] : []),
+      ...(assistant ? [{ role: 'assistant' as const, content: assistant }] : []),
+    ];
   }
 
   /** DSPy's `format_user_message_content`: the given input fields as `[[ ## name ## ]]` sections. */
@@ -129,7 +162,8 @@ export abstract class BaseAdapter implements Adapter {
 
   /**
    * Coerces each output field that `present` finds, or throws one AdapterParseError listing the missing
-   * fields first, then every value that does not coerce.
+   * fields first, then every value that does not coerce. A missing field with a default takes it, and a
+   * missing field whose type allows `None` is `null` (DSPy's `apply_output_field_defaults`).
    */
   protected coerceOutputs<O extends Values>(
     signature: Signature,
@@ -140,8 +174,14 @@ export abstract class BaseAdapter implements Adapter {
     const values: Values = {};
     const problems: string[] = [];
     let cause: unknown;
+    const missing: Field[] = [];
     for (const field of signature.outputFields) {
-      if (!present(field)) continue;
+      if (!present(field)) {
+        if (Object.hasOwn(field, 'default')) values[field.name] = field.default;
+        else if (allowsNone(field.type)) values[field.name] = null;
+        else missing.push(field);
+        continue;
+      }
       try {
         values[field.name] = coerce(field);
       } catch (error) {
@@ -150,7 +190,6 @@ export abstract class BaseAdapter implements Adapter {
         problems.push(`field '${field.name}': ${error.message}`);
       }
     }
-    const missing = signature.outputFields.filter((field) => !present(field));
     if (missing.length > 0)
       problems.unshift(`missing ${missing.map((field) => `'${field.name}'`).join(', ')}`);
     if (problems.length > 0) throw this.parseError(signature, rawText, values, problems.join('; '), cause);

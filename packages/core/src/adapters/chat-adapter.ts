@@ -8,7 +8,7 @@ import { parseFieldText } from './coerce-value.js';
 import { FieldStreamParser } from './field-stream-parser.js';
 import { fieldStructureHint } from './field-structure-hint.js';
 import { JSONAdapter } from './json-adapter.js';
-import { pythonStrip } from './python-text.js';
+import { pythonSplitLines, pythonStrip } from './python-text.js';
 import { thinkPreludeEnd } from './think-prelude.js';
 import { typeInfo } from './type-info.js';
 
@@ -17,6 +17,8 @@ type Values = Record<string, unknown>;
 export interface ChatAdapterOptions {
   /** On AdapterParseError, `call` retries once with JSONAdapter (DSPy's default). Default true. */
   fallbackToJSON?: boolean;
+  /** Send a signature's tools as the LM's `tools` when it supports them. Default false, as DSPy's ChatAdapter. */
+  useNativeFunctionCalling?: boolean;
 }
 
 /**
@@ -27,10 +29,12 @@ export interface ChatAdapterOptions {
 export class ChatAdapter extends BaseAdapter {
   readonly name: string = 'ChatAdapter';
   readonly fallbackToJSON: boolean;
+  readonly useNativeFunctionCalling: boolean;
 
   constructor(options: ChatAdapterOptions = {}) {
     super();
     this.fallbackToJSON = options.fallbackToJSON ?? true;
+    this.useNativeFunctionCalling = options.useNativeFunctionCalling ?? false;
   }
 
   /** format → generate → parse; on AdapterParseError (only), reruns the call with JSONAdapter if enabled. */
@@ -65,15 +69,18 @@ export class ChatAdapter extends BaseAdapter {
    * Parses `[[ ## name ## ]]` sections (see FieldStreamParser for what is forgiven). A reasoning
    * block closed by `</think>` is skipped first; if the text only parses with it, that reading wins.
    */
-  parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O {
+  parse<I extends Values, O extends Values>(signature: Signature<I, O>, completion: string): O {
+    // DSPy splits the completion with `str.splitlines()` and rejoins with "\n", so every line break
+    // (\r\n, \r, \u2028, …) in a value reads as "\n".
+    const text = pythonSplitLines(completion).join('\n');
     const answerStart = thinkPreludeEnd(text);
-    if (answerStart === 0) return this.coerceSections(signature, text, splitSections(signature, text));
+    if (answerStart === 0) return this.coerceSections(signature, completion, splitSections(signature, text));
     try {
-      return this.coerceSections(signature, text, splitSections(signature, text.slice(answerStart)));
+      return this.coerceSections(signature, completion, splitSections(signature, text.slice(answerStart)));
     } catch (error) {
       if (!AdapterParseError.isInstance(error)) throw error;
       try {
-        return this.coerceSections(signature, text, splitSections(signature, text));
+        return this.coerceSections(signature, completion, splitSections(signature, text));
       } catch {
         throw error;
       }

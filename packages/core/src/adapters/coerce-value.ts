@@ -1,36 +1,61 @@
+import { annotationName } from '../signature/annotation-name.js';
 import type { FieldType } from '../signature/field-type.js';
-import { parseLooseLiteral, stripCodeFence } from './loose-literal.js';
-import { pythonJsonDumps, pythonStr } from './python-json.js';
+import { allowsNone } from '../signature/union-type.js';
+import { ToolCalls } from '../tools/tool-calls.js';
+import { parseLeadingContainer, parseLooseLiteral, stripCodeFence } from './loose-literal.js';
+import { pythonJsonDumps, pythonStr, pythonStrOfJson } from './python-json.js';
 
 /** Thrown (internally) when a value cannot become its field's type; adapters wrap it in AdapterParseError. */
 export class CoercionError extends Error {}
 
 /**
  * DSPy's `parse_value`, more forgiving: the field's text is read as JSON or a Python literal
- * (leniently) unless the type is `str`, then coerced to the type. Literal and enum values match
- * after trimming whitespace, quotes and a `Literal[...]` wrapper.
+ * (leniently) unless the type is `str` (or a union of `str` and `None`, kept as text as DSPy does),
+ * then coerced to the type. Literal and enum values match after trimming whitespace, quotes and a
+ * `Literal[...]` wrapper. A list or object followed by prose keeps the leading value, as json_repair.
  */
 export function parseFieldText(text: string, type: FieldType): unknown {
   if (type.kind === 'str') return text;
   if (type.kind === 'literal' || type.kind === 'enum') return coerceValue(text, type);
+  if (type.kind === 'union' && type.options.some((option) => option.kind === 'str') && allowsNone(type))
+    return text;
+  return coerceValue(readLooseValue(text), type);
+}
+
+/**
+ * json_repair's reading, then `ast.literal_eval`'s, as DSPy's parse_value tries them: the whole text;
+ * else the first list or object in it, with prose before or after ignored; else a bare
+ * comma-separated sequence (`1, 2, 3`, a Python tuple); else the text itself.
+ */
+function readLooseValue(text: string): unknown {
   const parsed = parseLooseLiteral(text);
-  return coerceValue(parsed.ok ? parsed.value : text, type);
+  if (parsed.ok) return parsed.value;
+  const open = text.search(/[[{]/);
+  if (open >= 0) {
+    const leading = parseLeadingContainer(text.slice(open));
+    if (leading.ok) return leading.value;
+  }
+  if (/,/.test(text) && !/[[\]{}]/.test(text)) {
+    const tuple = parseLooseLiteral(`[${text}]`);
+    if (tuple.ok) return tuple.value;
+  }
+  return text;
 }
 
 /** Coerces an already-parsed value (or a string) to `type`; throws CoercionError. */
 export function coerceValue(value: unknown, type: FieldType, path = ''): unknown {
   switch (type.kind) {
     case 'str':
-      if (typeof value === 'string') return value;
-      if (value === null || value === undefined) fail(path, 'a string', value);
-      return typeof value === 'object' ? pythonJsonDumps(value, { ensureAscii: false }) : pythonStr(value);
+      // DSPy's parse_value: `if annotation is str: return str(value)`.
+      if (value === undefined) fail(path, 'a string', value);
+      return pythonStrOfJson(value);
     case 'int': {
       const number = toNumber(value);
       if (number === undefined || !Number.isInteger(number)) fail(path, 'an integer', value);
       return number;
     }
     case 'float': {
-      const number = toNumber(value);
+      const number = toNumber(value, true);
       if (number === undefined) fail(path, 'a number', value);
       return number;
     }
@@ -72,7 +97,61 @@ export function coerceValue(value: unknown, type: FieldType, path = ''): unknown
     case 'object':
       return coerceObject(typeof value === 'string' ? reparse(value) : value, type, path);
     case 'history':
-      fail(path, 'no History value (History is input-only)', value);
+      return fail(path, 'no History value (History is input-only)', value);
+    case 'none':
+      if (value === null || value === undefined) return null;
+      if (typeof value === 'string' && ['None', 'null'].includes(value.trim())) return null;
+      return fail(path, 'None', value);
+    case 'union':
+      return coerceUnion(value, type.options, path);
+    case 'any':
+    case 'tool':
+      return value;
+    case 'toolCalls': {
+      const calls = ToolCalls.from(typeof value === 'string' ? reparse(value) : value);
+      if (!calls) return fail(path, 'tool calls like {"tool_calls": [{"name": ..., "args": {...}}]}', value);
+      return calls;
+    }
+  }
+}
+
+/**
+ * pydantic's smart union, roughly: an option the value already is (a string for `str`, an integer
+ * for `int`, …) wins; otherwise the first option that coerces, in declaration order.
+ */
+function coerceUnion(value: unknown, options: readonly FieldType[], path: string): unknown {
+  const exact = options.find((option) => isExactly(value, option));
+  const ordered = exact ? [exact, ...options.filter((option) => option !== exact)] : options;
+  for (const option of ordered) {
+    if (option.kind === 'str' && value === null && options.some((item) => item.kind === 'none')) continue;
+    try {
+      return coerceValue(value, option, path);
+    } catch (error) {
+      if (!(error instanceof CoercionError)) throw error;
+    }
+  }
+  fail(path, `one of ${options.map(annotationName).join(', ')}`, value);
+}
+
+function isExactly(value: unknown, type: FieldType): boolean {
+  switch (type.kind) {
+    case 'none':
+      return value === null;
+    case 'str':
+      return typeof value === 'string';
+    case 'int':
+      return Number.isInteger(value);
+    case 'float':
+      return typeof value === 'number';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'list':
+      return Array.isArray(value);
+    case 'dict':
+    case 'object':
+      return isPlainObject(value);
+    default:
+      return false;
   }
 }
 
@@ -96,14 +175,26 @@ function coerceObject(value: unknown, type: Extract<FieldType, { kind: 'object' 
 }
 
 function reparse(text: string): unknown {
-  const parsed = parseLooseLiteral(text);
-  return parsed.ok ? parsed.value : text;
+  return readLooseValue(text);
 }
 
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+// pydantic's lax float takes what Python's float() reads, NaN and infinities included.
+const nonFinite: Record<string, number> = { nan: Number.NaN, inf: Infinity, infinity: Infinity };
+
+function toNumber(value: unknown, allowNonFinite = false): number | undefined {
+  // pydantic's lax int/float take a bool: True is 1 (DSPy's JSONAdapter reads {"a": True} for an int as 1).
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return Number.isFinite(value) || allowNonFinite ? value : undefined;
   if (typeof value !== 'string') return undefined;
   const text = stripCodeFence(value).trim();
+  // Python's int()/float() take underscores between digits ("1_000").
+  if (/^[+-]?\d+(_\d+)+(\.\d+)?$/.test(text)) return Number(text.replaceAll('_', ''));
+  const special = /^([+-]?)(nan|inf|infinity)$/i.exec(text);
+  if (special) {
+    if (!allowNonFinite) return undefined;
+    const magnitude = nonFinite[special[2]!.toLowerCase()]!;
+    return special[1] === '-' ? -magnitude : magnitude;
+  }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
   return Number(text);
 }

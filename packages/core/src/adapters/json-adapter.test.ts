@@ -143,10 +143,11 @@ describe('JSONAdapter.format (DSPy golden messages)', () => {
     ]);
   });
 
-  it('escapes non-ASCII in assistant JSON as Python json.dumps does', () => {
+  it('writes non-ASCII in assistant JSON as it is (ensure_ascii=False)', () => {
+    // dspy/adapters/json_adapter.py: `return json.dumps(serialize_for_json(d), indent=2, ensure_ascii=False)`
     const signature = Signature.from('question -> answer');
     const messages = adapter.format(signature, [{ question: 'q', answer: 'café 😀' }], { question: 'x' });
-    expect(messages[2]?.content).toBe('{\n  "answer": "caf\\u00e9 \\ud83d\\ude00"\n}');
+    expect(messages[2]?.content).toBe('{\n  "answer": "café 😀"\n}');
   });
 });
 

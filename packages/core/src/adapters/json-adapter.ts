@@ -14,10 +14,18 @@ type Values = Record<string, unknown>;
 /**
  * DSPy 3.x's JSONAdapter: inputs as `[[ ## name ## ]]` sections, outputs as one JSON object.
  * `parse` finds the first JSON object in the text (after any `<think>` block, inside code fences)
- * and reads it leniently, like json_repair. It never falls back to another adapter.
+ * and reads it leniently, like json_repair. It never falls back to another adapter. Non-ASCII text is
+ * written as it is (DSPy ≥ 3.2's `ensure_ascii=False`).
  */
 export class JSONAdapter extends BaseAdapter {
   readonly name: string = 'JSONAdapter';
+  readonly useNativeFunctionCalling: boolean;
+
+  /** `useNativeFunctionCalling` defaults to true, as DSPy's JSONAdapter. */
+  constructor(options: { useNativeFunctionCalling?: boolean } = {}) {
+    super();
+    this.useNativeFunctionCalling = options.useNativeFunctionCalling ?? true;
+  }
 
   parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O {
     const objectText = extractJsonObject(text);
@@ -34,7 +42,7 @@ export class JSONAdapter extends BaseAdapter {
     return this.coerceOutputs(
       signature,
       text,
-      (field) => has(object, field.name) && object[field.name] !== null,
+      (field) => Object.hasOwn(object, field.name),
       (field) => coerceValue(object[field.name], field.type),
     );
   }
@@ -52,7 +60,7 @@ export class JSONAdapter extends BaseAdapter {
         'Inputs will have the following structure:',
         inputs,
         'Outputs will be a JSON object with the following fields.',
-        pythonJsonDumps(outputs, { indent: 2 }),
+        pythonJsonDumps(outputs, { indent: 2, ensureAscii: false }),
       ].join('\n\n'),
     );
   }
@@ -73,6 +81,6 @@ export class JSONAdapter extends BaseAdapter {
         has(outputs, field.name) ? outputs[field.name] : missingFieldMessage,
       ]),
     );
-    return pythonJsonDumps(object, { indent: 2 });
+    return pythonJsonDumps(object, { indent: 2, ensureAscii: false });
   }
 }

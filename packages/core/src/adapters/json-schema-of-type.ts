@@ -1,4 +1,5 @@
 import type { FieldType, JsonSchema } from '../signature/field-type.js';
+import { toolCallsJsonSchema } from '../tools/tool-calls.js';
 
 /**
  * The JSON schema pydantic's TypeAdapter would give for a field type, with DSPy's key order
@@ -27,7 +28,11 @@ function schemaOf(type: FieldType, defs: Record<string, JsonSchema>, topLevel: b
     case 'list':
       return { type: 'array', items: schemaOf(type.items, defs, false) };
     case 'dict':
-      return { type: 'object', additionalProperties: schemaOf(type.values, defs, false) };
+      // pydantic: dict[str, Any] is {"type": "object", "additionalProperties": true}
+      return {
+        type: 'object',
+        additionalProperties: type.values.kind === 'any' ? true : schemaOf(type.values, defs, false),
+      };
     case 'literal':
       return literalSchema(type.values);
     case 'enum': {
@@ -46,6 +51,20 @@ function schemaOf(type: FieldType, defs: Record<string, JsonSchema>, topLevel: b
     }
     case 'history':
       return { type: 'object' };
+    case 'none':
+      return { type: 'null' };
+    case 'any':
+    case 'tool':
+      return {};
+    case 'toolCalls':
+      return toolCallsJsonSchema();
+    case 'union': {
+      // pydantic writes a nullable union's `null` option last, whatever its place in the annotation.
+      const options = type.options.filter((option) => option.kind !== 'none');
+      const nullable = options.length < type.options.length;
+      const anyOf = options.map((option) => schemaOf(option, defs, false));
+      return { anyOf: nullable ? [...anyOf, { type: 'null' }] : anyOf };
+    }
   }
 }
 

@@ -17,6 +17,25 @@ export function parseLooseLiteral(text: string): LooseResult {
   }
 }
 
+/**
+ * json_repair's reading of a list or object followed by prose (`["a", "b"]\nThese are…`): the
+ * leading container, when the text starts with one that closes and what follows is not JSON.
+ */
+export function parseLeadingContainer(text: string): LooseResult {
+  const source = stripCodeFence(text);
+  const reader = new Reader(source);
+  reader.skipSpace();
+  const first = source.trimStart()[0];
+  if (first !== '[' && first !== '{') return { ok: false, reason: 'no leading list or object' };
+  try {
+    const value = reader.value(0);
+    if (!reader.closed) return { ok: false, reason: 'the leading list or object is not closed' };
+    return { ok: true, value };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}
+
 /** Removes one surrounding ``` fence (with an optional language tag). */
 export function stripCodeFence(text: string): string {
   const fenced = /^\s*```[\w-]*[^\S\n]*\n?([\s\S]*?)\n?\s*```\s*$/.exec(text);
@@ -28,14 +47,26 @@ const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f:
 
 class Reader {
   offset = 0;
+  /** False once a container ran to the end of the text without its closing bracket. */
+  closed = true;
   constructor(private readonly text: string) {}
 
   atEnd(): boolean {
     return this.offset >= this.text.length;
   }
 
+  // Skips whitespace and, as json_repair does, line and block comments.
   skipSpace(): void {
-    while (!this.atEnd() && /\s/.test(this.text[this.offset]!)) this.offset++;
+    for (;;) {
+      while (!this.atEnd() && /\s/.test(this.text[this.offset]!)) this.offset++;
+      if (this.text.startsWith('//', this.offset)) {
+        const end = this.text.indexOf('\n', this.offset);
+        this.offset = end < 0 ? this.text.length : end;
+      } else if (this.text.startsWith('/*', this.offset)) {
+        const end = this.text.indexOf('*/', this.offset + 2);
+        this.offset = end < 0 ? this.text.length : end + 2;
+      } else return;
+    }
   }
 
   value(depth: number): unknown {
@@ -45,18 +76,39 @@ class Reader {
     if (char === '{') return this.object(depth);
     if (char === '[' || char === '(') return this.array(depth, char === '[' ? ']' : ')');
     if (char === '"' || char === "'") return this.string();
+    const start = this.offset;
     const word = /^(-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|-?Infinity|NaN|[A-Za-z_][\w]*)/.exec(
       this.text.slice(this.offset, this.offset + 400),
     );
-    if (!word) throw new Error(`unexpected ${JSON.stringify(char)} at offset ${this.offset}`);
-    this.offset += word[0].length;
-    const token = word[0];
-    if (token === 'true' || token === 'True') return true;
-    if (token === 'false' || token === 'False') return false;
-    if (token === 'null' || token === 'None') return null;
-    const number = Number(token);
-    if (!Number.isNaN(number) || token === 'NaN') return number;
-    throw new Error(`unknown word ${JSON.stringify(token)}`);
+    const token = word?.[0];
+    if (token !== undefined) {
+      this.offset += token.length;
+      if (token === 'true' || token === 'True') return true;
+      if (token === 'false' || token === 'False') return false;
+      if (token === 'null' || token === 'None') return null;
+      const number = Number(token);
+      if ((!Number.isNaN(number) || token === 'NaN') && !this.continuesBareText()) return number;
+    }
+    // Inside a list or object, json_repair reads unquoted text up to the next delimiter as a string.
+    if (depth > 0) return this.bareText(start);
+    throw new Error(
+      token === undefined
+        ? `unexpected ${JSON.stringify(char)} at offset ${this.offset}`
+        : `unknown word ${JSON.stringify(token)}`,
+    );
+  }
+
+  private continuesBareText(): boolean {
+    const next = this.text[this.offset];
+    return next !== undefined && !/[\s,\]})/:]/.test(next);
+  }
+
+  private bareText(start: number): string {
+    const end = this.text.slice(start).search(/[,\]})\n]/);
+    this.offset = end < 0 ? this.text.length : start + end;
+    const text = this.text.slice(start, this.offset).trim();
+    if (text === '') throw new Error(`unexpected ${JSON.stringify(this.text[start])} at offset ${start}`);
+    return text;
   }
 
   private object(depth: number): Record<string, unknown> {
@@ -64,7 +116,10 @@ class Reader {
     const result: Record<string, unknown> = {};
     for (;;) {
       this.skipSpace();
-      if (this.atEnd()) return result;
+      if (this.atEnd()) {
+        this.closed = false;
+        return result;
+      }
       if (this.text[this.offset] === '}') {
         this.offset++;
         return result;
@@ -97,7 +152,10 @@ class Reader {
     const result: unknown[] = [];
     for (;;) {
       this.skipSpace();
-      if (this.atEnd()) return result;
+      if (this.atEnd()) {
+        this.closed = false;
+        return result;
+      }
       if (this.text[this.offset] === close) {
         this.offset++;
         return result;

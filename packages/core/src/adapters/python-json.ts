@@ -91,3 +91,39 @@ function toJsonable(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Python's `str()` of a JSON-like value as json_repair returns it: `None`, `True`, `['a', 'b']`,
+ * `{'k': 'v'}` (strings inside containers are `repr`-quoted; a top-level string is itself).
+ */
+export function pythonStrOfJson(value: unknown): string {
+  return typeof value === 'string' ? value : pythonRepr(value);
+}
+
+function pythonRepr(value: unknown): string {
+  if (typeof value === 'string') return pythonStringRepr(value);
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const items = Object.entries(value).map(([key, item]) => `${pythonStringRepr(key)}: ${pythonRepr(item)}`);
+    return `{${items.join(', ')}}`;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  return pythonStr(value);
+}
+
+/** `repr(str)`: single quotes unless the text has a single quote and no double quote. */
+function pythonStringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === quote || char === '\\') out += `\\${char}`;
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += char;
+  }
+  return out + quote;
+}

@@ -11,10 +11,12 @@ export {
 } from './create-lm-stream.js';
 export type {
   FinishReason,
+  FunctionDefinition,
   GenerateOptions,
   LM,
   LMResult,
   LMStream,
+  LMToolCall,
   Message,
   SamplingOptions,
   Timings,

@@ -19,11 +19,28 @@ export interface SamplingOptions {
   seed?: number;
 }
 
+/** A function the LM may call under native function calling (OpenAI's `tools` entry). */
+export interface FunctionDefinition {
+  type: 'function';
+  function: { name: string; description: string | null; parameters: Record<string, unknown> };
+}
+
+/** A function call the LM made under native function calling; `arguments` is the JSON text it wrote. */
+export interface LMToolCall {
+  id?: string;
+  name: string;
+  arguments: string;
+}
+
 export interface GenerateOptions extends SamplingOptions {
   maxTokens?: number;
   /** Text sequences that end generation; the matched text is not part of the result. */
   stop?: string[];
   signal?: AbortSignal;
+  /** Functions the LM may call; only LMs with `supportsFunctionCalling` send them. */
+  tools?: FunctionDefinition[];
+  /** OpenAI's `tool_choice`. */
+  toolChoice?: 'auto' | 'none' | 'required';
 }
 
 export type FinishReason = 'stop' | 'length' | 'abort' | 'error';
@@ -50,6 +67,8 @@ export interface LMResult {
   usage: Usage;
   finishReason: FinishReason;
   timings: Timings;
+  /** The function calls the LM made (native function calling only). */
+  toolCalls?: LMToolCall[];
 }
 
 /** A stream of text deltas whose completion resolves to the same result `generate` would give. */
@@ -64,6 +83,8 @@ export interface LM {
   readonly id: string;
   /** Context window in tokens. */
   readonly contextLength: number;
+  /** True when `generate` honours `options.tools` and fills `result.toolCalls` (native function calling). */
+  readonly supportsFunctionCalling?: boolean;
   generate(messages: Message[], options?: GenerateOptions): Promise<LMResult>;
   complete(prompt: string, options?: GenerateOptions): Promise<LMResult>;
   stream(messages: Message[], options?: GenerateOptions): LMStream;

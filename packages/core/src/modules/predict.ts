@@ -1,4 +1,5 @@
 import type { Adapter, AdapterCallResult, Demo } from '../adapters/adapter.js';
+import { BaseAdapter } from '../adapters/base-adapter.js';
 import { ChatAdapter } from '../adapters/chat-adapter.js';
 import { FieldStreamParser } from '../adapters/field-stream-parser.js';
 import { JSONAdapter } from '../adapters/json-adapter.js';
@@ -78,6 +79,19 @@ export class Predict<I extends Values = Values, O extends Values = Values>
     options: ForwardOptions = {},
   ): AsyncGenerator<PredictStreamEvent<O>, Prediction<O>> {
     const call = this.prepare(inputs, options);
+    if (usesNativeToolCalls(call.adapter, call.lm, this.signature)) {
+      // Tool calls arrive whole, not as field text: one plain call.
+      const outcome = await call.adapter.call(
+        call.lm,
+        this.signature,
+        call.demos,
+        call.inputs,
+        call.callOptions,
+      );
+      const prediction = this.finish(outcome, call.inputs, options);
+      yield { type: 'prediction', prediction };
+      return prediction;
+    }
     const { history, ...generateOptions } = call.callOptions;
     const messages = call.adapter.format(this.signature, call.demos, call.inputs, history);
     const lmStream = call.lm.stream(messages, generateOptions);
@@ -152,6 +166,15 @@ export class Predict<I extends Values = Values, O extends Values = Values>
       result: outcome.result,
     });
   }
+}
+
+function usesNativeToolCalls(adapter: Adapter, lm: LM, signature: Signature): boolean {
+  return (
+    adapter instanceof BaseAdapter &&
+    adapter.useNativeFunctionCalling &&
+    lm.supportsFunctionCalling === true &&
+    signature.outputFields.some((field) => field.type.kind === 'toolCalls')
+  );
 }
 
 function describe(value: unknown): string {

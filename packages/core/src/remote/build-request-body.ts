@@ -29,6 +29,10 @@ export function buildRequestBody(
     ['stop', options.stop && options.stop.length > 0 ? options.stop : undefined],
   ];
   for (const [key, value] of fields) if (value !== undefined) body[key] = value;
+  if (options.tools && options.tools.length > 0 && request.kind === 'chat') {
+    body.tools = options.tools;
+    if (options.toolChoice) body.tool_choice = options.toolChoice;
+  }
   if (stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };

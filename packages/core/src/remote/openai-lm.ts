@@ -12,6 +12,7 @@ import { httpError, parseJSON } from './http-error.js';
 import { IdleTimeout } from './idle-timeout.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { emptyProgress, readCompletionStream } from './read-completion-stream.js';
+import { readToolCalls } from './read-tool-calls.js';
 import { RemoteTokenCounter } from './remote-token-counter.js';
 import { responseTimings } from './response-timings.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -32,6 +33,8 @@ export interface OpenAILMOptions {
   tokenizeURL?: string | false;
   /** Options applied under each call's own. */
   defaults?: Omit<GenerateOptions, 'signal'>;
+  /** Whether the served model takes `tools` (native function calling). Default true. */
+  functionCalling?: boolean;
   fetch?: typeof fetch;
 }
 
@@ -43,6 +46,7 @@ export interface OpenAILMOptions {
 export class OpenAILM extends BaseLM {
   readonly id: string;
   readonly contextLength: number;
+  readonly supportsFunctionCalling: boolean;
   private readonly baseURL: string;
   private readonly model: string;
   private readonly headers: Record<string, string>;
@@ -58,6 +62,7 @@ export class OpenAILM extends BaseLM {
     this.model = options.model;
     this.id = `openai:${options.model}`;
     this.contextLength = options.contextLength ?? 4096;
+    this.supportsFunctionCalling = options.functionCalling ?? true;
     this.headers = {
       ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
       ...options.headers,
@@ -92,10 +97,13 @@ export class OpenAILM extends BaseLM {
       signal,
     );
     const choice = (json as { choices?: Array<Record<string, unknown>> }).choices?.[0];
-    const text =
+    const toolCalls = request.kind === 'chat' ? readToolCalls(choice?.message) : undefined;
+    const content =
       request.kind === 'chat'
         ? (choice?.message as { content?: unknown } | undefined)?.content
         : choice?.text;
+    // With tool calls, OpenAI sends `content: null`.
+    const text = content === null && toolCalls ? '' : content;
     if (typeof text !== 'string') {
       throw new LMError(`the server's response has no text: ${JSON.stringify(json).slice(0, 300)}`);
     }
@@ -115,6 +123,7 @@ export class OpenAILM extends BaseLM {
         completionTokens,
         server: (json as { timings?: unknown }).timings,
       }),
+      ...(toolCalls ? { toolCalls } : {}),
     };
   }
 
@@ -162,6 +171,7 @@ export class OpenAILM extends BaseLM {
         completionTokens,
         server: progress.serverTimings,
       }),
+      ...(progress.toolCalls.length > 0 ? { toolCalls: progress.toolCalls } : {}),
     };
   }
 

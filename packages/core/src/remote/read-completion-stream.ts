@@ -1,8 +1,9 @@
 import { LMError } from '../errors/lm-error.js';
 import type { EmitDelta } from '../lm/create-lm-stream.js';
-import type { FinishReason } from '../lm/lm.js';
+import type { FinishReason, LMToolCall } from '../lm/lm.js';
 import { httpError } from './http-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
+import { addToolCallDeltas } from './read-tool-calls.js';
 import { SSEDecoder } from './sse-decoder.js';
 
 /** What a streamed completion has produced so far; filled in while reading so a failure keeps it. */
@@ -15,6 +16,8 @@ export interface StreamProgress {
   usage: { prompt_tokens?: unknown; completion_tokens?: unknown } | undefined;
   serverTimings: unknown;
   done: boolean;
+  /** Function calls assembled from `delta.tool_calls` pieces. */
+  toolCalls: LMToolCall[];
 }
 
 export function emptyProgress(): StreamProgress {
@@ -26,6 +29,7 @@ export function emptyProgress(): StreamProgress {
     usage: undefined,
     serverTimings: undefined,
     done: false,
+    toolCalls: [],
   };
 }
 
@@ -97,6 +101,8 @@ async function handleChunk(
     progress.pieces++;
     await emit(delta);
   }
+  if (kind === 'chat')
+    addToolCallDeltas(progress.toolCalls, (choice.delta as { tool_calls?: unknown })?.tool_calls);
   if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
     progress.finishReason = mapFinishReason(choice.finish_reason);
   }

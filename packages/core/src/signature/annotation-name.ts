@@ -1,6 +1,9 @@
 import type { FieldType } from './field-type.js';
 
-/** How DSPy prints a Python annotation: "str", "list[str]", "dict[str, int]", "Literal['a', 'b']". */
+/**
+ * How DSPy prints a Python annotation: "str", "list[str]", "dict[str, int]", "Literal['a', 'b']",
+ * "Union[int, NoneType]" (Python 3.11 prints `Optional[int]` and `int | None` that way).
+ */
 export function annotationName(type: FieldType): string {
   switch (type.kind) {
     case 'str':
@@ -19,6 +22,16 @@ export function annotationName(type: FieldType): string {
       return type.name;
     case 'history':
       return 'History';
+    case 'union':
+      return `Union[${type.options.map(annotationName).join(', ')}]`;
+    case 'none':
+      return 'NoneType';
+    case 'any':
+      return 'Any';
+    case 'tool':
+      return 'Tool';
+    case 'toolCalls':
+      return 'ToolCalls';
   }
 }
 

@@ -24,7 +24,17 @@ export type FieldType =
       readonly validator?: StandardSchemaV1;
     }
   /** DSPy's `dspy.History`: an input field whose value is `{ messages: Record<string, unknown>[] }`. */
-  | { readonly kind: 'history' };
+  | { readonly kind: 'history' }
+  /** Python's `Union[...]` (and `Optional[T]`, `T | None`): flattened, duplicates removed, order kept. */
+  | { readonly kind: 'union'; readonly options: readonly FieldType[] }
+  /** Python's `None` inside a union. */
+  | { readonly kind: 'none' }
+  /** Python's `Any`: any JSON value, kept as parsed. */
+  | { readonly kind: 'any' }
+  /** DSPy's `dspy.Tool` (as an input, usually `list[Tool]`): a `Tool`, shown to the LM as its description. */
+  | { readonly kind: 'tool' }
+  /** DSPy's `dspy.ToolCalls`: an output holding the tool calls the LM chose (a `ToolCalls`). */
+  | { readonly kind: 'toolCalls' };
 
 export interface EnumMember {
   readonly name: string;

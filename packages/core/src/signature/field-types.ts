@@ -1,6 +1,7 @@
 import type { EnumMember, FieldType, JsonSchema } from './field-type.js';
 import type { TypedFieldType } from './infer-types.js';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema.js';
+import { unionType } from './union-type.js';
 
 /**
  * Builders for field types with static types attached:
@@ -12,6 +13,7 @@ export const t = {
   float: { kind: 'float' } as TypedFieldType<number>,
   bool: { kind: 'bool' } as TypedFieldType<boolean>,
   history: { kind: 'history' } as TypedFieldType<{ messages: Record<string, unknown>[] }>,
+  any: { kind: 'any' } as TypedFieldType<unknown>,
   list<T>(items: TypedFieldType<T>): TypedFieldType<T[]> {
     return { kind: 'list', items };
   },
@@ -27,6 +29,16 @@ export const t = {
     name = 'Enum',
   ): TypedFieldType<E[keyof E]> {
     return { kind: 'enum', name, members: enumMembers(values) };
+  },
+  /** Python's `Optional[T]`: the value or `null`. */
+  optional<T>(type: TypedFieldType<T>): TypedFieldType<T | null> {
+    return unionType([type, { kind: 'none' }]);
+  },
+  /** Python's `Union[A, B, ...]`. */
+  union<const T extends readonly TypedFieldType<unknown>[]>(
+    ...options: T
+  ): TypedFieldType<T[number] extends TypedFieldType<infer U> ? U : unknown> {
+    return unionType(options);
   },
   /** An object field from a JSON schema or a Standard Schema validator (zod, valibot, …). */
   object<S extends JsonSchema | StandardSchemaV1>(
@@ -60,7 +72,7 @@ function titleOf(schema: JsonSchema): string | undefined {
 
 // Zod 4 exposes Standard JSON Schema on `~standard.jsonSchema` and a `toJSONSchema()` method;
 // other validators give us no schema, so the prompt just says "object".
-function jsonSchemaOfValidator(validator: StandardSchemaV1): JsonSchema {
+export function jsonSchemaOfValidator(validator: StandardSchemaV1): JsonSchema {
   const props = validator['~standard'] as unknown as Record<string, unknown>;
   const standardJson = props.jsonSchema as { output?: (options: object) => unknown } | undefined;
   let schema: unknown;

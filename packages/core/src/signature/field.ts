@@ -15,6 +15,11 @@ export interface Field {
   readonly desc: string;
   /** DSPy's default is the name in title case plus a colon ("Question:"). */
   readonly prefix: string;
+  /**
+   * An output field's default (DSPy's `OutputField(default=...)`): the value when the LM's answer
+   * leaves the field out. Absent (not `undefined`) when the field has none.
+   */
+  readonly default?: unknown;
 }
 
 /** What a caller gives to declare a field (as in `prepend`/`append`). */
@@ -22,19 +27,21 @@ export interface FieldInit {
   readonly type?: TypeSpec;
   readonly desc?: string;
   readonly prefix?: string;
+  readonly default?: unknown;
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function makeField(name: string, role: FieldRole, init: FieldInit = {}): Field {
   if (!identifier.test(name)) throw new SignatureError('field names must be identifiers', { text: name });
-  return {
+  const field: Field = {
     name,
     role,
     type: resolveTypeSpec(init.type, name),
     desc: init.desc ?? `\${${name}}`,
     prefix: init.prefix ?? `${inferPrefix(name)}:`,
   };
+  return Object.hasOwn(init, 'default') ? { ...field, default: init.default } : field;
 }
 
 /** True when `desc` is DSPy's placeholder rather than a real description. */

@@ -1,3 +1,5 @@
+import type { Tool } from '../tools/tool.js';
+import type { ToolCalls } from '../tools/tool-calls.js';
 import type { FieldType } from './field-type.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -11,22 +13,23 @@ export type Trim<S extends string> = S extends `${Whitespace}${infer R}`
     ? Trim<R>
     : S;
 
-/** Splits on commas that are not inside brackets. Tail-recursive, so long strings are fine. */
+/** Splits on `Sep` where it is not inside brackets. Tail-recursive, so long strings are fine. */
 type SplitTopLevel<
   S extends string,
+  Sep extends string = ',',
   Depth extends unknown[] = [],
   Current extends string = '',
   Out extends string[] = [],
 > = S extends `${infer C}${infer Rest}`
   ? C extends '['
-    ? SplitTopLevel<Rest, [...Depth, 0], `${Current}${C}`, Out>
+    ? SplitTopLevel<Rest, Sep, [...Depth, 0], `${Current}${C}`, Out>
     : C extends ']'
-      ? SplitTopLevel<Rest, Depth extends [unknown, ...infer D] ? D : [], `${Current}${C}`, Out>
-      : C extends ','
+      ? SplitTopLevel<Rest, Sep, Depth extends [unknown, ...infer D] ? D : [], `${Current}${C}`, Out>
+      : C extends Sep
         ? Depth extends []
-          ? SplitTopLevel<Rest, Depth, '', [...Out, Current]>
-          : SplitTopLevel<Rest, Depth, `${Current}${C}`, Out>
-        : SplitTopLevel<Rest, Depth, `${Current}${C}`, Out>
+          ? SplitTopLevel<Rest, Sep, Depth, '', [...Out, Current]>
+          : SplitTopLevel<Rest, Sep, Depth, `${Current}${C}`, Out>
+        : SplitTopLevel<Rest, Sep, Depth, `${Current}${C}`, Out>
   : [...Out, Current];
 
 type Unquote<S extends string> = S extends `'${infer V}'`
@@ -43,23 +46,49 @@ type Unquote<S extends string> = S extends `'${infer V}'`
 
 type LiteralUnion<Parts extends string[]> = { [K in keyof Parts]: Unquote<Trim<Parts[K]>> }[number];
 
-/** The TypeScript type of a DSPy type annotation string ("list[str]" → string[]). */
+type UnionOf<Parts extends string[]> = { [K in keyof Parts]: ParseTypeString<Parts[K]> }[number];
+
+/** The TypeScript type of a DSPy type annotation string ("list[str]" → string[], "int | None" → number | null). */
 export type ParseTypeString<S extends string> =
   Trim<S> extends infer T extends string
-    ? T extends 'str' | 'string'
-      ? string
-      : T extends 'int' | 'float' | 'integer' | 'number'
-        ? number
-        : T extends 'bool' | 'boolean'
-          ? boolean
-          : T extends `${'list' | 'List'}[${infer I}]`
-            ? ParseTypeString<I>[]
-            : T extends `${'dict' | 'Dict'}[${string},${infer V}]`
-              ? Record<string, ParseTypeString<V>>
-              : T extends `Literal[${infer L}]`
-                ? LiteralUnion<SplitTopLevel<L>>
-                : unknown
+    ? SplitTopLevel<T, '|'> extends [string, string, ...string[]]
+      ? UnionOf<SplitTopLevel<T, '|'>>
+      : ParseSingleType<T>
     : unknown;
+
+type ParseSingleType<T extends string> = T extends 'None' | 'NoneType'
+  ? null
+  : T extends `Optional[${infer I}]`
+    ? ParseTypeString<I> | null
+    : T extends `Union[${infer L}]`
+      ? UnionOf<SplitTopLevel<L>>
+      : ParseScalarOrContainer<T>;
+
+type ParseScalarOrContainer<T extends string> = T extends string
+  ? T extends 'Tool' | 'dspy.Tool'
+    ? Tool
+    : T extends 'ToolCalls' | 'dspy.ToolCalls'
+      ? ToolCalls
+      : T extends 'History' | 'dspy.History'
+        ? { messages: Record<string, unknown>[] }
+        : ParseBuiltin<T>
+  : unknown;
+
+type ParseBuiltin<T extends string> = T extends string
+  ? T extends 'str' | 'string'
+    ? string
+    : T extends 'int' | 'float' | 'integer' | 'number'
+      ? number
+      : T extends 'bool' | 'boolean'
+        ? boolean
+        : T extends `${'list' | 'List'}[${infer I}]`
+          ? ParseTypeString<I>[]
+          : T extends `${'dict' | 'Dict'}[${string},${infer V}]`
+            ? Record<string, ParseTypeString<V>>
+            : T extends `Literal[${infer L}]`
+              ? LiteralUnion<SplitTopLevel<L>>
+              : unknown
+  : unknown;
 
 type ParseField<F extends string> =
   Trim<F> extends `${infer Name}:${infer Type}` ? [Trim<Name>, ParseTypeString<Type>] : [Trim<F>, string];
@@ -114,11 +143,21 @@ export type InferTypeSpec<T> = T extends string
         ? E
         : T extends { readonly type: 'array' }
           ? unknown[]
-          : T extends JsonSchemaLike
-            ? Record<string, unknown>
-            : T extends EnumLike
-              ? T[keyof T]
-              : unknown;
+          : T extends { readonly type: 'string' }
+            ? string
+            : T extends { readonly type: 'integer' | 'number' }
+              ? number
+              : T extends { readonly type: 'boolean' }
+                ? boolean
+                : T extends { readonly type: 'null' }
+                  ? null
+                  : T extends { readonly anyOf: readonly unknown[] }
+                    ? unknown
+                    : T extends JsonSchemaLike
+                      ? Record<string, unknown>
+                      : T extends EnumLike
+                        ? T[keyof T]
+                        : unknown;
 
 type InferFieldType<T> = T extends { kind: 'str' }
   ? string
@@ -131,7 +170,12 @@ type InferFieldType<T> = T extends { kind: 'str' }
 /** A field in the object form: a type string shorthand, or `{ type, desc, prefix }`. */
 export type FieldSpec =
   | string
-  | { readonly type?: TypeSpec; readonly desc?: string; readonly prefix?: string };
+  | {
+      readonly type?: TypeSpec;
+      readonly desc?: string;
+      readonly prefix?: string;
+      readonly default?: unknown;
+    };
 
 export type InferFieldSpec<F> = F extends string
   ? ParseTypeString<F>

@@ -1,5 +1,6 @@
 import type { FieldType } from './field-type.js';
 import { SignatureError } from './signature-error.js';
+import { unionType } from './union-type.js';
 
 const scalarNames: Record<string, FieldType> = {
   str: { kind: 'str' },
@@ -11,11 +12,27 @@ const scalarNames: Record<string, FieldType> = {
   bool: { kind: 'bool' },
   boolean: { kind: 'bool' },
   History: { kind: 'history' },
+  Any: { kind: 'any' },
+  Tool: { kind: 'tool' },
+  'dspy.Tool': { kind: 'tool' },
+  ToolCalls: { kind: 'toolCalls' },
+  'dspy.ToolCalls': { kind: 'toolCalls' },
+  'dspy.History': { kind: 'history' },
 };
 
-/** Parses a DSPy type annotation ("list[str]", "dict[str, int]", "Literal['a', 'b']"). */
+/**
+ * Parses a DSPy type annotation ("list[str]", "dict[str, int]", "Literal['a', 'b']",
+ * "Optional[int]", "Union[int, str]", "int | None").
+ */
 export function parseType(text: string): FieldType {
   const source = text.trim();
+  const alternatives = splitTopLevel(source, text, '|');
+  if (alternatives.length > 1) {
+    if (alternatives.some((part) => part.trim() === ''))
+      throw new SignatureError('empty type in a union', { text });
+    return unionType(alternatives.map(parseType));
+  }
+  if (source === 'None' || source === 'NoneType') return { kind: 'none' };
   const scalar = scalarNames[source];
   if (scalar) return scalar;
   const generic = /^([A-Za-z_][A-Za-z0-9_]*)\s*\[([\s\S]*)\]$/.exec(source);
@@ -38,6 +55,14 @@ export function parseType(text: string): FieldType {
     }
     return { kind: 'literal', values: args.map((arg) => parseLiteralValue(arg.trim(), text)) };
   }
+  if (head === 'Optional') {
+    if (args.length !== 1) throw new SignatureError('Optional[...] takes exactly one type', { text });
+    return unionType([parseType(args[0]!), { kind: 'none' }]);
+  }
+  if (head === 'Union') {
+    if (args.length === 0) throw new SignatureError('Union[...] needs at least one type', { text });
+    return unionType(args.map(parseType));
+  }
   throw new SignatureError('unknown generic field type', { text });
 }
 
@@ -52,8 +77,8 @@ function parseLiteralValue(token: string, text: string): string | number | boole
   throw new SignatureError('Literal values must be quoted strings, numbers, True or False', { text });
 }
 
-/** Splits on commas outside brackets and quotes; throws on unbalanced brackets or quotes. */
-export function splitTopLevel(source: string, context: string = source): string[] {
+/** Splits on `separator` outside brackets and quotes; throws on unbalanced brackets or quotes. */
+export function splitTopLevel(source: string, context: string = source, separator = ','): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quote: string | undefined;
@@ -71,7 +96,7 @@ export function splitTopLevel(source: string, context: string = source): string[
     else if (char === ']') {
       depth--;
       if (depth < 0) throw new SignatureError('unbalanced brackets', { text: context });
-    } else if (char === ',' && depth === 0) {
+    } else if (char === separator && depth === 0) {
       parts.push(current);
       current = '';
       continue;

@@ -1,4 +1,5 @@
 import type { FieldType, JsonSchema } from './field-type.js';
+import { fieldTypeOfJsonSchema } from './field-type-of-json-schema.js';
 import { enumMembers, objectType } from './field-types.js';
 import type { TypeSpec } from './infer-types.js';
 import { parseType } from './parse-type.js';
@@ -16,6 +17,11 @@ const fieldKinds = new Set([
   'enum',
   'object',
   'history',
+  'union',
+  'none',
+  'any',
+  'tool',
+  'toolCalls',
 ]);
 const jsonSchemaKeys = ['type', 'properties', '$ref', 'anyOf', 'oneOf', 'allOf', 'items', 'enum', '$defs'];
 
@@ -33,7 +39,8 @@ export function resolveTypeSpec(spec: TypeSpec | undefined, fieldName: string): 
   }
   const record = spec as Record<string, unknown>;
   if (typeof record.kind === 'string' && fieldKinds.has(record.kind)) return spec as FieldType;
-  if (jsonSchemaKeys.some((key) => key in record)) return objectType(record as JsonSchema);
+  if (jsonSchemaKeys.some((key) => key in record))
+    return fieldTypeOfJsonSchema(record as JsonSchema) ?? objectType(record as JsonSchema);
   const values = Object.values(record);
   if (values.length > 0 && values.every((value) => typeof value === 'string' || typeof value === 'number')) {
     return { kind: 'enum', name: 'Enum', members: enumMembers(record as Record<string, string | number>) };

@@ -1,3 +1,4 @@
+import { cleandoc } from './cleandoc.js';
 import { type Field, type FieldInit, type FieldRole, makeField } from './field.js';
 import type { FieldSpec, InferFieldSpec, InferFields, InputsOf, OutputsOf } from './infer-types.js';
 import { parseSignatureString } from './parse-signature-string.js';
@@ -40,7 +41,7 @@ export class Signature<I extends Values = Values, O extends Values = Values> {
   private constructor(fields: readonly Field[], instructions: string | undefined) {
     this.inputFields = fields.filter((field) => field.role === 'input');
     this.outputFields = fields.filter((field) => field.role === 'output');
-    this.instructions = instructions ?? defaultInstructions(this.inputFields, this.outputFields);
+    this.instructions = cleandoc(instructions ?? defaultInstructions(this.inputFields, this.outputFields));
   }
 
   /**
