@@ -38,9 +38,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     const arg = argv[index]!;
     if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--json') args.json = true;
-    else if (arg === '--cases') args.cases = valueOf(argv, ++index, arg);
+    else if (arg === '--cases') args.cases = optionValue(argv, ++index, arg);
     else if (arg.slice(2) in numbers && arg.startsWith('--')) {
-      const value = valueOf(argv, ++index, arg);
+      const value = optionValue(argv, ++index, arg);
       const number = Number(value);
       if (!Number.isInteger(number) || number < 1)
         throw new Error(`${arg} must be a positive integer, got "${value}"`);
@@ -53,7 +53,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   return args;
 }
 
-function valueOf(argv: string[], index: number, flag: string): string {
+function optionValue(argv: string[], index: number, flag: string): string {
   const value = argv[index];
   if (value === undefined) throw new Error(`${flag} needs a value`);
   return value;
