@@ -1,7 +1,8 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cachedFilePath, revisionFolder } from './cache-path.js';
 import { type DownloadProgress, downloadFile } from './download-file.js';
+import { withFileLock } from './file-lock.js';
 import { type HubOptions, hubConfig } from './hub-config.js';
 import { type HubReference, isHubReference, parseHubReference } from './hub-reference.js';
 import { HubReferenceError } from './hub-reference-error.js';
@@ -105,13 +106,19 @@ async function isFile(file: string): Promise<boolean> {
   return (await stat(file).catch(() => undefined))?.isFile() ?? false;
 }
 
-// Two loads of one model in a process share its download instead of writing one .part twice.
+// Two loads of one model share its download instead of writing one .part twice: in one process
+// through this map, across processes through a lock file beside the download.
 const inFlight = new Map<string, Promise<void>>();
 
 function downloadOnce(options: Parameters<typeof downloadFile>[0]): Promise<void> {
   const running = inFlight.get(options.destination);
   if (running) return running;
-  const started = downloadFile(options).finally(() => inFlight.delete(options.destination));
+  const locked = async () => {
+    await mkdir(path.dirname(options.destination), { recursive: true });
+    // downloadFile returns at once when the lock's last holder finished the file.
+    await withFileLock(`${options.destination}.lock`, () => downloadFile(options), options.signal);
+  };
+  const started = locked().finally(() => inFlight.delete(options.destination));
   inFlight.set(options.destination, started);
   return started;
 }
