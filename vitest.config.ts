@@ -36,6 +36,7 @@ export default defineConfig({
       project('candle-native', 'packages/candle-native'),
       project('onnx', 'packages/onnx'),
       project('playground', 'apps/playground'),
+      project('benchmarks', 'benchmarks'),
     ],
   },
 });

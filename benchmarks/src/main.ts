@@ -5,31 +5,31 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { caseName, type EngineCase, engineCases } from './engine-cases.ts';
+import { type BenchArgs, benchHelp, parseBenchArgs, pickCases } from './bench-args.ts';
+import { caseName, type EngineCase } from './engine-cases.ts';
 import { ensureModel } from './ensure-model.ts';
 import { spread } from './median.ts';
 import type { RunResult } from './runners/run-args.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
 // `pnpm bench --optimizer [options]` runs issue #12's optimiser benchmark instead (see optimizer/optimizer-bench.ts).
-if (argv.includes('--optimizer')) {
+if (process.argv.includes('--optimizer')) {
   await import('./optimizer/optimizer-bench.ts');
   process.exit();
 }
-const option = (flag: string, fallback: string) => {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? argv[index + 1]! : fallback;
-};
-const runs = Number(option('--runs', '3'));
-const threads = Number(option('--threads', '2'));
-const prompt = Number(option('--prompt', '512'));
-const gen = Number(option('--gen', '64'));
-const only = option('--cases', '');
-// A full case name picks that case alone; any other text picks every case whose name contains it.
-const picks = (c: EngineCase, name: string) =>
-  engineCases.some((other) => caseName(other) === name) ? caseName(c) === name : caseName(c).includes(name);
-const cases = engineCases.filter((c) => !only || only.split(',').some((name) => picks(c, name)));
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`pnpm bench: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(benchHelp);
+  process.exit(0);
+}
+const { runs, threads, prompt, gen } = args;
+const cases = pickCases(args.cases);
 
 const engines = { 'x candle-native': 'candle-native.ts', 'llama.cpp': 'llama-cpp.ts' } as const;
 type EngineName = keyof typeof engines;
@@ -63,11 +63,20 @@ const format = (values: number[], digits = 1) => {
 };
 
 const rows: string[] = [];
-for (const engineCase of cases as EngineCase[]) {
+const measured: Array<{ case: string; engine: EngineName; runs: RunResult[] }> = [];
+for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
+  const where = `[case ${caseIndex + 1}/${cases.length}] ${caseName(engineCase)}`;
+  process.stderr.write(`${where}: preparing the model\n`);
   const model = await ensureModel(engineCase);
   const results: Record<EngineName, RunResult[]> = { 'x candle-native': [], 'llama.cpp': [] };
   for (let run = 0; run < runs; run++) {
-    for (const engine of Object.keys(engines) as EngineName[]) results[engine].push(measure(engine, model));
+    for (const engine of Object.keys(engines) as EngineName[]) {
+      process.stderr.write(`${where} · ${engine} · run ${run + 1} of ${runs}\n`);
+      results[engine].push(measure(engine, model));
+    }
+  }
+  for (const engine of Object.keys(engines) as EngineName[]) {
+    measured.push({ case: caseName(engineCase), engine, runs: results[engine] });
   }
   const median = (engine: EngineName, key: keyof RunResult) =>
     spread(results[engine].map((r) => r[key])).median;
@@ -106,6 +115,25 @@ const table = [
   '|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
-console.log(table);
+const json = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores: os.cpus().length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+  },
+  settings: { threads, prompt, gen, runs },
+  results: measured.map((entry) => ({
+    ...entry,
+    median: Object.fromEntries(
+      (Object.keys(entry.runs[0] ?? {}) as (keyof RunResult)[]).map((key) => [
+        key,
+        spread(entry.runs.map((r) => r[key])).median,
+      ]),
+    ),
+  })),
+};
+console.log(args.json ? JSON.stringify(json, null, 2) : table);
 mkdirSync(path.resolve(here, '../results'), { recursive: true });
 writeFileSync(path.resolve(here, '../results/latest.md'), `${table}\n`);
+writeFileSync(path.resolve(here, '../results/latest.json'), `${JSON.stringify(json, null, 2)}\n`);

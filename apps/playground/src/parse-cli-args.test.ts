@@ -15,4 +15,9 @@ describe('parseCliArgs', () => {
   it('rejects an option without its value', () => {
     expect(() => parseCliArgs(['--model'], new Set())).toThrow(/--model needs a value/);
   });
+
+  it('reads --help and -h as the help flag wherever they stand', () => {
+    expect([...parseCliArgs(['x -> y', '-h'], new Set()).flags]).toEqual(['help']);
+    expect(parseCliArgs(['--help', '--x', '1'], new Set())).toMatchObject({ options: { x: '1' } });
+  });
 });

@@ -1,3 +1,5 @@
+import { UsageError } from './usage-error.js';
+
 export interface CliArgs {
   positionals: string[];
   /** Every `--name value` / `--name=value` pair, known options and signature inputs alike. */
@@ -5,11 +7,18 @@ export interface CliArgs {
   flags: Set<string>;
 }
 
-/** `--name value` pairs with any name (signature inputs are not known in advance), plus boolean flags. */
+/**
+ * `--name value` pairs with any name (signature inputs are not known in advance), plus boolean flags.
+ * `--help` and `-h` are always the flag `help`.
+ */
 export function parseCliArgs(argv: string[], booleanFlags: ReadonlySet<string>): CliArgs {
   const args: CliArgs = { positionals: [], options: {}, flags: new Set() };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
+    if (arg === '--help' || arg === '-h') {
+      args.flags.add('help');
+      continue;
+    }
     if (!arg.startsWith('--') || arg === '--') {
       args.positionals.push(arg);
       continue;
@@ -23,7 +32,7 @@ export function parseCliArgs(argv: string[], booleanFlags: ReadonlySet<string>):
     } else if (index + 1 < argv.length) {
       args.options[body] = argv[++index]!;
     } else {
-      throw new Error(`option --${body} needs a value`);
+      throw new UsageError(`option --${body} needs a value`);
     }
   }
   return args;

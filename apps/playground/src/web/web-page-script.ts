@@ -68,7 +68,26 @@ function makeColumn(backend) {
   const fields = element('div');
   column.append(title, element('h3', '', 'raw text'), raw, stats, fields);
   $('columns').append(column);
-  return { status, raw, stats, fields };
+  return { status, raw, stats, fields, startedAt: performance.now(), firstAt: undefined, chunks: 0 };
+}
+
+// While tokens stream: TTFT as this page saw it, and chunks per second after the first (a streamed
+// chunk is one token unless it ends inside a UTF-8 character). The engine's own timings replace them.
+function showLive(column) {
+  const now = performance.now();
+  column.chunks += 1;
+  if (column.firstAt === undefined) column.firstAt = now;
+  const seconds = (now - column.firstAt) / 1000;
+  const rate = column.chunks > 1 && seconds > 0 ? (column.chunks - 1) / seconds : undefined;
+  column.stats.replaceChildren(
+    element('span', '', 'tok/s '),
+    element('b', '', format(rate, 1)),
+    element('span', '', 'TTFT '),
+    element('b', '', format(column.firstAt - column.startedAt, 0) + ' ms'),
+    element('span', '', 'tokens '),
+    element('b', '', String(column.chunks)),
+    element('span', 'muted', 'live'),
+  );
 }
 
 const format = (value, digits) => (typeof value === 'number' ? value.toFixed(digits) : '–');
@@ -97,7 +116,10 @@ function showResult(column, result) {
 
 function handleEvent(column, name, data) {
   if (name === 'status') column.status.textContent = data.stage;
-  else if (name === 'text-delta') column.raw.textContent += data.delta;
+  else if (name === 'text-delta') {
+    column.raw.textContent += data.delta;
+    showLive(column);
+  }
   else if (name === 'result') {
     column.status.textContent = 'done';
     showResult(column, data.result);

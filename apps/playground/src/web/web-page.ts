@@ -1,6 +1,12 @@
 import { webPageScript } from './web-page-script.js';
 import { webPageStyle } from './web-page-style.js';
 
+// An inline SVG, so the page stays one self-contained document and browsers ask for no /favicon.ico.
+const favicon = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f3a5f"/>' +
+    '<path d="M9 9l14 14M23 9L9 23" stroke="#f2c14e" stroke-width="4" stroke-linecap="round"/></svg>',
+)}`;
+
 /** The whole web playground as one self-contained HTML document (inline CSS and script). */
 export const webPage = `<!doctype html>
 <html lang="en">
@@ -8,6 +14,7 @@ export const webPage = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>x playground</title>
+<link rel="icon" href="${favicon}">
 <style>${webPageStyle}</style>
 </head>
 <body>

@@ -3,6 +3,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UnsupportedError } from '@x/core';
+import {
+  addonCandidates,
+  currentPlatform,
+  findAddon,
+  missingAddonMessage,
+  PACKAGE_NAME,
+} from './addon-location.js';
 
 /** What `AddonModel.info()` returns: the engine's `xc_model_info`, camel-cased. */
 export interface AddonModelInfo {
@@ -67,8 +74,6 @@ export interface NativeAddon {
 /** Overrides where the addon is loaded from (the sanitizer build sets it to build-asan/…). */
 export const ADDON_PATH_VARIABLE = 'X_CANDLE_ADDON';
 
-const PACKAGE_NAME = '@x/candle-native';
-
 // The CJS build has no import.meta.url (the bundler leaves it undefined) but has __dirname.
 declare const __dirname: string | undefined;
 
@@ -88,12 +93,28 @@ function packageRoot(from: string): string | undefined {
   }
 }
 
-/** The file `loadNativeAddon` loads: $X_CANDLE_ADDON, else build/Release/xcandle.node in this package. */
+function resolvePackage(name: string): string | undefined {
+  try {
+    return createRequire(path.join(moduleDirectory(), 'noop.js')).resolve(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function addonRoot(): string {
+  return packageRoot(moduleDirectory()) ?? path.resolve(moduleDirectory(), '../..');
+}
+
+/**
+ * The file `loadNativeAddon` loads: $X_CANDLE_ADDON, else the first that exists of a build from
+ * source (build/Release/xcandle.node), this platform's prebuilt binary (prebuilds/<platform>/) and
+ * the optional package @x/candle-native-<platform>; build/Release/xcandle.node when none does.
+ */
 export function nativeAddonPath(): string {
   const override = process.env[ADDON_PATH_VARIABLE];
   if (override) return path.resolve(override);
-  const root = packageRoot(moduleDirectory()) ?? path.resolve(moduleDirectory(), '../..');
-  return path.join(root, 'build', 'Release', 'xcandle.node');
+  const root = addonRoot();
+  return findAddon(root, currentPlatform(), resolvePackage) ?? addonCandidates(root, currentPlatform())[0]!;
 }
 
 let addon: NativeAddon | undefined;
@@ -103,10 +124,13 @@ export function loadNativeAddon(): NativeAddon {
   if (addon !== undefined) return addon;
   const file = nativeAddonPath();
   if (!existsSync(file)) {
-    throw new UnsupportedError(
-      'candle-native-addon',
-      `the native addon is not built: ${file} does not exist (run \`pnpm --filter @x/candle-native build:native\`)`,
-    );
+    const message = process.env[ADDON_PATH_VARIABLE]
+      ? `$${ADDON_PATH_VARIABLE} names ${file}, which does not exist`
+      : missingAddonMessage(
+          currentPlatform(),
+          addonCandidates(addonRoot(), currentPlatform(), resolvePackage),
+        );
+    throw new UnsupportedError('candle-native-addon', message);
   }
   try {
     addon = createRequire(path.join(moduleDirectory(), 'noop.js'))(file) as NativeAddon;

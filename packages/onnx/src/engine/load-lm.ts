@@ -8,7 +8,9 @@ import {
   type LocalLM,
   lmFromGGUFParts,
   loadTokenizer,
+  type ResolveModelOptions,
   readGGUF,
+  resolveModel,
   type Tokenizer,
 } from '@x/runtime';
 import { cachedConversion } from '../gguf-to-onnx/converted-model-cache.js';
@@ -22,13 +24,16 @@ export interface LoadLMOptions
     Omit<GGUFParts, 'metadata' | 'engine' | 'tokenizer'> {
   /** A tokenizer, or where to load one (file or folder), instead of the model's own. */
   tokenizer?: Tokenizer | string;
+  /** How an `hf:` reference is fetched (cache folder, endpoint, offline mode, progress). */
+  hub?: ResolveModelOptions;
 }
 
 /**
  * An LM on onnxruntime for a GGUF file (converted once, cached by its sha256; tokenizer and chat
  * template from the GGUF) or an ONNX export folder (tokenizer.json and tokenizer_config.json beside it).
+ * `location` may be an `hf:` reference: a GGUF file, or a repository / folder / graph of an ONNX export.
  */
-export async function loadLM(location: string, options: LoadLMOptions = {}): Promise<LocalLM> {
+export async function loadLM(reference: string, options: LoadLMOptions = {}): Promise<LocalLM> {
   const {
     threads,
     executionProvider,
@@ -40,8 +45,10 @@ export async function loadLM(location: string, options: LoadLMOptions = {}): Pro
     maxPositions,
     accuracy,
     contribOps,
+    hub,
     ...rest
   } = options;
+  const location = await resolveModel(reference, hub);
   const { tokenizer: tokenizerOption, ...lm } = rest;
   const given = typeof tokenizerOption === 'string' ? await loadTokenizer(tokenizerOption) : tokenizerOption;
   const engineOptions = { threads, executionProvider, graphOptimizationLevel, contextLength, file };

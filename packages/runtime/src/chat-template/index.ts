@@ -6,4 +6,9 @@ export {
 export { detectFallbackTemplate, type VocabularyFacts } from './detect-fallback-template.js';
 export { FALLBACK_TEMPLATES, type FallbackTemplateName } from './fallback-templates.js';
 export { type PickChatTemplateOptions, pickChatTemplate } from './pick-chat-template.js';
-export { parseChatTemplate, type RenderOptions, renderChatTemplate } from './render-chat-template.js';
+export {
+  type ParsedChatTemplate,
+  parseChatTemplate,
+  type RenderOptions,
+  renderChatTemplate,
+} from './render-chat-template.js';

@@ -10,8 +10,16 @@ export interface RenderOptions {
   variables?: Record<string, unknown>;
 }
 
+/**
+ * A parsed Jinja template. Our own shape rather than @huggingface/jinja's class, whose .d.ts files do
+ * not resolve under moduleResolution node16, so that our types never make a consumer need skipLibCheck.
+ */
+export interface ParsedChatTemplate {
+  render(variables: Record<string, unknown>): string;
+}
+
 /** Parses a Jinja chat template once; a template that does not parse is a ModelFormatError. */
-export function parseChatTemplate(source: string): Template {
+export function parseChatTemplate(source: string): ParsedChatTemplate {
   try {
     return new Template(source);
   } catch (cause) {
@@ -28,7 +36,7 @@ export function parseChatTemplate(source: string): Template {
  * not alternating) gives an UnsupportedError with the template's own message.
  */
 export function renderChatTemplate(
-  template: string | Template,
+  template: string | ParsedChatTemplate,
   messages: Message[],
   options: RenderOptions = {},
 ): string {

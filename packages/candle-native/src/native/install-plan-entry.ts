@@ -1,0 +1,2 @@
+export { currentPlatform, platformName } from './addon-location.js';
+export { installPlan } from './install-plan.js';
