@@ -14,9 +14,12 @@ export type {
   LM,
   LMResult,
   LMStream,
+  LogprobsOptions,
   Message,
   SamplingOptions,
   Timings,
+  TokenAlternative,
+  TokenLogprob,
   Usage,
 } from './lm.js';
 export { requestFromInput, requestInput } from './request-input.js';
