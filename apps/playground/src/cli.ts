@@ -4,12 +4,15 @@ import { type BackendName, backendNames, isBackendName } from './backends.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { webCommand } from './commands/web.js';
+import { parseByteSize } from './parse-byte-size.js';
 import { parseCliArgs } from './parse-cli-args.js';
 
 const usage = `usage:
   x-playground run "<signature>" --<input> <value>… [--model file.gguf] [--backend ${backendNames.join('|')}]
                    [--threads N] [--max-tokens N] [--temperature T] [--cot] [--strict]
-  x-playground serve [--model file.gguf] [--backend …] [--port 8080] [--host 127.0.0.1]
+  x-playground serve [--model [name=]file.gguf,…] [--backend …] [--port 8080] [--host 127.0.0.1]
+                     [--memory-budget 4GiB] [--serve-any-model] [--cors-origins https://a.example,…]
+                     [--body-limit 1MiB] [--request-timeout-ms 30000]
   x-playground web [--model file.gguf] [--backends candle,onnx,reference] [--port 8090] [--host 127.0.0.1]
 
 Without --model, the bundled stories260K model is used.`;
@@ -34,12 +37,18 @@ const optionNames = new Set([
   'temperature',
   'port',
   'host',
+  'memory-budget',
+  'cors-origins',
+  'body-limit',
+  'request-timeout-ms',
 ]);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { positionals, options, flags } = parseCliArgs(rest, new Set(['cot', 'strict']));
+  const { positionals, options, flags } = parseCliArgs(rest, new Set(['cot', 'strict', 'serve-any-model']));
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  const bytes = (name: string) =>
+    options[name] === undefined ? undefined : parseByteSize(options[name], name);
   const inputs = Object.fromEntries(Object.entries(options).filter(([name]) => !optionNames.has(name)));
   switch (command) {
     case 'run': {
@@ -65,6 +74,11 @@ async function main(argv: string[]): Promise<number> {
         threads: number(options.threads),
         host: options.host ?? '127.0.0.1',
         port: number(options.port) ?? 8080,
+        memoryBudget: bytes('memory-budget'),
+        serveAnyModel: flags.has('serve-any-model'),
+        corsOrigins: options['cors-origins']?.split(',').map((origin) => origin.trim()),
+        bodyLimit: bytes('body-limit'),
+        requestTimeoutMs: number(options['request-timeout-ms']),
         out: process.stdout,
       });
     case 'web':

@@ -33,7 +33,7 @@ const run = (url: string, body: Record<string, unknown>) =>
   });
 
 interface ErrorBody {
-  error: { code: string };
+  error: { code: string; param: string | null; type: string };
 }
 
 describe('web playground server (scripted LM)', () => {
@@ -147,16 +147,27 @@ describe('web playground server (scripted LM)', () => {
 
   it('rejects bad run requests with 400 before streaming', async () => {
     const url = await start({ scripted: new ScriptedLM({ responses: [] }) });
-    const cases: Array<[Record<string, unknown>, string]> = [
-      [{ backend: 'nope' }, 'unknown_backend'],
-      [{ backend: 'scripted', inputs: {} }, 'missing_input'],
-      [{ backend: 'scripted', signature: 'no arrow' }, 'X_SIGNATURE'],
-      [{ backend: 'scripted', maxTokens: -3 }, 'invalid_option'],
+    const cases: Array<[Record<string, unknown>, string, string | null]> = [
+      [{ backend: 'nope' }, 'unknown_backend', 'backend'],
+      [{ backend: 'scripted', inputs: {} }, 'missing_input', 'inputs.question'],
+      [{ backend: 'scripted', signature: 'no arrow' }, 'X_SIGNATURE', 'signature'],
+      [{ backend: 'scripted', maxTokens: -3 }, 'too_small', 'maxTokens'],
+      [{ backend: 'scripted', temperature: 'hot' }, 'invalid_type', 'temperature'],
+      [{ backend: 'scripted', inputs: null }, 'invalid_type', 'inputs'],
+      [{ backend: 'scripted', turbo: true }, 'unknown_parameter', 'turbo'],
     ];
-    for (const [body, code] of cases) {
+    for (const [body, code, param] of cases) {
       const response = await run(url, body);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as ErrorBody).error.code).toBe(code);
+      expect(((await response.json()) as ErrorBody).error).toMatchObject({
+        code,
+        param,
+        type: 'invalid_request_error',
+      });
+    }
+    for (const body of ['null', '[]', '"x"']) {
+      const response = await fetch(`${url}/api/run`, { method: 'POST', body });
+      expect(response.status).toBe(400);
     }
   });
 });
