@@ -71,6 +71,14 @@ describe('parseCompletionRequest', () => {
       param: 'temprature',
     });
     expect(rejection('chat', chat({ top_logprobs: 3 })).param).toBe('top_logprobs');
+    // found by the fuzz: a key named like an Object.prototype member was looked up as a rule
+    expect(
+      rejection('chat', JSON.parse('{"messages":[{"role":"user","content":"x"}],"__proto__":[]}')),
+    ).toEqual({
+      code: 'unknown_parameter',
+      param: '__proto__',
+    });
+    expect(rejection('chat', chat({ toString: 1 })).code).toBe('unknown_parameter');
   });
 
   it('joins text parts and refuses image parts with a clear code', () => {

@@ -7,23 +7,25 @@ import { RequestError } from '../http/request-error.js';
 export const maxChoices = 16;
 
 /** OpenAI parameters this server knows and does not implement: a 400 that says so, never ignored. */
-const unsupported: Record<string, (value: unknown) => boolean> = {
-  tools: () => true,
-  tool_choice: () => true,
-  functions: () => true,
-  function_call: () => true,
-  parallel_tool_calls: () => true,
-  audio: () => true,
-  modalities: () => true,
-  prediction: () => true,
-  reasoning_effort: () => true,
-  web_search_options: () => true,
-  logit_bias: () => true,
-  suffix: () => true,
-  echo: (value) => value !== false,
-  best_of: (value) => value !== 1,
-  response_format: (value) => (value as { type?: unknown })?.type !== 'text',
-};
+const unsupported = new Map<string, (value: unknown) => boolean>(
+  Object.entries({
+    tools: () => true,
+    tool_choice: () => true,
+    functions: () => true,
+    function_call: () => true,
+    parallel_tool_calls: () => true,
+    audio: () => true,
+    modalities: () => true,
+    prediction: () => true,
+    reasoning_effort: () => true,
+    web_search_options: () => true,
+    logit_bias: () => true,
+    suffix: () => true,
+    echo: (value: unknown) => value !== false,
+    best_of: (value: unknown) => value !== 1,
+    response_format: (value: unknown) => (value as { type?: unknown })?.type !== 'text',
+  }),
+);
 
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
 const contentPart = z
@@ -100,7 +102,7 @@ const common = {
   seed: optional(z.int()),
   stop: optional(z.union([z.string().min(1), z.array(z.string().min(1)).max(4)])),
   user: optional(z.string()),
-  ...Object.fromEntries(Object.keys(unsupported).map((key) => [key, z.unknown().optional()])),
+  ...Object.fromEntries([...unsupported.keys()].map((key) => [key, z.unknown().optional()])),
 };
 
 const chatSchema = z.strictObject({
@@ -137,7 +139,7 @@ export function parseCompletionRequest(kind: 'chat' | 'completion', body: unknow
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new RequestError({ status: 400, code: 'invalid_body', message: 'the body must be a JSON object' });
   for (const [key, value] of Object.entries(body)) {
-    if (value !== null && unsupported[key]?.(value))
+    if (value !== null && unsupported.get(key)?.(value))
       throw new RequestError({
         status: 400,
         code: 'unsupported_parameter',

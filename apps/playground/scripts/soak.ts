@@ -1,0 +1,331 @@
+/**
+ * Soak test of `x-playground serve`: many concurrent streaming clients on 127.0.0.1 with random
+ * aborts and disconnects, then checks that memory settled, every stream ended with [DONE] or was
+ * ended by its client, each stream's tokens equal a non-streamed replay with the same seed, no
+ * generation is left in flight, and the server saw no unhandled rejection.
+ *
+ *   tsx --conditions=x-source scripts/soak.ts [--seconds 600] [--clients 64] [--backend candle]
+ *       [--model file.gguf] [--abort-rate 0.15] [--disconnect-rate 0.05] [--json out.json]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCliArgs } from '../src/parse-cli-args.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { options } = parseCliArgs(process.argv.slice(2), new Set());
+const seconds = Number(options.seconds ?? 600);
+const clients = Number(options.clients ?? 64);
+const abortRate = Number(options['abort-rate'] ?? 0.15);
+const disconnectRate = Number(options['disconnect-rate'] ?? 0.05);
+const backend = options.backend ?? 'candle';
+const model = options.model ?? path.join(root, 'models/stories260K.gguf');
+
+const prompts = [
+  'Once upon a time',
+  'Lily went to the park and',
+  'The little dog was sad because',
+  'Tom and Sue wanted to',
+  'One day, a big bird',
+];
+
+interface Outcome {
+  kind:
+    | 'done'
+    | 'client-abort'
+    | 'client-disconnect'
+    | 'http-error'
+    | 'stream-error'
+    | 'no-done'
+    | 'mismatch';
+  detail?: string;
+}
+
+const counts = new Map<Outcome['kind'], number>();
+const failures: Outcome[] = [];
+let tokensStreamed = 0;
+
+function record(outcome: Outcome): void {
+  counts.set(outcome.kind, (counts.get(outcome.kind) ?? 0) + 1);
+  if (!['done', 'client-abort', 'client-disconnect'].includes(outcome.kind) && failures.length < 20)
+    failures.push(outcome);
+}
+
+async function startServer(): Promise<{ child: ChildProcess; base: string; stderr: () => string }> {
+  const tsx = path.join(root, 'node_modules/.bin/tsx');
+  const child = spawn(
+    tsx,
+    [
+      '--conditions=x-source',
+      'src/cli.ts',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--backend',
+      backend,
+      '--model',
+      model,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (data) => {
+    stderr += data;
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout!.on('data', (data) => {
+      stdout += data;
+      const match = /on (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`server exited with ${code} before listening:\n${stderr}`)),
+    );
+  });
+  return { child, base, stderr: () => stderr };
+}
+
+/** One POST; resolves with status and the whole body, or 'closed' when we ended it ourselves. */
+function post(
+  base: string,
+  route: string,
+  body: unknown,
+  fate: { afterChunks?: number; beforeResponse?: boolean } = {},
+): Promise<{ status: number; text: string } | 'closed'> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const request = httpRequest(`${base}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+    });
+    request.on('error', (error) =>
+      request.destroyed && fate.afterChunks !== undefined ? resolve('closed') : reject(error),
+    );
+    request.on('response', (response) => {
+      let text = '';
+      let chunks = 0;
+      response.setEncoding('utf8');
+      response.on('data', (data: string) => {
+        text += data;
+        if (fate.afterChunks !== undefined && ++chunks >= fate.afterChunks) {
+          request.destroy();
+          resolve('closed');
+        }
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', () => resolve('closed'));
+    });
+    request.end(payload);
+    if (fate.beforeResponse) {
+      setTimeout(() => {
+        request.destroy();
+        resolve('closed');
+      }, Math.random() * 20);
+    }
+  });
+}
+
+type TokenBytes = number[][];
+
+/** Token bytes and text of one stream's events; null when it did not end with [DONE]. */
+function parseStream(
+  text: string,
+  chat: boolean,
+): { tokens: TokenBytes; text: string; error?: string } | null {
+  const events = text
+    .split('\n\n')
+    .filter((event) => event.startsWith('data: '))
+    .map((event) => event.slice(6));
+  if (events.at(-1) !== '[DONE]') {
+    const error = events.find((event) => event.includes('"error"'));
+    return error ? { tokens: [], text: '', error } : null;
+  }
+  const tokens: TokenBytes = [];
+  let joined = '';
+  for (const event of events.slice(0, -1)) {
+    const choice = JSON.parse(event).choices[0];
+    if (!choice) continue;
+    joined += chat ? (choice.delta.content ?? '') : choice.text;
+    if (chat) for (const token of choice.logprobs?.content ?? []) tokens.push(token.bytes);
+    else for (const token of choice.logprobs?.tokens ?? []) tokens.push([...Buffer.from(token, 'utf8')]);
+  }
+  return { tokens, text: joined };
+}
+
+function wholeTokens(
+  body: { choices: Array<Record<string, unknown>> },
+  chat: boolean,
+): { tokens: TokenBytes; text: string } {
+  const choice = body.choices[0] as Record<string, any>;
+  if (chat)
+    return {
+      tokens: choice.logprobs.content.map((token: { bytes: number[] }) => token.bytes),
+      text: choice.message.content,
+    };
+  return {
+    tokens: choice.logprobs.tokens.map((token: string) => [...Buffer.from(token, 'utf8')]),
+    text: choice.text,
+  };
+}
+
+async function client(base: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const chat = Math.random() < 0.5;
+    const prompt = prompts[Math.floor(Math.random() * prompts.length)]!;
+    const body = {
+      ...(chat ? { messages: [{ role: 'user', content: prompt }], logprobs: true } : { prompt, logprobs: 0 }),
+      max_tokens: 8 + Math.floor(Math.random() * 56),
+      temperature: 0.8,
+      seed: Math.floor(Math.random() * 2 ** 31),
+    };
+    const route = chat ? '/v1/chat/completions' : '/v1/completions';
+    const roll = Math.random();
+    try {
+      if (roll < disconnectRate) {
+        await post(base, route, { ...body, stream: true }, { beforeResponse: true, afterChunks: 0 });
+        record({ kind: 'client-disconnect' });
+        continue;
+      }
+      if (roll < disconnectRate + abortRate) {
+        const answer = await post(
+          base,
+          route,
+          { ...body, stream: true },
+          { afterChunks: 1 + Math.floor(Math.random() * 6) },
+        );
+        record(answer === 'closed' ? { kind: 'client-abort' } : { kind: 'done' });
+        continue;
+      }
+      const answer = await post(base, route, { ...body, stream: true });
+      if (answer === 'closed') continue;
+      if (answer.status !== 200) {
+        record({ kind: 'http-error', detail: `${answer.status} ${answer.text.slice(0, 200)}` });
+        continue;
+      }
+      const streamed = parseStream(answer.text, chat);
+      if (!streamed) {
+        record({ kind: 'no-done', detail: answer.text.slice(-200) });
+        continue;
+      }
+      if (streamed.error) {
+        record({ kind: 'stream-error', detail: streamed.error.slice(0, 200) });
+        continue;
+      }
+      tokensStreamed += streamed.tokens.length;
+      const replay = await post(base, route, body);
+      if (replay === 'closed' || replay.status !== 200) {
+        record({
+          kind: 'http-error',
+          detail: `replay: ${replay === 'closed' ? 'closed' : `${replay.status} ${replay.text.slice(0, 200)}`}`,
+        });
+        continue;
+      }
+      const whole = wholeTokens(JSON.parse(replay.text), chat);
+      const same =
+        JSON.stringify(whole.tokens) === JSON.stringify(streamed.tokens) && whole.text === streamed.text;
+      record(
+        same
+          ? { kind: 'done' }
+          : { kind: 'mismatch', detail: `${JSON.stringify(streamed.text)} vs ${JSON.stringify(whole.text)}` },
+      );
+    } catch (error) {
+      record({ kind: 'http-error', detail: String(error) });
+    }
+  }
+}
+
+async function metrics(base: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const values: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (match && !match[2]) values[match[1]!] = Number(match[3]);
+    else if (match) values[`${match[1]}${match[2]}`] = Number(match[3]);
+  }
+  return values;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<number> {
+  const server = await startServer();
+  const { base } = server;
+  process.stdout.write(
+    `soak: ${clients} clients for ${seconds} s on ${backend} (${path.basename(model)}) at ${base}\n`,
+  );
+  const start = Date.now();
+  const deadline = start + seconds * 1000;
+  const warmupEnd = start + Math.max(5_000, seconds * 100);
+  const settleEnd = warmupEnd + Math.max(5_000, seconds * 100);
+  const rss: Array<{ at: number; rss: number }> = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      rss.push({ at: Date.now(), rss: (await metrics(base)).process_resident_memory_bytes! });
+      await sleep(1000);
+    }
+  })();
+  await Promise.all(Array.from({ length: clients }, () => client(base, deadline)));
+  sampling = false;
+  await sampler;
+  await sleep(2000);
+  const end = await metrics(base);
+  const settledSamples = rss
+    .filter((sample) => sample.at >= warmupEnd && sample.at < settleEnd)
+    .map((s) => s.rss);
+  settledSamples.sort((a, b) => a - b);
+  const settled = settledSamples[Math.floor(settledSamples.length / 2)] ?? rss[0]!.rss;
+  const endRss = end.process_resident_memory_bytes!;
+  const lmStats = Object.entries(end).filter(([name]) => name.startsWith('x_lm_'));
+  const busyStats = lmStats.filter(
+    ([name, value]) => /active|in_use|used|queued|waiting/.test(name) && !/total/.test(name) && value !== 0,
+  );
+  const checks = {
+    rssWithin5Percent: endRss <= settled * 1.05,
+    everyStreamDoneOrClientEnded: [...counts.keys()].every((kind) =>
+      ['done', 'client-abort', 'client-disconnect'].includes(kind),
+    ),
+    nothingInFlight: end.x_requests_in_flight === 0 && end.x_requests_waiting === 0 && busyStats.length === 0,
+    noUnhandledRejection:
+      end.x_unhandled_rejections_total === 0 && !server.stderr().includes('unhandled rejection'),
+    serverAlive: server.child.exitCode === null,
+  };
+  const report = {
+    seconds,
+    clients,
+    backend,
+    model: path.basename(model),
+    outcomes: Object.fromEntries(counts),
+    tokensStreamed,
+    rss: {
+      settledMiB: +(settled / 2 ** 20).toFixed(1),
+      endMiB: +(endRss / 2 ** 20).toFixed(1),
+      ratio: +(endRss / settled).toFixed(3),
+    },
+    kvCheck:
+      lmStats.length > 0
+        ? `LM stats: ${lmStats.map(([n, v]) => `${n}=${v}`).join(' ')}`
+        : 'server-side counts only (the LM exposes no stats)',
+    checks,
+    failures,
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2));
+  server.child.kill('SIGTERM');
+  const passed = Object.values(checks).every(Boolean);
+  process.stdout.write(passed ? 'soak: PASS\n' : 'soak: FAIL\n');
+  return passed ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`soak: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(2);
+  },
+);
