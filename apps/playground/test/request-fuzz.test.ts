@@ -7,6 +7,7 @@ import { postJson, startOpenAIServer, type TestServer } from './start-openai-ser
 
 // Random JSON against the OpenAI routes: any answer but a 500, and every 4xx body in OpenAI's shape.
 const runs = Number(process.env.FUZZ_RUNS ?? 150);
+const timeout = 60_000 + runs * 100;
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 const oddValue = fc.oneof(
@@ -106,20 +107,28 @@ describe('request schema fuzz', () => {
     await real.dispose();
   });
 
-  it('never answers 500 with a scripted LM', async () => {
-    const server = await startOpenAIServer(
-      new ScriptedLM({ responses: ['a b c'], whenExhausted: 'repeat-last' }),
-    );
-    servers.push(server);
-    const statuses = await fuzz(server, runs * 2);
-    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
-    expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
-  });
+  it(
+    'never answers 500 with a scripted LM',
+    async () => {
+      const server = await startOpenAIServer(
+        new ScriptedLM({ responses: ['a b c'], whenExhausted: 'repeat-last' }),
+      );
+      servers.push(server);
+      const statuses = await fuzz(server, runs * 2);
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+      expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
+    },
+    timeout,
+  );
 
-  it('never answers 500 with the real model behind it', async () => {
-    const server = await startOpenAIServer(real, { name: 'stories260K' });
-    servers.push(server);
-    const statuses = await fuzz(server, runs);
-    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
-  });
+  it(
+    'never answers 500 with the real model behind it',
+    async () => {
+      const server = await startOpenAIServer(real, { name: 'stories260K' });
+      servers.push(server);
+      const statuses = await fuzz(server, runs);
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    },
+    timeout,
+  );
 });
