@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { ServerOptions } from 'node:http';
 import { defaultBodyLimit } from './read-json-body.js';
 
 export interface ServerLimits {
@@ -19,9 +19,15 @@ export const resolveLimits = (limits: ServerLimits) => ({
   corsOrigins: limits.corsOrigins ?? [],
 });
 
-/** Cuts slow partial requests well before Node's defaults (slowloris). */
-export function applyTimeouts(server: Server, limits: ServerLimits): void {
+/**
+ * Node's server options that cut slow partial requests (slowloris) well before Node's 300 s; the
+ * check runs often enough for the timeouts to hold.
+ */
+export function timeoutOptions(limits: ServerLimits): ServerOptions {
   const { requestTimeoutMs, headersTimeoutMs } = resolveLimits(limits);
-  server.requestTimeout = requestTimeoutMs;
-  server.headersTimeout = Math.min(headersTimeoutMs, requestTimeoutMs);
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs),
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(requestTimeoutMs / 4))),
+  };
 }

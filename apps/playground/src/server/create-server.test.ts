@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ContextLengthError, QueueFullError } from '@x/core';
 import { ScriptedLM } from '@x/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -143,6 +144,21 @@ describe('OpenAI-compatible server', () => {
     const response = await postJson(`${base}/chat/completions`, user('x'.repeat(2000)));
     expect(response.status).toBe(413);
     expect((await json(response)).error.code).toBe('request_too_large');
+  });
+
+  it('cuts a client that sends its body too slowly', async () => {
+    const { origin } = await start(new ScriptedLM({ responses: ['unused'] }), { requestTimeoutMs: 300 });
+    const { port } = new URL(origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{"mess');
+    let answer = '';
+    socket.on('data', (data) => {
+      answer += data;
+    });
+    const started = Date.now();
+    await new Promise((resolve) => socket.on('close', resolve));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('lists models, returns one by id, and 404s unknown models and routes with a code', async () => {

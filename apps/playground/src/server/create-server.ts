@@ -3,7 +3,7 @@ import type { LM } from '@x/core';
 import { applyCors } from '../http/cors.js';
 import { RequestError } from '../http/request-error.js';
 import { sendError, sendJson } from '../http/send-json.js';
-import { applyTimeouts, resolveLimits, type ServerLimits } from '../http/server-limits.js';
+import { resolveLimits, type ServerLimits, timeoutOptions } from '../http/server-limits.js';
 import { handleCompletion } from './completion-route.js';
 import { ModelPool } from './model-pool.js';
 import { ServerMetrics } from './server-metrics.js';
@@ -43,7 +43,7 @@ export function createOpenAIServer(options: OpenAIServerOptions): Server {
   };
   const context = { pool, metrics, bodyLimit: limits.bodyLimit, resolveModel };
 
-  const server = createServer((request, response) => {
+  const server = createServer(timeoutOptions(options), (request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;
     const route = path.startsWith('/v1/models/') ? '/v1/models/{id}' : path;
     response.on('close', () => metrics.countRequest(route, response.statusCode));
@@ -109,6 +109,5 @@ export function createOpenAIServer(options: OpenAIServerOptions): Server {
         );
     }
   });
-  applyTimeouts(server, limits);
   return server;
 }

@@ -12,8 +12,13 @@ afterEach(async () => {
 
 const answer = '[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]';
 
-async function start(lms: Record<string, ScriptedLM>, extra: string[] = []): Promise<string> {
+async function start(
+  lms: Record<string, ScriptedLM>,
+  extra: string[] = [],
+  limits: { bodyLimit?: number } = {},
+): Promise<string> {
   const handle = await startWebServer({
+    ...limits,
     backends: [...Object.keys(lms), ...extra],
     load: async (name) => {
       throw new LMError(`cannot load ${name}`);
@@ -143,6 +148,15 @@ describe('web playground server (scripted LM)', () => {
     const next = await readSseEvents(await run(url, { backend: 'scripted' }));
     expect(resultOf(next).prediction).toEqual({ answer: 'Paris' });
     expect(lm.calls[0]?.options.signal?.aborted).toBe(true);
+  });
+
+  it('shares the OpenAI server limits: a body over the limit is 413, no CORS headers by default', async () => {
+    const url = await start({ scripted: new ScriptedLM({ responses: [] }) }, [], { bodyLimit: 200 });
+    const big = await run(url, { backend: 'scripted', inputs: { question: 'x'.repeat(300) } });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as ErrorBody).error.code).toBe('request_too_large');
+    const page = await fetch(`${url}/api/backends`, { headers: { origin: 'https://evil.example' } });
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('rejects bad run requests with 400 before streaming', async () => {

@@ -3,7 +3,7 @@ import { applyCors } from '../http/cors.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { RequestError } from '../http/request-error.js';
 import { sendError, sendJson } from '../http/send-json.js';
-import { applyTimeouts, resolveLimits, type ServerLimits } from '../http/server-limits.js';
+import { resolveLimits, type ServerLimits, timeoutOptions } from '../http/server-limits.js';
 import type { BackendPool } from './backend-pool.js';
 import { describeSignature } from './describe-signature.js';
 import { parseSignatureRequest } from './parse-run-request.js';
@@ -23,7 +23,7 @@ export interface WebServerOptions extends ServerLimits {
 export function createWebServer(options: WebServerOptions): Server {
   const { pool, modelName } = options;
   const limits = resolveLimits(options);
-  const server = createServer((request, response) => {
+  const server = createServer(timeoutOptions(options), (request, response) => {
     if (applyCors(request, response, limits.corsOrigins)) return;
     const path = (request.url ?? '/').split('?')[0];
     const route = `${request.method} ${path}`;
@@ -54,6 +54,5 @@ export function createWebServer(options: WebServerOptions): Server {
         );
     }
   });
-  applyTimeouts(server, limits);
   return server;
 }
