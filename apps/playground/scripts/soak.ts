@@ -297,7 +297,7 @@ async function main(): Promise<number> {
   const endRss = end.process_resident_memory_bytes!;
   const lmStats = Object.entries(end).filter(([name]) => name.startsWith('x_lm_'));
   const busyStats = lmStats.filter(
-    ([name, value]) => /active|in_use|used|queued|waiting/.test(name) && !/total/.test(name) && value !== 0,
+    ([name, value]) => /active|queued|waiting|pending/.test(name) && !/total/.test(name) && value !== 0,
   );
   const checks = {
     rssWithin5Percent: endRss <= settled * 1.05,

@@ -228,3 +228,18 @@ describe('OpenAI-compatible server', () => {
     expect(pool.loaded).toEqual(['b']);
   });
 });
+
+describe('metrics from an LM that reports stats', () => {
+  it('exports each numeric stat, nested ones joined by _', async () => {
+    const lm = new ScriptedLM({ responses: ['ok'] });
+    Object.assign(lm, { stats: () => ({ queued: 2, kv: { usedCells: 10, totalCells: 64 }, name: 'x' }) });
+    const server = await startOpenAIServer(lm, { name: 'tiny' });
+    servers.push(server);
+    await postJson(`${server.base}/chat/completions`, user('load it'));
+    const text = await (await fetch(`${server.origin}/metrics`)).text();
+    expect(text).toContain('x_lm_queued{model="tiny"} 2');
+    expect(text).toContain('x_lm_kv_used_cells{model="tiny"} 10');
+    expect(text).toContain('x_lm_kv_total_cells{model="tiny"} 64');
+    expect(text).not.toContain('x_lm_name');
+  });
+});

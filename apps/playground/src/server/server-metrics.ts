@@ -8,14 +8,19 @@ export interface LoadedModel {
 const escapeLabel = (value: string) =>
   value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
-/** Numeric fields of an LM's `stats()` (or `stats` object), when its backend exposes one. */
+/** Numeric fields of an LM's `stats()` (or `stats` object), nested ones joined by `_`, when its backend has one. */
 function lmStats(lm: LM): Record<string, number> {
   const source = (lm as { stats?: unknown }).stats;
   const value: unknown = typeof source === 'function' ? (source as () => unknown).call(lm) : source;
-  if (typeof value !== 'object' || value === null) return {};
-  return Object.fromEntries(
-    Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
-  );
+  const stats: Record<string, number> = {};
+  const walk = (node: unknown, prefix: string, depth: number) => {
+    if (typeof node === 'number' && prefix) stats[prefix] = node;
+    else if (typeof node === 'object' && node !== null && depth < 3)
+      for (const [key, child] of Object.entries(node))
+        walk(child, prefix ? `${prefix}_${key}` : key, depth + 1);
+  };
+  walk(value, '', 0);
+  return stats;
 }
 
 const snake = (name: string) =>
