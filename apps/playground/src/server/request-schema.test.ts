@@ -45,6 +45,7 @@ describe('parseCompletionRequest', () => {
     );
     expect(rejection('chat', { prompt: 'x' }).param).toBe('messages');
     expect(rejection('completion', { prompt: [1, 2, 3] }).param).toBe('prompt');
+    expect(rejection('completion', { prompt: Array(9).fill('x'), n: 2 }).param).toBe('n');
   });
 
   it('treats null as the default', () => {

@@ -165,6 +165,14 @@ export function parseCompletionRequest(kind: 'chat' | 'completion', body: unknow
     };
   }
   const completion = parseWithSchema(completionSchema, body);
+  const prompts = typeof completion.prompt === 'string' ? 1 : completion.prompt.length;
+  if (prompts * (completion.n ?? 1) > maxChoices)
+    throw new RequestError({
+      status: 400,
+      code: 'too_big',
+      param: 'n',
+      message: `${prompts} prompts × n = ${completion.n ?? 1} asks for more than ${maxChoices} choices`,
+    });
   return {
     ...shared(completion),
     kind,
