@@ -15,20 +15,27 @@ export type TokenComparison =
 
 const decoder = new TextDecoder();
 const key = (token: ReportedToken) => token.bytes.join(',');
+/** `<s>`, `</s>`, `<|im_end|>`: control tokens the server reports but never writes into the text. */
+const control = /^<\|?\/?[A-Za-z_]+\|?>$/;
 const spell = (tokens: readonly ReportedToken[]) =>
-  decoder.decode(Uint8Array.from(tokens.flatMap((t) => t.bytes)));
+  decoder.decode(
+    Uint8Array.from(
+      tokens.filter((t) => !control.test(decoder.decode(Uint8Array.from(t.bytes)))).flatMap((t) => t.bytes),
+    ),
+  );
 const sameRun = (a: readonly ReportedToken[], b: readonly ReportedToken[]) =>
   a.length === b.length && a.every((token, i) => key(token) === key(b[i]!));
 
 /**
  * A stream's tokens against a non-streamed replay with the same seed. The native engine's logits
- * move by ~1e-5 with the batch a sequence shares, so a seeded draw can rarely land on the other side
- * of a boundary: that is `diverged`, told apart from a token lost or duplicated on the way.
+ * move with the batch a sequence shares (~1e-5 per step, ~3e-3 after 60 steps of cache), so a
+ * seeded draw can rarely land on the other side of a boundary: that is `diverged`, told apart from a
+ * token lost or duplicated on the way.
  */
 export function compareTokens(
   streamed: { tokens: readonly ReportedToken[]; text: string },
   replayed: { tokens: readonly ReportedToken[]; text: string },
-  noise = 1e-3,
+  noise = 1e-2,
 ): TokenComparison {
   // SentencePiece: the decoder drops the first piece's space, the token bytes keep it.
   for (const side of [streamed, replayed])

@@ -23,4 +23,14 @@ describe('compareTokens (the soak checker)', () => {
       at: 3,
     });
   });
+
+  it('does not expect control tokens such as <s> in the text', () => {
+    const withBos = [...tokens('ab'), { bytes: [...Buffer.from('<s>')], logprob: -2 }, ...tokens('cd')];
+    expect(compareTokens({ tokens: withBos, text: 'abcd' }, { tokens: withBos, text: 'abcd' })).toEqual({
+      kind: 'same',
+    });
+    expect(compareTokens({ tokens: withBos, text: 'ab<s>cd' }, { tokens: withBos, text: 'abcd' }).kind).toBe(
+      'lost-or-duplicated',
+    );
+  });
 });
