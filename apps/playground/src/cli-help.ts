@@ -33,6 +33,12 @@ ${model}
   --threads <n>         CPU threads
   --host <host>         default 127.0.0.1
   --port <port>         default 8080
+  --model a=x.gguf,b=y.gguf   several models, chosen by the request's "model"
+  --memory-budget <size>      bytes the loaded models may take together (LRU), e.g. 4GiB
+  --serve-any-model           answer any "model" name with the first model (default: 404)
+  --cors-origins <list>       allow these browser origins (default: CORS off)
+  --body-limit <size>         largest request body (default 1MiB)
+  --request-timeout-ms <n>    cut requests slower than this (default 30000)
   -h, --help            this help`,
   web: `usage: x-playground web [options]
 

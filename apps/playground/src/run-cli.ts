@@ -4,6 +4,7 @@ import { commandHelp, isCommandName, mainHelp } from './cli-help.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { webCommand } from './commands/web.js';
+import { parseByteSize } from './parse-byte-size.js';
 import { parseCliArgs } from './parse-cli-args.js';
 import { parseNumberOption } from './parse-number-option.js';
 import { UsageError } from './usage-error.js';
@@ -33,13 +34,20 @@ const optionNames = new Set([
   'temperature',
   'port',
   'host',
+  'memory-budget',
+  'cors-origins',
+  'body-limit',
+  'request-timeout-ms',
 ]);
-const flagNames = new Set(['cot', 'strict', 'json']);
+const flagNames = new Set(['cot', 'strict', 'json', 'serve-any-model']);
 
 const threadsOf = (value: string | undefined) =>
   parseNumberOption('threads', value, { integer: true, min: 1, max: 1024 });
 const portOf = (value: string | undefined) =>
   parseNumberOption('port', value, { integer: true, min: 0, max: 65535 });
+
+const byteSizeOf = (options: Record<string, string>, name: string) =>
+  options[name] === undefined ? undefined : parseByteSize(options[name], name);
 
 /** The CLI without the process: parses `argv`, runs the command, and returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -104,6 +112,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         threads: threadsOf(options.threads),
         host: options.host ?? '127.0.0.1',
         port: portOf(options.port) ?? 8080,
+        memoryBudget: byteSizeOf(options, 'memory-budget'),
+        serveAnyModel: flags.has('serve-any-model'),
+        corsOrigins: options['cors-origins']?.split(',').map((origin) => origin.trim()),
+        bodyLimit: byteSizeOf(options, 'body-limit'),
+        requestTimeoutMs: parseNumberOption('request-timeout-ms', options['request-timeout-ms'], {
+          integer: true,
+          min: 1,
+          max: 3_600_000,
+        }),
         out: io.stdout,
       });
     case 'web':

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { AdapterParseError, ChainOfThought, Predict, Signature, XError } from '@x/core';
 import { type BackendName, defaultModelPath, loadBackend } from '../backends.js';
-import { EchoLM } from '../echo-lm.js';
+import { TapLM } from '../tap-lm.js';
 
 export interface RunCommandOptions {
   signature: string;
@@ -39,9 +39,14 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   );
   const lm = await loadBackend(options.backend, modelPath, { threads: options.threads });
   try {
-    const echo = new EchoLM(lm, (text) => {
-      if (report) report.rawText += text;
-      out.write(text);
+    const echo = new TapLM(lm, {
+      onDelta: (text) => {
+        if (report) report.rawText += text;
+        out.write(text);
+      },
+      onResult: (result, streamed) => {
+        if (!streamed) out.write(`\n--- second call (not streamed) ---\n${result.text}`);
+      },
     });
     const config = { maxTokens: options.maxTokens, temperature: options.temperature };
     const program = options.chainOfThought

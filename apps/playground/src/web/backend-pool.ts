@@ -1,5 +1,5 @@
 import type { LM } from '@x/core';
-import { SerialQueue } from './serial-queue.js';
+import { SerialQueue } from '@x/runtime';
 
 export type LoadLM = (backend: string) => Promise<LM>;
 

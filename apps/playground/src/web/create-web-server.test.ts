@@ -12,8 +12,13 @@ afterEach(async () => {
 
 const answer = '[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]';
 
-async function start(lms: Record<string, ScriptedLM>, extra: string[] = []): Promise<string> {
+async function start(
+  lms: Record<string, ScriptedLM>,
+  extra: string[] = [],
+  limits: { bodyLimit?: number } = {},
+): Promise<string> {
   const handle = await startWebServer({
+    ...limits,
     backends: [...Object.keys(lms), ...extra],
     load: async (name) => {
       throw new LMError(`cannot load ${name}`);
@@ -33,7 +38,7 @@ const run = (url: string, body: Record<string, unknown>) =>
   });
 
 interface ErrorBody {
-  error: { code: string };
+  error: { code: string; param: string | null; type: string };
 }
 
 describe('web playground server (scripted LM)', () => {
@@ -145,18 +150,38 @@ describe('web playground server (scripted LM)', () => {
     expect(lm.calls[0]?.options.signal?.aborted).toBe(true);
   });
 
+  it('shares the OpenAI server limits: a body over the limit is 413, no CORS headers by default', async () => {
+    const url = await start({ scripted: new ScriptedLM({ responses: [] }) }, [], { bodyLimit: 200 });
+    const big = await run(url, { backend: 'scripted', inputs: { question: 'x'.repeat(300) } });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as ErrorBody).error.code).toBe('request_too_large');
+    const page = await fetch(`${url}/api/backends`, { headers: { origin: 'https://evil.example' } });
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('rejects bad run requests with 400 before streaming', async () => {
     const url = await start({ scripted: new ScriptedLM({ responses: [] }) });
-    const cases: Array<[Record<string, unknown>, string]> = [
-      [{ backend: 'nope' }, 'unknown_backend'],
-      [{ backend: 'scripted', inputs: {} }, 'missing_input'],
-      [{ backend: 'scripted', signature: 'no arrow' }, 'X_SIGNATURE'],
-      [{ backend: 'scripted', maxTokens: -3 }, 'invalid_option'],
+    const cases: Array<[Record<string, unknown>, string, string | null]> = [
+      [{ backend: 'nope' }, 'unknown_backend', 'backend'],
+      [{ backend: 'scripted', inputs: {} }, 'missing_input', 'inputs.question'],
+      [{ backend: 'scripted', signature: 'no arrow' }, 'X_SIGNATURE', 'signature'],
+      [{ backend: 'scripted', maxTokens: -3 }, 'too_small', 'maxTokens'],
+      [{ backend: 'scripted', temperature: 'hot' }, 'invalid_type', 'temperature'],
+      [{ backend: 'scripted', inputs: null }, 'invalid_type', 'inputs'],
+      [{ backend: 'scripted', turbo: true }, 'unknown_parameter', 'turbo'],
     ];
-    for (const [body, code] of cases) {
+    for (const [body, code, param] of cases) {
       const response = await run(url, body);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as ErrorBody).error.code).toBe(code);
+      expect(((await response.json()) as ErrorBody).error).toMatchObject({
+        code,
+        param,
+        type: 'invalid_request_error',
+      });
+    }
+    for (const body of ['null', '[]', '"x"']) {
+      const response = await fetch(`${url}/api/run`, { method: 'POST', body });
+      expect(response.status).toBe(400);
     }
   });
 });

@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
+import { applyCors } from '../http/cors.js';
+import { readJsonBody } from '../http/read-json-body.js';
+import { RequestError } from '../http/request-error.js';
+import { sendError, sendJson } from '../http/send-json.js';
+import { resolveLimits, type ServerLimits, timeoutOptions } from '../http/server-limits.js';
 import type { BackendPool } from './backend-pool.js';
 import { describeSignature } from './describe-signature.js';
-import { readJsonBody } from './read-json-body.js';
-import { RequestError } from './request-error.js';
+import { parseSignatureRequest } from './parse-run-request.js';
 import { handleRun } from './run-route.js';
-import { sendError, sendJson } from './send-json.js';
 import { webPage } from './web-page.js';
 
-export interface WebServerOptions {
+export interface WebServerOptions extends ServerLimits {
   pool: BackendPool;
   /** Shown on the page. */
   modelName: string;
@@ -17,8 +20,11 @@ export interface WebServerOptions {
  * The web playground: GET / (the page), GET /api/backends, POST /api/signature (parse a
  * signature into its fields), POST /api/run (one backend's run as Server-Sent Events).
  */
-export function createWebServer({ pool, modelName }: WebServerOptions): Server {
-  return createServer((request, response) => {
+export function createWebServer(options: WebServerOptions): Server {
+  const { pool, modelName } = options;
+  const limits = resolveLimits(options);
+  const server = createServer(timeoutOptions(options), (request, response) => {
+    if (applyCors(request, response, limits.corsOrigins)) return;
     const path = (request.url ?? '/').split('?')[0];
     const route = `${request.method} ${path}`;
     const fail = (error: unknown) => {
@@ -34,19 +40,19 @@ export function createWebServer({ pool, modelName }: WebServerOptions): Server {
         sendJson(response, 200, { model: modelName, backends: pool.names });
         return;
       case 'POST /api/signature':
-        readJsonBody(request)
-          .then((body) => {
-            if (typeof body.signature !== 'string')
-              throw new RequestError(400, 'invalid_signature', '`signature` must be a string');
-            sendJson(response, 200, describeSignature(body.signature));
-          })
+        readJsonBody(request, limits.bodyLimit)
+          .then((body) => sendJson(response, 200, describeSignature(parseSignatureRequest(body))))
           .catch(fail);
         return;
       case 'POST /api/run':
-        handleRun(pool, request, response).catch(fail);
+        handleRun(pool, request, response, limits.bodyLimit).catch(fail);
         return;
       default:
-        sendError(response, new RequestError(404, 'not_found', `no route for ${route}`));
+        sendError(
+          response,
+          new RequestError({ status: 404, code: 'unknown_route', message: `no route for ${route}` }),
+        );
     }
   });
+  return server;
 }

@@ -1,5 +1,7 @@
 import { Signature } from '@x/core';
-import { RequestError } from './request-error.js';
+import { z } from 'zod';
+import { optional, parseWithSchema } from '../http/parse-with-schema.js';
+import { RequestError } from '../http/request-error.js';
 import type { WebRunRequest } from './run-signature.js';
 
 export interface WebRunBody extends WebRunRequest {
@@ -9,43 +11,50 @@ export interface WebRunBody extends WebRunRequest {
 const defaultMaxTokens = 128;
 const maxMaxTokens = 4096;
 
-function numberOr(value: unknown, fallback: number, name: string, valid: (n: number) => boolean): number {
-  if (value === undefined || value === null || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || !valid(number))
-    throw new RequestError(400, 'invalid_option', `invalid ${name}: ${JSON.stringify(value)}`);
-  return number;
-}
+const runSchema = z.strictObject({
+  backend: z.string(),
+  signature: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+  maxTokens: optional(z.int().min(1).max(maxMaxTokens)),
+  temperature: optional(z.number().min(0).max(2)),
+});
+
+const signatureSchema = z.strictObject({ signature: z.string() });
+
+/** A /api/signature body: `{signature}`. */
+export const parseSignatureRequest = (body: unknown): string =>
+  parseWithSchema(signatureSchema, body).signature;
 
 /**
  * Checks a /api/run body against the known backends and the signature's inputs; throws RequestError
  * (or SignatureError for a malformed signature) before any model work starts.
  */
-export function parseRunRequest(body: Record<string, unknown>, backends: readonly string[]): WebRunBody {
-  const { backend, signature, inputs } = body;
-  if (typeof backend !== 'string' || !backends.includes(backend))
-    throw new RequestError(400, 'unknown_backend', `backend must be one of ${backends.join(', ')}`);
-  if (typeof signature !== 'string')
-    throw new RequestError(400, 'invalid_signature', '`signature` must be a string');
-  const fields = Signature.from(signature).inputFields.map((field) => field.name);
-  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs))
-    throw new RequestError(400, 'invalid_inputs', '`inputs` must be an object');
+export function parseRunRequest(body: unknown, backends: readonly string[]): WebRunBody {
+  const run = parseWithSchema(runSchema, body);
+  if (!backends.includes(run.backend))
+    throw new RequestError({
+      status: 400,
+      code: 'unknown_backend',
+      param: 'backend',
+      message: `backend must be one of ${backends.join(', ')}`,
+    });
   const values: Record<string, string> = {};
-  for (const name of fields) {
-    const value = (inputs as Record<string, unknown>)[name];
-    if (value === undefined) throw new RequestError(400, 'missing_input', `missing input "${name}"`);
+  for (const { name } of Signature.from(run.signature).inputFields) {
+    const value = run.inputs[name];
+    if (value === undefined)
+      throw new RequestError({
+        status: 400,
+        code: 'missing_input',
+        param: `inputs.${name}`,
+        message: `missing input "${name}"`,
+      });
     values[name] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return {
-    backend,
-    signature,
+    backend: run.backend,
+    signature: run.signature,
     inputs: values,
-    maxTokens: numberOr(
-      body.maxTokens,
-      defaultMaxTokens,
-      'maxTokens',
-      (n) => Number.isInteger(n) && n > 0 && n <= maxMaxTokens,
-    ),
-    temperature: numberOr(body.temperature, 0, 'temperature', (n) => n >= 0 && n <= 5),
+    maxTokens: run.maxTokens ?? defaultMaxTokens,
+    temperature: run.temperature ?? 0,
   };
 }

@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readJsonBody } from '../http/read-json-body.js';
+import { errorResponse, sendError } from '../http/send-json.js';
+import { openEventStream, writeEvent } from '../http/sse.js';
 import type { BackendPool } from './backend-pool.js';
-import { openEventStream } from './open-event-stream.js';
 import { parseRunRequest } from './parse-run-request.js';
-import { readJsonBody } from './read-json-body.js';
 import { runSignature } from './run-signature.js';
-import { errorJson, sendError } from './send-json.js';
+
+/** An SSE `error` event's data: the OpenAI-shaped error plus the thrown error's class name. */
+export const errorEvent = (error: unknown) => ({
+  ...errorResponse(error).body.error,
+  name: error instanceof Error ? error.name : 'Error',
+});
 
 /**
  * POST /api/run: one signature on one backend, as Server-Sent Events: `status` (queued, loading,
@@ -14,6 +20,7 @@ export async function handleRun(
   pool: BackendPool,
   request: IncomingMessage,
   response: ServerResponse,
+  bodyLimit: number,
 ): Promise<void> {
   const abort = new AbortController();
   response.on('close', () => {
@@ -21,12 +28,13 @@ export async function handleRun(
   });
   let run: ReturnType<typeof parseRunRequest>;
   try {
-    run = parseRunRequest(await readJsonBody(request), pool.names);
+    run = parseRunRequest(await readJsonBody(request, bodyLimit), pool.names);
   } catch (error) {
     sendError(response, error);
     return;
   }
-  const send = openEventStream(response);
+  openEventStream(response);
+  const send = (event: string, data: unknown) => writeEvent(response, data, event);
   send('status', { stage: pool.isLoaded(run.backend) ? 'queued' : 'loading', backend: run.backend });
   try {
     await pool.run(run.backend, async (lm) => {
@@ -35,7 +43,7 @@ export async function handleRun(
       await runSignature(lm, run, (event) => send(event.type, event), abort.signal);
     });
   } catch (error) {
-    send('error', errorJson(error));
+    send('error', errorEvent(error));
   }
   response.end();
 }

@@ -10,7 +10,7 @@ import {
   type Timings,
   type Usage,
 } from '@x/core';
-import { TapLM } from './tap-lm.js';
+import { TapLM } from '../tap-lm.js';
 
 export interface WebRunRequest {
   signature: string;
@@ -58,9 +58,11 @@ export async function runSignature(
   signal?: AbortSignal,
 ): Promise<WebRunResult> {
   let text = '';
-  const tap = new TapLM(lm, (delta) => {
-    text += delta;
-    emit({ type: 'text-delta', delta });
+  const tap = new TapLM(lm, {
+    onDelta: (delta) => {
+      text += delta;
+      emit({ type: 'text-delta', delta });
+    },
   });
   const predict = new Predict(Signature.from(request.signature), {
     lm: tap,

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { LM } from '@x/core';
+import type { ServerLimits } from '../http/server-limits.js';
 import { BackendPool, type LoadLM } from './backend-pool.js';
 import { createWebServer } from './create-web-server.js';
 
-export interface StartWebServerOptions {
+export interface StartWebServerOptions extends ServerLimits {
   /** The backend names offered on the page, in column order. */
   backends: readonly string[];
   /** Loads a backend on its first run. */
@@ -27,7 +28,7 @@ export interface WebServerHandle {
 /** Builds the backend pool and the web server and listens; resolves once the port is open. */
 export async function startWebServer(options: StartWebServerOptions): Promise<WebServerHandle> {
   const pool = new BackendPool(options.backends, options.load, options.lms);
-  const server = createWebServer({ pool, modelName: options.modelName });
+  const server = createWebServer({ ...options, pool });
   const host = options.host ?? '127.0.0.1';
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');

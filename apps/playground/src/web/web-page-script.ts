@@ -125,7 +125,7 @@ function handleEvent(column, name, data) {
     showResult(column, data.result);
   } else if (name === 'error') {
     column.status.textContent = 'failed';
-    column.fields.replaceChildren(element('div', 'error', data.name + ' (' + data.code + '): ' + data.message));
+    column.fields.replaceChildren(element('div', 'error', (data.name || data.type) + ' (' + data.code + '): ' + data.message));
   }
 }
 

@@ -17,9 +17,12 @@ export type {
   LMResult,
   LMStream,
   LMToolCall,
+  LogprobsOptions,
   Message,
   SamplingOptions,
   Timings,
+  TokenAlternative,
+  TokenLogprob,
   Usage,
 } from './lm.js';
 export { LMCache, type LMCacheOptions, sortedJson } from './lm-cache.js';

@@ -32,6 +32,27 @@ export interface LMToolCall {
   arguments: string;
 }
 
+/** A candidate token at one generation step with its log-probability under the model's raw logits. */
+export interface TokenAlternative {
+  id: number;
+  /** The token's bytes (a token may hold part of a UTF-8 character). */
+  bytes: Uint8Array;
+  logprob: number;
+}
+
+/** One generated token with its log-probability and the likeliest alternatives at its step. */
+export interface TokenLogprob extends TokenAlternative {
+  /** The `top` likeliest tokens at this step, most likely first (empty when `top` is 0). */
+  top: TokenAlternative[];
+}
+
+export interface LogprobsOptions {
+  /** How many alternatives to report per step (0 = only the chosen token). */
+  top: number;
+  /** Called for every generated token except a final stop token, before its text is emitted. */
+  onToken: (token: TokenLogprob) => void;
+}
+
 export interface GenerateOptions extends SamplingOptions {
   maxTokens?: number;
   /** Text sequences that end generation; the matched text is not part of the result. */
@@ -41,6 +62,8 @@ export interface GenerateOptions extends SamplingOptions {
   tools?: FunctionDefinition[];
   /** OpenAI's `tool_choice`. */
   toolChoice?: 'auto' | 'none' | 'required';
+  /** Per-token log-probabilities; local LMs report them, others ignore this. */
+  logprobs?: LogprobsOptions;
 }
 
 export type FinishReason = 'stop' | 'length' | 'abort' | 'error';

@@ -18,6 +18,8 @@ export interface GenerationTaskInit {
   signal?: AbortSignal;
   /** When the caller's request started (performance.now()); default: now. */
   startMs?: number;
+  /** Sees each sampled id with the row it came from, before its text is emitted. */
+  observe?: (id: number, logits: Float32Array) => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export class GenerationTask {
     this.tokenIds.push(id);
     this.history.push(id);
     this.firstTokenMs ??= performance.now();
+    if (!this.init.stopIds.has(id)) this.init.observe?.(id, logits);
     if (this.init.stopIds.has(id)) return this.end('stop', this.init.decoder.flush());
     if (this.show(this.init.decoder.push(id))) return this.end('stop', '');
     if (this.tokenIds.length >= this.maxTokens) return this.end('length', this.init.decoder.flush());

@@ -46,6 +46,23 @@ describe('LocalLM.complete', () => {
     expect((await stream.result).finishReason).toBe('length');
   });
 
+  it('reports each generated token with its log-probability, streaming and not, but not the stop id', async () => {
+    const { lm } = createFakeLM();
+    const seen: Array<{ id: number; logprob: number; top: number[] }> = [];
+    const logprobs = {
+      top: 2,
+      onToken: (token: { id: number; logprob: number; top: Array<{ id: number }> }) =>
+        seen.push({ id: token.id, logprob: token.logprob, top: token.top.map((entry) => entry.id) }),
+    };
+    const result = await lm.complete('abc', { maxTokens: 3, logprobs });
+    expect(seen.map((token) => token.id)).toEqual(result.tokenIds);
+    expect(seen[0]!.top[0]).toBe(5);
+    for (const token of seen) expect(token.logprob).toBeLessThanOrEqual(0);
+    seen.length = 0;
+    const full = await lm.complete('abc', { logprobs });
+    expect(seen.map((token) => token.id)).toEqual(full.tokenIds!.slice(0, -1));
+  });
+
   it('reports timings', async () => {
     const { lm } = createFakeLM({ delayMs: 2 });
     const { timings } = await lm.complete('abc', { maxTokens: 4 });

@@ -5,6 +5,7 @@ import {
   type GenerateOptions,
   type LMRequest,
   type LMResult,
+  type LogprobsOptions,
   type Message,
   requestFromInput,
   throwIfAborted,
@@ -13,6 +14,7 @@ import {
 import type { ChatTemplate } from '../chat-template/chat-template.js';
 import { chatTemplateForTokenizer } from '../chat-template/chat-template-for-tokenizer.js';
 import type { Engine } from '../engine/engine.js';
+import { logProbabilities } from '../sampling/log-probabilities.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { GenerationTask } from './generation-task.js';
@@ -118,6 +120,7 @@ export class LocalLM extends BaseLM {
       emit,
       signal,
       startMs,
+      observe: options.logprobs && this.logprobObserver(options.logprobs),
     });
     return this.scheduler.run(task);
   }
@@ -127,6 +130,21 @@ export class LocalLM extends BaseLM {
     this.disposed = true;
     this.scheduler.dispose();
     if (this.options.disposeEngine ?? true) await this.engine.dispose();
+  }
+
+  private logprobObserver({ top, onToken }: LogprobsOptions) {
+    if (!Number.isInteger(top) || top < 0)
+      throw new RangeError(`logprobs.top must be an integer >= 0, got ${top}`);
+    return (id: number, logits: Float32Array) => {
+      const ranked = logProbabilities(logits, id, top);
+      const bytes = (tokenId: number) => this.tokenizer.tokenBytes(tokenId);
+      onToken({
+        id,
+        bytes: bytes(id),
+        logprob: ranked.logprob,
+        top: ranked.top.map((entry) => ({ ...entry, bytes: bytes(entry.id) })),
+      });
+    };
   }
 
   /** Explicit maxTokens must fit whole; the default takes what room is left, up to defaultMaxTokens. */
@@ -140,6 +158,6 @@ export class LocalLM extends BaseLM {
 }
 
 function definedOnly(options: GenerateOptions): SamplerOptions {
-  const { maxTokens: _maxTokens, stop: _stop, signal: _signal, ...sampling } = options;
+  const { maxTokens: _maxTokens, stop: _stop, signal: _signal, logprobs: _logprobs, ...sampling } = options;
   return Object.fromEntries(Object.entries(sampling).filter(([, value]) => value !== undefined));
 }

@@ -5,6 +5,7 @@ export { applyTemperature } from './apply-temperature.js';
 export { applyTopP } from './apply-top-p.js';
 export { argmax } from './argmax.js';
 export { type Candidates, candidatesFromLogits } from './candidates.js';
+export { logProbabilities, type RankedLogprob } from './log-probabilities.js';
 export { createPrng, type Prng, randomSeed } from './prng.js';
 export { sampleCandidate } from './sample-candidate.js';
 export { createSampler, type Sampler, type SamplerOptions, validateSamplerOptions } from './sampler.js';

@@ -1,12 +1,22 @@
 import type { GenerateOptions, LM, LMResult, LMStream, Message } from '@x/core';
 
-/** Delegates to `inner`, handing every streamed chunk to `onDelta` and keeping the last call's result. */
+export interface TapHandlers {
+  /** Every streamed text delta, in order. */
+  onDelta(delta: string): void;
+  /** Every call's result; `streamed` is false for generate/complete, whose text never passed onDelta. */
+  onResult?(result: LMResult, streamed: boolean): void;
+}
+
+/**
+ * Delegates to `inner`, showing what it generates: streamed deltas as they come, and each result.
+ * Keeps the last call's result. The inner LM stays its owner's to dispose.
+ */
 export class TapLM implements LM {
   lastResult: LMResult | undefined;
 
   constructor(
     private readonly inner: LM,
-    private readonly onDelta: (delta: string) => void,
+    private readonly handlers: TapHandlers,
   ) {}
 
   get id(): string {
@@ -18,11 +28,11 @@ export class TapLM implements LM {
   }
 
   async generate(messages: Message[], options?: GenerateOptions): Promise<LMResult> {
-    return this.keep(await this.inner.generate(messages, options));
+    return this.keep(await this.inner.generate(messages, options), false);
   }
 
   async complete(prompt: string, options?: GenerateOptions): Promise<LMResult> {
-    return this.keep(await this.inner.complete(prompt, options));
+    return this.keep(await this.inner.complete(prompt, options), false);
   }
 
   stream(messages: Message[], options?: GenerateOptions): LMStream {
@@ -37,17 +47,17 @@ export class TapLM implements LM {
     return this.inner.countTokens(input);
   }
 
-  /** The inner LM belongs to the backend pool, which disposes it. */
   async dispose(): Promise<void> {}
 
-  private keep(result: LMResult): LMResult {
+  private keep(result: LMResult, streamed: boolean): LMResult {
     this.lastResult = result;
+    this.handlers.onResult?.(result, streamed);
     return result;
   }
 
   private tap(stream: LMStream): LMStream {
-    const onDelta = this.onDelta;
-    const result = stream.result.then((value) => this.keep(value));
+    const { onDelta } = this.handlers;
+    const result = stream.result.then((value) => this.keep(value, true));
     result.catch(() => undefined);
     return {
       result,
