@@ -29,9 +29,22 @@ export function buildRequestBody(
     ['stop', options.stop && options.stop.length > 0 ? options.stop : undefined],
   ];
   for (const [key, value] of fields) if (value !== undefined) body[key] = value;
+  const format = request.kind === 'chat' ? responseFormat(options) : undefined;
+  if (format) body.response_format = format;
   if (stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
   return body;
+}
+
+/** OpenAI's `response_format` for a constraint that is one JSON document; none otherwise. */
+function responseFormat(options: GenerateOptions): Record<string, unknown> | undefined {
+  const constraint = options.constrain === false ? undefined : options.constraint;
+  if (constraint?.jsonSchema === undefined) return undefined;
+  const name = constraint.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'output';
+  return {
+    type: 'json_schema',
+    json_schema: { name, schema: constraint.jsonSchema, strict: constraint.strict ?? false },
+  };
 }

@@ -15,6 +15,7 @@ import { chatTemplateForTokenizer } from '../chat-template/chat-template-for-tok
 import type { Engine } from '../engine/engine.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { ConstraintCompiler } from './constraint-compiler.js';
 import { GenerationTask } from './generation-task.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
@@ -47,6 +48,7 @@ export class LocalLM extends BaseLM {
   readonly tokenizer: Tokenizer;
   readonly chatTemplate: ChatTemplate;
   private readonly scheduler: Scheduler;
+  private readonly constraints: ConstraintCompiler;
   private readonly options: LocalLMOptions;
   private disposed = false;
 
@@ -68,6 +70,7 @@ export class LocalLM extends BaseLM {
             override: options.chatTemplate,
           });
     this.scheduler = new Scheduler(options.engine, options);
+    this.constraints = new ConstraintCompiler(options.tokenizer, options.engine.info.vocabSize);
   }
 
   /** The prompt tokens a request becomes, exactly as generation will see them. */
@@ -112,6 +115,7 @@ export class LocalLM extends BaseLM {
       promptTokens,
       maxTokens,
       sampler,
+      constraint: this.constraints.matcherFor(options),
       stopIds: this.tokenizer.stopIds,
       stop: options.stop,
       decoder: this.tokenizer.createStreamDecoder({ skipSpecial: true }),
@@ -140,6 +144,6 @@ export class LocalLM extends BaseLM {
 }
 
 function definedOnly(options: GenerateOptions): SamplerOptions {
-  const { maxTokens: _maxTokens, stop: _stop, signal: _signal, ...sampling } = options;
+  const { maxTokens: _m, stop: _s, signal: _a, constraint: _c, constrain: _o, ...sampling } = options;
   return Object.fromEntries(Object.entries(sampling).filter(([, value]) => value !== undefined));
 }
