@@ -1,5 +1,5 @@
-export { createLocalLM } from './create-local-lm.js';
 export { ConstraintCompiler } from './constraint-compiler.js';
+export { createLocalLM } from './create-local-lm.js';
 export { GenerationTask, type GenerationTaskInit } from './generation-task.js';
 export { type GGUFParts, lmFromGGUFParts } from './lm-from-gguf-parts.js';
 export { LocalLM, type LocalLMOptions } from './local-lm.js';
