@@ -1,9 +1,9 @@
-import { jsonSchemaOfType } from '../adapters/json-schema-of-type.js';
 import { pythonStr } from '../adapters/python-json.js';
 import type { FieldType } from '../signature/field-type.js';
 import type { Signature } from '../signature/signature.js';
+import { fieldTypeGrammar } from './field-type-grammar.js';
 import { alt, type GrammarNode, literal, noneOf, repeat, seq, whitespace } from './grammar-node.js';
-import { jsonIntegerGrammar, jsonNumberGrammar, jsonSchemaGrammar } from './json-schema-grammar.js';
+import { jsonIntegerGrammar, jsonNumberGrammar } from './json-schema-grammar.js';
 
 /** Free text that never holds `[[`, so it cannot open a marker (and never ends in `[`). */
 export const markerFreeText: GrammarNode = repeat(alt(noneOf('['), seq(literal('['), noneOf('['))), 0);
@@ -45,7 +45,7 @@ function chatTypedValue(type: Exclude<FieldType, { kind: 'str' }>): GrammarNode 
         ...type.members.map((member) => member.name),
       ]);
     default:
-      return jsonSchemaGrammar(jsonSchemaOfType(type), { forbidMarkers: true });
+      return fieldTypeGrammar(type, { forbidMarkers: true });
   }
 }
 

@@ -1,4 +1,5 @@
 export { chatFieldValueGrammar, chatOutputGrammar, markerFreeText } from './chat-output-grammar.js';
+export { fieldTypeGrammar } from './field-type-grammar.js';
 export type { GrammarNode } from './grammar-node.js';
 export * as grammar from './grammar-node.js';
 export { jsonOutputGrammar } from './json-output-grammar.js';

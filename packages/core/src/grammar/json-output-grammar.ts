@@ -1,9 +1,19 @@
-import { outputJsonSchema } from '../adapters/output-json-schema.js';
 import type { Signature } from '../signature/signature.js';
-import { type GrammarNode, seq, whitespace } from './grammar-node.js';
-import { jsonSchemaGrammar } from './json-schema-grammar.js';
+import { fieldTypeGrammar } from './field-type-grammar.js';
+import { type GrammarNode, literal, seq, whitespace } from './grammar-node.js';
 
 /** The texts JSONAdapter.parse reads: one JSON object with every output field, in order. */
 export function jsonOutputGrammar(signature: Signature): GrammarNode {
-  return seq(whitespace(8), jsonSchemaGrammar(outputJsonSchema(signature)), whitespace(8));
+  const ws = whitespace(24);
+  const members = signature.outputFields.map((field, i) =>
+    seq(
+      i > 0 ? seq(ws, literal(','), ws) : literal(''),
+      literal(JSON.stringify(field.name)),
+      ws,
+      literal(':'),
+      ws,
+      fieldTypeGrammar(field.type),
+    ),
+  );
+  return seq(whitespace(8), literal('{'), ws, ...members, ws, literal('}'), whitespace(8));
 }

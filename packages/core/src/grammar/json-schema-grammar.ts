@@ -62,7 +62,8 @@ const integer = seq(
   alt(literal('0'), seq(oneOf('123456789'), repeat(oneOf(digits), 0, 15))),
 );
 const fraction = seq(literal('.'), repeat(oneOf(digits), 1, 16));
-const exponent = seq(oneOf('eE'), optional(oneOf('+-')), repeat(oneOf(digits), 1, 3));
+// Two exponent digits at most: 16 digits times 1e99 stays finite in a double.
+const exponent = seq(oneOf('eE'), optional(oneOf('+-')), repeat(oneOf(digits), 1, 2));
 /** A JSON integer (at most 16 digits, so it stays exact in a double). */
 export const jsonIntegerGrammar = integer;
 export const jsonNumberGrammar = seq(integer, optional(fraction), optional(exponent));

@@ -10,15 +10,16 @@ export type TokenMask = Uint32Array;
  * A grammar compiled against one vocabulary: the lazy byte automaton and, per automaton state,
  * the bitset of tokens whose bytes keep the text inside the grammar (stop ids where it may end).
  * Masks are built once per state and cached; a budget-limited mask (tokens that leave a way to
- * finish within `budget` bytes) is cached per state and budget.
+ * finish within `budget` bytes) comes from a per-state table of the distance left after each token.
  */
 export class GrammarMasks {
   readonly vocabulary: TokenVocabulary;
   readonly dfa: LazyDfa;
   private readonly full: Array<TokenMask | undefined> = [];
+  private readonly after = new Map<number, Uint16Array>();
   private readonly limited = new Map<number, TokenMask>();
   private readonly words: number;
-  private stateStack: Int32Array;
+  private readonly stateStack: Int32Array;
 
   constructor(node: GrammarNode, vocabulary: TokenVocabulary) {
     const root = vocabulary.stripsLeadingSpace
@@ -42,7 +43,11 @@ export class GrammarMasks {
     if (budget === undefined || budget >= this.maxDistance) {
       let mask = this.full[state];
       if (mask === undefined) {
-        mask = this.build(state, Number.POSITIVE_INFINITY);
+        mask = new Uint32Array(this.words);
+        this.walk(state, (id) => {
+          mask![id >>> 5]! |= 1 << (id & 31);
+        });
+        this.allowStops(state, mask);
         this.full[state] = mask;
       }
       return mask;
@@ -50,7 +55,13 @@ export class GrammarMasks {
     const key = state * (this.maxDistance + 1) + budget;
     let mask = this.limited.get(key);
     if (mask === undefined) {
-      mask = this.build(state, budget);
+      const distances = this.distancesAfter(state);
+      mask = new Uint32Array(this.words);
+      for (let id = 0; id < distances.length; id++) {
+        if (distances[id]! <= budget) mask[id >>> 5]! |= 1 << (id & 31);
+      }
+      this.allowStops(state, mask);
+      if (this.limited.size >= limitedCacheSize) this.limited.clear();
       this.limited.set(key, mask);
     }
     return mask;
@@ -64,8 +75,28 @@ export class GrammarMasks {
     return this.dfa.walk(state, bytes);
   }
 
-  private build(state: number, budget: number): TokenMask {
-    const mask = new Uint32Array(this.words);
+  /** Per token, the bytes still needed after it (65535 when it is not allowed), cached per state. */
+  private distancesAfter(state: number): Uint16Array {
+    let distances = this.after.get(state);
+    if (distances === undefined) {
+      const out = new Uint16Array(this.vocabulary.size).fill(0xffff);
+      this.walk(state, (id, next) => {
+        out[id] = Math.min(0xfffe, this.dfa.distance(next));
+      });
+      if (this.after.size >= afterCacheSize) this.after.clear();
+      this.after.set(state, out);
+      distances = out;
+    }
+    return distances;
+  }
+
+  private allowStops(state: number, mask: TokenMask): void {
+    if (!this.dfa.isAccepting(state)) return;
+    for (const id of this.vocabulary.stopIds) mask[id >>> 5]! |= 1 << (id & 31);
+  }
+
+  /** Calls `visit` for every token whose bytes the automaton reads from `state`, with the state after it. */
+  private walk(state: number, visit: (id: number, next: number) => void): void {
     const { label, depth, skip, tokenStart, tokenIds, nodeCount } = this.vocabulary.trie;
     const dfa = this.dfa;
     const stack = this.stateStack;
@@ -78,21 +109,15 @@ export class GrammarMasks {
         continue;
       }
       stack[depth[i]!] = next;
-      const end = tokenStart[i + 1]!;
-      if (end > tokenStart[i]! && dfa.distance(next) <= budget) {
-        for (let t = tokenStart[i]!; t < end; t++) {
-          const id = tokenIds[t]!;
-          mask[id >>> 5]! |= 1 << (id & 31);
-        }
-      }
+      for (let t = tokenStart[i]!; t < tokenStart[i + 1]!; t++) visit(tokenIds[t]!, next);
       i++;
     }
-    if (dfa.isAccepting(state)) {
-      for (const id of this.vocabulary.stopIds) mask[id >>> 5]! |= 1 << (id & 31);
-    }
-    return mask;
   }
 }
+
+// Bounds on the budget caches: each entry is one bitset or one Uint16 per token.
+const limitedCacheSize = 4096;
+const afterCacheSize = 256;
 
 export function maskAllows(mask: TokenMask, id: number): boolean {
   return (mask[id >>> 5]! & (1 << (id & 31))) !== 0;
