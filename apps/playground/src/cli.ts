@@ -8,7 +8,7 @@ import { parseCliArgs } from './parse-cli-args.js';
 
 const usage = `usage:
   x-playground run "<signature>" --<input> <value>… [--model file.gguf] [--backend ${backendNames.join('|')}]
-                   [--threads N] [--max-tokens N] [--temperature T] [--cot] [--strict]
+                   [--threads N] [--max-tokens N] [--temperature T] [--cot] [--strict] [--unconstrained]
   x-playground serve [--model file.gguf] [--backend …] [--port 8080] [--host 127.0.0.1]
   x-playground web [--model file.gguf] [--backends candle,onnx,reference] [--port 8090] [--host 127.0.0.1]
 
@@ -38,7 +38,7 @@ const optionNames = new Set([
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { positionals, options, flags } = parseCliArgs(rest, new Set(['cot', 'strict']));
+  const { positionals, options, flags } = parseCliArgs(rest, new Set(['cot', 'strict', 'unconstrained']));
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
   const inputs = Object.fromEntries(Object.entries(options).filter(([name]) => !optionNames.has(name)));
   switch (command) {
@@ -55,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
         temperature: number(options.temperature) ?? 0,
         chainOfThought: flags.has('cot'),
         strict: flags.has('strict'),
+        constrain: !flags.has('unconstrained'),
         out: process.stdout,
       });
     }

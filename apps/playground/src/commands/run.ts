@@ -13,6 +13,8 @@ export interface RunCommandOptions {
   chainOfThought: boolean;
   /** Exit with 1 when the model's answer does not parse (default: report it and exit 0). */
   strict: boolean;
+  /** false samples freely instead of within the adapter's output grammar (default true). */
+  constrain?: boolean;
   out: NodeJS.WritableStream;
 }
 
@@ -34,7 +36,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const lm = await loadBackend(options.backend, modelPath, { threads: options.threads });
   try {
     const echo = new EchoLM(lm, (text) => out.write(text));
-    const config = { maxTokens: options.maxTokens, temperature: options.temperature };
+    const config = {
+      maxTokens: options.maxTokens,
+      temperature: options.temperature,
+      constrain: options.constrain ?? true,
+    };
     const program = options.chainOfThought
       ? new ChainOfThought(signature, { lm: echo, config })
       : new Predict(signature, { lm: echo, config });
