@@ -38,7 +38,10 @@ export class GrammarMasks {
     return this.dfa.nfa.maxDistance;
   }
 
-  /** Allowed tokens in `state`; with `budget`, only those after which the text can end within `budget` bytes. */
+  /**
+   * Allowed tokens in `state`; with `budget`, only those after which the text can end within
+   * `budget` bytes (when none can, those that leave the fewest bytes to go).
+   */
   mask(state: number, budget?: number): TokenMask {
     if (budget === undefined || budget >= this.maxDistance) {
       let mask = this.full[state];
@@ -56,9 +59,16 @@ export class GrammarMasks {
     let mask = this.limited.get(key);
     if (mask === undefined) {
       const distances = this.distancesAfter(state);
+      // A budget too small to finish at all: take the tokens that get closest to the end.
+      let limit = budget;
+      if (!this.dfa.isAccepting(state)) {
+        let least = 0xffff;
+        for (let id = 0; id < distances.length; id++) if (distances[id]! < least) least = distances[id]!;
+        limit = Math.max(budget, least);
+      }
       mask = new Uint32Array(this.words);
       for (let id = 0; id < distances.length; id++) {
-        if (distances[id]! <= budget) mask[id >>> 5]! |= 1 << (id & 31);
+        if (distances[id]! <= limit) mask[id >>> 5]! |= 1 << (id & 31);
       }
       this.allowStops(state, mask);
       if (this.limited.size >= limitedCacheSize) this.limited.clear();
