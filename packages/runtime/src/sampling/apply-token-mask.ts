@@ -4,12 +4,16 @@
  */
 export function applyTokenMask(logits: Float32Array, mask: Uint32Array): void {
   const n = logits.length;
-  for (let word = 0; word * 32 < n; word++) {
+  for (let word = 0, start = 0; start < n; word++, start += 32) {
     const bits = word < mask.length ? mask[word]! : 0;
     if (bits === 0xffffffff) continue;
-    const end = Math.min(n, word * 32 + 32);
-    for (let id = word * 32; id < end; id++) {
-      if ((bits & (1 << (id & 31))) === 0) logits[id] = Number.NEGATIVE_INFINITY;
+    const end = Math.min(n, start + 32);
+    if (bits === 0) {
+      logits.fill(Number.NEGATIVE_INFINITY, start, end);
+      continue;
+    }
+    for (let id = start; id < end; id++) {
+      if ((bits & (1 << (id - start))) === 0) logits[id] = Number.NEGATIVE_INFINITY;
     }
   }
 }
