@@ -10,7 +10,7 @@ export function constrainedOptions<T extends GenerateOptions>(
   adapter: Pick<Adapter, 'outputConstraint'>,
   signature: Signature,
   options: T,
-): T {
+): T & Pick<GenerateOptions, 'constraint'> {
   if (options.constrain === false || options.constraint !== undefined || !adapter.outputConstraint)
     return options;
   return { ...options, constraint: adapter.outputConstraint(signature) };
