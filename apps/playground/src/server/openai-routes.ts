@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ContextLengthError,
   type GenerateOptions,
+  GrammarError,
   type LM,
   type LMResult,
   type Message,
   XError,
 } from '@x/core';
+import { responseFormatConstraint } from './response-format-constraint.js';
 
 interface CompletionRequest {
   model?: string;
@@ -23,6 +25,7 @@ interface CompletionRequest {
   stop?: string | string[];
   presence_penalty?: number;
   frequency_penalty?: number;
+  response_format?: unknown;
 }
 
 class RequestError extends Error {
@@ -61,6 +64,7 @@ function generateOptions(body: CompletionRequest, signal: AbortSignal): Generate
     presencePenalty: body.presence_penalty,
     frequencyPenalty: body.frequency_penalty,
     stop: typeof body.stop === 'string' ? [body.stop] : body.stop,
+    constraint: responseFormatConstraint(body.response_format),
     signal,
   };
 }
@@ -75,6 +79,14 @@ function errorBody(error: unknown): { status: number; body: unknown } {
     return {
       status: error.status,
       body: { error: { message: error.message, type: 'invalid_request_error', code: error.code } },
+    };
+  }
+  if (GrammarError.isInstance(error)) {
+    return {
+      status: 400,
+      body: {
+        error: { message: error.message, type: 'invalid_request_error', code: 'invalid_response_format' },
+      },
     };
   }
   if (ContextLengthError.isInstance(error)) {
