@@ -8,7 +8,9 @@ import {
   type Message,
   XError,
 } from '@x/core';
+import { answerWithTools } from './answer-with-tools.js';
 import { responseFormatConstraint } from './response-format-constraint.js';
+import { toolMode } from './tool-call-constraint.js';
 
 interface CompletionRequest {
   model?: string;
@@ -26,6 +28,8 @@ interface CompletionRequest {
   presence_penalty?: number;
   frequency_penalty?: number;
   response_format?: unknown;
+  tools?: unknown;
+  tool_choice?: unknown;
 }
 
 class RequestError extends Error {
@@ -130,6 +134,11 @@ export async function handleCompletion(
     const id = `${chat ? 'chatcmpl' : 'cmpl'}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     const created = Math.floor(Date.now() / 1000);
     const object = chat ? 'chat.completion' : 'text_completion';
+    const tools = chat ? toolMode(body.tools, body.tool_choice) : undefined;
+    if (tools) {
+      const meta = { id, created, model: modelName };
+      return await answerWithTools(lm, body.messages!, options, tools, body.stream === true, meta, response);
+    }
     if (!body.stream) {
       const result = chat
         ? await lm.generate(body.messages!, options)
