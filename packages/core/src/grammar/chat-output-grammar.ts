@@ -45,7 +45,7 @@ function chatTypedValue(type: Exclude<FieldType, { kind: 'str' }>): GrammarNode 
         ...type.members.map((member) => member.name),
       ]);
     default:
-      return fieldTypeGrammar(type, { forbidMarkers: true });
+      return fieldTypeGrammar(type, { forbidMarkers: true, lenient: true });
   }
 }
 

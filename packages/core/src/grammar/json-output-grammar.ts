@@ -12,7 +12,7 @@ export function jsonOutputGrammar(signature: Signature): GrammarNode {
       ws,
       literal(':'),
       ws,
-      fieldTypeGrammar(field.type),
+      fieldTypeGrammar(field.type, { lenient: true }),
     ),
   );
   return seq(whitespace(8), literal('{'), ws, ...members, ws, literal('}'), whitespace(8));

@@ -20,6 +20,11 @@ export interface JsonGrammarOptions {
   freeDepth?: number;
   /** Whitespace characters allowed between tokens. Default 24 (room for indented output). */
   maxWhitespace?: number;
+  /**
+   * Skip keywords the grammar cannot enforce instead of throwing (adapters do: their parse still
+   * validates the value, and a signature should not fail to run over a `minimum`).
+   */
+  lenient?: boolean;
 }
 
 // Keywords that only describe, or that every output of the grammar satisfies anyway.
@@ -117,7 +122,7 @@ export function jsonSchemaGrammar(
     if (current === true) return freeValue(options.freeDepth ?? 3);
     if (current === false) throw new GrammarError('schema `false` admits no value', { path });
     for (const key of Object.keys(current)) {
-      if (!ignored.has(key) && !key.startsWith('x-'))
+      if (!options.lenient && !ignored.has(key) && !key.startsWith('x-'))
         throw new GrammarError(`JSON schema keyword '${key}' is not supported`, { path });
     }
     if (typeof current.$ref === 'string') {
@@ -136,7 +141,7 @@ export function jsonSchemaGrammar(
     const union = (current.anyOf ?? current.oneOf) as JsonSchema[] | undefined;
     if (Array.isArray(union)) return alt(...union.map((item, i) => node(item, `${path}/anyOf/${i}`)));
     if (Array.isArray(current.allOf)) {
-      if (current.allOf.length !== 1)
+      if (current.allOf.length !== 1 && !options.lenient)
         throw new GrammarError('allOf with several schemas is not supported', { path });
       return node(current.allOf[0] as JsonSchema, `${path}/allOf/0`);
     }

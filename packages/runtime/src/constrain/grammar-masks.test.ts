@@ -1,4 +1,13 @@
-import { GrammarError, type GrammarNode, grammar, jsonSchemaGrammar } from '@x/core';
+import {
+  ChatAdapter,
+  GrammarError,
+  type GrammarNode,
+  grammar,
+  JSONAdapter,
+  jsonSchemaGrammar,
+  Signature,
+  t,
+} from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { ByteNfa } from './byte-nfa.js';
 import { GrammarMasks, maskAllows } from './grammar-masks.js';
@@ -66,6 +75,27 @@ describe('ByteNfa / LazyDfa', () => {
     expect(dfa.distance(dfa.start)).toBe(7);
     const inside = dfa.walk(dfa.start, encoder.encode('{"a": xx'));
     expect(dfa.distance(inside)).toBe(1);
+  });
+});
+
+describe('adapter grammars', () => {
+  it('skip schema keywords they cannot enforce, where a response_format schema refuses them', () => {
+    const signature = Signature.from({
+      inputs: { q: {} },
+      outputs: {
+        item: {
+          type: t.object({
+            type: 'object',
+            properties: { n: { type: 'integer', minimum: 1 } },
+            required: ['n'],
+          }),
+        },
+      },
+    });
+    const chat = new ChatAdapter().outputConstraint(signature).grammar;
+    expect(accepts(chat, '[[ ## item ## ]]\n{"n": 3}\n\n[[ ## completed ## ]]\n')).toBe(true);
+    expect(accepts(new JSONAdapter().outputConstraint(signature).grammar, '{"item": {"n": 3}}')).toBe(true);
+    expect(() => jsonSchemaGrammar({ type: 'integer', minimum: 1 })).toThrowError(GrammarError);
   });
 });
 
