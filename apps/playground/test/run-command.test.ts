@@ -35,7 +35,7 @@ describe('playground run on the bundled model', () => {
     expect(defaultModelPath.endsWith('apps/playground/models/stories260K.gguf')).toBe(true);
   });
 
-  it.each(['reference', 'candle'] as const)(
+  it.each(['reference', 'candle', 'onnx'] as const)(
     'streams text then prints a parsed prediction, --strict exiting 0 (%s)',
     async (backend) => {
       const { code, text } = await run(backend, { strict: true, maxTokens: 128 });
