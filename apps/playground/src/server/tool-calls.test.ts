@@ -110,6 +110,22 @@ describe('playground serve: tools and response_format through the openai client 
     expect(['c', 'f']).toContain(document.unit);
   });
 
+  it("works with the client's chat.completions.parse on a strict json_schema", async () => {
+    const completion = await client.chat.completions.parse({
+      model: 'stories',
+      messages,
+      // The client refuses to parse a finish_reason of length, so leave room to finish.
+      max_tokens: 200,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'weather', schema: weather.function.parameters, strict: true },
+      },
+    });
+    const parsed = completion.choices[0]!.message.parsed as { city: unknown; unit: unknown } | null;
+    expect(typeof parsed?.city).toBe('string');
+    expect(['c', 'f']).toContain(parsed?.unit);
+  });
+
   it('refuses a tool_choice naming an unknown function', async () => {
     await expect(
       client.chat.completions.create({
