@@ -71,7 +71,7 @@ export class GrammarMasks {
         if (distances[id]! <= limit) mask[id >>> 5]! |= 1 << (id & 31);
       }
       this.allowStops(state, mask);
-      if (this.limited.size >= limitedCacheSize) this.limited.clear();
+      if (this.limited.size >= Math.max(64, limitedCacheBytes / (this.words * 4))) this.limited.clear();
       this.limited.set(key, mask);
     }
     return mask;
@@ -93,7 +93,7 @@ export class GrammarMasks {
       this.walk(state, (id, next) => {
         out[id] = Math.min(0xfffe, this.dfa.distance(next));
       });
-      if (this.after.size >= afterCacheSize) this.after.clear();
+      if (this.after.size >= Math.max(8, afterCacheBytes / (this.vocabulary.size * 2))) this.after.clear();
       this.after.set(state, out);
       distances = out;
     }
@@ -125,9 +125,9 @@ export class GrammarMasks {
   }
 }
 
-// Bounds on the budget caches: each entry is one bitset or one Uint16 per token.
-const limitedCacheSize = 4096;
-const afterCacheSize = 256;
+// Bounds on the budget caches (a grammar's full masks are bounded by its state count instead).
+const limitedCacheBytes = 16 * 2 ** 20;
+const afterCacheBytes = 32 * 2 ** 20;
 
 export function maskAllows(mask: TokenMask, id: number): boolean {
   return (mask[id >>> 5]! & (1 << (id & 31))) !== 0;

@@ -16,7 +16,7 @@ export class ConstraintCompiler {
   constructor(
     private readonly tokenizer: Tokenizer,
     private readonly vocabSize: number,
-    private readonly capacity = 16,
+    private readonly capacity = 8,
   ) {}
 
   /** A fresh matcher for one generation, or undefined when the call is unconstrained. */
