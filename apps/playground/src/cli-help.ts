@@ -21,6 +21,7 @@ ${model}
   --temperature <t>     0 (greedy, default) to 5
   --cot                 chain of thought (adds a reasoning field)
   --strict              exit 1 when the answer does not parse
+  --unconstrained       sample freely instead of within the adapter's output grammar
   --json                print one JSON object (prediction, raw text, parse error) instead of a stream
   -h, --help            this help`,
   serve: `usage: x-playground serve [options]

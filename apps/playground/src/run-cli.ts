@@ -39,7 +39,7 @@ const optionNames = new Set([
   'body-limit',
   'request-timeout-ms',
 ]);
-const flagNames = new Set(['cot', 'strict', 'json', 'serve-any-model']);
+const flagNames = new Set(['cot', 'strict', 'json', 'unconstrained', 'serve-any-model']);
 
 const threadsOf = (value: string | undefined) =>
   parseNumberOption('threads', value, { integer: true, min: 1, max: 1024 });
@@ -102,6 +102,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         chainOfThought: flags.has('cot'),
         strict: flags.has('strict'),
         json: flags.has('json'),
+        constrain: !flags.has('unconstrained'),
         out: io.stdout,
       });
     }

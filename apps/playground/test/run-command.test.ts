@@ -35,18 +35,39 @@ describe('playground run on the bundled model', () => {
     expect(defaultModelPath.endsWith('apps/playground/models/stories260K.gguf')).toBe(true);
   });
 
-  it.each(['reference', 'candle'] as const)(
-    'streams text then reports the parse outcome (%s)',
+  it.each(['reference', 'candle', 'onnx'] as const)(
+    'streams text then prints a parsed prediction, --strict exiting 0 (%s)',
     async (backend) => {
-      const { code, text } = await run(backend);
+      const { code, text } = await run(backend, { strict: true, maxTokens: 128 });
       expect(code).toBe(0);
       expect(text).toContain('(bundled default)');
       const streamed = text.split('--- stream ---\n')[1] ?? '';
-      expect(streamed.trim().length).toBeGreaterThan(20);
-      expect(text).toMatch(/--- (prediction|parse error) ---/);
-      if (text.includes('--- parse error ---')) expect(text).toMatch(/raw text:\n\S/);
+      expect(streamed).toContain('[[ ## answer ## ]]');
+      expect(streamed).toContain('[[ ## completed ## ]]');
+      const prediction = JSON.parse(text.split('--- prediction ---\n')[1]!) as { answer: unknown };
+      expect(typeof prediction.answer).toBe('string');
     },
   );
+
+  it('parses ChainOfThought and typed outputs cut short by --max-tokens', async () => {
+    const { code, text } = await run('reference', {
+      signature: 'question -> count: int, found: bool',
+      chainOfThought: true,
+      strict: true,
+      maxTokens: 40,
+    });
+    expect(code).toBe(0);
+    const prediction = JSON.parse(text.split('--- prediction ---\n')[1]!) as Record<string, unknown>;
+    expect(typeof prediction.reasoning).toBe('string');
+    expect(Number.isInteger(prediction.count)).toBe(true);
+    expect(typeof prediction.found).toBe('boolean');
+  });
+
+  it('samples freely with constrain: false (the bundled model then misses the format)', async () => {
+    const { code, text } = await run('reference', { strict: true, constrain: false });
+    expect(text).toContain('--- parse error ---');
+    expect(code).toBe(1);
+  });
 
   it('greedy output is identical on the reference and the native engine', async () => {
     const [reference, native] = [await run('reference'), await run('candle')];
@@ -57,10 +78,5 @@ describe('playground run on the bundled model', () => {
     const { code, text } = await run('reference', { inputs: {} });
     expect(code).toBe(2);
     expect(text).toContain('missing input --question');
-  });
-
-  it('exits 1 on a parse error in --strict mode', async () => {
-    const { code, text } = await run('reference', { strict: true });
-    expect(code).toBe(text.includes('--- parse error ---') ? 1 : 0);
   });
 });

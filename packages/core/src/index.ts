@@ -1,6 +1,7 @@
 export * from './adapters/index.js';
 export * from './errors/index.js';
 export * from './evaluate/index.js';
+export * from './grammar/index.js';
 export * from './lm/index.js';
 export * from './modules/index.js';
 export * from './optimizers/index.js';

@@ -1,4 +1,5 @@
 export * from './chat-template/index.js';
+export * from './constrain/index.js';
 export * from './engine/index.js';
 export * from './generation/index.js';
 export * from './gguf/index.js';

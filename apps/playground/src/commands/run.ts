@@ -16,6 +16,8 @@ export interface RunCommandOptions {
   strict: boolean;
   /** Print one JSON object at the end instead of streaming text. */
   json?: boolean;
+  /** false samples freely instead of within the adapter's output grammar (default true). */
+  constrain?: boolean;
   out: NodeJS.WritableStream;
 }
 
@@ -48,7 +50,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
         if (!streamed) out.write(`\n--- second call (not streamed) ---\n${result.text}`);
       },
     });
-    const config = { maxTokens: options.maxTokens, temperature: options.temperature };
+    const config = {
+      maxTokens: options.maxTokens,
+      temperature: options.temperature,
+      constrain: options.constrain ?? true,
+    };
     const program = options.chainOfThought
       ? new ChainOfThought(signature, { lm: echo, config })
       : new Predict(signature, { lm: echo, config });

@@ -1,3 +1,4 @@
+import type { OutputConstraint } from '../grammar/output-constraint.js';
 import type { GenerateOptions, LM, LMResult, Message } from '../lm/lm.js';
 import type { Signature } from '../signature/signature.js';
 
@@ -42,6 +43,11 @@ export interface Adapter {
   ): Message[];
   /** Parses LM text into the output values. Throws AdapterParseError (never returns a partial result). */
   parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O;
+  /**
+   * The grammar of the texts `parse` accepts for this signature, for constrained decoding. An
+   * adapter without one leaves the LM unconstrained.
+   */
+  outputConstraint?(signature: Signature): OutputConstraint;
   /** format → `lm.generate` → parse. Throws AdapterParseError when the text does not parse. */
   call<I extends Values, O extends Values>(
     lm: LM,

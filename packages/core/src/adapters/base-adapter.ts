@@ -1,10 +1,12 @@
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
+import type { OutputConstraint } from '../grammar/output-constraint.js';
 import type { LM, Message } from '../lm/lm.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
 import { allowsNone } from '../signature/union-type.js';
 import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn } from './adapter.js';
 import { CoercionError } from './coerce-value.js';
+import { constrainedOptions } from './constrained-options.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
 import { finishNativeToolCall, planNativeToolCall } from './native-tool-call.js';
@@ -31,6 +33,7 @@ export abstract class BaseAdapter implements Adapter {
     missingFieldMessage: string | null,
   ): string;
   abstract parse<I extends Values, O extends Values>(signature: Signature<I, O>, text: string): O;
+  abstract outputConstraint(signature: Signature): OutputConstraint;
 
   format<I extends Values, O extends Values>(
     signature: Signature<I, O>,
@@ -81,7 +84,7 @@ export abstract class BaseAdapter implements Adapter {
       return { values: values as O, rawText: result.text, result, messages, adapter: this.name };
     }
     const messages = this.format(signature, demos, inputs, history);
-    const result = await lm.generate(messages, generateOptions);
+    const result = await lm.generate(messages, constrainedOptions(this, signature, generateOptions));
     const values = this.parse(signature, result.text);
     return { values, rawText: result.text, result, messages, adapter: this.name };
   }

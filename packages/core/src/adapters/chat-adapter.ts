@@ -1,4 +1,6 @@
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
+import { chatOutputGrammar } from '../grammar/chat-output-grammar.js';
+import type { OutputConstraint } from '../grammar/output-constraint.js';
 import type { LM } from '../lm/lm.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
@@ -99,6 +101,10 @@ export class ChatAdapter extends BaseAdapter {
       (field) => Object.hasOwn(sections, field.name),
       (field) => parseFieldText(sections[field.name]!, field.type),
     );
+  }
+
+  outputConstraint(signature: Signature): OutputConstraint {
+    return { name: this.name, grammar: chatOutputGrammar(signature) };
   }
 
   protected formatFieldStructure(signature: Signature): string {

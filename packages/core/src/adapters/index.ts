@@ -2,6 +2,7 @@ export type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn 
 export { BaseAdapter } from './base-adapter.js';
 export { ChatAdapter, type ChatAdapterOptions } from './chat-adapter.js';
 export { coerceValue, parseFieldText } from './coerce-value.js';
+export { constrainedOptions } from './constrained-options.js';
 export { type FieldDelta, FieldStreamParser, streamFields } from './field-stream-parser.js';
 export { formatFieldValue } from './format-field-value.js';
 export { JSONAdapter } from './json-adapter.js';

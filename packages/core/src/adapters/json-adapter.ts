@@ -1,3 +1,5 @@
+import { jsonOutputGrammar } from '../grammar/json-output-grammar.js';
+import type { OutputConstraint } from '../grammar/output-constraint.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
 import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
@@ -5,6 +7,8 @@ import { coerceValue } from './coerce-value.js';
 import { extractJsonObject } from './extract-json-object.js';
 import { fieldStructureHint } from './field-structure-hint.js';
 import { parseLooseLiteral } from './loose-literal.js';
+import { outputJsonSchema } from './output-json-schema.js';
+
 import { pythonJsonDumps } from './python-json.js';
 import { pythonStrip } from './python-text.js';
 import { typeInfo } from './type-info.js';
@@ -45,6 +49,15 @@ export class JSONAdapter extends BaseAdapter {
       (field) => Object.hasOwn(object, field.name),
       (field) => coerceValue(object[field.name], field.type),
     );
+  }
+
+  outputConstraint(signature: Signature): OutputConstraint {
+    return {
+      name: this.name,
+      grammar: jsonOutputGrammar(signature),
+      jsonSchema: outputJsonSchema(signature),
+      strict: true,
+    };
   }
 
   protected formatFieldStructure(signature: Signature): string {

@@ -1,6 +1,7 @@
 export { AbortError, throwIfAborted } from './abort-error.js';
 export { AdapterParseError } from './adapter-parse-error.js';
 export { ContextLengthError } from './context-length-error.js';
+export { GrammarError } from './grammar-error.js';
 export { LMError } from './lm-error.js';
 export { ModelFormatError } from './model-format-error.js';
 export { ParallelError } from './parallel-error.js';

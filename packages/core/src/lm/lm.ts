@@ -1,3 +1,5 @@
+import type { OutputConstraint } from '../grammar/output-constraint.js';
+
 /** One chat message, as adapters produce them and chat templates consume them. */
 export interface Message {
   role: 'system' | 'user' | 'assistant';
@@ -55,6 +57,13 @@ export interface LogprobsOptions {
 
 export interface GenerateOptions extends SamplingOptions {
   maxTokens?: number;
+  /**
+   * The output's grammar. Local LMs mask every token that would leave it (adapters set it from the
+   * signature); remote LMs send its JSON schema as `response_format` when it has one.
+   */
+  constraint?: OutputConstraint;
+  /** `false` ignores `constraint`: the LM samples freely (default true). */
+  constrain?: boolean;
   /** Text sequences that end generation; the matched text is not part of the result. */
   stop?: string[];
   signal?: AbortSignal;

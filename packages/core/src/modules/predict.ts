@@ -1,6 +1,7 @@
 import type { Adapter, AdapterCallResult, Demo } from '../adapters/adapter.js';
 import { BaseAdapter } from '../adapters/base-adapter.js';
 import { ChatAdapter } from '../adapters/chat-adapter.js';
+import { constrainedOptions } from '../adapters/constrained-options.js';
 import { FieldStreamParser } from '../adapters/field-stream-parser.js';
 import { JSONAdapter } from '../adapters/json-adapter.js';
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
@@ -94,7 +95,10 @@ export class Predict<I extends Values = Values, O extends Values = Values>
     }
     const { history, ...generateOptions } = call.callOptions;
     const messages = call.adapter.format(this.signature, call.demos, call.inputs, history);
-    const lmStream = call.lm.stream(messages, generateOptions);
+    const lmStream = call.lm.stream(
+      messages,
+      constrainedOptions(call.adapter, this.signature, generateOptions),
+    );
     const parser = call.adapter instanceof ChatAdapter ? new FieldStreamParser(this.signature) : undefined;
     for await (const chunk of lmStream) {
       for (const delta of parser?.push(chunk) ?? []) yield { type: 'field-delta', ...delta };

@@ -33,9 +33,22 @@ export function buildRequestBody(
     body.tools = options.tools;
     if (options.toolChoice) body.tool_choice = options.toolChoice;
   }
+  const format = request.kind === 'chat' ? responseFormat(options) : undefined;
+  if (format) body.response_format = format;
   if (stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
   return body;
+}
+
+/** OpenAI's `response_format` for a constraint that is one JSON document; none otherwise. */
+function responseFormat(options: GenerateOptions): Record<string, unknown> | undefined {
+  const constraint = options.constrain === false ? undefined : options.constraint;
+  if (constraint?.jsonSchema === undefined) return undefined;
+  const name = constraint.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'output';
+  return {
+    type: 'json_schema',
+    json_schema: { name, schema: constraint.jsonSchema, strict: constraint.strict ?? false },
+  };
 }

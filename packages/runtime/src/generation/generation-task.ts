@@ -1,4 +1,6 @@
 import { computeTimings, type FinishReason, type LMResult } from '@x/core';
+import { maskIsEmpty } from '../constrain/grammar-masks.js';
+import type { GrammarMatcher } from '../constrain/grammar-matcher.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { StreamDecoder } from '../tokenizer/tokenizer.js';
 import { StopMatcher } from './stop-matcher.js';
@@ -8,6 +10,8 @@ export interface GenerationTaskInit {
   /** Tokens to sample at most (>= 1). */
   maxTokens: number;
   sampler: Sampler;
+  /** The output grammar: its mask goes to the sampler before every token. */
+  constraint?: GrammarMatcher;
   /** Ids that end generation (EOS, EOT, `<|im_end|>`…); their text is never emitted. */
   stopIds: ReadonlySet<number>;
   /** Text sequences that end generation; never emitted. */
@@ -69,7 +73,12 @@ export class GenerationTask {
 
   /** Samples the next token from one logits row; true when generation is over. */
   accept(logits: Float32Array): boolean {
-    const id = this.init.sampler.sample(logits, this.history);
+    const constraint = this.init.constraint;
+    const mask = constraint?.mask(this.maxTokens - this.tokenIds.length);
+    // A finished grammar and no stop token to say so: the text is complete.
+    if (constraint?.accepting && maskIsEmpty(mask!)) return this.end('stop', this.init.decoder.flush());
+    const id = this.init.sampler.sample(logits, this.history, mask);
+    constraint?.advance(id);
     this.tokenIds.push(id);
     this.history.push(id);
     this.firstTokenMs ??= performance.now();

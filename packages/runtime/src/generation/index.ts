@@ -1,3 +1,4 @@
+export { ConstraintCompiler } from './constraint-compiler.js';
 export { createLocalLM } from './create-local-lm.js';
 export { GenerationTask, type GenerationTaskInit } from './generation-task.js';
 export { type GGUFParts, lmFromGGUFParts } from './lm-from-gguf-parts.js';

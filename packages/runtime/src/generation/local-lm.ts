@@ -17,6 +17,7 @@ import type { Engine } from '../engine/engine.js';
 import { logProbabilities } from '../sampling/log-probabilities.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { ConstraintCompiler } from './constraint-compiler.js';
 import { GenerationTask } from './generation-task.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
@@ -49,6 +50,7 @@ export class LocalLM extends BaseLM {
   readonly tokenizer: Tokenizer;
   readonly chatTemplate: ChatTemplate;
   private readonly scheduler: Scheduler;
+  private readonly constraints: ConstraintCompiler;
   private readonly options: LocalLMOptions;
   private disposed = false;
 
@@ -70,6 +72,7 @@ export class LocalLM extends BaseLM {
             override: options.chatTemplate,
           });
     this.scheduler = new Scheduler(options.engine, options);
+    this.constraints = new ConstraintCompiler(options.tokenizer, options.engine.info.vocabSize);
   }
 
   /** The prompt tokens a request becomes, exactly as generation will see them. */
@@ -114,6 +117,7 @@ export class LocalLM extends BaseLM {
       promptTokens,
       maxTokens,
       sampler,
+      constraint: this.constraints.matcherFor(options),
       stopIds: this.tokenizer.stopIds,
       stop: options.stop,
       decoder: this.tokenizer.createStreamDecoder({ skipSpecial: true }),
@@ -158,6 +162,16 @@ export class LocalLM extends BaseLM {
 }
 
 function definedOnly(options: GenerateOptions): SamplerOptions {
-  const { maxTokens: _maxTokens, stop: _stop, signal: _signal, logprobs: _logprobs, ...sampling } = options;
+  const {
+    maxTokens: _maxTokens,
+    stop: _stop,
+    signal: _signal,
+    logprobs: _logprobs,
+    constraint: _constraint,
+    constrain: _constrain,
+    tools: _tools,
+    toolChoice: _toolChoice,
+    ...sampling
+  } = options;
   return Object.fromEntries(Object.entries(sampling).filter(([, value]) => value !== undefined));
 }

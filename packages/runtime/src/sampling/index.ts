@@ -2,6 +2,7 @@ export { applyLogitBias } from './apply-logit-bias.js';
 export { applyMinP } from './apply-min-p.js';
 export { applyPenalties, type PenaltyOptions } from './apply-penalties.js';
 export { applyTemperature } from './apply-temperature.js';
+export { applyTokenMask } from './apply-token-mask.js';
 export { applyTopP } from './apply-top-p.js';
 export { argmax } from './argmax.js';
 export { type Candidates, candidatesFromLogits } from './candidates.js';

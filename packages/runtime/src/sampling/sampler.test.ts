@@ -104,3 +104,23 @@ describe('createSampler', () => {
     expect(() => createSampler({ logitBias: { 9: 1 } }).sample(quarters)).toThrow(RangeError);
   });
 });
+
+describe('createSampler with a token mask', () => {
+  const mask = Uint32Array.of(0b1010); // tokens 1 and 3
+  const logits = Float32Array.of(9, 1, 8, 2, 7);
+
+  it('picks greedily among the allowed tokens only, leaving the row untouched', () => {
+    expect(createSampler().sample(logits, [], mask)).toBe(3);
+    expect(Array.from(logits)).toEqual([9, 1, 8, 2, 7]);
+  });
+
+  it('draws only allowed tokens, the same ones for the same seed', () => {
+    const draw = (seed: number) => {
+      const sampler = createSampler({ temperature: 1.5, topK: 4, seed });
+      return Array.from({ length: 50 }, () => sampler.sample(logits, [], mask));
+    };
+    const first = draw(7);
+    expect(new Set(first)).toEqual(new Set([1, 3]));
+    expect(draw(7)).toEqual(first);
+  });
+});

@@ -2,6 +2,7 @@ import type { SamplingOptions } from '@x/core';
 import { applyLogitBias } from './apply-logit-bias.js';
 import { applyMinP } from './apply-min-p.js';
 import { applyPenalties } from './apply-penalties.js';
+import { applyTokenMask } from './apply-token-mask.js';
 import { applyTopP } from './apply-top-p.js';
 import { argmax } from './argmax.js';
 import { type Candidates, candidatesFromLogits } from './candidates.js';
@@ -19,13 +20,14 @@ export interface Sampler {
   readonly seed: number;
   /**
    * Picks the next token from one logits row. `history` is the sequence so far (prompt and
-   * generated ids), read only by the penalties. The row itself is never modified.
+   * generated ids), read only by the penalties. `mask` (a token bitset, see applyTokenMask) leaves
+   * out tokens before any other stage runs. The row itself is never modified.
    */
-  sample(logits: Float32Array, history?: ArrayLike<number>): number;
+  sample(logits: Float32Array, history?: ArrayLike<number>, mask?: Uint32Array): number;
 }
 
 /**
- * The stages run in llama.cpp's default order: logit bias, penalties, top-k, top-p, min-p,
+ * The stages run in llama.cpp's default order, after the token mask (constrained decoding): logit bias, penalties, top-k, top-p, min-p,
  * temperature, then a draw from the seeded PRNG. Temperature 0 (the default) is greedy.
  */
 export function createSampler(options: SamplerOptions = {}): Sampler {
@@ -48,12 +50,13 @@ export function createSampler(options: SamplerOptions = {}): Sampler {
 
   return {
     seed,
-    sample(row, history = []) {
+    sample(row, history = [], mask) {
       let logits = row;
-      if (bias || penalize) {
+      if (bias || penalize || mask) {
         if (scratch.length !== row.length) scratch = new Float32Array(row.length);
         scratch.set(row);
         logits = scratch;
+        if (mask) applyTokenMask(logits, mask);
         if (bias) applyLogitBias(logits, checkedBias(bias, row.length));
         if (penalize) applyPenalties(logits, history, { repetition, presence, frequency, window });
       }

@@ -3,6 +3,7 @@ import { applyLogitBias } from './apply-logit-bias.js';
 import { applyMinP } from './apply-min-p.js';
 import { applyPenalties } from './apply-penalties.js';
 import { applyTemperature } from './apply-temperature.js';
+import { applyTokenMask } from './apply-token-mask.js';
 import { applyTopP } from './apply-top-p.js';
 import { argmax } from './argmax.js';
 import { type Candidates, candidatesFromLogits } from './candidates.js';
@@ -121,5 +122,15 @@ describe('applyLogitBias', () => {
     const logits = new Float32Array([1, 1, 1]);
     applyLogitBias(logits, { 0: Number.NEGATIVE_INFINITY, 2: 0.5 });
     expect(Array.from(logits)).toEqual([Number.NEGATIVE_INFINITY, 1, 1.5]);
+  });
+});
+
+describe('applyTokenMask', () => {
+  it('keeps exactly the allowed ids, across whole, empty and partial words and past the mask', () => {
+    const logits = Float32Array.from({ length: 100 }, (_, i) => i);
+    const mask = Uint32Array.of(0xffffffff, 0, 0b101);
+    applyTokenMask(logits, mask);
+    const kept = [...logits.keys()].filter((id) => logits[id] !== Number.NEGATIVE_INFINITY);
+    expect(kept).toEqual([...Array.from({ length: 32 }, (_, i) => i), 64, 66]);
   });
 });

@@ -1,0 +1,139 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { loadLM } from '@x/runtime';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultModelPath } from '../backends.js';
+import { createOpenAIServer } from './create-server.js';
+
+const weather = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'The weather in a city',
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string', maxLength: 16 }, unit: { enum: ['c', 'f'] } },
+      required: ['city', 'unit'],
+      additionalProperties: false,
+    },
+  },
+};
+const time = {
+  type: 'function' as const,
+  function: { name: 'get_time', parameters: { type: 'object', properties: {}, additionalProperties: false } },
+};
+
+describe('playground serve: tools and response_format through the openai client (stories260K)', () => {
+  let client: OpenAI;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const lm = await loadLM(defaultModelPath);
+    const server = createOpenAIServer(lm, 'stories');
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    client = new OpenAI({ baseURL, apiKey: 'none', maxRetries: 0 });
+    close = async () => {
+      server.close();
+      await lm.dispose();
+    };
+  });
+  afterAll(() => close());
+
+  const messages = [{ role: 'user' as const, content: 'What is the weather in Paris?' }];
+
+  it('answers tool_choice required with an OpenAI-shaped tool call', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'stories',
+      messages,
+      tools: [weather, time],
+      tool_choice: 'required',
+      max_tokens: 60,
+    });
+    const choice = completion.choices[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    const call = choice.message.tool_calls![0]!;
+    expect(call.type).toBe('function');
+    if (call.type !== 'function') return;
+    expect(['get_weather', 'get_time']).toContain(call.function.name);
+    const args = JSON.parse(call.function.arguments) as Record<string, unknown>;
+    if (call.function.name === 'get_weather') expect(['c', 'f']).toContain(args.unit);
+  });
+
+  it('streams a call to the named function that the client assembles', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'stories',
+      messages,
+      tools: [weather, time],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      max_tokens: 60,
+      stream: true,
+    });
+    let name = '';
+    let args = '';
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta;
+      for (const call of delta?.tool_calls ?? []) {
+        name += call.function?.name ?? '';
+        args += call.function?.arguments ?? '';
+      }
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(name).toBe('get_weather');
+    expect(finish).toBe('tool_calls');
+    const parsed = JSON.parse(args) as { city: unknown; unit: unknown };
+    expect(typeof parsed.city).toBe('string');
+    expect(['c', 'f']).toContain(parsed.unit);
+  });
+
+  it('lets tool_choice none answer in text and json_schema answer a valid document', async () => {
+    const none = await client.chat.completions.create({
+      model: 'stories',
+      messages,
+      tools: [weather],
+      tool_choice: 'none',
+      max_tokens: 16,
+    });
+    expect(none.choices[0]!.message.tool_calls ?? []).toEqual([]);
+    const structured = await client.chat.completions.create({
+      model: 'stories',
+      messages,
+      max_tokens: 60,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'weather', schema: weather.function.parameters, strict: true },
+      },
+    });
+    const document = JSON.parse(structured.choices[0]!.message.content!) as { unit: unknown };
+    expect(['c', 'f']).toContain(document.unit);
+  });
+
+  it("works with the client's chat.completions.parse on a strict json_schema", async () => {
+    const completion = await client.chat.completions.parse({
+      model: 'stories',
+      messages,
+      // The client refuses to parse a finish_reason of length, so leave room to finish.
+      max_tokens: 200,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'weather', schema: weather.function.parameters, strict: true },
+      },
+    });
+    const parsed = completion.choices[0]!.message.parsed as { city: unknown; unit: unknown } | null;
+    expect(typeof parsed?.city).toBe('string');
+    expect(['c', 'f']).toContain(parsed?.unit);
+  });
+
+  it('refuses a tool_choice naming an unknown function', async () => {
+    await expect(
+      client.chat.completions.create({
+        model: 'stories',
+        messages,
+        tools: [weather],
+        tool_choice: { type: 'function', function: { name: 'nope' } },
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+});
