@@ -9,7 +9,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sharedDir = process.env.X_SHARED_DIR ?? path.resolve(root, '../shared');
 const storiesModel = path.join(sharedDir, 'models/stories260K.gguf');
 const withSanitizers = process.argv.includes('--sanitized');
-const vitestArgs = process.argv.slice(2).filter((arg) => arg !== '--sanitized');
+// --soak=S, --fuzz=S: CI's time-boxed soak of the server and libFuzzer run; --arm64: the cross-built
+// harness under qemu-user. Each counts as a suite in the closing line.
+const optionValue = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+const soakSeconds = optionValue('soak');
+const fuzzSeconds = optionValue('fuzz');
+const withArm64 = process.argv.includes('--arm64');
+const ownFlags = /^--(sanitized|arm64|soak=|fuzz=)/;
+const vitestArgs = process.argv.slice(2).filter((arg) => !ownFlags.test(arg));
 
 const totals = { passed: 0, failed: 0 };
 const suites = [];
@@ -83,6 +90,37 @@ if (withSanitizers) {
     ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1:handle_segv=0:allow_user_segv_handler=1',
     X_CANDLE_ADDON: path.join(root, 'packages/candle-native/build-asan/Release/xcandle.node'),
   });
+}
+
+/** A check that passes or fails as a whole (exit status 0 or not). */
+function runCheck(name, command, args, options = {}) {
+  const { status } = run(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  record(name, status === 0 ? 1 : 0, status === 0 ? 0 : 1);
+}
+
+if (soakSeconds) {
+  runCheck(`server soak (${soakSeconds} s, 64 clients)`, 'pnpm', [
+    '--filter',
+    '@x/playground',
+    'soak',
+    '--seconds',
+    soakSeconds,
+    '--clients',
+    '64',
+  ]);
+}
+if (fuzzSeconds) {
+  runCheck(`GGUF loader libFuzzer (${fuzzSeconds} s)`, 'bash', [
+    'packages/candle-native/scripts/fuzz.sh',
+    '--time',
+    fuzzSeconds,
+  ]);
+}
+if (withArm64) {
+  countsFromClosingLine(
+    'native harness (linux-arm64 under qemu)',
+    run('bash', ['packages/candle-native/scripts/build-linux-arm64.sh', storiesModel]),
+  );
 }
 
 console.log('');
