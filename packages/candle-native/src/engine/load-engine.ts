@@ -4,6 +4,9 @@ import { toXError } from '../native/native-errors.js';
 import { NativeEngine } from './native-engine.js';
 import { requireInteger } from './validate-batch.js';
 
+/** The C API's own default for `max_sequences`. */
+const DEFAULT_MAX_SEQUENCES = 16;
+
 export interface NativeEngineOptions {
   /** Worker threads for the math; default: the physical cores. */
   threads?: number;
@@ -30,7 +33,7 @@ function checkOptions(path: unknown, options: NativeEngineOptions): void {
     throw new TypeError('loadEngine: options must be an object');
   if (options.threads !== undefined) requireInteger('threads', options.threads, 1, 1024);
   if (options.contextLength !== undefined) requireInteger('contextLength', options.contextLength, 1);
-  if (options.maxSequences !== undefined) requireInteger('maxSequences', options.maxSequences, 1, 65536);
+  if (options.maxSequences !== undefined) requireInteger('maxSequences', options.maxSequences, 1, 4096);
   if (options.kvType !== undefined && options.kvType !== 'f16' && options.kvType !== 'f32') {
     throw new TypeError(`kvType must be 'f16' or 'f32', got ${String(options.kvType)}`);
   }
@@ -59,11 +62,12 @@ export async function loadEngine(path: string, options: NativeEngineOptions = {}
       );
     }
     const kvType = options.kvType ?? 'f16';
+    const maxSequences = options.maxSequences ?? DEFAULT_MAX_SEQUENCES;
     const context: AddonContext = new addon.AddonContext(model, {
       contextLength,
       kvType,
       threads: options.threads ?? 0,
-      maxSequences: options.maxSequences ?? 0,
+      maxSequences,
     });
     const info: ModelInfo = {
       architecture: native.architecture,
@@ -79,6 +83,7 @@ export async function loadEngine(path: string, options: NativeEngineOptions = {}
       device: native.device,
       backend: 'candle-native',
       weightBytes: native.weightBytes,
+      maxSequences,
     };
     return new NativeEngine(info, model, context);
   } catch (error) {

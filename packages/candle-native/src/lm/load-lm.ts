@@ -11,9 +11,6 @@ export interface LoadLMOptions
   extends NativeEngineOptions,
     Omit<LocalLMOptions, 'engine' | 'tokenizer' | 'modelChatTemplate' | 'contextLength'> {}
 
-const DEFAULT_MAX_SEQUENCES = 16;
-const DEFAULT_PREFIX_CACHE = 4;
-
 /**
  * An LM on the C++ engine: the engine maps the GGUF weights, while the tokenizer and chat template
  * come from the same file's header, read in TS.
@@ -24,14 +21,9 @@ export async function loadLM(path: string, options: LoadLMOptions = {}): Promise
   try {
     const file = await readGGUF(path);
     const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, path);
-    const slots = maxSequences ?? DEFAULT_MAX_SEQUENCES;
-    const prefixCacheSize = Math.min(lmOptions.prefixCacheSize ?? DEFAULT_PREFIX_CACHE, slots - 1);
-    // Every sequence the scheduler holds at once (batch plus prefix cache) needs a KV slot.
-    const maxBatchSize = Math.min(lmOptions.maxBatchSize ?? slots, slots - prefixCacheSize);
+    // The scheduler admits by engine.info.maxSequences: requests beyond the KV slots wait in line.
     return lmFromGGUFParts({
       ...lmOptions,
-      prefixCacheSize,
-      maxBatchSize,
       metadata: file.metadata,
       engine,
       tokenizer,

@@ -16,7 +16,7 @@ import type { Engine } from '../engine/engine.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { GenerationTask } from './generation-task.js';
-import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 
 export interface LocalLMOptions extends SchedulerOptions {
   engine: Engine;
@@ -68,6 +68,11 @@ export class LocalLM extends BaseLM {
             override: options.chatTemplate,
           });
     this.scheduler = new Scheduler(options.engine, options);
+  }
+
+  /** Queue depth, KV slots in use and KV bytes reserved, right now (for a server's metrics). */
+  stats(): SchedulerStats {
+    return this.scheduler.stats();
   }
 
   /** The prompt tokens a request becomes, exactly as generation will see them. */
