@@ -7,3 +7,4 @@ export { detectFallbackTemplate, type VocabularyFacts } from './detect-fallback-
 export { FALLBACK_TEMPLATES, type FallbackTemplateName } from './fallback-templates.js';
 export { type PickChatTemplateOptions, pickChatTemplate } from './pick-chat-template.js';
 export { parseChatTemplate, type RenderOptions, renderChatTemplate } from './render-chat-template.js';
+export { type RenderedChat, renderWithContentRanges } from './render-with-content-ranges.js';

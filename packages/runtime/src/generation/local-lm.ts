@@ -12,6 +12,7 @@ import {
 } from '@x/core';
 import type { ChatTemplate } from '../chat-template/chat-template.js';
 import { chatTemplateForTokenizer } from '../chat-template/chat-template-for-tokenizer.js';
+import { renderWithContentRanges } from '../chat-template/render-with-content-ranges.js';
 import type { Engine } from '../engine/engine.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
@@ -34,6 +35,12 @@ export interface LocalLMOptions extends SchedulerOptions {
   sampling?: SamplerOptions;
   /** Whether dispose() also disposes the engine (default true). */
   disposeEngine?: boolean;
+  /**
+   * Lets text in message contents and completion prompts become control tokens: `<|im_end|>`
+   * typed by a user then ends the turn. Default false, so only the chat template's own markup
+   * is ever a control token. Turn on only for trusted callers that write raw special tokens.
+   */
+  parseSpecialInContent?: boolean;
 }
 
 /**
@@ -75,16 +82,33 @@ export class LocalLM extends BaseLM {
     return this.scheduler.stats();
   }
 
-  /** The prompt tokens a request becomes, exactly as generation will see them. */
+  /**
+   * The prompt tokens a request becomes, exactly as generation will see them. Message contents and
+   * completion prompts are tokenized as plain text (see `parseSpecialInContent`); only the chat
+   * template's own markup becomes control tokens.
+   */
   encodeRequest(request: LMRequest): number[] {
+    const trusted = this.options.parseSpecialInContent ?? false;
     if (request.kind === 'completion')
-      return this.tokenizer.encode(request.prompt, { addSpecial: true, parseSpecial: true });
-    const text = this.chatTemplate.render(request.messages, { addGenerationPrompt: true });
+      return this.tokenizer.encode(request.prompt, { addSpecial: true, parseSpecial: trusted });
+    const { text, contentRanges, unlocated } = renderWithContentRanges(this.chatTemplate, request.messages, {
+      addGenerationPrompt: true,
+    });
     const bos =
       this.tokenizer.bosId === undefined ? undefined : this.tokenizer.tokenText(this.tokenizer.bosId);
     // Templates that write BOS themselves (Llama-3, Gemma) must not get a second one from the tokenizer.
     const addSpecial = bos === undefined || bos === '' || !text.startsWith(bos);
-    return this.tokenizer.encode(text, { addSpecial, parseSpecial: true });
+    if (trusted) return this.tokenizer.encode(text, { addSpecial, parseSpecial: true });
+    for (const index of unlocated) {
+      const content = request.messages[index]!.content;
+      const ids = this.tokenizer.encode(content, { addSpecial: false, parseSpecial: true });
+      if (ids.some((id) => this.tokenizer.isSpecial(id)))
+        throw new UnsupportedError(
+          'chat-template',
+          `message ${index} holds special-token text, and the chat template rewrites contents so it cannot be kept as text`,
+        );
+    }
+    return this.tokenizer.encode(text, { addSpecial, parseSpecial: true, literalRanges: contentRanges });
   }
 
   async countTokens(input: string | Message[]): Promise<number> {
