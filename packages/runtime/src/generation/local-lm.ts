@@ -17,6 +17,7 @@ import type { Engine } from '../engine/engine.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { GenerationTask } from './generation-task.js';
+import { PromptSizeGuard } from './prompt-size-guard.js';
 import { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 
 export interface LocalLMOptions extends SchedulerOptions {
@@ -55,6 +56,7 @@ export class LocalLM extends BaseLM {
   readonly chatTemplate: ChatTemplate;
   private readonly scheduler: Scheduler;
   private readonly options: LocalLMOptions;
+  private readonly sizeGuard: PromptSizeGuard;
   private disposed = false;
 
   constructor(options: LocalLMOptions) {
@@ -75,6 +77,7 @@ export class LocalLM extends BaseLM {
             override: options.chatTemplate,
           });
     this.scheduler = new Scheduler(options.engine, options);
+    this.sizeGuard = new PromptSizeGuard(options.tokenizer, this.contextLength);
   }
 
   /** Queue depth, KV slots in use and KV bytes reserved, right now (for a server's metrics). */
@@ -111,8 +114,12 @@ export class LocalLM extends BaseLM {
     return this.tokenizer.encode(text, { addSpecial, parseSpecial: true, literalRanges: contentRanges });
   }
 
+  /** Throws ContextLengthError, without tokenizing it all, for input far beyond the context. */
   async countTokens(input: string | Message[]): Promise<number> {
-    return this.encodeRequest(requestFromInput(input)).length;
+    const request = requestFromInput(input);
+    const counting = this.sizeGuard.check(request);
+    if (counting !== undefined) await counting;
+    return this.encodeRequest(request).length;
   }
 
   protected async streamRequest(
@@ -123,6 +130,9 @@ export class LocalLM extends BaseLM {
   ): Promise<LMResult> {
     const startMs = performance.now();
     if (this.disposed) throw new UnsupportedError('disposed-lm', `${this.id} has been disposed`);
+    // Synchronous for short prompts, so calls made together reach the scheduler together.
+    const counting = this.sizeGuard.check(request, signal);
+    if (counting !== undefined) await counting;
     const promptTokens = this.encodeRequest(request);
     if (promptTokens.length === 0)
       throw new UnsupportedError('empty-prompt', 'the prompt encodes to no tokens');
