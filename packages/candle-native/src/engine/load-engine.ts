@@ -1,4 +1,4 @@
-import type { ModelInfo } from '@x/runtime';
+import { type ModelInfo, readGGUF, validateModelMetadata } from '@x/runtime';
 import { type AddonContext, type AddonModel, loadNativeAddon } from '../native/native-binding.js';
 import { toXError } from '../native/native-errors.js';
 import { NativeEngine } from './native-engine.js';
@@ -43,9 +43,26 @@ function checkOptions(path: unknown, options: NativeEngineOptions): void {
     throw new TypeError('keepFileLayout must be a boolean');
 }
 
-/** Maps the GGUF file at `path` with the C++ engine and opens a KV cache over it. */
+/** The most tokens one sequence of the C++ engine can hold (context.cc). */
+const NATIVE_MAX_CONTEXT = 1 << 22;
+
+/**
+ * Maps the GGUF file at `path` with the C++ engine and opens a KV cache over it. The header is read
+ * and checked in TS first (validateModelMetadata, as every loader does): ModelFormatError.
+ */
 export async function loadEngine(path: string, options: NativeEngineOptions = {}): Promise<NativeEngine> {
   checkOptions(path, options);
+  return loadEngineWithMetadata(path, options, (await readGGUF(path)).metadata);
+}
+
+/** loadEngine for a file whose header the caller has already read. */
+export async function loadEngineWithMetadata(
+  path: string,
+  options: NativeEngineOptions,
+  metadata: Readonly<Record<string, unknown>>,
+): Promise<NativeEngine> {
+  checkOptions(path, options);
+  validateModelMetadata(metadata, path);
   const addon = loadNativeAddon();
   let model: AddonModel;
   try {
@@ -55,10 +72,10 @@ export async function loadEngine(path: string, options: NativeEngineOptions = {}
   }
   try {
     const native = model.info();
-    const contextLength = options.contextLength ?? native.contextLength;
-    if (contextLength > native.contextLength) {
+    const contextLength = options.contextLength ?? Math.min(native.contextLength, NATIVE_MAX_CONTEXT);
+    if (contextLength > Math.min(native.contextLength, NATIVE_MAX_CONTEXT)) {
       throw new RangeError(
-        `contextLength ${contextLength} exceeds the model's trained context ${native.contextLength}`,
+        `contextLength ${contextLength} exceeds the model's trained context ${native.contextLength} or the engine's ${NATIVE_MAX_CONTEXT}`,
       );
     }
     const kvType = options.kvType ?? 'f16';

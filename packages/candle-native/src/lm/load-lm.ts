@@ -5,7 +5,7 @@ import {
   lmFromGGUFParts,
   readGGUF,
 } from '@x/runtime';
-import { loadEngine, type NativeEngineOptions } from '../engine/load-engine.js';
+import { loadEngineWithMetadata, type NativeEngineOptions } from '../engine/load-engine.js';
 
 export interface LoadLMOptions
   extends NativeEngineOptions,
@@ -16,10 +16,14 @@ export interface LoadLMOptions
  * come from the same file's header, read in TS.
  */
 export async function loadLM(path: string, options: LoadLMOptions = {}): Promise<LocalLM> {
-  const { threads, contextLength, kvType, maxSequences, device, ...lmOptions } = options;
-  const engine = await loadEngine(path, { threads, contextLength, kvType, maxSequences, device });
+  const { threads, contextLength, kvType, maxSequences, device, keepFileLayout, ...lmOptions } = options;
+  const file = await readGGUF(path);
+  const engine = await loadEngineWithMetadata(
+    path,
+    { threads, contextLength, kvType, maxSequences, device, keepFileLayout },
+    file.metadata,
+  );
   try {
-    const file = await readGGUF(path);
     const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, path);
     // The scheduler admits by engine.info.maxSequences: requests beyond the KV slots wait in line.
     return lmFromGGUFParts({
