@@ -6,6 +6,7 @@ import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo, HistoryTurn 
 import { CoercionError } from './coerce-value.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
+import { parseKeepingRawText } from './parse-keeping-raw-text.js';
 import { pythonStrip } from './python-text.js';
 
 type Values = Record<string, unknown>;
@@ -62,7 +63,7 @@ export abstract class BaseAdapter implements Adapter {
     const { history, ...generateOptions } = options;
     const messages = this.format(signature, demos, inputs, history);
     const result = await lm.generate(messages, generateOptions);
-    const values = this.parse(signature, result.text);
+    const values = parseKeepingRawText(this, signature, result.text);
     return { values, rawText: result.text, result, messages, adapter: this.name };
   }
 
