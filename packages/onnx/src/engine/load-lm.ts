@@ -36,6 +36,7 @@ export async function loadLM(location: string, options: LoadLMOptions = {}): Pro
     contextLength,
     file,
     cacheDir,
+    cacheMaxBytes,
     dtype,
     maxPositions,
     accuracy,
@@ -48,7 +49,14 @@ export async function loadLM(location: string, options: LoadLMOptions = {}): Pro
   if (await isGGUF(location)) {
     const gguf = await readGGUF(location);
     const tokenizer = given ?? createTokenizerFromGGUFMetadata(gguf.metadata, location);
-    const folder = await cachedConversion(location, { cacheDir, dtype, maxPositions, accuracy, contribOps });
+    const folder = await cachedConversion(location, {
+      cacheDir,
+      cacheMaxBytes,
+      dtype,
+      maxPositions,
+      accuracy,
+      contribOps,
+    });
     const engine = await loadOnnxEngine(folder, engineOptions);
     checkVocabulary(engine, tokenizer, location);
     return lmFromGGUFParts({ ...lm, metadata: gguf.metadata, engine, tokenizer });
