@@ -4,6 +4,8 @@
 #   scripts/fuzz.sh                 # 60 seconds
 #   scripts/fuzz.sh --time 30       # seconds of fuzzing
 #   scripts/fuzz.sh --runs 1000000  # executions
+#   scripts/fuzz.sh --max-len 65536 # longest input (default 8192: the nano seeds load whole, the
+#                                   # micro ones are cut to headers; raise it to fuzz quantized loads)
 #   scripts/fuzz.sh --replay FILE…  # run inputs once (crash reproduction), no fuzzing
 # Seeds: native/fuzz/corpus (committed, read-only here). New inputs: build-fuzz/corpus.
 # Crashes, leaks and timeouts: build-fuzz/crashes/; add each as a regression case under
@@ -12,11 +14,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 limit=(-max_total_time=60)
+max_len=8192
 replay=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --time) limit=(-max_total_time="$2"); shift 2 ;;
     --runs) limit=(-runs="$2"); shift 2 ;;
+    --max-len) max_len="$2"; shift 2 ;;
     --replay) shift; replay=("$@"); break ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -37,5 +41,5 @@ if [ ${#replay[@]} -gt 0 ]; then
   exec build-fuzz/xcandle-fuzz-gguf -runs=1 "${replay[@]}"
 fi
 mkdir -p build-fuzz/corpus build-fuzz/crashes
-exec build-fuzz/xcandle-fuzz-gguf "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+exec build-fuzz/xcandle-fuzz-gguf "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
   -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/ build-fuzz/corpus native/fuzz/corpus
