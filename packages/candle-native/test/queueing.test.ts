@@ -21,4 +21,33 @@ describe('more requests than KV slots', () => {
       await lm.dispose();
     }
   });
+
+  it('admits by KV bytes when given a budget (the engine reports its bytes per token)', async () => {
+    // stories260K: 5 layers × K and V × 4 kv heads × 8 dims × 4 bytes (f32 KV)
+    const budget = 1280 * 30;
+    const lm = await loadLM(storiesPath, {
+      threads: 1,
+      contextLength: 128,
+      kvType: 'f32',
+      kvMemoryBytes: budget,
+    });
+    try {
+      expect(lm.engine.info.kvBytesPerToken).toBe(1280);
+      const calls = Array.from({ length: 10 }, (_, i) =>
+        lm.complete(`${words[i % words.length]}`, { maxTokens: 8 }),
+      );
+      const stats = lm.stats();
+      expect(stats.activeRequests).toBeGreaterThanOrEqual(1);
+      expect(stats.activeRequests).toBeLessThanOrEqual(3);
+      expect(stats.kvBytesReserved).toBeLessThanOrEqual(budget);
+      expect(stats.queueDepth).toBe(10 - stats.activeRequests);
+      expect(
+        (await Promise.all(calls)).every(
+          (result) => result.tokenIds?.length === 8 || result.finishReason === 'stop',
+        ),
+      ).toBe(true);
+    } finally {
+      await lm.dispose();
+    }
+  });
 });

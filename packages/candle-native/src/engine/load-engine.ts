@@ -62,7 +62,7 @@ export async function loadEngineWithMetadata(
   metadata: Readonly<Record<string, unknown>>,
 ): Promise<NativeEngine> {
   checkOptions(path, options);
-  validateModelMetadata(metadata, path);
+  const shape = validateModelMetadata(metadata, path);
   const addon = loadNativeAddon();
   let model: AddonModel;
   try {
@@ -101,6 +101,8 @@ export async function loadEngineWithMetadata(
       backend: 'candle-native',
       weightBytes: native.weightBytes,
       maxSequences,
+      // keys and values of every layer; pages of the paged cache are allocated as tokens arrive
+      kvBytesPerToken: shape.layerCount * 2 * shape.headCountKv * shape.headDim * (kvType === 'f16' ? 2 : 4),
     };
     return new NativeEngine(info, model, context);
   } catch (error) {
