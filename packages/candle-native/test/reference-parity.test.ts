@@ -27,7 +27,6 @@ describe('stories260K (F32) against the reference engine', () => {
       device: _d,
       name: _m,
       maxSequences: _s,
-      kvBytesPerToken: _b,
       ...nativeInfo
     } = native.info;
     const {
