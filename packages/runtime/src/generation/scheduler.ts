@@ -123,7 +123,8 @@ export class Scheduler {
         task.fail(error);
         return task.completion;
       }
-      this.admit();
+      // While a step runs, the engine is busy: admit into free slots only, evict at the next step.
+      this.admit(!this.running);
       if (!this.running) {
         this.running = true;
         // Starting on a microtask lets requests made in the same tick share their first steps.
@@ -160,7 +161,7 @@ export class Scheduler {
   }
 
   /** Moves waiting requests into slots, in order, while slots (and KV memory) allow. */
-  private admit(): void {
+  private admit(canEvict = true): void {
     for (let task = this.waiting.peek(); task !== undefined; task = this.waiting.peek()) {
       const need = this.bytesFor(task.promptTokens.length + task.maxTokens);
       const slotFree = this.slots.length + this.cache.size < this.maxSequences;
@@ -172,7 +173,7 @@ export class Scheduler {
       if (slotFree && memoryFree) {
         this.waiting.shift();
         this.slots.push({ task, seq: undefined, state: 'queued', cached: [], admittedMs: performance.now() });
-      } else if (!this.cache.evictOldest()) return;
+      } else if (!canEvict || !this.cache.evictOldest()) return;
     }
   }
 
