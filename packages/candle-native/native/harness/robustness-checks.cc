@@ -205,7 +205,7 @@ void check_fuzz_inputs(Checker& check) {
     const std::filesystem::path dir = std::filesystem::path(XC_FUZZ_DIR) / folder;
     if (!std::filesystem::is_directory(dir)) continue;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      if (!entry.is_regular_file()) continue;
+      if (!entry.is_regular_file() || entry.path().extension() == ".md") continue;
       const std::vector<uint8_t> bytes = read_file(entry.path().string());
       xcfuzz::run_gguf_input(bytes.data(), bytes.size());
       replayed++;
