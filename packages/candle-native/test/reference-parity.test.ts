@@ -20,7 +20,15 @@ afterAll(async () => {
 
 describe('stories260K (F32) against the reference engine', () => {
   it('reports the same model', () => {
-    const { backend: _n, kvType: _k, weightBytes: _w, device: _d, name: _m, ...nativeInfo } = native.info;
+    const {
+      backend: _n,
+      kvType: _k,
+      weightBytes: _w,
+      device: _d,
+      name: _m,
+      maxSequences: _s,
+      ...nativeInfo
+    } = native.info;
     const {
       backend: _r,
       kvType: _j,
@@ -31,6 +39,7 @@ describe('stories260K (F32) against the reference engine', () => {
     } = reference.info;
     expect(nativeInfo).toEqual(referenceInfo);
     expect(native.info.backend).toBe('candle-native');
+    expect(native.info.maxSequences).toBe(16);
   });
 
   it('matches prefill logits (every row) and 8 greedy decode steps within 1e-4 relative L2', async () => {

@@ -1,7 +1,7 @@
 // xcandle-harness: the engine's tests and benchmark without Node.
 //   xcandle-harness test <stories260K.gguf> [--verbose]
 //   xcandle-harness bench <model.gguf> [--threads N] [--prompt 512] [--gen 64] [--kv f16|f32] [--kernels scalar]
-//   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny] [--tokenizer]
+//   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]
 //   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
 #include <cstdio>
 #include <cstring>
@@ -19,7 +19,7 @@ int usage() {
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
                "[--kernels scalar]\n"
-               "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny] [--tokenizer]\n"
+               "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n");
   return 2;
 }
@@ -97,6 +97,12 @@ int run_synth(int argc, char** argv) {
   } else if (shape == "wide") {  // every row a multiple of 256, for the K-quants
     spec.embedding = 1024, spec.layers = 8, spec.heads = 16, spec.kv_heads = 4, spec.feed_forward = 2816;
     spec.vocab = 32000, spec.context = 4096;
+  } else if (shape == "micro") {  // tens of KB: fuzzing seeds with whole quant blocks
+    spec.embedding = 32, spec.layers = 1, spec.heads = 2, spec.kv_heads = 1, spec.feed_forward = 64;
+    spec.vocab = 64, spec.context = 64;
+  } else if (shape == "nano") {  // a few KB: fuzzing seeds (F32/F16/BF16 only)
+    spec.embedding = 8, spec.layers = 1, spec.heads = 2, spec.kv_heads = 1, spec.feed_forward = 16;
+    spec.vocab = 16, spec.context = 16;
   } else if (shape != "tiny") {
     return usage();
   }

@@ -2,12 +2,14 @@
 // each come back as an xc_error with the right code.
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
 
 #include "check.h"
 #include "gguf-writer.h"
+#include "run-gguf-input.h"
 #include "session.h"
 
 namespace xch {
@@ -195,11 +197,29 @@ void check_api(Checker& check, const std::string& gguf_path) {
   xc_context_free(context);
 }
 
+// Every committed fuzz seed and every input that once crashed the fuzzer (fuzz/regressions/) runs
+// through the fuzz target's body: reaching the end without a crash or sanitizer report is the check.
+void check_fuzz_inputs(Checker& check) {
+  int replayed = 0;
+  for (const char* folder : {"corpus", "regressions"}) {
+    const std::filesystem::path dir = std::filesystem::path(XC_FUZZ_DIR) / folder;
+    if (!std::filesystem::is_directory(dir)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (!entry.is_regular_file() || entry.path().extension() == ".md") continue;
+      const std::vector<uint8_t> bytes = read_file(entry.path().string());
+      xcfuzz::run_gguf_input(bytes.data(), bytes.size());
+      replayed++;
+    }
+  }
+  check.expect(replayed > 0, std::to_string(replayed) + " fuzz corpus and regression inputs replay without a crash");
+}
+
 }  // namespace
 
 void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir) {
   check_files(check, gguf_path, temp_dir);
   check_api(check, gguf_path);
+  check_fuzz_inputs(check);
 }
 
 }  // namespace xch

@@ -1,8 +1,11 @@
-import type { ModelInfo } from '@x/runtime';
+import { type ModelInfo, readGGUF, validateModelMetadata } from '@x/runtime';
 import { type AddonContext, type AddonModel, loadNativeAddon } from '../native/native-binding.js';
 import { toXError } from '../native/native-errors.js';
 import { NativeEngine } from './native-engine.js';
 import { requireInteger } from './validate-batch.js';
+
+/** The C API's own default for `max_sequences`. */
+const DEFAULT_MAX_SEQUENCES = 16;
 
 export interface NativeEngineOptions {
   /** Worker threads for the math; default: the physical cores. */
@@ -30,7 +33,7 @@ function checkOptions(path: unknown, options: NativeEngineOptions): void {
     throw new TypeError('loadEngine: options must be an object');
   if (options.threads !== undefined) requireInteger('threads', options.threads, 1, 1024);
   if (options.contextLength !== undefined) requireInteger('contextLength', options.contextLength, 1);
-  if (options.maxSequences !== undefined) requireInteger('maxSequences', options.maxSequences, 1, 65536);
+  if (options.maxSequences !== undefined) requireInteger('maxSequences', options.maxSequences, 1, 4096);
   if (options.kvType !== undefined && options.kvType !== 'f16' && options.kvType !== 'f32') {
     throw new TypeError(`kvType must be 'f16' or 'f32', got ${String(options.kvType)}`);
   }
@@ -40,9 +43,26 @@ function checkOptions(path: unknown, options: NativeEngineOptions): void {
     throw new TypeError('keepFileLayout must be a boolean');
 }
 
-/** Maps the GGUF file at `path` with the C++ engine and opens a KV cache over it. */
+/** The most tokens one sequence of the C++ engine can hold (context.cc). */
+const NATIVE_MAX_CONTEXT = 1 << 22;
+
+/**
+ * Maps the GGUF file at `path` with the C++ engine and opens a KV cache over it. The header is read
+ * and checked in TS first (validateModelMetadata, as every loader does): ModelFormatError.
+ */
 export async function loadEngine(path: string, options: NativeEngineOptions = {}): Promise<NativeEngine> {
   checkOptions(path, options);
+  return loadEngineWithMetadata(path, options, (await readGGUF(path)).metadata);
+}
+
+/** loadEngine for a file whose header the caller has already read. */
+export async function loadEngineWithMetadata(
+  path: string,
+  options: NativeEngineOptions,
+  metadata: Readonly<Record<string, unknown>>,
+): Promise<NativeEngine> {
+  checkOptions(path, options);
+  const shape = validateModelMetadata(metadata, path);
   const addon = loadNativeAddon();
   let model: AddonModel;
   try {
@@ -52,18 +72,19 @@ export async function loadEngine(path: string, options: NativeEngineOptions = {}
   }
   try {
     const native = model.info();
-    const contextLength = options.contextLength ?? native.contextLength;
-    if (contextLength > native.contextLength) {
+    const contextLength = options.contextLength ?? Math.min(native.contextLength, NATIVE_MAX_CONTEXT);
+    if (contextLength > Math.min(native.contextLength, NATIVE_MAX_CONTEXT)) {
       throw new RangeError(
-        `contextLength ${contextLength} exceeds the model's trained context ${native.contextLength}`,
+        `contextLength ${contextLength} exceeds the model's trained context ${native.contextLength} or the engine's ${NATIVE_MAX_CONTEXT}`,
       );
     }
     const kvType = options.kvType ?? 'f16';
+    const maxSequences = options.maxSequences ?? DEFAULT_MAX_SEQUENCES;
     const context: AddonContext = new addon.AddonContext(model, {
       contextLength,
       kvType,
       threads: options.threads ?? 0,
-      maxSequences: options.maxSequences ?? 0,
+      maxSequences,
     });
     const info: ModelInfo = {
       architecture: native.architecture,
@@ -79,6 +100,9 @@ export async function loadEngine(path: string, options: NativeEngineOptions = {}
       device: native.device,
       backend: 'candle-native',
       weightBytes: native.weightBytes,
+      maxSequences,
+      // keys and values of every layer; pages of the paged cache are allocated as tokens arrive
+      kvBytesPerToken: shape.layerCount * 2 * shape.headCountKv * shape.headDim * (kvType === 'f16' ? 2 : 4),
     };
     return new NativeEngine(info, model, context);
   } catch (error) {

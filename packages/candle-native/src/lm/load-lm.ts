@@ -7,7 +7,7 @@ import {
   readGGUF,
   resolveModel,
 } from '@x/runtime';
-import { loadEngine, type NativeEngineOptions } from '../engine/load-engine.js';
+import { loadEngineWithMetadata, type NativeEngineOptions } from '../engine/load-engine.js';
 
 export interface LoadLMOptions
   extends NativeEngineOptions,
@@ -16,29 +16,26 @@ export interface LoadLMOptions
   hub?: ResolveModelOptions;
 }
 
-const DEFAULT_MAX_SEQUENCES = 16;
-const DEFAULT_PREFIX_CACHE = 4;
-
 /**
  * An LM on the C++ engine: the engine maps the GGUF weights, while the tokenizer and chat template
  * come from the same file's header, read in TS. `location` is a path or an `hf:owner/repo/file.gguf`
  * reference (downloaded into the cache once).
  */
 export async function loadLM(location: string, options: LoadLMOptions = {}): Promise<LocalLM> {
-  const { threads, contextLength, kvType, maxSequences, device, hub, ...lmOptions } = options;
+  const { threads, contextLength, kvType, maxSequences, device, keepFileLayout, hub, ...lmOptions } =
+    options;
   const path = await resolveModel(location, hub);
-  const engine = await loadEngine(path, { threads, contextLength, kvType, maxSequences, device });
+  const file = await readGGUF(path);
+  const engine = await loadEngineWithMetadata(
+    path,
+    { threads, contextLength, kvType, maxSequences, device, keepFileLayout },
+    file.metadata,
+  );
   try {
-    const file = await readGGUF(path);
     const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, path);
-    const slots = maxSequences ?? DEFAULT_MAX_SEQUENCES;
-    const prefixCacheSize = Math.min(lmOptions.prefixCacheSize ?? DEFAULT_PREFIX_CACHE, slots - 1);
-    // Every sequence the scheduler holds at once (batch plus prefix cache) needs a KV slot.
-    const maxBatchSize = Math.min(lmOptions.maxBatchSize ?? slots, slots - prefixCacheSize);
+    // The scheduler admits by engine.info.maxSequences: requests beyond the KV slots wait in line.
     return lmFromGGUFParts({
       ...lmOptions,
-      prefixCacheSize,
-      maxBatchSize,
       metadata: file.metadata,
       engine,
       tokenizer,

@@ -10,6 +10,7 @@ import { constrainedOptions } from './constrained-options.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
 import { finishNativeToolCall, planNativeToolCall } from './native-tool-call.js';
+import { parseKeepingRawText } from './parse-keeping-raw-text.js';
 import { pythonStrip } from './python-text.js';
 
 type Values = Record<string, unknown>;
@@ -85,7 +86,7 @@ export abstract class BaseAdapter implements Adapter {
     }
     const messages = this.format(signature, demos, inputs, history);
     const result = await lm.generate(messages, constrainedOptions(this, signature, generateOptions));
-    const values = this.parse(signature, result.text);
+    const values = parseKeepingRawText(this, signature, result.text);
     return { values, rawText: result.text, result, messages, adapter: this.name };
   }
 

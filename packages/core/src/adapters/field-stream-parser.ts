@@ -174,6 +174,12 @@ export async function* streamFields(
   outputFields: Signature | readonly string[],
 ): AsyncGenerator<FieldDelta> {
   const parser = new FieldStreamParser(outputFields);
-  for await (const chunk of chunks) yield* parser.push(chunk);
+  try {
+    for await (const chunk of chunks) yield* parser.push(chunk);
+  } catch (error) {
+    // Cut short (an abort): the held-back tail is text of the field too.
+    yield* parser.finish();
+    throw error;
+  }
   yield* parser.finish();
 }

@@ -4,6 +4,8 @@ import { ChatAdapter } from '../adapters/chat-adapter.js';
 import { constrainedOptions } from '../adapters/constrained-options.js';
 import { FieldStreamParser } from '../adapters/field-stream-parser.js';
 import { JSONAdapter } from '../adapters/json-adapter.js';
+import { parseKeepingRawText } from '../adapters/parse-keeping-raw-text.js';
+import { AbortError } from '../errors/abort-error.js';
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
 import { LMError } from '../errors/lm-error.js';
 import { XError } from '../errors/x-error.js';
@@ -100,25 +102,39 @@ export class Predict<I extends Values = Values, O extends Values = Values>
       constrainedOptions(call.adapter, this.signature, generateOptions),
     );
     const parser = call.adapter instanceof ChatAdapter ? new FieldStreamParser(this.signature) : undefined;
-    for await (const chunk of lmStream) {
-      for (const delta of parser?.push(chunk) ?? []) yield { type: 'field-delta', ...delta };
+    try {
+      for await (const chunk of lmStream) {
+        for (const delta of parser?.push(chunk) ?? []) yield { type: 'field-delta', ...delta };
+      }
+    } catch (error) {
+      if (!AbortError.isInstance(error) || parser === undefined) throw error;
+      // Aborted mid-field: the held-back tail is field text too; the error carries every field so far.
+      for (const delta of parser.finish()) yield { type: 'field-delta', ...delta };
+      throw new AbortError({ partialText: error.partialText, partialFields: parser.fields, cause: error });
     }
     for (const delta of parser?.finish() ?? []) yield { type: 'field-delta', ...delta };
     const result = await lmStream.result;
     let outcome: AdapterCallResult<O>;
     try {
-      const values = call.adapter.parse(this.signature, result.text);
+      const values = parseKeepingRawText(call.adapter, this.signature, result.text);
       outcome = { values, rawText: result.text, result, messages, adapter: call.adapter.name };
     } catch (error) {
       const canFallBack = call.adapter instanceof ChatAdapter && call.adapter.fallbackToJSON;
       if (!AdapterParseError.isInstance(error) || !canFallBack) throw error;
-      outcome = await new JSONAdapter().call(
-        call.lm,
-        this.signature,
-        call.demos,
-        call.inputs,
-        call.callOptions,
-      );
+      outcome = await new JSONAdapter()
+        .call(call.lm, this.signature, call.demos, call.inputs, call.callOptions)
+        .catch((fallbackError: unknown) => {
+          if (!AdapterParseError.isInstance(fallbackError)) throw fallbackError;
+          // The streamed ChatAdapter text stays reachable as the cause.
+          throw new AdapterParseError({
+            adapter: fallbackError.adapter,
+            rawText: fallbackError.rawText,
+            expectedFields: fallbackError.expectedFields,
+            partial: fallbackError.partial,
+            reason: `${fallbackError.message} (after ChatAdapter: ${error.message})`,
+            cause: error,
+          });
+        });
     }
     const prediction = this.finish(outcome, call.inputs, options);
     yield { type: 'prediction', prediction };

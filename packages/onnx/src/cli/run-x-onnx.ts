@@ -1,11 +1,19 @@
 import { exportHfFolder } from '../export/export-hf-folder.js';
+import { runCacheCommand } from './run-cache-command.js';
 
 const USAGE = `usage: x-onnx export <model.gguf> <out-folder> [--dtype f32|f16] [--max-positions N] [--external-data]
+       x-onnx cache list|clear [--cache-dir DIR]
 
-Writes config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (HF / transformers.js layout).`;
+export writes config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (HF / transformers.js layout).
+cache lists or removes the GGUF conversions loadLM keeps (default $X_CACHE_DIR/onnx or ~/.cache/x/onnx).`;
 
 /** The x-onnx command line; returns the exit code. */
 export async function runXOnnx(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  if (argv[0] === 'cache') {
+    const code = await runCacheCommand(argv.slice(1), out);
+    if (code === 2) out(USAGE);
+    return code;
+  }
   const [command, gguf, folder, ...rest] = argv;
   if (command !== 'export' || gguf === undefined || folder === undefined) {
     out(USAGE);

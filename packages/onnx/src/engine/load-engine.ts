@@ -15,9 +15,9 @@ export interface LoadEngineOptions
  */
 export async function loadEngine(location: string, options: LoadEngineOptions = {}): Promise<OnnxEngine> {
   if (await isGGUF(location)) {
-    const { cacheDir, dtype, maxPositions, accuracy, ...engine } = options;
+    const { cacheDir, cacheMaxBytes, dtype, maxPositions, accuracy, ...engine } = options;
     return loadOnnxEngine(
-      await cachedConversion(location, { cacheDir, dtype, maxPositions, accuracy }),
+      await cachedConversion(location, { cacheDir, cacheMaxBytes, dtype, maxPositions, accuracy }),
       engine,
     );
   }

@@ -41,6 +41,7 @@ export async function loadLM(reference: string, options: LoadLMOptions = {}): Pr
     contextLength,
     file,
     cacheDir,
+    cacheMaxBytes,
     dtype,
     maxPositions,
     accuracy,
@@ -55,7 +56,14 @@ export async function loadLM(reference: string, options: LoadLMOptions = {}): Pr
   if (await isGGUF(location)) {
     const gguf = await readGGUF(location);
     const tokenizer = given ?? createTokenizerFromGGUFMetadata(gguf.metadata, location);
-    const folder = await cachedConversion(location, { cacheDir, dtype, maxPositions, accuracy, contribOps });
+    const folder = await cachedConversion(location, {
+      cacheDir,
+      cacheMaxBytes,
+      dtype,
+      maxPositions,
+      accuracy,
+      contribOps,
+    });
     const engine = await loadOnnxEngine(folder, engineOptions);
     checkVocabulary(engine, tokenizer, location);
     return lmFromGGUFParts({ ...lm, metadata: gguf.metadata, engine, tokenizer });

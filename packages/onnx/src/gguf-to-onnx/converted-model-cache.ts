@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { evictToBudget, touchEntry } from './conversion-cache-entries.js';
 import { type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
 
 /** Bumped whenever the graph the converter writes changes, so old cache entries are not reused. */
@@ -11,6 +12,18 @@ const CONVERTER_VERSION = 2;
 export interface CachedConversionOptions extends ConvertGGUFOptions {
   /** Where converted models are kept (default: $X_CACHE_DIR/onnx or ~/.cache/x/onnx). */
   cacheDir?: string;
+  /**
+   * Most bytes the cache keeps: after a new conversion, the least recently used ones go first.
+   * Default: $X_ONNX_CACHE_MAX_BYTES, else 4 GiB.
+   */
+  cacheMaxBytes?: number;
+}
+
+const DEFAULT_CACHE_MAX_BYTES = 4 * 1024 ** 3;
+
+function defaultCacheMaxBytes(): number {
+  const fromEnvironment = Number(process.env.X_ONNX_CACHE_MAX_BYTES);
+  return Number.isFinite(fromEnvironment) && fromEnvironment >= 0 ? fromEnvironment : DEFAULT_CACHE_MAX_BYTES;
 }
 
 export function defaultCacheDir(): string {
@@ -19,19 +32,23 @@ export function defaultCacheDir(): string {
 
 /**
  * The folder of the GGUF's ONNX conversion, keyed by the file's sha256 and the conversion options;
- * converted on first use into a temporary folder that is then renamed into place.
+ * converted on first use into a temporary folder that is then renamed into place. Each use marks
+ * the entry; a new conversion then evicts the least recently used ones beyond `cacheMaxBytes`.
  */
 export async function cachedConversion(
   ggufPath: string,
   options: CachedConversionOptions = {},
 ): Promise<string> {
-  const { cacheDir = defaultCacheDir(), ...convert } = options;
+  const { cacheDir = defaultCacheDir(), cacheMaxBytes = defaultCacheMaxBytes(), ...convert } = options;
   const hash = await cachedSha256(ggufPath, cacheDir);
   const dtype = convert.dtype === 'gguf' ? `gguf-${convert.accuracy ?? 'int8'}` : (convert.dtype ?? 'f32');
   const ops = convert.contribOps ? '-contrib' : '';
   const variant = `${dtype}${ops}-${convert.maxPositions ?? 'ctx'}-v${CONVERTER_VERSION}`;
   const folder = path.join(cacheDir, `${hash}-${variant}`);
-  if (await exists(path.join(folder, 'onnx', 'model.onnx'))) return folder;
+  if (await exists(path.join(folder, 'onnx', 'model.onnx'))) {
+    await touchEntry(folder);
+    return folder;
+  }
   const temporary = `${folder}.tmp-${process.pid}-${Date.now()}`;
   try {
     await convertGGUF(ggufPath, temporary, convert);
@@ -42,6 +59,8 @@ export async function cachedConversion(
   } finally {
     await rm(temporary, { recursive: true, force: true });
   }
+  await touchEntry(folder);
+  await evictToBudget(cacheDir, cacheMaxBytes, folder);
   return folder;
 }
 

@@ -1,3 +1,9 @@
+export {
+  type CacheEntry,
+  clearConversionCache,
+  evictToBudget,
+  listCacheEntries,
+} from './conversion-cache-entries.js';
 export { type ConvertedModel, type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
 export { type CachedConversionOptions, cachedConversion, defaultCacheDir } from './converted-model-cache.js';
 export type { DecoderSpec } from './decoder-spec.js';

@@ -59,5 +59,7 @@ export function onnxModelInfo(
     kvType: io.kvType === 'float16' ? 'f16' : 'f32',
     device: options.device ?? 'cpu',
     backend: 'onnx',
+    // present key and value tensors of every layer, one row per cached token
+    kvBytesPerToken: io.layerCount * 2 * io.kvHeads * io.headDim * (io.kvType === 'float16' ? 2 : 4),
   };
 }

@@ -12,3 +12,4 @@ export {
   type RenderOptions,
   renderChatTemplate,
 } from './render-chat-template.js';
+export { type RenderedChat, renderWithContentRanges } from './render-with-content-ranges.js';

@@ -21,6 +21,10 @@ export interface ModelInfo {
   backend: string;
   /** Bytes the engine holds for weights (mapped or copied). */
   weightBytes?: number;
+  /** Sequences (KV slots) the engine can hold at once, when it has a fixed number. */
+  maxSequences?: number;
+  /** KV-cache bytes one token of one sequence takes, when the engine allocates per token. */
+  kvBytesPerToken?: number;
 }
 
 export interface ForwardRequest {

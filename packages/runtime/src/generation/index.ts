@@ -4,5 +4,5 @@ export { GenerationTask, type GenerationTaskInit } from './generation-task.js';
 export { type GGUFParts, lmFromGGUFParts } from './lm-from-gguf-parts.js';
 export { LocalLM, type LocalLMOptions } from './local-lm.js';
 export { PrefixCache } from './prefix-cache.js';
-export { Scheduler, type SchedulerOptions } from './scheduler.js';
+export { DEFAULT_MAX_SEQUENCES, Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 export { type StopMatch, StopMatcher } from './stop-matcher.js';

@@ -71,3 +71,20 @@ describe('LocalLM over the reference engine on stories260K', () => {
     await uncached.lm.dispose();
   });
 });
+
+describe('more requests than KV slots on the reference engine', () => {
+  it('40 simultaneous calls on 16 slots all succeed, each with its solo tokens', async () => {
+    const { lm, engine } = await loadStories();
+    const words = ['Once', 'The', 'A', 'Tom', 'Lily', 'One day', 'She', 'He'];
+    const prompts = Array.from({ length: 40 }, (_, i) => `${words[i % words.length]} ${i}`);
+    const options = { maxTokens: 6, temperature: 0 };
+    const calls = prompts.map((prompt) => lm.complete(prompt, options));
+    const results = await Promise.all(calls);
+    expect(lm.stats()).toMatchObject({ queueDepth: 0, activeRequests: 0, kvSlots: 16 });
+    for (const [i, prompt] of prompts.entries()) {
+      const tokens = lm.encodeRequest({ kind: 'completion', prompt });
+      expect(results[i]!.tokenIds).toEqual(await plainGreedy(engine, tokens, results[i]!.tokenIds!.length));
+    }
+    await lm.dispose();
+  });
+});

@@ -13,13 +13,15 @@ import {
 } from '@x/core';
 import type { ChatTemplate } from '../chat-template/chat-template.js';
 import { chatTemplateForTokenizer } from '../chat-template/chat-template-for-tokenizer.js';
+import { renderWithContentRanges } from '../chat-template/render-with-content-ranges.js';
 import type { Engine } from '../engine/engine.js';
 import { logProbabilities } from '../sampling/log-probabilities.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { ConstraintCompiler } from './constraint-compiler.js';
 import { GenerationTask } from './generation-task.js';
-import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { PromptSizeGuard } from './prompt-size-guard.js';
+import { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 
 export interface LocalLMOptions extends SchedulerOptions {
   engine: Engine;
@@ -37,6 +39,12 @@ export interface LocalLMOptions extends SchedulerOptions {
   sampling?: SamplerOptions;
   /** Whether dispose() also disposes the engine (default true). */
   disposeEngine?: boolean;
+  /**
+   * Lets text in message contents and completion prompts become control tokens: `<|im_end|>`
+   * typed by a user then ends the turn. Default false, so only the chat template's own markup
+   * is ever a control token. Turn on only for trusted callers that write raw special tokens.
+   */
+  parseSpecialInContent?: boolean;
 }
 
 /**
@@ -52,6 +60,7 @@ export class LocalLM extends BaseLM {
   private readonly scheduler: Scheduler;
   private readonly constraints: ConstraintCompiler;
   private readonly options: LocalLMOptions;
+  private readonly sizeGuard: PromptSizeGuard;
   private disposed = false;
 
   constructor(options: LocalLMOptions) {
@@ -73,22 +82,49 @@ export class LocalLM extends BaseLM {
           });
     this.scheduler = new Scheduler(options.engine, options);
     this.constraints = new ConstraintCompiler(options.tokenizer, options.engine.info.vocabSize);
+    this.sizeGuard = new PromptSizeGuard(options.tokenizer, this.contextLength);
   }
 
-  /** The prompt tokens a request becomes, exactly as generation will see them. */
+  /** Queue depth, KV slots in use and KV bytes reserved, right now (for a server's metrics). */
+  stats(): SchedulerStats {
+    return this.scheduler.stats();
+  }
+
+  /**
+   * The prompt tokens a request becomes, exactly as generation will see them. Message contents and
+   * completion prompts are tokenized as plain text (see `parseSpecialInContent`); only the chat
+   * template's own markup becomes control tokens.
+   */
   encodeRequest(request: LMRequest): number[] {
+    const trusted = this.options.parseSpecialInContent ?? false;
     if (request.kind === 'completion')
-      return this.tokenizer.encode(request.prompt, { addSpecial: true, parseSpecial: true });
-    const text = this.chatTemplate.render(request.messages, { addGenerationPrompt: true });
+      return this.tokenizer.encode(request.prompt, { addSpecial: true, parseSpecial: trusted });
+    const { text, contentRanges, unlocated } = renderWithContentRanges(this.chatTemplate, request.messages, {
+      addGenerationPrompt: true,
+    });
     const bos =
       this.tokenizer.bosId === undefined ? undefined : this.tokenizer.tokenText(this.tokenizer.bosId);
     // Templates that write BOS themselves (Llama-3, Gemma) must not get a second one from the tokenizer.
     const addSpecial = bos === undefined || bos === '' || !text.startsWith(bos);
-    return this.tokenizer.encode(text, { addSpecial, parseSpecial: true });
+    if (trusted) return this.tokenizer.encode(text, { addSpecial, parseSpecial: true });
+    for (const index of unlocated) {
+      const content = request.messages[index]!.content;
+      const ids = this.tokenizer.encode(content, { addSpecial: false, parseSpecial: true });
+      if (ids.some((id) => this.tokenizer.isSpecial(id)))
+        throw new UnsupportedError(
+          'chat-template',
+          `message ${index} holds special-token text, and the chat template rewrites contents so it cannot be kept as text`,
+        );
+    }
+    return this.tokenizer.encode(text, { addSpecial, parseSpecial: true, literalRanges: contentRanges });
   }
 
+  /** Throws ContextLengthError, without tokenizing it all, for input far beyond the context. */
   async countTokens(input: string | Message[]): Promise<number> {
-    return this.encodeRequest(requestFromInput(input)).length;
+    const request = requestFromInput(input);
+    const counting = this.sizeGuard.check(request);
+    if (counting !== undefined) await counting;
+    return this.encodeRequest(request).length;
   }
 
   protected async streamRequest(
@@ -99,6 +135,9 @@ export class LocalLM extends BaseLM {
   ): Promise<LMResult> {
     const startMs = performance.now();
     if (this.disposed) throw new UnsupportedError('disposed-lm', `${this.id} has been disposed`);
+    // Synchronous for short prompts, so calls made together reach the scheduler together.
+    const counting = this.sizeGuard.check(request, signal);
+    if (counting !== undefined) await counting;
     const promptTokens = this.encodeRequest(request);
     if (promptTokens.length === 0)
       throw new UnsupportedError('empty-prompt', 'the prompt encodes to no tokens');

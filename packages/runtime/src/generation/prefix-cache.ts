@@ -25,6 +25,19 @@ export class PrefixCache {
     return this.entries.length;
   }
 
+  /** Tokens held by all entries together. */
+  get heldTokens(): number {
+    return this.entries.reduce((sum, entry) => sum + entry.tokens.length, 0);
+  }
+
+  /** Releases the least recently used entry (to make room for a waiting request); false when empty. */
+  evictOldest(): boolean {
+    const entry = this.entries.shift();
+    if (entry === undefined) return false;
+    this.engine.release(entry.seq);
+    return true;
+  }
+
   /**
    * A sequence holding the longest cached prefix of `tokens` (leaving at least the last token to
    * run, since its logits are needed), and how many tokens it already holds.

@@ -2,6 +2,10 @@ import { AbortError, LMError, type LMResult, XError } from '@x/core';
 import type { Engine, SequenceId } from '../engine/engine.js';
 import type { GenerationTask } from './generation-task.js';
 import { PrefixCache } from './prefix-cache.js';
+import { WaitingQueue } from './waiting-queue.js';
+
+/** KV slots the scheduler fills when neither the options nor the engine name a number. */
+export const DEFAULT_MAX_SEQUENCES = 16;
 
 export interface SchedulerOptions {
   /** Prompt tokens per prefill forward call (default 512). */
@@ -10,6 +14,35 @@ export interface SchedulerOptions {
   maxBatchSize?: number;
   /** Finished sequences kept for prefix reuse (default 4; 0 turns the cache off). */
   prefixCacheSize?: number;
+  /**
+   * KV slots (engine sequences) held at once, prefix-cache entries included. Requests beyond them
+   * wait in line, first come first served. Default: the engine's `info.maxSequences`, else 16.
+   */
+  maxSequences?: number;
+  /**
+   * Bytes of KV cache the admitted requests may reserve, each `(prompt + maxTokens) ×
+   * info.kvBytesPerToken`. Needs an engine that reports kvBytesPerToken; default: no limit.
+   */
+  kvMemoryBytes?: number;
+  /** Requests allowed to wait for a slot; one more throws QueueFullError. Default: no limit. */
+  maxQueue?: number;
+}
+
+/** What the scheduler holds right now (for metrics). */
+export interface SchedulerStats {
+  /** Requests waiting for a KV slot. */
+  queueDepth: number;
+  /** Requests admitted (prefilling or decoding). */
+  activeRequests: number;
+  /** Engine sequences held: admitted requests plus prefix-cache entries. */
+  kvSlotsInUse: number;
+  /** The most sequences held at once. */
+  kvSlots: number;
+  prefixCacheEntries: number;
+  /** KV bytes reserved by admitted requests and cache entries (0 when the engine reports no size). */
+  kvBytesReserved: number;
+  /** The KV byte budget, when one is set. */
+  kvMemoryBytes: number | undefined;
 }
 
 interface Slot {
@@ -18,6 +51,7 @@ interface Slot {
   state: 'queued' | 'prefill' | 'decode';
   /** Exactly the tokens in `seq`'s cache. */
   cached: number[];
+  admittedMs: number;
 }
 
 /**
@@ -25,12 +59,20 @@ interface Slot {
  * reading its prompt (its own forward call, cancellable by its signal), then one decode forward
  * call for every request that has a sampled token to feed back. Requests join and leave between
  * steps; an aborted request leaves at the next step and its sequence is released.
+ *
+ * Admission: a request takes a KV slot only while fewer than `maxSequences` are held (and its KV
+ * reservation fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
+ * their slots up, oldest first, whenever someone is waiting. A request aborted while waiting leaves
+ * the line at once.
  */
 export class Scheduler {
   private readonly engine: Engine;
   private readonly prefillChunkSize: number;
   private readonly maxBatchSize: number;
   private readonly cache: PrefixCache;
+  private readonly maxSequences: number;
+  private readonly kvMemoryBytes: number | undefined;
+  private readonly waiting: WaitingQueue<GenerationTask>;
   private slots: Slot[] = [];
   private running = false;
   private disposed = false;
@@ -39,19 +81,50 @@ export class Scheduler {
     this.engine = engine;
     this.prefillChunkSize = Math.max(1, options.prefillChunkSize ?? 512);
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 32);
-    this.cache = new PrefixCache(engine, options.prefixCacheSize ?? 4);
+    this.maxSequences = Math.max(
+      1,
+      options.maxSequences ?? engine.info.maxSequences ?? DEFAULT_MAX_SEQUENCES,
+    );
+    // One slot stays free for new work, so the cache never holds every slot.
+    this.cache = new PrefixCache(engine, Math.min(options.prefixCacheSize ?? 4, this.maxSequences - 1));
+    this.kvMemoryBytes = options.kvMemoryBytes;
+    this.waiting = new WaitingQueue(options.maxQueue, (task) =>
+      task.fail(new AbortError({ partialText: '', cause: task.signal?.reason })),
+    );
   }
 
-  /** Requests in flight. */
+  /** Requests in flight (admitted or waiting). */
   get active(): number {
-    return this.slots.length;
+    return this.slots.length + this.waiting.length;
   }
 
-  /** Queues a task; resolves with its result, rejects with AbortError, LMError or the engine's XError. */
+  stats(): SchedulerStats {
+    return {
+      queueDepth: this.waiting.length,
+      activeRequests: this.slots.length,
+      kvSlotsInUse: this.slots.filter((slot) => slot.seq !== undefined).length + this.cache.size,
+      kvSlots: this.maxSequences,
+      prefixCacheEntries: this.cache.size,
+      kvBytesReserved: this.reservedBytes(),
+      kvMemoryBytes: this.kvMemoryBytes,
+    };
+  }
+
+  /**
+   * Queues a task; resolves with its result, rejects with AbortError, LMError, the engine's XError,
+   * or QueueFullError when `maxQueue` requests already wait.
+   */
   run(task: GenerationTask): Promise<LMResult> {
     if (this.disposed) task.fail(new LMError('the LM has been disposed'));
     else {
-      this.slots.push({ task, seq: undefined, state: 'queued', cached: [] });
+      try {
+        this.waiting.push(task, this.maxSequences);
+      } catch (error) {
+        task.fail(error);
+        return task.completion;
+      }
+      // While a step runs, the engine is busy: admit into free slots only, evict at the next step.
+      this.admit(!this.running);
       if (!this.running) {
         this.running = true;
         // Starting on a microtask lets requests made in the same tick share their first steps.
@@ -64,23 +137,56 @@ export class Scheduler {
   /** Fails every request in flight and releases every sequence, cached ones included. */
   dispose(): void {
     this.disposed = true;
-    for (const slot of [...this.slots]) this.fail(slot, new LMError('the LM was disposed during generation'));
+    const error = new LMError('the LM was disposed during generation');
+    for (const task of this.waiting.drain()) task.fail(error);
+    for (const slot of [...this.slots]) this.fail(slot, error);
     this.cache.clear();
   }
 
   private async loop(): Promise<void> {
     try {
-      while (this.slots.length > 0) {
+      while (this.slots.length > 0 || this.waiting.length > 0) {
         this.dropAborted();
+        this.admit();
         await this.prefillStep();
         this.dropAborted();
         await this.decodeStep();
       }
     } catch (error) {
+      for (const task of this.waiting.drain()) task.fail(error);
       for (const slot of [...this.slots]) this.fail(slot, error);
     } finally {
       this.running = false;
     }
+  }
+
+  /** Moves waiting requests into slots, in order, while slots (and KV memory) allow. */
+  private admit(canEvict = true): void {
+    for (let task = this.waiting.peek(); task !== undefined; task = this.waiting.peek()) {
+      const need = this.bytesFor(task.promptTokens.length + task.maxTokens);
+      const slotFree = this.slots.length + this.cache.size < this.maxSequences;
+      const memoryFree =
+        this.kvMemoryBytes === undefined ||
+        this.reservedBytes() + need <= this.kvMemoryBytes ||
+        // Alone, a request runs whatever its size: the context check already bounds it.
+        (this.slots.length === 0 && this.cache.size === 0);
+      if (slotFree && memoryFree) {
+        this.waiting.shift();
+        this.slots.push({ task, seq: undefined, state: 'queued', cached: [], admittedMs: performance.now() });
+      } else if (!canEvict || !this.cache.evictOldest()) return;
+    }
+  }
+
+  private bytesFor(tokens: number): number {
+    return tokens * (this.engine.info.kvBytesPerToken ?? 0);
+  }
+
+  private reservedBytes(): number {
+    const admitted = this.slots.reduce(
+      (sum, slot) => sum + slot.task.promptTokens.length + slot.task.maxTokens,
+      0,
+    );
+    return this.bytesFor(admitted + this.cache.heldTokens);
   }
 
   private async prefillStep(): Promise<void> {
@@ -161,6 +267,7 @@ export class Scheduler {
     }
     if (!done) return;
     this.remove(slot);
+    this.waiting.recordService(performance.now() - slot.admittedMs);
     if (slot.seq !== undefined) this.cache.store(slot.seq, slot.cached);
     slot.task.finish();
   }
@@ -171,6 +278,7 @@ export class Scheduler {
 
   private fail(slot: Slot, error: unknown): void {
     if (!this.remove(slot)) return;
+    this.waiting.recordService(performance.now() - slot.admittedMs);
     if (slot.seq !== undefined) {
       try {
         this.engine.release(slot.seq);

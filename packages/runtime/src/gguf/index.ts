@@ -22,8 +22,10 @@ export {
   parseGGUF,
   readGGUF,
 } from './read-gguf.js';
+export { rewriteGGUFMetadata } from './rewrite-gguf-metadata.js';
 export { startsWithGGUFMagic } from './starts-with-gguf-magic.js';
 export { byteLevelTokenizer } from './synth/byte-level-tokenizer.js';
+export { MALFORMED_METADATA_CASES, type MalformedMetadataCase } from './synth/malformed-metadata-cases.js';
 export { MODEL_SHAPES, type ModelShape } from './synth/model-shapes.js';
 export { modelTensors, parameterCount, type TensorPlan } from './synth/model-tensors.js';
 export {
@@ -34,6 +36,11 @@ export {
   synthesizeModel,
 } from './synth/synthesize-model.js';
 export { DEQUANTIZABLE_TYPES, dequantize, readTensor } from './tensor-data.js';
+export {
+  METADATA_LIMITS,
+  type ModelHyperparameters,
+  validateModelMetadata,
+} from './validate-model-metadata.js';
 export {
   encodeGGUFHeader,
   type GGUFHeader,

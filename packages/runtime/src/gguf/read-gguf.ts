@@ -59,8 +59,16 @@ export function parseGGUF(bytes: Uint8Array, options: { path?: string; fileSize?
 
 /** Reads only the header region of a GGUF file, growing the read window until the header fits. */
 export async function readGGUF(path: string): Promise<GGUFFile> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, 'r').catch((cause: NodeJS.ErrnoException) => {
+    throw new ModelFormatError(`cannot open: ${cause.code ?? cause.message}`, { path, cause });
+  });
   try {
+    if (!(await handle.stat()).isFile())
+      throw new ModelFormatError('not a regular file', {
+        path,
+        expected: 'a GGUF file',
+        got: 'a directory or device',
+      });
     const fileSize = (await handle.stat()).size;
     let windowSize = Math.min(fileSize, INITIAL_WINDOW);
     for (;;) {

@@ -1,3 +1,4 @@
+import { ModelFormatError } from '@x/core';
 import { type GGUFFile, ggmlTypeName, readGGUF } from '../gguf/index.js';
 import { readTensorSource } from './gguf-tensor-source.js';
 import { loadWeights } from './load-weights.js';
@@ -28,16 +29,26 @@ export async function referenceEngineFromGGUF(
 ): Promise<ReferenceEngine> {
   const { path } = file;
   const config = readModelConfig(file.metadata, path);
-  const weights = loadWeights(config, await readTensorSource(file), path);
-  const name = file.metadata['general.name'];
-  return new ReferenceEngine(
-    { config, weights },
-    {
-      contextLength: options.contextLength,
-      name: typeof name === 'string' ? name : undefined,
-      weightType: dominantType(file.tensors),
-    },
-  );
+  const { contextLength } = options;
+  if (contextLength !== undefined && (!Number.isInteger(contextLength) || contextLength < 1))
+    throw new RangeError(`contextLength must be a positive integer, got ${contextLength}`);
+  try {
+    const weights = loadWeights(config, await readTensorSource(file), path);
+    const name = file.metadata['general.name'];
+    return new ReferenceEngine(
+      { config, weights },
+      {
+        contextLength,
+        name: typeof name === 'string' ? name : undefined,
+        weightType: dominantType(file.tensors),
+      },
+    );
+  } catch (error) {
+    // A size from the file that no buffer can hold (an invalid typed-array or array length).
+    if (error instanceof RangeError)
+      throw new ModelFormatError(`cannot hold the model: ${error.message}`, { path, cause: error });
+    throw error;
+  }
 }
 
 /** The type holding the most bytes among 2-D tensors (the matrices), as ggml names it. */

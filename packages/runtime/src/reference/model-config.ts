@@ -1,4 +1,5 @@
 import { ModelFormatError, UnsupportedError } from '@x/core';
+import { validateModelMetadata } from '../gguf/validate-model-metadata.js';
 import { ARCHITECTURES, type ArchSpec } from './arch-table.js';
 
 /** The hyperparameters of one llama-family model, read from GGUF metadata (`{arch}.*` keys). */
@@ -28,7 +29,10 @@ export interface ModelConfig {
   finalSoftcap: number;
 }
 
-/** `metadata` maps full GGUF keys (`llama.block_count`) to values. */
+/**
+ * `metadata` maps full GGUF keys (`llama.block_count`) to values. Runs the shared
+ * validateModelMetadata first, so every loader rejects the same files.
+ */
 export function readModelConfig(metadata: Readonly<Record<string, unknown>>, path?: string): ModelConfig {
   const architecture = metadata['general.architecture'];
   if (typeof architecture !== 'string') {
@@ -45,6 +49,7 @@ export function readModelConfig(metadata: Readonly<Record<string, unknown>>, pat
       `architecture '${architecture}' is not supported by the reference engine (supported: ${Object.keys(ARCHITECTURES).join(', ')})`,
     );
   }
+  validateModelMetadata(metadata, path);
   const number = (key: string, fallback?: number): number => {
     const value = metadata[`${architecture}.${key}`];
     if (typeof value === 'number') return value;

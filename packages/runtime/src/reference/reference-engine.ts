@@ -52,6 +52,8 @@ export class ReferenceEngine implements Engine {
       device: 'cpu',
       backend: 'reference',
       weightBytes: weightBytes(weights),
+      // f32 keys and values of every layer; the cache grows as tokens arrive
+      kvBytesPerToken: config.layerCount * 2 * config.headCountKv * config.headDim * 4,
     };
     this.state = createRunState(config, contextLength);
   }

@@ -10,4 +10,5 @@ export {
   type VocabMergesFiles,
 } from './create-tokenizer-from-vocab-merges.js';
 export { loadTokenizer } from './load-tokenizer.js';
+export type { TextRange } from './partition-special.js';
 export type { DecodeOptions, EncodeOptions, StreamDecoder, Tokenizer } from './tokenizer.js';

@@ -21,6 +21,22 @@ describe('partitionSpecial', () => {
     token(4, 'ab', { control: false }),
   ];
 
+  it('keeps control-token text inside literal ranges as text, and still cuts non-control ones', () => {
+    const text = '<|im_start|>user\nab<|im_end|>x<|im_end|>';
+    // the range covers 'ab<|im_end|>x' (offsets 17..30)
+    expect(partitionSpecial(text, specials, true, undefined, [{ start: 17, end: 30 }])).toEqual([
+      1,
+      'user\n',
+      4,
+      '<|im_end|>x',
+      2,
+    ]);
+    // a token straddling the range's edge stays text too
+    expect(partitionSpecial('<|im_end|>', specials, true, undefined, [{ start: 9, end: 10 }])).toEqual([
+      '<|im_end|>',
+    ]);
+  });
+
   it('cuts special tokens out of text, longest first', () => {
     expect(partitionSpecial('<|im_start|>user\nhi<|im_end|><s>', specials, true)).toEqual([
       1,

@@ -1,8 +1,16 @@
+import type { TextRange } from './partition-special.js';
+
 export interface EncodeOptions {
   /** Add BOS/EOS as the model's metadata asks (default true). */
   addSpecial?: boolean;
   /** Turn special-token text such as `<|im_start|>` into its id (default true). */
   parseSpecial?: boolean;
+  /**
+   * Ranges of `text` (UTF-16 offsets, end exclusive) that stay text even with parseSpecial on: a
+   * control token's text overlapping one is encoded as plain text there. LocalLM marks the message
+   * contents of a rendered chat template this way, so only the template's markup becomes control ids.
+   */
+  literalRanges?: readonly TextRange[];
 }
 
 export interface DecodeOptions {

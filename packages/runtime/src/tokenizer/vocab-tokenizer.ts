@@ -54,7 +54,13 @@ export class VocabTokenizer implements Tokenizer {
     const parseSpecial = options.parseSpecial ?? true;
     const ids: number[] = [];
     if (addSpecial) ids.push(...(this.options.prefixIds ?? []));
-    const fragments = partitionSpecial(text, this.options.specials, parseSpecial, this.trie);
+    const fragments = partitionSpecial(
+      text,
+      this.options.specials,
+      parseSpecial,
+      this.trie,
+      options.literalRanges,
+    );
     for (let i = 0; i < fragments.length; i++) {
       const fragment = fragments[i] as string | number;
       if (typeof fragment === 'number') ids.push(fragment);

@@ -10,6 +10,10 @@ export interface FakeEngineOptions {
   peak?: number;
   /** Milliseconds each forward call waits before answering (default: one macrotask). */
   delayMs?: number;
+  /** Sequences held at once; one more fails as native KV caches do (default: no limit, unreported). */
+  maxSequences?: number;
+  /** Reported as info.kvBytesPerToken. */
+  kvBytesPerToken?: number;
 }
 
 /** What one forward call asked for, copied. */
@@ -25,6 +29,8 @@ export class FakeEngine implements Engine {
   readonly calls: RecordedRequest[][] = [];
   readonly sequences = new Map<SequenceId, number[]>();
   forkCalls = 0;
+  /** The most sequences held at once so far. */
+  peakSequences = 0;
   disposed = false;
   private nextSeq = 1;
   private readonly options: FakeEngineOptions;
@@ -44,6 +50,8 @@ export class FakeEngine implements Engine {
       kvType: 'f32',
       device: 'cpu',
       backend: 'fake',
+      maxSequences: options.maxSequences,
+      kvBytesPerToken: options.kvBytesPerToken,
     };
   }
 
@@ -53,8 +61,10 @@ export class FakeEngine implements Engine {
   }
 
   createSequence(): SequenceId {
+    this.checkFreeSlot();
     const seq = this.nextSeq++;
     this.sequences.set(seq, []);
+    this.peakSequences = Math.max(this.peakSequences, this.sequences.size);
     return seq;
   }
 
@@ -89,8 +99,10 @@ export class FakeEngine implements Engine {
   fork(from: SequenceId, nTokens?: number): SequenceId {
     this.forkCalls++;
     const source = this.cache(from);
+    this.checkFreeSlot();
     const seq = this.nextSeq++;
     this.sequences.set(seq, source.slice(0, nTokens ?? source.length));
+    this.peakSequences = Math.max(this.peakSequences, this.sequences.size);
     return seq;
   }
 
@@ -105,6 +117,12 @@ export class FakeEngine implements Engine {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+  }
+
+  private checkFreeSlot(): void {
+    const limit = this.options.maxSequences;
+    if (limit !== undefined && this.sequences.size >= limit)
+      throw new Error(`all ${limit} sequences are in use`);
   }
 
   private cache(seq: SequenceId): number[] {

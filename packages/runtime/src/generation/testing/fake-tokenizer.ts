@@ -30,11 +30,13 @@ export class FakeTokenizer implements Tokenizer {
     this.encodeCalls++;
     const ids: number[] = options.addSpecial === false ? [] : [this.bosId];
     const parseSpecial = options.parseSpecial ?? true;
+    const inLiteral = (start: number, length: number) =>
+      (options.literalRanges ?? []).some((range) => start < range.end && start + length > range.start);
     let at = 0;
     while (at < text.length) {
       let best = -1;
       for (let id = 0; id < FAKE_VOCABULARY.length; id++) {
-        if (!parseSpecial && SPECIAL.has(id)) continue;
+        if (SPECIAL.has(id) && (!parseSpecial || inLiteral(at, FAKE_VOCABULARY[id]!.length))) continue;
         const piece = FAKE_VOCABULARY[id]!;
         if (text.startsWith(piece, at) && (best === -1 || piece.length > FAKE_VOCABULARY[best]!.length))
           best = id;

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { ModelFormatError } from '@x/core';
+import { GGMLType, MALFORMED_METADATA_CASES, rewriteGGUFMetadata, synthesizeModel } from '@x/runtime';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine } from '../src/engine/load-engine.js';
+import { loadLM } from '../src/lm/load-lm.js';
+import { makeTempDir } from './support/paths.js';
+
+const directory = makeTempDir('malformed-metadata');
+const valid = path.join(directory, 'tiny-llama.gguf');
+beforeAll(async () => {
+  await synthesizeModel({ shape: 'tiny-llama', path: valid, type: GGMLType.F32 });
+});
+
+describe('malformed metadata (the shared validation, as the reference and ONNX loaders)', () => {
+  it.each(MALFORMED_METADATA_CASES)('rejects $name with ModelFormatError', async ({ name, edits }) => {
+    const file = path.join(directory, `${name.replaceAll(/\W+/g, '-')}.gguf`);
+    await rewriteGGUFMetadata(valid, file, edits);
+    for (const load of [loadEngine, loadLM]) {
+      const error = await load(file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelFormatError);
+      expect((error as ModelFormatError).path).toBe(file);
+    }
+  });
+
+  it('opens a model whose trained context exceeds what one sequence can hold', async () => {
+    const file = path.join(directory, 'long-context.gguf');
+    await rewriteGGUFMetadata(valid, file, { 'llama.context_length': 1 << 24 });
+    const engine = await loadEngine(file, { threads: 1, maxSequences: 1 });
+    expect(engine.info.contextLength).toBe(1 << 22);
+    await engine.dispose();
+  });
+});
