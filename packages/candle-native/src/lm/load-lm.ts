@@ -22,8 +22,7 @@ export interface LoadLMOptions
  * reference (downloaded into the cache once).
  */
 export async function loadLM(location: string, options: LoadLMOptions = {}): Promise<LocalLM> {
-  const { threads, contextLength, kvType, maxSequences, device, keepFileLayout, hub, ...lmOptions } =
-    options;
+  const { threads, contextLength, kvType, maxSequences, device, keepFileLayout, hub, ...lmOptions } = options;
   const path = await resolveModel(location, hub);
   const file = await readGGUF(path);
   const engine = await loadEngineWithMetadata(
