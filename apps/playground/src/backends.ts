@@ -8,6 +8,8 @@ export type BackendName = (typeof backendNames)[number];
 export interface BackendOptions {
   threads?: number;
   contextLength?: number;
+  /** Requests that may wait for a KV slot; one more gets QueueFullError (a server's 429). */
+  maxQueue?: number;
 }
 
 /** stories260K, committed beside the app so that the first command needs no download. */

@@ -40,6 +40,7 @@ ${model}
   --cors-origins <list>       allow these browser origins (default: CORS off)
   --body-limit <size>         largest request body (default 1MiB)
   --request-timeout-ms <n>    cut requests slower than this (default 30000)
+  --max-queue <n>             requests that may wait for a KV slot before 429 (default 256)
   -h, --help            this help`,
   web: `usage: x-playground web [options]
 

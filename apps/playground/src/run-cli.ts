@@ -38,6 +38,7 @@ const optionNames = new Set([
   'cors-origins',
   'body-limit',
   'request-timeout-ms',
+  'max-queue',
 ]);
 const flagNames = new Set(['cot', 'strict', 'json', 'unconstrained', 'serve-any-model']);
 
@@ -114,6 +115,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         host: options.host ?? '127.0.0.1',
         port: portOf(options.port) ?? 8080,
         memoryBudget: byteSizeOf(options, 'memory-budget'),
+        maxQueue: parseNumberOption('max-queue', options['max-queue'], {
+          integer: true,
+          min: 0,
+          max: 1_000_000,
+        }),
         serveAnyModel: flags.has('serve-any-model'),
         corsOrigins: options['cors-origins']?.split(',').map((origin) => origin.trim()),
         bodyLimit: byteSizeOf(options, 'body-limit'),

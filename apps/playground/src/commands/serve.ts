@@ -13,6 +13,8 @@ export interface ServeCommandOptions extends ServerLimits {
   model?: string;
   backend: BackendName;
   threads?: number;
+  /** Requests that may wait for a KV slot per model before the server answers 429. */
+  maxQueue?: number;
   host: string;
   port: number;
   /** Bytes the loaded models may take together (file sizes); least recently used idle ones go first. */
@@ -37,6 +39,8 @@ export function poolModels(spec: string, load: (file: string) => PoolModel['load
   });
 }
 
+const DEFAULT_MAX_QUEUE = 256;
+
 /** An OpenAI-compatible server over a pool of local models; concurrent requests share decode steps. */
 export async function serveCommand(options: ServeCommandOptions): Promise<number> {
   const metrics = new ServerMetrics();
@@ -46,7 +50,11 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   });
   const models = poolModels(
     options.model ?? defaultModelPath,
-    (file) => () => loadBackend(options.backend, file, { threads: options.threads }),
+    (file) => () =>
+      loadBackend(options.backend, file, {
+        threads: options.threads,
+        maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE,
+      }),
   );
   const pool = new ModelPool(models, options.memoryBudget);
   // Loading the first model now makes a bad file fail at start, not on the first request.
