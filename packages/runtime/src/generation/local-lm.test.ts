@@ -22,6 +22,13 @@ describe('LocalLM.complete', () => {
     expect(result.text).toBe('d');
   });
 
+  it('tells Evaluate its batch size and CachedLM its sampling defaults', () => {
+    expect(createFakeLM().lm.preferredConcurrency).toBe(32);
+    const { lm } = createFakeLM({}, { maxBatchSize: 4, sampling: { temperature: 0.7 } });
+    expect(lm.preferredConcurrency).toBe(4);
+    expect(lm.defaultOptions).toEqual({ temperature: 0.7 });
+  });
+
   it('stops at maxTokens with finishReason length', async () => {
     const { lm } = createFakeLM();
     const result = await lm.complete('abc', { maxTokens: 3 });

@@ -70,6 +70,16 @@ export class LocalLM extends BaseLM {
     this.scheduler = new Scheduler(options.engine, options);
   }
 
+  /** The sampling defaults under each call's options (core's CachedLM keys on them). */
+  get defaultOptions(): Readonly<SamplerOptions> {
+    return this.options.sampling ?? {};
+  }
+
+  /** Calls in flight that batch together in one decode step: Evaluate's default concurrency. */
+  get preferredConcurrency(): number {
+    return this.scheduler.maxBatchSize;
+  }
+
   /** The prompt tokens a request becomes, exactly as generation will see them. */
   encodeRequest(request: LMRequest): number[] {
     if (request.kind === 'completion')
