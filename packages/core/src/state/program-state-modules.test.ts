@@ -1,6 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ChatAdapter } from '../adapters/chat-adapter.js';
 import { BestOfN } from '../modules/best-of-n.js';
@@ -24,6 +25,7 @@ const getWeather = new Tool({
   execute: ({ city }) => `sunny in ${city}`,
 });
 const reward = () => 1;
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__');
 
 /** What DSPy itself writes: our state without the name/type keys x adds to each field. */
 function dspyShape(state: unknown): unknown {
@@ -99,6 +101,31 @@ describe('program state of composed modules (DSPy 3.3.1 dump_state)', () => {
     expect(new ChatAdapter().format(loaded.react.signature, loaded.react.demos, inputs)).toEqual(
       new ChatAdapter().format(program.react.signature, program.react.demos, inputs),
     );
+  });
+
+  it('reads ReAct and Refine files DSPy 3.3.1 saved, and writes them byte for byte apart from field extras', async () => {
+    // __fixtures__/dspy-react.json and dspy-refine.json were written by DSPy's Module.save (make-dspy-fixtures.py).
+    for (const [file, make] of [
+      ['dspy-react.json', () => new ReAct('question -> answer', { tools: [getWeather], maxIters: 3 })],
+      [
+        'dspy-refine.json',
+        () => new Refine(new ChainOfThought('question -> answer'), { n: 3, rewardFn: reward, threshold: 1 }),
+      ],
+    ] as const) {
+      const text = await readFile(path.join(fixtures, file), 'utf8');
+      const program = make();
+      expect((await loadProgram(program as never, path.join(fixtures, file))).notes).toEqual([]);
+      const dspy = JSON.parse(text);
+      // orjson.dumps(state, option=OPT_INDENT_2 | OPT_APPEND_NEWLINE) in dspy/primitives/base_module.py save()
+      const ours = { ...(dspyShape(dumpState(program as never)) as object), metadata: dspy.metadata };
+      expect(`${JSON.stringify(ours, null, 2)}\n`).toBe(text);
+    }
+    const react = new ReAct('question -> answer', { tools: [getWeather], maxIters: 3 });
+    await loadProgram(react, path.join(fixtures, 'dspy-react.json'));
+    expect(react.react.demos[0]?.next_tool_args).toEqual({ city: 'Oslo' });
+    expect(react.extract.predict.demos).toEqual([
+      { question: 'Q', trajectory: 'T', reasoning: 'R', answer: 'A' },
+    ]);
   });
 
   it('BestOfN and Refine: their module keys are "module.<name>", as DSPy writes them', async () => {
