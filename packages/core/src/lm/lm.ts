@@ -85,7 +85,10 @@ export interface LM {
   readonly contextLength: number;
   /** True when `generate` honours `options.tools` and fills `result.toolCalls` (native function calling). */
   readonly supportsFunctionCalling?: boolean;
-  /** Options the LM applies under each call's own (its configured defaults); `CachedLM` keys on them too. */
+  /**
+   * Options the LM applies under each call's own (its configured defaults, and any other setting
+   * that changes its answers); `CachedLM` keys on them too.
+   */
   readonly defaultOptions?: Readonly<Omit<GenerateOptions, 'signal'>>;
   /**
    * How many calls in flight serve this LM best: a local LM batches that many through its scheduler.

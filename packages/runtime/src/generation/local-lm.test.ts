@@ -1,4 +1,4 @@
-import { ContextLengthError, UnsupportedError } from '@x/core';
+import { ContextLengthError, LMCache, UnsupportedError, withCache } from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { collect, createFakeLM } from './testing/fake-lm.js';
 
@@ -24,9 +24,19 @@ describe('LocalLM.complete', () => {
 
   it('tells Evaluate its batch size and CachedLM its sampling defaults', () => {
     expect(createFakeLM().lm.preferredConcurrency).toBe(32);
-    const { lm } = createFakeLM({}, { maxBatchSize: 4, sampling: { temperature: 0.7 } });
+    const { lm } = createFakeLM({}, { maxBatchSize: 4, sampling: { temperature: 0.7 }, defaultMaxTokens: 9 });
     expect(lm.preferredConcurrency).toBe(4);
-    expect(lm.defaultOptions).toEqual({ temperature: 0.7 });
+    expect(lm.defaultOptions).toEqual({ temperature: 0.7, defaultMaxTokens: 9 });
+    expect(createFakeLM().lm.defaultOptions).toEqual({});
+  });
+
+  it('gives a shared LM cache a different key when defaultMaxTokens differs', async () => {
+    const cache = new LMCache();
+    const short = withCache(createFakeLM({}, { defaultMaxTokens: 3, id: 'fake' }).lm, cache);
+    const long = withCache(createFakeLM({}, { defaultMaxTokens: 5, id: 'fake' }).lm, cache);
+    expect((await short.complete('abc')).text).toBe('def');
+    expect((await long.complete('abc')).text).toBe('defgh');
+    expect(cache.misses).toBe(2);
   });
 
   it('stops at maxTokens with finishReason length', async () => {

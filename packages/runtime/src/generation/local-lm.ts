@@ -70,9 +70,13 @@ export class LocalLM extends BaseLM {
     this.scheduler = new Scheduler(options.engine, options);
   }
 
-  /** The sampling defaults under each call's options (core's CachedLM keys on them). */
-  get defaultOptions(): Readonly<SamplerOptions> {
-    return this.options.sampling ?? {};
+  /**
+   * The settings under each call's options that change its answers, for core's CachedLM key: the
+   * sampling defaults and, when set, `defaultMaxTokens` (it caps a call that gives no maxTokens).
+   */
+  get defaultOptions(): Readonly<SamplerOptions & { defaultMaxTokens?: number }> {
+    const { defaultMaxTokens } = this.options;
+    return { ...this.options.sampling, ...(defaultMaxTokens === undefined ? {} : { defaultMaxTokens }) };
   }
 
   /** Calls in flight that batch together in one decode step: Evaluate's default concurrency. */
