@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatAdapter } from '../adapters/chat-adapter.js';
 import { BestOfN } from '../modules/best-of-n.js';
 import { ChainOfThought } from '../modules/chain-of-thought.js';
+import { MultiChainComparison } from '../modules/multi-chain-comparison.js';
 import { Predict } from '../modules/predict.js';
 import { ReAct } from '../modules/react.js';
 import { Refine } from '../modules/refine.js';
@@ -148,6 +149,16 @@ describe('program state of composed modules (DSPy 3.3.1 dump_state)', () => {
       expect(loadedPredictor.demos).toEqual([{ question: 'Q', reasoning: 'R', answer: 'Ä' }]);
       expect(loadedPredictor.signature.instructions).toBe('Answer well.');
     }
+  });
+
+  it('MultiChainComparison: the attempt and rationale fields as DSPy writes them', () => {
+    // Oracle: json.dumps(dspy.MultiChainComparison("question -> answer", M=3).dump_state())
+    expect(
+      JSON.stringify(dspyShape(dumpState(new MultiChainComparison('question -> answer', { m: 3 })))),
+    ).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: DSPy's literal placeholder descriptions
+      '{"predict":{"traces":[],"train":[],"demos":[],"signature":{"instructions":"Given the fields `question`, produce the fields `answer`.","fields":[{"prefix":"Question:","description":"${question}"},{"prefix":"Student Attempt #1:","description":"${reasoning attempt}"},{"prefix":"Student Attempt #2:","description":"${reasoning attempt}"},{"prefix":"Student Attempt #3:","description":"${reasoning attempt}"},{"prefix":"Accurate Reasoning: Thank you everyone. Let\'s now holistically","description":"${corrected reasoning}"},{"prefix":"Answer:","description":"${answer}"}]},"lm":null}}',
+    );
   });
 
   it('keeps union, none, any, tool and toolCalls fields and output defaults through save and load', async () => {
