@@ -26,8 +26,12 @@ describe('LocalLM.complete', () => {
     expect(createFakeLM().lm.preferredConcurrency).toBe(32);
     const { lm } = createFakeLM({}, { maxBatchSize: 4, sampling: { temperature: 0.7 }, defaultMaxTokens: 9 });
     expect(lm.preferredConcurrency).toBe(4);
-    expect(lm.defaultOptions).toEqual({ temperature: 0.7, defaultMaxTokens: 9 });
-    expect(createFakeLM().lm.defaultOptions).toEqual({});
+    expect(lm.defaultOptions).toEqual({
+      temperature: 0.7,
+      chatTemplate: lm.chatTemplate.source,
+      defaultMaxTokens: 9,
+    });
+    expect(createFakeLM().lm.defaultOptions).toEqual({ chatTemplate: lm.chatTemplate.source });
   });
 
   it('gives a shared LM cache a different key when defaultMaxTokens differs', async () => {
@@ -37,6 +41,12 @@ describe('LocalLM.complete', () => {
     expect((await short.complete('abc')).text).toBe('def');
     expect((await long.complete('abc')).text).toBe('defgh');
     expect(cache.misses).toBe(2);
+    const chatml = withCache(createFakeLM({}, { id: 'fake', chatTemplate: 'chatml' }).lm, cache);
+    const llama3 = withCache(createFakeLM({}, { id: 'fake', chatTemplate: 'llama3' }).lm, cache);
+    const hello = [{ role: 'user' as const, content: 'hi' }];
+    await chatml.generate(hello, { maxTokens: 2 });
+    await llama3.generate(hello, { maxTokens: 2 });
+    expect(cache.misses).toBe(4);
   });
 
   it('stops at maxTokens with finishReason length', async () => {

@@ -72,11 +72,16 @@ export class LocalLM extends BaseLM {
 
   /**
    * The settings under each call's options that change its answers, for core's CachedLM key: the
-   * sampling defaults and, when set, `defaultMaxTokens` (it caps a call that gives no maxTokens).
+   * sampling defaults, the chat template's source (it renders the messages) and, when set,
+   * `defaultMaxTokens` (it caps a call that gives no maxTokens).
    */
-  get defaultOptions(): Readonly<SamplerOptions & { defaultMaxTokens?: number }> {
+  get defaultOptions(): Readonly<SamplerOptions & { chatTemplate: string; defaultMaxTokens?: number }> {
     const { defaultMaxTokens } = this.options;
-    return { ...this.options.sampling, ...(defaultMaxTokens === undefined ? {} : { defaultMaxTokens }) };
+    return {
+      ...this.options.sampling,
+      chatTemplate: this.chatTemplate.source,
+      ...(defaultMaxTokens === undefined ? {} : { defaultMaxTokens }),
+    };
   }
 
   /** Calls in flight that batch together in one decode step: Evaluate's default concurrency. */
