@@ -2,6 +2,7 @@ import { AbortError } from '../errors/abort-error.js';
 import type { Example } from '../modules/example.js';
 import { pickFields } from '../modules/example.js';
 import type { ForwardOptions, Module } from '../modules/module.js';
+import { defaultConcurrency } from './default-concurrency.js';
 import { formatResultTable } from './format-result-table.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type Metric, scoreValue } from './metric.js';
@@ -11,14 +12,15 @@ import { TooManyErrorsError } from './too-many-errors-error.js';
 import { writeTextFile } from './write-text-file.js';
 
 type Values = Record<string, unknown>;
-type Program = Pick<Module<Values, Values>, 'forward' | 'inputNames'>;
+type Program = Pick<Module<Values, Values>, 'forward' | 'inputNames'> &
+  Partial<Pick<Module<Values, Values>, 'namedPredictors'>>;
 
 export interface EvaluateOptions {
   devset: readonly Example[];
   metric: Metric;
   /**
-   * Calls in flight at once. Default 8, a polite bound for a remote server; a local LM batches
-   * concurrent calls through its scheduler, so give it the dev set's size (or Infinity).
+   * Calls in flight at once. Default: the LMs' `preferredConcurrency` (a local LM's scheduler batch
+   * size), else 8, a polite bound for a remote server (see `defaultConcurrency`).
    */
   concurrency?: number;
   /**
@@ -98,7 +100,8 @@ export class Evaluate {
   async run(program: Program, callOptions: EvaluateCallOptions = {}): Promise<EvaluationResult> {
     const { signal, forwardOptions, ...overrides } = callOptions;
     const options = { ...this.options, ...overrides };
-    const { devset, metric, concurrency = 8, failureScore = 0, maxErrors } = options;
+    const { devset, metric, failureScore = 0, maxErrors } = options;
+    const concurrency = options.concurrency ?? defaultConcurrency(program, forwardOptions?.lm);
     const inputKeys = options.inputKeys ?? program.inputNames?.();
     const bar = new ProgressBar(
       options.displayProgress === false ? undefined : (options.progressStream ?? defaultStream()),

@@ -1,3 +1,4 @@
+export { defaultConcurrency, REMOTE_CONCURRENCY } from './default-concurrency.js';
 export {
   Evaluate,
   type EvaluateCallOptions,

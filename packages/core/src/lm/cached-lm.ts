@@ -6,7 +6,8 @@ import { LMCache } from './lm-cache.js';
 /**
  * An LM that answers a request it has seen before from an `LMCache` instead of calling `inner`,
  * so re-running an evaluation or an optimiser costs no LM calls (DSPy's `cache=True`). The key is
- * the model id, the request and every generation option but the signal. Identical requests in
+ * the model id, the request and every generation option but the signal (the inner LM's
+ * `defaultOptions` under the call's). Identical requests in
  * flight at once share one call. Only finished results are kept (not aborted or failed ones).
  * Set `enabled = false` to pass every call through.
  */
@@ -27,6 +28,18 @@ export class CachedLM implements LM {
 
   get contextLength(): number {
     return this.inner.contextLength;
+  }
+
+  get supportsFunctionCalling(): boolean | undefined {
+    return this.inner.supportsFunctionCalling;
+  }
+
+  get defaultOptions(): Readonly<Omit<GenerateOptions, 'signal'>> | undefined {
+    return this.inner.defaultOptions;
+  }
+
+  get preferredConcurrency(): number | undefined {
+    return this.inner.preferredConcurrency;
   }
 
   generate(messages: Message[], options: GenerateOptions = {}): Promise<LMResult> {
@@ -56,7 +69,9 @@ export class CachedLM implements LM {
   }
 
   private requestKey(request: LMRequest, options: GenerateOptions): Promise<string> {
-    const { signal: _signal, ...settings } = options;
+    // The options the inner LM will really use: its defaults under the call's (tools and
+    // toolChoice included), as DSPy keys on the LM's kwargs merged with the call's.
+    const { signal: _signal, ...settings } = { ...this.inner.defaultOptions, ...options };
     return this.cache.key({ model: this.inner.id, ...request, ...settings });
   }
 

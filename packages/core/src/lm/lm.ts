@@ -117,6 +117,16 @@ export interface LM {
   readonly contextLength: number;
   /** True when `generate` honours `options.tools` and fills `result.toolCalls` (native function calling). */
   readonly supportsFunctionCalling?: boolean;
+  /**
+   * Options the LM applies under each call's own (its configured defaults, and any other setting
+   * that changes its answers); `CachedLM` keys on them too.
+   */
+  readonly defaultOptions?: Readonly<Omit<GenerateOptions, 'signal'>>;
+  /**
+   * How many calls in flight serve this LM best: a local LM batches that many through its scheduler.
+   * Evaluate uses it as its default concurrency; unset means a remote LM (a bounded 8).
+   */
+  readonly preferredConcurrency?: number;
   generate(messages: Message[], options?: GenerateOptions): Promise<LMResult>;
   complete(prompt: string, options?: GenerateOptions): Promise<LMResult>;
   stream(messages: Message[], options?: GenerateOptions): LMStream;

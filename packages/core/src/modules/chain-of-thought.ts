@@ -17,10 +17,12 @@ export class ChainOfThought<I extends Values = Values, O extends Values = Values
 
   constructor(signature: Signature<I, O> | string, options: PredictOptions = {}) {
     const base = typeof signature === 'string' ? Signature.from(signature) : signature;
+    // dspy/predict/chain_of_thought.py: `rationale_field = dspy.OutputField(desc=desc)` with
+    // desc = "${reasoning}" and no prefix, so DSPy infers "Reasoning:" from the name.
     const extended = base.prepend(
       'reasoning',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: DSPy's literal placeholder description
-      { type: 'str', prefix: "Reasoning: Let's think step by step in order to", desc: '${reasoning}' },
+      { type: 'str', prefix: 'Reasoning:', desc: '${reasoning}' },
       'output',
     );
     this.predict = new Predict(extended as unknown as Signature<I, WithReasoning<O>>, options);

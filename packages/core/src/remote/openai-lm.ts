@@ -52,7 +52,7 @@ export class OpenAILM extends BaseLM {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
-  private readonly defaults: Omit<GenerateOptions, 'signal'>;
+  readonly defaultOptions: Readonly<Omit<GenerateOptions, 'signal'>>;
   private readonly fetch: typeof fetch;
   private readonly tokenCounter: RemoteTokenCounter;
 
@@ -69,7 +69,7 @@ export class OpenAILM extends BaseLM {
     };
     this.timeoutMs = options.timeoutMs ?? 600_000;
     this.retry = { ...defaultRetryPolicy, ...options.retry };
-    this.defaults = options.defaults ?? {};
+    this.defaultOptions = options.defaults ?? {};
     this.fetch = options.fetch ?? globalThis.fetch;
     const tokenizeURL =
       options.tokenizeURL === false ? undefined : new URL(options.tokenizeURL ?? '/tokenize', this.baseURL);
@@ -90,7 +90,7 @@ export class OpenAILM extends BaseLM {
     const signal = options.signal;
     throwIfAborted(signal);
     const startMs = performance.now();
-    const body = buildRequestBody(this.model, request, { ...this.defaults, ...options }, false);
+    const body = buildRequestBody(this.model, request, { ...this.defaultOptions, ...options }, false);
     const json = await withRetry(
       () => this.attempt(request, body, signal, async (response) => parseJSON(await response.text())),
       this.retry,
@@ -135,7 +135,7 @@ export class OpenAILM extends BaseLM {
   ): Promise<LMResult> {
     throwIfAborted(signal);
     const startMs = performance.now();
-    const body = buildRequestBody(this.model, request, { ...this.defaults, ...options }, true);
+    const body = buildRequestBody(this.model, request, { ...this.defaultOptions, ...options }, true);
     const { response, timeout } = await withRetry(
       () => this.attempt(request, body, signal, async (response, timeout) => ({ response, timeout })),
       this.retry,

@@ -1,4 +1,4 @@
-import { ContextLengthError, UnsupportedError } from '@x/core';
+import { ContextLengthError, LMCache, UnsupportedError, withCache } from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { collect, createFakeLM } from './testing/fake-lm.js';
 
@@ -20,6 +20,33 @@ describe('LocalLM.complete', () => {
     const result = await lm.complete('abc', { maxTokens: 3, logitBias: { 6: Number.NEGATIVE_INFINITY } });
     expect(result.tokenIds).toEqual([5, 0, 1]);
     expect(result.text).toBe('d');
+  });
+
+  it('tells Evaluate its batch size and CachedLM its sampling defaults', () => {
+    expect(createFakeLM().lm.preferredConcurrency).toBe(32);
+    const { lm } = createFakeLM({}, { maxBatchSize: 4, sampling: { temperature: 0.7 }, defaultMaxTokens: 9 });
+    expect(lm.preferredConcurrency).toBe(4);
+    expect(lm.defaultOptions).toEqual({
+      temperature: 0.7,
+      chatTemplate: lm.chatTemplate.source,
+      defaultMaxTokens: 9,
+    });
+    expect(createFakeLM().lm.defaultOptions).toEqual({ chatTemplate: lm.chatTemplate.source });
+  });
+
+  it('gives a shared LM cache a different key when defaultMaxTokens differs', async () => {
+    const cache = new LMCache();
+    const short = withCache(createFakeLM({}, { defaultMaxTokens: 3, id: 'fake' }).lm, cache);
+    const long = withCache(createFakeLM({}, { defaultMaxTokens: 5, id: 'fake' }).lm, cache);
+    expect((await short.complete('abc')).text).toBe('def');
+    expect((await long.complete('abc')).text).toBe('defgh');
+    expect(cache.misses).toBe(2);
+    const chatml = withCache(createFakeLM({}, { id: 'fake', chatTemplate: 'chatml' }).lm, cache);
+    const llama3 = withCache(createFakeLM({}, { id: 'fake', chatTemplate: 'llama3' }).lm, cache);
+    const hello = [{ role: 'user' as const, content: 'hi' }];
+    await chatml.generate(hello, { maxTokens: 2 });
+    await llama3.generate(hello, { maxTokens: 2 });
+    expect(cache.misses).toBe(4);
   });
 
   it('stops at maxTokens with finishReason length', async () => {

@@ -91,6 +91,25 @@ export class LocalLM extends BaseLM {
   }
 
   /**
+   * The settings under each call's options that change its answers, for core's CachedLM key: the
+   * sampling defaults, the chat template's source (it renders the messages) and, when set,
+   * `defaultMaxTokens` (it caps a call that gives no maxTokens).
+   */
+  get defaultOptions(): Readonly<SamplerOptions & { chatTemplate: string; defaultMaxTokens?: number }> {
+    const { defaultMaxTokens } = this.options;
+    return {
+      ...this.options.sampling,
+      chatTemplate: this.chatTemplate.source,
+      ...(defaultMaxTokens === undefined ? {} : { defaultMaxTokens }),
+    };
+  }
+
+  /** Calls in flight that batch together in one decode step: Evaluate's default concurrency. */
+  get preferredConcurrency(): number {
+    return this.scheduler.maxBatchSize;
+  }
+
+  /**
    * The prompt tokens a request becomes, exactly as generation will see them. Message contents and
    * completion prompts are tokenized as plain text (see `parseSpecialInContent`); only the chat
    * template's own markup becomes control tokens.

@@ -68,7 +68,8 @@ interface Slot {
 export class Scheduler {
   private readonly engine: Engine;
   private readonly prefillChunkSize: number;
-  private readonly maxBatchSize: number;
+  /** Most sequences in one decode forward call. */
+  readonly maxBatchSize: number;
   private readonly cache: PrefixCache;
   private readonly maxSequences: number;
   private readonly kvMemoryBytes: number | undefined;

@@ -15,9 +15,27 @@ cot = dspy.ChainOfThought("question -> answer")
 cot.predict.demos = [dspy.Example(question="Q", reasoning="R", answer="A")]
 cot.save("dspy-chain-of-thought.json")
 
+def get_weather(city: str) -> str:
+    """Get the weather for a city."""
+    return f"sunny in {city}"
+react = dspy.ReAct("question -> answer", tools=[get_weather], max_iters=3)
+react.react.demos = [dspy.Example(question="Weather in Oslo?", trajectory="", next_thought="Ask the tool.", next_tool_name="get_weather", next_tool_args={"city": "Oslo"})]
+react.extract.predict.demos = [{"question": "Q", "trajectory": "T", "reasoning": "R", "answer": "A"}]
+react.save("dspy-react.json")
+refine = dspy.Refine(dspy.ChainOfThought("question -> answer"), N=3, reward_fn=lambda args, pred: 1.0, threshold=1.0)
+refine.module.predict.demos = [{"question": "Q", "reasoning": "R", "answer": "A"}]
+refine.save("dspy-refine.json")
+
 # The other direction: DSPy loads a state file x wrote (write-x-fixture.ts).
 loaded = dspy.ChainOfThought("question -> answer")
 loaded.load("x-chain-of-thought.json")
 assert loaded.predict.signature.instructions == "Answer the café question.", loaded.predict.signature.instructions
 assert loaded.predict.demos == [{"question": "Q", "reasoning": "R", "answer": "Ä"}], loaded.predict.demos
 print("DSPy loaded x-chain-of-thought.json")
+
+loaded = dspy.ReAct("question -> answer", tools=[get_weather], max_iters=3)
+loaded.load("x-react.json")
+assert loaded.react.signature.instructions == "Use the tools, then finish.", loaded.react.signature.instructions
+assert loaded.react.demos == [{"question": "Weather in Oslo?", "trajectory": "", "next_thought": "Ask the tool.", "next_tool_name": "get_weather", "next_tool_args": {"city": "Oslo"}}], loaded.react.demos
+assert loaded.extract.predict.demos == [{"question": "Q", "trajectory": "T", "reasoning": "R", "answer": "A"}], loaded.extract.predict.demos
+print("DSPy loaded x-react.json")
