@@ -24,7 +24,9 @@ export function chatOutputGrammar(signature: Signature): GrammarNode {
 
 /** One field's section body, surrounding whitespace included. */
 export function chatFieldValueGrammar(type: FieldType): GrammarNode {
-  if (type.kind === 'str') return markerFreeText;
+  // A union with `str` reads any text (as text when it also allows None, else via str's coercion).
+  if (type.kind === 'str' || (type.kind === 'union' && type.options.some((option) => option.kind === 'str')))
+    return markerFreeText;
   const ws = whitespace(8);
   return seq(ws, chatTypedValue(type), ws);
 }
@@ -44,6 +46,12 @@ function chatTypedValue(type: Exclude<FieldType, { kind: 'str' }>): GrammarNode 
         ...type.members.map((member) => member.value),
         ...type.members.map((member) => member.name),
       ]);
+    case 'none':
+      return alt(literal('None'), literal('null'));
+    case 'union':
+      return alt(
+        ...type.options.map((option) => (option.kind === 'str' ? markerFreeText : chatTypedValue(option))),
+      );
     default:
       return fieldTypeGrammar(type, { forbidMarkers: true, lenient: true });
   }
