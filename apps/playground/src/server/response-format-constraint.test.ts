@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { GrammarError } from '@x/core';
 import { loadLM } from '@x/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAIServer } from '../../test/start-openai-server.js';
 import { defaultModelPath } from '../backends.js';
-import { createOpenAIServer } from './create-server.js';
 import { responseFormatConstraint } from './response-format-constraint.js';
 
 const schema = {
@@ -44,12 +42,10 @@ describe('playground serve with response_format (stories260K, reference engine)'
   let close: () => Promise<void>;
   beforeAll(async () => {
     const lm = await loadLM(defaultModelPath);
-    const server = createOpenAIServer(lm, 'stories');
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const server = await startOpenAIServer(lm, { name: 'stories' });
+    base = server.base;
     close = async () => {
-      server.close();
+      await server.close();
       await lm.dispose();
     };
   });

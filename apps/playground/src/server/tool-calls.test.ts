@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { loadLM } from '@x/runtime';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAIServer } from '../../test/start-openai-server.js';
 import { defaultModelPath } from '../backends.js';
-import { createOpenAIServer } from './create-server.js';
 
 const weather = {
   type: 'function' as const,
@@ -29,13 +27,10 @@ describe('playground serve: tools and response_format through the openai client 
   let close: () => Promise<void>;
   beforeAll(async () => {
     const lm = await loadLM(defaultModelPath);
-    const server = createOpenAIServer(lm, 'stories');
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-    client = new OpenAI({ baseURL, apiKey: 'none', maxRetries: 0 });
+    const server = await startOpenAIServer(lm, { name: 'stories' });
+    client = new OpenAI({ baseURL: server.base, apiKey: 'none', maxRetries: 0 });
     close = async () => {
-      server.close();
+      await server.close();
       await lm.dispose();
     };
   });
