@@ -91,6 +91,25 @@ describe('playground serve with response_format (stories260K, reference engine)'
     checkDocument(text);
   });
 
+  it('keeps n and logprobs working under json_schema', async () => {
+    const format = { type: 'json_schema', json_schema: { name: 'person', schema, strict: true } };
+    const body = (await (
+      await post({ response_format: format, n: 3, seed: 2, temperature: 1, logprobs: true, top_logprobs: 1 })
+    ).json()) as {
+      choices: Array<{
+        index: number;
+        message: { content: string };
+        logprobs: { content: { token: string }[] };
+      }>;
+    };
+    expect(body.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
+    for (const choice of body.choices) {
+      checkDocument(choice.message.content);
+      const tokens = choice.logprobs.content.map((token) => token.token).join('');
+      expect(tokens.trim()).toBe(choice.message.content.trim());
+    }
+  });
+
   it('answers json_object with a JSON object and a bad schema with 400', async () => {
     const body = (await (await post({ response_format: { type: 'json_object' } })).json()) as {
       choices: Array<{ message: { content: string } }>;
