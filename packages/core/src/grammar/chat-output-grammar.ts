@@ -2,7 +2,8 @@ import { pythonStr } from '../adapters/python-json.js';
 import type { FieldType } from '../signature/field-type.js';
 import type { Signature } from '../signature/signature.js';
 import { fieldTypeGrammar } from './field-type-grammar.js';
-import { alt, type GrammarNode, literal, noneOf, repeat, seq, whitespace } from './grammar-node.js';
+import { alt, type GrammarNode, literal, noneOf, optional, repeat, seq, whitespace } from './grammar-node.js';
+import { mayBeMissing } from './json-output-grammar.js';
 import { jsonIntegerGrammar, jsonNumberGrammar } from './json-schema-grammar.js';
 
 /** Free text that never holds `[[`, so it cannot open a marker (and never ends in `[`). */
@@ -11,12 +12,14 @@ export const markerFreeText: GrammarNode = repeat(alt(noneOf('['), seq(literal('
 /**
  * The texts ChatAdapter.parse reads into the signature's types: each output field's
  * `[[ ## name ## ]]` section in order, then `[[ ## completed ## ]]`. Values follow the adapter's
- * own formatting (DSPy's `format_field_value`) and what its parse accepts.
+ * own formatting (DSPy's `format_field_value`) and what its parse accepts; a field the parse fills
+ * in when missing (a default, or Optional) may be left out.
  */
 export function chatOutputGrammar(signature: Signature): GrammarNode {
   const parts: GrammarNode[] = [whitespace(8)];
   for (const field of signature.outputFields) {
-    parts.push(literal(`[[ ## ${field.name} ## ]]`), chatFieldValueGrammar(field.type));
+    const section = seq(literal(`[[ ## ${field.name} ## ]]`), chatFieldValueGrammar(field.type));
+    parts.push(mayBeMissing(field) ? optional(section) : section);
   }
   parts.push(literal('[[ ## completed ## ]]'), whitespace(8));
   return seq(...parts);

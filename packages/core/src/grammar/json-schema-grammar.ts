@@ -223,34 +223,43 @@ export function jsonSchemaGrammar(
       return seq(literal('{'), ws, optional(repeat(member, 1, undefined, comma)), ws, literal('}'));
     }
     const required = new Set(Array.isArray(current.required) ? (current.required as string[]) : []);
-    const names = Object.keys(properties);
-    const members = names.map((name) =>
-      seq(
+    const members = Object.keys(properties).map((name) => ({
+      node: seq(
         literal(JSON.stringify(name)),
         ws,
         literal(':'),
         ws,
         node(properties[name]!, `${path}/properties/${name}`),
       ),
-    );
-    // After the first member written, each later one is `, member`: required or optional.
-    const tail = (from: number): GrammarNode =>
-      seq(
-        literal(''),
-        ...names
-          .slice(from)
-          .map((name, i) =>
-            required.has(name) ? seq(comma, members[from + i]!) : optional(seq(comma, members[from + i]!)),
-          ),
-      );
-    const firstRequired = names.findIndex((name) => required.has(name));
-    const lastFirst = firstRequired === -1 ? names.length - 1 : firstRequired;
-    const starts = names.slice(0, lastFirst + 1).map((_, i) => seq(members[i]!, tail(i + 1)));
-    const body = firstRequired === -1 ? optional(alt(...starts)) : alt(...starts);
+      required: required.has(name),
+    }));
+    const body = orderedMembersGrammar(members, comma);
     return seq(literal('{'), ws, body, ws, literal('}'));
   };
 
   return node(schema, '#');
+}
+
+/**
+ * Object members in a fixed order, joined by `comma`, where optional ones may be left out (an
+ * object's body without its braces).
+ */
+export function orderedMembersGrammar(
+  members: readonly { node: GrammarNode; required: boolean }[],
+  comma: GrammarNode,
+): GrammarNode {
+  // After the first member written, each later one is `, member`: required or optional.
+  const tail = (from: number): GrammarNode =>
+    seq(
+      literal(''),
+      ...members
+        .slice(from)
+        .map((member) => (member.required ? seq(comma, member.node) : optional(seq(comma, member.node)))),
+    );
+  const firstRequired = members.findIndex((member) => member.required);
+  const lastFirst = firstRequired === -1 ? members.length - 1 : firstRequired;
+  const starts = members.slice(0, lastFirst + 1).map((member, i) => seq(member.node, tail(i + 1)));
+  return firstRequired === -1 ? optional(alt(...starts)) : alt(...starts);
 }
 
 function count(value: unknown): number | undefined {

@@ -60,6 +60,18 @@ export const SIGNATURE_CORPUS: ReadonlyArray<{ signature: Signature; answer: Rec
     answer: { anything: [1, 'two', { three: false }], args: { query: 'cats', limit: 3 } },
   },
   {
+    signature: Signature.from({
+      inputs: { text: {} },
+      outputs: {
+        answer: {},
+        n: { type: 'int', default: 7 },
+        note: { type: 'Optional[str]' },
+        label: { type: "Literal['a', 'b']", default: 'a' },
+      },
+    }),
+    answer: { answer: 'Lily', n: 3, note: 'ok', label: 'b' },
+  },
+  {
     signature: Signature.from('question -> calls: ToolCalls'),
     answer: { calls: new ToolCalls([{ name: 'search', args: { query: 'cats' } }]) },
   },
