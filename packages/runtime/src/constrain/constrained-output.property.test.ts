@@ -71,7 +71,9 @@ describe.each(vocabularies)('constrained outputs on the $name vocabulary', ({ fi
     );
 
     it('admits an answer that leaves out the fields with defaults and Optional ones', () => {
-      const { signature } = SIGNATURE_CORPUS.find((entry) => 'label' in entry.answer && 'note' in entry.answer)!;
+      const { signature } = SIGNATURE_CORPUS.find(
+        (entry) => 'label' in entry.answer && 'note' in entry.answer,
+      )!;
       const text =
         adapter.name === 'ChatAdapter'
           ? '[[ ## answer ## ]]\nLily\n\n[[ ## completed ## ]]'
