@@ -1,8 +1,9 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LM } from '@x/core';
-import { generateText, streamText } from 'ai';
+import { generateObject, generateText, Output, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { defaultModelPath, loadBackend } from '../src/backends.js';
 import { startOpenAIServer, type TestServer } from './start-openai-server.js';
 
@@ -111,5 +112,42 @@ describe('the Vercel AI SDK (openai-compatible provider)', () => {
     for await (const delta of stream.textStream) text += delta;
     expect(text).toBe(whole.text);
     expect((await stream.usage).outputTokens).toBe(whole.usage.outputTokens);
+  });
+});
+
+describe('the Vercel AI SDK with structured outputs', () => {
+  const model = () =>
+    createOpenAICompatible({ name: 'x', baseURL: server.base, supportsStructuredOutputs: true })(
+      'stories260K',
+    );
+  const schema = z.object({
+    name: z.string().max(16),
+    age: z.number().int(),
+    mood: z.enum(['happy', 'sad']),
+  });
+
+  it('generateObject gets a validated object through json_schema', async () => {
+    const result = await generateObject({
+      model: model(),
+      schema,
+      prompt: 'Who is Lily?',
+      maxOutputTokens: 120,
+      temperature: 0,
+    });
+    expect(schema.parse(result.object)).toEqual(result.object);
+    expect(['happy', 'sad']).toContain(result.object.mood);
+  });
+
+  it('generateText with Output.object gets the same kind of object', async () => {
+    const result = await generateText({
+      model: model(),
+      output: Output.object({ schema }),
+      prompt: 'Who is Ben?',
+      maxOutputTokens: 120,
+      temperature: 0.8,
+      seed: 5,
+    });
+    expect(Number.isInteger(result.output.age)).toBe(true);
+    expect(['happy', 'sad']).toContain(result.output.mood);
   });
 });

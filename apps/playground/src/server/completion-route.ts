@@ -8,6 +8,7 @@ import { chatLogprobs, completionLogprobs } from './format-logprobs.js';
 import type { ModelPool } from './model-pool.js';
 import { type CompletionRequest, parseCompletionRequest } from './request-schema.js';
 import type { ServerMetrics } from './server-metrics.js';
+import { mayBeToolCall, toolCallReply } from './tool-call-reply.js';
 
 export interface CompletionContext {
   pool: ModelPool;
@@ -77,6 +78,8 @@ const takeLogprobs = (choice: Choice, kind: CompletionRequest['kind'], wanted: b
   const tokens = choice.pending.splice(0);
   return kind === 'chat' ? chatLogprobs(tokens) : completionLogprobs(tokens, choice.sent);
 };
+
+const callId = (responseId: string, index: number) => `call_${responseId.slice(-10)}_${index}`;
 
 function usageOf(request: CompletionRequest, results: readonly LMResult[]) {
   let prompt = 0;
@@ -182,14 +185,17 @@ async function answerWhole({ response, body, choices, firsts, head, failed }: An
     choices: choices.map((choice, i) => {
       const result = results[i]!;
       const logprobs = takeLogprobs(choice, body.kind, wanted);
-      return body.kind === 'chat'
-        ? {
-            index: choice.index,
-            message: { role: 'assistant', content: result.text, refusal: null },
-            logprobs,
-            finish_reason: result.finishReason,
-          }
-        : { index: choice.index, text: result.text, logprobs, finish_reason: result.finishReason };
+      if (body.kind !== 'chat')
+        return { index: choice.index, text: result.text, logprobs, finish_reason: result.finishReason };
+      const call = body.toolMode && toolCallReply(result.text, body.toolMode, callId(head.id, choice.index));
+      return {
+        index: choice.index,
+        message: call
+          ? { role: 'assistant', content: null, refusal: null, tool_calls: [call] }
+          : { role: 'assistant', content: result.text, refusal: null },
+        logprobs,
+        finish_reason: call ? 'tool_calls' : result.finishReason,
+      };
     }),
     usage: usageOf(body, results),
   });
@@ -214,7 +220,7 @@ async function answerStream({ response, body, choices, firsts, head, failed }: A
   const results = await Promise.all(
     choices.map(async (choice, i) => {
       try {
-        const result = await drain(choice, firsts[i]!, (text) => {
+        const sendText = (text: string) => {
           const logprobs = takeLogprobs(choice, body.kind, wanted);
           send(
             chat
@@ -222,12 +228,42 @@ async function answerStream({ response, body, choices, firsts, head, failed }: A
               : { index: choice.index, text, logprobs, finish_reason: null },
           );
           choice.sent += text.length;
+        };
+        // Under tools, text that may be a call is held back until it is complete.
+        let held = body.toolMode ? '' : undefined;
+        const result = await drain(choice, firsts[i]!, (text) => {
+          if (held === undefined) return sendText(text);
+          held += text;
+          if (mayBeToolCall(held)) return;
+          sendText(held);
+          held = undefined;
         });
+        let finish: string = result.finishReason;
+        if (held !== undefined) {
+          const call = toolCallReply(held, body.toolMode!, callId(head.id, choice.index));
+          if (call) {
+            const { name, arguments: args } = call.function;
+            const start = { index: 0, id: call.id, type: 'function', function: { name, arguments: '' } };
+            send({
+              index: choice.index,
+              delta: { tool_calls: [start] },
+              logprobs: null,
+              finish_reason: null,
+            });
+            send({
+              index: choice.index,
+              delta: { tool_calls: [{ index: 0, function: { arguments: args } }] },
+              logprobs: takeLogprobs(choice, body.kind, wanted),
+              finish_reason: null,
+            });
+            finish = 'tool_calls';
+          } else if (held) sendText(held);
+        }
         const logprobs = choice.pending.length > 0 ? takeLogprobs(choice, body.kind, wanted) : null;
         send(
           chat
-            ? { index: choice.index, delta: {}, logprobs, finish_reason: result.finishReason }
-            : { index: choice.index, text: '', logprobs, finish_reason: result.finishReason },
+            ? { index: choice.index, delta: {}, logprobs, finish_reason: finish }
+            : { index: choice.index, text: '', logprobs, finish_reason: finish },
         );
         return result;
       } catch (error) {

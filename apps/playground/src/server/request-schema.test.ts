@@ -59,13 +59,14 @@ describe('parseCompletionRequest', () => {
   });
 
   it('answers unsupported and unknown parameters with a 400 instead of ignoring them', () => {
-    expect(rejection('chat', chat({ tools: [{ type: 'function' }] }))).toEqual({
+    expect(rejection('chat', chat({ functions: [{ name: 'f' }] }))).toEqual({
       code: 'unsupported_parameter',
-      param: 'tools',
+      param: 'functions',
     });
-    expect(rejection('chat', chat({ response_format: { type: 'json_object' } })).code).toBe(
-      'unsupported_parameter',
-    );
+    expect(rejection('completion', { prompt: 'x', response_format: { type: 'json_object' } })).toEqual({
+      code: 'unknown_parameter',
+      param: 'response_format',
+    });
     expect(rejection('completion', { prompt: 'x', echo: true }).param).toBe('echo');
     expect(rejection('chat', chat({ temprature: 0.5 }))).toEqual({
       code: 'unknown_parameter',
@@ -80,6 +81,40 @@ describe('parseCompletionRequest', () => {
       param: '__proto__',
     });
     expect(rejection('chat', chat({ toString: 1 })).code).toBe('unknown_parameter');
+  });
+
+  it('reads response_format and tools into an output constraint, and refuses bad ones as 400s', () => {
+    const json = parseCompletionRequest('chat', chat({ response_format: { type: 'json_object' } }));
+    expect(json.options.constraint?.name).toBe('json_object');
+    expect(json.toolMode).toBeUndefined();
+    expect(
+      parseCompletionRequest('chat', chat({ response_format: { type: 'text' } })).options.constraint,
+    ).toBe(undefined);
+    const tool = { type: 'function', function: { name: 'f', parameters: { type: 'object' } } };
+    const tools = parseCompletionRequest('chat', chat({ tools: [tool], tool_choice: 'required' }));
+    expect(tools.toolMode?.required).toBe(true);
+    expect(tools.options.constraint?.name).toBe('tools');
+    expect((tools.inputs[0] as { role: string; content: string }[])[0]!.content).toContain('- f; arguments');
+    expect(parseCompletionRequest('chat', chat({ tools: [tool], tool_choice: 'none' })).toolMode).toBe(
+      undefined,
+    );
+    expect(rejection('chat', chat({ tools: [{ type: 'function' }] }))).toEqual({
+      code: 'invalid_tools',
+      param: 'tools',
+    });
+    expect(rejection('chat', chat({ response_format: { type: 'yaml' } }))).toEqual({
+      code: 'invalid_response_format',
+      param: 'response_format',
+    });
+    expect(
+      rejection(
+        'chat',
+        chat({ response_format: { type: 'json_schema', json_schema: { schema: { pattern: 'a' } } } }),
+      ).code,
+    ).toBe('invalid_response_format');
+    expect(rejection('chat', chat({ tools: [tool], response_format: { type: 'json_object' } })).param).toBe(
+      'response_format',
+    );
   });
 
   it('joins text parts and refuses image parts with a clear code', () => {

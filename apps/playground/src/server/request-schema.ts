@@ -1,7 +1,9 @@
-import type { GenerateOptions, Message } from '@x/core';
+import { type GenerateOptions, GrammarError, type Message, type OutputConstraint } from '@x/core';
 import { z } from 'zod';
 import { customIssue, optional, parseWithSchema } from '../http/parse-with-schema.js';
 import { RequestError } from '../http/request-error.js';
+import { responseFormatConstraint } from './response-format-constraint.js';
+import { type ToolMode, toolMode, withToolPrompt } from './tool-call-constraint.js';
 
 /** Most choices one request may ask for with `n`. */
 export const maxChoices = 16;
@@ -9,8 +11,6 @@ export const maxChoices = 16;
 /** OpenAI parameters this server knows and does not implement: a 400 that says so, never ignored. */
 const unsupported = new Map<string, (value: unknown) => boolean>(
   Object.entries({
-    tools: () => true,
-    tool_choice: () => true,
     functions: () => true,
     function_call: () => true,
     parallel_tool_calls: () => true,
@@ -23,7 +23,6 @@ const unsupported = new Map<string, (value: unknown) => boolean>(
     suffix: () => true,
     echo: (value: unknown) => value !== false,
     best_of: (value: unknown) => value !== 1,
-    response_format: (value: unknown) => (value as { type?: unknown })?.type !== 'text',
   }),
 );
 
@@ -107,6 +106,10 @@ const common = {
 
 const chatSchema = z.strictObject({
   ...common,
+  // Read by responseFormatConstraint and toolMode, whose GrammarError names what is wrong.
+  response_format: optional(z.looseObject({ type: z.string() })),
+  tools: optional(z.array(z.unknown())),
+  tool_choice: optional(z.unknown()),
   messages: z.array(message).min(1),
   max_completion_tokens: optional(z.int().min(1)),
   logprobs: optional(z.boolean()),
@@ -132,6 +135,8 @@ export interface CompletionRequest {
   /** Alternatives per token when logprobs were asked for; undefined when not. */
   topLogprobs: number | undefined;
   options: Omit<GenerateOptions, 'signal' | 'logprobs'>;
+  /** Chat under `tools` (and a `tool_choice` other than none): answers may be tool calls. */
+  toolMode?: ToolMode;
 }
 
 /** Validates a /v1/chat/completions or /v1/completions body; throws a 400 RequestError naming the parameter. */
@@ -156,12 +161,27 @@ export function parseCompletionRequest(kind: 'chat' | 'completion', body: unknow
         param: 'top_logprobs',
         message: '`top_logprobs` needs `logprobs: true`',
       });
+    const constraint = grammarOf('response_format', () => responseFormatConstraint(chat.response_format));
+    const tools = grammarOf('tools', () => toolMode(chat.tools, chat.tool_choice));
+    if (constraint && tools)
+      throw new RequestError({
+        status: 400,
+        code: 'unsupported_value',
+        param: 'response_format',
+        message: '`response_format` with `tools` is not supported: send one or the other',
+      });
+    const toolConstraint: OutputConstraint | undefined = tools && { name: 'tools', grammar: tools.grammar };
     return {
       ...shared(chat),
       kind,
-      inputs: [chat.messages],
+      inputs: [tools ? withToolPrompt(chat.messages, tools) : chat.messages],
       topLogprobs: chat.logprobs ? (chat.top_logprobs ?? 0) : undefined,
-      options: { ...options(chat), maxTokens: chat.max_completion_tokens ?? chat.max_tokens },
+      options: {
+        ...options(chat),
+        maxTokens: chat.max_completion_tokens ?? chat.max_tokens,
+        ...(constraint || toolConstraint ? { constraint: constraint ?? toolConstraint } : {}),
+      },
+      ...(tools ? { toolMode: tools } : {}),
     };
   }
   const completion = parseWithSchema(completionSchema, body);
@@ -180,6 +200,21 @@ export function parseCompletionRequest(kind: 'chat' | 'completion', body: unknow
     topLogprobs: completion.logprobs,
     options: { ...options(completion), maxTokens: completion.max_tokens },
   };
+}
+
+/** Runs a grammar builder; its GrammarError becomes a 400 naming `param`. */
+function grammarOf<T>(param: 'response_format' | 'tools', build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!GrammarError.isInstance(error)) throw error;
+    throw new RequestError({
+      status: 400,
+      code: param === 'tools' ? 'invalid_tools' : 'invalid_response_format',
+      param,
+      message: `invalid \`${param}\`: ${error.message}`,
+    });
+  }
 }
 
 type Common = z.output<z.ZodObject<typeof common>>;

@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { GrammarError } from '@x/core';
 import { loadLM } from '@x/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAIServer } from '../../test/start-openai-server.js';
 import { defaultModelPath } from '../backends.js';
-import { createOpenAIServer } from './create-server.js';
 import { responseFormatConstraint } from './response-format-constraint.js';
 
 const schema = {
@@ -44,12 +42,10 @@ describe('playground serve with response_format (stories260K, reference engine)'
   let close: () => Promise<void>;
   beforeAll(async () => {
     const lm = await loadLM(defaultModelPath);
-    const server = createOpenAIServer(lm, 'stories');
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const server = await startOpenAIServer(lm, { name: 'stories' });
+    base = server.base;
     close = async () => {
-      server.close();
+      await server.close();
       await lm.dispose();
     };
   });
@@ -93,6 +89,25 @@ describe('playground serve with response_format (stories260K, reference engine)'
       )
       .join('');
     checkDocument(text);
+  });
+
+  it('keeps n and logprobs working under json_schema', async () => {
+    const format = { type: 'json_schema', json_schema: { name: 'person', schema, strict: true } };
+    const body = (await (
+      await post({ response_format: format, n: 3, seed: 2, temperature: 1, logprobs: true, top_logprobs: 1 })
+    ).json()) as {
+      choices: Array<{
+        index: number;
+        message: { content: string };
+        logprobs: { content: { token: string }[] };
+      }>;
+    };
+    expect(body.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
+    for (const choice of body.choices) {
+      checkDocument(choice.message.content);
+      const tokens = choice.logprobs.content.map((token) => token.token).join('');
+      expect(tokens.trim()).toBe(choice.message.content.trim());
+    }
   });
 
   it('answers json_object with a JSON object and a bad schema with 400', async () => {

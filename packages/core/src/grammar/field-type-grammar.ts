@@ -45,5 +45,34 @@ export function fieldTypeGrammar(type: FieldType, options: JsonGrammarOptions = 
       return jsonSchemaGrammar(type.schema, options);
     case 'history':
       return jsonSchemaGrammar({ type: 'object' }, options);
+    case 'none':
+      return literal('null');
+    case 'union':
+      return alt(...type.options.map((option) => fieldTypeGrammar(option, options)));
+    // A Tool's schema is `{}` (json-schema-of-type): any JSON value, as coerceValue keeps it.
+    case 'any':
+    case 'tool':
+      return jsonSchemaGrammar(true, options);
+    case 'toolCalls':
+      return jsonSchemaGrammar(toolCallsWriteSchema, options);
   }
 }
+
+/**
+ * DSPy's ToolCalls as its description's example writes it: `{"tool_calls": [{"name": …, "args": {…}}]}`,
+ * name before args (pydantic's schema sorts them; the example, and models, do not).
+ */
+const toolCallsWriteSchema = {
+  type: 'object',
+  properties: {
+    tool_calls: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, args: { type: 'object' } },
+        required: ['name', 'args'],
+      },
+    },
+  },
+  required: ['tool_calls'],
+};

@@ -71,6 +71,29 @@ const fraction = seq(literal('.'), repeat(oneOf(digits), 1, 16));
 const exponent = seq(oneOf('eE'), optional(oneOf('+-')), repeat(oneOf(digits), 1, 2));
 /** A JSON integer (at most 16 digits, so it stays exact in a double). */
 export const jsonIntegerGrammar = integer;
+// 15 digits: every value lies within ±(2^53 - 1), the bounds zod and others write for an int.
+const safeInteger = seq(
+  optional(literal('-')),
+  alt(literal('0'), seq(oneOf('123456789'), repeat(oneOf(digits), 0, 14))),
+);
+const boundKeys = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'];
+const safeLimit = 999_999_999_999_999;
+
+/** Whether an integer schema's numeric bounds hold for every 15-digit integer (so the grammar enforces them). */
+function hasWideIntegerBounds(schema: JsonSchema): boolean {
+  if (schema.type !== 'integer') return false;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = schema;
+  const below = (value: unknown, limit: number) =>
+    value === undefined || (typeof value === 'number' && value <= limit);
+  const above = (value: unknown, limit: number) =>
+    value === undefined || (typeof value === 'number' && value >= limit);
+  return (
+    below(minimum, -safeLimit) &&
+    below(exclusiveMinimum, -safeLimit - 1) &&
+    above(maximum, safeLimit) &&
+    above(exclusiveMaximum, safeLimit + 1)
+  );
+}
 export const jsonNumberGrammar = seq(integer, optional(fraction), optional(exponent));
 
 /**
@@ -121,7 +144,9 @@ export function jsonSchemaGrammar(
   const node = (current: JsonSchema | boolean, path: string): GrammarNode => {
     if (current === true) return freeValue(options.freeDepth ?? 3);
     if (current === false) throw new GrammarError('schema `false` admits no value', { path });
+    const wideBounds = hasWideIntegerBounds(current);
     for (const key of Object.keys(current)) {
+      if (wideBounds && boundKeys.includes(key)) continue;
       if (!options.lenient && !ignored.has(key) && !key.startsWith('x-'))
         throw new GrammarError(`JSON schema keyword '${key}' is not supported`, { path });
     }
@@ -165,7 +190,7 @@ export function jsonSchemaGrammar(
           maxLength: count(current.maxLength),
         });
       case 'integer':
-        return jsonIntegerGrammar;
+        return boundKeys.some((key) => current[key] !== undefined) ? safeInteger : jsonIntegerGrammar;
       case 'number':
         return jsonNumberGrammar;
       case 'boolean':
@@ -198,34 +223,43 @@ export function jsonSchemaGrammar(
       return seq(literal('{'), ws, optional(repeat(member, 1, undefined, comma)), ws, literal('}'));
     }
     const required = new Set(Array.isArray(current.required) ? (current.required as string[]) : []);
-    const names = Object.keys(properties);
-    const members = names.map((name) =>
-      seq(
+    const members = Object.keys(properties).map((name) => ({
+      node: seq(
         literal(JSON.stringify(name)),
         ws,
         literal(':'),
         ws,
         node(properties[name]!, `${path}/properties/${name}`),
       ),
-    );
-    // After the first member written, each later one is `, member`: required or optional.
-    const tail = (from: number): GrammarNode =>
-      seq(
-        literal(''),
-        ...names
-          .slice(from)
-          .map((name, i) =>
-            required.has(name) ? seq(comma, members[from + i]!) : optional(seq(comma, members[from + i]!)),
-          ),
-      );
-    const firstRequired = names.findIndex((name) => required.has(name));
-    const lastFirst = firstRequired === -1 ? names.length - 1 : firstRequired;
-    const starts = names.slice(0, lastFirst + 1).map((_, i) => seq(members[i]!, tail(i + 1)));
-    const body = firstRequired === -1 ? optional(alt(...starts)) : alt(...starts);
+      required: required.has(name),
+    }));
+    const body = orderedMembersGrammar(members, comma);
     return seq(literal('{'), ws, body, ws, literal('}'));
   };
 
   return node(schema, '#');
+}
+
+/**
+ * Object members in a fixed order, joined by `comma`, where optional ones may be left out (an
+ * object's body without its braces).
+ */
+export function orderedMembersGrammar(
+  members: readonly { node: GrammarNode; required: boolean }[],
+  comma: GrammarNode,
+): GrammarNode {
+  // After the first member written, each later one is `, member`: required or optional.
+  const tail = (from: number): GrammarNode =>
+    seq(
+      literal(''),
+      ...members
+        .slice(from)
+        .map((member) => (member.required ? seq(comma, member.node) : optional(seq(comma, member.node)))),
+    );
+  const firstRequired = members.findIndex((member) => member.required);
+  const lastFirst = firstRequired === -1 ? members.length - 1 : firstRequired;
+  const starts = members.slice(0, lastFirst + 1).map((member, i) => seq(member.node, tail(i + 1)));
+  return firstRequired === -1 ? optional(alt(...starts)) : alt(...starts);
 }
 
 function count(value: unknown): number | undefined {

@@ -70,6 +70,24 @@ describe.each(vocabularies)('constrained outputs on the $name vocabulary', ({ fi
       },
     );
 
+    it('admits an answer that leaves out the fields with defaults and Optional ones', () => {
+      const { signature } = SIGNATURE_CORPUS.find(
+        (entry) => 'label' in entry.answer && 'note' in entry.answer,
+      )!;
+      const text =
+        adapter.name === 'ChatAdapter'
+          ? '[[ ## answer ## ]]\nLily\n\n[[ ## completed ## ]]'
+          : '{"answer": "Lily", "note": null}';
+      const ids = tokenizer.encode(text, { addSpecial: false, parseSpecial: false });
+      const matcher = new GrammarMatcher(compiler.masksFor(adapter.outputConstraint(signature).grammar));
+      for (const id of ids) {
+        expect(maskAllows(matcher.mask(), id)).toBe(true);
+        matcher.advance(id);
+      }
+      expect(matcher.accepting).toBe(true);
+      expect(adapter.parse(signature, text)).toEqual({ answer: 'Lily', n: 7, note: null, label: 'a' });
+    });
+
     it.each(SIGNATURE_CORPUS.map((entry) => ({ ...entry, spec: entry.signature.toString() })))(
       'teacher-forcing the formatted answer admits every token: $spec',
       ({ signature, answer }) => {

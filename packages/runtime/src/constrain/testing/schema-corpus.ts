@@ -21,6 +21,20 @@ export const SCHEMA_CORPUS: ReadonlyArray<{ name: string; schema: JsonSchema; do
     documents: [{ user: { id: 7, name: 'Lily' }, active: true }, { user: { id: -1, name: '' } }],
   },
   {
+    // zod's z.number().int() writes the safe-integer bounds.
+    name: 'integers with the safe-integer bounds',
+    schema: {
+      type: 'object',
+      properties: {
+        age: { type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 },
+        count: { type: 'integer', exclusiveMinimum: -9007199254740992 },
+      },
+      required: ['age', 'count'],
+      additionalProperties: false,
+    },
+    documents: [{ age: 7, count: -123456789012345 }],
+  },
+  {
     name: 'arrays with bounds',
     schema: {
       type: 'object',

@@ -1,4 +1,4 @@
-import { type FieldType, Signature, t } from '@x/core';
+import { type FieldType, Signature, ToolCalls, t } from '@x/core';
 
 /** Signatures covering every output type constrained decoding supports, with a known-good answer each. */
 export const SIGNATURE_CORPUS: ReadonlyArray<{ signature: Signature; answer: Record<string, unknown> }> = [
@@ -47,6 +47,34 @@ export const SIGNATURE_CORPUS: ReadonlyArray<{ signature: Signature; answer: Rec
     }),
     answer: { person: { name: 'Lily', age: 7, nickname: null, pets: ['cat'] } },
   },
+  {
+    signature: Signature.from('text -> count: Optional[int], note: Optional[str], flag: Union[int, bool]'),
+    answer: { count: null, note: 'Lily [smiled].', flag: 3 },
+  },
+  {
+    signature: Signature.from('text -> maybe: list[Optional[float]], nothing: None'),
+    answer: { maybe: [1.5, null], nothing: null },
+  },
+  {
+    signature: Signature.from('text -> anything: Any, args: dict[str, Any]'),
+    answer: { anything: [1, 'two', { three: false }], args: { query: 'cats', limit: 3 } },
+  },
+  {
+    signature: Signature.from({
+      inputs: { text: {} },
+      outputs: {
+        answer: {},
+        n: { type: 'int', default: 7 },
+        note: { type: 'Optional[str]' },
+        label: { type: "Literal['a', 'b']", default: 'a' },
+      },
+    }),
+    answer: { answer: 'Lily', n: 3, note: 'ok', label: 'b' },
+  },
+  {
+    signature: Signature.from('question -> calls: ToolCalls'),
+    answer: { calls: new ToolCalls([{ name: 'search', args: { query: 'cats' } }]) },
+  },
 ];
 
 /** Throws unless `value` has the declared type (the adapters already coerced it; this checks their word). */
@@ -89,6 +117,29 @@ export function assertFieldType(value: unknown, type: FieldType, where: string):
       for (const key of required) if (!(key in (value as object))) fail();
       return;
     }
+    case 'none':
+      if (value !== null) fail();
+      return;
+    case 'union': {
+      const fits = type.options.some((option) => {
+        try {
+          assertFieldType(value, option, where);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (!fits) fail();
+      return;
+    }
+    case 'any':
+      if (value === undefined) fail();
+      return;
+    case 'toolCalls':
+      if (!(value instanceof ToolCalls)) fail();
+      for (const call of (value as ToolCalls).toolCalls)
+        if (typeof call.name !== 'string' || typeof call.args !== 'object' || call.args === null) fail();
+      return;
     default:
       fail();
   }
