@@ -7,18 +7,30 @@ const instructions =
 
 const demos = [
   ['How much are 2 apples at 0.40 each?', 'Two apples at 0.40 cost 2 × 0.40 = 0.80.', '0.80 euros'],
-  ['What do 5 pears at 0.30 cost with a 10% discount?', 'Five pears: 5 × 0.30 = 1.50, minus 10% is 1.35.', '1.35 euros'],
-  ['Is a 3-item order of oranges discounted?', 'The discount needs more than three items of one kind; three is not more.', 'No'],
-  ['How much change from 5 euros for 4 lemons at 0.50?', 'Four lemons: 4 × 0.50 = 2.00; 5.00 − 2.00 = 3.00.', '3.00 euros'],
+  [
+    'What do 5 pears at 0.30 cost with a 10% discount?',
+    'Five pears: 5 × 0.30 = 1.50, minus 10% is 1.35.',
+    '1.35 euros',
+  ],
+  [
+    'Is a 3-item order of oranges discounted?',
+    'The discount needs more than three items of one kind; three is not more.',
+    'No',
+  ],
+  [
+    'How much change from 5 euros for 4 lemons at 0.50?',
+    'Four lemons: 4 × 0.50 = 2.00; 5.00 − 2.00 = 3.00.',
+    '3.00 euros',
+  ],
 ].map(([question, reasoning, answer]) => ({
-  question: `${question} ${'The customer also mentions that they visit the shop every week and like the fresh produce. '.repeat(2)}`,
-  reasoning: `${reasoning} ${'Checking the rule on discounts and the unit prices listed on the board once more. '.repeat(2)}`,
+  question,
+  reasoning,
   answer,
 }));
 
 const program = new ChainOfThought(Signature.from('question -> answer', instructions));
 
-/** Chat messages of a ChainOfThought call with instructions and 4 demos (≈1.5k bytes = tokens on byte vocabularies). */
+/** Chat messages of a ChainOfThought call with instructions and 4 demos (≈3k tokens on the synthetic models' byte vocabulary, ≈1k on a real one). */
 export function cotMessages(question: string): Message[] {
   return new ChatAdapter().format(program.predict.signature, demos, { question });
 }

@@ -23,10 +23,16 @@ const gen = Number(option('--gen', '32'));
 const only = option('--case', 'cot,concurrent,lookup').split(',');
 const model = await ensureModel({ shape: option('--shape', 'smollm2-135m'), type: option('--type', 'Q8_0') });
 
-const plainOptions = { prefixCacheSize: 0, sharedPrefixMinTokens: Number.MAX_SAFE_INTEGER, promptLookupMaxBatch: 0 };
-const open = (plain = false) => loadLM(model, { threads, contextLength: 4096, ...(plain ? plainOptions : {}) });
+const plainOptions = {
+  prefixCacheSize: 0,
+  sharedPrefixMinTokens: Number.MAX_SAFE_INTEGER,
+  promptLookupMaxBatch: 0,
+};
+const open = (plain = false) =>
+  loadLM(model, { threads, contextLength: 4096, ...(plain ? plainOptions : {}) });
 const ask = (lm: LocalLM, messages: Message[]) => lm.generate(messages, { maxTokens: gen, temperature: 0 });
-const same = (a: LMResult[], b: LMResult[]) => a.every((r, i) => JSON.stringify(r.tokenIds) === JSON.stringify(b[i]!.tokenIds));
+const same = (a: LMResult[], b: LMResult[]) =>
+  a.every((r, i) => JSON.stringify(r.tokenIds) === JSON.stringify(b[i]!.tokenIds));
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const lines: string[] = [`model ${model}, ${threads} threads, ${gen} new tokens per call`];
 
