@@ -82,6 +82,11 @@ interface Slot {
  * reservation fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
  * their slots up, oldest first, whenever someone is waiting. A request aborted while waiting leaves
  * the line at once.
+ *
+ * Prefixes: a request starts from a fork of the prefix cache's longest match (a radix tree), or of
+ * a running request sharing a longer prompt prefix, waiting until that one has prefilled it; so
+ * calls made together compute their common prefix once. Greedy requests in small batches decode
+ * with prompt-lookup drafts, verified in the same forward call and truncated where rejected.
  */
 export class Scheduler {
   private readonly engine: Engine;
