@@ -1,4 +1,9 @@
 export {
+  type CacheHit,
+  cachedVersusCold,
+  cachePrompts,
+} from './generation/testing/prefix-cache-exactness.js';
+export {
   type MockHub,
   type MockHubFault,
   type MockHubOptions,

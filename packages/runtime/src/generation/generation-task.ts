@@ -71,6 +71,21 @@ export class GenerationTask {
     return this.tokenIds[this.tokenIds.length - 1]!;
   }
 
+  /** Prompt and sampled ids so far. */
+  get context(): readonly number[] {
+    return this.history;
+  }
+
+  /** True when sampling is deterministic, so drafted tokens can be checked against it. */
+  get greedy(): boolean {
+    return this.init.sampler.greedy === true;
+  }
+
+  /** Tokens this task may still sample. */
+  get remaining(): number {
+    return this.maxTokens - this.tokenIds.length;
+  }
+
   /** Samples the next token from one logits row; true when generation is over. */
   accept(logits: Float32Array): boolean {
     const constraint = this.init.constraint;

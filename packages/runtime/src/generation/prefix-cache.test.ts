@@ -77,3 +77,62 @@ describe('PrefixCache', () => {
     expect(engine.sequences.size).toBe(1);
   });
 });
+
+describe('PrefixCache as a radix tree', () => {
+  const setup = (options: { maxEntries: number; maxBytes?: number }) => {
+    const engine = new FakeEngine({ vocabSize: 16, kvBytesPerToken: 1 });
+    const cache = new PrefixCache(engine, options);
+    const store = (tokens: number[]) => {
+      const seq = engine.createSequence();
+      engine.sequences.get(seq)!.push(...tokens);
+      cache.store(seq, tokens);
+    };
+    return { engine, cache, store };
+  };
+
+  it('serves a shared stem from any branch and holds one sequence per branch', () => {
+    const { engine, cache, store } = setup({ maxEntries: 8 });
+    store([1, 2, 3, 4]);
+    store([1, 2, 5, 6]);
+    store([1, 2, 3, 4, 7]);
+    expect(cache.size).toBe(2);
+    expect(cache.heldTokens).toBe(9);
+    expect(cache.match([1, 2, 9])).toBe(2);
+    const hit = cache.acquire([1, 2, 3, 4, 7, 8]);
+    expect(hit.reused).toBe(5);
+    expect(engine.sequences.get(hit.seq)).toEqual([1, 2, 3, 4, 7]);
+    // a prompt ending inside an edge still reuses all but its last token
+    const inside = cache.acquire([1, 2, 5]);
+    expect(inside.reused).toBe(2);
+    expect(engine.sequences.get(inside.seq)).toEqual([1, 2]);
+  });
+
+  it('trims the least recently used branch back to a stem it alone held, under the byte budget', () => {
+    const { engine, cache, store } = setup({ maxEntries: 8, maxBytes: 6 });
+    store([1, 2, 3, 4]);
+    store([1, 2, 3, 5]);
+    // 8 bytes > 6: the older branch [.., 4] goes, its sibling keeps the stem
+    expect(cache.heldTokens).toBe(4);
+    expect(cache.match([1, 2, 3, 4])).toBe(3);
+    store([9, 9, 9]);
+    // 7 bytes > 6: [1, 2, 3, 5] is the oldest, and only it holds [1, 2, 3]: trimmed, not dropped
+    expect(cache.heldTokens).toBe(6);
+    expect(cache.size).toBe(2);
+    expect(cache.match([1, 2, 3, 5])).toBe(3);
+    const hit = cache.acquire([1, 2, 3, 5]);
+    expect(engine.sequences.get(hit.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('gives a slot up whole when asked, pruning the branch', () => {
+    const { engine, cache, store } = setup({ maxEntries: 8 });
+    store([1, 2, 3]);
+    store([4, 5]);
+    expect(cache.evictOldest()).toBe(true);
+    expect(cache.match([1, 2, 3])).toBe(0);
+    expect(cache.match([4, 5])).toBe(2);
+    expect(engine.sequences.size).toBe(1);
+    expect(cache.evictOldest()).toBe(true);
+    expect(cache.evictOldest()).toBe(false);
+    expect(engine.sequences.size).toBe(0);
+  });
+});

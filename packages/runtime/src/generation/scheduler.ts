@@ -1,7 +1,8 @@
 import { AbortError, LMError, type LMResult, XError } from '@x/core';
 import type { Engine, SequenceId } from '../engine/engine.js';
 import type { GenerationTask } from './generation-task.js';
-import { PrefixCache } from './prefix-cache.js';
+import { forkPrefix, PrefixCache } from './prefix-cache.js';
+import { draftFromContext } from './prompt-lookup.js';
 import { WaitingQueue } from './waiting-queue.js';
 
 /** KV slots the scheduler fills when neither the options nor the engine name a number. */
@@ -14,6 +15,23 @@ export interface SchedulerOptions {
   maxBatchSize?: number;
   /** Finished sequences kept for prefix reuse (default 4; 0 turns the cache off). */
   prefixCacheSize?: number;
+  /**
+   * KV bytes the prefix cache may hold (default 512 MiB, counted with the engine's
+   * kvBytesPerToken; engines that report none are bounded by prefixCacheSize alone).
+   */
+  prefixCacheBytes?: number;
+  /**
+   * A request whose prompt shares at least this many tokens (default 32) with one being prefilled
+   * waits for it and forks, so requests made together compute their common prefix once.
+   */
+  sharedPrefixMinTokens?: number;
+  /**
+   * Prompt-lookup speculative decoding for greedy requests runs while at most this many requests
+   * decode together (default 2; 0 turns it off): busy batches already use the weights well.
+   */
+  promptLookupMaxBatch?: number;
+  /** Tokens drafted per prompt-lookup step (default 8). */
+  promptLookupDraftTokens?: number;
   /**
    * KV slots (engine sequences) held at once, prefix-cache entries included. Requests beyond them
    * wait in line, first come first served. Default: the engine's `info.maxSequences`, else 16.
@@ -64,6 +82,11 @@ interface Slot {
  * reservation fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
  * their slots up, oldest first, whenever someone is waiting. A request aborted while waiting leaves
  * the line at once.
+ *
+ * Prefixes: a request starts from a fork of the prefix cache's longest match (a radix tree), or of
+ * a running request sharing a longer prompt prefix, waiting until that one has prefilled it; so
+ * calls made together compute their common prefix once. Greedy requests in small batches decode
+ * with prompt-lookup drafts, verified in the same forward call and truncated where rejected.
  */
 export class Scheduler {
   private readonly engine: Engine;
@@ -74,6 +97,9 @@ export class Scheduler {
   private readonly maxSequences: number;
   private readonly kvMemoryBytes: number | undefined;
   private readonly waiting: WaitingQueue<GenerationTask>;
+  private readonly sharedPrefixMinTokens: number;
+  private readonly lookupMaxBatch: number;
+  private readonly lookupDraftTokens: number;
   private slots: Slot[] = [];
   private running = false;
   private disposed = false;
@@ -87,7 +113,13 @@ export class Scheduler {
       options.maxSequences ?? engine.info.maxSequences ?? DEFAULT_MAX_SEQUENCES,
     );
     // One slot stays free for new work, so the cache never holds every slot.
-    this.cache = new PrefixCache(engine, Math.min(options.prefixCacheSize ?? 4, this.maxSequences - 1));
+    this.cache = new PrefixCache(engine, {
+      maxEntries: Math.min(options.prefixCacheSize ?? 4, this.maxSequences - 1),
+      maxBytes: options.prefixCacheBytes,
+    });
+    this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
+    this.lookupMaxBatch = Math.max(0, options.promptLookupMaxBatch ?? 2);
+    this.lookupDraftTokens = Math.max(0, options.promptLookupDraftTokens ?? 8);
     this.kvMemoryBytes = options.kvMemoryBytes;
     this.waiting = new WaitingQueue(options.maxQueue, (task) =>
       task.fail(new AbortError({ partialText: '', cause: task.signal?.reason })),
@@ -194,6 +226,7 @@ export class Scheduler {
     for (const slot of this.slots.filter((s) => s.state !== 'decode')) {
       if (!this.slots.includes(slot)) continue;
       try {
+        if (slot.state === 'queued' && !this.start(slot)) continue;
         await this.prefillChunk(slot);
       } catch (error) {
         this.fail(slot, error);
@@ -201,16 +234,41 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Gives a queued request its sequence: a fork of the request that shares the longest prompt
+   * prefix with it, when that beats the prefix cache, else the cache's best. False while the
+   * other request has yet to prefill the shared part (the request waits a step).
+   */
+  private start(slot: Slot): boolean {
+    const prompt = slot.task.promptTokens;
+    const fromCache = Math.min(this.cache.match(prompt), prompt.length - 1);
+    let leader: Slot | undefined;
+    let shared = 0;
+    for (const other of this.slots) {
+      if (other === slot || other.seq === undefined) continue;
+      const length = Math.min(commonPrefixLength(other.task.promptTokens, prompt), prompt.length - 1);
+      if (length > shared) {
+        leader = other;
+        shared = length;
+      }
+    }
+    let seq: SequenceId;
+    let reused: number;
+    if (leader !== undefined && shared >= fromCache + this.sharedPrefixMinTokens) {
+      if (leader.cached.length < shared) return false;
+      seq = forkPrefix(this.engine, leader.seq!, shared);
+      reused = shared;
+    } else ({ seq, reused } = this.cache.acquire(prompt));
+    slot.seq = seq;
+    slot.cached = prompt.slice(0, reused);
+    slot.state = 'prefill';
+    slot.task.reusedTokens = reused;
+    slot.task.prefillStartMs = performance.now();
+    return true;
+  }
+
   private async prefillChunk(slot: Slot): Promise<void> {
     const { task } = slot;
-    if (slot.state === 'queued') {
-      const { seq, reused } = this.cache.acquire(task.promptTokens);
-      slot.seq = seq;
-      slot.cached = task.promptTokens.slice(0, reused);
-      slot.state = 'prefill';
-      task.reusedTokens = reused;
-      task.prefillStartMs = performance.now();
-    }
     const chunk = task.promptTokens.slice(slot.cached.length, slot.cached.length + this.prefillChunkSize);
     const logits = await this.engine.forward(
       [{ seq: slot.seq!, tokens: Int32Array.from(chunk), logitsFor: 'last' }],
@@ -235,13 +293,15 @@ export class Scheduler {
       this.slots = [...this.slots.filter((slot) => !batch.includes(slot)), ...batch];
     }
     const signal = batch.length === 1 ? batch[0]!.task.signal : undefined;
+    const speculate = batch.length <= this.lookupMaxBatch;
+    const drafts = batch.map((slot) => (speculate ? this.draftFor(slot) : []));
     let logits: Float32Array[];
     try {
       logits = await this.engine.forward(
-        batch.map((slot) => ({
+        batch.map((slot, i) => ({
           seq: slot.seq!,
-          tokens: Int32Array.of(slot.task.lastToken),
-          logitsFor: 'last',
+          tokens: Int32Array.of(slot.task.lastToken, ...drafts[i]!),
+          logitsFor: drafts[i]!.length > 0 ? 'all' : 'last',
         })),
         signal,
       );
@@ -252,21 +312,61 @@ export class Scheduler {
     batch.forEach((slot, i) => {
       if (!this.slots.includes(slot)) return;
       slot.cached.push(slot.task.lastToken);
-      this.accept(slot, logits[i]!);
+      const draft = drafts[i]!;
+      if (draft.length === 0) {
+        this.accept(slot, logits[i]!);
+        return;
+      }
+      this.acceptDraft(slot, draft, logits[i]!);
     });
   }
 
+  /** Prompt-lookup draft for a greedy request, bounded by what it may still sample and the context. */
+  private draftFor(slot: Slot): number[] {
+    const { task } = slot;
+    if (!task.greedy) return [];
+    const room = Math.min(
+      task.remaining - 1,
+      this.engine.info.contextLength - slot.cached.length - 1,
+      this.lookupDraftTokens,
+    );
+    return room > 0 ? draftFromContext(task.context, { maxDraft: room }) : [];
+  }
+
+  /**
+   * Samples from the verified rows in order while the sampled token equals the drafted one, then
+   * drops the rejected draft tokens from the sequence. Each kept row is the one a plain decode step
+   * would have produced, so the output is the same as without drafting.
+   */
+  private acceptDraft(slot: Slot, draft: number[], rows: Float32Array): void {
+    const width = rows.length / (draft.length + 1);
+    let outcome: 'more' | 'done' | 'failed' = 'more';
+    for (let j = 0; j <= draft.length; j++) {
+      outcome = this.sample(slot, rows.subarray(j * width, (j + 1) * width));
+      if (outcome !== 'more' || j === draft.length || slot.task.lastToken !== draft[j]) break;
+      slot.cached.push(draft[j]!);
+    }
+    if (outcome === 'failed') return;
+    if (this.engine.sequenceLength(slot.seq!) > slot.cached.length)
+      this.engine.truncate(slot.seq!, slot.cached.length);
+    if (outcome === 'done') this.complete(slot);
+  }
+
   private accept(slot: Slot, row: Float32Array): void {
-    let done: boolean;
+    if (this.sample(slot, row) === 'done') this.complete(slot);
+  }
+
+  private sample(slot: Slot, row: Float32Array): 'more' | 'done' | 'failed' {
     try {
-      done = slot.task.accept(
-        row.length === this.engine.info.vocabSize ? row : row.subarray(0, this.engine.info.vocabSize),
-      );
+      const { vocabSize } = this.engine.info;
+      return slot.task.accept(row.length === vocabSize ? row : row.subarray(0, vocabSize)) ? 'done' : 'more';
     } catch (error) {
       this.fail(slot, error);
-      return;
+      return 'failed';
     }
-    if (!done) return;
+  }
+
+  private complete(slot: Slot): void {
     this.remove(slot);
     this.waiting.recordService(performance.now() - slot.admittedMs);
     if (slot.seq !== undefined) this.cache.store(slot.seq, slot.cached);
@@ -303,4 +403,11 @@ export class Scheduler {
     this.slots.splice(index, 1);
     return true;
   }
+}
+
+function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
+  const limit = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < limit && a[i] === b[i]) i++;
+  return i;
 }

@@ -18,6 +18,8 @@ export interface SamplerOptions extends SamplingOptions {
 export interface Sampler {
   /** The seed in use (the caller's, or a random one when none was given). */
   readonly seed: number;
+  /** True when every pick is the argmax of the (masked, biased, penalized) row: no randomness. */
+  readonly greedy?: boolean;
   /**
    * Picks the next token from one logits row. `history` is the sequence so far (prompt and
    * generated ids), read only by the penalties. `mask` (a token bitset, see applyTokenMask) leaves
@@ -50,6 +52,7 @@ export function createSampler(options: SamplerOptions = {}): Sampler {
 
   return {
     seed,
+    greedy: temperature <= 0,
     sample(row, history = [], mask) {
       let logits = row;
       if (bias || penalize || mask) {

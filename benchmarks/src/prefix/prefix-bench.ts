@@ -1,0 +1,101 @@
+// `pnpm bench:prefix`: the prefix cache and prompt lookup of issue #15 on the native engine.
+//   cot:        a ChainOfThought call (instructions + 4 demos) with N inputs, one after another:
+//               time to first token of the first call (cold) against the later ones.
+//   concurrent: 8 such calls at once on a prefix nobody has cached, against one call alone.
+//   lookup:     an extraction-style prompt (answer copied from the context), greedy decode tok/s
+//               with prompt lookup against without.
+// Every case checks that the tokens equal a run with the cache and drafting off.
+import { loadLM } from '@x/candle-native';
+import type { LMResult, Message } from '@x/core';
+import type { LocalLM } from '@x/runtime';
+import { ensureModel } from '../ensure-model.ts';
+import { spread } from '../median.ts';
+import { cotMessages, questions } from './cot-messages.ts';
+
+const argv = process.argv.slice(2);
+const option = (flag: string, fallback: string) => {
+  const index = argv.indexOf(flag);
+  return index >= 0 ? argv[index + 1]! : fallback;
+};
+const threads = Number(option('--threads', '2'));
+const calls = Number(option('--calls', '20'));
+const gen = Number(option('--gen', '32'));
+const only = option('--case', 'cot,concurrent,lookup').split(',');
+const model = await ensureModel({ shape: option('--shape', 'smollm2-135m'), type: option('--type', 'Q8_0') });
+
+const plainOptions = {
+  prefixCacheSize: 0,
+  sharedPrefixMinTokens: Number.MAX_SAFE_INTEGER,
+  promptLookupMaxBatch: 0,
+};
+const open = (plain = false) =>
+  loadLM(model, { threads, contextLength: 4096, ...(plain ? plainOptions : {}) });
+const ask = (lm: LocalLM, messages: Message[]) => lm.generate(messages, { maxTokens: gen, temperature: 0 });
+const same = (a: LMResult[], b: LMResult[]) =>
+  a.every((r, i) => JSON.stringify(r.tokenIds) === JSON.stringify(b[i]!.tokenIds));
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const lines: string[] = [`model ${model}, ${threads} threads, ${gen} new tokens per call`];
+
+if (only.includes('cot')) {
+  const cached = await open();
+  const plain = await open(true);
+  const results: LMResult[] = [];
+  const expected: LMResult[] = [];
+  for (const question of questions.slice(0, calls)) {
+    results.push(await ask(cached, cotMessages(question)));
+    expected.push(await ask(plain, cotMessages(question)));
+  }
+  const cold = results[0]!.timings!.ttftMs;
+  const warm = spread(results.slice(1).map((r) => r.timings!.ttftMs)).median;
+  lines.push(
+    `cot: ${calls} sequential calls, prompt ${results[0]!.usage!.promptTokens} tokens: TTFT cold ${ms(cold)}, ` +
+      `later median ${ms(warm)} (${(cold / warm).toFixed(1)}× lower); cache off median ` +
+      `${ms(spread(expected.map((r) => r.timings!.ttftMs)).median)}; identical tokens: ${same(results, expected)}`,
+  );
+  await cached.dispose();
+  await plain.dispose();
+}
+
+if (only.includes('concurrent')) {
+  const timed = async (plain: boolean, n: number) => {
+    const lm = await open(plain);
+    const start = performance.now();
+    const results = await Promise.all(questions.slice(0, n).map((q) => ask(lm, cotMessages(q))));
+    const seconds = (performance.now() - start) / 1000;
+    await lm.dispose();
+    return { seconds, results };
+  };
+  const one = await timed(false, 1);
+  const eight = await timed(false, 8);
+  const eightPlain = await timed(true, 8);
+  lines.push(
+    `concurrent: 1 call ${one.seconds.toFixed(2)} s; 8 at once ${eight.seconds.toFixed(2)} s ` +
+      `(${(eight.seconds / one.seconds).toFixed(2)}× one call); 8 at once, cache off ${eightPlain.seconds.toFixed(2)} s ` +
+      `(${(eightPlain.seconds / one.seconds).toFixed(2)}×); identical tokens: ${same(eight.results, eightPlain.results)}`,
+  );
+}
+
+if (only.includes('lookup')) {
+  const record = [
+    'Name: Ada Lovelace. Born: 10 December 1815, London. Known for: the first published algorithm, for the Analytical Engine.',
+    'Name: Alan Turing. Born: 23 June 1912, Maida Vale. Known for: the Turing machine and breaking Enigma at Bletchley Park.',
+    'Name: Grace Hopper. Born: 9 December 1906, New York City. Known for: the first compiler and the COBOL language.',
+  ].join('\n');
+  const prompt = `Records:\n${record}\n\nCopy the record of Alan Turing exactly.\nRecord: Name: Alan Turing.`;
+  const decode = async (plain: boolean) => {
+    const lm = await open(plain);
+    await lm.complete(prompt, { maxTokens: 1 });
+    const result = await lm.complete(prompt, { maxTokens: gen * 4, temperature: 0 });
+    await lm.dispose();
+    return result;
+  };
+  const fast = await decode(false);
+  const slow = await decode(true);
+  const rate = (r: LMResult) => r.timings!.tokensPerSecond;
+  lines.push(
+    `lookup: ${fast.usage!.completionTokens} tokens, decode ${rate(fast).toFixed(1)} tok/s with prompt lookup, ` +
+      `${rate(slow).toFixed(1)} without (${(rate(fast) / rate(slow)).toFixed(2)}×); identical tokens: ${same([fast], [slow])}`,
+  );
+}
+
+console.log(lines.join('\n'));

@@ -1,0 +1,70 @@
+import { cachedVersusCold, cachePrompts } from '@x/runtime/testing';
+import { describe, expect, it } from 'vitest';
+import { loadEngine } from '../src/engine/load-engine.js';
+import { loadLM } from '../src/lm/load-lm.js';
+import { storiesPath } from './support/paths.js';
+
+// The native kernels' F32 sums depend on how many rows a forward call holds (a token's KV computed
+// in a 52-token prefill differs in the last bits from the same token in a 40-token one), so a hit
+// is held to 1e-4 of a cold run: a stale or misaligned prefix moves logits by whole units.
+function expectSameLogits(cached: Float32Array, cold: Float32Array): void {
+  expect(cached.length).toBe(cold.length);
+  let worst = 0;
+  for (let i = 0; i < cold.length; i++) worst = Math.max(worst, Math.abs(cached[i]! - cold[i]!));
+  expect(worst).toBeLessThan(1e-4);
+  expect(argmax(cached)).toBe(argmax(cold));
+}
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
+}
+
+describe('radix prefix cache on the native engine (stories260K, F32 weights and KV)', () => {
+  it("gives a cold run's logits on every hit (within F32 rounding), also after trims, evictions and truncation", async () => {
+    const engine = await loadEngine(storiesPath, { threads: 1, contextLength: 128, kvType: 'f32' });
+    try {
+      const prompts = cachePrompts(engine.info.vocabSize);
+      const roomy = await cachedVersusCold(engine, prompts, { maxEntries: 8 });
+      expect(roomy.hits.filter((hit) => hit.reused > 0).length).toBeGreaterThanOrEqual(6);
+      for (const hit of roomy.hits) expectSameLogits(hit.cached, hit.cold);
+      roomy.cache.clear();
+      const perToken = engine.info.kvBytesPerToken!;
+      const tight = await cachedVersusCold(engine, prompts, { maxEntries: 3, maxBytes: 70 * perToken });
+      expect(tight.cache.heldTokens).toBeLessThanOrEqual(70);
+      for (const hit of tight.hits) expectSameLogits(hit.cached, hit.cold);
+      tight.cache.clear();
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
+
+describe('prompt lookup on the native engine (stories260K, F32)', () => {
+  it('gives exactly the plain greedy tokens', async () => {
+    const options = { threads: 1, contextLength: 256, kvType: 'f32' } as const;
+    const on = await loadLM(storiesPath, options);
+    const off = await loadLM(storiesPath, { ...options, promptLookupMaxBatch: 0 });
+    let drafts = 0;
+    const forward = on.engine.forward.bind(on.engine);
+    on.engine.forward = (batch, signal) => {
+      drafts += batch.filter((request) => request.logitsFor === 'all').length;
+      return forward(batch, signal);
+    };
+    try {
+      const prompts = [
+        'Once upon a time, there was a little girl named Lily. She loved to play. Once upon a time, there was a',
+        'Tom had a red ball. Tom liked the red ball. One day Tom',
+      ];
+      for (const prompt of prompts) {
+        const fast = await on.complete(prompt, { maxTokens: 48 });
+        expect(fast.tokenIds).toEqual((await off.complete(prompt, { maxTokens: 48 })).tokenIds);
+      }
+      expect(drafts).toBeGreaterThan(3);
+    } finally {
+      await on.dispose();
+      await off.dispose();
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ForwardRequest } from '../engine/engine.js';
+import { readGGUF } from '../gguf/index.js';
+import { loadReferenceEngine } from '../reference/load-reference-engine.js';
+import { createTokenizerFromGGUFMetadata } from '../tokenizer/create-tokenizer-from-gguf-metadata.js';
+import { lmFromGGUFParts } from './lm-from-gguf-parts.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const modelPath = path.join(
+  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
+  'models',
+  'stories260K.gguf',
+);
+
+async function load(promptLookupMaxBatch: number) {
+  const file = await readGGUF(modelPath);
+  const engine = await loadReferenceEngine(modelPath, { contextLength: 256 });
+  const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, modelPath);
+  const lm = lmFromGGUFParts({ metadata: file.metadata, engine, tokenizer, promptLookupMaxBatch });
+  const drafts: ForwardRequest[] = [];
+  const forward = engine.forward.bind(engine);
+  engine.forward = (batch, signal) => {
+    drafts.push(...batch.filter((request) => request.logitsFor === 'all'));
+    return forward(batch, signal);
+  };
+  return { lm, drafts };
+}
+
+const prompts = [
+  'Once upon a time, there was a little girl named Lily. She loved to play outside. Once upon a time, there was a little',
+  'Tom had a red ball. Tom liked the red ball. One day Tom',
+  'The cat sat on the mat. The dog sat on the mat. The bird',
+];
+
+describe('prompt lookup on the reference engine (stories260K, F32)', () => {
+  it('gives exactly the plain greedy tokens, drafting and rolling back along the way', async () => {
+    const on = await load(2);
+    const off = await load(0);
+    for (const prompt of prompts) {
+      const fast = await on.lm.complete(prompt, { maxTokens: 48 });
+      const plain = await off.lm.complete(prompt, { maxTokens: 48 });
+      expect(fast.tokenIds).toEqual(plain.tokenIds);
+    }
+    // run together: two requests still speculate, with their drafts in one forward call
+    const both = await Promise.all(prompts.slice(0, 2).map((p) => on.lm.complete(p, { maxTokens: 48 })));
+    for (const [i, result] of both.entries())
+      expect(result.tokenIds).toEqual((await off.lm.complete(prompts[i]!, { maxTokens: 48 })).tokenIds);
+    expect(on.drafts.length).toBeGreaterThan(5);
+    expect(off.drafts).toEqual([]);
+    await on.lm.dispose();
+    await off.lm.dispose();
+  });
+});
