@@ -13,9 +13,6 @@
 namespace xc {
 
 const KernelTable* compiled_avx2_kernels();  // dot-avx2.cc
-namespace avx2 {
-void silu_mul(float* gate, const float* up, int64_t n);  // activations-avx2.cc
-}
 bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-4x4-avx512.cc
 bool compiled_avx2_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx2.cc
 bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx512.cc
