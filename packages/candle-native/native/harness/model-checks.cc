@@ -114,7 +114,7 @@ void check_consistency(Checker& check, const std::string& path, const std::strin
 // Logits of the whole prompt under the scalar and the best kernels.
 void check_scalar_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
   Session fast(path, options());
-  Session scalar(path, options(), true);
+  Session scalar(path, options(), kernels("scalar"));
   const std::vector<int32_t> prompt = tokens_for(20, fast.vocab(), 3);
   const std::vector<float> a = fast.forward(fast.create(), prompt, true);
   const std::vector<float> b = scalar.forward(scalar.create(), prompt, true);
@@ -126,10 +126,12 @@ void check_scalar_agrees(Checker& check, const std::string& path, const std::str
 // Logits of the whole prompt with the weights re-laid in the x8 layout (where the CPU's kernels use
 // it) and with them as in the file.
 void check_x8_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
-  Session x8(path, options());
-  setenv("XC_X8", "0", 1);
-  Session ggml(path, options());
-  unsetenv("XC_X8");
+  xc_model_options relaid{};
+  relaid.keep_file_layout = -1;
+  xc_model_options file_layout{};
+  file_layout.keep_file_layout = 1;
+  Session x8(path, options(), relaid);
+  Session ggml(path, options(), file_layout);
   const std::vector<int32_t> prompt = tokens_for(20, x8.vocab(), 5);
   const std::vector<float> a = x8.forward(x8.create(), prompt, true);
   const std::vector<float> b = ggml.forward(ggml.create(), prompt, true);
@@ -146,7 +148,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     const bool scalar = variant == 2;
     const std::string label = std::string("stories260K greedy 64 tokens, kv ") + (kv == XC_KV_F16 ? "f16" : "f32") +
                               (scalar ? ", scalar kernels" : "");
-    Session session(gguf_path, options(256, kv), scalar);
+    Session session(gguf_path, options(256, kv), kernels(scalar ? "scalar" : nullptr));
     const std::vector<int32_t> got = greedy(session, kStoriesPrompt, kStoriesGreedy.size());
     check.expect(got == kStoriesGreedy, label, first_difference(got, kStoriesGreedy));
   }

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "gguf-writer.h"
+#include "kernels/cpu/kernel-table.h"
 #include "run-gguf-input.h"
 #include "session.h"
 
@@ -144,6 +145,15 @@ void check_api(Checker& check, const std::string& gguf_path) {
   check.expect_code(xc_model_load(gguf_path.c_str(), &cuda, &model), XC_ERR_NO_DEVICE, "cuda without CUDA → XC_ERR_NO_DEVICE");
   xc_model_options tpu{"tpu"};
   check.expect_code(xc_model_load(gguf_path.c_str(), &tpu, &model), XC_ERR_INVALID_ARGUMENT, "unknown device");
+  xc_model_options mmx{};
+  mmx.kernels = "mmx";
+  check.expect_code(xc_model_load(gguf_path.c_str(), &mmx, &model), XC_ERR_INVALID_ARGUMENT, "unknown kernel table");
+  if (xc::avx512_kernels() == nullptr) {
+    xc_model_options avx512{};
+    avx512.kernels = "avx512";
+    check.expect_code(xc_model_load(gguf_path.c_str(), &avx512, &model), XC_ERR_UNSUPPORTED,
+                      "kernel table the CPU lacks → XC_ERR_UNSUPPORTED");
+  }
   check.expect(xc_error_code(nullptr) == XC_OK && xc_error_offset(nullptr) == -1, "null error reads as success");
   xc_error_free(nullptr);
 

@@ -50,11 +50,11 @@ enum class Path { Dot, Tile4x4 };
 
 // Largest relative difference between `table`'s x8 dots / 4×4 tile and the scalar ggml row dots.
 double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8Case& c, Path path) {
-  const xc::KernelTable::DotFn ggml_dot = xc::scalar_kernels().dot_for(type);
+  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(type).dot;
   const bool tile = path != Path::Dot;
   float tiled[4 * 5];
   if (path == Path::Tile4x4) {
-    table.tile4_for(type, xc::WeightLayout::X8)(n, c.x8.data(), c.row_bytes, c.act_x8.data(),
+    table.kernels_for(type, xc::WeightLayout::X8).tile_4x4(n, c.x8.data(), c.row_bytes, c.act_x8.data(),
                                                  static_cast<int64_t>(c.act_x8_bytes), tiled, 5);
   }
   double error = 0;
@@ -62,7 +62,7 @@ double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8
     for (int t = 0; t < 4; t++) {
       const float expected = ggml_dot(n, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes);
       const float got = tile ? tiled[t * 5 + r]
-                             : table.dot_for(type, xc::WeightLayout::X8)(n, c.x8.data() + r * c.row_bytes,
+                             : table.kernels_for(type, xc::WeightLayout::X8).dot(n, c.x8.data() + r * c.row_bytes,
                                                                           c.act_x8.data() + t * c.act_x8_bytes);
       error = std::max(error, static_cast<double>(std::fabs(expected - got)) / (std::fabs(expected) + 1e-3));
     }
@@ -85,7 +85,7 @@ void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType ty
     const double dot_error = x8_error(*table, type, n, c, Path::Dot);
     check.expect(dot_error < tolerance, std::string(table->name) + " " + name + ": dot = ggml dot",
                  "relative error " + number(dot_error));
-    if (table->tile4_for(type, xc::WeightLayout::X8) == nullptr) continue;
+    if (table->kernels_for(type, xc::WeightLayout::X8).tile_4x4 == nullptr) continue;
     const double tile_error = x8_error(*table, type, n, c, Path::Tile4x4);
     check.expect(tile_error < tolerance, std::string(table->name) + " " + name + ": 4×4 tile = ggml dots",
                  "relative error " + number(tile_error));

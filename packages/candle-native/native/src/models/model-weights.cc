@@ -64,7 +64,9 @@ std::unique_ptr<uint8_t, FreeBytes> interleaved_copy(const GgufFile& file, const
 
 class TensorLoader {
  public:
-  TensorLoader(const GgufFile& file, bool x8, ModelWeights& weights) : file_(file), x8_(x8), weights_(weights) {}
+  // `kernels`: nullptr keeps every matrix in the file's layout.
+  TensorLoader(const GgufFile& file, const KernelTable* kernels, ModelWeights& weights)
+      : file_(file), kernels_(kernels), weights_(weights) {}
 
   const GgufTensor* find(const std::string& name, std::vector<int64_t> expected) const {
     const GgufTensor* tensor = file_.tensor(name);
@@ -97,7 +99,7 @@ class TensorLoader {
     w.data = tensor.data;
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
-    if (may_interleave && x8_ && has_x8_layout(w.type) && x8_layout_pays_off(w.type)) {
+    if (may_interleave && kernels_ != nullptr && kernels_->traits(w.type).relay) {
       weights_.x8_copies.push_back(interleaved_copy(file_, w));
       weights_.relaid_bytes += rows * w.row_bytes;
       w.data = weights_.x8_copies.back().get();
@@ -141,23 +143,17 @@ class TensorLoader {
 
  private:
   const GgufFile& file_;
-  const bool x8_;
+  const KernelTable* kernels_;
   ModelWeights& weights_;
   std::map<GgmlType, int64_t> bytes_by_type_;
 };
 
 }  // namespace
 
-bool x8_layout_pays_off(GgmlType type) {
-  const char* setting = std::getenv("XC_X8");
-  if (setting != nullptr && std::strcmp(setting, "0") == 0) return false;
-  const int i = x8_index(type);
-  return i >= 0 && best_kernels().tile4_x8[i] != nullptr;
-}
-
-ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, bool x8) {
+ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, const KernelTable& kernels,
+                                bool interleave) {
   ModelWeights w;
-  TensorLoader load(file, x8, w);
+  TensorLoader load(file, interleave ? &kernels : nullptr, w);
   const ArchSpec& arch = *c.arch;
   const int64_t dim = c.embedding_length;
   const int64_t hd = c.head_dim;

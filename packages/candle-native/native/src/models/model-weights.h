@@ -44,10 +44,8 @@ struct ModelWeights {
   int64_t matrix_bytes = 0;
 };
 
-// `x8`: re-lay the matrices whose type has an x8 layout that pays off (x8_layout_pays_off).
-ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& config, bool x8);
-
-// Whether this CPU's kernels multiply `type` faster in its x8 layout than in ggml's (and XC_X8 is not "0").
-bool x8_layout_pays_off(GgmlType type);
+// `interleave`: re-lay the matrices whose type `kernels` marks for re-laying (WeightTraits::relay).
+ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& config, const KernelTable& kernels,
+                                bool interleave);
 
 }  // namespace xc

@@ -239,18 +239,18 @@ float dot_of(int64_t n, const void* w, const void* x) {
 }  // namespace xc::avx512
 
 namespace xc {
-bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]) {
+bool add_avx512_interleaved(KernelTable& t) {
   using namespace avx512;
-  dots[0] = dot_of<block32_x8<Q8_0Kind, 1, 1>>;
-  dots[1] = dot_of<block32_x8<Q4_0Kind, 1, 1>>;
-  dots[2] = dot_of<block32_x8<Q5_0Kind, 1, 1>>;
-  dots[3] = dot_of<q4k_x8<1, 1>>;
-  dots[4] = dot_of<q6k_x16<1, 1>>;
-  tiles[0] = block32_x8<Q8_0Kind, 4, 4>;
-  tiles[1] = block32_x8<Q4_0Kind, 4, 4>;
-  tiles[2] = block32_x8<Q5_0Kind, 4, 4>;
-  tiles[3] = q4k_x8<4, 4>;
-  tiles[4] = q6k_x16<4, 4>;
+  t.traits(GgmlType::Q8_0).interleaved.dot = dot_of<block32_x8<Q8_0Kind, 1, 1>>;
+  t.traits(GgmlType::Q4_0).interleaved.dot = dot_of<block32_x8<Q4_0Kind, 1, 1>>;
+  t.traits(GgmlType::Q5_0).interleaved.dot = dot_of<block32_x8<Q5_0Kind, 1, 1>>;
+  t.traits(GgmlType::Q4_K).interleaved.dot = dot_of<q4k_x8<1, 1>>;
+  t.traits(GgmlType::Q6_K).interleaved.dot = dot_of<q6k_x16<1, 1>>;
+  t.traits(GgmlType::Q8_0).interleaved.tile_4x4 = block32_x8<Q8_0Kind, 4, 4>;
+  t.traits(GgmlType::Q4_0).interleaved.tile_4x4 = block32_x8<Q4_0Kind, 4, 4>;
+  t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = block32_x8<Q5_0Kind, 4, 4>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
+  t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
   return true;
 }
 }  // namespace xc
@@ -258,7 +258,7 @@ bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn t
 #else
 
 namespace xc {
-bool compiled_avx512_x8(KernelTable::DotFn[kX8Types], KernelTable::TileFn[kX8Types]) { return false; }
+bool add_avx512_interleaved(KernelTable&) { return false; }
 }  // namespace xc
 
 #endif
