@@ -42,7 +42,7 @@ int run_tests(int argc, char** argv) {
   std::printf("xcandle %s\n", xc_build_info());
   std::printf("kernels\n");
   xch::run_kernel_checks(check);
-  xch::run_x8_checks(check);
+  xch::run_interleaved_checks(check);
   xch::run_op_checks(check);
   std::printf("model\n");
   xch::run_model_checks(check, argv[2], temp_dir);

@@ -80,8 +80,9 @@ xc_error* xc_model_load(const char* path, const xc_model_options* options, xc_mo
     *out_model = nullptr;
     const xc::Device device = xc::parse_device(options != nullptr ? options->device : nullptr);
     const int32_t keep_file_layout = options != nullptr ? options->keep_file_layout : 0;
-    const char* x8 = std::getenv("XC_X8");
-    const bool interleave = keep_file_layout < 0 || (keep_file_layout == 0 && !(x8 != nullptr && std::strcmp(x8, "0") == 0));
+    const char* relay = std::getenv("XC_X8");  // "0": keep the file's layout by default
+    const bool interleave =
+        keep_file_layout < 0 || (keep_file_layout == 0 && !(relay != nullptr && std::strcmp(relay, "0") == 0));
     const bool named = options != nullptr && options->kernels != nullptr && *options->kernels != '\0';
     const xc::KernelTable& kernels = named ? xc::kernels_named(options->kernels) : xc::default_kernels();
     auto model = std::make_unique<xc_model>();

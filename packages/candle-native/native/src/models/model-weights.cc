@@ -19,7 +19,7 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return text + "]";
 }
 
-// Re-lays rows in the x8 layout into fresh memory, a few MiB of rows at a time split across the
+// Re-lays rows in the interleaved layout into fresh memory, a few MiB of rows at a time split across the
 // hardware threads, dropping each part of the file's pages once copied so that the peak resident
 // memory stays near one copy of the weights.
 std::unique_ptr<uint8_t, FreeBytes> interleaved_copy(const GgufFile& file, const WeightMatrix& w) {
@@ -85,7 +85,7 @@ class TensorLoader {
     if (tensor == nullptr) fail(XC_ERR_FORMAT, "missing tensor " + name);
     return *tensor;
   }
-  // A view of the tensor in the mmap, or its x8 copy when `may_interleave` and the type has one.
+  // A view of the tensor in the mmap, or its interleaved copy when `may_interleave` and the type has one.
   WeightMatrix matrix(const GgufTensor& tensor, int64_t rows, int64_t cols, bool may_interleave = true, bool count = true) {
     if (!is_supported_type(tensor.type)) {
       fail(XC_ERR_UNSUPPORTED, "tensor " + tensor.name + " has unsupported type " + ggml_type_name(tensor.type),
@@ -100,10 +100,10 @@ class TensorLoader {
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
     if (may_interleave && kernels_ != nullptr && kernels_->traits(w.type).relay) {
-      weights_.x8_copies.push_back(interleaved_copy(file_, w));
+      weights_.interleaved_copies.push_back(interleaved_copy(file_, w));
       weights_.relaid_bytes += rows * w.row_bytes;
-      w.data = weights_.x8_copies.back().get();
-      w.layout = WeightLayout::X8;
+      w.data = weights_.interleaved_copies.back().get();
+      w.layout = WeightLayout::Interleaved;
     }
     return w;
   }
@@ -222,9 +222,9 @@ ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, cons
   if (output != nullptr) {
     w.output = load.matrix(*output, vocab, dim);
   } else {
-    // Tied: once re-laid, the lookups read the x8 copy too, so the file's pages stay untouched.
+    // Tied: once re-laid, the lookups read the interleaved copy too, so the file's pages stay untouched.
     w.output = load.matrix(*embedding, vocab, dim, true, false);
-    if (w.output.layout == WeightLayout::X8) w.token_embedding = w.output;
+    if (w.output.layout == WeightLayout::Interleaved) w.token_embedding = w.output;
   }
   w.output_bias = load.optional_vector("output.bias", vocab);
   w.rope_freq_factors = load.optional_vector("rope_freqs.weight", c.rope_dims / 2);

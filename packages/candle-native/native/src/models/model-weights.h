@@ -37,8 +37,8 @@ struct ModelWeights {
   WeightMatrix output;  // (vocab, n_embd); the embedding when tied
   std::vector<float> output_bias;
   std::vector<float> rope_freq_factors;  // (rope_dims / 2), optional
-  // Matrices re-laid in the x8 layout (interleave.h) live here instead of in the mmap.
-  std::vector<std::unique_ptr<uint8_t, FreeBytes>> x8_copies;
+  // Matrices re-laid in the interleaved layout (interleave.h) live here instead of in the mmap.
+  std::vector<std::unique_ptr<uint8_t, FreeBytes>> interleaved_copies;
   int64_t relaid_bytes = 0;
   GgmlType dominant_type = GgmlType::F32;
   int64_t matrix_bytes = 0;

@@ -15,12 +15,12 @@ namespace xc {
 // Each instruction set's file adds its kernels to a table by field name; false when the file was
 // compiled without that instruction set.
 bool add_avx2_kernels(KernelTable& table);              // dot-avx2.cc
-bool add_avx2_interleaved(KernelTable& table);          // x8-avx2.cc
+bool add_avx2_interleaved(KernelTable& table);          // interleaved-avx2.cc
 bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
-bool add_avx512_interleaved(KernelTable& table);        // x8-avx512.cc
+bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
-  if (layout == WeightLayout::X8) {
+  if (layout == WeightLayout::Interleaved) {
     if (weight_type == GgmlType::Q4_K) return ActivationFormat::Q8Kx8;
     return weight_type == GgmlType::Q6_K ? ActivationFormat::Q8Kx16 : ActivationFormat::Q8_0x8;
   }
@@ -52,7 +52,7 @@ KernelTable table_of_formats(const char* name) {
   for (GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0,
                         GgmlType::Q4_K, GgmlType::Q6_K}) {
     t.traits(type).ggml.activation = activation_format(type, WeightLayout::Ggml);
-    if (has_x8_layout(type)) t.traits(type).interleaved.activation = activation_format(type, WeightLayout::X8);
+    if (has_interleaved_layout(type)) t.traits(type).interleaved.activation = activation_format(type, WeightLayout::Interleaved);
   }
   return t;
 }
@@ -80,7 +80,7 @@ WeightTraits& KernelTable::traits(GgmlType type) {
 const LayoutKernels& KernelTable::kernels_for(GgmlType type, WeightLayout layout) const {
   const LayoutKernels& kernels = traits(type).in(layout);
   if (kernels.dot == nullptr) {
-    if (layout != WeightLayout::Ggml) fail(XC_ERR_INTERNAL, std::string("no x8 kernel for ") + ggml_type_name(type));
+    if (layout != WeightLayout::Ggml) fail(XC_ERR_INTERNAL, std::string("no interleaved kernel for ") + ggml_type_name(type));
     fail(XC_ERR_UNSUPPORTED, std::string("no kernel for weight type ") + ggml_type_name(type));
   }
   return kernels;

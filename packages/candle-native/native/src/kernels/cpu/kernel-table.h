@@ -43,7 +43,7 @@ struct WeightTraits {
   LayoutKernels interleaved;  // re-laid rows (interleave.h)
   bool relay = false;         // interleave at load: this table has the interleaved 4×4 tile
 
-  const LayoutKernels& in(WeightLayout layout) const { return layout == WeightLayout::X8 ? interleaved : ggml; }
+  const LayoutKernels& in(WeightLayout layout) const { return layout == WeightLayout::Interleaved ? interleaved : ggml; }
 };
 
 // Entries indexed by GgmlType id (0 … BF16).

@@ -1,5 +1,5 @@
-// Dot products and 4 rows × 4 tokens tiles for the x8 layouts (interleave.h), built for
-// AVX-512VL + VNNI and run only when cpuid reports it. In the x8 order one vpdpbusd lane sums one
+// Dot products and 4 rows × 4 tokens tiles for the interleaved layouts (interleave.h), built for
+// AVX-512VL + VNNI and run only when cpuid reports it. In the interleaved order one vpdpbusd lane sums one
 // 32-element block (or Q4_K sub-block) across a 256-element group — for Q6_K, one 16-element
 // sub-block in 512-bit vectors — so the scales are applied once per lane as floats instead of
 // widening every product to 16 bits first.

@@ -1,4 +1,4 @@
-// AVX2 kernels for the x8 layouts of Q4_0 and Q5_0 (interleave.h). Their unsigned quants stay below
+// AVX2 kernels for the interleaved layouts of Q4_0 and Q5_0 (interleave.h). Their unsigned quants stay below
 // 32, so four vpmaddubsw products of one lane add up in 16 bits without saturating and one vpmaddwd
 // widens them: about half the instructions of the per-block path. Q8_0 (quants up to 255 once
 // offset) and the K-quants gain nothing without VNNI and keep the file's layout on AVX2 CPUs.
