@@ -137,6 +137,10 @@ void check_interleaved_agrees(Checker& check, const std::string& path, const std
   const std::vector<float> b = ggml.forward(ggml.create(), prompt, true);
   const double error = relative_l2(a.data(), b.data(), a.size());
   check.expect(error < tolerance, label + ": interleaved layout = file layout", "rel L2 " + number(error));
+  // the model is laid out for the table it names: the scalar table has no interleaved tiles
+  check.expect(ggml.info().relaid_bytes == 0, label + ": keep_file_layout = 1 re-lays nothing");
+  Session scalar(path, options(), kernels("scalar"));
+  check.expect(scalar.info().relaid_bytes == 0, label + ": a model loaded for the scalar table re-lays nothing");
 }
 
 }  // namespace
