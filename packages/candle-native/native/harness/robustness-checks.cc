@@ -141,9 +141,11 @@ void check_files(Checker& check, const std::string& gguf_path, const std::string
 void check_api(Checker& check, const std::string& gguf_path) {
   xc_model* model = nullptr;
   check.expect_code(xc_model_load(nullptr, nullptr, &model), XC_ERR_INVALID_ARGUMENT, "null path");
-  xc_model_options cuda{"cuda:0"};
+  xc_model_options cuda{};
+  cuda.device = "cuda:0";
   check.expect_code(xc_model_load(gguf_path.c_str(), &cuda, &model), XC_ERR_NO_DEVICE, "cuda without CUDA → XC_ERR_NO_DEVICE");
-  xc_model_options tpu{"tpu"};
+  xc_model_options tpu{};
+  tpu.device = "tpu";
   check.expect_code(xc_model_load(gguf_path.c_str(), &tpu, &model), XC_ERR_INVALID_ARGUMENT, "unknown device");
   xc_model_options mmx{};
   mmx.kernels = "mmx";
