@@ -18,7 +18,9 @@ ModelLoadWorker::~ModelLoadWorker() {
 
 void ModelLoadWorker::Execute() {
   try {
-    xc_model_options options{device_.empty() ? nullptr : device_.c_str(), keep_file_layout_ ? 1 : 0};
+    xc_model_options options{};
+    options.device = device_.empty() ? nullptr : device_.c_str();
+    options.keep_file_layout = keep_file_layout_ ? 1 : 0;
     failure_ = NativeFailure::Take(xc_model_load(path_.c_str(), &options, &model_));
     if (!failure_.Failed() && model_ == nullptr) failure_ = NativeFailure::Internal("xc_model_load returned no model");
   } catch (const std::exception& exception) {

@@ -63,7 +63,9 @@ void run_gguf_input(const uint8_t* data, size_t size) {
   if (!write_input(data, size)) return;
   const std::string path = "/proc/self/fd/" + std::to_string(memory_file());
   const bool keep_layout = size > 0 && (data[size - 1] & 1) != 0;
-  const xc_model_options options{"cpu", keep_layout ? 1 : 0};
+  xc_model_options options{};
+  options.device = "cpu";
+  options.keep_file_layout = keep_layout ? 1 : 0;
   xc_model* model = nullptr;
   xc_error* error = xc_model_load(path.c_str(), &options, &model);
   if (error == nullptr) {

@@ -52,7 +52,7 @@ int run_bench(int argc, char** argv) {
   }
   if (prompt < 1 || gen < 0) return 2;
   const auto load_start = std::chrono::steady_clock::now();
-  Session session(argv[2], xc_context_options{prompt + gen + 1, 1, threads, kv}, scalar);
+  Session session(argv[2], xc_context_options{prompt + gen + 1, 1, threads, kv}, kernels(scalar ? "scalar" : nullptr));
   const double load_seconds = seconds_since(load_start);
   const xc_model_info& info = session.info();
   std::printf("model %s (%s, %s), %d layers, dim %d, vocab %d, %.1f MiB; load %.3f s\n", argv[2], info.architecture,

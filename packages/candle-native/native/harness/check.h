@@ -54,10 +54,12 @@ inline std::string number(double value) {
 }
 
 void run_kernel_checks(Checker& check);
-void run_x8_checks(Checker& check);
+void run_interleaved_checks(Checker& check);
 void run_op_checks(Checker& check);
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 int run_bench(int argc, char** argv);
+// Prints the architecture table as JSON (arch-table-json.cc).
+int run_arch_table();
 
 }  // namespace xch

@@ -279,7 +279,7 @@ void GgufWriter::write(const std::string& path) const {
     put<uint32_t>(head, static_cast<uint32_t>(t.shape.size()));
     for (int64_t d : t.shape) put<uint64_t>(head, static_cast<uint64_t>(d));
     put<uint32_t>(head, static_cast<uint32_t>(t.type));
-    put<uint64_t>(head, t.forced_offset != UINT64_MAX ? t.forced_offset : offset);
+    put<uint64_t>(head, offset);
     offsets.push_back(offset);
     offset += (t.data.size() + 31) / 32 * 32;
   }

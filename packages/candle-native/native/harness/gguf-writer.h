@@ -22,8 +22,6 @@ class GgufWriter {
   void add_i32_array(const std::string& key, const std::vector<int32_t>& values);
   // shape in ggml order (shape[0] = row length).
   void add_tensor(const std::string& name, std::vector<int64_t> shape, xc::GgmlType type, std::vector<uint8_t> data);
-  // Overrides the stored data offset of the last tensor (to build corrupt files).
-  void corrupt_last_offset(uint64_t offset) { tensors_.back().forced_offset = offset; }
   void write(const std::string& path) const;
 
  private:
@@ -32,7 +30,6 @@ class GgufWriter {
     std::vector<int64_t> shape;
     xc::GgmlType type;
     std::vector<uint8_t> data;
-    uint64_t forced_offset = UINT64_MAX;
   };
   std::vector<uint8_t> metadata_;
   uint64_t metadata_count_ = 0;

@@ -3,6 +3,7 @@
 //   xcandle-harness bench <model.gguf> [--threads N] [--prompt 512] [--gen 64] [--kv f16|f32] [--kernels scalar]
 //   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]
 //   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
+//   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -20,7 +21,8 @@ int usage() {
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
                "[--kernels scalar]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
-               "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n");
+               "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
+               "       xcandle-harness arch-table\n");
   return 2;
 }
 
@@ -40,7 +42,7 @@ int run_tests(int argc, char** argv) {
   std::printf("xcandle %s\n", xc_build_info());
   std::printf("kernels\n");
   xch::run_kernel_checks(check);
-  xch::run_x8_checks(check);
+  xch::run_interleaved_checks(check);
   xch::run_op_checks(check);
   std::printf("model\n");
   xch::run_model_checks(check, argv[2], temp_dir);
@@ -121,6 +123,7 @@ int main(int argc, char** argv) {
     if (mode == "bench") return xch::run_bench(argc, argv);
     if (mode == "synth") return run_synth(argc, argv);
     if (mode == "logits") return run_logits(argc, argv);
+    if (mode == "arch-table") return xch::run_arch_table();
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     std::printf("0 passed, 1 failed\n");

@@ -23,7 +23,7 @@ std::vector<float> random_values(std::mt19937& engine, size_t n, float spread) {
   return values;
 }
 
-float scalar_dot(GgmlType type, int64_t n, const void* w, const void* x) { return xc::scalar_kernels().dot_for(type)(n, w, x); }
+float scalar_dot(GgmlType type, int64_t n, const void* w, const void* x) { return xc::scalar_kernels().kernels_for(type).dot(n, w, x); }
 
 void check_fp16(Checker& check) {
   check.expect(xc::fp16_to_f32(0x3C00) == 1.0f && xc::fp16_to_f32(0xC000) == -2.0f &&
@@ -166,10 +166,10 @@ void check_dots(Checker& check) {
           xv = qb.data();
         }
       }
-      const float s = scalar.dot_for(t.type)(n, encoded.data(), xs);
+      const float s = scalar.kernels_for(t.type).dot(n, encoded.data(), xs);
       worst_exact = std::max(worst_exact, std::fabs(s - exact) / magnitude);
       if (avx2 != nullptr) {
-        const float v = avx2->dot_for(t.type)(n, encoded.data(), xv);
+        const float v = avx2->kernels_for(t.type).dot(n, encoded.data(), xv);
         worst_avx2 = std::max(worst_avx2, std::fabs(static_cast<double>(v) - s) / magnitude);
       }
     }
@@ -189,7 +189,7 @@ void check_tiles(Checker& check) {
     const int64_t n = type == GgmlType::Q4_K ? 768 : 576;
     const xc::ActivationFormat format = xc::activation_format(type);
     const std::string name = xc::ggml_type_name(type);
-    if (!check.expect(avx2->tile_for(type) != nullptr, name + " has an AVX2 prefill tile")) {
+    if (!check.expect(avx2->kernels_for(type).tile_4x2 != nullptr, name + " has an AVX2 prefill tile")) {
       continue;
     }
     const std::vector<float> w = random_values(engine, 4 * n, 1.0f);
@@ -202,7 +202,7 @@ void check_tiles(Checker& check) {
     quantize(x.data(), act.data(), n);
     quantize(x.data() + n, act.data() + act_bytes, n);
     float tile[2 * 5];
-    avx2->tile_for(type)(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
+    avx2->kernels_for(type).tile_4x2(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);
     double tile_error = 0;
     for (int r = 0; r < 4; r++) {
       for (int t = 0; t < 2; t++) {
@@ -221,7 +221,7 @@ void check_tiles_4x4(Checker& check) {
   for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
     if (table == nullptr) continue;
     for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::F16, GgmlType::BF16}) {
-      const xc::KernelTable::TileFn tile4 = table->tile4_for(type);
+      const xc::TileFn tile4 = table->kernels_for(type).tile_4x4;
       if (tile4 == nullptr) continue;
       const bool half = type == GgmlType::F16 || type == GgmlType::BF16;
       const int64_t n = type == GgmlType::Q4_K ? 768 : half ? 581 : 576;  // 16-bit floats: a ragged tail
@@ -270,7 +270,7 @@ void check_q4k_tile_extremes(Checker& check) {
     }
   }
   for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
-    const xc::KernelTable::TileFn tile4 = table == nullptr ? nullptr : table->tile4_for(GgmlType::Q4_K);
+    const xc::TileFn tile4 = table == nullptr ? nullptr : table->kernels_for(GgmlType::Q4_K).tile_4x4;
     if (tile4 == nullptr) continue;
     float tile[4 * 5];
     tile4(n, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), tile, 5);

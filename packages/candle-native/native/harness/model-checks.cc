@@ -114,7 +114,7 @@ void check_consistency(Checker& check, const std::string& path, const std::strin
 // Logits of the whole prompt under the scalar and the best kernels.
 void check_scalar_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
   Session fast(path, options());
-  Session scalar(path, options(), true);
+  Session scalar(path, options(), kernels("scalar"));
   const std::vector<int32_t> prompt = tokens_for(20, fast.vocab(), 3);
   const std::vector<float> a = fast.forward(fast.create(), prompt, true);
   const std::vector<float> b = scalar.forward(scalar.create(), prompt, true);
@@ -123,18 +123,24 @@ void check_scalar_agrees(Checker& check, const std::string& path, const std::str
                "rel L2 " + number(error));
 }
 
-// Logits of the whole prompt with the weights re-laid in the x8 layout (where the CPU's kernels use
+// Logits of the whole prompt with the weights re-laid in the interleaved layout (where the CPU's kernels use
 // it) and with them as in the file.
-void check_x8_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
-  Session x8(path, options());
-  setenv("XC_X8", "0", 1);
-  Session ggml(path, options());
-  unsetenv("XC_X8");
-  const std::vector<int32_t> prompt = tokens_for(20, x8.vocab(), 5);
-  const std::vector<float> a = x8.forward(x8.create(), prompt, true);
+void check_interleaved_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
+  xc_model_options relaid{};
+  relaid.keep_file_layout = -1;
+  xc_model_options file_layout{};
+  file_layout.keep_file_layout = 1;
+  Session interleaved(path, options(), relaid);
+  Session ggml(path, options(), file_layout);
+  const std::vector<int32_t> prompt = tokens_for(20, interleaved.vocab(), 5);
+  const std::vector<float> a = interleaved.forward(interleaved.create(), prompt, true);
   const std::vector<float> b = ggml.forward(ggml.create(), prompt, true);
   const double error = relative_l2(a.data(), b.data(), a.size());
-  check.expect(error < tolerance, label + ": x8 layout = file layout", "rel L2 " + number(error));
+  check.expect(error < tolerance, label + ": interleaved layout = file layout", "rel L2 " + number(error));
+  // the model is laid out for the table it names: the scalar table has no interleaved tiles
+  check.expect(ggml.info().relaid_bytes == 0, label + ": keep_file_layout = 1 re-lays nothing");
+  Session scalar(path, options(), kernels("scalar"));
+  check.expect(scalar.info().relaid_bytes == 0, label + ": a model loaded for the scalar table re-lays nothing");
 }
 
 }  // namespace
@@ -146,7 +152,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     const bool scalar = variant == 2;
     const std::string label = std::string("stories260K greedy 64 tokens, kv ") + (kv == XC_KV_F16 ? "f16" : "f32") +
                               (scalar ? ", scalar kernels" : "");
-    Session session(gguf_path, options(256, kv), scalar);
+    Session session(gguf_path, options(256, kv), kernels(scalar ? "scalar" : nullptr));
     const std::vector<int32_t> got = greedy(session, kStoriesPrompt, kStoriesGreedy.size());
     check.expect(got == kStoriesGreedy, label, first_difference(got, kStoriesGreedy));
   }
@@ -203,7 +209,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     check_scalar_agrees(check, path, t.name, 5e-3);
     // same integer sums in another float order: 0 to 1e-7, or ~1e-2 after an activation rounding flip;
     // a wrong layout would be O(1)
-    check_x8_agrees(check, path, t.name, 2e-2);
+    check_interleaved_agrees(check, path, t.name, 2e-2);
     // batched and single-token paths sum in different orders; a flipped activation rounding then
     // moves quantized logits by 1e-2 to 3e-2, while a structural bug (position, KV row) moves them by O(1)
     check_consistency(check, path, t.name, 5e-2);

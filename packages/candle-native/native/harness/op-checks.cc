@@ -165,7 +165,7 @@ void check_matmul_wide(Checker& check) {
     std::vector<float> expected(tokens * rows), got(tokens * rows);
     for (int64_t t = 0; t < tokens; t++) {
       for (int64_t r = 0; r < rows; r++) {
-        expected[t * rows + r] = scalar.dot_for(type)(n, data.data() + r * row_bytes, &act[t * act_bytes]) + bias[r];
+        expected[t * rows + r] = scalar.kernels_for(type).dot(n, data.data() + r * row_bytes, &act[t * act_bytes]) + bias[r];
       }
     }
     xc::ThreadPool pool(2);

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "gguf-writer.h"
+#include "kernels/cpu/kernel-table.h"
 #include "run-gguf-input.h"
 #include "session.h"
 
@@ -140,10 +141,21 @@ void check_files(Checker& check, const std::string& gguf_path, const std::string
 void check_api(Checker& check, const std::string& gguf_path) {
   xc_model* model = nullptr;
   check.expect_code(xc_model_load(nullptr, nullptr, &model), XC_ERR_INVALID_ARGUMENT, "null path");
-  xc_model_options cuda{"cuda:0"};
+  xc_model_options cuda{};
+  cuda.device = "cuda:0";
   check.expect_code(xc_model_load(gguf_path.c_str(), &cuda, &model), XC_ERR_NO_DEVICE, "cuda without CUDA → XC_ERR_NO_DEVICE");
-  xc_model_options tpu{"tpu"};
+  xc_model_options tpu{};
+  tpu.device = "tpu";
   check.expect_code(xc_model_load(gguf_path.c_str(), &tpu, &model), XC_ERR_INVALID_ARGUMENT, "unknown device");
+  xc_model_options mmx{};
+  mmx.kernels = "mmx";
+  check.expect_code(xc_model_load(gguf_path.c_str(), &mmx, &model), XC_ERR_INVALID_ARGUMENT, "unknown kernel table");
+  if (xc::avx512_kernels() == nullptr) {
+    xc_model_options avx512{};
+    avx512.kernels = "avx512";
+    check.expect_code(xc_model_load(gguf_path.c_str(), &avx512, &model), XC_ERR_UNSUPPORTED,
+                      "kernel table the CPU lacks → XC_ERR_UNSUPPORTED");
+  }
   check.expect(xc_error_code(nullptr) == XC_OK && xc_error_offset(nullptr) == -1, "null error reads as success");
   xc_error_free(nullptr);
 

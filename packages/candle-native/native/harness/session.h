@@ -19,11 +19,9 @@ inline void ok(xc_error* error, const char* what) {
 // A model + context pair for tests and benchmarks; throws on any engine error.
 class Session {
  public:
-  Session(const std::string& path, xc_context_options options, bool scalar = false) {
-    ok(xc_model_load(path.c_str(), nullptr, &model_), "load");
-    if (scalar) setenv("XC_KERNELS", "scalar", 1);
+  Session(const std::string& path, xc_context_options options, xc_model_options model_options = {}) {
+    ok(xc_model_load(path.c_str(), &model_options, &model_), "load");
     xc_error* error = xc_context_create(model_, &options, &context_);
-    if (scalar) unsetenv("XC_KERNELS");
     if (error != nullptr) xc_model_free(model_);
     ok(error, "context");
     ok(xc_model_get_info(model_, &info_), "info");
@@ -69,6 +67,13 @@ inline int argmax(const float* logits, int n) {
     if (logits[i] > logits[best]) best = i;
   }
   return best;
+}
+
+// Model options naming one kernel table (nullptr: the default one).
+inline xc_model_options kernels(const char* table) {
+  xc_model_options options{};
+  options.kernels = table;
+  return options;
 }
 
 inline xc_context_options options(int context_length = 256, xc_kv_type kv = XC_KV_F32, int threads = 2) {

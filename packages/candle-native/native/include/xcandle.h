@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-typedef struct xc_model xc_model;     /* weights (GGUF, memory-mapped), read-only once loaded */
+typedef struct xc_model xc_model;     /* weights (GGUF, memory-mapped, some matrices maybe re-laid), read-only once loaded */
 typedef struct xc_context xc_context; /* KV cache slots (sequences), scratch, threads */
 typedef struct xc_error xc_error;
 
@@ -39,11 +39,17 @@ void xc_error_free(xc_error* error);
 typedef enum xc_kv_type { XC_KV_F16 = 0, XC_KV_F32 = 1 } xc_kv_type;
 
 typedef struct xc_model_options {
-  const char* device; /* "cpu" (default when NULL), "cuda", "cuda:N" */
+  /* "cpu" (default when NULL). "cuda" and "cuda:N" are recognised but fail with XC_ERR_NO_DEVICE:
+     this build has no CUDA backend yet. */
+  const char* device;
   /* 0 (default): quantized matrices may be re-laid in memory for faster kernels (one private copy,
-     the file's pages released); 1: use the mapped bytes as they are, so processes that map the same
-     file share its page cache. */
+     the file's pages released), unless XC_X8=0 is in the environment; 1: use the mapped bytes as they
+     are, so processes that map the same file share its page cache; -1: re-lay whatever XC_X8 says. */
   int32_t keep_file_layout;
+  /* The CPU kernel table the weights are laid out for and every context runs: "scalar", "avx2",
+     "avx512"; NULL or "": XC_KERNELS from the environment when set, else the fastest this CPU runs.
+     A table this CPU or build lacks fails with XC_ERR_UNSUPPORTED. */
+  const char* kernels;
 } xc_model_options;
 
 typedef struct xc_model_info {
@@ -96,7 +102,7 @@ typedef struct xc_batch_item {
 xc_error* xc_forward(xc_context* context, const xc_batch_item* items, int32_t item_count, float* logits,
                      const volatile int32_t* abort_flag);
 
-/* Build facts, e.g. "avx2 fma f16c cuda=off". */
+/* Build facts: CPU features and the default kernel table, e.g. "avx2 fma f16c kernels=avx512 cuda=off". */
 const char* xc_build_info(void);
 
 #ifdef __cplusplus

@@ -1,5 +1,6 @@
 // The C API: every entry point catches every exception into an xc_error, so nothing throws or
 // aborts across the boundary.
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -78,9 +79,14 @@ xc_error* xc_model_load(const char* path, const xc_model_options* options, xc_mo
     require(path != nullptr && out_model != nullptr, "path and out_model must not be null");
     *out_model = nullptr;
     const xc::Device device = xc::parse_device(options != nullptr ? options->device : nullptr);
-    const bool keep_file_layout = options != nullptr && options->keep_file_layout != 0;
+    const int32_t keep_file_layout = options != nullptr ? options->keep_file_layout : 0;
+    const char* relay = std::getenv("XC_X8");  // "0": keep the file's layout by default
+    const bool interleave =
+        keep_file_layout < 0 || (keep_file_layout == 0 && !(relay != nullptr && std::strcmp(relay, "0") == 0));
+    const bool named = options != nullptr && options->kernels != nullptr && *options->kernels != '\0';
+    const xc::KernelTable& kernels = named ? xc::kernels_named(options->kernels) : xc::default_kernels();
     auto model = std::make_unique<xc_model>();
-    model->model = std::make_shared<const xc::Model>(path, device, !keep_file_layout);
+    model->model = std::make_shared<const xc::Model>(path, device, kernels, interleave);
     *out_model = model.release();
   });
 }
@@ -157,7 +163,7 @@ const char* xc_build_info(void) {
     text += cpu.avx2 ? "avx2 " : "no-avx2 ";
     text += cpu.fma ? "fma " : "no-fma ";
     text += cpu.f16c ? "f16c " : "no-f16c ";
-    text += std::string("kernels=") + xc::best_kernels().name + " cuda=off";
+    text += std::string("kernels=") + xc::default_kernels().name + " cuda=off";
     return text;
   }();
   return info.c_str();

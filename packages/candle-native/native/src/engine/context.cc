@@ -42,7 +42,7 @@ Context::Context(std::shared_ptr<const Model> model, const xc_context_options& o
     : model_(std::move(model)),
       kv_(make_cache(*model_, options)),
       pool_(option(options.threads, physical_core_count(), 256, "threads")),
-      kernels_(&best_kernels()) {}
+      kernels_(&model_->kernels()) {}
 
 void Context::forward(const xc_batch_item* items, int item_count, float* logits, const volatile int32_t* abort_flag) {
   if (item_count < 0 || (item_count > 0 && items == nullptr)) fail(XC_ERR_INVALID_ARGUMENT, "invalid batch items");

@@ -21,7 +21,6 @@ class Context {
   const KvCache& kv() const { return kv_; }
   int threads() const { return pool_.size(); }
   const KernelTable& kernels() const { return *kernels_; }
-  void set_kernels(const KernelTable& kernels) { kernels_ = &kernels; }
 
   // Validates the whole batch first, so a rejected call changes nothing.
   void forward(const xc_batch_item* items, int item_count, float* logits, const volatile int32_t* abort_flag);

@@ -13,11 +13,12 @@ void copy_text(char* out, size_t size, const std::string& text) {
 
 }  // namespace
 
-Model::Model(const std::string& path, const Device& device, bool interleave)
+Model::Model(const std::string& path, const Device& device, const KernelTable& kernels, bool interleave)
     : file_(std::make_unique<GgufFile>(path)),
       device_(device),
+      kernels_(&kernels),
       config_(read_model_config(*file_)),
-      weights_(load_model_weights(*file_, config_, interleave)) {
+      weights_(load_model_weights(*file_, config_, kernels, interleave)) {
   copy_text(info_.architecture, sizeof(info_.architecture), config_.architecture);
   const GgufValue* name = file_->find("general.name");
   copy_text(info_.name, sizeof(info_.name),

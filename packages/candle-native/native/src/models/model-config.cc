@@ -123,7 +123,7 @@ ModelConfig read_model_config(const GgufFile& file) {
     // 0 (or less) disables the window; anything at least the longest context is the same as none
     c.sliding_window = !(window > 0) ? 0 : window >= (1 << 30) ? (1 << 30) : static_cast<int>(window);
   }
-  const double query_dim = a.query_scale_by_embedding_at_layer_count == c.layer_count
+  const double query_dim = a.query_scale.embedding_per_head_at_layer_count == c.layer_count
                                ? static_cast<double>(c.embedding_length) / c.head_count
                                : c.head_dim;
   c.attention_scale = static_cast<float>(1.0 / std::sqrt(query_dim));

@@ -19,7 +19,7 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return text + "]";
 }
 
-// Re-lays rows in the x8 layout into fresh memory, a few MiB of rows at a time split across the
+// Re-lays rows in the interleaved layout into fresh memory, a few MiB of rows at a time split across the
 // hardware threads, dropping each part of the file's pages once copied so that the peak resident
 // memory stays near one copy of the weights.
 std::unique_ptr<uint8_t, FreeBytes> interleaved_copy(const GgufFile& file, const WeightMatrix& w) {
@@ -64,7 +64,9 @@ std::unique_ptr<uint8_t, FreeBytes> interleaved_copy(const GgufFile& file, const
 
 class TensorLoader {
  public:
-  TensorLoader(const GgufFile& file, bool x8, ModelWeights& weights) : file_(file), x8_(x8), weights_(weights) {}
+  // `kernels`: nullptr keeps every matrix in the file's layout.
+  TensorLoader(const GgufFile& file, const KernelTable* kernels, ModelWeights& weights)
+      : file_(file), kernels_(kernels), weights_(weights) {}
 
   const GgufTensor* find(const std::string& name, std::vector<int64_t> expected) const {
     const GgufTensor* tensor = file_.tensor(name);
@@ -83,7 +85,7 @@ class TensorLoader {
     if (tensor == nullptr) fail(XC_ERR_FORMAT, "missing tensor " + name);
     return *tensor;
   }
-  // A view of the tensor in the mmap, or its x8 copy when `may_interleave` and the type has one.
+  // A view of the tensor in the mmap, or its interleaved copy when `may_interleave` and the type has one.
   WeightMatrix matrix(const GgufTensor& tensor, int64_t rows, int64_t cols, bool may_interleave = true, bool count = true) {
     if (!is_supported_type(tensor.type)) {
       fail(XC_ERR_UNSUPPORTED, "tensor " + tensor.name + " has unsupported type " + ggml_type_name(tensor.type),
@@ -97,11 +99,11 @@ class TensorLoader {
     w.data = tensor.data;
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
-    if (may_interleave && x8_ && has_x8_layout(w.type) && x8_layout_pays_off(w.type)) {
-      weights_.x8_copies.push_back(interleaved_copy(file_, w));
+    if (may_interleave && kernels_ != nullptr && kernels_->traits(w.type).relay) {
+      weights_.interleaved_copies.push_back(interleaved_copy(file_, w));
       weights_.relaid_bytes += rows * w.row_bytes;
-      w.data = weights_.x8_copies.back().get();
-      w.layout = WeightLayout::X8;
+      w.data = weights_.interleaved_copies.back().get();
+      w.layout = WeightLayout::Interleaved;
     }
     return w;
   }
@@ -141,23 +143,17 @@ class TensorLoader {
 
  private:
   const GgufFile& file_;
-  const bool x8_;
+  const KernelTable* kernels_;
   ModelWeights& weights_;
   std::map<GgmlType, int64_t> bytes_by_type_;
 };
 
 }  // namespace
 
-bool x8_layout_pays_off(GgmlType type) {
-  const char* setting = std::getenv("XC_X8");
-  if (setting != nullptr && std::strcmp(setting, "0") == 0) return false;
-  const int i = x8_index(type);
-  return i >= 0 && best_kernels().tile4_x8[i] != nullptr;
-}
-
-ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, bool x8) {
+ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, const KernelTable& kernels,
+                                bool interleave) {
   ModelWeights w;
-  TensorLoader load(file, x8, w);
+  TensorLoader load(file, interleave ? &kernels : nullptr, w);
   const ArchSpec& arch = *c.arch;
   const int64_t dim = c.embedding_length;
   const int64_t hd = c.head_dim;
@@ -226,9 +222,9 @@ ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, bool
   if (output != nullptr) {
     w.output = load.matrix(*output, vocab, dim);
   } else {
-    // Tied: once re-laid, the lookups read the x8 copy too, so the file's pages stay untouched.
+    // Tied: once re-laid, the lookups read the interleaved copy too, so the file's pages stay untouched.
     w.output = load.matrix(*embedding, vocab, dim, true, false);
-    if (w.output.layout == WeightLayout::X8) w.token_embedding = w.output;
+    if (w.output.layout == WeightLayout::Interleaved) w.token_embedding = w.output;
   }
   w.output_bias = load.optional_vector("output.bias", vocab);
   w.rope_freq_factors = load.optional_vector("rope_freqs.weight", c.rope_dims / 2);

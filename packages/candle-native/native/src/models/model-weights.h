@@ -37,17 +37,15 @@ struct ModelWeights {
   WeightMatrix output;  // (vocab, n_embd); the embedding when tied
   std::vector<float> output_bias;
   std::vector<float> rope_freq_factors;  // (rope_dims / 2), optional
-  // Matrices re-laid in the x8 layout (interleave.h) live here instead of in the mmap.
-  std::vector<std::unique_ptr<uint8_t, FreeBytes>> x8_copies;
+  // Matrices re-laid in the interleaved layout (interleave.h) live here instead of in the mmap.
+  std::vector<std::unique_ptr<uint8_t, FreeBytes>> interleaved_copies;
   int64_t relaid_bytes = 0;
   GgmlType dominant_type = GgmlType::F32;
   int64_t matrix_bytes = 0;
 };
 
-// `x8`: re-lay the matrices whose type has an x8 layout that pays off (x8_layout_pays_off).
-ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& config, bool x8);
-
-// Whether this CPU's kernels multiply `type` faster in its x8 layout than in ggml's (and XC_X8 is not "0").
-bool x8_layout_pays_off(GgmlType type);
+// `interleave`: re-lay the matrices whose type `kernels` marks for re-laying (WeightTraits::relay).
+ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& config, const KernelTable& kernels,
+                                bool interleave);
 
 }  // namespace xc

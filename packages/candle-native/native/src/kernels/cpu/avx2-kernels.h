@@ -6,8 +6,10 @@ namespace xc::cpu {
 struct KvHeadView;
 }
 
-// The AVX2 kernels (dot-avx2.cc, quantize-avx2.cc, tile-avx2.cc); defined only when those files
-// are compiled with AVX2/FMA/F16C, and called only after cpuid says the CPU has them.
+// The AVX2 kernels of the ggml layout (dot-avx2.cc, quantize-avx2.cc, tile-avx2.cc, tile-4x4-avx2.cc,
+// attention-avx2.cc, activations-avx2.cc); defined only when those files are compiled with
+// AVX2/FMA/F16C, and called only after cpuid says the CPU has them. The interleaved-layout kernels
+// and the AVX-512 tiles register themselves through kernel-table.cc instead.
 namespace xc::avx2 {
 
 float dot_f32(int64_t n, const void* w, const void* x);
@@ -38,6 +40,7 @@ bool attend_group(const cpu::KvHeadView& kv, const float* q, int heads, int firs
                   float softcap_value, float* out);
 bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
                    const int* last, float scale, float softcap_value, float* out, int64_t out_stride);
+void silu_mul(float* gate, const float* up, int64_t n);
 void tile_q5_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride);
 

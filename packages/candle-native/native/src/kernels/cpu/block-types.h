@@ -53,7 +53,7 @@ struct ActQ8K {
   int16_t bsums[kQK_K / 16];  // sums of each 16 quants, for the K-quant minimums
 };
 
-// The x8 layouts (interleave.h): vector v (32 bytes) of a 256-element group holds, in its 4-byte
+// The interleaved layouts (interleave.h): vector v (32 bytes) of a 256-element group holds, in its 4-byte
 // lane k, elements 4v..4v+3 of sub-block (or block) k, so one vpdpbusd lane accumulates one
 // sub-block and its scale applies once per lane instead of once per 32 products.
 struct BlockQ8_0x8 {
@@ -87,7 +87,7 @@ struct BlockQ6Kx16 {
 #pragma pack(pop)
 static_assert(sizeof(BlockQ6Kx16) == sizeof(BlockQ6K), "same size as the ggml block");
 
-// Activations for the x8 layouts, same interleaving.
+// Activations for the interleaved layouts, same interleaving.
 struct ActQ8_0x8 {
   float d[8];
   int32_t sum[8];  // Σ qs of each block, to take off the weights' unsigned offset

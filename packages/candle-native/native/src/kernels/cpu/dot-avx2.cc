@@ -209,23 +209,37 @@ float dot_q6_k(int64_t n, const void* w, const void* x) {
 }  // namespace xc::avx2
 
 namespace xc {
-const KernelTable* compiled_avx2_kernels() {
-  static const KernelTable table{"avx2",          avx2::dot_f32,       avx2::dot_f16,  avx2::dot_bf16,
-                                 avx2::dot_q8_0,  avx2::dot_q4_0, avx2::dot_q5_0,      avx2::dot_q4_k, avx2::dot_q6_k,
-                                 avx2::quantize_q8_0, avx2::quantize_q8_k, avx2::dot_f16_f32, avx2::axpy_f16,
-                                 avx2::dot_f32_f32, avx2::axpy_f32,    avx2::f32_to_f16, avx2::f16_to_f32,
-                                 {avx2::tile_q8_0_4x2, avx2::tile_q4_0_4x2, avx2::tile_q5_0_4x2,
-                                  avx2::tile_q4_k_4x2, nullptr},
-                                 {nullptr, nullptr, nullptr, avx2::tile_q4_k_4x4, nullptr},  // 4×4 of 32-blocks spills on AVX2
-                                 avx2::attend_group};
-  return &table;
+bool add_avx2_kernels(KernelTable& t) {
+  t.traits(GgmlType::F32).ggml.dot = avx2::dot_f32;
+  t.traits(GgmlType::F16).ggml.dot = avx2::dot_f16;
+  t.traits(GgmlType::BF16).ggml.dot = avx2::dot_bf16;
+  t.traits(GgmlType::Q8_0).ggml.dot = avx2::dot_q8_0;
+  t.traits(GgmlType::Q4_0).ggml.dot = avx2::dot_q4_0;
+  t.traits(GgmlType::Q5_0).ggml.dot = avx2::dot_q5_0;
+  t.traits(GgmlType::Q4_K).ggml.dot = avx2::dot_q4_k;
+  t.traits(GgmlType::Q6_K).ggml.dot = avx2::dot_q6_k;
+  t.traits(GgmlType::Q8_0).ggml.tile_4x2 = avx2::tile_q8_0_4x2;
+  t.traits(GgmlType::Q4_0).ggml.tile_4x2 = avx2::tile_q4_0_4x2;
+  t.traits(GgmlType::Q5_0).ggml.tile_4x2 = avx2::tile_q5_0_4x2;
+  t.traits(GgmlType::Q4_K).ggml.tile_4x2 = avx2::tile_q4_k_4x2;
+  t.traits(GgmlType::Q4_K).ggml.tile_4x4 = avx2::tile_q4_k_4x4;  // 4×4 of 32-blocks spills on AVX2
+  t.quantize_q8_0 = avx2::quantize_q8_0;
+  t.quantize_q8_k = avx2::quantize_q8_k;
+  t.dot_f16_f32 = avx2::dot_f16_f32;
+  t.axpy_f16 = avx2::axpy_f16;
+  t.dot_f32_f32 = avx2::dot_f32_f32;
+  t.axpy_f32 = avx2::axpy_f32;
+  t.f32_to_f16 = avx2::f32_to_f16;
+  t.f16_to_f32 = avx2::f16_to_f32;
+  t.attend_group = avx2::attend_group;
+  return true;
 }
 }  // namespace xc
 
 #else  // no AVX2 at compile time
 
 namespace xc {
-const KernelTable* compiled_avx2_kernels() { return nullptr; }
+bool add_avx2_kernels(KernelTable&) { return false; }
 }  // namespace xc
 
 #endif

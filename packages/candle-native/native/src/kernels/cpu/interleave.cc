@@ -21,14 +21,14 @@ void q4_0_nibbles(const uint8_t qs[16], uint8_t out[32]) {
   }
 }
 
-// x8 order: byte 32v + 4k + i ← element 4v + i of block (or sub-block) k.
+// interleaved order: byte 32v + 4k + i ← element 4v + i of block (or sub-block) k.
 void gather_x8(const uint8_t blocks[8][32], uint8_t out[256]) {
   for (int v = 0; v < 8; v++) {
     for (int k = 0; k < 8; k++) std::memcpy(out + 32 * v + 4 * k, blocks[k] + 4 * v, 4);
   }
 }
 
-// Packs 256 values below 16, in x8 order, two per byte: vector c low, vector c + 4 high.
+// Packs 256 values below 16, in interleaved order, two per byte: vector c low, vector c + 4 high.
 void pack_nibbles(const uint8_t values[256], uint8_t out[128]) {
   for (int c = 0; c < 4; c++) {
     for (int b = 0; b < 32; b++) out[32 * c + b] = static_cast<uint8_t>((values[32 * c + b] & 0xF) | (values[32 * (c + 4) + b] << 4));
@@ -88,7 +88,7 @@ void interleave_q4_k(const BlockQ4K& src, BlockQ4K* dst) {
   pack_nibbles(values, dst->qs);
 }
 
-// Inverses of the above, x8 back to ggml.
+// Inverses of the above, interleaved back to ggml.
 void scatter_x8(const uint8_t values[256], uint8_t blocks[8][32]) {
   for (int v = 0; v < 8; v++) {
     for (int k = 0; k < 8; k++) std::memcpy(blocks[k] + 4 * v, values + 32 * v + 4 * k, 4);
@@ -156,13 +156,13 @@ void deinterleave_q4_k(const BlockQ4K& src, BlockQ4K* dst) {
 }
 
 // One row of 32-element blocks: whole groups of eight converted, the rest copied as it is.
-template <typename Block, typename Group, bool ToX8, typename Convert>
+template <typename Block, typename Group, bool ToInterleaved, typename Convert>
 void convert_block32_row(const uint8_t* src, uint8_t* dst, int64_t cols, Convert convert) {
   const int64_t groups = cols / kGroup;
   for (int64_t g = 0; g < groups; g++) {
     Block blocks[8];
     Group group;
-    if constexpr (ToX8) {
+    if constexpr (ToInterleaved) {
       std::memcpy(blocks, src + g * sizeof(Group), sizeof(Group));
       convert(blocks, &group);
       std::memcpy(dst + g * sizeof(Group), &group, sizeof(Group));
@@ -176,7 +176,7 @@ void convert_block32_row(const uint8_t* src, uint8_t* dst, int64_t cols, Convert
   std::memcpy(dst + done, src + done, static_cast<size_t>(cols / kQK8_0) * sizeof(Block) - done);
 }
 
-template <bool ToX8>
+template <bool ToInterleaved>
 void convert_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
   const GgmlTypeTraits traits = ggml_type_traits(static_cast<uint32_t>(type));
   const int64_t row_bytes = cols / traits.block_elements * traits.block_bytes;
@@ -185,22 +185,22 @@ void convert_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows,
     uint8_t* out = dst + r * row_bytes;
     switch (type) {
       case GgmlType::Q8_0:
-        if constexpr (ToX8) convert_block32_row<BlockQ8_0, BlockQ8_0x8, true>(in, out, cols, interleave_q8_0);
+        if constexpr (ToInterleaved) convert_block32_row<BlockQ8_0, BlockQ8_0x8, true>(in, out, cols, interleave_q8_0);
         else convert_block32_row<BlockQ8_0, BlockQ8_0x8, false>(in, out, cols, deinterleave_q8_0);
         break;
       case GgmlType::Q4_0:
-        if constexpr (ToX8) convert_block32_row<BlockQ4_0, BlockQ4_0x8, true>(in, out, cols, interleave_q4_0);
+        if constexpr (ToInterleaved) convert_block32_row<BlockQ4_0, BlockQ4_0x8, true>(in, out, cols, interleave_q4_0);
         else convert_block32_row<BlockQ4_0, BlockQ4_0x8, false>(in, out, cols, deinterleave_q4_0);
         break;
       case GgmlType::Q5_0:
-        if constexpr (ToX8) convert_block32_row<BlockQ5_0, BlockQ5_0x8, true>(in, out, cols, interleave_q5_0);
+        if constexpr (ToInterleaved) convert_block32_row<BlockQ5_0, BlockQ5_0x8, true>(in, out, cols, interleave_q5_0);
         else convert_block32_row<BlockQ5_0, BlockQ5_0x8, false>(in, out, cols, deinterleave_q5_0);
         break;
       case GgmlType::Q4_K:
         for (int64_t b = 0; b < cols / kQK_K; b++) {
           BlockQ4K block, converted;
           std::memcpy(&block, in + b * sizeof(BlockQ4K), sizeof(BlockQ4K));
-          if constexpr (ToX8) interleave_q4_k(block, &converted);
+          if constexpr (ToInterleaved) interleave_q4_k(block, &converted);
           else deinterleave_q4_k(block, &converted);
           std::memcpy(out + b * sizeof(BlockQ4K), &converted, sizeof(BlockQ4K));
         }
@@ -209,7 +209,7 @@ void convert_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows,
         for (int64_t b = 0; b < cols / kQK_K; b++) {
           BlockQ6K ggml;
           BlockQ6Kx16 x16;
-          if constexpr (ToX8) {
+          if constexpr (ToInterleaved) {
             std::memcpy(&ggml, in + b * sizeof(BlockQ6K), sizeof(BlockQ6K));
             interleave_q6_k(ggml, &x16);
             std::memcpy(out + b * sizeof(BlockQ6K), &x16, sizeof(BlockQ6K));
@@ -220,14 +220,14 @@ void convert_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows,
           }
         }
         break;
-      default: fail(XC_ERR_INTERNAL, std::string("no x8 layout for ") + ggml_type_name(type));
+      default: fail(XC_ERR_INTERNAL, std::string("no interleaved layout for ") + ggml_type_name(type));
     }
   }
 }
 
 }  // namespace
 
-bool has_x8_layout(GgmlType type) {
+bool has_interleaved_layout(GgmlType type) {
   return type == GgmlType::Q8_0 || type == GgmlType::Q4_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K ||
          type == GgmlType::Q6_K;
 }

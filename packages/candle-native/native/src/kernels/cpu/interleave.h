@@ -9,17 +9,19 @@ namespace xc {
 // How a weight matrix's rows are laid out in memory.
 enum class WeightLayout : uint8_t {
   Ggml,  // as in the file
-  X8,    // re-laid at load for the integer tiles (block-types.h): same size, rows still independent
+  // Re-laid at load for the integer tiles (block-types.h): the blocks of 8 rows side by side
+  // (Q6_K: 16 lanes); same size, rows still independent.
+  Interleaved,
 };
 
-// Whether `type` has an x8 layout (Q8_0, Q4_0, Q5_0, Q4_K; Q6_K's spans 16 lanes). Rows keep their
+// Whether `type` has an interleaved layout (Q8_0, Q4_0, Q5_0, Q4_K; Q6_K's spans 16 lanes). Rows keep their
 // length: whole 256-element groups are re-laid, a trailing part shorter than 256 stays in ggml blocks.
-bool has_x8_layout(GgmlType type);
+bool has_interleaved_layout(GgmlType type);
 
-// Writes `rows` rows of `cols` elements from ggml's layout (src) into the x8 layout (dst).
+// Writes `rows` rows of `cols` elements from ggml's layout (src) into the interleaved layout (dst).
 void interleave_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols);
 
-// The inverse: x8 rows back to ggml's layout (for looking up single rows of a tied embedding).
+// The inverse: interleaved rows back to ggml's layout (for looking up single rows of a tied embedding).
 void deinterleave_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols);
 
 }  // namespace xc

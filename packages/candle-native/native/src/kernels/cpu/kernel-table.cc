@@ -12,16 +12,15 @@
 
 namespace xc {
 
-const KernelTable* compiled_avx2_kernels();  // dot-avx2.cc
-namespace avx2 {
-void silu_mul(float* gate, const float* up, int64_t n);  // activations-avx2.cc
-}
-bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]);  // tile-4x4-avx512.cc
-bool compiled_avx2_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx2.cc
-bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]);  // x8-avx512.cc
+// Each instruction set's file adds its kernels to a table by field name; false when the file was
+// compiled without that instruction set.
+bool add_avx2_kernels(KernelTable& table);              // dot-avx2.cc
+bool add_avx2_interleaved(KernelTable& table);          // interleaved-avx2.cc
+bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
+bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
-  if (layout == WeightLayout::X8) {
+  if (layout == WeightLayout::Interleaved) {
     if (weight_type == GgmlType::Q4_K) return ActivationFormat::Q8Kx8;
     return weight_type == GgmlType::Q6_K ? ActivationFormat::Q8Kx16 : ActivationFormat::Q8_0x8;
   }
@@ -44,84 +43,75 @@ size_t activation_row_bytes(ActivationFormat format, int64_t n) {
   }
 }
 
-int x8_index(GgmlType type) {
-  switch (type) {
-    case GgmlType::Q8_0: return 0;
-    case GgmlType::Q4_0: return 1;
-    case GgmlType::Q5_0: return 2;
-    case GgmlType::Q4_K: return 3;
-    case GgmlType::Q6_K: return 4;
-    default: return -1;
-  }
-}
-
-KernelTable::DotFn KernelTable::dot_for(GgmlType type, WeightLayout layout) const {
-  if (layout == WeightLayout::X8) {
-    const int i = x8_index(type);
-    if (i < 0 || dot_x8[i] == nullptr) fail(XC_ERR_INTERNAL, std::string("no x8 kernel for ") + ggml_type_name(type));
-    return dot_x8[i];
-  }
-  switch (type) {
-    case GgmlType::F32: return dot_f32;
-    case GgmlType::F16: return dot_f16;
-    case GgmlType::BF16: return dot_bf16;
-    case GgmlType::Q8_0: return dot_q8_0;
-    case GgmlType::Q4_0: return dot_q4_0;
-    case GgmlType::Q5_0: return dot_q5_0;
-    case GgmlType::Q4_K: return dot_q4_k;
-    case GgmlType::Q6_K: return dot_q6_k;
-    default: fail(XC_ERR_UNSUPPORTED, std::string("no kernel for weight type ") + ggml_type_name(type));
-  }
-}
-
 namespace {
-// Index into KernelTable::tile_4x2; -1: no multi-row kernel for the type.
-int tile_index(GgmlType type) {
-  switch (type) {
-    case GgmlType::Q8_0: return 0;
-    case GgmlType::Q4_0: return 1;
-    case GgmlType::Q5_0: return 2;
-    case GgmlType::Q4_K: return 3;
-    case GgmlType::F16: return 4;
-    case GgmlType::BF16: return 5;
-    default: return -1;
+
+// The activation formats of every type with kernels; each table then fills in its functions.
+KernelTable table_of_formats(const char* name) {
+  KernelTable t;
+  t.name = name;
+  for (GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0,
+                        GgmlType::Q4_K, GgmlType::Q6_K}) {
+    t.traits(type).ggml.activation = activation_format(type, WeightLayout::Ggml);
+    if (has_interleaved_layout(type)) t.traits(type).interleaved.activation = activation_format(type, WeightLayout::Interleaved);
   }
+  return t;
 }
+
+// The interleaved layout pays off only where it has a 4×4 tile: its dot alone is no faster.
+KernelTable& with_relay_flags(KernelTable& t) {
+  for (WeightTraits& traits : t.weights) traits.relay = traits.interleaved.tile_4x4 != nullptr;
+  return t;
+}
+
 }  // namespace
 
-KernelTable::TileFn KernelTable::tile_for(GgmlType type, WeightLayout layout) const {
-  if (layout == WeightLayout::X8) return nullptr;
-  const int i = tile_index(type);
-  return i < 0 ? nullptr : tile_4x2[i];
-}
-
-KernelTable::TileFn KernelTable::tile4_for(GgmlType type, WeightLayout layout) const {
-  if (layout == WeightLayout::X8) {
-    const int i = x8_index(type);
-    return i < 0 ? nullptr : tile4_x8[i];
+const WeightTraits& KernelTable::traits(GgmlType type) const {
+  const auto id = static_cast<uint32_t>(type);
+  if (id >= static_cast<uint32_t>(kWeightTypeSlots)) {
+    fail(XC_ERR_UNSUPPORTED, std::string("no kernel for weight type ") + ggml_type_name(type));
   }
-  const int i = tile_index(type);
-  return i < 0 ? nullptr : tile_4x4[i];
+  return weights[id];
 }
 
-void set_scalar_x8_dots(KernelTable& table) {
-  table.dot_x8[0] = scalar::dot_q8_0_x8;
-  table.dot_x8[1] = scalar::dot_q4_0_x8;
-  table.dot_x8[2] = scalar::dot_q5_0_x8;
-  table.dot_x8[3] = scalar::dot_q4_k_x8;
-  table.dot_x8[4] = scalar::dot_q6_k_x16;
+WeightTraits& KernelTable::traits(GgmlType type) {
+  return const_cast<WeightTraits&>(static_cast<const KernelTable&>(*this).traits(type));
+}
+
+const LayoutKernels& KernelTable::kernels_for(GgmlType type, WeightLayout layout) const {
+  const LayoutKernels& kernels = traits(type).in(layout);
+  if (kernels.dot == nullptr) {
+    if (layout != WeightLayout::Ggml) fail(XC_ERR_INTERNAL, std::string("no interleaved kernel for ") + ggml_type_name(type));
+    fail(XC_ERR_UNSUPPORTED, std::string("no kernel for weight type ") + ggml_type_name(type));
+  }
+  return kernels;
 }
 
 const KernelTable& scalar_kernels() {
   static const KernelTable table = [] {
-    KernelTable t{"scalar",          scalar::dot_f32,       scalar::dot_f16,     scalar::dot_bf16,
-                  scalar::dot_q8_0,  scalar::dot_q4_0, scalar::dot_q5_0,      scalar::dot_q4_k,    scalar::dot_q6_k,
-                  scalar::quantize_q8_0, scalar::quantize_q8_k, scalar::dot_f16_f32, scalar::axpy_f16,
-                  scalar::dot_f32_f32, scalar::axpy_f32,    scalar::f32_to_f16, scalar::f16_to_f32,
-                  {}, {}, nullptr};
-    set_scalar_x8_dots(t);
+    KernelTable t = table_of_formats("scalar");
+    t.traits(GgmlType::F32).ggml.dot = scalar::dot_f32;
+    t.traits(GgmlType::F16).ggml.dot = scalar::dot_f16;
+    t.traits(GgmlType::BF16).ggml.dot = scalar::dot_bf16;
+    t.traits(GgmlType::Q8_0).ggml.dot = scalar::dot_q8_0;
+    t.traits(GgmlType::Q4_0).ggml.dot = scalar::dot_q4_0;
+    t.traits(GgmlType::Q5_0).ggml.dot = scalar::dot_q5_0;
+    t.traits(GgmlType::Q4_K).ggml.dot = scalar::dot_q4_k;
+    t.traits(GgmlType::Q6_K).ggml.dot = scalar::dot_q6_k;
+    t.traits(GgmlType::Q8_0).interleaved.dot = scalar::dot_q8_0_x8;
+    t.traits(GgmlType::Q4_0).interleaved.dot = scalar::dot_q4_0_x8;
+    t.traits(GgmlType::Q5_0).interleaved.dot = scalar::dot_q5_0_x8;
+    t.traits(GgmlType::Q4_K).interleaved.dot = scalar::dot_q4_k_x8;
+    t.traits(GgmlType::Q6_K).interleaved.dot = scalar::dot_q6_k_x16;
+    t.quantize_q8_0 = scalar::quantize_q8_0;
+    t.quantize_q8_k = scalar::quantize_q8_k;
+    t.dot_f16_f32 = scalar::dot_f16_f32;
+    t.axpy_f16 = scalar::axpy_f16;
+    t.dot_f32_f32 = scalar::dot_f32_f32;
+    t.axpy_f32 = scalar::axpy_f32;
+    t.f32_to_f16 = scalar::f32_to_f16;
+    t.f16_to_f32 = scalar::f16_to_f32;
     t.silu_mul = cpu::silu_mul;
-    return t;
+    return with_relay_flags(t);
   }();
   return table;
 }
@@ -129,48 +119,55 @@ const KernelTable& scalar_kernels() {
 const KernelTable* avx2_kernels() {
   const CpuFeatures& cpu = cpu_features();
   if (!(cpu.avx2 && cpu.fma && cpu.f16c)) return nullptr;
-  const KernelTable* compiled = compiled_avx2_kernels();
-  if (compiled == nullptr) return nullptr;
-  static const KernelTable table = [compiled] {
-    KernelTable t = *compiled;
-    set_scalar_x8_dots(t);
-    compiled_avx2_x8(t.dot_x8, t.tile4_x8);
+  static const KernelTable table = [] {
+    KernelTable t = scalar_kernels();  // the interleaved dots AVX2 lacks stay scalar
+    t.name = "avx2";
+    if (!add_avx2_kernels(t)) t.name = nullptr;
+    add_avx2_interleaved(t);
     t.silu_mul = avx2::silu_mul;
     t.attend_tokens = avx2::attend_tokens;
-    return t;
+    return with_relay_flags(t);
   }();
-  return &table;
+  return table.name == nullptr ? nullptr : &table;
 }
 
 const KernelTable* avx512_kernels() {
   const KernelTable* avx2 = avx2_kernels();
   if (avx2 == nullptr || !cpu_features().avx512) return nullptr;
-  static KernelTable::TileFn tiles[kTileTypes] = {};
-  static KernelTable::DotFn x8_dots[kX8Types] = {};
-  static KernelTable::TileFn x8_tiles[kX8Types] = {};
-  static const bool compiled = compiled_avx512_tiles(tiles) && compiled_avx512_x8(x8_dots, x8_tiles);
-  if (!compiled) return nullptr;
   static const KernelTable table = [avx2] {
     KernelTable t = *avx2;
     t.name = "avx512";
-    for (int i = 0; i < kTileTypes; i++) t.tile_4x4[i] = tiles[i];
-    for (int i = 0; i < kX8Types; i++) {
-      t.dot_x8[i] = x8_dots[i];
-      t.tile4_x8[i] = x8_tiles[i];
-    }
-    return t;
+    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t))) t.name = nullptr;
+    return with_relay_flags(t);
   }();
-  return &table;
+  return table.name == nullptr ? nullptr : &table;
 }
 
 const KernelTable& best_kernels() {
-  const char* forced = std::getenv("XC_KERNELS");
-  if (forced != nullptr && std::strcmp(forced, "scalar") == 0) return scalar_kernels();
-  const bool avx2_only = forced != nullptr && std::strcmp(forced, "avx2") == 0;
-  const KernelTable* avx512 = avx2_only ? nullptr : avx512_kernels();
-  if (avx512 != nullptr) return *avx512;
+  if (const KernelTable* avx512 = avx512_kernels()) return *avx512;
   const KernelTable* avx2 = avx2_kernels();
   return avx2 != nullptr ? *avx2 : scalar_kernels();
+}
+
+const KernelTable& default_kernels() {
+  const char* forced = std::getenv("XC_KERNELS");
+  if (forced != nullptr && std::strcmp(forced, "scalar") == 0) return scalar_kernels();
+  if (forced != nullptr && std::strcmp(forced, "avx2") == 0) {
+    const KernelTable* avx2 = avx2_kernels();
+    return avx2 != nullptr ? *avx2 : scalar_kernels();
+  }
+  return best_kernels();
+}
+
+const KernelTable& kernels_named(const char* name) {
+  if (name == nullptr || *name == '\0') return best_kernels();
+  const KernelTable* table = nullptr;
+  if (std::strcmp(name, "scalar") == 0) return scalar_kernels();
+  if (std::strcmp(name, "avx2") == 0) table = avx2_kernels();
+  else if (std::strcmp(name, "avx512") == 0) table = avx512_kernels();
+  else fail(XC_ERR_INVALID_ARGUMENT, std::string("unknown kernel table '") + name + "' (expected scalar, avx2 or avx512)");
+  if (table == nullptr) fail(XC_ERR_UNSUPPORTED, std::string("this CPU or build has no ") + name + " kernels");
+  return *table;
 }
 
 }  // namespace xc

@@ -23,44 +23,52 @@ struct KernelTable;
 // Quantizes one row of n activations into `format` (not F32) with the table's quantizers.
 void quantize_activations(const KernelTable& kernels, ActivationFormat format, const float* x, void* out, int64_t n);
 
-// Weight types with prefill tiles (see KernelTable::tile_4x2).
-constexpr int kTileTypes = 6;
-// Weight types with an x8 layout, in KernelTable::dot_x8 order: Q8_0, Q4_0, Q5_0, Q4_K, Q6_K.
-constexpr int kX8Types = 5;
+using DotFn = float (*)(int64_t n, const void* w, const void* x);
+// Rows × tokens of dots: out[t·out_stride + r] for the tile's rows r and tokens t.
+using TileFn = void (*)(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                        int64_t out_stride);
 
-// The hot kernels of one instruction set. Each entry of `dot` multiplies one weight row (n
-// elements of its GGUF type) with one activation row in activation_format(type).
+// How one weight type's rows are multiplied in one layout.
+struct LayoutKernels {
+  ActivationFormat activation = ActivationFormat::F32;  // what the rows are multiplied against
+  DotFn dot = nullptr;        // one row · one activation row; nullptr: the layout is not supported
+  TileFn tile_4x2 = nullptr;  // optional 4 rows × 2 tokens
+  TileFn tile_4x4 = nullptr;  // optional 4 rows × 4 tokens (tried before tile_4x2, then dot)
+};
+
+// One weight type's entry, as ggml's type_traits_cpu: its kernels in either layout and whether the
+// model re-lays its matrices at load.
+struct WeightTraits {
+  LayoutKernels ggml;         // the file's blocks as they are
+  LayoutKernels interleaved;  // re-laid rows (interleave.h)
+  bool relay = false;         // interleave at load: this table has the interleaved 4×4 tile
+
+  const LayoutKernels& in(WeightLayout layout) const { return layout == WeightLayout::Interleaved ? interleaved : ggml; }
+};
+
+// Entries indexed by GgmlType id (0 … BF16).
+constexpr int kWeightTypeSlots = static_cast<int>(GgmlType::BF16) + 1;
+
+// The hot kernels of one instruction set on the CPU. A model records the table it laid its weights
+// out for (Model::kernels), and every context over it runs that table. A GPU backend brings its own
+// table of the same shape (per-type traits plus its attention and activation kernels) beside this one,
+// chosen by the model's device.
 struct KernelTable {
-  using DotFn = float (*)(int64_t, const void*, const void*);
-  const char* name;
-  float (*dot_f32)(int64_t n, const void* w, const void* x);
-  float (*dot_f16)(int64_t n, const void* w, const void* x);
-  float (*dot_bf16)(int64_t n, const void* w, const void* x);
-  float (*dot_q8_0)(int64_t n, const void* w, const void* x);
-  float (*dot_q4_0)(int64_t n, const void* w, const void* x);
-  float (*dot_q5_0)(int64_t n, const void* w, const void* x);
-  float (*dot_q4_k)(int64_t n, const void* w, const void* x);
-  float (*dot_q6_k)(int64_t n, const void* w, const void* x);
-  void (*quantize_q8_0)(const float* x, void* out, int64_t n);
-  void (*quantize_q8_k)(const float* x, void* out, int64_t n);
+  const char* name = "";
+  WeightTraits weights[kWeightTypeSlots];
+  void (*quantize_q8_0)(const float* x, void* out, int64_t n) = nullptr;
+  void (*quantize_q8_k)(const float* x, void* out, int64_t n) = nullptr;
   // KV-cache helpers: f16 rows against f32 queries / accumulators.
-  float (*dot_f16_f32)(int64_t n, const uint16_t* a, const float* b);
-  void (*axpy_f16)(int64_t n, float alpha, const uint16_t* x, float* y);
-  float (*dot_f32_f32)(int64_t n, const float* a, const float* b);
-  void (*axpy_f32)(int64_t n, float alpha, const float* x, float* y);
-  void (*f32_to_f16)(const float* x, uint16_t* y, int64_t n);
-  void (*f16_to_f32)(const uint16_t* x, float* y, int64_t n);
-  // Optional prefill tiles (Q8_0, Q4_0, Q5_0, Q4_K, F16, BF16), looked up with tile_for (nullptr: use dot):
-  // 4 rows × 2 tokens, out[t·out_stride + r].
-  using TileFn = void (*)(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
-                          int64_t out_stride);
-  TileFn tile_4x2[kTileTypes];
-  // Optional 4 rows × 4 tokens tiles, same order and layout (nullptr: use tile_4x2, then dot).
-  TileFn tile_4x4[kTileTypes];
+  float (*dot_f16_f32)(int64_t n, const uint16_t* a, const float* b) = nullptr;
+  void (*axpy_f16)(int64_t n, float alpha, const uint16_t* x, float* y) = nullptr;
+  float (*dot_f32_f32)(int64_t n, const float* a, const float* b) = nullptr;
+  void (*axpy_f32)(int64_t n, float alpha, const float* x, float* y) = nullptr;
+  void (*f32_to_f16)(const float* x, uint16_t* y, int64_t n) = nullptr;
+  void (*f16_to_f32)(const uint16_t* x, float* y, int64_t n) = nullptr;
   // Optional attention of up to 8 query heads against one kv head (cpu::attention_heads'
   // contract); false: shape not handled, use the portable loop.
   bool (*attend_group)(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
-                       float softcap_value, float* out);
+                       float softcap_value, float* out) = nullptr;
   // Optional attention of up to 4 consecutive query tokens × 8 heads against one kv head
   // (cpu::attention_tokens' contract); false: shape not handled.
   bool (*attend_tokens)(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads,
@@ -68,26 +76,27 @@ struct KernelTable {
                         int64_t out_stride) = nullptr;
   // gate = silu(gate) · up, the llama-family feed-forward activation.
   void (*silu_mul)(float* gate, const float* up, int64_t n) = nullptr;
-  // Rows in the x8 layout: a dot in every table, 4 rows × 4 tokens tiles where the CPU has them
-  // (x8 weights exist only when best_kernels() has these tiles).
-  DotFn dot_x8[kX8Types] = {};
-  TileFn tile4_x8[kX8Types] = {};
 
-  DotFn dot_for(GgmlType type, WeightLayout layout = WeightLayout::Ggml) const;
-  TileFn tile_for(GgmlType type, WeightLayout layout = WeightLayout::Ggml) const;
-  TileFn tile4_for(GgmlType type, WeightLayout layout = WeightLayout::Ggml) const;
+  // The type's entry; fails with XC_ERR_UNSUPPORTED for an id outside the table.
+  const WeightTraits& traits(GgmlType type) const;
+  WeightTraits& traits(GgmlType type);
+  // The kernels for `type` in `layout`; fails when the table has no dot for them.
+  const LayoutKernels& kernels_for(GgmlType type, WeightLayout layout = WeightLayout::Ggml) const;
 };
-
-// Index into KernelTable::dot_x8 / tile4_x8; -1 when the type has no x8 layout.
-int x8_index(GgmlType type);
 
 const KernelTable& scalar_kernels();
 // nullptr when the CPU lacks AVX2/FMA/F16C (or they were not compiled in).
 const KernelTable* avx2_kernels();
 // The AVX2 table with the 4×4 tiles built for AVX-512VL+VNNI; nullptr without AVX-512F/BW/VL/VNNI.
 const KernelTable* avx512_kernels();
-// The fastest table this CPU runs; XC_KERNELS=scalar (or avx2) in the environment forces that one.
+// The fastest table this CPU runs.
 const KernelTable& best_kernels();
+// The table a model gets when its options name none: best_kernels(), or what XC_KERNELS=scalar (or
+// avx2) in the environment asks for, as far as this CPU has it.
+const KernelTable& default_kernels();
+// The table named `name` ("scalar", "avx2", "avx512"); nullptr or "" is best_kernels(). Fails with
+// XC_ERR_UNSUPPORTED for a table this CPU or build lacks, XC_ERR_INVALID_ARGUMENT for an unknown name.
+const KernelTable& kernels_named(const char* name);
 
 // Reference dequantization of n elements (for embeddings, small tensors and tests).
 void dequantize_row(GgmlType type, const void* src, float* dst, int64_t n);

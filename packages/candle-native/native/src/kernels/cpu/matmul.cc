@@ -34,7 +34,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
   for (int i = 0; i < target_count; i++) {
     const WeightMatrix& w = *targets[i].weight;
     if (w.cols != cols) fail(XC_ERR_INTERNAL, "matmul targets disagree on the input width");
-    needed[static_cast<int>(activation_format(w.type, w.layout))] = true;
+    needed[static_cast<int>(kernels.kernels_for(w.type, w.layout).activation)] = true;
     total_rows += w.rows;
   }
 
@@ -85,14 +85,15 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       const int64_t hi = end - base < w.rows ? end - base : w.rows;
       base += w.rows;
       if (lo >= hi) continue;
-      const int f = static_cast<int>(activation_format(w.type, w.layout));
+      const LayoutKernels& k = kernels.kernels_for(w.type, w.layout);
+      const int f = static_cast<int>(k.activation);
       const size_t x_stride = stride_of[f];
       // Token blocks small enough that their activations stay in L2 while every row of the chunk
       // passes over them; inside a block, each 4-row group stays in L1 while the tokens stream.
       const int64_t token_block = std::max<int64_t>(8, std::min<int64_t>(256, kActivationBlockBytes / x_stride / 4 * 4));
-      const KernelTable::DotFn dot = kernels.dot_for(w.type, w.layout);
-      const KernelTable::TileFn tile2 = kernels.tile_for(w.type, w.layout);
-      const KernelTable::TileFn tile4 = kernels.tile4_for(w.type, w.layout);
+      const DotFn dot = k.dot;
+      const TileFn tile2 = k.tile_4x2;
+      const TileFn tile4 = k.tile_4x4;
       for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
         const int64_t t1 = std::min(tokens, t0 + token_block);
         int64_t r = lo;

@@ -1,5 +1,5 @@
-// Activation rows in the formats the weight kernels multiply against (kernel-table.h). The x8
-// formats reuse the table's block quantizers and then move the bytes into the x8 order, so every
+// Activation rows in the formats the weight kernels multiply against (kernel-table.h). The interleaved
+// formats reuse the table's block quantizers and then move the bytes into the interleaved order, so every
 // layout of a weight type sees the same quantized values.
 #include <cstring>
 
@@ -13,7 +13,7 @@ namespace {
 
 constexpr int64_t kGroup = 256;
 
-// Byte 32v + 4k + i ← element 4v + i of block k (the x8 order of interleave.h).
+// Byte 32v + 4k + i ← element 4v + i of block k (the interleaved order of interleave.h).
 void interleave_quants(const int8_t* const blocks[8], int8_t out[256]) {
   for (int v = 0; v < 8; v++) {
     for (int k = 0; k < 8; k++) std::memcpy(out + 32 * v + 4 * k, blocks[k] + 4 * v, 4);

@@ -12,7 +12,7 @@ float dot_q4_0(int64_t n, const void* w, const void* x);
 float dot_q5_0(int64_t n, const void* w, const void* x);
 float dot_q4_k(int64_t n, const void* w, const void* x);
 float dot_q6_k(int64_t n, const void* w, const void* x);
-// x8 layouts (interleave.h) against ActQ8_0x8 / ActQ8Kx8 activations.
+// interleaved layouts (interleave.h) against ActQ8_0x8 / ActQ8Kx8 activations.
 float dot_q8_0_x8(int64_t n, const void* w, const void* x);
 float dot_q4_0_x8(int64_t n, const void* w, const void* x);
 float dot_q5_0_x8(int64_t n, const void* w, const void* x);

@@ -30,16 +30,16 @@ void tile_bf16_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, in
 
 namespace xc {
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
-bool compiled_avx512_tiles(KernelTable::TileFn tiles[kTileTypes]) {
-  tiles[0] = avx512::tile_q8_0_4x4;
-  tiles[1] = avx512::tile_q4_0_4x4;
-  tiles[2] = avx512::tile_q5_0_4x4;
-  tiles[3] = avx512::tile_q4_k_4x4;
-  tiles[4] = avx512::tile_f16_4x4;
-  tiles[5] = avx512::tile_bf16_4x4;
+bool add_avx512_tiles(KernelTable& t) {
+  t.traits(GgmlType::Q8_0).ggml.tile_4x4 = avx512::tile_q8_0_4x4;
+  t.traits(GgmlType::Q4_0).ggml.tile_4x4 = avx512::tile_q4_0_4x4;
+  t.traits(GgmlType::Q5_0).ggml.tile_4x4 = avx512::tile_q5_0_4x4;
+  t.traits(GgmlType::Q4_K).ggml.tile_4x4 = avx512::tile_q4_k_4x4;
+  t.traits(GgmlType::F16).ggml.tile_4x4 = avx512::tile_f16_4x4;
+  t.traits(GgmlType::BF16).ggml.tile_4x4 = avx512::tile_bf16_4x4;
   return true;
 }
 #else
-bool compiled_avx512_tiles(KernelTable::TileFn[kTileTypes]) { return false; }
+bool add_avx512_tiles(KernelTable&) { return false; }
 #endif
 }  // namespace xc

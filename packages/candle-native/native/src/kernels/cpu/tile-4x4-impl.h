@@ -122,7 +122,6 @@ inline __m256i unsigned_quants(const BlockQ5_0& b) {
   std::memcpy(&qh, b.qh, 4);  // bit k: fifth bit of element k, which sits in byte k of the nibbles
   return _mm256_or_si256(avx2::load_q4_nibbles(b.qs), _mm256_maskz_mov_epi8(qh, _mm256_set1_epi8(0x10)));
 }
-inline __m256i unsigned_quants(const BlockQ8_0& b) { return avx2::block_quants(b); }  // unused: offset 0
 #endif
 
 // 32-element blocks (Q8_0, Q4_0, Q5_0) against Q8_0 activations: each weight block is decoded once

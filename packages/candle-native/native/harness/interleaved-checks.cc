@@ -1,5 +1,5 @@
-// The x8 weight layouts (interleave.h): re-laid rows against the ggml rows they came from, through
-// the scalar x8 dots and every SIMD table's x8 dots and 4×4 tiles, with ragged tails and at the
+// The interleaved weight layouts (interleave.h): re-laid rows against the ggml rows they came from, through
+// the scalar interleaved dots and every SIMD table's interleaved dots and 4×4 tiles, with ragged tails and at the
 // integer extremes.
 #include <cmath>
 #include <cstring>
@@ -34,7 +34,7 @@ X8Case make_case(GgmlType type, int64_t n, const std::vector<float>& w, const st
   c.x8.resize(c.ggml.size());
   xc::interleave_rows(type, c.ggml.data(), c.x8.data(), 4, n);
   const xc::ActivationFormat format = xc::activation_format(type);
-  const xc::ActivationFormat format_x8 = xc::activation_format(type, xc::WeightLayout::X8);
+  const xc::ActivationFormat format_x8 = xc::activation_format(type, xc::WeightLayout::Interleaved);
   c.act_bytes = xc::activation_row_bytes(format, n);
   c.act_x8_bytes = xc::activation_row_bytes(format_x8, n);
   c.act.resize(4 * c.act_bytes);
@@ -48,13 +48,13 @@ X8Case make_case(GgmlType type, int64_t n, const std::vector<float>& w, const st
 
 enum class Path { Dot, Tile4x4 };
 
-// Largest relative difference between `table`'s x8 dots / 4×4 tile and the scalar ggml row dots.
+// Largest relative difference between `table`'s interleaved dots / 4×4 tile and the scalar ggml row dots.
 double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8Case& c, Path path) {
-  const xc::KernelTable::DotFn ggml_dot = xc::scalar_kernels().dot_for(type);
+  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(type).dot;
   const bool tile = path != Path::Dot;
   float tiled[4 * 5];
   if (path == Path::Tile4x4) {
-    table.tile4_for(type, xc::WeightLayout::X8)(n, c.x8.data(), c.row_bytes, c.act_x8.data(),
+    table.kernels_for(type, xc::WeightLayout::Interleaved).tile_4x4(n, c.x8.data(), c.row_bytes, c.act_x8.data(),
                                                  static_cast<int64_t>(c.act_x8_bytes), tiled, 5);
   }
   double error = 0;
@@ -62,7 +62,7 @@ double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8
     for (int t = 0; t < 4; t++) {
       const float expected = ggml_dot(n, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes);
       const float got = tile ? tiled[t * 5 + r]
-                             : table.dot_for(type, xc::WeightLayout::X8)(n, c.x8.data() + r * c.row_bytes,
+                             : table.kernels_for(type, xc::WeightLayout::Interleaved).dot(n, c.x8.data() + r * c.row_bytes,
                                                                           c.act_x8.data() + t * c.act_x8_bytes);
       error = std::max(error, static_cast<double>(std::fabs(expected - got)) / (std::fabs(expected) + 1e-3));
     }
@@ -73,10 +73,10 @@ double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8
 void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType type, int64_t n, const std::vector<float>& w,
                            const std::vector<float>& x, double tolerance) {
   const X8Case c = make_case(type, n, w, x);
-  const std::string name = std::string(xc::ggml_type_name(type)) + " x8, " + std::to_string(n) + " columns" + label;
+  const std::string name = std::string(xc::ggml_type_name(type)) + " interleaved, " + std::to_string(n) + " columns" + label;
   std::vector<uint8_t> back(c.x8.size());
   xc::deinterleave_rows(type, c.x8.data(), back.data(), 4, n);
-  check.expect(back == c.ggml, name + ": back from x8 to the same bytes");
+  check.expect(back == c.ggml, name + ": back from interleaved to the same bytes");
   if (label.empty() && n >= 256) check.expect(c.x8 != c.ggml, name + ": the layout moves bytes");
   const double scalar_error = x8_error(xc::scalar_kernels(), type, n, c, Path::Dot);
   check.expect(scalar_error < tolerance, "scalar " + name + ": dot = ggml dot", "relative error " + number(scalar_error));
@@ -85,7 +85,7 @@ void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType ty
     const double dot_error = x8_error(*table, type, n, c, Path::Dot);
     check.expect(dot_error < tolerance, std::string(table->name) + " " + name + ": dot = ggml dot",
                  "relative error " + number(dot_error));
-    if (table->tile4_for(type, xc::WeightLayout::X8) == nullptr) continue;
+    if (table->kernels_for(type, xc::WeightLayout::Interleaved).tile_4x4 == nullptr) continue;
     const double tile_error = x8_error(*table, type, n, c, Path::Tile4x4);
     check.expect(tile_error < tolerance, std::string(table->name) + " " + name + ": 4×4 tile = ggml dots",
                  "relative error " + number(tile_error));
@@ -94,7 +94,7 @@ void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType ty
 
 }  // namespace
 
-void run_x8_checks(Checker& check) {
+void run_interleaved_checks(Checker& check) {
   std::mt19937 engine(23);
   std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
   auto random = [&](size_t count) {

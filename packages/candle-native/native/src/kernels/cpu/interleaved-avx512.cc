@@ -1,5 +1,5 @@
-// Dot products and 4 rows × 4 tokens tiles for the x8 layouts (interleave.h), built for
-// AVX-512VL + VNNI and run only when cpuid reports it. In the x8 order one vpdpbusd lane sums one
+// Dot products and 4 rows × 4 tokens tiles for the interleaved layouts (interleave.h), built for
+// AVX-512VL + VNNI and run only when cpuid reports it. In the interleaved order one vpdpbusd lane sums one
 // 32-element block (or Q4_K sub-block) across a 256-element group — for Q6_K, one 16-element
 // sub-block in 512-bit vectors — so the scales are applied once per lane as floats instead of
 // widening every product to 16 bits first.
@@ -239,18 +239,18 @@ float dot_of(int64_t n, const void* w, const void* x) {
 }  // namespace xc::avx512
 
 namespace xc {
-bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]) {
+bool add_avx512_interleaved(KernelTable& t) {
   using namespace avx512;
-  dots[0] = dot_of<block32_x8<Q8_0Kind, 1, 1>>;
-  dots[1] = dot_of<block32_x8<Q4_0Kind, 1, 1>>;
-  dots[2] = dot_of<block32_x8<Q5_0Kind, 1, 1>>;
-  dots[3] = dot_of<q4k_x8<1, 1>>;
-  dots[4] = dot_of<q6k_x16<1, 1>>;
-  tiles[0] = block32_x8<Q8_0Kind, 4, 4>;
-  tiles[1] = block32_x8<Q4_0Kind, 4, 4>;
-  tiles[2] = block32_x8<Q5_0Kind, 4, 4>;
-  tiles[3] = q4k_x8<4, 4>;
-  tiles[4] = q6k_x16<4, 4>;
+  t.traits(GgmlType::Q8_0).interleaved.dot = dot_of<block32_x8<Q8_0Kind, 1, 1>>;
+  t.traits(GgmlType::Q4_0).interleaved.dot = dot_of<block32_x8<Q4_0Kind, 1, 1>>;
+  t.traits(GgmlType::Q5_0).interleaved.dot = dot_of<block32_x8<Q5_0Kind, 1, 1>>;
+  t.traits(GgmlType::Q4_K).interleaved.dot = dot_of<q4k_x8<1, 1>>;
+  t.traits(GgmlType::Q6_K).interleaved.dot = dot_of<q6k_x16<1, 1>>;
+  t.traits(GgmlType::Q8_0).interleaved.tile_4x4 = block32_x8<Q8_0Kind, 4, 4>;
+  t.traits(GgmlType::Q4_0).interleaved.tile_4x4 = block32_x8<Q4_0Kind, 4, 4>;
+  t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = block32_x8<Q5_0Kind, 4, 4>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
+  t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
   return true;
 }
 }  // namespace xc
@@ -258,7 +258,7 @@ bool compiled_avx512_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn t
 #else
 
 namespace xc {
-bool compiled_avx512_x8(KernelTable::DotFn[kX8Types], KernelTable::TileFn[kX8Types]) { return false; }
+bool add_avx512_interleaved(KernelTable&) { return false; }
 }  // namespace xc
 
 #endif

@@ -1,4 +1,4 @@
-// AVX2 kernels for the x8 layouts of Q4_0 and Q5_0 (interleave.h). Their unsigned quants stay below
+// AVX2 kernels for the interleaved layouts of Q4_0 and Q5_0 (interleave.h). Their unsigned quants stay below
 // 32, so four vpmaddubsw products of one lane add up in 16 bits without saturating and one vpmaddwd
 // widens them: about half the instructions of the per-block path. Q8_0 (quants up to 255 once
 // offset) and the K-quants gain nothing without VNNI and keep the file's layout on AVX2 CPUs.
@@ -123,11 +123,11 @@ float dot_x8(int64_t n, const void* w, const void* x) {
 }  // namespace xc::avx2
 
 namespace xc {
-bool compiled_avx2_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn tiles[kX8Types]) {
-  dots[1] = avx2::dot_x8<avx2::Q4_0Kind>;
-  dots[2] = avx2::dot_x8<avx2::Q5_0Kind>;
-  tiles[1] = avx2::tile_x8<avx2::Q4_0Kind>;
-  tiles[2] = avx2::tile_x8<avx2::Q5_0Kind>;
+bool add_avx2_interleaved(KernelTable& t) {
+  t.traits(GgmlType::Q4_0).interleaved.dot = avx2::dot_x8<avx2::Q4_0Kind>;
+  t.traits(GgmlType::Q5_0).interleaved.dot = avx2::dot_x8<avx2::Q5_0Kind>;
+  t.traits(GgmlType::Q4_0).interleaved.tile_4x4 = avx2::tile_x8<avx2::Q4_0Kind>;
+  t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = avx2::tile_x8<avx2::Q5_0Kind>;
   return true;
 }
 }  // namespace xc
@@ -135,7 +135,7 @@ bool compiled_avx2_x8(KernelTable::DotFn dots[kX8Types], KernelTable::TileFn til
 #else
 
 namespace xc {
-bool compiled_avx2_x8(KernelTable::DotFn[kX8Types], KernelTable::TileFn[kX8Types]) { return false; }
+bool add_avx2_interleaved(KernelTable&) { return false; }
 }  // namespace xc
 
 #endif

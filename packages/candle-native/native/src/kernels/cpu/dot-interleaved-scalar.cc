@@ -1,5 +1,5 @@
-// Portable dot products for the x8 layouts (interleave.h), element by element: the definition the
-// vector tiles are checked against, and the path for kernel tables without x8 tiles.
+// Portable dot products for the interleaved layouts (interleave.h), element by element: the definition the
+// vector tiles are checked against, and the path for kernel tables without interleaved tiles.
 #include <cstring>
 
 #include "common/fp16.h"
@@ -12,7 +12,7 @@ namespace {
 
 constexpr int64_t kGroup = 256;
 
-// The 4-bit value at byte b of vector v of a nibble-packed x8 group.
+// The 4-bit value at byte b of vector v of a nibble-packed interleaved group.
 inline int nibble_x8(const uint8_t* qs, int v, int b) {
   const uint8_t byte = qs[32 * (v & 3) + b];
   return v < 4 ? byte & 0xF : byte >> 4;
