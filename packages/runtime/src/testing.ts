@@ -1,4 +1,10 @@
 export {
+  conformanceTokens,
+  describeEngineConformance,
+  type EngineConformanceOptions,
+} from './engine/testing/describe-engine-conformance.js';
+export { nmse } from './engine/testing/nmse.js';
+export {
   type MockHub,
   type MockHubFault,
   type MockHubOptions,
