@@ -1,11 +1,13 @@
 import { GGMLType, loadReferenceEngine } from '@x/runtime';
+import {
+  ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES,
+  TINY_SHAPE,
+  writeSyntheticModel,
+} from '@x/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TINY_SHAPE } from '../../runtime/src/reference/testing/random-model.js';
 import { llamaCppGreedy } from '../../runtime/test/model-dependent/llama-cpp-greedy.js';
 import { compareTeacherForced } from '../../runtime/test/model-dependent/reference-greedy.js';
-import { writeSyntheticModel } from '../../runtime/test/model-dependent/synthetic-fixture.js';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { ARCHITECTURE_CASES } from './support/architecture-cases.js';
 import { compareFreeRun, nativeGreedy } from './support/native-greedy.js';
 import { oracleDisagreements } from './support/oracle-disagreements.js';
 import { makeTempDir } from './support/paths.js';

@@ -4,6 +4,7 @@ export {
   type EngineConformanceOptions,
 } from './engine/testing/describe-engine-conformance.js';
 export { nmse } from './engine/testing/nmse.js';
+export { sharedModelsDir } from './gguf/shared-models-dir.js';
 export {
   type MockHub,
   type MockHubFault,
@@ -11,3 +12,18 @@ export {
   type MockHubRequest,
   startMockHub,
 } from './hub/testing/mock-hub-server.js';
+export {
+  ARCHITECTURE_FEATURE_CASES,
+  type ArchitectureCase,
+  ONE_CASE_PER_ARCHITECTURE,
+  type SyntheticOptions,
+} from './reference/testing/architecture-cases.js';
+export {
+  type RandomModel,
+  type RandomModelOptions,
+  type RandomModelShape,
+  randomModel,
+  TINY_SHAPE,
+} from './reference/testing/random-model.js';
+export { toReferenceModel } from './reference/testing/random-reference-model.js';
+export { writeSyntheticModel } from './reference/testing/write-synthetic-model.js';

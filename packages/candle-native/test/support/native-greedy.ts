@@ -1,5 +1,5 @@
 import type { Engine } from '@x/runtime';
-import { argmax } from './compare.js';
+import { argmax } from '@x/runtime';
 
 /** One free-running greedy step on the native engine: its pick and its logits row. */
 export interface GreedyStep {

@@ -1,5 +1,5 @@
 import type { Engine } from '@x/runtime';
-import { argmax } from './compare.js';
+import { argmax } from '@x/runtime';
 
 /** A step where our argmax is not the oracle's token. */
 export interface Disagreement {

@@ -1,4 +1,5 @@
 import type { Engine } from '../../src/engine/engine.js';
+import { argmax } from '../../src/sampling/argmax.js';
 
 /** Greedy decoding on `engine`: feeds `tokens`, then `count` argmax tokens, one forward per token. */
 export async function referenceGreedy(engine: Engine, tokens: number[], count: number): Promise<number[]> {
@@ -16,12 +17,6 @@ export async function referenceGreedy(engine: Engine, tokens: number[], count: n
   } finally {
     engine.release(seq);
   }
-}
-
-function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-  return best;
 }
 
 export interface TeacherForcedComparison {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
-import { ARCHITECTURE_FEATURE_CASES as cases } from './architecture-cases.js';
+import { ARCHITECTURE_FEATURE_CASES as cases } from '../../src/reference/testing/architecture-cases.js';
+import { writeSyntheticModel } from '../../src/reference/testing/write-synthetic-model.js';
 import { llamaCppGreedy } from './llama-cpp-greedy.js';
 import { compareTeacherForced } from './reference-greedy.js';
-import { writeSyntheticModel } from './synthetic-fixture.js';
 
 const PROMPT = [1, 10, 200, 300, 50, 7];
 const STEPS = 40;
