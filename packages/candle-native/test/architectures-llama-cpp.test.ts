@@ -1,6 +1,7 @@
 import { GGMLType, loadReferenceEngine } from '@x/runtime';
 import {
   ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES,
+  NEAR_TIE,
   TINY_SHAPE,
   writeSyntheticModel,
 } from '@x/runtime/testing';
@@ -17,7 +18,6 @@ const PROMPT = [1, 10, 200, 300, 50, 7];
 const STEPS = 64;
 /** Steps (of STEPS) where llama.cpp's token must be our argmax when fed llama.cpp's tokens. */
 const AGREEMENT_FLOOR = STEPS - 4;
-const NEAR_TIE = 0.01;
 const directory = makeTempDir('architectures-llama-cpp');
 afterAll(() => removeTempDir(directory));
 

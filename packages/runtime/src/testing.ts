@@ -4,6 +4,7 @@ export {
   type EngineConformanceOptions,
 } from './engine/testing/describe-engine-conformance.js';
 export { nmse } from './engine/testing/nmse.js';
+export { agreesWithOracle, NEAR_TIE, shortfall } from './engine/testing/oracle-agreement.js';
 export { sharedModelsDir } from './gguf/shared-models-dir.js';
 export {
   type MockHub,

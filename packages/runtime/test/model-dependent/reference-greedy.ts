@@ -1,4 +1,5 @@
 import type { Engine } from '../../src/engine/engine.js';
+import { NEAR_TIE, shortfall as shortfallOf } from '../../src/engine/testing/oracle-agreement.js';
 import { argmax } from '../../src/sampling/argmax.js';
 
 /** Greedy decoding on `engine`: feeds `tokens`, then `count` argmax tokens, one forward per token. */
@@ -49,11 +50,10 @@ export async function compareTeacherForced(
   oracle.forEach((token, step) => {
     const row = prompt.length - 1 + step;
     const ours = argmax(logits!.subarray(row * vocab, (row + 1) * vocab));
-    const top = logits![row * vocab + ours]!;
-    const shortfall = (top - logits![row * vocab + token]!) / Math.max(Math.abs(top), 1e-9);
+    const shortfall = shortfallOf(logits!.subarray(row * vocab, (row + 1) * vocab), token);
     result.worstShortfall = Math.max(result.worstShortfall, shortfall);
     if (ours === token) result.agreed++;
-    else if (shortfall < 0.01) result.nearTies++;
+    else if (shortfall < NEAR_TIE) result.nearTies++;
   });
   return result;
 }
