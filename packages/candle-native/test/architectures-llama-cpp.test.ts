@@ -1,13 +1,14 @@
 import { GGMLType, loadReferenceEngine } from '@x/runtime';
 import {
   ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES,
+  compareTeacherForced,
   NEAR_TIE,
   TINY_SHAPE,
   writeSyntheticModel,
 } from '@x/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { llamaCppGreedy } from '../../runtime/test/model-dependent/llama-cpp-greedy.js';
-import { compareTeacherForced } from '../../runtime/test/model-dependent/reference-greedy.js';
+
 import { loadEngine } from '../src/engine/load-engine.js';
 import { compareFreeRun, nativeGreedy } from './support/native-greedy.js';
 import { oracleDisagreements } from './support/oracle-disagreements.js';

@@ -5,6 +5,11 @@ export {
 } from './engine/testing/describe-engine-conformance.js';
 export { nmse } from './engine/testing/nmse.js';
 export { agreesWithOracle, NEAR_TIE, shortfall } from './engine/testing/oracle-agreement.js';
+export {
+  compareTeacherForced,
+  referenceGreedy,
+  type TeacherForcedComparison,
+} from './engine/testing/reference-greedy.js';
 export { sharedModelsDir } from './gguf/shared-models-dir.js';
 export {
   type MockHub,

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NEAR_TIE } from '../../src/engine/testing/oracle-agreement.js';
+import { compareTeacherForced } from '../../src/engine/testing/reference-greedy.js';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
 import { llamaCppGreedy } from './llama-cpp-greedy.js';
-import { compareTeacherForced } from './reference-greedy.js';
 import { sharedModels } from './shared-models.js';
 
 const modelPath = path.join(sharedModels, 'llama-2-tiny-random.gguf');

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEAR_TIE } from '../../src/engine/testing/oracle-agreement.js';
+import { compareTeacherForced } from '../../src/engine/testing/reference-greedy.js';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
 import { ARCHITECTURE_FEATURE_CASES as cases } from '../../src/reference/testing/architecture-cases.js';
 import { writeSyntheticModel } from '../../src/reference/testing/write-synthetic-model.js';
 import { llamaCppGreedy } from './llama-cpp-greedy.js';
-import { compareTeacherForced } from './reference-greedy.js';
 
 const PROMPT = [1, 10, 200, 300, 50, 7];
 const STEPS = 40;

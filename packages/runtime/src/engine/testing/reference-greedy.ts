@@ -1,6 +1,6 @@
-import type { Engine } from '../../src/engine/engine.js';
-import { NEAR_TIE, shortfall as shortfallOf } from '../../src/engine/testing/oracle-agreement.js';
-import { argmax } from '../../src/sampling/argmax.js';
+import { argmax } from '../../sampling/argmax.js';
+import type { Engine } from '../engine.js';
+import { NEAR_TIE, shortfall as shortfallOf } from './oracle-agreement.js';
 
 /** Greedy decoding on `engine`: feeds `tokens`, then `count` argmax tokens, one forward per token. */
 export async function referenceGreedy(engine: Engine, tokens: number[], count: number): Promise<number[]> {
