@@ -1,11 +1,5 @@
-import type { Engine } from '@x/runtime';
+import { argmax, type Engine } from '@x/runtime';
 import { fromTokenTimes, type Measurement } from './measure.ts';
-
-function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-  return best;
-}
 
 /** Greedy decoding straight on an Engine: one forward for the prompt, then one per token. */
 export async function generateOnEngine(

@@ -1,6 +1,6 @@
 // One measurement of our native engine in this process; prints a JSON RunResult.
 import { loadEngine } from '@x/candle-native';
-import { argmax } from './argmax.ts';
+import { argmax } from '@x/runtime';
 import { parseRunArgs, promptTokens, type RunResult } from './run-args.ts';
 
 const args = parseRunArgs(process.argv.slice(2));

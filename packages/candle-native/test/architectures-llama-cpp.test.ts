@@ -1,11 +1,15 @@
 import { GGMLType, loadReferenceEngine } from '@x/runtime';
+import {
+  ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES,
+  compareTeacherForced,
+  NEAR_TIE,
+  TINY_SHAPE,
+  writeSyntheticModel,
+} from '@x/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TINY_SHAPE } from '../../runtime/src/reference/testing/random-model.js';
 import { llamaCppGreedy } from '../../runtime/test/model-dependent/llama-cpp-greedy.js';
-import { compareTeacherForced } from '../../runtime/test/model-dependent/reference-greedy.js';
-import { writeSyntheticModel } from '../../runtime/test/model-dependent/synthetic-fixture.js';
+
 import { loadEngine } from '../src/engine/load-engine.js';
-import { ARCHITECTURE_CASES } from './support/architecture-cases.js';
 import { compareFreeRun, nativeGreedy } from './support/native-greedy.js';
 import { oracleDisagreements } from './support/oracle-disagreements.js';
 import { makeTempDir } from './support/paths.js';
@@ -15,7 +19,6 @@ const PROMPT = [1, 10, 200, 300, 50, 7];
 const STEPS = 64;
 /** Steps (of STEPS) where llama.cpp's token must be our argmax when fed llama.cpp's tokens. */
 const AGREEMENT_FLOOR = STEPS - 4;
-const NEAR_TIE = 0.01;
 const directory = makeTempDir('architectures-llama-cpp');
 afterAll(() => removeTempDir(directory));
 

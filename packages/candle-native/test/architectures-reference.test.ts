@@ -1,9 +1,8 @@
-import { type Engine, GGMLType, loadReferenceEngine } from '@x/runtime';
+import { argmax, type Engine, GGMLType, loadReferenceEngine } from '@x/runtime';
+import { ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES, writeSyntheticModel } from '@x/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeSyntheticModel } from '../../runtime/test/model-dependent/synthetic-fixture.js';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { ARCHITECTURE_CASES } from './support/architecture-cases.js';
-import { argmax, relativeL2 } from './support/compare.js';
+import { relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
 import { removeTempDir } from './support/temp-dir.js';
 

@@ -1,6 +1,6 @@
+import { argmax } from '@x/runtime';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { argmax } from './support/compare.js';
 import { llamaCppBos, llamaCppGreedy } from './support/llama-cpp.js';
 import { storiesPath } from './support/paths.js';
 

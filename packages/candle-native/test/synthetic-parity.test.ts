@@ -1,8 +1,15 @@
 import path from 'node:path';
-import { type Engine, GGMLType, loadReferenceEngine, MODEL_SHAPES, synthesizeModel } from '@x/runtime';
+import {
+  argmax,
+  type Engine,
+  GGMLType,
+  loadReferenceEngine,
+  MODEL_SHAPES,
+  synthesizeModel,
+} from '@x/runtime';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { argmax, relativeL2 } from './support/compare.js';
+import { relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
 
 /**

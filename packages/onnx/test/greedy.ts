@@ -1,27 +1,16 @@
-import type { Engine } from '@x/runtime';
+import { argmax, type Engine } from '@x/runtime';
+import { NEAR_TIE, shortfall } from '@x/runtime/testing';
 
 export interface GreedyComparison {
-  /** Steps where the oracle's top two logits were within 1%: not compared. */
+  /** Steps where our pick differed but lies within NEAR_TIE of the oracle's top logit: not a mismatch. */
   nearTies: number;
   /** Steps where our argmax differed from the oracle's outside a near tie. */
   mismatches: number[];
 }
 
-function topTwo(logits: Float32Array): [number, number] {
-  let best = 0;
-  let second = -1;
-  for (let i = 1; i < logits.length; i++) {
-    if (logits[i]! > logits[best]!) {
-      second = best;
-      best = i;
-    } else if (second < 0 || logits[i]! > logits[second]!) second = i;
-  }
-  return [best, second];
-}
-
 /**
- * Greedy-decodes `count` tokens, feeding the oracle's pick to both engines. Steps where the oracle's top two
- * logits are within 1% are near ties, where float differences may legitimately flip the pick: not compared.
+ * Greedy-decodes `count` tokens, feeding the oracle's pick to both engines. A different pick that the oracle's
+ * logits put within NEAR_TIE of their top is a near tie float differences may flip, not a mismatch.
  */
 export async function compareGreedy(
   engine: Engine,
@@ -35,10 +24,12 @@ export async function compareGreedy(
   for (let step = 0; step < count; step++) {
     const [ours] = await engine.forward([{ seq: a, tokens: input, logitsFor: 'last' }]);
     const [theirs] = await oracle.forward([{ seq: b, tokens: input, logitsFor: 'last' }]);
-    const [best, second] = topTwo(theirs!);
-    const gap = Math.abs(theirs![best]! - theirs![second]!) / Math.max(Math.abs(theirs![best]!), 1e-6);
-    if (gap < 0.01) result.nearTies++;
-    else if (topTwo(ours!)[0] !== best) result.mismatches.push(step);
+    const best = argmax(theirs!);
+    const pick = argmax(ours!);
+    if (pick !== best) {
+      if (shortfall(theirs!, pick) < NEAR_TIE) result.nearTies++;
+      else result.mismatches.push(step);
+    }
     input = Int32Array.of(best);
   }
   engine.release(a);

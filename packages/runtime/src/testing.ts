@@ -1,8 +1,21 @@
 export {
+  conformanceTokens,
+  describeEngineConformance,
+  type EngineConformanceOptions,
+} from './engine/testing/describe-engine-conformance.js';
+export { nmse } from './engine/testing/nmse.js';
+export { agreesWithOracle, NEAR_TIE, shortfall } from './engine/testing/oracle-agreement.js';
+export {
+  compareTeacherForced,
+  referenceGreedy,
+  type TeacherForcedComparison,
+} from './engine/testing/reference-greedy.js';
+export {
   type CacheHit,
   cachedVersusCold,
   cachePrompts,
 } from './generation/testing/prefix-cache-exactness.js';
+export { sharedModelsDir } from './gguf/shared-models-dir.js';
 export {
   type MockHub,
   type MockHubFault,
@@ -10,3 +23,18 @@ export {
   type MockHubRequest,
   startMockHub,
 } from './hub/testing/mock-hub-server.js';
+export {
+  ARCHITECTURE_FEATURE_CASES,
+  type ArchitectureCase,
+  ONE_CASE_PER_ARCHITECTURE,
+  type SyntheticOptions,
+} from './reference/testing/architecture-cases.js';
+export {
+  type RandomModel,
+  type RandomModelOptions,
+  type RandomModelShape,
+  randomModel,
+  TINY_SHAPE,
+} from './reference/testing/random-model.js';
+export { toReferenceModel } from './reference/testing/random-reference-model.js';
+export { writeSyntheticModel } from './reference/testing/write-synthetic-model.js';

@@ -2,7 +2,7 @@ import { type ModelInfo, readGGUF, validateModelMetadata } from '@x/runtime';
 import { type AddonContext, type AddonModel, loadNativeAddon } from '../native/native-binding.js';
 import { toXError } from '../native/native-errors.js';
 import { NativeEngine } from './native-engine.js';
-import { requireInteger } from './validate-batch.js';
+import { requireInteger } from './require-integer.js';
 
 /** The C API's own default for `max_sequences`. */
 const DEFAULT_MAX_SEQUENCES = 16;

@@ -1,18 +1,31 @@
 import { AbortError, LMError } from '@x/core';
-import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '@x/runtime';
+import {
+  type Engine,
+  type ForwardRequest,
+  type ModelInfo,
+  type SequenceId,
+  SequenceTable,
+  SerialQueue,
+} from '@x/runtime';
 import type { AddonBatchItem, AddonContext, AddonModel } from '../native/native-binding.js';
 import { toXError } from '../native/native-errors.js';
-import { requireInteger, validateBatch } from './validate-batch.js';
+import { validateBatchShape } from './validate-batch-shape.js';
+
+/** A sequence as TS mirrors it: the C++ context's id for it and the tokens it holds. */
+interface NativeSequence {
+  readonly native: number;
+  length: number;
+}
 
 /**
- * The Engine over the C++ engine (xcandle.node). Arguments are validated here, in TS; the addon
- * runs each forward on a worker thread. Forwards run one at a time, in call order.
+ * The Engine over the C++ engine (xcandle.node). Arguments are validated here, in TS, so bad requests
+ * fail before crossing into C++; the addon runs each forward on a worker thread. Forwards run one at a
+ * time, in call order.
  */
 export class NativeEngine implements Engine {
-  /** Tokens held by each live sequence, mirrored so bad requests fail before crossing into C++. */
-  private readonly lengths = new Map<SequenceId, number>();
+  private readonly sequences = new SequenceTable<NativeSequence>(() => this.assertOpen());
+  private readonly queue = new SerialQueue();
   private readonly abortFlags = new Set<Int32Array>();
-  private pending: Promise<unknown> = Promise.resolve();
   private disposed: Promise<void> | undefined;
 
   constructor(
@@ -22,53 +35,49 @@ export class NativeEngine implements Engine {
   ) {}
 
   createSequence(): SequenceId {
-    this.assertOpen();
-    const seq = this.call(() => this.context.createSequence());
-    this.lengths.set(seq, 0);
-    return seq;
+    return this.sequences.create(() => ({
+      native: this.call(() => this.context.createSequence()),
+      length: 0,
+    }));
   }
 
   sequenceLength(seq: SequenceId): number {
-    return this.length(seq, 'sequenceLength');
+    return this.sequences.get(seq).length;
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
-    const length = this.length(from, 'fork');
-    const count = nTokens === undefined ? length : requireInteger('fork: nTokens', nTokens, 0);
-    if (count > length)
-      throw new RangeError(`cannot fork ${count} tokens from sequence ${from}, which holds ${length}`);
-    const seq = this.call(() => this.context.forkSequence(from, count));
-    this.lengths.set(seq, count);
-    return seq;
+    return this.sequences.fork(from, nTokens, (source, n) => ({
+      native: this.call(() => this.context.forkSequence(source.native, n)),
+      length: n,
+    }));
   }
 
   truncate(seq: SequenceId, nTokens: number): void {
-    const length = this.length(seq, 'truncate');
-    const count = Math.min(requireInteger('truncate: nTokens', nTokens, 0, Number.MAX_SAFE_INTEGER), length);
-    this.call(() => this.context.truncateSequence(seq, count));
-    this.lengths.set(seq, count);
+    this.sequences.truncate(seq, nTokens, (state, n) => {
+      this.call(() => this.context.truncateSequence(state.native, n));
+      return { native: state.native, length: n };
+    });
   }
 
   release(seq: SequenceId): void {
     this.assertOpen();
-    if (!this.lengths.has(seq)) return;
-    this.call(() => this.context.releaseSequence(seq));
-    this.lengths.delete(seq);
+    const state = this.sequences.find(seq);
+    if (state === undefined) return;
+    this.call(() => this.context.releaseSequence(state.native));
+    this.sequences.release(seq);
   }
 
   forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
     if (this.disposed !== undefined)
       return Promise.reject(new LMError('the candle-native engine has been disposed'));
-    const run = this.pending.then(() => this.run(batch, signal));
-    this.pending = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.run(batch, signal));
   }
 
   /** Aborts forwards in flight, waits for them, then frees the KV cache and unmaps the weights. */
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
       for (const flag of this.abortFlags) flag[0] = 1;
-      this.lengths.clear();
+      this.sequences.clear();
       await this.context.dispose();
       this.model.dispose();
     })();
@@ -78,21 +87,26 @@ export class NativeEngine implements Engine {
   private async run(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
     // Queued before dispose(): dispose aborts the work it finds.
     if (this.disposed !== undefined) throw new AbortError({ cause: signal?.reason });
-    const { vocabSize, contextLength } = this.info;
-    const after = validateBatch(batch, this.lengths, { vocabSize, contextLength });
+    validateBatchShape(batch);
+    this.sequences.checkBatch(batch, this.info);
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
+    const states = new Map(batch.map(({ seq }) => [seq, this.sequences.get(seq)]));
     const items: AddonBatchItem[] = batch
       .filter((request) => request.tokens.length > 0)
-      .map(({ seq, tokens, logitsFor }) => ({ seq, tokens, all: logitsFor === 'all' }));
-    const logits = items.length === 0 ? new Float32Array(0) : await this.forwardNative(items, signal, after);
+      .map(({ seq, tokens, logitsFor }) => ({
+        seq: states.get(seq)!.native,
+        tokens,
+        all: logitsFor === 'all',
+      }));
+    const longest = longestAfter(batch, states);
+    const logits =
+      items.length === 0 ? new Float32Array(0) : await this.forwardNative(items, signal, longest);
     // Ask the engine: a truncate or release called while the forward ran has already applied.
-    for (const seq of after.keys()) {
-      if (this.lengths.has(seq))
-        this.lengths.set(
-          seq,
-          this.call(() => this.context.sequenceLength(seq)),
-        );
+    for (const [seq, state] of states) {
+      if (this.sequences.find(seq) === state)
+        state.length = this.call(() => this.context.sequenceLength(state.native));
     }
+    const { vocabSize } = this.info;
     let offset = 0;
     return batch.map(({ tokens, logitsFor }) => {
       const size = (logitsFor === 'all' ? tokens.length : 1) * vocabSize * (tokens.length > 0 ? 1 : 0);
@@ -104,7 +118,7 @@ export class NativeEngine implements Engine {
   private async forwardNative(
     items: AddonBatchItem[],
     signal: AbortSignal | undefined,
-    after: Map<SequenceId, number>,
+    promptTokens: number,
   ): Promise<Float32Array> {
     const abortFlag = new Int32Array(1);
     const onAbort = () => {
@@ -115,19 +129,11 @@ export class NativeEngine implements Engine {
     try {
       return await this.context.forward(items, abortFlag);
     } catch (error) {
-      const promptTokens = Math.max(...after.values());
       throw toXError(error, { signal, contextLength: this.info.contextLength, promptTokens });
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.abortFlags.delete(abortFlag);
     }
-  }
-
-  private length(seq: SequenceId, operation: string): number {
-    this.assertOpen();
-    const length = this.lengths.get(seq);
-    if (length === undefined) throw new RangeError(`${operation}: unknown sequence ${seq}`);
-    return length;
   }
 
   private call<T>(operation: () => T): T {
@@ -141,4 +147,15 @@ export class NativeEngine implements Engine {
   private assertOpen(): void {
     if (this.disposed !== undefined) throw new LMError('the candle-native engine has been disposed');
   }
+}
+
+/** The most tokens any sequence of the batch will hold after it (for the message of a native context error). */
+function longestAfter(
+  batch: readonly ForwardRequest[],
+  states: ReadonlyMap<SequenceId, NativeSequence>,
+): number {
+  const after = new Map<SequenceId, number>();
+  for (const { seq, tokens } of batch)
+    after.set(seq, (after.get(seq) ?? states.get(seq)!.length) + tokens.length);
+  return Math.max(0, ...after.values());
 }

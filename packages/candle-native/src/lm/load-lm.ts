@@ -1,20 +1,7 @@
-import {
-  createTokenizerFromGGUFMetadata,
-  type LocalLM,
-  type LocalLMOptions,
-  lmFromGGUFParts,
-  type ResolveModelOptions,
-  readGGUF,
-  resolveModel,
-} from '@x/runtime';
+import { type LoadLocalLMOptions, type LocalLM, loadLocalLM, readGGUF } from '@x/runtime';
 import { loadEngineWithMetadata, type NativeEngineOptions } from '../engine/load-engine.js';
 
-export interface LoadLMOptions
-  extends NativeEngineOptions,
-    Omit<LocalLMOptions, 'engine' | 'tokenizer' | 'modelChatTemplate' | 'contextLength'> {
-  /** How an `hf:` reference is fetched (cache folder, endpoint, offline mode, progress). */
-  hub?: ResolveModelOptions;
-}
+export interface LoadLMOptions extends NativeEngineOptions, Omit<LoadLocalLMOptions, 'contextLength'> {}
 
 /**
  * An LM on the C++ engine: the engine maps the GGUF weights, while the tokenizer and chat template
@@ -22,25 +9,16 @@ export interface LoadLMOptions
  * reference (downloaded into the cache once).
  */
 export async function loadLM(location: string, options: LoadLMOptions = {}): Promise<LocalLM> {
-  const { threads, contextLength, kvType, maxSequences, device, keepFileLayout, hub, ...lmOptions } = options;
-  const path = await resolveModel(location, hub);
-  const file = await readGGUF(path);
-  const engine = await loadEngineWithMetadata(
-    path,
-    { threads, contextLength, kvType, maxSequences, device, keepFileLayout },
-    file.metadata,
+  const { threads, contextLength, kvType, device, keepFileLayout, ...lmOptions } = options;
+  return loadLocalLM(
+    location,
+    async ({ path, gguf, maxSequences }) => ({
+      engine: await loadEngineWithMetadata(
+        path,
+        { threads, contextLength, kvType, maxSequences, device, keepFileLayout },
+        (gguf ?? (await readGGUF(path))).metadata,
+      ),
+    }),
+    lmOptions,
   );
-  try {
-    const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, path);
-    // The scheduler admits by engine.info.maxSequences: requests beyond the KV slots wait in line.
-    return lmFromGGUFParts({
-      ...lmOptions,
-      metadata: file.metadata,
-      engine,
-      tokenizer,
-    });
-  } catch (error) {
-    await engine.dispose();
-    throw error;
-  }
 }

@@ -10,9 +10,3 @@ export function relativeL2(a: Float32Array, b: Float32Array): number {
   }
   return Math.sqrt(difference) / Math.max(Math.sqrt(norm), Number.MIN_VALUE);
 }
-
-export function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
-  return best;
-}

@@ -1,5 +1,6 @@
 import type { Engine } from '@x/runtime';
-import { argmax } from './compare.js';
+import { argmax } from '@x/runtime';
+import { shortfall } from '@x/runtime/testing';
 
 /** One free-running greedy step on the native engine: its pick and its logits row. */
 export interface GreedyStep {
@@ -46,9 +47,7 @@ export function compareFreeRun(ours: GreedyStep[], oracle: number[]): FreeRunCom
     const { token, logits } = ours[step]!;
     const expected = oracle[step]!;
     if (token === expected) continue;
-    const top = logits[token]!;
-    const shortfall = (top - logits[expected]!) / Math.max(Math.abs(top), 1e-9);
-    return { agreed: step, partedAt: step, shortfall };
+    return { agreed: step, partedAt: step, shortfall: shortfall(logits, expected) };
   }
   return { agreed: length, partedAt: -1, shortfall: 0 };
 }

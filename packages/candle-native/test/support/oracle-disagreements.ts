@@ -1,5 +1,6 @@
 import type { Engine } from '@x/runtime';
-import { argmax } from './compare.js';
+import { argmax } from '@x/runtime';
+import { shortfall } from '@x/runtime/testing';
 
 /** A step where our argmax is not the oracle's token. */
 export interface Disagreement {
@@ -46,13 +47,12 @@ export async function oracleDisagreements(
     const specRow = spec.subarray(start, start + vocab);
     const pick = argmax(row);
     if (pick === expected) return;
-    const top = row[pick]!;
     const specTop = specRow[argmax(specRow)]!;
     disagreements.push({
       step,
       ours: pick,
       oracle: expected,
-      shortfall: (top - row[expected]!) / Math.max(Math.abs(top), 1e-9),
+      shortfall: shortfall(row, expected),
       referenceShortfall: (specRow[expected]! - specRow[pick]!) / Math.max(Math.abs(specTop), 1e-9),
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
-import { t } from '../signature/field-types.js';
+import { t } from '../signature/field-type-builders.js';
 import { Signature } from '../signature/signature.js';
 import { ChatAdapter } from './chat-adapter.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { t } from '../signature/field-types.js';
+import { t } from '../signature/field-type-builders.js';
 import { Signature } from '../signature/signature.js';
 import { ChatAdapter } from './chat-adapter.js';
 import { JSONAdapter } from './json-adapter.js';

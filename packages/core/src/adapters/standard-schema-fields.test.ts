@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { AdapterParseError } from '../errors/adapter-parse-error.js';
-import { t } from '../signature/field-types.js';
+import { t } from '../signature/field-type-builders.js';
 import { Signature } from '../signature/signature.js';
 import { ChatAdapter } from './chat-adapter.js';
 import { JSONAdapter } from './json-adapter.js';

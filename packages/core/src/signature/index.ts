@@ -1,7 +1,7 @@
 export { annotationName } from './annotation-name.js';
 export { type Field, type FieldInit, type FieldRole, hasDefaultDesc, makeField } from './field.js';
 export type { EnumMember, FieldKind, FieldType, JsonSchema } from './field-type.js';
-export { t } from './field-types.js';
+export { t } from './field-type-builders.js';
 export { inferPrefix } from './infer-prefix.js';
 export type {
   FieldSpec,

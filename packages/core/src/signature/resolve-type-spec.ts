@@ -1,6 +1,6 @@
 import type { FieldType, JsonSchema } from './field-type.js';
+import { enumMembers, objectType } from './field-type-builders.js';
 import { fieldTypeOfJsonSchema } from './field-type-of-json-schema.js';
-import { enumMembers, objectType } from './field-types.js';
 import type { TypeSpec } from './infer-types.js';
 import { parseType } from './parse-type.js';
 import { SignatureError } from './signature-error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { t } from './field-types.js';
+import { t } from './field-type-builders.js';
 import { Signature } from './signature.js';
 import { SignatureError } from './signature-error.js';
 

@@ -1,7 +1,7 @@
 import { pythonStrOfJson } from '../adapters/python-json.js';
 import type { FunctionDefinition } from '../lm/lm.js';
 import type { JsonSchema } from '../signature/field-type.js';
-import { jsonSchemaOfValidator } from '../signature/field-types.js';
+import { jsonSchemaOfValidator } from '../signature/field-type-builders.js';
 import { isStandardSchema, type StandardSchemaV1 } from '../signature/standard-schema.js';
 import { ToolError } from './tool-error.js';
 

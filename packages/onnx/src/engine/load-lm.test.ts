@@ -2,12 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GGMLType, loadReferenceEngine, loadLM as loadReferenceLM, synthesizeModel } from '@x/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compareGreedy } from '../../test/greedy.js';
 import { relativeL2 } from '../../test/relative-l2.js';
 import { sharedModels } from '../../test/shared-models.js';
 import { loadEngine } from './load-engine.js';
 import { loadLM } from './load-lm.js';
+import { OnnxEngine } from './onnx-engine.js';
 
 let cacheDir: string;
 beforeAll(async () => {
@@ -110,6 +111,19 @@ describe('loadLM', () => {
       path: gpt2,
       message: expect.stringContaining('1000'),
     });
+  });
+
+  it('disposes the engine of a converted GGUF when the vocabulary check throws', async () => {
+    const dispose = vi.spyOn(OnnxEngine.prototype, 'dispose');
+    try {
+      const tokenizer = path.join(gpt2, 'tokenizer-vocab1000');
+      await expect(loadLM(stories, { cacheDir, threads: 1, tokenizer })).rejects.toMatchObject({
+        name: 'ModelFormatError',
+      });
+      expect(dispose).toHaveBeenCalledOnce();
+    } finally {
+      dispose.mockRestore();
+    }
   });
 
   it('loads an onnxruntime-genai folder with a tokenizer given by path', async () => {

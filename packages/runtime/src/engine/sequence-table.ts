@@ -7,10 +7,13 @@ import type { ForwardRequest, ModelInfo, SequenceId } from './engine.js';
  * Every lookup first runs `assertOpen`, so a disposed engine fails before anything else is checked.
  */
 export class SequenceTable<S extends { readonly length: number }> {
-  private readonly states = new Map<SequenceId, S>();
   private nextId = 0;
 
-  constructor(private readonly assertOpen: () => void) {}
+  /** `states` may be a map the caller also reads (a test engine shows its caches through it). */
+  constructor(
+    private readonly assertOpen: () => void,
+    private readonly states = new Map<SequenceId, S>(),
+  ) {}
 
   /** Stores the state `init` builds under a new id. */
   create(init: () => S): SequenceId {

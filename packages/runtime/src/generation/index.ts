@@ -2,6 +2,12 @@ export { ConstraintCompiler } from './constraint-compiler.js';
 export { createLocalLM } from './create-local-lm.js';
 export { GenerationTask, type GenerationTaskInit } from './generation-task.js';
 export { type GGUFParts, lmFromGGUFParts } from './lm-from-gguf-parts.js';
+export {
+  type LoadLocalLMOptions,
+  type LocalModelFile,
+  loadLocalLM,
+  type OpenedEngine,
+} from './load-local-lm.js';
 export { LocalLM, type LocalLMOptions } from './local-lm.js';
 export { PrefixCache } from './prefix-cache.js';
 export { DEFAULT_MAX_SEQUENCES, Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';

@@ -12,12 +12,4 @@ export { isSlidingLayer, type ModelConfig, readModelConfig } from './model-confi
 export type { Matrix } from './ops/matrix.js';
 export { ReferenceEngine, type ReferenceEngineOptions } from './reference-engine.js';
 export type { ReferenceModel } from './reference-model.js';
-export {
-  type RandomModel,
-  type RandomModelOptions,
-  type RandomModelShape,
-  randomModel,
-  TINY_SHAPE,
-} from './testing/random-model.js';
-export { toReferenceModel } from './testing/random-reference-model.js';
 export type { LayerWeights, Weights } from './weights.js';

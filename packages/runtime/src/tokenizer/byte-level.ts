@@ -29,8 +29,3 @@ export function byteLevelDecode(text: string): Uint8Array | undefined {
   }
   return bytes;
 }
-
-/** The byte-level character standing for one byte. */
-export function byteLevelChar(byte: number): string {
-  return byteToChar[byte & 0xff] as string;
-}

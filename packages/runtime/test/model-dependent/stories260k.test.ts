@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { referenceGreedy } from '../../src/engine/testing/reference-greedy.js';
 import { loadLM } from '../../src/reference/load-lm.js';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
 import { llamaCppGreedy } from './llama-cpp-greedy.js';
-import { referenceGreedy } from './reference-greedy.js';
 import { sharedModels } from './shared-models.js';
 
 const modelPath = path.join(sharedModels, 'stories260K.gguf');

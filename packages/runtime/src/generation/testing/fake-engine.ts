@@ -1,5 +1,6 @@
-import { AbortError } from '@x/core';
+import { AbortError, LMError } from '@x/core';
 import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '../../engine/engine.js';
+import { SequenceTable } from '../../engine/sequence-table.js';
 
 export interface FakeEngineOptions {
   vocabSize: number;
@@ -32,7 +33,7 @@ export class FakeEngine implements Engine {
   /** The most sequences held at once so far. */
   peakSequences = 0;
   disposed = false;
-  private nextSeq = 1;
+  private readonly table = new SequenceTable<number[]>(() => this.assertOpen(), this.sequences);
   private readonly options: FakeEngineOptions;
 
   constructor(options: FakeEngineOptions) {
@@ -61,32 +62,26 @@ export class FakeEngine implements Engine {
   }
 
   createSequence(): SequenceId {
+    this.assertOpen();
     this.checkFreeSlot();
-    const seq = this.nextSeq++;
-    this.sequences.set(seq, []);
+    const seq = this.table.create(() => []);
     this.peakSequences = Math.max(this.peakSequences, this.sequences.size);
     return seq;
   }
 
   sequenceLength(seq: SequenceId): number {
-    return this.cache(seq).length;
+    return this.table.get(seq).length;
   }
 
   async forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
     this.calls.push(batch.map((r) => ({ seq: r.seq, tokens: Array.from(r.tokens), logitsFor: r.logitsFor })));
-    for (const request of batch) {
-      if (this.cache(request.seq).length + request.tokens.length > this.info.contextLength) {
-        throw new RangeError(
-          `sequence ${request.seq} would exceed the context of ${this.info.contextLength}`,
-        );
-      }
-    }
+    this.table.checkBatch(batch, this.info);
     await new Promise((resolve) =>
       this.options.delayMs ? setTimeout(resolve, this.options.delayMs) : setImmediate(resolve),
     );
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
     return batch.map((request) => {
-      const cache = this.cache(request.seq);
+      const cache = this.table.get(request.seq);
       const rows: number[][] = [];
       for (const token of request.tokens) {
         cache.push(token);
@@ -98,37 +93,37 @@ export class FakeEngine implements Engine {
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
     this.forkCalls++;
-    const source = this.cache(from);
+    this.table.get(from);
     this.checkFreeSlot();
-    const seq = this.nextSeq++;
-    this.sequences.set(seq, source.slice(0, nTokens ?? source.length));
+    const seq = this.table.fork(from, nTokens, (source, n) => source.slice(0, n));
     this.peakSequences = Math.max(this.peakSequences, this.sequences.size);
     return seq;
   }
 
   truncate(seq: SequenceId, nTokens: number): void {
-    this.cache(seq).length = Math.min(nTokens, this.cache(seq).length);
+    this.table.truncate(seq, nTokens, (cache, n) => {
+      cache.length = n;
+      return cache;
+    });
   }
 
   release(seq: SequenceId): void {
-    this.cache(seq);
-    this.sequences.delete(seq);
+    this.table.get(seq);
+    this.table.release(seq);
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
   }
 
+  private assertOpen(): void {
+    if (this.disposed) throw new LMError('the fake engine has been disposed');
+  }
+
   private checkFreeSlot(): void {
     const limit = this.options.maxSequences;
     if (limit !== undefined && this.sequences.size >= limit)
       throw new Error(`all ${limit} sequences are in use`);
-  }
-
-  private cache(seq: SequenceId): number[] {
-    const cache = this.sequences.get(seq);
-    if (cache === undefined) throw new RangeError(`unknown sequence ${seq}`);
-    return cache;
   }
 
   private row(tokens: readonly number[]): number[] {

@@ -19,11 +19,6 @@ export function createFakeLM(
   return { lm, engine, tokenizer };
 }
 
-/** Text of the ids in the fake vocabulary. */
-export function fakeText(ids: number[]): string {
-  return new FakeTokenizer().decode(ids);
-}
-
 export async function collect(stream: AsyncIterable<string>): Promise<string[]> {
   const deltas: string[] = [];
   for await (const delta of stream) deltas.push(delta);

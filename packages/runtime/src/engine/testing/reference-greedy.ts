@@ -1,4 +1,6 @@
-import type { Engine } from '../../src/engine/engine.js';
+import { argmax } from '../../sampling/argmax.js';
+import type { Engine } from '../engine.js';
+import { NEAR_TIE, shortfall as shortfallOf } from './oracle-agreement.js';
 
 /** Greedy decoding on `engine`: feeds `tokens`, then `count` argmax tokens, one forward per token. */
 export async function referenceGreedy(engine: Engine, tokens: number[], count: number): Promise<number[]> {
@@ -16,12 +18,6 @@ export async function referenceGreedy(engine: Engine, tokens: number[], count: n
   } finally {
     engine.release(seq);
   }
-}
-
-function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-  return best;
 }
 
 export interface TeacherForcedComparison {
@@ -54,11 +50,10 @@ export async function compareTeacherForced(
   oracle.forEach((token, step) => {
     const row = prompt.length - 1 + step;
     const ours = argmax(logits!.subarray(row * vocab, (row + 1) * vocab));
-    const top = logits![row * vocab + ours]!;
-    const shortfall = (top - logits![row * vocab + token]!) / Math.max(Math.abs(top), 1e-9);
+    const shortfall = shortfallOf(logits!.subarray(row * vocab, (row + 1) * vocab), token);
     result.worstShortfall = Math.max(result.worstShortfall, shortfall);
     if (ours === token) result.agreed++;
-    else if (shortfall < 0.01) result.nearTies++;
+    else if (shortfall < NEAR_TIE) result.nearTies++;
   });
   return result;
 }

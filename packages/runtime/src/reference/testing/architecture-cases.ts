@@ -1,6 +1,6 @@
-import { GGMLType } from '../../src/gguf/index.js';
-import { TINY_SHAPE } from '../../src/reference/testing/random-model.js';
-import type { writeSyntheticModel } from './synthetic-fixture.js';
+import { GGMLType } from '../../gguf/index.js';
+import { TINY_SHAPE } from './random-model.js';
+import type { writeSyntheticModel } from './write-synthetic-model.js';
 
 export type SyntheticOptions = NonNullable<Parameters<typeof writeSyntheticModel>[2]>;
 export type ArchitectureCase = [label: string, architecture: string, options: SyntheticOptions];

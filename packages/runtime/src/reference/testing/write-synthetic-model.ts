@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { GGMLType, GGUFValueType } from '../../src/gguf/index.js';
-import { quantize } from '../../src/gguf/quantize.js';
-import { writeGGUF } from '../../src/gguf/write-gguf.js';
-import type { GGUFMetadataInput } from '../../src/gguf/write-gguf-value.js';
-import { type RandomModelOptions, randomModel } from '../../src/reference/testing/random-model.js';
+import { GGMLType, GGUFValueType } from '../../gguf/index.js';
+import { quantize } from '../../gguf/quantize.js';
+import { writeGGUF } from '../../gguf/write-gguf.js';
+import type { GGUFMetadataInput } from '../../gguf/write-gguf-value.js';
+import { type RandomModelOptions, randomModel } from './random-model.js';
 
 let written = 0;
 const FLOAT_KEY = /(epsilon|freq_base|softcapping|scaling\.factor)$/;

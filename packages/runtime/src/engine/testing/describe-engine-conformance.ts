@@ -1,0 +1,222 @@
+import { AbortError, ContextLengthError, LMError } from '@x/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Engine, ForwardRequest } from '../engine.js';
+import { nmse } from './nmse.js';
+
+export interface EngineConformanceOptions {
+  /** Opens a fresh engine for one case; the suite disposes it. */
+  open: () => Promise<Engine>;
+  /**
+   * Opens the reference engine over the same weights. Without it the cases that compare logits
+   * check the engine against itself only (the fake engine has no weights to compare).
+   */
+  reference?: () => Promise<Engine>;
+  /** Largest nmse of any logits row against the reference (default 1e-6). */
+  maxNmse?: number;
+}
+
+const PROMPT_LENGTH = 8;
+
+/** Tokens spread over the vocabulary, the same for every engine. */
+export function conformanceTokens(count: number, vocabSize: number, salt = 0): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => (i * 37 + 11 + salt * 101) % vocabSize);
+}
+
+function request(seq: number, tokens: Int32Array, logitsFor: 'last' | 'all' = 'last'): ForwardRequest {
+  return { seq, tokens, logitsFor };
+}
+
+/**
+ * The Engine contract as one list of cases, run by every backend (after llama.cpp's test-backend-ops:
+ * one case list, one comparison, each backend against the reference).
+ *
+ * One rule that engines once disagreed on: a sequence may appear more than once in a batch, and its
+ * requests apply in batch order, exactly as the same requests sent in consecutive calls. llama.cpp's
+ * batches carry several runs of one sequence and the C++ `Context::forward` accepts them; the batch is
+ * checked as a whole first (the planned lengths add up), so rejecting it bought no safety.
+ */
+export function describeEngineConformance(name: string, options: EngineConformanceOptions): void {
+  const maxNmse = options.maxNmse ?? 1e-6;
+  const open: Engine[] = [];
+  const track = async (opening: Promise<Engine>): Promise<Engine> => {
+    const engine = await opening;
+    open.push(engine);
+    return engine;
+  };
+  const engine = () => track(options.open());
+  const reference = () => track((options.reference ?? options.open)());
+
+  describe(`${name}: Engine conformance`, () => {
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((e) => e.dispose()));
+    });
+
+    it('creates, forks, truncates and releases sequences', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const a = e.createSequence();
+      const b = e.createSequence();
+      expect(a).not.toBe(b);
+      expect(e.sequenceLength(a)).toBe(0);
+      await e.forward([request(a, conformanceTokens(PROMPT_LENGTH, vocab))]);
+      expect(e.sequenceLength(a)).toBe(PROMPT_LENGTH);
+      expect(e.sequenceLength(b)).toBe(0);
+
+      const whole = e.fork(a);
+      const half = e.fork(a, 4);
+      expect(e.sequenceLength(whole)).toBe(PROMPT_LENGTH);
+      expect(e.sequenceLength(half)).toBe(4);
+      expect(() => e.fork(a, PROMPT_LENGTH + 1)).toThrow(RangeError);
+
+      e.truncate(a, 5);
+      expect(e.sequenceLength(a)).toBe(5);
+      e.truncate(a, 100);
+      expect(e.sequenceLength(a)).toBe(5);
+      expect(() => e.truncate(a, -1)).toThrow(RangeError);
+      expect(e.sequenceLength(whole)).toBe(PROMPT_LENGTH);
+
+      e.release(half);
+      expect(() => e.sequenceLength(half)).toThrow(RangeError);
+      expect(() => e.fork(half)).toThrow(RangeError);
+      await expect(e.forward([request(half, Int32Array.of(1))])).rejects.toThrow(RangeError);
+    });
+
+    it('a fork or a truncated sequence continues as the original would', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const prompt = conformanceTokens(PROMPT_LENGTH, vocab);
+      const next = Int32Array.of(3);
+      const a = e.createSequence();
+      await e.forward([request(a, prompt)]);
+      const fork = e.fork(a, 5);
+      const fresh = e.createSequence();
+      const [fromFork, fromFresh] = await e.forward([
+        request(fork, next),
+        request(fresh, Int32Array.of(...prompt.subarray(0, 5), 3)),
+      ]);
+      expect(nmse(fromFork!, fromFresh!)).toBeLessThan(maxNmse);
+      e.truncate(a, 5);
+      const [fromTruncated] = await e.forward([request(a, next)]);
+      expect(nmse(fromTruncated!, fromFresh!)).toBeLessThan(maxNmse);
+    });
+
+    it('returns one row per token for "all" and the last of them for "last"', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const prompt = conformanceTokens(PROMPT_LENGTH, vocab);
+      const [a, b] = [e.createSequence(), e.createSequence()];
+      const [all, last] = await e.forward([request(a, prompt, 'all'), request(b, prompt, 'last')]);
+      expect(all!.length).toBe(PROMPT_LENGTH * vocab);
+      expect(last!.length).toBe(vocab);
+      expect(nmse(all!.subarray((PROMPT_LENGTH - 1) * vocab), last!)).toBeLessThan(maxNmse);
+      const [empty] = await e.forward([request(a, new Int32Array(0), 'all')]);
+      expect(empty!.length).toBe(0);
+      expect(e.sequenceLength(a)).toBe(PROMPT_LENGTH);
+    });
+
+    it('applies a sequence that appears twice in a batch in order, as two calls would', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const prompt = conformanceTokens(PROMPT_LENGTH, vocab);
+      const [twice, once] = [e.createSequence(), e.createSequence()];
+      const [first, second] = await e.forward([
+        request(twice, prompt.subarray(0, 5), 'all'),
+        request(twice, prompt.subarray(5), 'all'),
+      ]);
+      expect(e.sequenceLength(twice)).toBe(PROMPT_LENGTH);
+      await e.forward([request(once, prompt.subarray(0, 5), 'all')]);
+      const [separate] = await e.forward([request(once, prompt.subarray(5), 'all')]);
+      expect(first!.length).toBe(5 * vocab);
+      expect(nmse(second!, separate!)).toBeLessThan(maxNmse);
+    });
+
+    it('answers an empty batch with no rows and rejects a bad one before touching any sequence', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      expect(await e.forward([])).toEqual([]);
+      const a = e.createSequence();
+      await e.forward([request(a, conformanceTokens(4, vocab))]);
+      await expect(e.forward([request(a, Int32Array.of(1)), request(a, new Int32Array(0))])).rejects.toThrow(
+        RangeError,
+      );
+      await expect(
+        e.forward([request(a, Int32Array.of(1)), request(a, Int32Array.of(vocab))]),
+      ).rejects.toThrow(RangeError);
+      expect(e.sequenceLength(a)).toBe(4);
+    });
+
+    it('rejects a batch that overflows the context with ContextLengthError, leaving sequences as they were', async () => {
+      const e = await engine();
+      const { vocabSize, contextLength } = e.info;
+      const [a, b] = [e.createSequence(), e.createSequence()];
+      await e.forward([request(a, conformanceTokens(4, vocabSize))]);
+      const tooMany = conformanceTokens(contextLength - 3, vocabSize);
+      await expect(e.forward([request(b, Int32Array.of(1)), request(a, tooMany)])).rejects.toBeInstanceOf(
+        ContextLengthError,
+      );
+      const half = conformanceTokens(Math.ceil((contextLength - 3) / 2), vocabSize);
+      await expect(e.forward([request(a, half), request(a, half)])).rejects.toBeInstanceOf(
+        ContextLengthError,
+      );
+      expect(e.sequenceLength(a)).toBe(4);
+      expect(e.sequenceLength(b)).toBe(0);
+    });
+
+    it('rejects an aborted forward with AbortError, leaving sequences as they were', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const [a, b] = [e.createSequence(), e.createSequence()];
+      await e.forward([request(a, conformanceTokens(4, vocab))]);
+      const before = await e.forward([request(b, conformanceTokens(4, vocab))]);
+      const controller = new AbortController();
+      const running = e.forward(
+        [request(a, conformanceTokens(PROMPT_LENGTH, vocab, 1)), request(b, conformanceTokens(2, vocab))],
+        controller.signal,
+      );
+      controller.abort();
+      await expect(running).rejects.toBeInstanceOf(AbortError);
+      expect(e.sequenceLength(a)).toBe(4);
+      expect(e.sequenceLength(b)).toBe(4);
+      const [again] = await e.forward([request(b, Int32Array.of(3))]);
+      const c = e.createSequence();
+      const [fresh] = await e.forward([request(c, Int32Array.of(...conformanceTokens(4, vocab), 3))]);
+      expect(before[0]!.length).toBe(vocab);
+      expect(nmse(again!, fresh!)).toBeLessThan(maxNmse);
+    });
+
+    it('disposes with work in flight: the work settles, then every call fails with LMError', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const a = e.createSequence();
+      const running = e.forward([request(a, conformanceTokens(PROMPT_LENGTH, vocab), 'all')]);
+      await e.dispose();
+      const [settled] = await Promise.allSettled([running]);
+      if (settled!.status === 'rejected') {
+        expect(settled.reason instanceof LMError || settled.reason instanceof AbortError).toBe(true);
+      }
+      expect(() => e.createSequence()).toThrow(LMError);
+      expect(() => e.sequenceLength(a)).toThrow(LMError);
+      await expect(e.forward([request(a, Int32Array.of(1))])).rejects.toBeInstanceOf(LMError);
+      await e.dispose();
+    });
+
+    it('agrees with the reference engine on every logits row (nmse)', async () => {
+      const [e, r] = [await engine(), await reference()];
+      expect(e.info.vocabSize).toBe(r.info.vocabSize);
+      const vocab = e.info.vocabSize;
+      const prompt = conformanceTokens(PROMPT_LENGTH, vocab);
+      const [a, b] = [e.createSequence(), r.createSequence()];
+      const [ours] = await e.forward([request(a, prompt, 'all')]);
+      const [theirs] = await r.forward([request(b, prompt, 'all')]);
+      for (let row = 0; row < PROMPT_LENGTH; row++) {
+        const at = (x: Float32Array) => x.subarray(row * vocab, (row + 1) * vocab);
+        expect(nmse(at(ours!), at(theirs!))).toBeLessThan(maxNmse);
+      }
+      for (const token of [5, 17, 2]) {
+        const [step] = await e.forward([request(a, Int32Array.of(token))]);
+        const [expected] = await r.forward([request(b, Int32Array.of(token))]);
+        expect(nmse(step!, expected!)).toBeLessThan(maxNmse);
+      }
+    });
+  });
+}
