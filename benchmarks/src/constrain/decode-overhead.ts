@@ -13,7 +13,9 @@ const prompt = 'Once upon a time, a girl named Lily wrote down who she was:';
 
 /** Our native engine: the same prompt decoded freely and within the schema's grammar (greedy). */
 export async function measureNative(model: string, threads: number, tokens: number): Promise<DecodeOverhead> {
-  const lm = await loadLM(model, { threads });
+  // Prompt lookup off: on random weights free greedy text repeats itself and its drafts are accepted,
+  // which would measure speculative decoding instead of what the grammar costs.
+  const lm = await loadLM(model, { threads, promptLookupMaxBatch: 0 });
   try {
     const constraint = { name: 'bench', grammar: jsonSchemaGrammar(benchSchema) };
     const run = async (constrained: boolean) => {
