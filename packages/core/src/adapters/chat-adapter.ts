@@ -7,6 +7,7 @@ import type { Signature } from '../signature/signature.js';
 import type { AdapterCallOptions, AdapterCallResult, Demo } from './adapter.js';
 import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
 import { parseFieldText } from './coerce-value.js';
+import { fallbackParseError } from './fallback-parse-error.js';
 import { FieldStreamParser } from './field-stream-parser.js';
 import { fieldStructureHint } from './field-structure-hint.js';
 import { JSONAdapter } from './json-adapter.js';
@@ -55,14 +56,7 @@ export class ChatAdapter extends BaseAdapter {
         return await new JSONAdapter().call(lm, signature, demos, inputs, options);
       } catch (fallbackError) {
         if (!AdapterParseError.isInstance(fallbackError)) throw fallbackError;
-        throw new AdapterParseError({
-          adapter: fallbackError.adapter,
-          rawText: fallbackError.rawText,
-          expectedFields: fallbackError.expectedFields,
-          partial: fallbackError.partial,
-          reason: `${fallbackError.message} (after ChatAdapter: ${error.message})`,
-          cause: error,
-        });
+        throw fallbackParseError(fallbackError, error);
       }
     }
   }

@@ -2,6 +2,7 @@ import type { Adapter, AdapterCallResult, Demo } from '../adapters/adapter.js';
 import { BaseAdapter } from '../adapters/base-adapter.js';
 import { ChatAdapter } from '../adapters/chat-adapter.js';
 import { constrainedOptions } from '../adapters/constrained-options.js';
+import { fallbackParseError } from '../adapters/fallback-parse-error.js';
 import { FieldStreamParser } from '../adapters/field-stream-parser.js';
 import { JSONAdapter } from '../adapters/json-adapter.js';
 import { parseKeepingRawText } from '../adapters/parse-keeping-raw-text.js';
@@ -126,14 +127,7 @@ export class Predict<I extends Values = Values, O extends Values = Values>
         .catch((fallbackError: unknown) => {
           if (!AdapterParseError.isInstance(fallbackError)) throw fallbackError;
           // The streamed ChatAdapter text stays reachable as the cause.
-          throw new AdapterParseError({
-            adapter: fallbackError.adapter,
-            rawText: fallbackError.rawText,
-            expectedFields: fallbackError.expectedFields,
-            partial: fallbackError.partial,
-            reason: `${fallbackError.message} (after ChatAdapter: ${error.message})`,
-            cause: error,
-          });
+          throw fallbackParseError(fallbackError, error);
         });
     }
     const prediction = this.finish(outcome, call.inputs, options);
