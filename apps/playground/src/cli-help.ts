@@ -52,6 +52,7 @@ ${model}
   --threads <n>         CPU threads
   --host <host>         default 127.0.0.1
   --port <port>         default 8090
+  --bench-dir <dir>     the \`pnpm bench\` results plotted on /bench (default benchmarks/results/history)
   -h, --help            this help`,
 } as const;
 

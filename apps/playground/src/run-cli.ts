@@ -137,6 +137,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         threads: threadsOf(options.threads),
         host: options.host ?? '127.0.0.1',
         port: portOf(options.port) ?? 8090,
+        benchDir: options['bench-dir'],
         out: io.stdout,
       });
   }

@@ -7,6 +7,8 @@ export interface WebCommandOptions {
   threads?: number;
   host: string;
   port: number;
+  /** The `pnpm bench` results folder that /bench plots. */
+  benchDir?: string;
   out: NodeJS.WritableStream;
 }
 
@@ -20,6 +22,7 @@ export async function webCommand(options: WebCommandOptions): Promise<number> {
     modelName,
     host: options.host,
     port: options.port,
+    benchDir: options.benchDir,
   });
   options.out.write(`x playground on ${handle.url}/ (${modelName}; ${options.backends.join(', ')})\n`);
   const stop = async () => {

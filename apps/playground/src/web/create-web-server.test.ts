@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { LMError } from '@x/core';
 import { ScriptedLM } from '@x/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postJson, readSseEvents, resultOf } from '../../test/read-sse-events.js';
+import { benchRun } from '../bench/__fixtures__/bench-run.js';
 import type { SignatureDescription } from './describe-signature.js';
 import { startWebServer, type WebServerHandle } from './start-web-server.js';
 
@@ -183,5 +187,30 @@ describe('web playground server (scripted LM)', () => {
       const response = await fetch(`${url}/api/run`, { method: 'POST', body });
       expect(response.status).toBe(400);
     }
+  });
+});
+
+describe('GET /bench', () => {
+  it('plots the results files of the bench folder, read on each request', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'x-web-bench-'));
+    const handle = await startWebServer({
+      backends: [],
+      load: async () => {
+        throw new LMError('no backends');
+      },
+      modelName: 'none',
+      benchDir: dir,
+    });
+    handles.push(handle);
+    const empty = await fetch(`${handle.url}/bench`);
+    expect(empty.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await empty.text()).toContain('No benchmark results in');
+    const run = benchRun('2026-11-27T09:30:00Z', {
+      'smollm2-135m Q8_0': { x: [135, 950, 540], peer: [55, 775, 660] },
+    });
+    writeFileSync(path.join(dir, '2026-11-27.json'), JSON.stringify(run));
+    const page = await (await fetch(`${handle.url}/bench`)).text();
+    expect(page.match(/<svg /g)).toHaveLength(6);
+    expect(page).toContain('2.45×');
   });
 });

@@ -1,4 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { benchPage } from '../bench/bench-page.js';
+import { readBenchRuns } from '../bench/read-bench-runs.js';
 import { applyCors } from '../http/cors.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { RequestError } from '../http/request-error.js';
@@ -14,15 +17,21 @@ export interface WebServerOptions extends ServerLimits {
   pool: BackendPool;
   /** Shown on the page. */
   modelName: string;
+  /** The `pnpm bench` results that /bench plots (default benchmarks/results/history under the cwd). */
+  benchDir?: string;
 }
+
+export const defaultBenchDir = 'benchmarks/results/history';
 
 /**
  * The web playground: GET / (the page), GET /api/backends, POST /api/signature (parse a
- * signature into its fields), POST /api/run (one backend's run as Server-Sent Events).
+ * signature into its fields), POST /api/run (one backend's run as Server-Sent Events), GET /bench
+ * (plots of the benchmark history, read from the results folder on every request).
  */
 export function createWebServer(options: WebServerOptions): Server {
   const { pool, modelName } = options;
   const limits = resolveLimits(options);
+  const benchDir = path.resolve(options.benchDir ?? defaultBenchDir);
   const server = createServer(timeoutOptions(options), (request, response) => {
     if (applyCors(request, response, limits.corsOrigins)) return;
     const path = (request.url ?? '/').split('?')[0];
@@ -35,6 +44,10 @@ export function createWebServer(options: WebServerOptions): Server {
       case 'GET /':
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(webPage);
+        return;
+      case 'GET /bench':
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(benchPage(readBenchRuns(benchDir), benchDir));
         return;
       case 'GET /api/backends':
         sendJson(response, 200, { model: modelName, backends: pool.names });

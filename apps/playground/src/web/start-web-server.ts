@@ -13,6 +13,8 @@ export interface StartWebServerOptions extends ServerLimits {
   /** LMs that are ready already (tests pass scripted ones here); the rest are loaded by `load`. */
   lms?: ReadonlyMap<string, LM>;
   modelName: string;
+  /** The `pnpm bench` results that /bench plots. */
+  benchDir?: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;

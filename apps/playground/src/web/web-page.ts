@@ -1,8 +1,8 @@
 import { webPageScript } from './web-page-script.js';
 import { webPageStyle } from './web-page-style.js';
 
-// An inline SVG, so the page stays one self-contained document and browsers ask for no /favicon.ico.
-const favicon = `data:image/svg+xml,${encodeURIComponent(
+// An inline SVG, so each page stays one self-contained document and browsers ask for no /favicon.ico.
+export const favicon = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f3a5f"/>' +
     '<path d="M9 9l14 14M23 9L9 23" stroke="#f2c14e" stroke-width="4" stroke-linecap="round"/></svg>',
 )}`;
@@ -19,7 +19,7 @@ export const webPage = `<!doctype html>
 </head>
 <body>
 <h1>x playground</h1>
-<p class="muted">model: <span id="model">…</span></p>
+<p class="muted">model: <span id="model">…</span> · <a href="/bench">benchmarks</a></p>
 <form id="run-form">
   <label>signature <input id="signature" type="text" value="question -&gt; answer" autocomplete="off" spellcheck="false"></label>
   <div id="signature-error" class="error"></div>
