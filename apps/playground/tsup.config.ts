@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// One ESM file for the `x-playground` bin; the @x packages stay external (their dist is used).
+// ESM for the `x-playground` bin and for the bench charts that benchmarks/ draws docs plots with;
+// the @x packages stay external (their dist is used).
 export default defineConfig({
-  entry: ['src/cli.ts'],
+  entry: { cli: 'src/cli.ts', bench: 'src/bench/index.ts' },
   format: ['esm'],
   clean: true,
   target: 'node20',

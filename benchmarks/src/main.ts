@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchArgs, benchHelp, parseBenchArgs, pickCases } from './bench-args.ts';
+import { benchResultsJson, historyFileName, type MeasuredCase } from './bench-results-json.ts';
 import { caseName, type EngineCase } from './engine-cases.ts';
 import { ensureModel } from './ensure-model.ts';
 import { spread } from './median.ts';
@@ -63,7 +64,7 @@ const format = (values: number[], digits = 1) => {
 };
 
 const rows: string[] = [];
-const measured: Array<{ case: string; engine: EngineName; runs: RunResult[] }> = [];
+const measured: MeasuredCase[] = [];
 for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
   const where = `[case ${caseIndex + 1}/${cases.length}] ${caseName(engineCase)}`;
   process.stderr.write(`${where}: preparing the model\n`);
@@ -115,25 +116,14 @@ const table = [
   '|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
-const json = {
-  date: new Date().toISOString(),
-  machine: {
-    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
-    cores: os.cpus().length,
-    memoryGiB: os.totalmem() / 2 ** 30,
-  },
-  settings: { threads, prompt, gen, runs },
-  results: measured.map((entry) => ({
-    ...entry,
-    median: Object.fromEntries(
-      (Object.keys(entry.runs[0] ?? {}) as (keyof RunResult)[]).map((key) => [
-        key,
-        spread(entry.runs.map((r) => r[key])).median,
-      ]),
-    ),
-  })),
-};
+const json = benchResultsJson(measured, { threads, prompt, gen, runs });
 console.log(args.json ? JSON.stringify(json, null, 2) : table);
-mkdirSync(path.resolve(here, '../results'), { recursive: true });
-writeFileSync(path.resolve(here, '../results/latest.md'), `${table}\n`);
-writeFileSync(path.resolve(here, '../results/latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+const results = path.resolve(here, '../results');
+mkdirSync(path.join(results, 'history'), { recursive: true });
+writeFileSync(path.join(results, 'latest.md'), `${table}\n`);
+writeFileSync(path.join(results, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+// Every run is kept for the playground's /bench page and `pnpm --filter @x/benchmarks plots`.
+writeFileSync(
+  path.join(results, 'history', historyFileName(json.date)),
+  `${JSON.stringify(json, null, 2)}\n`,
+);
