@@ -18,7 +18,7 @@ export const benchHelp = `usage: pnpm bench [options]
 Our native engine (x candle-native) against llama.cpp (node-llama-cpp) on synthetic GGUFs with real
 shapes and random weights (made on first use in benchmarks/models/), same threads, alternating runs,
 each in a fresh process. Writes benchmarks/results/latest.md and latest.json, and keeps each run in
-benchmarks/results/history/ (plotted by the playground's /bench page and `pnpm --filter @x/benchmarks plots`).
+benchmarks/results/history/ (plotted by the playground's /bench page and pnpm --filter @x/benchmarks plots).
 
 cases (--cases picks by full name or by any part of one, e.g. --cases Q4_K or --cases smollm2):
 ${engineCases.map((c) => `  ${caseName(c)}`).join('\n')}
