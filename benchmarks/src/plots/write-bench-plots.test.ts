@@ -62,7 +62,7 @@ describe('writeBenchPlots', () => {
   it('refuses to draw from no results or from a bad file', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'x-plots-out-'));
     expect(() => writeBenchPlots({ from: resultsFolder([]), out })).toThrow(
-      /no results in .* \(run `pnpm bench` first\)/,
+      /no results in .* \(missing or empty; run `pnpm bench` first\)/,
     );
     expect(() => writeBenchPlots({ from: resultsFolder([runOn(27, 125), { date: 'x' }]), out })).toThrow(
       BenchDataError,

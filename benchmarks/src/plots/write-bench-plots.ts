@@ -18,7 +18,8 @@ export function writeBenchPlots(options: WriteBenchPlotsOptions): string[] {
   const { runs, problems } = readBenchRuns(options.from);
   if (problems[0]) throw problems[0];
   const latest = runs.at(-1);
-  if (!latest) throw new BenchDataError(`no results in ${options.from} (run \`pnpm bench\` first)`);
+  if (!latest)
+    throw new BenchDataError(`no results in ${options.from} (missing or empty; run \`pnpm bench\` first)`);
   mkdirSync(options.out, { recursive: true });
   const charts = [
     ...ratioBarCharts(latest).map((chart) => ({ name: `bench-${chart.id}.svg`, svg: chart.svg })),

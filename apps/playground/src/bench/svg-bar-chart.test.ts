@@ -38,8 +38,15 @@ describe('svgBarChart', () => {
 
   it('draws the reference rule at its value', () => {
     // x(1) = 180 + 404 / 3
-    expect(svg).toContain('<line x1="314.7" y1="46" x2="314.7"');
-    expect(texts(svg)).toContain('= llama.cpp');
+    expect(svg).toContain('<line x1="314.7" y1="58" x2="314.7"');
+    expect(svg).toContain('<text x="318.7" y="56" fill="#b42318">= llama.cpp</text>');
+    // Near the right edge, the label sits left of the rule.
+    const edge = svgBarChart({
+      title: 't',
+      bars: [{ label: 'a', value: 0.5 }],
+      reference: { value: 1, label: 'r' },
+    });
+    expect(edge).toContain('<text x="580" text-anchor="end" y="56" fill="#b42318">r</text>');
   });
 
   it('escapes labels, titles and units', () => {

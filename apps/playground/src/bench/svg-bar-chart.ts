@@ -21,7 +21,7 @@ export interface BarChartOptions {
 }
 
 const labelWidth = 180;
-const top = 52;
+const top = 64;
 const barHeight = 20;
 const gap = 8;
 const axisHeight = 24;
@@ -62,9 +62,13 @@ export function svgBarChart(options: BarChartOptions): string {
   });
   if (bars.length === 0) parts.push(`<text x="${labelWidth}" y="${top + 14}" fill="#667085">no data</text>`);
   if (reference) {
+    const at = x(reference.value);
+    // Near the right edge the label goes to the left of its rule, so that it is not cut off.
+    const anchor =
+      at > labelWidth + plotWidth * 0.75 ? `x="${px(at - 4)}" text-anchor="end"` : `x="${px(at + 4)}"`;
     parts.push(
-      `<line x1="${px(x(reference.value))}" y1="${top - 6}" x2="${px(x(reference.value))}" y2="${plotBottom}" stroke="#b42318" stroke-dasharray="4 3"/>`,
-      `<text x="${px(x(reference.value) + 4)}" y="${top - 8}" fill="#b42318">${escapeXml(reference.label)}</text>`,
+      `<line x1="${px(at)}" y1="${top - 6}" x2="${px(at)}" y2="${plotBottom}" stroke="#b42318" stroke-dasharray="4 3"/>`,
+      `<text ${anchor} y="${top - 8}" fill="#b42318">${escapeXml(reference.label)}</text>`,
     );
   }
   parts.push(
