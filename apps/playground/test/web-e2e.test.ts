@@ -10,7 +10,9 @@ import { defaultModelPath, loadBackend } from '../src/backends.js';
 import { startWebServer, type WebServerHandle } from '../src/web/start-web-server.js';
 import { findChromium, noChromiumReason } from './find-chromium.js';
 
-const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test-artifacts/web-e2e');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const artifacts = path.resolve(here, '../test-artifacts/web-e2e');
+const docsBenchData = path.resolve(here, '../../../docs/data');
 const executablePath = findChromium();
 
 let handle: WebServerHandle | undefined;
@@ -30,6 +32,7 @@ beforeAll(async () => {
       return loadBackend(name as 'candle' | 'reference', defaultModelPath, { threads: 1 });
     },
     modelName: 'stories260K.gguf',
+    benchDir: docsBenchData,
   });
   browser = await chromium.launch({ executablePath, headless: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -160,5 +163,26 @@ describe('the web page in headless Chromium (bundled stories260K)', () => {
       expect(new Set(lengths.filter((length) => length > 0)).size).toBeGreaterThan(2);
     }
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+  });
+
+  it('links to the benchmark page, which draws the bench results as SVG charts', async (context) => {
+    if (!handle) return context.skip(noChromiumReason);
+    await page.click('a[href="/bench"]');
+    await page.waitForURL(`${handle.url}/bench`);
+    expect(await page.title()).toBe('x benchmarks');
+    const charts = await page.$$eval('figure svg', (svgs) =>
+      svgs.map((svg) => svg.getAttribute('aria-label')),
+    );
+    expect(charts).toHaveLength(6);
+    expect(charts[0]).toBe('Decode tok/s: x / llama.cpp (above 1 = x faster)');
+    // Six cases in docs/data: one bar each, drawn at a visible size.
+    const bars = await page.$$eval('#chart-decode rect[height="20"]', (rects) =>
+      rects.map((rect) => rect.getBoundingClientRect().width),
+    );
+    expect(bars).toHaveLength(6);
+    expect(bars.every((width) => width > 50)).toBe(true);
+    expect(await page.$$eval('tbody tr', (rows) => rows.length)).toBe(1);
+    await screenshot('6-bench');
+    expect(pageErrors).toEqual([]);
   });
 });
