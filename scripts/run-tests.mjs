@@ -18,7 +18,7 @@ const withArm64 = process.argv.includes('--arm64');
 const ownFlags = /^--(sanitized|arm64|soak=|fuzz=)/;
 const vitestArgs = process.argv.slice(2).filter((arg) => !ownFlags.test(arg));
 
-const totals = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0 };
 const suites = [];
 
 function run(command, args, options = {}) {
@@ -28,10 +28,11 @@ function run(command, args, options = {}) {
   return { status: result.status ?? 1, stdout };
 }
 
-function record(name, passed, failed) {
-  suites.push(`${name}: ${passed} passed, ${failed} failed`);
+function record(name, passed, failed, skipped = 0) {
+  suites.push(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   totals.passed += passed;
   totals.failed += failed;
+  totals.skipped += skipped;
 }
 
 function countsFromClosingLine(name, { status, stdout }) {
@@ -65,6 +66,7 @@ function runVitest(name, args, env = {}) {
     name,
     json.numPassedTests,
     json.numFailedTests + (crashed ? Math.max(1, json.numFailedTestSuites) : 0),
+    json.numPendingTests + json.numTodoTests,
   );
 }
 
@@ -125,5 +127,6 @@ if (withArm64) {
 
 console.log('');
 for (const line of suites) console.log(line);
+if (totals.skipped > 0) console.log(`(${totals.skipped} skipped: each says why in the log above)`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed === 0 ? 0 : 1);
