@@ -5,6 +5,7 @@ export * from './grammar/index.js';
 export * from './lm/index.js';
 export * from './modules/index.js';
 export * from './optimizers/index.js';
+export * from './progress/index.js';
 export * from './remote/index.js';
 export * from './signature/index.js';
 export * from './state/index.js';
