@@ -1,3 +1,8 @@
+/**
+ * DSPy-style signatures, adapters, modules, optimizers, evaluation and the `LM` interface.
+ *
+ * @module @x/core
+ */
 export * from './adapters/index.js';
 export * from './errors/index.js';
 export * from './evaluate/index.js';
