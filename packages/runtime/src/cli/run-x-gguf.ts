@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { eta, ProgressBar, type ProgressStream, XError } from '@x/core';
+import { type ProgressStream, XError } from '@x/core';
 import { MODEL_SHAPES } from '../gguf/synth/model-shapes.js';
+import { synthesisProgressBar } from '../gguf/synth/synthesis-progress-bar.js';
 import { synthesizeModel } from '../gguf/synth/synthesize-model.js';
 import { parseWeightType, synthesizableTypeNames } from '../gguf/synth/weight-type.js';
 import { describeGGUF } from './describe-gguf.js';
@@ -55,30 +55,18 @@ async function synth(args: string[], io: CliIO): Promise<void> {
   const seed = Number(values.seed);
   if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got ${values.seed}`);
   const started = performance.now();
-  const bar = new ProgressBar({ stream: io.progress ?? null });
-  let model: Awaited<ReturnType<typeof synthesizeModel>>;
-  try {
-    model = await synthesizeModel({
-      shape: values.shape,
-      path: values.output,
-      type,
-      seed,
-      std,
-      tokenizer: values['tokenizer-from'],
-      layers: integer(values.layers, '--layers'),
-      vocab: integer(values.vocab, '--vocab'),
-      contextLength: integer(values['context-length'], '--context-length'),
-      onProgress: (done, total) =>
-        bar.update({
-          done,
-          total,
-          label: path.basename(values.output as string),
-          stats: `${((100 * done) / total).toFixed(0).padStart(3)}%  ${(done / 1e6).toFixed(1)}M / ${(total / 1e6).toFixed(1)}M weights  ${eta(done, total, started, performance.now())}`,
-        }),
-    });
-  } finally {
-    bar.finish();
-  }
+  const model = await synthesizeModel({
+    shape: values.shape,
+    path: values.output,
+    type,
+    seed,
+    std,
+    tokenizer: values['tokenizer-from'],
+    layers: integer(values.layers, '--layers'),
+    vocab: integer(values.vocab, '--vocab'),
+    contextLength: integer(values['context-length'], '--context-length'),
+    onProgress: io.progress && synthesisProgressBar(values.output, io.progress),
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   io.out(
     `wrote ${model.path}: ${model.shape.architecture}, ${model.shape.layers} layers, vocab ${model.vocab}, ` +
