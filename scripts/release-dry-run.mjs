@@ -48,7 +48,9 @@ const run = (command, args, cwd, env = {}) => {
     });
   } catch (error) {
     process.stderr.write(`${error.stdout ?? ''}${error.stderr ?? ''}`);
-    fail(`\`${path.basename(command)} ${args.join(' ')}\` failed: ${error.status ?? error.signal ?? error.code}`);
+    fail(
+      `\`${path.basename(command)} ${args.join(' ')}\` failed: ${error.status ?? error.signal ?? error.code}`,
+    );
   }
 };
 const begin = (name) => {
