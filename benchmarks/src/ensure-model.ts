@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GGMLType, synthesizeModel } from '@x/runtime';
+import { GGMLType, synthesisProgressBar, synthesizeModel } from '@x/runtime';
 import type { EngineCase } from './engine-cases.ts';
 
 const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../models');
@@ -26,6 +26,7 @@ export async function ensureModel(engineCase: EngineCase): Promise<string> {
       seed: 1,
       std: 0.02,
       path: file,
+      onProgress: synthesisProgressBar(file),
     });
   }
   return file;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { cachedConversion, loadLM, type WeightDType } from '@x/onnx';
-import { type Engine, GGMLType, synthesizeModel } from '@x/runtime';
+import { type Engine, GGMLType, synthesisProgressBar, synthesizeModel } from '@x/runtime';
 import { type Measurement, median } from './measure.ts';
 import { promptOf } from './prompt-of.ts';
 import { generateBatchOnEngine, generateOnEngine } from './run-engine.ts';
@@ -36,7 +36,14 @@ async function ensureGGUF(type: keyof typeof GGMLType): Promise<string> {
   const file = path.join(modelsDir, `${shape}-${type}.gguf`);
   if (!existsSync(file)) {
     process.stderr.write(`synthesizing ${file}\n`);
-    await synthesizeModel({ shape, type: GGMLType[type], seed: 1, std: 0.02, path: file });
+    await synthesizeModel({
+      shape,
+      type: GGMLType[type],
+      seed: 1,
+      std: 0.02,
+      path: file,
+      onProgress: synthesisProgressBar(file),
+    });
   }
   return file;
 }

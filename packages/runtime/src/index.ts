@@ -1,3 +1,9 @@
+/**
+ * GGUF, tokenizers, chat templates, sampling, the generation loop, `LocalLM`, hub downloads and the
+ * TypeScript reference engine.
+ *
+ * @module @x/runtime
+ */
 export * from './chat-template/index.js';
 export * from './constrain/index.js';
 export * from './engine/index.js';

@@ -1,3 +1,8 @@
+/**
+ * Test kits: the engine conformance suite, oracle agreement helpers and a mock Hugging Face hub.
+ *
+ * @module @x/runtime/testing
+ */
 export {
   conformanceTokens,
   describeEngineConformance,

@@ -2,11 +2,11 @@ import { AbortError } from '../errors/abort-error.js';
 import type { Example } from '../modules/example.js';
 import { pickFields } from '../modules/example.js';
 import type { ForwardOptions, Module } from '../modules/module.js';
+import { ProgressBar, type ProgressStream } from '../progress/progress-bar.js';
 import { defaultConcurrency } from './default-concurrency.js';
 import { formatResultTable } from './format-result-table.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type Metric, scoreValue } from './metric.js';
-import { ProgressBar, type ProgressStream } from './progress-bar.js';
 import { type EvaluationRow, resultRecords } from './result-rows.js';
 import { TooManyErrorsError } from './too-many-errors-error.js';
 import { writeTextFile } from './write-text-file.js';
@@ -103,10 +103,11 @@ export class Evaluate {
     const { devset, metric, failureScore = 0, maxErrors } = options;
     const concurrency = options.concurrency ?? defaultConcurrency(program, forwardOptions?.lm);
     const inputKeys = options.inputKeys ?? program.inputNames?.();
-    const bar = new ProgressBar(
-      options.displayProgress === false ? undefined : (options.progressStream ?? defaultStream()),
-      devset.length,
-    );
+    const bar = new ProgressBar({
+      stream: options.displayProgress === false ? null : options.progressStream,
+    });
+    const show = (done: number, scoreSum: number) =>
+      bar.update({ done, total: devset.length, label: scoreLabel(done, scoreSum) });
     let done = 0;
     let scoreSum = 0;
     let errors = 0;
@@ -125,10 +126,10 @@ export class Evaluate {
       }
       done += 1;
       scoreSum += row.score;
-      bar.update(done, scoreSum);
+      show(done, scoreSum);
       return row;
     };
-    bar.update(0, 0);
+    show(0, 0);
     try {
       const warmup = options.warmup ?? (concurrency > 1 ? 1 : 0);
       const rows = await mapConcurrent(devset, concurrency, evaluateOne, signal, warmup);
@@ -154,6 +155,8 @@ function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function defaultStream(): ProgressStream | undefined {
-  return (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;
+/** DSPy's tqdm description: `Average Metric: 3.00 / 4 (75.0%)`. */
+function scoreLabel(done: number, scoreSum: number): string {
+  const percent = done === 0 ? 0 : (100 * scoreSum) / done;
+  return `Average Metric: ${scoreSum.toFixed(2)} / ${done} (${percent.toFixed(1)}%)`;
 }

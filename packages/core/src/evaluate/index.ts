@@ -9,6 +9,5 @@ export {
 export { formatResultTable } from './format-result-table.js';
 export { mapConcurrent } from './map-concurrent.js';
 export { scoreValue } from './metric.js';
-export { ProgressBar, type ProgressStream, progressLine } from './progress-bar.js';
 export { type EvaluationRow, resultRecords } from './result-rows.js';
 export { TooManyErrorsError } from './too-many-errors-error.js';

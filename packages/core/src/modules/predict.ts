@@ -1,4 +1,4 @@
-import type { Adapter, AdapterCallResult, Demo } from '../adapters/adapter.js';
+import type { Adapter, AdapterCallOptions, AdapterCallResult, Demo } from '../adapters/adapter.js';
 import { BaseAdapter } from '../adapters/base-adapter.js';
 import { ChatAdapter } from '../adapters/chat-adapter.js';
 import { constrainedOptions } from '../adapters/constrained-options.js';
@@ -162,12 +162,13 @@ export class Predict<I extends Values = Values, O extends Values = Values>
     const { lm: callLM, trace: _trace, ...rest } = options;
     const lm = callLM ?? this.lm;
     if (!lm) throw new LMError(`Predict(${this.signature}) has no LM: pass one at construction or per call`);
+    const callOptions: AdapterCallOptions = { ...this.config, ...rest };
     return {
       lm,
       adapter: this.adapter,
       demos: [...this.demos],
       inputs: pickFields(inputs, this.inputNames()) as Partial<I>,
-      callOptions: { ...this.config, ...rest },
+      callOptions,
     };
   }
 

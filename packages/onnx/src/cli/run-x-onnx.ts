@@ -1,4 +1,6 @@
+import type { ProgressStream } from '@x/core';
 import { exportHfFolder } from '../export/export-hf-folder.js';
+import { conversionProgressBar } from '../gguf-to-onnx/conversion-progress-bar.js';
 import { runCacheCommand } from './run-cache-command.js';
 
 const USAGE = `usage: x-onnx export <model.gguf> <out-folder> [--dtype f32|f16] [--max-positions N] [--external-data]
@@ -8,7 +10,11 @@ export writes config.json, tokenizer.json, tokenizer_config.json and onnx/model.
 cache lists or removes the GGUF conversions loadLM keeps (default $X_CACHE_DIR/onnx or ~/.cache/x/onnx).`;
 
 /** The x-onnx command line; returns the exit code. */
-export async function runXOnnx(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+export async function runXOnnx(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  progress: ProgressStream = process.stderr,
+): Promise<number> {
   if (argv[0] === 'cache') {
     const code = await runCacheCommand(argv.slice(1), out);
     if (code === 2) out(USAGE);
@@ -34,6 +40,7 @@ export async function runXOnnx(argv: string[], out: (line: string) => void = con
     dtype,
     maxPositions: maxPositions === undefined ? undefined : Number(maxPositions),
     externalData: rest.includes('--external-data') ? true : undefined,
+    onProgress: conversionProgressBar(gguf, progress),
   });
   const { spec } = converted;
   out(

@@ -24,6 +24,15 @@ export interface ConvertGGUFOptions {
   accuracy?: NBitsAccuracy;
   /** onnxruntime's SimplifiedLayerNormalization and GroupQueryAttention instead of plain ops (default false). */
   contribOps?: boolean;
+  /** Called as the conversion reads tensors, then writes weight bytes (see conversionProgressBar). */
+  onProgress?: (progress: ConversionProgress) => void;
+}
+
+/** How far a conversion is: tensors read of the GGUF's, then weight bytes written of the total. */
+export interface ConversionProgress {
+  stage: 'read' | 'write';
+  done: number;
+  total: number;
 }
 
 export interface ConvertedModel {
@@ -48,7 +57,10 @@ export async function convertGGUF(
   });
   const file = await readGGUF(ggufPath);
   const config = readModelConfig(file.metadata, ggufPath);
-  const loaded = await readGGUFWeights(file, config);
+  const progress = options.onProgress;
+  const loaded = await readGGUFWeights(file, config, (done, total) =>
+    progress?.({ stage: 'read', done, total }),
+  );
   const { weights } = loaded;
   const spec = decoderSpec(config, {
     vocab: weights.output.rows,
@@ -67,6 +79,7 @@ export async function convertGGUF(
   await writeOnnxModel(g, onnxPath, {
     externalData: options.externalData,
     metadata: { source: path.basename(ggufPath) },
+    onBytes: (done, total) => progress?.({ stage: 'write', done, total }),
   });
   const { config: json, generation } = hfConfig(spec, file.metadata, options.externalData === true);
   await writeFile(path.join(folder, 'config.json'), `${JSON.stringify(json, null, 2)}\n`);

@@ -4,12 +4,15 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { evictToBudget, touchEntry } from './conversion-cache-entries.js';
+import { conversionProgressBar } from './conversion-progress-bar.js';
 import { type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
 
 /** Bumped whenever the graph the converter writes changes, so old cache entries are not reused. */
 const CONVERTER_VERSION = 2;
 
-export interface CachedConversionOptions extends ConvertGGUFOptions {
+export interface CachedConversionOptions extends Omit<ConvertGGUFOptions, 'onProgress'> {
+  /** Called as a conversion runs; default: a progress bar on stderr when it is a terminal. false: none. */
+  onProgress?: ConvertGGUFOptions['onProgress'] | false;
   /** Where converted models are kept (default: $X_CACHE_DIR/onnx or ~/.cache/x/onnx). */
   cacheDir?: string;
   /**
@@ -39,7 +42,12 @@ export async function cachedConversion(
   ggufPath: string,
   options: CachedConversionOptions = {},
 ): Promise<string> {
-  const { cacheDir = defaultCacheDir(), cacheMaxBytes = defaultCacheMaxBytes(), ...convert } = options;
+  const {
+    cacheDir = defaultCacheDir(),
+    cacheMaxBytes = defaultCacheMaxBytes(),
+    onProgress,
+    ...convert
+  } = options;
   const hash = await cachedSha256(ggufPath, cacheDir);
   const dtype = convert.dtype === 'gguf' ? `gguf-${convert.accuracy ?? 'int8'}` : (convert.dtype ?? 'f32');
   const ops = convert.contribOps ? '-contrib' : '';
@@ -51,7 +59,10 @@ export async function cachedConversion(
   }
   const temporary = `${folder}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await convertGGUF(ggufPath, temporary, convert);
+    await convertGGUF(ggufPath, temporary, {
+      ...convert,
+      onProgress: onProgress === false ? undefined : (onProgress ?? conversionProgressBar(ggufPath)),
+    });
     await rename(temporary, folder).catch(async (error: NodeJS.ErrnoException) => {
       // another process finished the same conversion first
       if (!(await exists(path.join(folder, 'onnx', 'model.onnx')))) throw error;

@@ -40,7 +40,11 @@ export interface GGUFWeights {
 }
 
 /** Reads and dequantizes every tensor of the file to f32 (the runtime's loadWeights then shape-checks them). */
-export async function readGGUFWeights(file: GGUFFile, config: ModelConfig): Promise<GGUFWeights> {
+export async function readGGUFWeights(
+  file: GGUFFile,
+  config: ModelConfig,
+  onTensor?: (done: number, total: number) => void,
+): Promise<GGUFWeights> {
   const tensors = new Map<string, F32Tensor>();
   const quantized = new Map<string, { type: GGMLType; bytes: Uint8Array }>();
   for (const info of file.tensors) {
@@ -49,6 +53,7 @@ export async function readGGUFWeights(file: GGUFFile, config: ModelConfig): Prom
     if (NBITS_TYPES.includes(info.type) && info.shape.length === 2)
       quantized.set(info.name, { type: info.type, bytes });
     tensors.set(info.name, { shape: info.shape, data: dequantize(info.type, bytes, count) });
+    onTensor?.(tensors.size, file.tensors.length);
   }
   return { weights: loadWeights(config, (name) => tensors.get(name), file.path), quantized };
 }

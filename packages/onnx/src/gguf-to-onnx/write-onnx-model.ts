@@ -13,6 +13,8 @@ export interface WriteOnnxOptions {
   /** Force (true) or forbid (false) external data; default: only when the weights exceed INLINE_LIMIT. */
   externalData?: boolean;
   metadata?: Record<string, string>;
+  /** Called as weight bytes are written: bytes done of the total. */
+  onBytes?: (done: number, total: number) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function writeOnnxModel(
       raw_data: bytes,
     }));
     await writeFile(file, encodeModel(g.model(tensors, options.metadata)));
+    options.onBytes?.(weightBytes, weightBytes);
     return;
   }
   const dataName = `${path.basename(file)}_data`;
@@ -41,9 +44,12 @@ export async function writeOnnxModel(
   const tensors: TensorProto[] = [];
   try {
     let offset = 0;
+    let written = 0;
     for (const { name, dataType, dims, bytes } of g.initializers) {
+      written += bytes.byteLength;
       if (bytes.byteLength < EXTERNAL_MIN_BYTES) {
         tensors.push({ name, data_type: dataType, dims, raw_data: bytes });
+        options.onBytes?.(written, weightBytes);
         continue;
       }
       offset = Math.ceil(offset / ALIGNMENT) * ALIGNMENT;
@@ -60,6 +66,7 @@ export async function writeOnnxModel(
         ],
       });
       offset += bytes.byteLength;
+      options.onBytes?.(written, weightBytes);
     }
   } finally {
     await handle.close();

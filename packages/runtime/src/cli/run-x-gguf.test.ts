@@ -57,6 +57,24 @@ describe('x-gguf', () => {
     expect((await run('--help')).out).toMatch(/types: .*BF16, Q4_K_M$/m);
   });
 
+  it('synth draws a progress bar of the weights written on a terminal, and none elsewhere', async () => {
+    const file = path.join(tmp, 'tiny-progress.gguf');
+    const args = ['synth', '--shape', 'tiny-llama', '--layers', '1', '-o', file];
+    const frames: string[] = [];
+    const terminal = { isTTY: true, columns: 100, write: (text: string) => frames.push(text) };
+    const io = { out: () => {}, error: () => {}, progress: terminal };
+    expect(await runXGguf(args, io)).toBe(0);
+    expect(frames.length).toBeGreaterThanOrEqual(2);
+    expect(frames.at(-2)).toMatch(
+      /^\r\x1b\[2Ktiny-progress\.gguf █+ 100% {2}0\.\dM \/ 0\.\dM weights {2}ETA 0:00$/,
+    );
+    expect(frames.at(-1)).toBe('\n');
+    const piped: string[] = [];
+    const pipe = { isTTY: false, write: (text: string) => piped.push(text) };
+    expect(await runXGguf(args, { ...io, progress: pipe })).toBe(0);
+    expect(piped).toEqual([]);
+  });
+
   it('answers bad arguments with usage and exit code 2, bad files with 1', async () => {
     expect((await run('synth', '--shape', 'nope', '-o', 'x.gguf')).code).toBe(2);
     expect((await run('synth', '--shape', 'tiny-llama', '--type', 'Q3_K', '-o', 'x.gguf')).error).toMatch(

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { XError } from '@x/core';
+import { type ProgressStream, XError } from '@x/core';
 import { MODEL_SHAPES } from '../gguf/synth/model-shapes.js';
+import { synthesisProgressBar } from '../gguf/synth/synthesis-progress-bar.js';
 import { synthesizeModel } from '../gguf/synth/synthesize-model.js';
 import { parseWeightType, synthesizableTypeNames } from '../gguf/synth/weight-type.js';
 import { describeGGUF } from './describe-gguf.js';
@@ -8,6 +9,8 @@ import { describeGGUF } from './describe-gguf.js';
 export interface CliIO {
   out: (line: string) => void;
   error: (line: string) => void;
+  /** Where `synth` draws its progress bar (only on a TTY); none when absent. */
+  progress?: ProgressStream;
 }
 
 const USAGE = `usage:
@@ -62,6 +65,7 @@ async function synth(args: string[], io: CliIO): Promise<void> {
     layers: integer(values.layers, '--layers'),
     vocab: integer(values.vocab, '--vocab'),
     contextLength: integer(values['context-length'], '--context-length'),
+    onProgress: io.progress && synthesisProgressBar(values.output, io.progress),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   io.out(

@@ -28,6 +28,7 @@ export { byteLevelTokenizer } from './synth/byte-level-tokenizer.js';
 export { MALFORMED_METADATA_CASES, type MalformedMetadataCase } from './synth/malformed-metadata-cases.js';
 export { MODEL_SHAPES, type ModelShape } from './synth/model-shapes.js';
 export { modelTensors, parameterCount, type TensorPlan } from './synth/model-tensors.js';
+export { synthesisProgressBar } from './synth/synthesis-progress-bar.js';
 export {
   matrixType,
   resolveShape,

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressBar, formatBytes, formatDuration, formatProgressLine } from './progress-bar.js';
+import { createProgressBar, downloadStats } from './progress-bar.js';
 
-describe('progress bar', () => {
-  it('shows bytes, percent, rate and ETA', () => {
-    const line = formatProgressLine(
-      { label: 'model.gguf', received: 5_000_000, total: 20_000_000, rate: 1_000_000 },
-      100,
+describe('download progress bar', () => {
+  it('shows percent, bytes, rate and ETA', () => {
+    expect(downloadStats({ received: 5_000_000, total: 20_000_000 }, 1_000_000)).toBe(
+      ' 25%  5.0 MB / 20.0 MB  1.0 MB/s  ETA 0:15',
     );
-    expect(line).toMatch(/^model\.gguf \[#+-+\] {2}25% {2}5\.0 MB \/ 20\.0 MB {2}1\.0 MB\/s {2}ETA 0:15$/);
-    expect(line.length).toBeLessThanOrEqual(100);
-  });
-
-  it('formats sizes and durations', () => {
-    expect(formatBytes(999)).toBe('999 B');
-    expect(formatBytes(1_234_567_890)).toBe('1.2 GB');
-    expect(formatDuration(3725)).toBe('1:02:05');
+    expect(downloadStats({ received: 0, total: 10 }, 0)).toMatch(/ETA --:--$/);
   });
 
   it('draws nothing when the stream is not a terminal', () => {
@@ -33,8 +25,10 @@ describe('progress bar', () => {
     bar({ file: 'f', received: 20, total: 100, resumed: 0 });
     time = 1000;
     bar({ file: 'f', received: 100, total: 100, resumed: 0 });
-    expect(writes).toHaveLength(2);
-    expect(writes[0]).toMatch(/^\r\x1b\[2K/);
-    expect(writes[1]).toMatch(/100%.*100 B\/s.*\n$/);
+    expect(writes).toHaveLength(3);
+    expect(writes[0]).toMatch(/^\r\x1b\[2Kf █+░+ {2}10% {2}10 B \/ 100 B/);
+    expect(writes[1]).toMatch(/^\r\x1b\[2Kf █+ 100%.*100 B\/s {2}ETA 0:00$/);
+    expect(writes[2]).toBe('\n');
+    expect(writes[1]!.length - 5).toBeLessThanOrEqual(80);
   });
 });

@@ -21,7 +21,19 @@ function tensor(tensors: GGUFTensorInfo[], name: string): GGUFTensorInfo {
 describe('synthesizeModel', () => {
   it('writes a tiny llama with real metadata, names and seeded N(0, std) weights', async () => {
     const out = path.join(tmp, 'tiny-llama.gguf');
-    await synthesizeModel({ shape: 'tiny-llama', type: GGMLType.F32, path: out, seed: 5, std: 0.1 });
+    const progress: [number, number][] = [];
+    const model = await synthesizeModel({
+      shape: 'tiny-llama',
+      type: GGMLType.F32,
+      path: out,
+      seed: 5,
+      std: 0.1,
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(progress.every(([done], i) => i === 0 || done > (progress[i - 1] as [number, number])[0])).toBe(
+      true,
+    );
+    expect(progress.at(-1)).toEqual([model.parameterCount, model.parameterCount]);
     const file = await readGGUF(out);
     expect(file.metadata['general.architecture']).toBe('llama');
     expect(file.metadata['llama.block_count']).toBe(2);

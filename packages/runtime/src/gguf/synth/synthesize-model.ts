@@ -39,6 +39,8 @@ export interface SynthesizeOptions {
   /** Vocabulary size for the built-in byte-level tokenizer. */
   vocab?: number;
   contextLength?: number;
+  /** Called as weights are generated: parameters done of the model's total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface SynthesizedModel {
@@ -99,7 +101,13 @@ function modelMetadata(shape: ModelShape, vocab: number, type: WeightType, name:
   return metadata;
 }
 
-function tensorInput(plan: TensorPlan, tensorType: GGMLType, seed: number, std: number): GGUFTensorInput {
+function tensorInput(
+  plan: TensorPlan,
+  tensorType: GGMLType,
+  seed: number,
+  std: number,
+  onValues: (count: number) => void,
+): GGUFTensorInput {
   const rowLength = plan.shape[0] as number;
   const rows = plan.shape.slice(1).reduce((a, b) => a * b, 1);
   return {
@@ -114,6 +122,7 @@ function tensorInput(plan: TensorPlan, tensorType: GGMLType, seed: number, std: 
         if (plan.role === 'norm') values.fill(1);
         else random.fill(values, std);
         yield quantize(tensorType, values);
+        onValues(values.length);
       }
     },
   };
@@ -135,9 +144,15 @@ export async function synthesizeModel(options: SynthesizeOptions): Promise<Synth
   const seed = options.seed ?? 1;
   const std = options.std ?? 0.02;
   const types = tensorTypes(plans, options.type, shape.layers);
+  const total = parameterCount(plans);
+  let done = 0;
+  const onValues = (count: number) => {
+    done += count;
+    options.onProgress?.(done, total);
+  };
   const tensors = await writeGGUF(options.path, {
     metadata: { ...modelMetadata(shape, shape.vocab, options.type, name), ...tokenizer },
-    tensors: plans.map((plan, index) => tensorInput(plan, types[index] as GGMLType, seed, std)),
+    tensors: plans.map((plan, index) => tensorInput(plan, types[index] as GGMLType, seed, std, onValues)),
   });
-  return { path: options.path, shape, vocab: shape.vocab, parameterCount: parameterCount(plans), tensors };
+  return { path: options.path, shape, vocab: shape.vocab, parameterCount: total, tensors };
 }
