@@ -16,6 +16,7 @@ import {
   withCache,
 } from '@x/core';
 import { GGMLType, type ModelShape, synthesizeModel } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { ScriptedTextLM } from './scripted-text-lm.ts';
 import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
 
@@ -49,10 +50,6 @@ const shape: ModelShape = {
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const sharedModels = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(here, '../../../../shared'),
-  'models',
-);
 
 async function ensureModel(): Promise<string> {
   const dir = path.resolve(here, '../../models');
@@ -60,7 +57,7 @@ async function ensureModel(): Promise<string> {
   const file = path.join(dir, `optimizer-bench-llama-4x256-${typeName}.gguf`);
   const type = GGMLType[typeName as keyof typeof GGMLType];
   if (typeof type !== 'number') throw new RangeError(`unknown weight type ${typeName}`);
-  const tokenizer = path.join(sharedModels, 'llama-2-tiny-random.gguf');
+  const tokenizer = path.join(sharedModelsDir, 'llama-2-tiny-random.gguf');
   if (!existsSync(file)) await synthesizeModel({ shape, type, seed: 1, std: 0.02, path: file, tokenizer });
   return file;
 }

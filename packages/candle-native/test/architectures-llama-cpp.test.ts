@@ -6,8 +6,8 @@ import {
   TINY_SHAPE,
   writeSyntheticModel,
 } from '@x/runtime/testing';
+import { llamaCppGreedy } from '@x/runtime/testing/llama-cpp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { llamaCppGreedy } from '../../runtime/test/model-dependent/llama-cpp-greedy.js';
 
 import { loadEngine } from '../src/engine/load-engine.js';
 import { compareFreeRun, nativeGreedy } from './support/native-greedy.js';

@@ -1,8 +1,11 @@
 import { argmax, type Engine, GGMLType, loadReferenceEngine } from '@x/runtime';
-import { ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES, writeSyntheticModel } from '@x/runtime/testing';
+import {
+  ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES,
+  relativeL2,
+  writeSyntheticModel,
+} from '@x/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
 import { removeTempDir } from './support/temp-dir.js';
 

@@ -7,9 +7,9 @@ import {
   MODEL_SHAPES,
   synthesizeModel,
 } from '@x/runtime';
+import { relativeL2 } from '@x/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
 
 /**

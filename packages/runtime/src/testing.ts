@@ -10,6 +10,7 @@ export {
   referenceGreedy,
   type TeacherForcedComparison,
 } from './engine/testing/reference-greedy.js';
+export { relativeL2 } from './engine/testing/relative-l2.js';
 export {
   type CacheHit,
   cachedVersusCold,

@@ -1,19 +1,14 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/engine.js';
 import { readGGUF } from '../gguf/index.js';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadReferenceEngine } from '../reference/load-reference-engine.js';
 import { argmax } from '../sampling/argmax.js';
 import { createTokenizerFromGGUFMetadata } from '../tokenizer/create-tokenizer-from-gguf-metadata.js';
 import { lmFromGGUFParts } from './lm-from-gguf-parts.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const modelPath = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
-  'models',
-  'stories260K.gguf',
-);
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 async function loadStories(options: { prefixCacheSize?: number } = {}) {
   const file = await readGGUF(modelPath);
