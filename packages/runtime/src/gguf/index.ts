@@ -19,7 +19,9 @@ export {
   type GGUFMetadataType,
   type GGUFTensorInfo,
   type GGUFValue,
+  modelKeys,
   parseGGUF,
+  type ReadGGUFOptions,
   readGGUF,
 } from './read-gguf.js';
 export { rewriteGGUFMetadata } from './rewrite-gguf-metadata.js';
