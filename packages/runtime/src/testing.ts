@@ -7,6 +7,8 @@ export { nmse } from './engine/testing/nmse.js';
 export { agreesWithOracle, NEAR_TIE, shortfall } from './engine/testing/oracle-agreement.js';
 export {
   compareTeacherForced,
+  type GreedyStep,
+  greedySteps,
   referenceGreedy,
   type TeacherForcedComparison,
 } from './engine/testing/reference-greedy.js';

@@ -17,11 +17,8 @@ import {
 } from '@x/core';
 import { ScriptedLM } from '@x/core/testing';
 import { describe, expect, it } from 'vitest';
-import { lmFromGGUFParts } from '../src/generation/lm-from-gguf-parts.js';
-import { readGGUF } from '../src/gguf/index.js';
 import { sharedModelsDir } from '../src/gguf/shared-models-dir.js';
-import { loadReferenceEngine } from '../src/reference/load-reference-engine.js';
-import { createTokenizerFromGGUFMetadata } from '../src/tokenizer/create-tokenizer-from-gguf-metadata.js';
+import { loadLM } from '../src/reference/load-lm.js';
 
 const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
@@ -66,10 +63,7 @@ const openings = [
 ].map(([opening, word]) => ({ opening: opening as string, word: word as string }));
 
 async function storiesLM() {
-  const file = await readGGUF(modelPath);
-  const engine = await loadReferenceEngine(modelPath, { contextLength: 128 });
-  const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, modelPath);
-  return lmFromGGUFParts({ metadata: file.metadata, engine, tokenizer, prefixCacheSize: 8 });
+  return loadLM(modelPath, { contextLength: 128, prefixCacheSize: 8 });
 }
 
 const sameWord = (example: { word?: unknown }, prediction: { word?: unknown }) =>

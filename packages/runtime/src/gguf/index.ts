@@ -1,5 +1,6 @@
 export { GGMLType, type GGMLTypeLayout, ggmlTypeLayout, ggmlTypeName } from './ggml-type.js';
 export { GGUFValueType } from './gguf-value-type.js';
+export { isGGUFFile } from './is-gguf-file.js';
 export {
   archKey,
   getArchitecture,
