@@ -2,9 +2,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The folder holding pnpm-workspace.yaml above this file (from src/ or dist/ alike). */
+// The CJS build has no import.meta.url (the bundler leaves it undefined) but has __dirname.
+declare const __dirname: string | undefined;
+
+/** The folder holding pnpm-workspace.yaml above this file (from src/ or dist/, ESM or CJS alike). */
 function repositoryRoot(): string {
-  let folder = path.dirname(fileURLToPath(import.meta.url));
+  const url: string | undefined = import.meta.url;
+  let folder =
+    typeof url === 'string'
+      ? path.dirname(fileURLToPath(url))
+      : typeof __dirname === 'string'
+        ? __dirname
+        : process.cwd();
   while (!existsSync(path.join(folder, 'pnpm-workspace.yaml'))) {
     const parent = path.dirname(folder);
     if (parent === folder) return process.cwd();

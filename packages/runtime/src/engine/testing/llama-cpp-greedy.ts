@@ -1,9 +1,13 @@
-import { getLlama, type Llama, type LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaModel } from 'node-llama-cpp';
 
 let llama: Promise<Llama> | undefined;
 
 async function withModel<T>(modelPath: string, use: (model: LlamaModel) => Promise<T>): Promise<T> {
-  llama ??= getLlama({ gpu: false, build: 'never', logLevel: 'error' as never });
+  // Imported when first used: node-llama-cpp is an ES module with top-level await, which a CJS
+  // require() of this entry cannot load eagerly.
+  llama ??= import('node-llama-cpp').then(({ getLlama }) =>
+    getLlama({ gpu: false, build: 'never', logLevel: 'error' as never }),
+  );
   const model = await (await llama).loadModel({ modelPath });
   try {
     return await use(model);
