@@ -15,7 +15,7 @@ import {
   stateFileText,
   withCache,
 } from '@x/core';
-import { GGMLType, type ModelShape, synthesizeModel } from '@x/runtime';
+import { GGMLType, MODEL_SHAPES, type ModelShape, synthesizeModel } from '@x/runtime';
 import { sharedModelsDir } from '@x/runtime/testing';
 import { ScriptedTextLM } from './scripted-text-lm.ts';
 import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
@@ -35,18 +35,12 @@ const typeName = option('--type', 'Q4_K');
 
 /** A small llama with Llama-2's SentencePiece vocabulary (copied from a shared test model). */
 const shape: ModelShape = {
-  architecture: 'llama',
+  ...MODEL_SHAPES['tinyllama-1.1b']!,
   layers: 4,
   embedding: 256,
   heads: 4,
   kvHeads: 2,
   feedForward: 768,
-  vocab: 32000,
-  tiedEmbeddings: false,
-  attentionBias: false,
-  ropeTheta: 10_000,
-  rmsEpsilon: 1e-5,
-  contextLength: 2048,
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
