@@ -51,9 +51,10 @@ try {
     "import { ScriptedLM } from '@x/core/testing';",
     "import { loadLM, resolveModel, type LocalLM, type ResolveModelOptions } from '@x/runtime';",
     "import { startMockHub } from '@x/runtime/testing';",
+    "import { llamaCppGreedy } from '@x/runtime/testing/llama-cpp';",
     "import { loadLM as loadNative } from '@x/candle-native';",
     "import { loadLM as loadOnnx } from '@x/onnx';",
-    'export const used = [ChatAdapter, Predict, Signature, ScriptedLM, loadLM, resolveModel, startMockHub, loadNative, loadOnnx];',
+    'export const used = [ChatAdapter, Predict, Signature, ScriptedLM, loadLM, resolveModel, startMockHub, llamaCppGreedy, loadNative, loadOnnx];',
     'export type Used = [LM, LocalLM, ResolveModelOptions];',
     '',
   ].join('\n');

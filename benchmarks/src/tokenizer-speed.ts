@@ -1,16 +1,14 @@
 // Encoding speed of @x/runtime's tokenizers against llama.cpp's (node-llama-cpp) on the same
 // vocabularies and the same 1 MB of English-like text, single-threaded.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadTokenizer } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { getLlama } from 'node-llama-cpp';
 import { englishCorpus } from './english-corpus.ts';
 import { spread } from './median.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const sharedDir = process.env.X_SHARED_DIR ?? path.resolve(here, '../../../shared');
 const vocabs = ['llama-spm', 'gpt-2', 'deepseek-llm', 'falcon'].map((name) =>
-  path.join(sharedDir, 'models/llama.cpp-vocab', `ggml-vocab-${name}.gguf`),
+  path.join(sharedModelsDir, 'llama.cpp-vocab', `ggml-vocab-${name}.gguf`),
 );
 const runs = 3;
 const text = englishCorpus(1_000_000);

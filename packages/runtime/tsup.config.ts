@@ -2,7 +2,11 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/testing.ts'],
+    entry: {
+      index: 'src/index.ts',
+      testing: 'src/testing.ts',
+      'testing/llama-cpp': 'src/testing/llama-cpp.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { loadTokenizer } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { ensureModel } from '../ensure-model.ts';
 import { measureLlamaCpp, measureNative } from './decode-overhead.ts';
 import { measureMaskCost } from './mask-cost.ts';
@@ -15,17 +16,16 @@ const option = (flag: string, fallback: string) => {
 };
 const threads = Number(option('--threads', '2'));
 const tokens = Number(option('--gen', '48'));
-const shared = path.resolve(
-  process.env.X_SHARED_DIR ?? path.join(import.meta.dirname, '../../../../shared'),
-  'models',
-);
 
 const cases = [
   {
-    vocabulary: path.join(shared, 'llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+    vocabulary: path.join(sharedModelsDir, 'llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
     model: { shape: 'tinyllama-1.1b', type: 'Q4_K' },
   },
-  { vocabulary: path.join(shared, 'tokenizers/qwen2-bpe'), model: { shape: 'qwen2.5-0.5b', type: 'Q8_0' } },
+  {
+    vocabulary: path.join(sharedModelsDir, 'tokenizers/qwen2-bpe'),
+    model: { shape: 'qwen2.5-0.5b', type: 'Q8_0' },
+  },
 ];
 
 const rows: string[] = [];

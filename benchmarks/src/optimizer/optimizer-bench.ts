@@ -15,7 +15,8 @@ import {
   stateFileText,
   withCache,
 } from '@x/core';
-import { GGMLType, type ModelShape, synthesizeModel } from '@x/runtime';
+import { GGMLType, MODEL_SHAPES, type ModelShape, synthesizeModel } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { ScriptedTextLM } from './scripted-text-lm.ts';
 import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
 
@@ -34,25 +35,15 @@ const typeName = option('--type', 'Q4_K');
 
 /** A small llama with Llama-2's SentencePiece vocabulary (copied from a shared test model). */
 const shape: ModelShape = {
-  architecture: 'llama',
+  ...MODEL_SHAPES['tinyllama-1.1b']!,
   layers: 4,
   embedding: 256,
   heads: 4,
   kvHeads: 2,
   feedForward: 768,
-  vocab: 32000,
-  tiedEmbeddings: false,
-  attentionBias: false,
-  ropeTheta: 10_000,
-  rmsEpsilon: 1e-5,
-  contextLength: 2048,
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const sharedModels = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(here, '../../../../shared'),
-  'models',
-);
 
 async function ensureModel(): Promise<string> {
   const dir = path.resolve(here, '../../models');
@@ -60,7 +51,7 @@ async function ensureModel(): Promise<string> {
   const file = path.join(dir, `optimizer-bench-llama-4x256-${typeName}.gguf`);
   const type = GGMLType[typeName as keyof typeof GGMLType];
   if (typeof type !== 'number') throw new RangeError(`unknown weight type ${typeName}`);
-  const tokenizer = path.join(sharedModels, 'llama-2-tiny-random.gguf');
+  const tokenizer = path.join(sharedModelsDir, 'llama-2-tiny-random.gguf');
   if (!existsSync(file)) await synthesizeModel({ shape, type, seed: 1, std: 0.02, path: file, tokenizer });
   return file;
 }

@@ -2,15 +2,16 @@ import { GGMLType, loadReferenceEngine } from '@x/runtime';
 import {
   ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES,
   compareTeacherForced,
+  greedySteps,
   NEAR_TIE,
   TINY_SHAPE,
   writeSyntheticModel,
 } from '@x/runtime/testing';
+import { llamaCppGreedy } from '@x/runtime/testing/llama-cpp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { llamaCppGreedy } from '../../runtime/test/model-dependent/llama-cpp-greedy.js';
 
 import { loadEngine } from '../src/engine/load-engine.js';
-import { compareFreeRun, nativeGreedy } from './support/native-greedy.js';
+import { compareFreeRun } from './support/compare-free-run.js';
 import { oracleDisagreements } from './support/oracle-disagreements.js';
 import { makeTempDir } from './support/paths.js';
 import { removeTempDir } from './support/temp-dir.js';
@@ -49,7 +50,7 @@ async function expectQuantizedGreedyAgrees(
   const engine = await loadEngine(file, { threads: 1, contextLength: 256, kvType: 'f32' });
   const reference = await loadReferenceEngine(file, { contextLength: 256 });
   try {
-    const freeRun = compareFreeRun(await nativeGreedy(engine, PROMPT, STEPS), oracle);
+    const freeRun = compareFreeRun(await greedySteps(engine, PROMPT, STEPS), oracle);
     const disagreements = await oracleDisagreements(engine, reference, PROMPT, oracle);
     const unexplained = disagreements.filter(
       (d) => d.shortfall >= nearTie && d.referenceShortfall >= nearTie,
@@ -82,7 +83,7 @@ describe.each(ARCHITECTURE_CASES)('synthetic %s against llama.cpp', (_label, arc
     expect(new Set(oracle).size).toBeGreaterThan(3);
     const engine = await loadEngine(file, { threads: 1, contextLength: 256, kvType: 'f32' });
     try {
-      const freeRun = compareFreeRun(await nativeGreedy(engine, PROMPT, STEPS), oracle);
+      const freeRun = compareFreeRun(await greedySteps(engine, PROMPT, STEPS), oracle);
       expect(freeRun.shortfall, `parted from llama.cpp at step ${freeRun.partedAt}`).toBeLessThan(NEAR_TIE);
       // Fed llama.cpp's tokens, the steps past such a flip are compared as well.
       const forced = await compareTeacherForced(engine, PROMPT, oracle);

@@ -1,9 +1,9 @@
-import { argmax, type Engine, GGMLType, loadReferenceEngine } from '@x/runtime';
+import { GGMLType, loadReferenceEngine } from '@x/runtime';
 import { ONE_CASE_PER_ARCHITECTURE as ARCHITECTURE_CASES, writeSyntheticModel } from '@x/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
+import { referenceErrors } from './support/reference-errors.js';
 import { removeTempDir } from './support/temp-dir.js';
 
 /** F32 keeps f32 activations throughout: largest relative L2 of any logits row (measured ≤ 8.4e-7). */
@@ -28,36 +28,6 @@ const decodeSteps = 6;
 const directory = makeTempDir('architectures-reference');
 afterAll(() => removeTempDir(directory));
 
-interface Errors {
-  prefill: number;
-  decode: number;
-}
-
-/** Worst per-row error over a prefill of `prompt` ('all' rows) and `decodeSteps` greedy decode steps. */
-async function worstErrors(native: Engine, reference: Engine): Promise<Errors> {
-  const vocab = reference.info.vocabSize;
-  const a = native.createSequence();
-  const b = reference.createSequence();
-  const [nativeRows] = await native.forward([{ seq: a, tokens: prompt, logitsFor: 'all' }]);
-  const [referenceRows] = await reference.forward([{ seq: b, tokens: prompt, logitsFor: 'all' }]);
-  expect(nativeRows).toHaveLength(prompt.length * vocab);
-  let prefill = 0;
-  for (let row = 0; row < prompt.length; row++) {
-    const slice = (rows: Float32Array) => rows.subarray(row * vocab, (row + 1) * vocab);
-    prefill = Math.max(prefill, relativeL2(slice(nativeRows!), slice(referenceRows!)));
-  }
-  let decode = 0;
-  let next = argmax(referenceRows!.subarray((prompt.length - 1) * vocab));
-  for (let step = 0; step < decodeSteps; step++) {
-    const token = Int32Array.of(next);
-    const [nativeLogits] = await native.forward([{ seq: a, tokens: token, logitsFor: 'last' }]);
-    const [referenceLogits] = await reference.forward([{ seq: b, tokens: token, logitsFor: 'last' }]);
-    decode = Math.max(decode, relativeL2(nativeLogits!, referenceLogits!));
-    next = argmax(referenceLogits!);
-  }
-  return { prefill, decode };
-}
-
 describe.each(ARCHITECTURE_CASES)(
   'synthetic %s against the reference engine',
   (_label, architecture, options) => {
@@ -71,7 +41,7 @@ describe.each(ARCHITECTURE_CASES)(
       try {
         expect(native.info.architecture).toBe(architecture);
         expect(native.info.vocabSize).toBe(reference.info.vocabSize);
-        const { prefill, decode } = await worstErrors(native, reference);
+        const { prefill, decode } = await referenceErrors(native, reference, prompt, decodeSteps);
         const tolerance = typeName === 'F32' ? F32_TOLERANCE : Q8_0_TOLERANCE[architecture]!;
         expect(prefill, `${architecture} ${typeName} prefill`).toBeLessThanOrEqual(tolerance);
         expect(decode, `${architecture} ${typeName} decode`).toBeLessThanOrEqual(tolerance);

@@ -1,7 +1,7 @@
 import { argmax } from '@x/runtime';
+import { llamaCppBos, llamaCppGreedy } from '@x/runtime/testing/llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { llamaCppBos, llamaCppGreedy } from './support/llama-cpp.js';
 import { storiesPath } from './support/paths.js';
 
 const promptTokens = [403, 407, 261, 378];

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { GGMLType, MODEL_SHAPES, synthesizeModel } from '@x/runtime';
+import { relativeL2 } from '@x/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import { loadNativeAddon } from '../src/native/native-binding.js';
-import { relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
 
 const directory = makeTempDir('keep-file-layout');

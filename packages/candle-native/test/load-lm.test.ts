@@ -1,6 +1,6 @@
+import { llamaCppGreedy } from '@x/runtime/testing/llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { loadLM } from '../src/lm/load-lm.js';
-import { llamaCppGreedy } from './support/llama-cpp.js';
 import { storiesPath } from './support/paths.js';
 
 describe('loadLM on stories260K', () => {

@@ -1,3 +1,4 @@
+import { argmax } from '@x/runtime';
 import { cachedVersusCold, cachePrompts } from '@x/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
@@ -13,12 +14,6 @@ function expectSameLogits(cached: Float32Array, cold: Float32Array): void {
   for (let i = 0; i < cold.length; i++) worst = Math.max(worst, Math.abs(cached[i]! - cold[i]!));
   expect(worst).toBeLessThan(1e-4);
   expect(argmax(cached)).toBe(argmax(cold));
-}
-
-function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
-  return best;
 }
 
 describe('radix prefix cache on the native engine (stories260K, F32 weights and KV)', () => {

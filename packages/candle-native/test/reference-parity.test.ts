@@ -1,8 +1,8 @@
 import { argmax, type Engine, loadReferenceEngine } from '@x/runtime';
+import { relativeL2 } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import type { NativeEngine } from '../src/engine/native-engine.js';
-import { relativeL2 } from './support/compare.js';
 import { storiesPath } from './support/paths.js';
 
 const prompt = Int32Array.of(1, 403, 407, 261, 378, 288, 261, 395);

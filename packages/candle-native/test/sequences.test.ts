@@ -1,7 +1,7 @@
+import { relativeL2 } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import type { NativeEngine } from '../src/engine/native-engine.js';
-import { relativeL2 } from './support/compare.js';
 import { storiesPath } from './support/paths.js';
 
 const prompt = Int32Array.of(1, 403, 407, 261, 378);

@@ -1,19 +1,13 @@
 import path from 'node:path';
-import {
-  argmax,
-  type Engine,
-  GGMLType,
-  loadReferenceEngine,
-  MODEL_SHAPES,
-  synthesizeModel,
-} from '@x/runtime';
+import { GGMLType, loadReferenceEngine, MODEL_SHAPES, synthesizeModel } from '@x/runtime';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { relativeL2 } from './support/compare.js';
 import { makeTempDir } from './support/paths.js';
+import { referenceErrors } from './support/reference-errors.js';
 
 /**
- * Largest relative L2 of the logits against the reference engine run on the dequantized weights.
+ * Largest relative L2 of any logits row (prefill and decode) against the reference engine run on the
+ * dequantized weights.
  * Float types keep f32 activations (measured ≤ 6e-7). Quantized types multiply against activations
  * quantized to Q8_0 (Q8_0, Q4_0) or Q8_K (Q4_K, Q6_K), as llama.cpp does; that rounding, not the
  * weights, is their error (measured 1.4–1.7e-2 for Q8_0/Q4_0, 2.3–3.0e-2 for the K types). The
@@ -32,24 +26,6 @@ const TYPES = Object.keys(TOLERANCE) as (keyof typeof GGMLType)[];
 const ARCHITECTURES = ['tiny-llama', 'tiny-qwen2'] as const;
 const prompt = Int32Array.of(1, 40, 41, 42, 100, 200, 300, 7);
 const directory = makeTempDir('synthetic');
-
-async function maxErrors(native: Engine, reference: Engine): Promise<{ prefill: number; decode: number }> {
-  const a = native.createSequence();
-  const b = reference.createSequence();
-  const [nativeRows] = await native.forward([{ seq: a, tokens: prompt, logitsFor: 'all' }]);
-  const [referenceRows] = await reference.forward([{ seq: b, tokens: prompt, logitsFor: 'all' }]);
-  const prefill = relativeL2(nativeRows!, referenceRows!);
-  let decode = 0;
-  let next = argmax(referenceRows!.subarray(referenceRows!.length - native.info.vocabSize));
-  for (let step = 0; step < 4; step++) {
-    const token = Int32Array.of(next);
-    const [nativeLogits] = await native.forward([{ seq: a, tokens: token, logitsFor: 'last' }]);
-    const [referenceLogits] = await reference.forward([{ seq: b, tokens: token, logitsFor: 'last' }]);
-    decode = Math.max(decode, relativeL2(nativeLogits!, referenceLogits!));
-    next = argmax(referenceLogits!);
-  }
-  return { prefill, decode };
-}
 
 describe.each(ARCHITECTURES)('synthetic %s against the reference engine', (shapeName) => {
   // K-quant rows must hold whole 256-value blocks.
@@ -70,7 +46,7 @@ describe.each(ARCHITECTURES)('synthetic %s against the reference engine', (shape
     try {
       expect(native.info.architecture).toBe(shape.architecture);
       expect(native.info.weightType).toBe(reference.info.weightType);
-      const { prefill, decode } = await maxErrors(native, reference);
+      const { prefill, decode } = await referenceErrors(native, reference, prompt, 4);
       const tolerance = TOLERANCE[typeName]!;
       expect(prefill, `${typeName} prefill`).toBeLessThanOrEqual(tolerance);
       expect(decode, `${typeName} decode`).toBeLessThanOrEqual(tolerance);

@@ -12,9 +12,12 @@ export { nmse } from './engine/testing/nmse.js';
 export { agreesWithOracle, NEAR_TIE, shortfall } from './engine/testing/oracle-agreement.js';
 export {
   compareTeacherForced,
+  type GreedyStep,
+  greedySteps,
   referenceGreedy,
   type TeacherForcedComparison,
 } from './engine/testing/reference-greedy.js';
+export { relativeL2 } from './engine/testing/relative-l2.js';
 export {
   type CacheHit,
   cachedVersusCold,

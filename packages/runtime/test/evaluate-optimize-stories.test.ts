@@ -2,7 +2,6 @@
 // model (stories260K on the reference engine, through LocalLM's scheduler). The model writes stories,
 // so the program uses a plain next-word adapter instead of DSPy's chat protocol, which it cannot follow.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type Adapter,
   BootstrapFewShotWithRandomSearch,
@@ -18,17 +17,10 @@ import {
 } from '@x/core';
 import { ScriptedLM } from '@x/core/testing';
 import { describe, expect, it } from 'vitest';
-import { lmFromGGUFParts } from '../src/generation/lm-from-gguf-parts.js';
-import { readGGUF } from '../src/gguf/index.js';
-import { loadReferenceEngine } from '../src/reference/load-reference-engine.js';
-import { createTokenizerFromGGUFMetadata } from '../src/tokenizer/create-tokenizer-from-gguf-metadata.js';
+import { sharedModelsDir } from '../src/gguf/shared-models-dir.js';
+import { loadLM } from '../src/reference/load-lm.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const modelPath = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
-  'models',
-  'stories260K.gguf',
-);
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 /** Demos as "opening → word" lines, then the opening; the answer is the first word the model writes. */
 const nextWordAdapter: Adapter = {
@@ -71,10 +63,7 @@ const openings = [
 ].map(([opening, word]) => ({ opening: opening as string, word: word as string }));
 
 async function storiesLM() {
-  const file = await readGGUF(modelPath);
-  const engine = await loadReferenceEngine(modelPath, { contextLength: 128 });
-  const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, modelPath);
-  return lmFromGGUFParts({ metadata: file.metadata, engine, tokenizer, prefixCacheSize: 8 });
+  return loadLM(modelPath, { contextLength: 128, prefixCacheSize: 8 });
 }
 
 const sameWord = (example: { word?: unknown }, prediction: { word?: unknown }) =>

@@ -11,7 +11,8 @@ namespace xcandle_binding {
 // Maps the GGUF file off the JS thread; resolves to an AddonModel.
 class ModelLoadWorker : public Napi::AsyncWorker {
  public:
-  ModelLoadWorker(Napi::Env env, std::string path, std::string device, bool keep_file_layout);
+  ModelLoadWorker(Napi::Env env, std::string path, std::string device, int32_t keep_file_layout,
+                  std::string kernels);
   ~ModelLoadWorker() override;
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
@@ -24,12 +25,14 @@ class ModelLoadWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   std::string path_;
   std::string device_;
-  bool keep_file_layout_;
+  int32_t keep_file_layout_;  // xc_model_options.keep_file_layout: 0, 1 or -1
+  std::string kernels_;
   xc_model* model_ = nullptr;
   NativeFailure failure_;
 };
 
-// JS: loadModel(path: string, device?: string): Promise<AddonModel>
+// JS: loadModel(path: string, device?: string, keepFileLayout?: boolean, kernels?: string): Promise<AddonModel>
+// keepFileLayout absent: XC_X8 decides; kernels absent or "": XC_KERNELS, else the fastest table.
 Napi::Value JS_loadModel(const Napi::CallbackInfo& info);
 
 }  // namespace xcandle_binding

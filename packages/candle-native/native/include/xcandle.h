@@ -44,7 +44,7 @@ typedef struct xc_model_options {
   const char* device;
   /* 0 (default): quantized matrices may be re-laid in memory for faster kernels (one private copy,
      the file's pages released), unless XC_X8=0 is in the environment; 1: use the mapped bytes as they
-     are, so processes that map the same file share its page cache; -1: re-lay whatever XC_X8 says. */
+     are, so processes that map the same file share its page cache; -1: re-lay, whatever XC_X8 says. */
   int32_t keep_file_layout;
   /* The CPU kernel table the weights are laid out for and every context runs: "scalar", "avx2",
      "avx512"; NULL or "": XC_KERNELS from the environment when set, else the fastest this CPU runs.

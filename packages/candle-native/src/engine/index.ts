@@ -1,4 +1,9 @@
 export { type LoadLMOptions, loadLM } from '../lm/load-lm.js';
 export { nativeAddonPath, nativeBuildInfo } from '../native/native-binding.js';
-export { loadEngine, type NativeEngineOptions } from './load-engine.js';
+export {
+  KERNEL_TABLES,
+  type KernelTableName,
+  loadEngine,
+  type NativeEngineOptions,
+} from './load-engine.js';
 export { NativeEngine } from './native-engine.js';

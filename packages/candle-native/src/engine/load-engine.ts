@@ -1,8 +1,12 @@
-import { type ModelInfo, readGGUF, validateModelMetadata } from '@x/runtime';
+import { type ModelInfo, modelKeys, readGGUF, validateModelMetadata } from '@x/runtime';
 import { type AddonContext, type AddonModel, loadNativeAddon } from '../native/native-binding.js';
 import { toXError } from '../native/native-errors.js';
 import { NativeEngine } from './native-engine.js';
 import { requireInteger } from './require-integer.js';
+
+/** The CPU kernel tables (xc_model_options.kernels); 'auto' leaves the choice to the engine. */
+export const KERNEL_TABLES = ['auto', 'avx512', 'avx2', 'scalar'] as const;
+export type KernelTableName = (typeof KERNEL_TABLES)[number];
 
 /** The C API's own default for `max_sequences`. */
 const DEFAULT_MAX_SEQUENCES = 16;
@@ -19,11 +23,18 @@ export interface NativeEngineOptions {
   /** 'cpu' (default), 'cuda', 'cuda:N'. */
   device?: string;
   /**
-   * Use the file's bytes in place (default false). By default, on CPUs with AVX-512 VNNI, quantized
-   * matrices are re-laid once at load for faster prefill: one private copy, the file's pages released.
-   * Set this when several processes serve the same file and should share its page cache.
+   * true: use the file's bytes in place. false: re-lay quantized matrices once at load where the kernel
+   * table has a faster layout for them (AVX-512 VNNI: one private copy, the file's pages released).
+   * Absent: re-lay unless XC_X8=0 is in the environment. Set true when several processes serve the
+   * same file and should share its page cache.
    */
   keepFileLayout?: boolean;
+  /**
+   * The CPU kernel table the weights are laid out for and every forward runs. 'auto' (default):
+   * XC_KERNELS from the environment when set, else the fastest this CPU runs; 'scalar' is the portable
+   * slow twin. A table this CPU or build lacks: UnsupportedError.
+   */
+  kernels?: KernelTableName;
 }
 
 function checkOptions(path: unknown, options: NativeEngineOptions): void {
@@ -41,18 +52,22 @@ function checkOptions(path: unknown, options: NativeEngineOptions): void {
     throw new TypeError('device must be a string');
   if (options.keepFileLayout !== undefined && typeof options.keepFileLayout !== 'boolean')
     throw new TypeError('keepFileLayout must be a boolean');
+  if (options.kernels !== undefined && !KERNEL_TABLES.includes(options.kernels)) {
+    throw new TypeError(`kernels must be one of ${KERNEL_TABLES.join(', ')}, got ${String(options.kernels)}`);
+  }
 }
 
 /** The most tokens one sequence of the C++ engine can hold (context.cc). */
 const NATIVE_MAX_CONTEXT = 1 << 22;
 
 /**
- * Maps the GGUF file at `path` with the C++ engine and opens a KV cache over it. The header is read
- * and checked in TS first (validateModelMetadata, as every loader does): ModelFormatError.
+ * Maps the GGUF file at `path` with the C++ engine and opens a KV cache over it. The header's
+ * hyperparameters are read and checked in TS first (validateModelMetadata, as every loader does):
+ * ModelFormatError. The tokenizer's values are stepped over, not decoded: an engine has no tokenizer.
  */
 export async function loadEngine(path: string, options: NativeEngineOptions = {}): Promise<NativeEngine> {
   checkOptions(path, options);
-  return loadEngineWithMetadata(path, options, (await readGGUF(path)).metadata);
+  return loadEngineWithMetadata(path, options, (await readGGUF(path, { keys: modelKeys })).metadata);
 }
 
 /** loadEngine for a file whose header the caller has already read. */
@@ -66,7 +81,8 @@ export async function loadEngineWithMetadata(
   const addon = loadNativeAddon();
   let model: AddonModel;
   try {
-    model = await addon.loadModel(path, options.device, options.keepFileLayout);
+    const kernels = options.kernels === 'auto' ? undefined : options.kernels;
+    model = await addon.loadModel(path, options.device, options.keepFileLayout, kernels);
   } catch (error) {
     throw toXError(error, { path });
   }

@@ -1,4 +1,4 @@
-import { type LoadLocalLMOptions, type LocalLM, loadLocalLM, readGGUF } from '@x/runtime';
+import { type LoadLocalLMOptions, type LocalLM, loadLocalLM, modelKeys, readGGUF } from '@x/runtime';
 import { loadEngineWithMetadata, type NativeEngineOptions } from '../engine/load-engine.js';
 
 export interface LoadLMOptions extends NativeEngineOptions, Omit<LoadLocalLMOptions, 'contextLength'> {}
@@ -9,14 +9,14 @@ export interface LoadLMOptions extends NativeEngineOptions, Omit<LoadLocalLMOpti
  * reference (downloaded into the cache once).
  */
 export async function loadLM(location: string, options: LoadLMOptions = {}): Promise<LocalLM> {
-  const { threads, contextLength, kvType, device, keepFileLayout, ...lmOptions } = options;
+  const { threads, contextLength, kvType, device, keepFileLayout, kernels, ...lmOptions } = options;
   return loadLocalLM(
     location,
     async ({ path, gguf, maxSequences }) => ({
       engine: await loadEngineWithMetadata(
         path,
-        { threads, contextLength, kvType, maxSequences, device, keepFileLayout },
-        (gguf ?? (await readGGUF(path))).metadata,
+        { threads, contextLength, kvType, maxSequences, device, keepFileLayout, kernels },
+        (gguf ?? (await readGGUF(path, { keys: modelKeys }))).metadata,
       ),
     }),
     lmOptions,

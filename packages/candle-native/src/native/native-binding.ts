@@ -66,7 +66,11 @@ export interface AddonContext {
 
 /** The native surface of xcandle.node (native/binding/addon.cc). */
 export interface NativeAddon {
-  loadModel(path: string, device?: string, keepFileLayout?: boolean): Promise<AddonModel>;
+  /**
+   * keepFileLayout absent: XC_X8 decides (xc_model_options.keep_file_layout 0), true: 1, false: -1.
+   * kernels absent: XC_KERNELS, else the fastest table; else 'scalar', 'avx2' or 'avx512'.
+   */
+  loadModel(path: string, device?: string, keepFileLayout?: boolean, kernels?: string): Promise<AddonModel>;
   buildInfo(): string;
   AddonContext: new (model: AddonModel, options: AddonContextOptions) => AddonContext;
 }

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { GraphBuilder, int } from '../gguf-to-onnx/graph-builder.js';
 import { OnnxDataType } from '../gguf-to-onnx/onnx-proto.js';
 import { writeOnnxModel } from '../gguf-to-onnx/write-onnx-model.js';
@@ -68,7 +68,7 @@ describe('bad input', () => {
     const folder = path.join(dir, 'wrong-vocab');
     await mkdir(folder);
     await copyFile(
-      path.join(sharedModels, 'ort-genai-tiny-random-gpt2-fp32', 'past.onnx'),
+      path.join(sharedModelsDir, 'ort-genai-tiny-random-gpt2-fp32', 'past.onnx'),
       path.join(folder, 'model.onnx'),
     );
     await writeFile(

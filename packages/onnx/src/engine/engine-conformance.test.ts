@@ -2,13 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadReferenceEngine } from '@x/runtime';
-import { describeEngineConformance } from '@x/runtime/testing';
+import { describeEngineConformance, sharedModelsDir } from '@x/runtime/testing';
 import { afterAll } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { convertGGUF } from '../gguf-to-onnx/convert-gguf.js';
 import { loadOnnxEngine } from './load-onnx-engine.js';
 
-const stories = path.join(sharedModels, 'stories260K.gguf');
+const stories = path.join(sharedModelsDir, 'stories260K.gguf');
 let converted: Promise<string> | undefined;
 
 afterAll(async () => {

@@ -1,6 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { ModelFormatError } from '@x/core';
-import { startsWithGGUFMagic } from '@x/runtime';
+import { isGGUFFile } from '@x/runtime';
 import { type CachedConversionOptions, cachedConversion } from '../gguf-to-onnx/converted-model-cache.js';
 import { type LoadOnnxEngineOptions, loadOnnxEngine } from './load-onnx-engine.js';
 import type { OnnxEngine } from './onnx-engine.js';
@@ -14,7 +12,7 @@ export interface LoadEngineOptions
  * Missing or unreadable files give ModelFormatError naming the path.
  */
 export async function loadEngine(location: string, options: LoadEngineOptions = {}): Promise<OnnxEngine> {
-  if (await isGGUF(location)) {
+  if (await isGGUFFile(location)) {
     const { cacheDir, cacheMaxBytes, dtype, maxPositions, accuracy, ...engine } = options;
     return loadOnnxEngine(
       await cachedConversion(location, { cacheDir, cacheMaxBytes, dtype, maxPositions, accuracy }),
@@ -22,13 +20,4 @@ export async function loadEngine(location: string, options: LoadEngineOptions = 
     );
   }
   return loadOnnxEngine(location, options);
-}
-
-/** Whether `location` is a file that starts with the GGUF magic. */
-export async function isGGUF(location: string): Promise<boolean> {
-  const info = await stat(location).catch((error: unknown) => {
-    throw new ModelFormatError('model path does not exist', { path: location, cause: error });
-  });
-  if (!info.isFile()) return false;
-  return startsWithGGUFMagic(location);
 }

@@ -2,12 +2,11 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type MockHub, startMockHub } from '@x/runtime/testing';
+import { type MockHub, sharedModelsDir, startMockHub } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { loadLM } from './load-lm.js';
 
-const folder = path.join(sharedModels, 'ort-genai-tiny-random-LlamaForCausalLM-fp16');
+const folder = path.join(sharedModelsDir, 'ort-genai-tiny-random-LlamaForCausalLM-fp16');
 let hub: MockHub;
 let cacheDir: string;
 

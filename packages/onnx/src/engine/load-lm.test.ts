@@ -2,10 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GGMLType, loadReferenceEngine, loadLM as loadReferenceLM, synthesizeModel } from '@x/runtime';
+import { relativeL2, sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compareGreedy } from '../../test/greedy.js';
-import { relativeL2 } from '../../test/relative-l2.js';
-import { sharedModels } from '../../test/shared-models.js';
 import { loadEngine } from './load-engine.js';
 import { loadLM } from './load-lm.js';
 import { OnnxEngine } from './onnx-engine.js';
@@ -18,7 +17,7 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-const stories = path.join(sharedModels, 'stories260K.gguf');
+const stories = path.join(sharedModelsDir, 'stories260K.gguf');
 
 describe('loadEngine on a GGUF', () => {
   it('stories260K: greedy tokens agree with the reference engine for 64 tokens', async () => {
@@ -103,7 +102,7 @@ describe('loadLM', () => {
     await Promise.all([lm.dispose(), reference.dispose()]);
   });
 
-  const gpt2 = path.join(sharedModels, 'ort-genai-tiny-random-gpt2-fp32');
+  const gpt2 = path.join(sharedModelsDir, 'ort-genai-tiny-random-gpt2-fp32');
 
   it('rejects a tokenizer larger than the logits with ModelFormatError naming the folder', async () => {
     await expect(loadLM(gpt2)).rejects.toMatchObject({

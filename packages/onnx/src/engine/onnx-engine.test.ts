@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { ContextLengthError } from '@x/core';
+import { relativeL2, sharedModelsDir } from '@x/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { relativeL2 } from '../../test/relative-l2.js';
-import { sharedModels } from '../../test/shared-models.js';
 import { loadOnnxEngine } from './load-onnx-engine.js';
 import type { OnnxEngine } from './onnx-engine.js';
 
@@ -31,7 +30,7 @@ async function cachedRows(engine: OnnxEngine, ids: Int32Array, prefill: number):
 
 describe.each(MODELS)('$folder', ({ folder, tolerance }) => {
   it('gives the same logits with the KV cache as one pass over the whole sequence', async () => {
-    const engine = await loadOnnxEngine(path.join(sharedModels, folder), { threads: 1 });
+    const engine = await loadOnnxEngine(path.join(sharedModelsDir, folder), { threads: 1 });
     const vocab = engine.info.vocabSize;
     const ids = tokens(12, vocab);
     const whole = engine.createSequence();
@@ -44,7 +43,7 @@ describe.each(MODELS)('$folder', ({ folder, tolerance }) => {
   });
 
   it('forks and truncates along the time axis', async () => {
-    const engine = await loadOnnxEngine(path.join(sharedModels, folder), { threads: 1 });
+    const engine = await loadOnnxEngine(path.join(sharedModelsDir, folder), { threads: 1 });
     const ids = tokens(8, engine.info.vocabSize);
     const seq = engine.createSequence();
     await engine.forward([{ seq, tokens: ids, logitsFor: 'last' }]);
@@ -61,7 +60,7 @@ describe.each(MODELS)('$folder', ({ folder, tolerance }) => {
 });
 
 describe('OnnxEngine', () => {
-  const gpt2 = path.join(sharedModels, 'ort-genai-tiny-random-gpt2-fp32');
+  const gpt2 = path.join(sharedModelsDir, 'ort-genai-tiny-random-gpt2-fp32');
 
   it('rejects a prompt longer than the context with ContextLengthError', async () => {
     const engine = await loadOnnxEngine(gpt2, { contextLength: 8 });
@@ -103,7 +102,7 @@ describe('OnnxEngine', () => {
 
 describe.each(MODELS)('$folder: batched decode', ({ folder, tolerance }) => {
   it('runs equal-length decode steps in one session call with the same logits as alone', async () => {
-    const engine = await loadOnnxEngine(path.join(sharedModels, folder), { threads: 1 });
+    const engine = await loadOnnxEngine(path.join(sharedModelsDir, folder), { threads: 1 });
     const vocab = engine.info.vocabSize;
     const prompts = [tokens(6, vocab), tokens(6, vocab).map((t) => (t + 5) % vocab), tokens(4, vocab)];
     const seqs = prompts.map(() => engine.createSequence());

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { loadLM } from './load-lm.js';
 
 let cacheDir: string;
@@ -17,7 +17,7 @@ const words = ['Once', 'The', 'A', 'Tom', 'Lily', 'One day', 'She', 'He'];
 
 describe('more requests than KV slots', () => {
   it('40 simultaneous calls on 16 slots all succeed, each with its solo tokens', async () => {
-    const lm = await loadLM(path.join(sharedModels, 'stories260K.gguf'), { cacheDir, threads: 1 });
+    const lm = await loadLM(path.join(sharedModelsDir, 'stories260K.gguf'), { cacheDir, threads: 1 });
     try {
       const prompts = Array.from({ length: 40 }, (_, i) => `${words[i % words.length]} ${i}`);
       const options = { maxTokens: 8, temperature: 0 };

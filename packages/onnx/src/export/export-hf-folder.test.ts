@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, Tensor } from '@huggingface/transformers';
 import { loadReferenceEngine } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareGreedy } from '../../test/greedy.js';
-import { sharedModels } from '../../test/shared-models.js';
 import { runXOnnx } from '../cli/run-x-onnx.js';
 import { loadLM } from '../engine/load-lm.js';
 
@@ -17,7 +17,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const stories = path.join(sharedModels, 'stories260K.gguf');
+const stories = path.join(sharedModelsDir, 'stories260K.gguf');
 
 describe('x-onnx export', () => {
   it('writes a folder that transformers.js and our loadLM both run, greedy-equal to the reference', async () => {

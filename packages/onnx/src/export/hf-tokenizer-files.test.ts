@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createTokenizerFromGGUFMetadata, createTokenizerFromHfJson, readGGUF } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { hfTokenizerFiles } from './hf-tokenizer-files.js';
 
 const TEXTS = [
@@ -18,7 +18,7 @@ describe('hfTokenizerFiles', () => {
     'llama.cpp-vocab/ggml-vocab-gpt-2.gguf',
   ]) {
     it(`${file}: tokenizer.json encodes and decodes as the GGUF tokenizer does`, async () => {
-      const gguf = path.join(sharedModels, file);
+      const gguf = path.join(sharedModelsDir, file);
       const { metadata } = await readGGUF(gguf);
       const expected = createTokenizerFromGGUFMetadata(metadata, gguf);
       const { tokenizer, tokenizerConfig } = hfTokenizerFiles(metadata, 2048);

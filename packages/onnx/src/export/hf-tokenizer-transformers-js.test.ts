@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { createTokenizerFromGGUFMetadata, readGGUF } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { hfTokenizerFiles } from './hf-tokenizer-files.js';
 
 const TEXTS = ['Once upon a time, there was a little girl.', 'Hello World! 123 ünïcödé 🦙', 'a\n\nb  c'];
@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('generated tokenizer.json in transformers.js', () => {
   for (const file of ['llama-2-tiny-random.gguf', 'llama.cpp-vocab/ggml-vocab-gpt-2.gguf']) {
     it(`${file}: transformers.js encodes as our GGUF tokenizer does`, async () => {
-      const gguf = path.join(sharedModels, file);
+      const gguf = path.join(sharedModelsDir, file);
       const { metadata } = await readGGUF(gguf);
       const ours = createTokenizerFromGGUFMetadata(metadata, gguf);
       const { tokenizer, tokenizerConfig } = hfTokenizerFiles(metadata, 2048);

@@ -1,13 +1,13 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { runXOnnx } from '../cli/run-x-onnx.js';
 import { listCacheEntries } from './conversion-cache-entries.js';
 import { cachedConversion } from './converted-model-cache.js';
 
-const stories = path.join(sharedModels, 'stories260K.gguf');
+const stories = path.join(sharedModelsDir, 'stories260K.gguf');
 const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 let cacheDir: string;

@@ -2,9 +2,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GGMLType, loadReferenceEngine, synthesizeModel } from '@x/runtime';
+import { relativeL2, sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relativeL2 } from '../../test/relative-l2.js';
-import { sharedModels } from '../../test/shared-models.js';
 import { describeDecoderIO } from '../decoder/decoder-io.js';
 import { decoderStep, emptyKVState } from '../decoder/decoder-step.js';
 import { loadOnnxEngine } from '../engine/load-onnx-engine.js';
@@ -40,7 +39,7 @@ async function compare(gguf: string, folder: string, options: Parameters<typeof 
 
 describe('convertGGUF', () => {
   it('stories260K: logits agree with the reference engine', async () => {
-    const error = await compare(path.join(sharedModels, 'stories260K.gguf'), path.join(dir, 'stories'));
+    const error = await compare(path.join(sharedModelsDir, 'stories260K.gguf'), path.join(dir, 'stories'));
     expect(error.all).toBeLessThan(1e-4);
     expect(error.next).toBeLessThan(1e-4);
   });
@@ -113,7 +112,7 @@ describe('convertGGUF', () => {
 
   it('f16 weights in an external data file stay within f16 rounding of the reference', async () => {
     const folder = path.join(dir, 'stories-f16');
-    const error = await compare(path.join(sharedModels, 'stories260K.gguf'), folder, {
+    const error = await compare(path.join(sharedModelsDir, 'stories260K.gguf'), folder, {
       dtype: 'f16',
       externalData: true,
     });

@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { createChatTemplate } from './chat-template.js';
 import { detectFallbackTemplate } from './detect-fallback-template.js';
 import { pickChatTemplate } from './pick-chat-template.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const tokenizersDir = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
-  'models',
-  'tokenizers',
-);
+const tokenizersDir = path.join(sharedModelsDir, 'tokenizers');
 
 const vocabulary = (...tokens: string[]) => {
   const set = new Set(tokens);

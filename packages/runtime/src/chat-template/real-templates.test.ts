@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ModelFormatError, UnsupportedError } from '@x/core';
 import { describe, expect, it } from 'vitest';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { createChatTemplate } from './chat-template.js';
 import { FALLBACK_TEMPLATES } from './fallback-templates.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const sharedDir = process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
-const tokenizersDir = path.join(sharedDir, 'models', 'tokenizers');
+const tokenizersDir = path.join(sharedModelsDir, 'tokenizers');
 
 function configTemplate(folder: string): string {
   const config = JSON.parse(readFileSync(path.join(tokenizersDir, folder, 'tokenizer_config.json'), 'utf8'));

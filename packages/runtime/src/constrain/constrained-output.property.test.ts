@@ -2,8 +2,9 @@ import path from 'node:path';
 import { ChatAdapter, JSONAdapter, type Signature } from '@x/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConstraintCompiler } from '../generation/constraint-compiler.js';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
-import { sharedModels, vocabDir } from '../tokenizer/testing/shared-models.js';
+import { vocabDir } from '../tokenizer/testing/vocab-dir.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { maskAllows } from './grammar-masks.js';
 import { GrammarMatcher } from './grammar-matcher.js';
@@ -13,9 +14,9 @@ import { assertFieldType, SIGNATURE_CORPUS } from './testing/signature-corpus.js
 // Seeded runs per (vocabulary, adapter, signature); X_CONSTRAIN_RUNS scales them up for a long soak.
 const scale = Number(process.env.X_CONSTRAIN_RUNS ?? 1);
 const vocabularies = [
-  { name: 'qwen2 byte-level BPE (151k)', file: path.join(sharedModels, 'tokenizers/qwen2-bpe'), runs: 8 },
+  { name: 'qwen2 byte-level BPE (151k)', file: path.join(sharedModelsDir, 'tokenizers/qwen2-bpe'), runs: 8 },
   { name: 'llama SentencePiece (32k)', file: path.join(vocabDir, 'ggml-vocab-llama-spm.gguf'), runs: 16 },
-  { name: 'stories260K SentencePiece (512)', file: path.join(sharedModels, 'stories260K.gguf'), runs: 30 },
+  { name: 'stories260K SentencePiece (512)', file: path.join(sharedModelsDir, 'stories260K.gguf'), runs: 30 },
 ];
 const adapters = [new ChatAdapter(), new JSONAdapter()];
 

@@ -3,8 +3,9 @@ import { GrammarError, jsonSchemaGrammar } from '@x/core';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConstraintCompiler } from '../generation/constraint-compiler.js';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
-import { sharedModels, vocabDir } from '../tokenizer/testing/shared-models.js';
+import { vocabDir } from '../tokenizer/testing/vocab-dir.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { maskAllows } from './grammar-masks.js';
 import { GrammarMatcher } from './grammar-matcher.js';
@@ -13,7 +14,7 @@ import { SCHEMA_CORPUS } from './testing/schema-corpus.js';
 
 const scale = Number(process.env.X_CONSTRAIN_RUNS ?? 1);
 const vocabularies = [
-  { name: 'qwen2 byte-level BPE (151k)', file: path.join(sharedModels, 'tokenizers/qwen2-bpe'), runs: 6 },
+  { name: 'qwen2 byte-level BPE (151k)', file: path.join(sharedModelsDir, 'tokenizers/qwen2-bpe'), runs: 6 },
   { name: 'llama SentencePiece (32k)', file: path.join(vocabDir, 'ggml-vocab-llama-spm.gguf'), runs: 20 },
 ];
 

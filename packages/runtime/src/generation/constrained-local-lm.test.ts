@@ -2,17 +2,18 @@ import path from 'node:path';
 import { ChainOfThought, ChatAdapter, JSONAdapter, Predict, type Signature } from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { assertFieldType, SIGNATURE_CORPUS } from '../constrain/testing/signature-corpus.js';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadLM } from '../reference/load-lm.js';
 import { ReferenceEngine } from '../reference/reference-engine.js';
 import { randomModel, TINY_SHAPE } from '../reference/testing/random-model.js';
 import { toReferenceModel } from '../reference/testing/random-reference-model.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
-import { sharedModels, vocabDir } from '../tokenizer/testing/shared-models.js';
+import { vocabDir } from '../tokenizer/testing/vocab-dir.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
 import { LocalLM } from './local-lm.js';
 import { FakeEngine } from './testing/fake-engine.js';
 
-const storiesPath = path.join(sharedModels, 'stories260K.gguf');
+const storiesPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 function checkTypes(signature: Signature, values: Record<string, unknown>): void {
   for (const field of signature.outputFields) assertFieldType(values[field.name], field.type, field.name);
@@ -121,7 +122,7 @@ describe('LocalLM with the adapter grammar on a model that already complies', ()
 
 describe.each([
   { arch: 'llama', vocabulary: path.join(vocabDir, 'ggml-vocab-llama-spm.gguf'), runs: 3 },
-  { arch: 'qwen2', vocabulary: path.join(sharedModels, 'tokenizers/qwen2-bpe'), runs: 1 },
+  { arch: 'qwen2', vocabulary: path.join(sharedModelsDir, 'tokenizers/qwen2-bpe'), runs: 1 },
 ])('LocalLM with the adapter grammar on a random-weight $arch model', ({ arch, vocabulary, runs }) => {
   it('parses every seeded run through both adapters', async () => {
     const tokenizer: Tokenizer = await loadTokenizer(vocabulary);

@@ -1,7 +1,6 @@
 export { ConstraintCompiler } from './constraint-compiler.js';
 export { createLocalLM } from './create-local-lm.js';
 export { GenerationTask, type GenerationTaskInit } from './generation-task.js';
-export { type GGUFParts, lmFromGGUFParts } from './lm-from-gguf-parts.js';
 export {
   type LoadLocalLMOptions,
   type LocalModelFile,

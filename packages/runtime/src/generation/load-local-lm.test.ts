@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ModelFormatError } from '@x/core';
 import { describe, expect, it, vi } from 'vitest';
+import { rewriteGGUFMetadata } from '../gguf/rewrite-gguf-metadata.js';
 import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadLocalLM } from './load-local-lm.js';
 import { FakeEngine } from './testing/fake-engine.js';
@@ -48,6 +51,27 @@ describe('loadLocalLM', () => {
     });
     expect(free.stats().kvSlots).toBe(5);
     await free.dispose();
+  });
+
+  it("takes the chat template from the GGUF header, else a fallback; the caller's options win", async () => {
+    const templated = path.join(await mkdtemp(path.join(tmpdir(), 'load-local-lm-')), 'templated.gguf');
+    await rewriteGGUFMetadata(stories, templated, {
+      'tokenizer.chat_template': '{% for m in messages %}{{ m.content }}.{% endfor %}',
+    });
+    const open = async () => ({ engine: new FakeEngine({ vocabSize: 512, contextLength: 64 }) });
+    const lm = await loadLocalLM(templated, open);
+    expect(lm.chatTemplate.name).toBe('model');
+    expect(lm.chatTemplate.render([{ role: 'user', content: 'ab' }])).toBe('ab.');
+    expect(lm.contextLength).toBe(64);
+    await lm.dispose();
+    const overridden = await loadLocalLM(templated, open, { chatTemplate: 'llama3', id: 'mine' });
+    expect(overridden.chatTemplate.name).toBe('llama3');
+    expect(overridden.id).toBe('mine');
+    await overridden.dispose();
+    const untemplated = await loadLocalLM(stories, open);
+    expect(untemplated.chatTemplate.name).toMatch(/^fallback:/);
+    await untemplated.dispose();
+    await rm(path.dirname(templated), { recursive: true, force: true });
   });
 
   it('rejects a missing path with ModelFormatError before opening an engine', async () => {

@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelFormatError } from '@x/core';
 import type { Engine } from '../engine/engine.js';
 import { type GGUFFile, readGGUF } from '../gguf/index.js';
-import { startsWithGGUFMagic } from '../gguf/starts-with-gguf-magic.js';
+import { isGGUFFile } from '../gguf/is-gguf-file.js';
 import { type ResolveModelOptions, resolveModel } from '../hub/resolve-model.js';
 import { createTokenizerFromGGUFMetadata } from '../tokenizer/create-tokenizer-from-gguf-metadata.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
@@ -77,13 +77,6 @@ export async function loadLocalLM(
     await engine.dispose();
     throw error;
   }
-}
-
-async function isGGUFFile(location: string): Promise<boolean> {
-  const info = await stat(location).catch((error: unknown) => {
-    throw new ModelFormatError('model path does not exist', { path: location, cause: error });
-  });
-  return info.isFile() && (await startsWithGGUFMagic(location));
 }
 
 function checkVocabulary(engine: Engine, tokenizer: Tokenizer, location: string): void {

@@ -1,29 +1,15 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../engine/engine.js';
-import { readGGUF } from '../gguf/index.js';
-import { loadReferenceEngine } from '../reference/load-reference-engine.js';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
+import { loadLM } from '../reference/load-lm.js';
 import { argmax } from '../sampling/argmax.js';
-import { createTokenizerFromGGUFMetadata } from '../tokenizer/create-tokenizer-from-gguf-metadata.js';
-import { lmFromGGUFParts } from './lm-from-gguf-parts.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const modelPath = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
-  'models',
-  'stories260K.gguf',
-);
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 async function loadStories(options: { prefixCacheSize?: number } = {}) {
-  const file = await readGGUF(modelPath);
-  const engine = await loadReferenceEngine(modelPath, { contextLength: 128 });
-  const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, modelPath);
-  return {
-    engine,
-    tokenizer,
-    lm: lmFromGGUFParts({ metadata: file.metadata, engine, tokenizer, ...options }),
-  };
+  const lm = await loadLM(modelPath, { contextLength: 128, ...options });
+  return { engine: lm.engine, tokenizer: lm.tokenizer, lm };
 }
 
 /** The slow twin: a plain greedy loop straight over the engine, one token per forward call. */

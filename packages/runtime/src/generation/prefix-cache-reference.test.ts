@@ -1,15 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadReferenceEngine } from '../reference/load-reference-engine.js';
 import { cachedVersusCold, cachePrompts } from './testing/prefix-cache-exactness.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const modelPath = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
-  'models',
-  'stories260K.gguf',
-);
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 describe('radix prefix cache on the reference engine (stories260K, F32)', () => {
   it('gives the logits of a cold run on every hit, with room for everything', async () => {

@@ -5,7 +5,7 @@ import { ReferenceEngine } from '../reference/reference-engine.js';
 import { randomModel, TINY_SHAPE } from '../reference/testing/random-model.js';
 import { toReferenceModel } from '../reference/testing/random-reference-model.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
-import { vocabDir } from '../tokenizer/testing/shared-models.js';
+import { vocabDir } from '../tokenizer/testing/vocab-dir.js';
 import { LocalLM } from './local-lm.js';
 
 describe('ReAct on a random-weight local model under the adapter grammar', () => {

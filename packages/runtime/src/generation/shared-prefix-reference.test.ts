@@ -1,30 +1,20 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readGGUF } from '../gguf/index.js';
-import { loadReferenceEngine } from '../reference/load-reference-engine.js';
-import { createTokenizerFromGGUFMetadata } from '../tokenizer/create-tokenizer-from-gguf-metadata.js';
-import { lmFromGGUFParts } from './lm-from-gguf-parts.js';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
+import { loadLM } from '../reference/load-lm.js';
 import type { SchedulerOptions } from './scheduler.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const modelPath = path.join(
-  process.env.X_SHARED_DIR ?? path.resolve(repoRoot, '../shared'),
-  'models',
-  'stories260K.gguf',
-);
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 async function load(options: SchedulerOptions) {
-  const file = await readGGUF(modelPath);
-  const engine = await loadReferenceEngine(modelPath, { contextLength: 256 });
-  const tokenizer = createTokenizerFromGGUFMetadata(file.metadata, modelPath);
+  const lm = await loadLM(modelPath, { contextLength: 256, ...options });
+  const engine = lm.engine;
   let prefilled = 0;
   const forward = engine.forward.bind(engine);
   engine.forward = (batch, signal) => {
     for (const request of batch) if (request.logitsFor === 'last') prefilled += request.tokens.length - 1;
     return forward(batch, signal);
   };
-  const lm = lmFromGGUFParts({ metadata: file.metadata, engine, tokenizer, ...options });
   return { lm, prefilled: () => prefilled };
 }
 

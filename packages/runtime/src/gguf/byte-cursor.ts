@@ -90,6 +90,12 @@ export class ByteCursor {
     return decodeUtf8(this.bytes, start, length);
   }
 
+  /** Steps over `length` bytes, failing when the file is too short. */
+  skip(length: number, what: string): void {
+    this.need(length, what);
+    this.pos += length;
+  }
+
   /** Copies `length` bytes so that typed-array views on them are aligned. */
   take(length: number, what: string): ArrayBuffer {
     this.need(length, what);

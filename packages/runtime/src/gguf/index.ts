@@ -1,5 +1,6 @@
 export { GGMLType, type GGMLTypeLayout, ggmlTypeLayout, ggmlTypeName } from './ggml-type.js';
 export { GGUFValueType } from './gguf-value-type.js';
+export { isGGUFFile } from './is-gguf-file.js';
 export {
   archKey,
   getArchitecture,
@@ -19,7 +20,9 @@ export {
   type GGUFMetadataType,
   type GGUFTensorInfo,
   type GGUFValue,
+  modelKeys,
   parseGGUF,
+  type ReadGGUFOptions,
   readGGUF,
 } from './read-gguf.js';
 export { rewriteGGUFMetadata } from './rewrite-gguf-metadata.js';

@@ -52,6 +52,32 @@ export function readGGUFValue(cursor: ByteCursor, type: number, depth = 0): GGUF
   }
 }
 
+/**
+ * Steps over one value of `type` without decoding it (strings stay bytes): the bounds are checked as
+ * `readGGUFValue` checks them, the contents (UTF-8, bool bytes) are not.
+ */
+export function skipGGUFValue(cursor: ByteCursor, type: number, depth = 0): void {
+  checkType(cursor, type, cursor.pos);
+  if (type !== GGUFValueType.STRING && type !== GGUFValueType.ARRAY) {
+    cursor.skip(GGUF_SCALAR_SIZE[type as GGUFValueType] as number, 'value');
+    return;
+  }
+  if (type === GGUFValueType.STRING) {
+    cursor.skip(cursor.count('string value length', 1), 'string value');
+    return;
+  }
+  if (depth >= MAX_ARRAY_DEPTH) cursor.fail('metadata arrays nested too deeply', { got: String(depth) });
+  const elementAt = cursor.pos;
+  const element = cursor.u32('array element type');
+  checkType(cursor, element, elementAt);
+  const length = cursor.count('array length', minValueBytes(element));
+  if (element === GGUFValueType.STRING || element === GGUFValueType.ARRAY) {
+    for (let i = 0; i < length; i++) skipGGUFValue(cursor, element, depth + 1);
+  } else {
+    cursor.skip(length * (GGUF_SCALAR_SIZE[element as GGUFValueType] as number), 'array');
+  }
+}
+
 function readArray(cursor: ByteCursor, depth: number): GGUFValue[] {
   if (depth >= MAX_ARRAY_DEPTH) cursor.fail('metadata arrays nested too deeply', { got: String(depth) });
   const typeAt = cursor.pos;

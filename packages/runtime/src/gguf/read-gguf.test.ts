@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ByteWriter } from './byte-writer.js';
 import { GGMLType } from './ggml-type.js';
 import { GGUFValueType } from './gguf-value-type.js';
-import { parseGGUF, readGGUF } from './read-gguf.js';
+import { modelKeys, parseGGUF, readGGUF } from './read-gguf.js';
 import { sharedModelsDir } from './shared-models-dir.js';
 import { serializeGGUF } from './write-gguf.js';
 
@@ -56,6 +56,20 @@ describe('readGGUF', () => {
     for (const tensor of file.tensors) expect(tensor.offset % 32).toBe(0);
     const size = (await readFile(stories)).length;
     expect(Math.max(...file.tensors.map((t) => t.offset + t.byteLength))).toBeLessThanOrEqual(size);
+  });
+
+  it('steps over the values a `keys` filter leaves out, and reads the rest as a whole read does', async () => {
+    const whole = await readGGUF(stories);
+    const model = await readGGUF(stories, { keys: modelKeys });
+    expect(Object.keys(whole.metadata).some((key) => key.startsWith('tokenizer.'))).toBe(true);
+    expect(model.metadata).toEqual(
+      Object.fromEntries(Object.entries(whole.metadata).filter(([key]) => !key.startsWith('tokenizer.'))),
+    );
+    expect(model.tensors).toEqual(whole.tensors);
+    expect(model.dataOffset).toBe(whole.dataOffset);
+    const none = await readGGUF(stories, { keys: () => false });
+    expect(none.metadata).toEqual({});
+    expect(none.tensors).toEqual(whole.tensors);
   });
 
   it('reads a 32000-token F16 model', async () => {

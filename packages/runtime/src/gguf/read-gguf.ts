@@ -3,7 +3,7 @@ import { ModelFormatError } from '@x/core';
 import { ByteCursor, NeedMoreBytes } from './byte-cursor.js';
 import { type GGMLType, ggmlTypeLayout, ggmlTypeName } from './ggml-type.js';
 import { GGUFValueType } from './gguf-value-type.js';
-import { type GGUFValue, readGGUFValue } from './read-gguf-value.js';
+import { type GGUFValue, readGGUFValue, skipGGUFValue } from './read-gguf-value.js';
 
 export { GGMLType } from './ggml-type.js';
 export type { GGUFValue } from './read-gguf-value.js';
@@ -42,10 +42,25 @@ const MIN_KV_BYTES = 8 + 4 + 1;
 const MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8;
 const INITIAL_WINDOW = 8 << 20;
 
+export interface ReadGGUFOptions {
+  /**
+   * Which metadata values to decode (default: all). The others are stepped over, bounds-checked but
+   * not decoded, and left out of `metadata`: a loader that needs only the hyperparameters skips the
+   * tokenizer's arrays, most of a header's parse time. general.alignment is always read.
+   */
+  keys?: (key: string) => boolean;
+}
+
+/** The keys a loader checking only the hyperparameters needs: everything outside `tokenizer.*`. */
+export const modelKeys = (key: string): boolean => !key.startsWith('tokenizer.');
+
 /** Parses a GGUF header from `bytes` (the file's start; `fileSize` when bytes hold only a prefix). */
-export function parseGGUF(bytes: Uint8Array, options: { path?: string; fileSize?: number } = {}): GGUFFile {
+export function parseGGUF(
+  bytes: Uint8Array,
+  options: ReadGGUFOptions & { path?: string; fileSize?: number } = {},
+): GGUFFile {
   try {
-    return parseWindow(bytes, options.fileSize ?? bytes.length, options.path);
+    return parseWindow(bytes, options.fileSize ?? bytes.length, options.path, options.keys);
   } catch (error) {
     if (!(error instanceof NeedMoreBytes)) throw error;
     throw new ModelFormatError('header extends past the bytes given', {
@@ -58,7 +73,7 @@ export function parseGGUF(bytes: Uint8Array, options: { path?: string; fileSize?
 }
 
 /** Reads only the header region of a GGUF file, growing the read window until the header fits. */
-export async function readGGUF(path: string): Promise<GGUFFile> {
+export async function readGGUF(path: string, options: ReadGGUFOptions = {}): Promise<GGUFFile> {
   const handle = await open(path, 'r').catch((cause: NodeJS.ErrnoException) => {
     throw new ModelFormatError(`cannot open: ${cause.code ?? cause.message}`, { path, cause });
   });
@@ -75,7 +90,7 @@ export async function readGGUF(path: string): Promise<GGUFFile> {
       const window = new Uint8Array(windowSize);
       const { bytesRead } = await handle.read(window, 0, windowSize, 0);
       try {
-        return parseWindow(window.subarray(0, bytesRead), fileSize, path);
+        return parseWindow(window.subarray(0, bytesRead), fileSize, path, options.keys);
       } catch (error) {
         if (!(error instanceof NeedMoreBytes) || bytesRead < windowSize) throw error;
         windowSize = Math.min(fileSize, Math.max(windowSize * 4, error.needed));
@@ -86,7 +101,12 @@ export async function readGGUF(path: string): Promise<GGUFFile> {
   }
 }
 
-function parseWindow(bytes: Uint8Array, fileSize: number, path: string | undefined): GGUFFile {
+function parseWindow(
+  bytes: Uint8Array,
+  fileSize: number,
+  path: string | undefined,
+  keys: ((key: string) => boolean) | undefined,
+): GGUFFile {
   const cursor = new ByteCursor(bytes, fileSize, path);
   const magic = cursor.u32('magic');
   if (magic !== MAGIC) {
@@ -101,11 +121,17 @@ function parseWindow(bytes: Uint8Array, fileSize: number, path: string | undefin
   const kvCount = cursor.count('metadata count', MIN_KV_BYTES);
   const metadata: Record<string, GGUFValue> = {};
   const metadataTypes: Record<string, GGUFMetadataType> = {};
+  const seen = new Set<string>();
   for (let i = 0; i < kvCount; i++) {
     const keyAt = cursor.pos;
     const key = cursor.string('metadata key');
-    if (Object.hasOwn(metadata, key)) cursor.fail('duplicate metadata key', { offset: keyAt, got: key });
+    if (seen.has(key)) cursor.fail('duplicate metadata key', { offset: keyAt, got: key });
+    seen.add(key);
     const type = cursor.u32('metadata value type');
+    if (keys !== undefined && key !== 'general.alignment' && !keys(key)) {
+      skipGGUFValue(cursor, type);
+      continue;
+    }
     const elementAt = cursor.pos;
     const value = readGGUFValue(cursor, type);
     const elementType =

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadTokenizer } from './load-tokenizer.js';
-import { sharedModels, vocabDir } from './testing/shared-models.js';
+import { vocabDir } from './testing/vocab-dir.js';
 import type { Tokenizer } from './tokenizer.js';
 
 const unicodeText = fc
@@ -36,7 +37,7 @@ describe('decode and the stream decoder', () => {
   beforeAll(async () => {
     spm = await loadTokenizer(path.join(vocabDir, 'ggml-vocab-llama-spm.gguf'));
     byteLevel = await loadTokenizer(path.join(vocabDir, 'ggml-vocab-deepseek-coder.gguf'));
-    qwen = await loadTokenizer(path.join(sharedModels, 'tokenizers/qwen2-bpe'));
+    qwen = await loadTokenizer(path.join(sharedModelsDir, 'tokenizers/qwen2-bpe'));
   });
 
   it('holds an emoji split across byte-fallback tokens until its last byte', () => {

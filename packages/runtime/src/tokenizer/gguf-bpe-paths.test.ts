@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GGUFValue } from '../gguf/index.js';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { byteLevelEncode } from './byte-level.js';
 import { createTokenizerFromGGUFMetadata } from './create-tokenizer-from-gguf-metadata.js';
 import { llama3SpecialTokens } from './create-tokenizer-from-tiktoken.js';
 import { readVocabVectors } from './testing/llama-cpp-vectors.js';
-import { sharedModels, vocabDir } from './testing/shared-models.js';
+import { vocabDir } from './testing/vocab-dir.js';
 
 // The llama-bpe and qwen2 vocab GGUFs are not here; these build the GGUF metadata llama.cpp's converter
 // would write from the same tokenizer files, so the GGUF code path meets the same vectors.
@@ -38,7 +39,10 @@ function mergesFromRanks(tokens: string[]): string[] {
 
 describe('GGUF byte-level BPE paths', () => {
   it('llama-bpe (llama3 pre-tokenizer, ignore_merges) from the tiktoken ranks', () => {
-    const ranks = readFileSync(path.join(sharedModels, 'tokenizers/llama3-tiktoken/tokenizer.model'), 'utf8');
+    const ranks = readFileSync(
+      path.join(sharedModelsDir, 'tokenizers/llama3-tiktoken/tokenizer.model'),
+      'utf8',
+    );
     const tokens = ranks
       .split('\n')
       .filter((line) => line.length > 0)
@@ -65,7 +69,7 @@ describe('GGUF byte-level BPE paths', () => {
   });
 
   it('qwen2 from vocab.json + merges.txt', () => {
-    const folder = path.join(sharedModels, 'tokenizers/qwen2-bpe');
+    const folder = path.join(sharedModelsDir, 'tokenizers/qwen2-bpe');
     const vocab = JSON.parse(readFileSync(path.join(folder, 'vocab.json'), 'utf8')) as Record<string, number>;
     const added = JSON.parse(readFileSync(path.join(folder, 'added_tokens.json'), 'utf8')) as Record<
       string,

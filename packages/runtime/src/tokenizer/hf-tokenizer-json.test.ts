@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadTokenizer } from './load-tokenizer.js';
 import { agreementCorpus } from './testing/agreement-corpus.js';
 import { readVocabVectors } from './testing/llama-cpp-vectors.js';
-import { sharedModels, vocabDir } from './testing/shared-models.js';
+import { vocabDir } from './testing/vocab-dir.js';
 
 interface GoldenCase {
   text: string;
@@ -18,8 +19,8 @@ const golden = JSON.parse(
 ) as { cases: Record<string, GoldenCase[]> };
 
 const tokenizerFiles: Record<string, string> = {
-  smollm2: path.join(sharedModels, 'tokenizers/smollm2-135m-instruct/tokenizer.json'),
-  phi3v: path.join(sharedModels, 'tokenizers/phi-3-vision'),
+  smollm2: path.join(sharedModelsDir, 'tokenizers/smollm2-135m-instruct/tokenizer.json'),
+  phi3v: path.join(sharedModelsDir, 'tokenizers/phi-3-vision'),
 };
 
 describe('Hugging Face tokenizer.json', () => {

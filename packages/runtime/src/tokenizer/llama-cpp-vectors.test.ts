@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadTokenizer } from './load-tokenizer.js';
 import { readVocabVectors } from './testing/llama-cpp-vectors.js';
-import { sharedModels, vocabDir } from './testing/shared-models.js';
+import { vocabDir } from './testing/vocab-dir.js';
 
 // llama.cpp's test-tokenizer-0 runs every input with add_special = false, parse_special = false.
 const options = { addSpecial: false, parseSpecial: false };
@@ -14,8 +15,8 @@ const ggufVocabs = readdirSync(vocabDir)
 
 // Vocabularies whose .gguf is absent here, checked through the same tokenizer in another format.
 const otherFormats: Record<string, string> = {
-  qwen2: path.join(sharedModels, 'tokenizers/qwen2-bpe'),
-  'llama-bpe': path.join(sharedModels, 'tokenizers/llama3-tiktoken/tokenizer.model'),
+  qwen2: path.join(sharedModelsDir, 'tokenizers/qwen2-bpe'),
+  'llama-bpe': path.join(sharedModelsDir, 'tokenizers/llama3-tiktoken/tokenizer.model'),
 };
 
 describe('llama.cpp tokenizer vectors', () => {

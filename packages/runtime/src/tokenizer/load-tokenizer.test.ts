@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createTokenizerFromGGUFMetadata } from './create-tokenizer-from-gguf-metadata.js';
 import { createTokenizerFromHfJson } from './create-tokenizer-from-hf-json.js';
 import { loadTokenizer } from './load-tokenizer.js';
-import { vocabDir } from './testing/shared-models.js';
+import { vocabDir } from './testing/vocab-dir.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'x-tokenizer-'));
 

@@ -4,7 +4,7 @@ import { getLlama, type Llama } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenizer } from './load-tokenizer.js';
 import { agreementCorpus } from './testing/agreement-corpus.js';
-import { vocabDir } from './testing/shared-models.js';
+import { vocabDir } from './testing/vocab-dir.js';
 
 const vocabs = readdirSync(vocabDir)
   .filter((file) => file.endsWith('.gguf'))

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { BestOfN, createPrediction, type LM, type Module, Parallel, type Prediction } from '@x/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalLM } from '../../src/generation/index.js';
+import { sharedModelsDir } from '../../src/gguf/shared-models-dir.js';
 import { loadLM } from '../../src/reference/load-lm.js';
-import { sharedModels } from './shared-models.js';
 
-const modelPath = path.join(sharedModels, 'stories260K.gguf');
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 type StoryIn = { start: string };
 type StoryOut = { story: string };

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NEAR_TIE } from '../../src/engine/testing/oracle-agreement.js';
 import { compareTeacherForced } from '../../src/engine/testing/reference-greedy.js';
+import { sharedModelsDir } from '../../src/gguf/shared-models-dir.js';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
-import { llamaCppGreedy } from './llama-cpp-greedy.js';
-import { sharedModels } from './shared-models.js';
+import { llamaCppGreedy } from '../../src/testing/llama-cpp.js';
 
-const modelPath = path.join(sharedModels, 'llama-2-tiny-random.gguf');
+const modelPath = path.join(sharedModelsDir, 'llama-2-tiny-random.gguf');
 
 describe('reference engine on llama-2-tiny-random (F16, Llama-2 vocabulary)', () => {
   it("follows llama.cpp's 40 greedy tokens", async () => {

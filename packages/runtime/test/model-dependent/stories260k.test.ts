@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceGreedy } from '../../src/engine/testing/reference-greedy.js';
+import { sharedModelsDir } from '../../src/gguf/shared-models-dir.js';
 import { loadLM } from '../../src/reference/load-lm.js';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
-import { llamaCppGreedy } from './llama-cpp-greedy.js';
-import { sharedModels } from './shared-models.js';
+import { llamaCppGreedy } from '../../src/testing/llama-cpp.js';
 
-const modelPath = path.join(sharedModels, 'stories260K.gguf');
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 const BOS = 1;
 const ONCE_UPON_A_TIME = [403, 407, 261, 378];
 

@@ -7,7 +7,7 @@ import { compareTeacherForced } from '../../src/engine/testing/reference-greedy.
 import { GGMLType } from '../../src/gguf/index.js';
 import { synthesizeModel } from '../../src/gguf/synth/synthesize-model.js';
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
-import { llamaCppGreedy } from './llama-cpp-greedy.js';
+import { llamaCppGreedy } from '../../src/testing/llama-cpp.js';
 
 const PROMPT = [1, 40, 90, 200, 17];
 const STEPS = 40;

@@ -7,7 +7,7 @@ import { compareTeacherForced } from '../../src/engine/testing/reference-greedy.
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
 import { ARCHITECTURE_FEATURE_CASES as cases } from '../../src/reference/testing/architecture-cases.js';
 import { writeSyntheticModel } from '../../src/reference/testing/write-synthetic-model.js';
-import { llamaCppGreedy } from './llama-cpp-greedy.js';
+import { llamaCppGreedy } from '../../src/testing/llama-cpp.js';
 
 const PROMPT = [1, 10, 200, 300, 50, 7];
 const STEPS = 40;

@@ -2,22 +2,33 @@ import { argmax } from '../../sampling/argmax.js';
 import type { Engine } from '../engine.js';
 import { NEAR_TIE, shortfall as shortfallOf } from './oracle-agreement.js';
 
+/** One free-running greedy step: the pick and the logits row it was picked from. */
+export interface GreedyStep {
+  token: number;
+  logits: Float32Array;
+}
+
 /** Greedy decoding on `engine`: feeds `tokens`, then `count` argmax tokens, one forward per token. */
-export async function referenceGreedy(engine: Engine, tokens: number[], count: number): Promise<number[]> {
+export async function greedySteps(engine: Engine, tokens: number[], count: number): Promise<GreedyStep[]> {
   const seq = engine.createSequence();
-  const generated: number[] = [];
+  const steps: GreedyStep[] = [];
   let input = Int32Array.from(tokens);
   try {
-    while (generated.length < count) {
+    while (steps.length < count) {
       const [logits] = await engine.forward([{ seq, tokens: input, logitsFor: 'last' }]);
       const token = argmax(logits!);
-      generated.push(token);
+      steps.push({ token, logits: logits! });
       input = Int32Array.of(token);
     }
-    return generated;
+    return steps;
   } finally {
     engine.release(seq);
   }
+}
+
+/** The tokens of `greedySteps`. */
+export async function referenceGreedy(engine: Engine, tokens: number[], count: number): Promise<number[]> {
+  return (await greedySteps(engine, tokens, count)).map((step) => step.token);
 }
 
 export interface TeacherForcedComparison {

@@ -1,30 +1,4 @@
-import type { Engine } from '@x/runtime';
-import { argmax } from '@x/runtime';
-import { shortfall } from '@x/runtime/testing';
-
-/** One free-running greedy step on the native engine: its pick and its logits row. */
-export interface GreedyStep {
-  token: number;
-  logits: Float32Array;
-}
-
-/** Greedy decoding on `engine`: feeds `prompt`, then `count` argmax tokens, one forward per token. */
-export async function nativeGreedy(engine: Engine, prompt: number[], count: number): Promise<GreedyStep[]> {
-  const seq = engine.createSequence();
-  const steps: GreedyStep[] = [];
-  let input = Int32Array.from(prompt);
-  try {
-    while (steps.length < count) {
-      const [logits] = await engine.forward([{ seq, tokens: input, logitsFor: 'last' }]);
-      const token = argmax(logits!);
-      steps.push({ token, logits: logits! });
-      input = Int32Array.of(token);
-    }
-    return steps;
-  } finally {
-    engine.release(seq);
-  }
-}
+import { type GreedyStep, shortfall } from '@x/runtime/testing';
 
 /** How far a free-running greedy run follows the oracle before it may part from it. */
 export interface FreeRunComparison {
