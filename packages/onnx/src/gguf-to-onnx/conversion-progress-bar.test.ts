@@ -2,8 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readGGUF } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedModels } from '../../test/shared-models.js';
 import { conversionProgressBar } from './conversion-progress-bar.js';
 import { type ConversionProgress, convertGGUF } from './convert-gguf.js';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const stories = path.join(sharedModels, 'stories260K.gguf');
+const stories = path.join(sharedModelsDir, 'stories260K.gguf');
 
 describe('conversion progress', () => {
   it('reports every tensor read, then the weight bytes written up to the data file size', async () => {
