@@ -39,6 +39,7 @@ export { DEQUANTIZABLE_TYPES, dequantize, readTensor } from './tensor-data.js';
 export {
   METADATA_LIMITS,
   type ModelHyperparameters,
+  ROPE_SCALING_TYPES,
   validateModelMetadata,
 } from './validate-model-metadata.js';
 export {

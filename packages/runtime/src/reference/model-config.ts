@@ -1,6 +1,7 @@
 import { ModelFormatError, UnsupportedError } from '@x/core';
 import { validateModelMetadata } from '../gguf/validate-model-metadata.js';
 import { ARCHITECTURES, type ArchSpec } from './arch-table.js';
+import { type RopeScaling, readRopeScaling } from './rope-scaling.js';
 
 /** The hyperparameters of one llama-family model, read from GGUF metadata (`{arch}.*` keys). */
 export interface ModelConfig {
@@ -18,8 +19,9 @@ export interface ModelConfig {
   rmsEpsilon: number;
   ropeDims: number;
   ropeBase: number;
-  /** 1 / linear scaling factor. */
+  /** Frequency scale: 1 / the linear or YaRN factor (ropeScaling.freqScale). */
   ropeScale: number;
+  ropeScaling: RopeScaling;
   /** Window of the sliding layers, in tokens (0: every layer attends to the whole sequence). */
   slidingWindow: number;
   /** Multiplier of q·k. */
@@ -90,16 +92,8 @@ export function readModelConfig(metadata: Readonly<Record<string, unknown>>, pat
     });
   }
 
-  // As llama.cpp: the type defaults to linear, 'none' disables the factor, YaRN and LongRoPE are not implemented.
-  const scalingType = metadata[`${architecture}.rope.scaling.type`] ?? 'linear';
-  if (scalingType !== 'none' && scalingType !== 'linear') {
-    throw new UnsupportedError(
-      `rope-scaling:${String(scalingType)}`,
-      `rope scaling '${String(scalingType)}' is not supported by the reference engine`,
-    );
-  }
-  const scalingFactor = number('rope.scaling.factor', number('rope.scale_linear', 0));
-  const ropeScale = scalingType === 'linear' && scalingFactor > 0 ? 1 / scalingFactor : 1;
+  const trainedContextLength = number('context_length');
+  const ropeScaling = readRopeScaling(metadata, architecture, trainedContextLength);
 
   const softcap = arch.defaultSoftcap;
   const queryScaleDim =
@@ -113,11 +107,12 @@ export function readModelConfig(metadata: Readonly<Record<string, unknown>>, pat
     headCount,
     headCountKv,
     headDim,
-    trainedContextLength: number('context_length'),
+    trainedContextLength,
     rmsEpsilon: number('attention.layer_norm_rms_epsilon'),
     ropeDims: number('rope.dimension_count', headDim),
     ropeBase: number('rope.freq_base', 10_000),
-    ropeScale,
+    ropeScale: ropeScaling.freqScale,
+    ropeScaling,
     slidingWindow:
       arch.slidingWindowPattern > 0 ? number('attention.sliding_window', arch.defaultSlidingWindow) : 0,
     attentionScale: 1 / Math.sqrt(queryScaleDim),
