@@ -88,7 +88,8 @@ void read_rope_scaling(const MetadataReader& m, ModelConfig& c) {
   const double factor = finite_at_least(
       m.number("rope.scaling.factor", finite_at_least(m.number("rope.scale_linear", 0), 0, true, "rope.scale_linear")),
       0, true, "rope.scaling.factor");
-  c.rope_attn_factor = to_float(finite_at_least(m.number("rope.scaling.attn_factor", 1), 0, false, "rope.scaling.attn_factor"));
+  c.rope_attn_factor =
+      to_float(finite_at_least(m.number("rope.scaling.attn_factor", 1), 0, false, "rope.scaling.attn_factor"));
   c.rope_beta_fast = to_float(finite_at_least(m.number("rope.scaling.yarn_beta_fast", 32), 0, false, "yarn_beta_fast"));
   c.rope_beta_slow = to_float(finite_at_least(m.number("rope.scaling.yarn_beta_slow", 1), 0, false, "yarn_beta_slow"));
   c.rope_original_context = positive_int(m.number("rope.scaling.original_context_length", c.trained_context_length),
