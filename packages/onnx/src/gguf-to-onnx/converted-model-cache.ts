@@ -7,7 +7,7 @@ import { evictToBudget, touchEntry } from './conversion-cache-entries.js';
 import { type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
 
 /** Bumped whenever the graph the converter writes changes, so old cache entries are not reused. */
-const CONVERTER_VERSION = 2;
+const CONVERTER_VERSION = 3;
 
 export interface CachedConversionOptions extends ConvertGGUFOptions {
   /** Where converted models are kept (default: $X_CACHE_DIR/onnx or ~/.cache/x/onnx). */
