@@ -55,13 +55,20 @@ describe('rope scaling keys, checked by the addon itself too', () => {
     expect(await nativeCode(file)).toBe(NativeCode.format);
   });
 
-  it('refuses LongRoPE with UnsupportedError, and opens YaRN', async () => {
+  it('refuses LongRoPE with UnsupportedError, and opens YaRN with its stretched context', async () => {
     const longrope = path.join(directory, 'longrope.gguf');
     await rewriteGGUFMetadata(valid, longrope, { 'llama.rope.scaling.type': 'longrope' });
     expect(await nativeCode(longrope)).toBe(NativeCode.unsupported);
     await expect(loadEngine(longrope)).rejects.toBeInstanceOf(UnsupportedError);
     const yarn = path.join(directory, 'yarn.gguf');
-    await rewriteGGUFMetadata(valid, yarn, { 'llama.rope.scaling.type': 'yarn' });
+    await rewriteGGUFMetadata(valid, yarn, {
+      'llama.rope.scaling.type': 'yarn',
+      'llama.rope.scaling.factor': 4,
+    });
     expect(await nativeCode(yarn)).toBe(0);
+    // context_length 256 is YaRN's original context here: the engine serves 4× that
+    const engine = await loadEngine(yarn, { threads: 1, maxSequences: 1 });
+    expect(engine.info.contextLength).toBe(1024);
+    await engine.dispose();
   });
 });

@@ -48,6 +48,15 @@ describe('readModelConfig', () => {
     expect(linear.ropeScaling).toMatchObject({ extFactor: 0, attnFactor: 0.5, originalContextLength: 64 });
   });
 
+  it('serves YaRN files their stretched context when context_length is the original one', () => {
+    const yarn = { 'rope.scaling.type': 'yarn', 'rope.scaling.factor': 4 };
+    expect(configOf('qwen2', yarn).trainedContextLength).toBe(1024);
+    expect(
+      configOf('qwen2', { ...yarn, 'rope.scaling.original_context_length': 32 }).trainedContextLength,
+    ).toBe(256);
+    expect(configOf('llama', { 'rope.scaling.factor': 4 }).trainedContextLength).toBe(256);
+  });
+
   it('gives gemma2 its default soft caps and even sliding layers, gemma3 five local layers in six', () => {
     const gemma2 = configOf('gemma2', {}, 4);
     expect(gemma2).toMatchObject({ attentionSoftcap: 50, finalSoftcap: 30, slidingWindow: 8 });

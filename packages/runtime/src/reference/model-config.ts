@@ -1,5 +1,5 @@
 import { ModelFormatError, UnsupportedError } from '@x/core';
-import { validateModelMetadata } from '../gguf/validate-model-metadata.js';
+import { METADATA_LIMITS, validateModelMetadata } from '../gguf/validate-model-metadata.js';
 import { ARCHITECTURES, type ArchSpec } from './arch-table.js';
 import { type RopeScaling, readRopeScaling } from './rope-scaling.js';
 
@@ -14,7 +14,7 @@ export interface ModelConfig {
   headCountKv: number;
   /** Length of one query/key/value head (`attention.key_length`, default n_embd / n_head). */
   headDim: number;
-  /** The context the model was trained with. */
+  /** The context the model was trained for: `context_length`, or YaRN's original context × factor when longer. */
   trainedContextLength: number;
   rmsEpsilon: number;
   ropeDims: number;
@@ -92,8 +92,14 @@ export function readModelConfig(metadata: Readonly<Record<string, unknown>>, pat
     });
   }
 
-  const trainedContextLength = number('context_length');
-  const ropeScaling = readRopeScaling(metadata, architecture, trainedContextLength);
+  const ropeScaling = readRopeScaling(metadata, architecture, number('context_length'));
+  // YaRN files may keep context_length at the original context (Qwen2.5's): serve the stretched one
+  const stretched =
+    ropeScaling.type === 'yarn' ? ropeScaling.originalContextLength / ropeScaling.freqScale : 0;
+  const trainedContextLength = Math.max(
+    number('context_length'),
+    Math.min(Math.round(stretched), METADATA_LIMITS.contextLength),
+  );
 
   const softcap = arch.defaultSoftcap;
   const queryScaleDim =

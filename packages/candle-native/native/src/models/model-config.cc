@@ -98,6 +98,11 @@ void read_rope_scaling(const MetadataReader& m, ModelConfig& c) {
   c.rope_scale = type == "none" || factor == 0 ? 1.0f : to_float(1.0 / factor);
   const double ext = m.number("rope.scaling.yarn_ext_factor", -1);  // negative: unset, as llama.cpp saves it
   c.rope_ext_factor = ext >= 0 ? to_float(ext) : type == "yarn" ? 1.0f : 0.0f;
+  // YaRN files may keep context_length at the original context (Qwen2.5's): serve the stretched one
+  if (type == "yarn" && factor > 0) {
+    const double stretched = std::min(std::round(c.rope_original_context * factor), static_cast<double>(1 << 24));
+    c.trained_context_length = std::max(c.trained_context_length, static_cast<int>(stretched));
+  }
 }
 
 }  // namespace
