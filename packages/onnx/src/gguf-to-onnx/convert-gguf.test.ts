@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { UnsupportedError } from '@x/core';
 import { GGMLType, loadReferenceEngine, synthesizeModel } from '@x/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relativeL2 } from '../../test/relative-l2.js';
@@ -74,6 +75,17 @@ describe('convertGGUF', () => {
       expect(error.next).toBeLessThan(1e-4);
     });
   }
+
+  it('refuses LongRoPE with UnsupportedError', async () => {
+    const gguf = path.join(dir, 'longrope.gguf');
+    await synthesizeModel({
+      shape: 'tiny-llama',
+      path: gguf,
+      type: GGMLType.F32,
+      ropeScaling: { type: 'longrope' },
+    });
+    await expect(convertGGUF(gguf, path.join(dir, 'longrope'))).rejects.toBeInstanceOf(UnsupportedError);
+  });
 
   for (const [shape, type] of [
     ['tiny-llama', GGMLType.Q8_0],
