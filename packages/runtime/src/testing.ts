@@ -45,4 +45,5 @@ export {
   TINY_SHAPE,
 } from './reference/testing/random-model.js';
 export { toReferenceModel } from './reference/testing/random-reference-model.js';
+export { ROPE_SCALING_CASES, ROPE_SCALING_PROMPT } from './reference/testing/rope-scaling-cases.js';
 export { writeSyntheticModel } from './reference/testing/write-synthetic-model.js';

@@ -54,7 +54,7 @@ export function buildDecoderGraph(
     },
   );
 
-  const tables = ropeTables(spec.maxPositions, hd, spec.ropeBase, spec.ropeScale, options.freqFactors);
+  const tables = ropeTables(spec.maxPositions, hd, { ...spec.rope, freqFactors: options.freqFactors });
   // plain graphs gather the rotary tables by position, [B, 1, S, hd]; GroupQueryAttention rotates inside,
   // at the positions seqlens_k implies, from cos and sin caches of half width (position_ids then goes
   // unread, but stays an input so transformers.js and every other caller feed the graph alike)

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { UnsupportedError } from '@x/core';
 import { GGMLType, loadReferenceEngine, synthesizeModel } from '@x/runtime';
 import { relativeL2, sharedModelsDir } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +20,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function compare(gguf: string, folder: string, options: Parameters<typeof convertGGUF>[2] = {}) {
+async function compare(
+  gguf: string,
+  folder: string,
+  options: Parameters<typeof convertGGUF>[2] = {},
+  length = 10,
+) {
   await convertGGUF(gguf, folder, options);
   const onnx = await loadOnnxEngine(folder, { threads: 1 });
   const reference = await loadReferenceEngine(gguf);
   const vocab = onnx.info.vocabSize;
   expect(vocab).toBe(reference.info.vocabSize);
-  const ids = Int32Array.from({ length: 10 }, (_, i) => (i * 31 + 1) % vocab);
+  const ids = Int32Array.from({ length }, (_, i) => (i * 31 + 1) % vocab);
   const [a, b] = [onnx.createSequence(), reference.createSequence()];
   const [onnxAll] = await onnx.forward([{ seq: a, tokens: ids, logitsFor: 'all' }]);
   const [referenceAll] = await reference.forward([{ seq: b, tokens: ids, logitsFor: 'all' }]);
@@ -53,6 +59,32 @@ describe('convertGGUF', () => {
       expect(error.next).toBeLessThan(1e-4);
     });
   }
+
+  // 100 positions, past YaRN's original 32: the graph's rotary tables carry the scaling
+  for (const [shape, ropeScaling, ropeFreqs, contribOps] of [
+    ['tiny-llama', { type: 'yarn', factor: 4, originalContextLength: 32 }, true, false],
+    ['tiny-qwen2', { type: 'yarn', factor: 8, originalContextLength: 32, attnFactor: 0.9 }, false, true],
+    ['tiny-qwen2', { type: 'linear', factor: 4 }, false, false],
+  ] as const) {
+    it(`${shape}, ${ropeScaling.type} ×${ropeScaling.factor}${ropeFreqs ? ', rope_freqs' : ''}${contribOps ? ', contrib ops' : ''}: logits agree with the reference`, async () => {
+      const gguf = path.join(dir, `${shape}-${ropeScaling.type}-${ropeScaling.factor}.gguf`);
+      await synthesizeModel({ shape, path: gguf, type: GGMLType.F32, std: 0.15, ropeScaling, ropeFreqs });
+      const error = await compare(gguf, `${gguf}-onnx`, { contribOps }, 100);
+      expect(error.all).toBeLessThan(1e-4);
+      expect(error.next).toBeLessThan(1e-4);
+    });
+  }
+
+  it('refuses LongRoPE with UnsupportedError', async () => {
+    const gguf = path.join(dir, 'longrope.gguf');
+    await synthesizeModel({
+      shape: 'tiny-llama',
+      path: gguf,
+      type: GGMLType.F32,
+      ropeScaling: { type: 'longrope' },
+    });
+    await expect(convertGGUF(gguf, path.join(dir, 'longrope'))).rejects.toBeInstanceOf(UnsupportedError);
+  });
 
   for (const [shape, type] of [
     ['tiny-llama', GGMLType.Q8_0],

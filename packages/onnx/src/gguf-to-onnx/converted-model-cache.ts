@@ -8,7 +8,7 @@ import { conversionProgressBar } from './conversion-progress-bar.js';
 import { type ConvertGGUFOptions, convertGGUF } from './convert-gguf.js';
 
 /** Bumped whenever the graph the converter writes changes, so old cache entries are not reused. */
-const CONVERTER_VERSION = 2;
+const CONVERTER_VERSION = 3;
 
 export interface CachedConversionOptions extends Omit<ConvertGGUFOptions, 'onProgress'> {
   /** Called as a conversion runs; default: a progress bar on stderr when it is a terminal. false: none. */

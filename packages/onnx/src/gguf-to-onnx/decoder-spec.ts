@@ -1,5 +1,5 @@
 import { UnsupportedError } from '@x/core';
-import type { ModelConfig } from '@x/runtime';
+import { type ModelConfig, type RopeParams, ropeParams } from '@x/runtime';
 
 /** The numbers the ONNX decoder graph is built from (a llama-family model, RoPE as rotate-half). */
 export interface DecoderSpec {
@@ -14,7 +14,8 @@ export interface DecoderSpec {
   rmsEpsilon: number;
   attentionScale: number;
   ropeBase: number;
-  ropeScale: number;
+  /** The rotation with the model's scaling (without `freqFactors`, which the weights carry). */
+  rope: RopeParams;
   /** Rows of the cos/sin tables: the longest context the graph serves. */
   maxPositions: number;
   tiedEmbeddings: boolean;
@@ -52,7 +53,7 @@ export function decoderSpec(
     rmsEpsilon: config.rmsEpsilon,
     attentionScale: config.attentionScale,
     ropeBase: config.ropeBase,
-    ropeScale: config.ropeScale,
+    rope: ropeParams(config, false),
     maxPositions: Math.min(config.trainedContextLength, facts.maxPositions ?? config.trainedContextLength),
     tiedEmbeddings: facts.tiedEmbeddings,
     attentionBias: facts.attentionBias,

@@ -28,6 +28,7 @@ export {
 export { rewriteGGUFMetadata } from './rewrite-gguf-metadata.js';
 export { startsWithGGUFMagic } from './starts-with-gguf-magic.js';
 export { byteLevelTokenizer } from './synth/byte-level-tokenizer.js';
+export { LLAMA3_ROPE_SCALING, type Llama3RopeScaling, llama3RopeFreqs } from './synth/llama3-rope-freqs.js';
 export { MALFORMED_METADATA_CASES, type MalformedMetadataCase } from './synth/malformed-metadata-cases.js';
 export { MODEL_SHAPES, type ModelShape } from './synth/model-shapes.js';
 export { modelTensors, parameterCount, type TensorPlan } from './synth/model-tensors.js';
@@ -43,6 +44,7 @@ export { DEQUANTIZABLE_TYPES, dequantize, readTensor } from './tensor-data.js';
 export {
   METADATA_LIMITS,
   type ModelHyperparameters,
+  ROPE_SCALING_TYPES,
   validateModelMetadata,
 } from './validate-model-metadata.js';
 export {

@@ -22,10 +22,14 @@ export const METADATA_LIMITS = {
   contextLength: 1 << 24,
 } as const;
 
+/** llama.cpp's names of `{arch}.rope.scaling.type` (missing means linear); engines may support fewer. */
+export const ROPE_SCALING_TYPES = ['none', 'linear', 'yarn', 'longrope'] as const;
+
 /**
  * The one check of `{arch}.*` hyperparameters that every loader (reference, candle-native, ONNX)
  * runs before it allocates by them: positive integers within METADATA_LIMITS, heads that divide,
- * an even head dimension and rope dimensions that fit it, a finite positive epsilon and rope base.
+ * an even head dimension and rope dimensions that fit it, a finite positive epsilon and rope base, and
+ * rope scaling keys llama.cpp would read: a known type, a finite factor >= 0, a positive attn_factor.
  * Throws ModelFormatError naming the key; says nothing about which architectures an engine runs.
  */
 export function validateModelMetadata(
@@ -82,6 +86,16 @@ export function validateModelMetadata(
   const context = integer('context_length', contextLength);
   positive('attention.layer_norm_rms_epsilon', 1e-5, true);
   positive('rope.freq_base', 10_000, false);
+  const scalingType = raw('rope.scaling.type');
+  if (scalingType !== undefined && !(ROPE_SCALING_TYPES as readonly unknown[]).includes(scalingType))
+    fail('rope.scaling.type', `one of ${ROPE_SCALING_TYPES.join(', ')}`, scalingType);
+  positive('rope.scaling.factor', 0, true);
+  positive('rope.scale_linear', 0, true);
+  positive('rope.scaling.attn_factor', 1, false);
+  positive('rope.scaling.yarn_beta_fast', 32, false);
+  positive('rope.scaling.yarn_beta_slow', 1, false);
+  if (raw('rope.scaling.original_context_length') !== undefined)
+    integer('rope.scaling.original_context_length', contextLength);
   return {
     architecture,
     embeddingLength,
@@ -98,5 +112,6 @@ export function validateModelMetadata(
 function describe(value: unknown): string {
   if (Array.isArray(value))
     return `[${value.slice(0, 4).map(String).join(', ')}${value.length > 4 ? ', …' : ''}]`;
+  if (typeof value === 'string' && value.length <= 40) return JSON.stringify(value);
   return typeof value === 'number' || typeof value === 'bigint' ? String(value) : typeof value;
 }

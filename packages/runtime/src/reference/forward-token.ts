@@ -4,9 +4,10 @@ import { isSlidingLayer } from './model-config.js';
 import { geluTanh, silu, softcap } from './ops/activations.js';
 import { matVec } from './ops/mat-vec.js';
 import { rmsNorm } from './ops/rms-norm.js';
-import { applyRope, type RopeParams } from './ops/rope.js';
+import { applyRope } from './ops/rope.js';
 import { softmax } from './ops/softmax.js';
 import type { ReferenceModel } from './reference-model.js';
+import { ropeParams } from './rope-params.js';
 import type { RunState } from './run-state.js';
 
 /**
@@ -62,7 +63,7 @@ export function forwardToken(
     }
 
     // rotary position embedding, then this position's k and v into the cache
-    const rope = ropeParams(model, sliding);
+    const rope = ropeParams(c, sliding, model.weights.ropeFreqFactors);
     applyRope(s.q, nh, hd, pos, rope);
     applyRope(s.k, nkv, hd, pos, rope);
     cache.write(l, pos, s.k, s.v);
@@ -112,17 +113,4 @@ export function forwardToken(
   matVec(logits, w.output, s.xb, w.outputBias);
   if (c.finalSoftcap > 0)
     for (let i = 0; i < logits.length; i++) logits[i] = softcap(logits[i]!, c.finalSoftcap);
-}
-
-/** Sliding layers of Gemma 3 rotate with their own base and no scaling. */
-function ropeParams(model: ReferenceModel, sliding: boolean): RopeParams {
-  const { config: c, weights: w } = model;
-  const local = sliding && c.arch.slidingRopeBase !== undefined;
-  return {
-    style: c.arch.rope,
-    dims: c.ropeDims,
-    base: local ? c.arch.slidingRopeBase! : c.ropeBase,
-    scale: local ? 1 : c.ropeScale,
-    freqFactors: w.ropeFreqFactors,
-  };
 }

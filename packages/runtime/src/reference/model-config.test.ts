@@ -19,12 +19,42 @@ describe('readModelConfig', () => {
     expect(config.attentionScale).toBeCloseTo(1 / 4, 12);
   });
 
-  it('applies the linear rope factor unless the scaling type is none, and rejects YaRN', () => {
+  it('applies the rope factor unless the scaling type is none, and rejects LongRoPE', () => {
     expect(configOf('llama', { 'rope.scaling.factor': 4 }).ropeScale).toBe(0.25);
+    expect(configOf('llama', { 'rope.scale_linear': 2 }).ropeScale).toBe(0.5);
     expect(configOf('llama', { 'rope.scaling.type': 'none', 'rope.scaling.factor': 4 }).ropeScale).toBe(1);
-    expect(() => configOf('qwen2', { 'rope.scaling.type': 'yarn', 'rope.scaling.factor': 4 })).toThrow(
+    expect(() => configOf('qwen2', { 'rope.scaling.type': 'longrope', 'rope.scaling.factor': 4 })).toThrow(
       UnsupportedError,
     );
+  });
+
+  it("reads YaRN with llama.cpp's defaults: ext_factor 1, betas 32 and 1, the trained context as original", () => {
+    const yarn = configOf('qwen2', { 'rope.scaling.type': 'yarn', 'rope.scaling.factor': 4 });
+    expect(yarn.ropeScaling).toEqual({
+      type: 'yarn',
+      freqScale: 0.25,
+      originalContextLength: 256,
+      attnFactor: 1,
+      extFactor: 1,
+      betaFast: 32,
+      betaSlow: 1,
+    });
+    const linear = configOf('llama', {
+      'rope.scaling.factor': 2,
+      'rope.scaling.original_context_length': 64,
+      'rope.scaling.attn_factor': 0.5,
+      'rope.scaling.yarn_ext_factor': -1,
+    });
+    expect(linear.ropeScaling).toMatchObject({ extFactor: 0, attnFactor: 0.5, originalContextLength: 64 });
+  });
+
+  it('serves YaRN files their stretched context when context_length is the original one', () => {
+    const yarn = { 'rope.scaling.type': 'yarn', 'rope.scaling.factor': 4 };
+    expect(configOf('qwen2', yarn).trainedContextLength).toBe(1024);
+    expect(
+      configOf('qwen2', { ...yarn, 'rope.scaling.original_context_length': 32 }).trainedContextLength,
+    ).toBe(256);
+    expect(configOf('llama', { 'rope.scaling.factor': 4 }).trainedContextLength).toBe(256);
   });
 
   it('gives gemma2 its default soft caps and even sliding layers, gemma3 five local layers in six', () => {

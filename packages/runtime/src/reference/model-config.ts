@@ -1,6 +1,7 @@
 import { ModelFormatError, UnsupportedError } from '@x/core';
-import { validateModelMetadata } from '../gguf/validate-model-metadata.js';
+import { METADATA_LIMITS, validateModelMetadata } from '../gguf/validate-model-metadata.js';
 import { ARCHITECTURES, type ArchSpec } from './arch-table.js';
+import { type RopeScaling, readRopeScaling } from './rope-scaling.js';
 
 /** The hyperparameters of one llama-family model, read from GGUF metadata (`{arch}.*` keys). */
 export interface ModelConfig {
@@ -13,13 +14,14 @@ export interface ModelConfig {
   headCountKv: number;
   /** Length of one query/key/value head (`attention.key_length`, default n_embd / n_head). */
   headDim: number;
-  /** The context the model was trained with. */
+  /** The context the model was trained for: `context_length`, or YaRN's original context × factor when longer. */
   trainedContextLength: number;
   rmsEpsilon: number;
   ropeDims: number;
   ropeBase: number;
-  /** 1 / linear scaling factor. */
+  /** Frequency scale: 1 / the linear or YaRN factor (ropeScaling.freqScale). */
   ropeScale: number;
+  ropeScaling: RopeScaling;
   /** Window of the sliding layers, in tokens (0: every layer attends to the whole sequence). */
   slidingWindow: number;
   /** Multiplier of q·k. */
@@ -90,16 +92,14 @@ export function readModelConfig(metadata: Readonly<Record<string, unknown>>, pat
     });
   }
 
-  // As llama.cpp: the type defaults to linear, 'none' disables the factor, YaRN and LongRoPE are not implemented.
-  const scalingType = metadata[`${architecture}.rope.scaling.type`] ?? 'linear';
-  if (scalingType !== 'none' && scalingType !== 'linear') {
-    throw new UnsupportedError(
-      `rope-scaling:${String(scalingType)}`,
-      `rope scaling '${String(scalingType)}' is not supported by the reference engine`,
-    );
-  }
-  const scalingFactor = number('rope.scaling.factor', number('rope.scale_linear', 0));
-  const ropeScale = scalingType === 'linear' && scalingFactor > 0 ? 1 / scalingFactor : 1;
+  const ropeScaling = readRopeScaling(metadata, architecture, number('context_length'));
+  // YaRN files may keep context_length at the original context (Qwen2.5's): serve the stretched one
+  const stretched =
+    ropeScaling.type === 'yarn' ? ropeScaling.originalContextLength / ropeScaling.freqScale : 0;
+  const trainedContextLength = Math.max(
+    number('context_length'),
+    Math.min(Math.round(stretched), METADATA_LIMITS.contextLength),
+  );
 
   const softcap = arch.defaultSoftcap;
   const queryScaleDim =
@@ -113,11 +113,12 @@ export function readModelConfig(metadata: Readonly<Record<string, unknown>>, pat
     headCount,
     headCountKv,
     headDim,
-    trainedContextLength: number('context_length'),
+    trainedContextLength,
     rmsEpsilon: number('attention.layer_norm_rms_epsilon'),
     ropeDims: number('rope.dimension_count', headDim),
     ropeBase: number('rope.freq_base', 10_000),
-    ropeScale,
+    ropeScale: ropeScaling.freqScale,
+    ropeScaling,
     slidingWindow:
       arch.slidingWindowPattern > 0 ? number('attention.sliding_window', arch.defaultSlidingWindow) : 0,
     attentionScale: 1 / Math.sqrt(queryScaleDim),

@@ -42,14 +42,7 @@ std::vector<QueryRun> query_runs(const BatchToken* tokens, int count) {
 }
 
 cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
-  const bool local = sliding && c.arch->sliding_rope_base > 0;
-  cpu::RopeParams p;
-  p.style = c.arch->rope;
-  p.dims = c.rope_dims;
-  p.base = local ? c.arch->sliding_rope_base : c.rope_base;
-  p.scale = local ? 1.0f : c.rope_scale;
-  p.freq_factors = w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data();
-  return p;
+  return c.rope_params(sliding, w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data());
 }
 
 }  // namespace

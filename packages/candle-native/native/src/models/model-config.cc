@@ -1,5 +1,6 @@
 #include "models/model-config.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/error.h"
@@ -66,7 +67,73 @@ float to_float(double value) {
   return static_cast<float>(value);
 }
 
+double finite_at_least(double value, double low, bool allow_low, const std::string& what) {
+  if (!std::isfinite(value) || value < low || (!allow_low && value == low)) {
+    fail(XC_ERR_FORMAT, what + " must be a finite number " + (allow_low ? ">= " : "> ") + std::to_string(low) +
+                            ", got " + std::to_string(value));
+  }
+  return value;
+}
+
+// rope.scaling.* read and defaulted as llama.cpp reads them for llama-family models.
+void read_rope_scaling(const MetadataReader& m, ModelConfig& c) {
+  std::string type = "linear";
+  if (const GgufValue* value = m.find("rope.scaling.type")) {
+    if (value->type != GgufValueType::STRING) fail(XC_ERR_FORMAT, "rope.scaling.type is not a string");
+    type = std::string(value->text);
+  }
+  if (type != "none" && type != "linear" && type != "yarn" && type != "longrope") {
+    fail(XC_ERR_FORMAT, "rope.scaling.type must be one of none, linear, yarn, longrope, got '" + type + "'");
+  }
+  const double factor = finite_at_least(
+      m.number("rope.scaling.factor", finite_at_least(m.number("rope.scale_linear", 0), 0, true, "rope.scale_linear")),
+      0, true, "rope.scaling.factor");
+  c.rope_attn_factor =
+      to_float(finite_at_least(m.number("rope.scaling.attn_factor", 1), 0, false, "rope.scaling.attn_factor"));
+  c.rope_beta_fast = to_float(finite_at_least(m.number("rope.scaling.yarn_beta_fast", 32), 0, false, "yarn_beta_fast"));
+  c.rope_beta_slow = to_float(finite_at_least(m.number("rope.scaling.yarn_beta_slow", 1), 0, false, "yarn_beta_slow"));
+  c.rope_original_context = positive_int(m.number("rope.scaling.original_context_length", c.trained_context_length),
+                                         "rope.scaling.original_context_length", 1 << 24);
+  if (type == "longrope") fail(XC_ERR_UNSUPPORTED, "rope scaling 'longrope' is not supported");
+  c.rope_scale = type == "none" || factor == 0 ? 1.0f : to_float(1.0 / factor);
+  const double ext = m.number("rope.scaling.yarn_ext_factor", -1);  // negative: unset, as llama.cpp saves it
+  c.rope_ext_factor = ext >= 0 ? to_float(ext) : type == "yarn" ? 1.0f : 0.0f;
+  // YaRN files may keep context_length at the original context (Qwen2.5's): serve the stretched one
+  if (type == "yarn" && factor > 0) {
+    const double stretched = std::min(std::round(c.rope_original_context * factor), static_cast<double>(1 << 24));
+    c.trained_context_length = std::max(c.trained_context_length, static_cast<int>(stretched));
+  }
+}
+
 }  // namespace
+
+cpu::RopeParams ModelConfig::rope_params(bool sliding, const float* freq_factors) const {
+  const bool local = sliding && arch->sliding_rope_base > 0;
+  cpu::RopeParams p;
+  p.style = arch->rope;
+  p.dims = rope_dims;
+  p.base = local ? arch->sliding_rope_base : rope_base;
+  p.scale = local ? 1.0f : rope_scale;
+  p.freq_factors = freq_factors;
+  double magnitude = rope_attn_factor;
+  if (rope_ext_factor != 0) {
+    // llama.cpp divides out the magnitude its rope kernel adds for the model's factor, then the kernel
+    // multiplies by the layer's own: together 1 + 0.1·ln(factor) on scaled layers, 1 on unscaled ones.
+    const double factor = 1.0 / rope_scale;
+    const double mscale = factor <= 1 ? 1.0 : 1.0 + 0.1 * std::log(factor);
+    magnitude *= mscale / (1.0 + 0.1 * std::log(factor)) * (1.0 + 0.1 * std::log(1.0 / p.scale));
+    // ggml_rope_yarn_corr_dims: pairs turning more than beta_fast times over the original context keep
+    // their angle, fewer than beta_slow times interpolate
+    const auto pair_at = [&](double rotations) {
+      return p.dims * std::log(rope_original_context / (rotations * 2 * M_PI)) / (2 * std::log(p.base));
+    };
+    p.ext_factor = rope_ext_factor;
+    p.correction_low = static_cast<float>(std::max(0.0, std::floor(pair_at(rope_beta_fast))));
+    p.correction_high = static_cast<float>(std::min(p.dims - 1.0, std::ceil(pair_at(rope_beta_slow))));
+  }
+  p.magnitude = static_cast<float>(magnitude);
+  return p;
+}
 
 ModelConfig read_model_config(const GgufFile& file) {
   const GgufValue* arch_value = file.find("general.architecture");
@@ -109,14 +176,7 @@ ModelConfig read_model_config(const GgufFile& file) {
   if (c.rope_dims > c.head_dim || c.rope_dims % 2 != 0) fail(XC_ERR_FORMAT, "rope.dimension_count exceeds head dim");
   c.rope_base = to_float(m.number("rope.freq_base", 10000.0));
 
-  if (const GgufValue* scaling = m.find("rope.scaling.type")) {
-    const std::string_view type = scaling->text;
-    if (scaling->type != GgufValueType::STRING || (type != "none" && type != "linear")) {
-      fail(XC_ERR_UNSUPPORTED, "rope scaling '" + std::string(type) + "' is not supported");
-    }
-    const double factor = m.number("rope.scaling.factor", 0);
-    if (type == "linear" && factor > 0) c.rope_scale = to_float(1.0 / factor);
-  }
+  read_rope_scaling(m, c);
   const ArchSpec& a = *c.arch;
   if (a.sliding_window_pattern > 0) {
     const double window = m.number("attention.sliding_window", a.default_sliding_window);

@@ -21,4 +21,8 @@ export const MALFORMED_METADATA_CASES: readonly MalformedMetadataCase[] = [
   { name: 'negative rms epsilon', edits: { 'llama.attention.layer_norm_rms_epsilon': -1 } },
   { name: 'rope freq_base 0', edits: { 'llama.rope.freq_base': 0 } },
   { name: 'fractional feed_forward_length', edits: { 'llama.feed_forward_length': 2.5 } },
+  { name: 'unknown rope scaling type', edits: { 'llama.rope.scaling.type': 'stretchy' } },
+  { name: 'negative rope scaling factor', edits: { 'llama.rope.scaling.factor': -4 } },
+  { name: 'rope attn_factor 0', edits: { 'llama.rope.scaling.attn_factor': 0 } },
+  { name: 'rope original_context_length 0', edits: { 'llama.rope.scaling.original_context_length': 0 } },
 ];

@@ -50,6 +50,20 @@ describe('synthesized models in llama.cpp', () => {
     });
   }
 
+  it('loads and runs the rope options: YaRN keys and Llama 3.1 rope_freqs', async () => {
+    const modelPath = path.join(tmp, 'yarn-rope-freqs.gguf');
+    await synthesizeModel({
+      shape: 'tiny-llama',
+      type: GGMLType.F32,
+      path: modelPath,
+      std: 0.5,
+      ropeScaling: { type: 'yarn', factor: 4, originalContextLength: 64, attnFactor: 0.9 },
+      ropeFreqs: true,
+    });
+    const { generated } = await greedy(modelPath, 'Hi!', 4);
+    expect(generated).toHaveLength(4);
+  });
+
   it('tokenizes like the source vocabulary after copying its tokenizer keys', async () => {
     const vocab = path.join(sharedModelsDir, 'llama.cpp-vocab', 'ggml-vocab-llama-spm.gguf');
     const modelPath = path.join(tmp, 'spm.gguf');

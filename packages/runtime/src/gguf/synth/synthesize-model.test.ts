@@ -2,10 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readModelConfig } from '../../reference/model-config.js';
 import { GGMLType } from '../ggml-type.js';
 import { type GGUFTensorInfo, readGGUF } from '../read-gguf.js';
 import { sharedModelsDir } from '../shared-models-dir.js';
 import { dequantize, readTensor } from '../tensor-data.js';
+import { llama3RopeFreqs } from './llama3-rope-freqs.js';
 import { MODEL_SHAPES, type ModelShape } from './model-shapes.js';
 import { matrixType, synthesizeModel } from './synthesize-model.js';
 
@@ -150,5 +152,37 @@ describe('synthesizeModel', () => {
     await expect(
       synthesizeModel({ shape: 'tiny-llama', type: 'Q3_K_M' as 'Q4_K_M', path: path.join(tmp, 'x.gguf') }),
     ).rejects.toThrow(/cannot synthesize Q3_K_M.*Q4_K_M/);
+  });
+});
+
+describe('synthesizeModel rope options', () => {
+  it('writes rope.scaling.* keys and Llama 3.1 rope_freqs divisors that readModelConfig reads', async () => {
+    const out = path.join(tmp, 'yarn-llama.gguf');
+    await synthesizeModel({
+      shape: 'tiny-llama',
+      type: GGMLType.F32,
+      path: out,
+      ropeScaling: { type: 'yarn', factor: 4, originalContextLength: 64, attnFactor: 0.5 },
+      ropeFreqs: true,
+    });
+    const file = await readGGUF(out);
+    expect(readModelConfig(file.metadata).ropeScaling).toEqual({
+      type: 'yarn',
+      freqScale: 0.25,
+      originalContextLength: 64,
+      attnFactor: 0.5,
+      extFactor: 1,
+      betaFast: 32,
+      betaSlow: 1,
+    });
+    const info = tensor(file.tensors, 'rope_freqs.weight');
+    expect(info.shape).toEqual([8]);
+    const divisors = [...dequantize(info.type, await readTensor(file, info), 8)];
+    // 16 dims, base 10000: wavelengths 6.3 … 19869 against 8192 / 4 and 8192 positions
+    expect(divisors).toEqual([...llama3RopeFreqs(16, 10_000)]);
+    expect(divisors.slice(0, 6)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(divisors[7]).toBe(8);
+    expect(divisors[6]).toBeGreaterThan(1);
+    expect(divisors[6]).toBeLessThan(8);
   });
 });

@@ -1,4 +1,4 @@
-import { type GGMLType, ggmlTypeName } from '../ggml-type.js';
+import { GGMLType, ggmlTypeName } from '../ggml-type.js';
 import { GGUFValueType } from '../gguf-value-type.js';
 import { quantize } from '../quantize.js';
 import type { GGUFTensorInfo } from '../read-gguf.js';
@@ -6,6 +6,7 @@ import { type GGUFTensorInput, writeGGUF } from '../write-gguf.js';
 import type { GGUFMetadataInput } from '../write-gguf-value.js';
 import { byteLevelTokenizer } from './byte-level-tokenizer.js';
 import { copyTokenizer } from './copy-tokenizer.js';
+import { LLAMA3_ROPE_SCALING, type Llama3RopeScaling, llama3RopeFreqs } from './llama3-rope-freqs.js';
 import { MODEL_SHAPES, type ModelShape } from './model-shapes.js';
 import { modelTensors, parameterCount, type TensorPlan } from './model-tensors.js';
 import { hashSeed, SeededNormal } from './seeded-normal.js';
@@ -41,6 +42,15 @@ export interface SynthesizeOptions {
   contextLength?: number;
   /** Called as weights are generated: parameters done of the model's total. */
   onProgress?: (done: number, total: number) => void;
+  /** `{arch}.rope.scaling.*` keys, as a converter writes them for a model with HF `rope_scaling`. */
+  ropeScaling?: {
+    type: 'none' | 'linear' | 'yarn' | 'longrope';
+    factor?: number;
+    originalContextLength?: number;
+    attnFactor?: number;
+  };
+  /** Adds Llama 3.1's `rope_freqs.weight` (true: its published scaling, 8× from 8192 positions). */
+  ropeFreqs?: boolean | Llama3RopeScaling;
 }
 
 export interface SynthesizedModel {
@@ -75,7 +85,13 @@ export function resolveShape(
   return shape;
 }
 
-function modelMetadata(shape: ModelShape, vocab: number, type: WeightType, name: string): GGUFMetadataInput {
+function modelMetadata(
+  shape: ModelShape,
+  vocab: number,
+  type: WeightType,
+  name: string,
+  scaling: SynthesizeOptions['ropeScaling'],
+): GGUFMetadataInput {
   const arch = shape.architecture;
   const u32 = (value: number) => ({ type: GGUFValueType.UINT32, value });
   const f32 = (value: number) => ({ type: GGUFValueType.FLOAT32, value });
@@ -98,6 +114,14 @@ function modelMetadata(shape: ModelShape, vocab: number, type: WeightType, name:
     [`${arch}.vocab_size`]: u32(vocab),
   };
   if (isQuantized(type)) metadata['general.quantization_version'] = u32(2);
+  if (scaling !== undefined) {
+    metadata[`${arch}.rope.scaling.type`] = scaling.type;
+    if (scaling.factor !== undefined) metadata[`${arch}.rope.scaling.factor`] = f32(scaling.factor);
+    if (scaling.originalContextLength !== undefined)
+      metadata[`${arch}.rope.scaling.original_context_length`] = u32(scaling.originalContextLength);
+    if (scaling.attnFactor !== undefined)
+      metadata[`${arch}.rope.scaling.attn_factor`] = f32(scaling.attnFactor);
+  }
   return metadata;
 }
 
@@ -150,9 +174,21 @@ export async function synthesizeModel(options: SynthesizeOptions): Promise<Synth
     done += count;
     options.onProgress?.(done, total);
   };
+  const inputs = plans.map((plan, index) => tensorInput(plan, types[index] as GGMLType, seed, std, onValues));
+  if (options.ropeFreqs) {
+    const headDim = shape.embedding / shape.heads;
+    const scaling = options.ropeFreqs === true ? LLAMA3_ROPE_SCALING : options.ropeFreqs;
+    const divisors = llama3RopeFreqs(headDim, shape.ropeTheta, scaling);
+    inputs.unshift({
+      name: 'rope_freqs.weight',
+      shape: [headDim / 2],
+      type: GGMLType.F32,
+      data: new Uint8Array(divisors.buffer),
+    });
+  }
   const tensors = await writeGGUF(options.path, {
-    metadata: { ...modelMetadata(shape, shape.vocab, options.type, name), ...tokenizer },
-    tensors: plans.map((plan, index) => tensorInput(plan, types[index] as GGMLType, seed, std, onValues)),
+    metadata: { ...modelMetadata(shape, shape.vocab, options.type, name, options.ropeScaling), ...tokenizer },
+    tensors: inputs,
   });
   return { path: options.path, shape, vocab: shape.vocab, parameterCount: total, tensors };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRope, type RopeParams } from './rope.js';
+import { applyRope, pairFrequency, type RopeParams } from './rope.js';
 
 const rope = (overrides: Partial<RopeParams> = {}): RopeParams => ({
   style: 'normal',
@@ -40,5 +40,24 @@ describe('applyRope', () => {
       expect(x[head + 1]).toBeCloseTo(Math.sin(0.5), 6);
       expect([x[head + 2], x[head + 3]]).toEqual([7, 8]);
     }
+  });
+});
+
+describe('pairFrequency', () => {
+  it("ramps YaRN's pairs from the unscaled angle (below the range) to the scaled one (above it)", () => {
+    const yarn = rope({ dims: 16, scale: 0.25, extFactor: 1, correction: [0, 3] });
+    const unscaled = (i: number) => 10_000 ** (-(2 * i) / 16);
+    expect(pairFrequency(yarn, 0)).toBeCloseTo(unscaled(0), 12);
+    // ramp 1 − 1/3: two thirds unscaled, a third scaled
+    expect(pairFrequency(yarn, 1)).toBeCloseTo(unscaled(1) * (0.25 / 3 + 2 / 3), 12);
+    expect(pairFrequency(yarn, 5)).toBeCloseTo(unscaled(5) * 0.25, 12);
+    expect(pairFrequency({ ...yarn, extFactor: 0 }, 0)).toBeCloseTo(0.25, 12);
+  });
+
+  it('multiplies cos and sin by the magnitude', () => {
+    const x = Float32Array.of(1, 0, 0, 0);
+    applyRope(x, 1, 4, 1, rope({ magnitude: 2 }));
+    expect(x[0]).toBeCloseTo(2 * Math.cos(1), 6);
+    expect(x[1]).toBeCloseTo(2 * Math.sin(1), 6);
   });
 });

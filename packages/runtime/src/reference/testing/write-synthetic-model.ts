@@ -6,7 +6,8 @@ import type { GGUFMetadataInput } from '../../gguf/write-gguf-value.js';
 import { type RandomModelOptions, randomModel } from './random-model.js';
 
 let written = 0;
-const FLOAT_KEY = /(epsilon|freq_base|softcapping|scaling\.factor)$/;
+const FLOAT_KEY =
+  /(epsilon|freq_base|softcapping|scaling\.factor|scale_linear|attn_factor|yarn_beta_fast|yarn_beta_slow|yarn_ext_factor)$/;
 
 /**
  * Writes a random model of `architecture` into `directory` as a GGUF that llama.cpp can load: model metadata plus a

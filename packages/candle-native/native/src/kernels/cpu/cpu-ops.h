@@ -15,8 +15,12 @@ struct RopeParams {
   RopeStyle style = RopeStyle::Normal;
   int dims = 0;  // rotated leading dimensions of each head
   float base = 10000.0f;
-  float scale = 1.0f;                    // position multiplier (1 / linear factor)
+  float scale = 1.0f;                    // frequency scale (1 / linear or YaRN factor)
   const float* freq_factors = nullptr;  // dims / 2 divisors, or none
+  float ext_factor = 0;                  // YaRN: share of the unscaled angle kept below the correction range
+  float correction_low = 0;              // YaRN: pair indices over which that share ramps down to 0
+  float correction_high = 0;
+  float magnitude = 1.0f;  // multiplies cos and sin
 };
 // Rotates `heads` vectors of `head_dim` in x for position pos.
 void rope(float* x, int heads, int head_dim, int pos, const RopeParams& params);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/cpu/cpu-ops.h"
@@ -9,9 +10,16 @@ void rope(float* x, int heads, int head_dim, int pos, const RopeParams& p) {
   for (int i = 0; i < half; i++) {
     double frequency = std::pow(static_cast<double>(p.base), -2.0 * i / p.dims);
     if (p.freq_factors != nullptr) frequency /= p.freq_factors[i];
-    const double theta = static_cast<double>(pos) * p.scale * frequency;
-    const float c = static_cast<float>(std::cos(theta));
-    const float s = static_cast<float>(std::sin(theta));
+    double scale = p.scale;
+    if (p.ext_factor != 0) {  // ggml's rope_yarn: theta is linear in pos, so the mix scales the frequency
+      const double span = std::max(0.001, static_cast<double>(p.correction_high) - p.correction_low);
+      const double ramp = 1.0 - std::clamp((i - static_cast<double>(p.correction_low)) / span, 0.0, 1.0);
+      const double mix = ramp * p.ext_factor;
+      scale = p.scale * (1 - mix) + mix;
+    }
+    const double theta = static_cast<double>(pos) * scale * frequency;
+    const float c = static_cast<float>(std::cos(theta) * p.magnitude);
+    const float s = static_cast<float>(std::sin(theta) * p.magnitude);
     const int a = p.style == RopeStyle::Normal ? 2 * i : i;
     const int b = p.style == RopeStyle::Normal ? 2 * i + 1 : i + half;
     for (int h = 0; h < heads; h++) {
