@@ -1,5 +1,6 @@
 export { GGMLType, type GGMLTypeLayout, ggmlTypeLayout, ggmlTypeName } from './ggml-type.js';
 export { GGUFValueType } from './gguf-value-type.js';
+export { keepFirstLayers } from './keep-first-layers.js';
 export {
   archKey,
   getArchitecture,
