@@ -38,7 +38,11 @@ export interface SchedulerOptions {
    * together (default 2; 0 turns it off). It then replaces prompt lookup.
    */
   draftModelMaxBatch?: number;
-  /** Tokens drafted per draft-model step (default 4). */
+  /**
+   * Most tokens drafted per draft-model step (default 4). Each request starts there, drafts one
+   * fewer after a step with a rejection and two more after a step that kept every draft token, so a
+   * draft that rarely agrees costs one draft token a step.
+   */
   draftModelTokens?: number;
   /**
    * KV slots (engine sequences) held at once, prefix-cache entries included. Requests beyond them
@@ -84,6 +88,8 @@ interface Slot {
   /** Exactly the tokens in `seq`'s cache. */
   cached: number[];
   admittedMs: number;
+  /** Tokens the draft model proposes on this request's next step. */
+  draftLength?: number;
 }
 
 /**
@@ -348,7 +354,14 @@ export class Scheduler {
         this.accept(slot, logits[i]!);
         return;
       }
+      const before = slot.cached.length;
       this.acceptDraft(slot, draft, logits[i]!);
+      if (this.draftModel !== undefined) {
+        const kept = slot.cached.length - before;
+        const length = slot.draftLength ?? this.draftModelTokens;
+        slot.draftLength =
+          kept === draft.length ? Math.min(this.draftModelTokens, length + 2) : Math.max(1, length - 1);
+      }
     });
   }
 
@@ -359,7 +372,7 @@ export class Scheduler {
       const requests = batch.map((slot) => ({
         key: slot,
         context: slot.task.context,
-        maxDraft: this.draftRoom(slot, this.draftModelTokens),
+        maxDraft: this.draftRoom(slot, slot.draftLength ?? this.draftModelTokens),
       }));
       return this.draftModel.draft(requests, signal);
     }
