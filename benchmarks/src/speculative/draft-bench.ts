@@ -1,5 +1,5 @@
 // `pnpm bench:draft`: speculative decoding with a draft model (issue #15) on the native engine.
-// --draft picks the draft: a weight type (default Q4_K: the same synthetic weights, seed and shape,
+// --draft picks the draft: a weight type (default Q8_0: the same synthetic weights, seed and shape,
 // quantized harder, so a smaller file that mostly agrees with the target) or `layers:N` (the target's
 // first N blocks, keepFirstLayers: same vocabulary, embeddings and head). Greedy decode tok/s with the
 // draft against without, the acceptance rate, and whether the tokens are identical. The synthetic
@@ -18,7 +18,7 @@ const option = (flag: string, fallback: string) => {
 };
 const threads = Number(option('--threads', '2'));
 const gen = Number(option('--gen', '64'));
-const draftOption = option('--draft', 'Q4_K');
+const draftOption = option('--draft', 'Q8_0');
 const draftTokens = Number(option('--draft-tokens', '4'));
 const shape = option('--shape', 'smollm2-135m');
 const type = option('--type', 'F16');
@@ -43,7 +43,10 @@ const prompts = [
 const common = { threads, contextLength: 2048, prefixCacheSize: 0, promptLookupMaxBatch: 0 } as const;
 
 async function decode(draft: boolean) {
-  const lm = await loadLM(model, draft ? { ...common, draftModel: draftPath, draftModelTokens: draftTokens } : common);
+  const lm = await loadLM(
+    model,
+    draft ? { ...common, draftModel: draftPath, draftModelTokens: draftTokens } : common,
+  );
   await lm.complete(prompts[0]!, { maxTokens: 4 });
   const results: LMResult[] = [];
   for (const prompt of prompts) results.push(await lm.complete(prompt, { maxTokens: gen, temperature: 0 }));
@@ -55,7 +58,8 @@ async function decode(draft: boolean) {
 const plain = await decode(false);
 const fast = await decode(true);
 const draftAlone = await loadLM(draftPath, common);
-const draftRate = (await draftAlone.complete(prompts[0]!, { maxTokens: gen, temperature: 0 })).timings.tokensPerSecond;
+const draftRate = (await draftAlone.complete(prompts[0]!, { maxTokens: gen, temperature: 0 })).timings
+  .tokensPerSecond;
 await draftAlone.dispose();
 
 const rate = (results: LMResult[]) => {
@@ -63,7 +67,9 @@ const rate = (results: LMResult[]) => {
   const seconds = results.reduce((sum, r) => sum + r.usage.completionTokens / r.timings.tokensPerSecond, 0);
   return tokens / seconds;
 };
-const same = fast.results.every((r, i) => JSON.stringify(r.tokenIds) === JSON.stringify(plain.results[i]!.tokenIds));
+const same = fast.results.every(
+  (r, i) => JSON.stringify(r.tokenIds) === JSON.stringify(plain.results[i]!.tokenIds),
+);
 console.log(
   [
     `model ${model}, draft: ${draftName} (${draftPath}), ${threads} threads, ${gen} new tokens × ${prompts.length} prompts, ${draftTokens} draft tokens per step`,
