@@ -1,5 +1,6 @@
 import { AbortError, LMError, type LMResult, XError } from '@x/core';
 import type { Engine, SequenceId } from '../engine/engine.js';
+import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
@@ -40,8 +41,8 @@ export interface SchedulerOptions {
   draftModelMaxBatch?: number;
   /**
    * Most tokens drafted per draft-model step (default 4). Each request starts there, drafts one
-   * fewer after a step with a rejection and two more after a step that kept every draft token, so a
-   * draft that rarely agrees costs one draft token a step.
+   * fewer after a step with a rejection and two more after a step that kept every draft token, and
+   * pauses drafting for a while when even one drafted token is rejected (see DraftLength).
    */
   draftModelTokens?: number;
   /**
@@ -88,8 +89,8 @@ interface Slot {
   /** Exactly the tokens in `seq`'s cache. */
   cached: number[];
   admittedMs: number;
-  /** Tokens the draft model proposes on this request's next step. */
-  draftLength?: number;
+  /** Tokens the draft model proposes on this request's steps (made on its first draft). */
+  draftLength?: DraftLength;
 }
 
 /**
@@ -356,12 +357,7 @@ export class Scheduler {
       }
       const before = slot.cached.length;
       this.acceptDraft(slot, draft, logits[i]!);
-      if (this.draftModel !== undefined) {
-        const kept = slot.cached.length - before;
-        const length = slot.draftLength ?? this.draftModelTokens;
-        slot.draftLength =
-          kept === draft.length ? Math.min(this.draftModelTokens, length + 2) : Math.max(1, length - 1);
-      }
+      slot.draftLength?.update(draft.length, slot.cached.length - before);
     });
   }
 
@@ -369,11 +365,14 @@ export class Scheduler {
   private async draftsFor(batch: Slot[], signal: AbortSignal | undefined): Promise<number[][]> {
     if (this.draftModel !== undefined && this.draftMaxBatch > 0) {
       if (batch.length > this.draftMaxBatch) return batch.map(() => []);
-      const requests = batch.map((slot) => ({
-        key: slot,
-        context: slot.task.context,
-        maxDraft: this.draftRoom(slot, slot.draftLength ?? this.draftModelTokens),
-      }));
+      const requests = batch.map((slot) => {
+        slot.draftLength ??= new DraftLength(this.draftModelTokens);
+        return {
+          key: slot,
+          context: slot.task.context,
+          maxDraft: this.draftRoom(slot, slot.draftLength.next()),
+        };
+      });
       return this.draftModel.draft(requests, signal);
     }
     if (batch.length > this.lookupMaxBatch) return batch.map(() => []);
