@@ -1,13 +1,18 @@
 // `pnpm bench:prefix`: the prefix cache and prompt lookup of issue #15 on the native engine.
-//   cot:        a ChainOfThought call (instructions + 4 demos) with N inputs, one after another:
-//               time to first token of the first call (cold) against the later ones.
+//   cot:        a ChainOfThought call (instructions + 4 demos, ≈1.5k tokens with SmolLM2's own tokenizer)
+//               with N inputs, one after another: time to first token of the first call (cold) against
+//               the later ones, with a breakdown of a warm call (format, tokenize, prompt tokens reused
+//               from the cache and prefilled, prefill forward time).
 //   concurrent: 8 such calls at once on a prefix nobody has cached, against one call alone.
 //   lookup:     an extraction-style prompt (answer copied from the context), greedy decode tok/s
 //               with prompt lookup against without.
 // Every case checks that the tokens equal a run with the cache and drafting off.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { loadLM } from '@x/candle-native';
 import type { LMResult, Message } from '@x/core';
 import type { LocalLM } from '@x/runtime';
+import { sharedModelsDir } from '@x/runtime/testing';
 import { ensureModel } from '../ensure-model.ts';
 import { spread } from '../median.ts';
 import { cotMessages, questions } from './cot-messages.ts';
@@ -21,7 +26,13 @@ const threads = Number(option('--threads', '2'));
 const calls = Number(option('--calls', '20'));
 const gen = Number(option('--gen', '32'));
 const only = option('--case', 'cot,concurrent,lookup').split(',');
-const model = await ensureModel({ shape: option('--shape', 'smollm2-135m'), type: option('--type', 'Q8_0') });
+const shape = option('--shape', 'smollm2-135m');
+const model = await ensureModel({ shape, type: option('--type', 'Q8_0') });
+// The synthetic GGUF carries a byte tokenizer, which makes prompts ~4× longer than a real model's:
+// the SmolLM2 shape runs with SmolLM2's own tokenizer when the shared models hold it ('--tokenizer builtin' to keep the byte one).
+const realTokenizer = path.join(sharedModelsDir, 'tokenizers', `${shape}-instruct`, 'tokenizer.json');
+const tokenizerOption = option('--tokenizer', existsSync(realTokenizer) ? realTokenizer : 'builtin');
+const tokenizer = tokenizerOption === 'builtin' ? undefined : tokenizerOption;
 
 const plainOptions = {
   prefixCacheSize: 0,
@@ -29,28 +40,80 @@ const plainOptions = {
   promptLookupMaxBatch: 0,
 };
 const open = (plain = false) =>
-  loadLM(model, { threads, contextLength: 4096, ...(plain ? plainOptions : {}) });
+  loadLM(model, {
+    threads,
+    contextLength: 8192,
+    ...(tokenizer === undefined ? {} : { tokenizer }),
+    ...(plain ? plainOptions : {}),
+  });
 const ask = (lm: LocalLM, messages: Message[]) => lm.generate(messages, { maxTokens: gen, temperature: 0 });
 const same = (a: LMResult[], b: LMResult[]) =>
   a.every((r, i) => JSON.stringify(r.tokenIds) === JSON.stringify(b[i]!.tokenIds));
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const lines: string[] = [`model ${model}, ${threads} threads, ${gen} new tokens per call`];
+const lines: string[] = [
+  `model ${model}, tokenizer ${tokenizer ?? 'built-in bytes'}, ${threads} threads, ${gen} new tokens per call`,
+];
+
+/** Records each prefill forward call (more than one token for one sequence) of `lm`'s engine. */
+function watchPrefill(lm: LocalLM) {
+  const { engine } = lm;
+  const forward = engine.forward.bind(engine);
+  const calls: { reused: number; tokens: number; ms: number }[] = [];
+  engine.forward = async (batch, signal) => {
+    const reused = batch.map((request) => engine.sequenceLength(request.seq));
+    const start = performance.now();
+    const logits = await forward(batch, signal);
+    if (batch.length === 1 && batch[0]!.logitsFor === 'last' && batch[0]!.tokens.length > 1)
+      calls.push({ reused: reused[0]!, tokens: batch[0]!.tokens.length, ms: performance.now() - start });
+    return logits;
+  };
+  return calls;
+}
 
 if (only.includes('cot')) {
   const cached = await open();
   const plain = await open(true);
+  const prefills = watchPrefill(cached);
   const results: LMResult[] = [];
   const expected: LMResult[] = [];
+  const warmCalls: {
+    formatMs: number;
+    encodeMs: number;
+    reused: number;
+    prefilled: number;
+    prefillMs: number;
+  }[] = [];
   for (const question of questions.slice(0, calls)) {
-    results.push(await ask(cached, cotMessages(question)));
+    let start = performance.now();
+    const messages = cotMessages(question);
+    const formatMs = performance.now() - start;
+    start = performance.now();
+    cached.encodeRequest({ kind: 'chat', messages });
+    const encodeMs = performance.now() - start;
+    const before = prefills.length;
+    results.push(await ask(cached, messages));
+    const own = prefills.slice(before);
+    warmCalls.push({
+      formatMs,
+      encodeMs,
+      reused: own[0]?.reused ?? 0,
+      prefilled: own.reduce((sum, call) => sum + call.tokens, 0),
+      prefillMs: own.reduce((sum, call) => sum + call.ms, 0),
+    });
     expected.push(await ask(plain, cotMessages(question)));
   }
   const cold = results[0]!.timings!.ttftMs;
   const warm = spread(results.slice(1).map((r) => r.timings!.ttftMs)).median;
+  const later = warmCalls.slice(1);
+  const median = (pick: (call: (typeof later)[number]) => number) => spread(later.map(pick)).median;
   lines.push(
     `cot: ${calls} sequential calls, prompt ${results[0]!.usage!.promptTokens} tokens: TTFT cold ${ms(cold)}, ` +
       `later median ${ms(warm)} (${(cold / warm).toFixed(1)}× lower); cache off median ` +
       `${ms(spread(expected.map((r) => r.timings!.ttftMs)).median)}; identical tokens: ${same(results, expected)}`,
+    `cot breakdown: cold prefilled ${warmCalls[0]!.prefilled} tokens in ${ms(warmCalls[0]!.prefillMs)}; a warm call ` +
+      `(median) formats the messages in ${ms(median((c) => c.formatMs))}, tokenizes in ${ms(median((c) => c.encodeMs))}, ` +
+      `reuses ${median((c) => c.reused)} cached tokens and prefills ${median((c) => c.prefilled)} in ` +
+      `${ms(median((c) => c.prefillMs))} (the rest of TTFT: sampling the first token and scheduling)`,
   );
   await cached.dispose();
   await plain.dispose();

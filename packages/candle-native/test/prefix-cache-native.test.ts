@@ -63,3 +63,36 @@ describe('prompt lookup on the native engine (stories260K, F32)', () => {
     }
   });
 });
+
+describe('sequential calls sharing instructions and demos on the native engine (stories260K, F32)', () => {
+  it('prefill only what follows the cached prefix and give the tokens of a run with the cache off', async () => {
+    const options = { threads: 1, contextLength: 256, kvType: 'f32', promptLookupMaxBatch: 0 } as const;
+    const cached = await loadLM(storiesPath, options);
+    const plain = await loadLM(storiesPath, { ...options, prefixCacheSize: 0 });
+    const prefilled: number[] = [];
+    const forward = cached.engine.forward.bind(cached.engine);
+    cached.engine.forward = (batch, signal) => {
+      if (batch[0]!.tokens.length > 1) prefilled.push(batch[0]!.tokens.length);
+      return forward(batch, signal);
+    };
+    const stem =
+      'Tell a short story. Example: Lily had a cat. The cat was soft. Lily was happy. ' +
+      'Example: Tom saw a big dog. The dog ran to the park. Tom ran too. Now the story about ';
+    try {
+      const names = ['a girl named Sue', 'a boy named Max', 'a bird', 'a little red car'];
+      for (const name of names) {
+        const prompt = `${stem}${name}:`;
+        const length = cached.encodeRequest({ kind: 'completion', prompt }).length;
+        const before = prefilled.length;
+        const a = await cached.complete(prompt, { maxTokens: 24 });
+        expect(a.tokenIds).toEqual((await plain.complete(prompt, { maxTokens: 24 })).tokenIds);
+        const ran = prefilled.slice(before).reduce((sum, n) => sum + n, 0);
+        if (name === names[0]) expect(ran).toBe(length);
+        else expect(ran).toBeLessThan(length / 3);
+      }
+    } finally {
+      await cached.dispose();
+      await plain.dispose();
+    }
+  });
+});

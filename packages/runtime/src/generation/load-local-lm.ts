@@ -25,11 +25,16 @@ export interface OpenedEngine {
 }
 
 export interface LoadLocalLMOptions
-  extends Omit<LocalLMOptions, 'engine' | 'tokenizer' | 'modelChatTemplate'> {
+  extends Omit<LocalLMOptions, 'engine' | 'tokenizer' | 'modelChatTemplate' | 'draftModel'> {
   /** A tokenizer, or where to load one (file or folder), instead of the model's own. */
   tokenizer?: Tokenizer | string;
   /** How an `hf:` reference is fetched (cache folder, endpoint, offline mode, progress). */
   hub?: ResolveModelOptions;
+  /**
+   * A smaller model with the same vocabulary for speculative decoding (see LocalLMOptions): a path
+   * or `hf:` reference, opened on the same backend and disposed with the LM, or a loaded one.
+   */
+  draftModel?: string | LocalLMOptions['draftModel'];
 }
 
 /**
@@ -43,12 +48,20 @@ export async function loadLocalLM(
   openEngine: (model: LocalModelFile) => Promise<OpenedEngine>,
   options: LoadLocalLMOptions = {},
 ): Promise<LocalLM> {
-  const { hub, tokenizer: tokenizerOption, maxSequences, ...lmOptions } = options;
+  const { hub, tokenizer: tokenizerOption, maxSequences, draftModel, ...lmOptions } = options;
   const resolved = await resolveModel(location, hub);
   const gguf = (await isGGUFFile(resolved)) ? await readGGUF(resolved) : undefined;
   const given = typeof tokenizerOption === 'string' ? await loadTokenizer(tokenizerOption) : tokenizerOption;
   const { engine, tokenizerFolder } = await openEngine({ path: resolved, gguf, maxSequences });
+  let draft: LocalLMOptions['draftModel'];
   try {
+    draft =
+      typeof draftModel === 'string'
+        ? await openDraftModel(draftModel, openEngine, {
+            hub,
+            maxSequences: engine.info.maxSequences ?? maxSequences,
+          })
+        : draftModel;
     const tokenizer =
       given ??
       (gguf !== undefined
@@ -62,6 +75,8 @@ export async function loadLocalLM(
     return new LocalLM({
       architecture: typeof architecture === 'string' ? architecture : undefined,
       ...lmOptions,
+      draftModel: draft,
+      disposeDraftModel: typeof draftModel === 'string' ? true : lmOptions.disposeDraftModel,
       // The scheduler admits by the engine's KV slots when it has a fixed number.
       maxSequences: engine.info.maxSequences ?? maxSequences,
       engine,
@@ -73,6 +88,33 @@ export async function loadLocalLM(
             : undefined
           : await folderChatTemplate(tokenizerFolder),
     });
+  } catch (error) {
+    await engine.dispose();
+    if (typeof draftModel === 'string' && draft !== undefined)
+      await ('forward' in draft ? draft : draft.engine).dispose();
+    throw error;
+  }
+}
+
+/** Opens a draft model's file on the target's backend, with the tokenizer of its own header or folder. */
+async function openDraftModel(
+  location: string,
+  openEngine: (model: LocalModelFile) => Promise<OpenedEngine>,
+  options: { hub?: ResolveModelOptions; maxSequences?: number },
+): Promise<{ engine: Engine; tokenizer: Tokenizer }> {
+  const resolved = await resolveModel(location, options.hub);
+  const gguf = (await isGGUFFile(resolved)) ? await readGGUF(resolved) : undefined;
+  const { engine, tokenizerFolder } = await openEngine({
+    path: resolved,
+    gguf,
+    maxSequences: options.maxSequences,
+  });
+  try {
+    const tokenizer =
+      gguf !== undefined
+        ? createTokenizerFromGGUFMetadata(gguf.metadata, resolved)
+        : await loadTokenizer(tokenizerFolder ?? resolved);
+    return { engine, tokenizer };
   } catch (error) {
     await engine.dispose();
     throw error;

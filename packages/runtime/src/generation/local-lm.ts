@@ -18,7 +18,9 @@ import type { Engine } from '../engine/engine.js';
 import { logProbabilities } from '../sampling/log-probabilities.js';
 import { createSampler, type SamplerOptions } from '../sampling/sampler.js';
 import type { Tokenizer } from '../tokenizer/tokenizer.js';
+import { checkDraftVocabulary } from './check-draft-vocabulary.js';
 import { ConstraintCompiler } from './constraint-compiler.js';
+import { DraftModel } from './draft-model.js';
 import { GenerationTask } from './generation-task.js';
 import { PromptSizeGuard } from './prompt-size-guard.js';
 import { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
@@ -45,6 +47,16 @@ export interface LocalLMOptions extends SchedulerOptions {
    * is ever a control token. Turn on only for trusted callers that write raw special tokens.
    */
   parseSpecialInContent?: boolean;
+  /**
+   * A smaller model with the same vocabulary for speculative decoding: an Engine, or an engine with
+   * its tokenizer (a LocalLM is one), whose vocabulary is then checked token by token. Greedy
+   * requests in small batches (`draftModelMaxBatch`) draft `draftModelTokens` tokens on it and the
+   * target verifies them in one forward call, so the output is the target's own greedy output.
+   * Throws VocabularyMismatchError when the vocabularies differ.
+   */
+  draftModel?: Engine | { engine: Engine; tokenizer?: Tokenizer };
+  /** Whether dispose() also disposes the draft model's engine (default false: the caller owns it). */
+  disposeDraftModel?: boolean;
 }
 
 /**
@@ -61,6 +73,7 @@ export class LocalLM extends BaseLM {
   private readonly constraints: ConstraintCompiler;
   private readonly options: LocalLMOptions;
   private readonly sizeGuard: PromptSizeGuard;
+  private readonly draft: DraftModel | undefined;
   private disposed = false;
 
   constructor(options: LocalLMOptions) {
@@ -80,12 +93,23 @@ export class LocalLM extends BaseLM {
             modelTemplate: options.modelChatTemplate,
             override: options.chatTemplate,
           });
-    this.scheduler = new Scheduler(options.engine, options);
+    if (options.draftModel !== undefined) {
+      const draft = 'forward' in options.draftModel ? { engine: options.draftModel } : options.draftModel;
+      checkDraftVocabulary({ engine: options.engine, tokenizer: options.tokenizer }, draft);
+      this.draft = new DraftModel(draft.engine, {
+        vocabLimit: Math.min(options.engine.info.vocabSize, draft.tokenizer?.vocabSize ?? Infinity),
+        prefillChunkSize: options.prefillChunkSize,
+      });
+    }
+    this.scheduler = new Scheduler(options.engine, options, this.draft);
     this.constraints = new ConstraintCompiler(options.tokenizer, options.engine.info.vocabSize);
     this.sizeGuard = new PromptSizeGuard(options.tokenizer, this.contextLength);
   }
 
-  /** Queue depth, KV slots in use and KV bytes reserved, right now (for a server's metrics). */
+  /**
+   * Queue depth, KV slots in use and KV bytes reserved, right now (for a server's metrics), and the
+   * speculative tokens drafted and accepted so far.
+   */
   stats(): SchedulerStats {
     return this.scheduler.stats();
   }
@@ -192,6 +216,7 @@ export class LocalLM extends BaseLM {
     this.disposed = true;
     this.scheduler.dispose();
     if (this.options.disposeEngine ?? true) await this.engine.dispose();
+    if (this.draft !== undefined && this.options.disposeDraftModel) await this.draft.engine.dispose();
   }
 
   private logprobObserver({ top, onToken }: LogprobsOptions) {

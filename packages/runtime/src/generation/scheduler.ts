@@ -1,5 +1,7 @@
 import { AbortError, LMError, type LMResult, XError } from '@x/core';
 import type { Engine, SequenceId } from '../engine/engine.js';
+import { DraftLength } from './draft-length.js';
+import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
 import { draftFromContext } from './prompt-lookup.js';
@@ -33,6 +35,17 @@ export interface SchedulerOptions {
   /** Tokens drafted per prompt-lookup step (default 8). */
   promptLookupDraftTokens?: number;
   /**
+   * With a draft model, greedy requests draft on it while at most this many requests decode
+   * together (default 2; 0 turns it off). It then replaces prompt lookup.
+   */
+  draftModelMaxBatch?: number;
+  /**
+   * Most tokens drafted per draft-model step (default 4). Each request starts there, drafts one
+   * fewer after a step with a rejection and two more after a step that kept every draft token, and
+   * pauses drafting for a while when even one drafted token is rejected (see DraftLength).
+   */
+  draftModelTokens?: number;
+  /**
    * KV slots (engine sequences) held at once, prefix-cache entries included. Requests beyond them
    * wait in line, first come first served. Default: the engine's `info.maxSequences`, else 16.
    */
@@ -61,6 +74,12 @@ export interface SchedulerStats {
   kvBytesReserved: number;
   /** The KV byte budget, when one is set. */
   kvMemoryBytes: number | undefined;
+  /** Speculative tokens proposed so far (prompt lookup or draft model) and verified by the target. */
+  draftedTokens: number;
+  /** Of those, the ones the target's own choice confirmed. */
+  acceptedDraftTokens: number;
+  /** acceptedDraftTokens / draftedTokens (0 before any draft). */
+  draftAcceptanceRate: number;
 }
 
 interface Slot {
@@ -70,6 +89,8 @@ interface Slot {
   /** Exactly the tokens in `seq`'s cache. */
   cached: number[];
   admittedMs: number;
+  /** Tokens the draft model proposes on this request's steps (made on its first draft). */
+  draftLength?: DraftLength;
 }
 
 /**
@@ -100,11 +121,17 @@ export class Scheduler {
   private readonly sharedPrefixMinTokens: number;
   private readonly lookupMaxBatch: number;
   private readonly lookupDraftTokens: number;
+  private readonly draftModel: DraftModel | undefined;
+  private readonly draftMaxBatch: number;
+  private readonly draftModelTokens: number;
+  private drafted = 0;
+  private accepted = 0;
   private slots: Slot[] = [];
   private running = false;
   private disposed = false;
 
-  constructor(engine: Engine, options: SchedulerOptions = {}) {
+  /** `draftModel`: greedy requests in small batches draft on it instead of by prompt lookup. */
+  constructor(engine: Engine, options: SchedulerOptions = {}, draftModel?: DraftModel) {
     this.engine = engine;
     this.prefillChunkSize = Math.max(1, options.prefillChunkSize ?? 512);
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 32);
@@ -120,6 +147,9 @@ export class Scheduler {
     this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
     this.lookupMaxBatch = Math.max(0, options.promptLookupMaxBatch ?? 2);
     this.lookupDraftTokens = Math.max(0, options.promptLookupDraftTokens ?? 8);
+    this.draftModel = draftModel;
+    this.draftMaxBatch = Math.max(0, options.draftModelMaxBatch ?? 2);
+    this.draftModelTokens = Math.max(0, options.draftModelTokens ?? 4);
     this.kvMemoryBytes = options.kvMemoryBytes;
     this.waiting = new WaitingQueue(options.maxQueue, (task) =>
       task.fail(new AbortError({ partialText: '', cause: task.signal?.reason })),
@@ -140,6 +170,9 @@ export class Scheduler {
       prefixCacheEntries: this.cache.size,
       kvBytesReserved: this.reservedBytes(),
       kvMemoryBytes: this.kvMemoryBytes,
+      draftedTokens: this.drafted,
+      acceptedDraftTokens: this.accepted,
+      draftAcceptanceRate: this.drafted === 0 ? 0 : this.accepted / this.drafted,
     };
   }
 
@@ -174,6 +207,7 @@ export class Scheduler {
     for (const task of this.waiting.drain()) task.fail(error);
     for (const slot of [...this.slots]) this.fail(slot, error);
     this.cache.clear();
+    this.draftModel?.clear();
   }
 
   private async loop(): Promise<void> {
@@ -293,10 +327,14 @@ export class Scheduler {
       this.slots = [...this.slots.filter((slot) => !batch.includes(slot)), ...batch];
     }
     const signal = batch.length === 1 ? batch[0]!.task.signal : undefined;
-    const speculate = batch.length <= this.lookupMaxBatch;
-    const drafts = batch.map((slot) => (speculate ? this.draftFor(slot) : []));
+    let drafts: number[][];
     let logits: Float32Array[];
     try {
+      drafts = await this.draftsFor(batch, signal);
+      if (batch.some((slot) => !this.slots.includes(slot))) {
+        // A request left while the draft model ran (abort, dispose): the rest decode next step.
+        return;
+      }
       logits = await this.engine.forward(
         batch.map((slot, i) => ({
           seq: slot.seq!,
@@ -317,20 +355,40 @@ export class Scheduler {
         this.accept(slot, logits[i]!);
         return;
       }
+      const before = slot.cached.length;
       this.acceptDraft(slot, draft, logits[i]!);
+      slot.draftLength?.update(draft.length, slot.cached.length - before);
     });
   }
 
-  /** Prompt-lookup draft for a greedy request, bounded by what it may still sample and the context. */
-  private draftFor(slot: Slot): number[] {
-    const { task } = slot;
-    if (!task.greedy) return [];
-    const room = Math.min(
-      task.remaining - 1,
-      this.engine.info.contextLength - slot.cached.length - 1,
-      this.lookupDraftTokens,
+  /** Drafts for the batch: the draft model's, else prompt lookup's, while the batch is small. */
+  private async draftsFor(batch: Slot[], signal: AbortSignal | undefined): Promise<number[][]> {
+    if (this.draftModel !== undefined && this.draftMaxBatch > 0) {
+      if (batch.length > this.draftMaxBatch) return batch.map(() => []);
+      const requests = batch.map((slot) => {
+        slot.draftLength ??= new DraftLength(this.draftModelTokens);
+        return {
+          key: slot,
+          context: slot.task.context,
+          maxDraft: this.draftRoom(slot, slot.draftLength.next()),
+        };
+      });
+      return this.draftModel.draft(requests, signal);
+    }
+    if (batch.length > this.lookupMaxBatch) return batch.map(() => []);
+    return batch.map((slot) => {
+      const room = this.draftRoom(slot, this.lookupDraftTokens);
+      return room > 0 ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
+    });
+  }
+
+  /** Draft tokens a greedy request may take, bounded by what it may still sample and the context. */
+  private draftRoom(slot: Slot, most: number): number {
+    if (!slot.task.greedy) return 0;
+    return Math.max(
+      0,
+      Math.min(slot.task.remaining - 1, this.engine.info.contextLength - slot.cached.length - 1, most),
     );
-    return room > 0 ? draftFromContext(task.context, { maxDraft: room }) : [];
   }
 
   /**
@@ -341,10 +399,12 @@ export class Scheduler {
   private acceptDraft(slot: Slot, draft: number[], rows: Float32Array): void {
     const width = rows.length / (draft.length + 1);
     let outcome: 'more' | 'done' | 'failed' = 'more';
+    this.drafted += draft.length;
     for (let j = 0; j <= draft.length; j++) {
       outcome = this.sample(slot, rows.subarray(j * width, (j + 1) * width));
       if (outcome !== 'more' || j === draft.length || slot.task.lastToken !== draft[j]) break;
       slot.cached.push(draft[j]!);
+      this.accepted++;
     }
     if (outcome === 'failed') return;
     if (this.engine.sequenceLength(slot.seq!) > slot.cached.length)
@@ -368,6 +428,7 @@ export class Scheduler {
 
   private complete(slot: Slot): void {
     this.remove(slot);
+    this.draftModel?.release(slot);
     this.waiting.recordService(performance.now() - slot.admittedMs);
     if (slot.seq !== undefined) this.cache.store(slot.seq, slot.cached);
     slot.task.finish();
@@ -379,6 +440,7 @@ export class Scheduler {
 
   private fail(slot: Slot, error: unknown): void {
     if (!this.remove(slot)) return;
+    this.draftModel?.release(slot);
     this.waiting.recordService(performance.now() - slot.admittedMs);
     if (slot.seq !== undefined) {
       try {

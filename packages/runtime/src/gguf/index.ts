@@ -1,6 +1,7 @@
 export { GGMLType, type GGMLTypeLayout, ggmlTypeLayout, ggmlTypeName } from './ggml-type.js';
 export { GGUFValueType } from './gguf-value-type.js';
 export { isGGUFFile } from './is-gguf-file.js';
+export { keepFirstLayers } from './keep-first-layers.js';
 export {
   archKey,
   getArchitecture,
