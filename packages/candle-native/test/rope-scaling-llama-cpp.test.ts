@@ -1,14 +1,15 @@
 import {
   compareTeacherForced,
+  greedySteps,
   NEAR_TIE,
   ROPE_SCALING_CASES,
   ROPE_SCALING_PROMPT,
   writeSyntheticModel,
 } from '@x/runtime/testing';
+import { llamaCppGreedy } from '@x/runtime/testing/llama-cpp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { llamaCppGreedy } from '../../runtime/test/model-dependent/llama-cpp-greedy.js';
 import { loadEngine } from '../src/engine/load-engine.js';
-import { compareFreeRun, nativeGreedy } from './support/native-greedy.js';
+import { compareFreeRun } from './support/compare-free-run.js';
 import { makeTempDir } from './support/paths.js';
 import { removeTempDir } from './support/temp-dir.js';
 
@@ -27,7 +28,7 @@ describe.each(ROPE_SCALING_CASES)('synthetic %s against llama.cpp', (_label, arc
     expect(new Set(oracle).size).toBeGreaterThan(3);
     const engine = await loadEngine(file, { threads: 1, contextLength: 256, kvType: 'f32' });
     try {
-      const freeRun = compareFreeRun(await nativeGreedy(engine, PROMPT, STEPS), oracle);
+      const freeRun = compareFreeRun(await greedySteps(engine, PROMPT, STEPS), oracle);
       expect(freeRun.shortfall, `parted from llama.cpp at step ${freeRun.partedAt}`).toBeLessThan(NEAR_TIE);
       const forced = await compareTeacherForced(engine, PROMPT, oracle);
       expect(forced.worstShortfall).toBeLessThan(NEAR_TIE);

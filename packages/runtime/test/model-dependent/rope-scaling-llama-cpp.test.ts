@@ -7,7 +7,7 @@ import { compareTeacherForced } from '../../src/engine/testing/reference-greedy.
 import { loadReferenceEngine } from '../../src/reference/load-reference-engine.js';
 import { ROPE_SCALING_CASES, ROPE_SCALING_PROMPT } from '../../src/reference/testing/rope-scaling-cases.js';
 import { writeSyntheticModel } from '../../src/reference/testing/write-synthetic-model.js';
-import { llamaCppGreedy } from './llama-cpp-greedy.js';
+import { llamaCppGreedy } from '../../src/testing/llama-cpp.js';
 
 const PROMPT = [...ROPE_SCALING_PROMPT];
 const STEPS = 64;
