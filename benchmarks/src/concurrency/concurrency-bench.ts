@@ -21,6 +21,9 @@ const streamCounts = option('--streams', '1,2,4,8,16').split(',').map(Number);
 const shapes = option('--shape', 'smollm2-135m,qwen2.5-0.5b').split(',');
 const type = option('--type', 'Q8_0');
 const withPeer = option('--peer', 'llama.cpp') !== 'none';
+// Prompt lookup speeds a lone greedy call on text that repeats itself (a synthetic model's output
+// does): `--lookup off` measures the engine's batching alone.
+const lookup = option('--lookup', 'on') !== 'off';
 const maxStreams = Math.max(...streamCounts);
 
 const prompts = Array.from(
@@ -98,6 +101,7 @@ const llama = withPeer
   : undefined;
 const lines = [
   `threads ${threads}; ${gen} new tokens per call, greedy; ${rounds} rounds per stream count; ` +
+    `prompt lookup ${lookup ? 'on' : 'off'}; ` +
     'latency = one call from start to last token',
   '',
   '| model | streams | x tok/s | x ÷ x 1 stream | x p50 / p99 ms | node-llama-cpp tok/s | x ÷ llama.cpp | llama.cpp p50 / p99 ms |',
@@ -105,7 +109,12 @@ const lines = [
 ];
 for (const shape of shapes) {
   const modelPath = await ensureModel({ shape, type });
-  const lm = await loadLM(modelPath, { threads, contextLength: 1024, maxSequences: maxStreams + 8 });
+  const lm = await loadLM(modelPath, {
+    threads,
+    contextLength: 1024,
+    maxSequences: maxStreams + 8,
+    ...(lookup ? {} : { promptLookupMaxBatch: 0 }),
+  });
   const theirs = llama !== undefined ? await llama.loadModel({ modelPath }) : undefined;
   await lm.complete(prompts[0]!, { maxTokens: 4 });
   let single = 0;
