@@ -16,7 +16,7 @@ export interface SchedulerOptions {
    * reading their prompts share one forward call with the decode batch, up to this many tokens.
    */
   prefillStepTokens?: number;
-  /** Most sequences in one decode forward call (default 32); the rest wait a step, round robin. */
+  /** Most decoding sequences in one step (default 32); the rest wait a step, round robin. */
   maxBatchSize?: number;
   /** Finished sequences kept for prefix reuse (default 4; 0 turns the cache off). */
   prefixCacheSize?: number;
@@ -98,7 +98,7 @@ export class Scheduler {
   private readonly engine: Engine;
   private readonly prefillChunkSize: number;
   private readonly prefillStepTokens: number;
-  /** Most sequences in one decode forward call. */
+  /** Most decoding sequences in one step. */
   readonly maxBatchSize: number;
   private readonly cache: PrefixCache;
   private readonly maxSequences: number;
