@@ -25,15 +25,56 @@ std::string resident_memory() {
   return "?";
 }
 
+// `batch` sequences, each prefilled with its own short prompt, then `gen` decode steps that append
+// one token to every sequence in a single forward call; printed beside one sequence decoding alone.
+int bench_batched_decode(Session& session, int batch, int prompt, int gen, int repeat) {
+  const int vocab = session.vocab();
+  for (int r = 0; r < repeat; r++) {
+    std::vector<int> sequences;
+    std::vector<std::vector<int32_t>> next(static_cast<size_t>(batch));
+    for (int b = 0; b < batch; b++) {
+      sequences.push_back(session.create());
+      std::vector<int32_t> tokens;
+      for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919 + b * 104729) % (vocab - 1));
+      const std::vector<float> logits = session.forward(sequences.back(), tokens);
+      next[static_cast<size_t>(b)] = {argmax(logits.data(), vocab)};
+    }
+    const auto single_start = std::chrono::steady_clock::now();
+    std::vector<int32_t> token = next[0];
+    for (int i = 0; i < gen; i++) {
+      const std::vector<float> logits = session.forward(sequences[0], token);
+      token = {argmax(logits.data(), vocab)};
+    }
+    const double single_seconds = seconds_since(single_start);
+    std::vector<float> logits(static_cast<size_t>(batch) * vocab);
+    const auto batch_start = std::chrono::steady_clock::now();
+    for (int i = 0; i < gen; i++) {
+      std::vector<xc_batch_item> items;
+      for (int b = 0; b < batch; b++) items.push_back({sequences[static_cast<size_t>(b)], next[static_cast<size_t>(b)].data(), 1, 0});
+      ok(xc_forward(session.context(), items.data(), batch, logits.data(), nullptr), "forward");
+      for (int b = 0; b < batch; b++) next[static_cast<size_t>(b)] = {argmax(logits.data() + static_cast<size_t>(b) * vocab, vocab)};
+    }
+    const double batch_seconds = seconds_since(batch_start);
+    const double single_rate = gen / single_seconds;
+    const double batch_rate = static_cast<double>(gen) * batch / batch_seconds;
+    std::printf("decode 1 seq: %.2f ms/step, %.1f tok/s | %d seqs: %.2f ms/step, %.1f tok/s | step cost %.2f× one, "
+                "throughput %.2f×\n",
+                1000 * single_seconds / gen, single_rate, batch, 1000 * batch_seconds / gen, batch_rate,
+                batch_seconds / single_seconds, batch_rate / single_rate);
+    for (int sequence : sequences) ok(xc_sequence_release(session.context(), sequence), "release");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_bench(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-                         "[--kernels scalar] [--repeat N]\n");
+                         "[--kernels scalar] [--repeat N] [--batch N]\n");
     return 2;
   }
-  int threads = 0, prompt = 512, gen = 64, repeat = 1;
+  int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1;
   bool scalar = false;
   xc_kv_type kv = XC_KV_F16;
   for (int i = 3; i < argc; i++) {
@@ -43,6 +84,7 @@ int run_bench(int argc, char** argv) {
     else if (arg == "--prompt") prompt = std::stoi(value), i++;
     else if (arg == "--gen") gen = std::stoi(value), i++;
     else if (arg == "--repeat") repeat = std::stoi(value), i++;
+    else if (arg == "--batch") batch = std::stoi(value), i++;
     else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
     else if (arg == "--kernels") scalar = value == "scalar", i++;
     else {
@@ -50,9 +92,9 @@ int run_bench(int argc, char** argv) {
       return 2;
     }
   }
-  if (prompt < 1 || gen < 0) return 2;
+  if (prompt < 1 || gen < 0 || batch < 1 || batch > 64) return 2;
   const auto load_start = std::chrono::steady_clock::now();
-  Session session(argv[2], xc_context_options{prompt + gen + 1, 1, threads, kv}, kernels(scalar ? "scalar" : nullptr));
+  Session session(argv[2], xc_context_options{prompt + 2 * gen + 1, batch, threads, kv}, kernels(scalar ? "scalar" : nullptr));
   const double load_seconds = seconds_since(load_start);
   const xc_model_info& info = session.info();
   std::printf("model %s (%s, %s), %d layers, dim %d, vocab %d, %.1f MiB; load %.3f s\n", argv[2], info.architecture,
@@ -61,6 +103,7 @@ int run_bench(int argc, char** argv) {
   std::printf("build: %s%s, kv %s, threads %d\n", xc_build_info(), scalar ? " (forced scalar)" : "",
               kv == XC_KV_F16 ? "f16" : "f32", threads);
 
+  if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat);
   std::vector<int32_t> tokens;
   for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919) % (info.vocab_size - 1));
   for (int r = 0; r < repeat; r++) {

@@ -46,9 +46,10 @@ X8Case make_case(GgmlType type, int64_t n, const std::vector<float>& w, const st
   return c;
 }
 
-enum class Path { Dot, Tile4x4 };
+enum class Path { Dot, Tile4x4, Tile4x2 };
 
-// Largest relative difference between `table`'s interleaved dots / 4×4 tile and the scalar ggml row dots.
+// Largest relative difference between `table`'s interleaved dots / 4×4 tile / two 4×2 tiles and the
+// scalar ggml row dots.
 double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8Case& c, Path path) {
   const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(type).dot;
   const bool tile = path != Path::Dot;
@@ -56,6 +57,13 @@ double x8_error(const xc::KernelTable& table, GgmlType type, int64_t n, const X8
   if (path == Path::Tile4x4) {
     table.kernels_for(type, xc::WeightLayout::Interleaved).tile_4x4(n, c.x8.data(), c.row_bytes, c.act_x8.data(),
                                                  static_cast<int64_t>(c.act_x8_bytes), tiled, 5);
+  }
+  if (path == Path::Tile4x2) {
+    const xc::TileFn tile2 = table.kernels_for(type, xc::WeightLayout::Interleaved).tile_4x2;
+    for (int t = 0; t < 4; t += 2) {
+      tile2(n, c.x8.data(), c.row_bytes, c.act_x8.data() + t * c.act_x8_bytes, static_cast<int64_t>(c.act_x8_bytes),
+            tiled + t * 5, 5);
+    }
   }
   double error = 0;
   for (int r = 0; r < 4; r++) {
@@ -85,6 +93,11 @@ void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType ty
     const double dot_error = x8_error(*table, type, n, c, Path::Dot);
     check.expect(dot_error < tolerance, std::string(table->name) + " " + name + ": dot = ggml dot",
                  "relative error " + number(dot_error));
+    if (table->kernels_for(type, xc::WeightLayout::Interleaved).tile_4x2 != nullptr) {
+      const double tile_error = x8_error(*table, type, n, c, Path::Tile4x2);
+      check.expect(tile_error < tolerance, std::string(table->name) + " " + name + ": 4×2 tiles = ggml dots",
+                   "relative error " + number(tile_error));
+    }
     if (table->kernels_for(type, xc::WeightLayout::Interleaved).tile_4x4 == nullptr) continue;
     const double tile_error = x8_error(*table, type, n, c, Path::Tile4x4);
     check.expect(tile_error < tolerance, std::string(table->name) + " " + name + ": 4×4 tile = ggml dots",

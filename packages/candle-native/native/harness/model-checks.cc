@@ -111,6 +111,34 @@ void check_consistency(Checker& check, const std::string& path, const std::strin
   check.expect(session.length(a) == 71, label + ": length after truncate + append");
 }
 
+// A decode batch: `batch` sequences at different lengths, one token each in one call (the matmuls'
+// multi-token tiles) = each sequence's token in a call of its own (the single-row dots).
+void check_decode_batch(Checker& check, const std::string& path, const std::string& label, int batch, double tolerance) {
+  Session session(path, xc_context_options{128, 2 * batch, 2, XC_KV_F32});
+  const int vocab = session.vocab();
+  std::vector<int32_t> batched, alone;
+  std::vector<xc_batch_item> items;
+  std::vector<int32_t> next(static_cast<size_t>(batch));
+  for (int b = 0; b < batch; b++) {
+    const std::vector<int32_t> prompt = tokens_for(3 + 5 * b, vocab, 10 + b);
+    batched.push_back(session.create());
+    alone.push_back(session.create());
+    session.forward(batched.back(), prompt);
+    session.forward(alone.back(), prompt);
+    next[static_cast<size_t>(b)] = (b * 31 + 7) % vocab;
+  }
+  for (int b = 0; b < batch; b++) items.push_back({batched[static_cast<size_t>(b)], &next[static_cast<size_t>(b)], 1, 0});
+  std::vector<float> rows(static_cast<size_t>(batch) * vocab);
+  ok(xc_forward(session.context(), items.data(), batch, rows.data(), nullptr), "decode batch");
+  double worst = 0;
+  for (int b = 0; b < batch; b++) {
+    const std::vector<float> row = session.forward(alone[static_cast<size_t>(b)], {next[static_cast<size_t>(b)]});
+    worst = std::max(worst, relative_l2(rows.data() + static_cast<size_t>(b) * vocab, row.data(), vocab));
+  }
+  check.expect(worst < tolerance, label + ": decode batch of " + std::to_string(batch) + " = one call per sequence",
+               "worst rel L2 " + number(worst));
+}
+
 // Logits of the whole prompt under the scalar and the best kernels.
 void check_scalar_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
   Session fast(path, options());
@@ -213,6 +241,17 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     // batched and single-token paths sum in different orders; a flipped activation rounding then
     // moves quantized logits by 1e-2 to 3e-2, while a structural bug (position, KV row) moves them by O(1)
     check_consistency(check, path, t.name, 5e-2);
+    for (int batch : {3, 8, 13}) check_decode_batch(check, path, t.name, batch, 5e-2);
+  }
+
+  // rows of 320: two whole interleaved groups and a tail of two ggml blocks, as SmolLM2's 576 has
+  for (const auto type : {xc::GgmlType::Q8_0, xc::GgmlType::Q4_0}) {
+    SynthSpec tail;
+    tail.embedding = 320, tail.heads = 5, tail.kv_heads = 1, tail.feed_forward = 640, tail.vocab = 320, tail.type = type;
+    const std::string name = type == xc::GgmlType::Q8_0 ? "Q8_0" : "Q4_0";
+    const std::string path = temp_dir + "/tail-" + name + ".gguf";
+    write_synth_model(tail, path);
+    for (int batch : {4, 8, 16}) check_decode_batch(check, path, name + " rows with a tail", batch, 5e-2);
   }
 }
 

@@ -11,8 +11,8 @@ describe('continuous batching', () => {
       lm.complete('p', { maxTokens: 5 }),
     ]);
     expect(results.map((r) => r.text)).toEqual(['bcdef', 'ijklm', 'qrstu']);
-    // 3 prefill calls, then 4 decode steps each carrying all three sequences
-    expect(engine.calls.map((batch) => batch.length)).toEqual([1, 1, 1, 3, 3, 3, 3]);
+    // the three prompts in one call, then 4 decode steps each carrying all three sequences
+    expect(engine.calls.map((batch) => batch.length)).toEqual([3, 3, 3, 3, 3]);
     expect(engine.sequences.size).toBe(0);
   });
 
@@ -34,13 +34,45 @@ describe('continuous batching', () => {
     const prompts = ['a', 'e', 'i', 'm', 'q'];
     const results = await Promise.all(prompts.map((p) => lm.complete(p, { maxTokens: 3 })));
     expect(results.map((r) => r.text)).toEqual(['bcd', 'fgh', 'jkl', 'nop', 'rst']);
-    expect(Math.max(...engine.calls.map((batch) => batch.length))).toBe(2);
+    // the five prompts share the first call; every decode step after it carries two sequences
+    expect(engine.calls[0]!.length).toBe(5);
+    expect(Math.max(...engine.calls.slice(1).map((batch) => batch.length))).toBe(2);
   });
 
   it('prefills long prompts in chunks', async () => {
     const { lm, engine } = createFakeLM({}, { prefillChunkSize: 4 });
     expect((await lm.complete('abcdefghij', { maxTokens: 1 })).text).toBe('k');
     expect(engine.calls.map((batch) => batch[0]!.tokens.length)).toEqual([4, 4, 3]);
+  });
+
+  it('puts the prompts of requests that arrive together into the decode step, under a token budget', async () => {
+    const { lm, engine } = createFakeLM(
+      {},
+      { prefixCacheSize: 0, prefillChunkSize: 4, prefillStepTokens: 6 },
+    );
+    const first = lm.complete('a', { maxTokens: 4 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = ['abcdefgh', 'pqrstuvw'].map((prompt) => lm.complete(prompt, { maxTokens: 2 }));
+    const results = await Promise.all([first, ...later]);
+    expect(results.map((r) => r.text)).toEqual(['bcde', 'ij', 'xy']);
+    const mixed = engine.calls.find((batch) => batch.some((r) => r.tokens.length > 1) && batch.length > 1);
+    // one decode token first, then 4 + 2 prompt tokens: the budget of 6 cuts the second chunk
+    expect(mixed?.map((r) => r.tokens.length)).toEqual([1, 4, 2]);
+    expect(engine.sequences.size).toBe(0);
+  });
+
+  it('stops a shared prefill call when one of its requests aborts, and the others finish', async () => {
+    const { lm, engine } = createFakeLM({ delayMs: 20 }, { prefixCacheSize: 0 });
+    const controller = new AbortController();
+    const doomed = lm.complete('abcdefghij', { signal: controller.signal, maxTokens: 3 });
+    const survivor = lm.complete('pqrstuvw', { maxTokens: 3 });
+    setTimeout(() => controller.abort(), 5);
+    await expect(doomed).rejects.toBeInstanceOf(AbortError);
+    expect((await survivor).text).toBe('xyz');
+    expect(engine.calls[0]!.map((r) => r.tokens.length)).toEqual([11, 9]);
+    // the aborted call changed nothing: the survivor's whole prompt runs again, alone
+    expect(engine.calls[1]!.map((r) => r.tokens.length)).toEqual([9]);
+    expect(engine.sequences.size).toBe(0);
   });
 
   it('gives the same seeded tokens alone and batched', async () => {

@@ -1,5 +1,5 @@
 import { AbortError, LMError, type LMResult, XError } from '@x/core';
-import type { Engine, SequenceId } from '../engine/engine.js';
+import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
 import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
@@ -11,9 +11,14 @@ import { WaitingQueue } from './waiting-queue.js';
 export const DEFAULT_MAX_SEQUENCES = 16;
 
 export interface SchedulerOptions {
-  /** Prompt tokens per prefill forward call (default 512). */
+  /** Prompt tokens of one request per step (default 512). */
   prefillChunkSize?: number;
-  /** Most sequences in one decode forward call (default 32); the rest wait a step, round robin. */
+  /**
+   * Prompt tokens of all prefilling requests together per step (default 2048): the requests
+   * reading their prompts share one forward call with the decode batch, up to this many tokens.
+   */
+  prefillStepTokens?: number;
+  /** Most decoding sequences in one step (default 32); the rest wait a step, round robin. */
   maxBatchSize?: number;
   /** Finished sequences kept for prefix reuse (default 4; 0 turns the cache off). */
   prefixCacheSize?: number;
@@ -94,10 +99,11 @@ interface Slot {
 }
 
 /**
- * Continuous batching over one Engine. Each step runs one prefill chunk for every request still
- * reading its prompt (its own forward call, cancellable by its signal), then one decode forward
- * call for every request that has a sampled token to feed back. Requests join and leave between
- * steps; an aborted request leaves at the next step and its sequence is released.
+ * Continuous batching over one Engine. Each step is one forward call: a token for every request
+ * that has a sampled token to feed back (decodes first), then the next prompt chunk of the requests
+ * still reading their prompts, under a token budget. Requests join and leave between steps; an
+ * aborted request leaves at the next step (a call carrying prompt chunks stops at once) and its
+ * sequence is released.
  *
  * Admission: a request takes a KV slot only while fewer than `maxSequences` are held (and its KV
  * reservation fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
@@ -112,7 +118,8 @@ interface Slot {
 export class Scheduler {
   private readonly engine: Engine;
   private readonly prefillChunkSize: number;
-  /** Most sequences in one decode forward call. */
+  private readonly prefillStepTokens: number;
+  /** Most decoding sequences in one step. */
   readonly maxBatchSize: number;
   private readonly cache: PrefixCache;
   private readonly maxSequences: number;
@@ -134,6 +141,7 @@ export class Scheduler {
   constructor(engine: Engine, options: SchedulerOptions = {}, draftModel?: DraftModel) {
     this.engine = engine;
     this.prefillChunkSize = Math.max(1, options.prefillChunkSize ?? 512);
+    this.prefillStepTokens = Math.max(1, options.prefillStepTokens ?? 2048);
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 32);
     this.maxSequences = Math.max(
       1,
@@ -215,9 +223,7 @@ export class Scheduler {
       while (this.slots.length > 0 || this.waiting.length > 0) {
         this.dropAborted();
         this.admit();
-        await this.prefillStep();
-        this.dropAborted();
-        await this.decodeStep();
+        await this.step();
       }
     } catch (error) {
       for (const task of this.waiting.drain()) task.fail(error);
@@ -256,16 +262,120 @@ export class Scheduler {
     return this.bytesFor(admitted + this.cache.heldTokens);
   }
 
-  private async prefillStep(): Promise<void> {
+  /**
+   * One forward call for the whole step: every decoding request's next token (with its prompt-lookup
+   * draft) first, then the next prompt chunk of each request still prefilling, as far as the
+   * step's prompt-token budget goes. The Engine contract takes batches mixing one-token and
+   * many-token requests, so the prompts of requests that arrive together share each matmul's pass
+   * over the weights with the decodes instead of taking a forward call each.
+   */
+  private async step(): Promise<void> {
+    const decoding = this.decodeBatch();
+    const prefilling = this.prefillBatch();
+    if (decoding.length + prefilling.length === 0) return;
+    let drafts: number[][];
+    try {
+      drafts = await this.draftsFor(decoding, decoding.length === 1 ? decoding[0]!.task.signal : undefined);
+    } catch (error) {
+      for (const slot of decoding) this.fail(slot, error);
+      return;
+    }
+    // A request left while the draft model ran (abort, dispose): the others run at the next step.
+    if (decoding.some((slot) => !this.slots.includes(slot))) return;
+    const requests: ForwardRequest[] = [
+      ...decoding.map((slot, i) => ({
+        seq: slot.seq!,
+        tokens: Int32Array.of(slot.task.lastToken, ...drafts[i]!),
+        logitsFor: drafts[i]!.length > 0 ? ('all' as const) : ('last' as const),
+      })),
+      ...prefilling.map(({ slot, chunk }) => ({
+        seq: slot.seq!,
+        tokens: Int32Array.from(chunk),
+        logitsFor: 'last' as const,
+      })),
+    ];
+    const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
+    let logits: Float32Array[];
+    try {
+      logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0));
+    } catch (error) {
+      // An aborted call leaves every sequence as it was: the aborted requests leave at the next
+      // step and the others run again.
+      if (AbortError.isInstance(error) && slots.some((slot) => slot.task.signal?.aborted)) return;
+      for (const slot of slots) this.fail(slot, error);
+      return;
+    }
+    decoding.forEach((slot, i) => {
+      if (!this.slots.includes(slot)) return;
+      slot.cached.push(slot.task.lastToken);
+      const draft = drafts[i]!;
+      if (draft.length === 0) {
+        this.accept(slot, logits[i]!);
+        return;
+      }
+      const before = slot.cached.length;
+      this.acceptDraft(slot, draft, logits[i]!);
+      slot.draftLength?.update(draft.length, slot.cached.length - before);
+    });
+    prefilling.forEach(({ slot, chunk }, i) => {
+      if (!this.slots.includes(slot)) return;
+      const { task } = slot;
+      slot.cached.push(...chunk);
+      task.prefilledTokens += chunk.length;
+      if (slot.cached.length === task.promptTokens.length) {
+        task.prefillEndMs = performance.now();
+        slot.state = 'decode';
+        this.accept(slot, logits[decoding.length + i]!);
+      }
+    });
+  }
+
+  /** The decoding requests served this step, at most maxBatchSize, in rotation. */
+  private decodeBatch(): Slot[] {
+    const ready = this.slots.filter((slot) => slot.state === 'decode');
+    const batch = ready.slice(0, this.maxBatchSize);
+    if (ready.length > batch.length) {
+      // Round robin: the slots served now go to the back of the line.
+      this.slots = [...this.slots.filter((slot) => !batch.includes(slot)), ...batch];
+    }
+    return batch;
+  }
+
+  /**
+   * The prompt chunks of this step: requests still reading their prompt, in order, each at most
+   * prefillChunkSize tokens, together at most prefillStepTokens. Queued requests get their
+   * sequence first; one that cannot (its shared prefix is still being computed) waits a step.
+   */
+  private prefillBatch(): Array<{ slot: Slot; chunk: number[] }> {
+    const chunks: Array<{ slot: Slot; chunk: number[] }> = [];
+    let budget = this.prefillStepTokens;
     for (const slot of this.slots.filter((s) => s.state !== 'decode')) {
-      if (!this.slots.includes(slot)) continue;
+      if (budget <= 0) break;
       try {
         if (slot.state === 'queued' && !this.start(slot)) continue;
-        await this.prefillChunk(slot);
       } catch (error) {
         this.fail(slot, error);
+        continue;
       }
+      const from = slot.cached.length;
+      const size = Math.min(this.prefillChunkSize, budget);
+      const chunk = slot.task.promptTokens.slice(from, from + size);
+      budget -= chunk.length;
+      chunks.push({ slot, chunk });
     }
+    return chunks;
+  }
+
+  /**
+   * The signal a step's call listens to: the request's own when it is alone; with prompt chunks in
+   * the call, any of their requests' (a long prefill stops at once, and the rest repeat the step);
+   * none for a decode batch, whose aborted requests leave at the next step.
+   */
+  private signalFor(slots: Slot[], prefilling: boolean): AbortSignal | undefined {
+    if (slots.length === 1) return slots[0]!.task.signal;
+    if (!prefilling) return undefined;
+    const signals = slots.flatMap((slot) => (slot.task.signal === undefined ? [] : [slot.task.signal]));
+    return signals.length === 0 ? undefined : AbortSignal.any(signals);
   }
 
   /**
@@ -301,68 +411,9 @@ export class Scheduler {
     return true;
   }
 
-  private async prefillChunk(slot: Slot): Promise<void> {
-    const { task } = slot;
-    const chunk = task.promptTokens.slice(slot.cached.length, slot.cached.length + this.prefillChunkSize);
-    const logits = await this.engine.forward(
-      [{ seq: slot.seq!, tokens: Int32Array.from(chunk), logitsFor: 'last' }],
-      task.signal,
-    );
-    if (!this.slots.includes(slot)) return;
-    slot.cached.push(...chunk);
-    task.prefilledTokens += chunk.length;
-    if (slot.cached.length === task.promptTokens.length) {
-      task.prefillEndMs = performance.now();
-      slot.state = 'decode';
-      this.accept(slot, logits[0]!);
-    }
-  }
-
-  private async decodeStep(): Promise<void> {
-    const ready = this.slots.filter((slot) => slot.state === 'decode');
-    if (ready.length === 0) return;
-    const batch = ready.slice(0, this.maxBatchSize);
-    if (ready.length > batch.length) {
-      // Round robin: the slots served now go to the back of the line.
-      this.slots = [...this.slots.filter((slot) => !batch.includes(slot)), ...batch];
-    }
-    const signal = batch.length === 1 ? batch[0]!.task.signal : undefined;
-    let drafts: number[][];
-    let logits: Float32Array[];
-    try {
-      drafts = await this.draftsFor(batch, signal);
-      if (batch.some((slot) => !this.slots.includes(slot))) {
-        // A request left while the draft model ran (abort, dispose): the rest decode next step.
-        return;
-      }
-      logits = await this.engine.forward(
-        batch.map((slot, i) => ({
-          seq: slot.seq!,
-          tokens: Int32Array.of(slot.task.lastToken, ...drafts[i]!),
-          logitsFor: drafts[i]!.length > 0 ? 'all' : 'last',
-        })),
-        signal,
-      );
-    } catch (error) {
-      for (const slot of batch) this.fail(slot, error);
-      return;
-    }
-    batch.forEach((slot, i) => {
-      if (!this.slots.includes(slot)) return;
-      slot.cached.push(slot.task.lastToken);
-      const draft = drafts[i]!;
-      if (draft.length === 0) {
-        this.accept(slot, logits[i]!);
-        return;
-      }
-      const before = slot.cached.length;
-      this.acceptDraft(slot, draft, logits[i]!);
-      slot.draftLength?.update(draft.length, slot.cached.length - before);
-    });
-  }
-
   /** Drafts for the batch: the draft model's, else prompt lookup's, while the batch is small. */
   private async draftsFor(batch: Slot[], signal: AbortSignal | undefined): Promise<number[][]> {
+    if (batch.length === 0) return [];
     if (this.draftModel !== undefined && this.draftMaxBatch > 0) {
       if (batch.length > this.draftMaxBatch) return batch.map(() => []);
       const requests = batch.map((slot) => {

@@ -23,6 +23,10 @@ void add_rows(float* x, const float* delta, int64_t n) {
   for (int64_t i = 0; i < n; i++) x[i] += delta[i];
 }
 
+// Per-token element-wise work (rope, KV writes, the feed-forward activation) runs in chunks of
+// this many tokens, so a decode batch of up to this many sequences stays on the calling thread.
+constexpr int64_t kInlineTokens = 16;
+
 // Up to kQueryRun consecutive tokens of one sequence at consecutive positions: they attend together.
 constexpr int kQueryRun = 4;
 struct QueryRun {
@@ -96,8 +100,9 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     };
     matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized);
 
-    // per-head q/k norms, RoPE, then this batch's keys and values into the cache
-    r.pool.parallel_for(count, 1, [&](int64_t begin, int64_t end) {
+    // per-head q/k norms, RoPE, then this batch's keys and values into the cache (a decode batch's
+    // few tokens on the calling thread: cheaper than a hand-off to the pool)
+    r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
         float* q = s.q.data() + t * q_dim;
         float* k = s.k.data() + t * kv_dim;
@@ -148,7 +153,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     norm_rows(s.x.data(), layer.ffn_norm, s.xb.data(), count, dim, c.rms_epsilon);
     const MatmulTarget gate_up[2] = {{&layer.w_gate, s.gate.data(), ff, nullptr}, {&layer.w_up, s.up.data(), ff, nullptr}};
     matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized);
-    r.pool.parallel_for(count, 4, [&](int64_t begin, int64_t end) {
+    r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
       float* gate = s.gate.data() + begin * ff;
       const float* up = s.up.data() + begin * ff;
       if (c.arch->activation == FfnActivation::Silu) {

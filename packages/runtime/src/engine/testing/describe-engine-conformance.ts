@@ -130,6 +130,29 @@ export function describeEngineConformance(name: string, options: EngineConforman
       expect(nmse(second!, separate!)).toBeLessThan(maxNmse);
     });
 
+    it('takes decode tokens and prompt chunks of other sequences in one batch, as separate calls', async () => {
+      // The scheduler sends each step as one such call: decodes first, then the prompts being read.
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const [a, b, c, d] = [e.createSequence(), e.createSequence(), e.createSequence(), e.createSequence()];
+      await e.forward([request(a, conformanceTokens(4, vocab, 2))]);
+      await e.forward([request(b, conformanceTokens(4, vocab, 2))]);
+      const prompt = conformanceTokens(PROMPT_LENGTH, vocab, 3);
+      const mixed = await e.forward([
+        request(a, Int32Array.of(7)),
+        request(c, prompt, 'last'),
+        request(a, Int32Array.of(9), 'all'),
+      ]);
+      const [decoded] = await e.forward([request(b, Int32Array.of(7))]);
+      const [prefilled] = await e.forward([request(d, prompt, 'last')]);
+      const [next] = await e.forward([request(b, Int32Array.of(9), 'all')]);
+      expect(mixed.map((rows) => rows.length)).toEqual([vocab, vocab, vocab]);
+      expect(nmse(mixed[0]!, decoded!)).toBeLessThan(maxNmse);
+      expect(nmse(mixed[1]!, prefilled!)).toBeLessThan(maxNmse);
+      expect(nmse(mixed[2]!, next!)).toBeLessThan(maxNmse);
+      expect([e.sequenceLength(a), e.sequenceLength(c)]).toEqual([6, PROMPT_LENGTH]);
+    });
+
     it('answers an empty batch with no rows and rejects a bad one before touching any sequence', async () => {
       const e = await engine();
       const vocab = e.info.vocabSize;

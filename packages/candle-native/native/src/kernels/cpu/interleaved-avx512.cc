@@ -1,4 +1,4 @@
-// Dot products and 4 rows × 4 tokens tiles for the interleaved layouts (interleave.h), built for
+// Dot products and 4 rows × 4 (and × 2) tokens tiles for the interleaved layouts (interleave.h), built for
 // AVX-512VL + VNNI and run only when cpuid reports it. In the interleaved order one vpdpbusd lane sums one
 // 32-element block (or Q4_K sub-block) across a 256-element group — for Q6_K, one 16-element
 // sub-block in 512-bit vectors — so the scales are applied once per lane as floats instead of
@@ -251,6 +251,12 @@ bool add_avx512_interleaved(KernelTable& t) {
   t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = block32_x8<Q5_0Kind, 4, 4>;
   t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
   t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
+  // Decode batches of 2, 3, 6 or 7 sequences: the tokens left after the 4×4 tiles share each weight read too.
+  t.traits(GgmlType::Q8_0).interleaved.tile_4x2 = block32_x8<Q8_0Kind, 4, 2>;
+  t.traits(GgmlType::Q4_0).interleaved.tile_4x2 = block32_x8<Q4_0Kind, 4, 2>;
+  t.traits(GgmlType::Q5_0).interleaved.tile_4x2 = block32_x8<Q5_0Kind, 4, 2>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x2 = q4k_x8<4, 2>;
+  t.traits(GgmlType::Q6_K).interleaved.tile_4x2 = q6k_x16<4, 2>;
   return true;
 }
 }  // namespace xc

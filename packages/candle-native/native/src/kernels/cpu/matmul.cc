@@ -14,6 +14,11 @@ constexpr int64_t kBandsPerThread = 4;
 constexpr int kFormats = kActivationFormats;
 constexpr int64_t kPrefillRows = 64;
 constexpr size_t kActivationBlockBytes = 192 * 1024;
+// Up to this many activation rows are quantized on the calling thread: a decode batch's rows take
+// microseconds, less than handing them to the pool and waiting for it.
+constexpr int64_t kInlineQuantizeElements = 16 * 1024;
+// Up to this many tokens a call is a decode batch: it streams the weights once in long bands.
+constexpr int64_t kDecodeBatchTokens = 16;
 
 }  // namespace
 
@@ -54,7 +59,8 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     for (int f = 1; f < kFormats; f++) {
       if (needed[f]) rows_of[f] = scratch.data() + offset_of[f];
     }
-    pool.parallel_for(tokens, 4, [&](int64_t begin, int64_t end) {
+    const int64_t quantize_grain = tokens * cols <= kInlineQuantizeElements ? tokens : 4;
+    pool.parallel_for(tokens, quantize_grain, [&](int64_t begin, int64_t end) {
       for (int64_t t = begin; t < end; t++) {
         for (int f = 1; f < kFormats; f++) {
           if (needed[f]) {
@@ -66,10 +72,11 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     });
   }
 
-  // Decode reads each weight once: a few long contiguous bands per thread keep the hardware
-  // prefetcher streaming; prefill re-reads tiles from cache, so small chunks balance better.
+  // Decode (one sequence or a batch of them) reads each weight once: a few long contiguous bands
+  // per thread keep the hardware prefetcher streaming; prefill re-reads tiles from cache, so small
+  // chunks balance better.
   int64_t grain = kRowTile;
-  if (tokens <= 2) {
+  if (tokens <= kDecodeBatchTokens) {
     const int64_t band = total_rows / (static_cast<int64_t>(pool.size()) * kBandsPerThread);
     grain = std::max<int64_t>(kRowTile, band / kRowTile * kRowTile);
   } else {

@@ -1,0 +1,141 @@
+// `pnpm bench:concurrency`: issue #15's concurrency table. For 1, 2, 4, 8, 16 calls made at once
+// (each its own prompt, greedy, a fixed number of new tokens): aggregate tok/s and p50/p99 call
+// latency, on our native engine through `lm.complete` (the scheduler batches the calls) and on
+// node-llama-cpp with one context of N sequences (its own multi-sequence batching), in one process,
+// alternating per stream count. `--peer none` leaves node-llama-cpp out.
+import { loadLM } from '@x/candle-native';
+import type { LocalLM } from '@x/runtime';
+import { getLlama, type LlamaModel } from 'node-llama-cpp';
+import { ensureModel } from '../ensure-model.ts';
+import { percentile } from './percentile.ts';
+
+const argv = process.argv.slice(2);
+const option = (flag: string, fallback: string) => {
+  const index = argv.indexOf(flag);
+  return index >= 0 ? argv[index + 1]! : fallback;
+};
+const threads = Number(option('--threads', '2'));
+const gen = Number(option('--gen', '64'));
+const rounds = Number(option('--rounds', '2'));
+const streamCounts = option('--streams', '1,2,4,8,16').split(',').map(Number);
+const shapes = option('--shape', 'smollm2-135m,qwen2.5-0.5b').split(',');
+const type = option('--type', 'Q8_0');
+const withPeer = option('--peer', 'llama.cpp') !== 'none';
+// Prompt lookup speeds a lone greedy call on text that repeats itself (a synthetic model's output
+// does): `--lookup off` measures the engine's batching alone.
+const lookup = option('--lookup', 'on') !== 'off';
+const maxStreams = Math.max(...streamCounts);
+
+const prompts = Array.from(
+  { length: maxStreams },
+  (_, i) => `Request ${i + 1}: write a short story about a lighthouse keeper and the number ${i * 7 + 3}.`,
+);
+
+interface Measurement {
+  /** Generated tokens of all calls ÷ wall seconds of the round. */
+  tokensPerSecond: number;
+  /** Wall milliseconds of every call, all rounds. */
+  latencies: number[];
+}
+
+async function measureOurs(lm: LocalLM, streams: number): Promise<Measurement> {
+  let tokens = 0;
+  let seconds = 0;
+  const latencies: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = performance.now();
+    await Promise.all(
+      prompts.slice(0, streams).map(async (prompt) => {
+        const called = performance.now();
+        const result = await lm.complete(`${prompt} (round ${round})`, { maxTokens: gen, temperature: 0 });
+        latencies.push(performance.now() - called);
+        tokens += result.usage?.completionTokens ?? 0;
+      }),
+    );
+    seconds += (performance.now() - start) / 1000;
+  }
+  return { tokensPerSecond: tokens / seconds, latencies };
+}
+
+async function measureLlamaCpp(model: LlamaModel, streams: number): Promise<Measurement> {
+  const promptLength = Math.max(...prompts.map((p) => model.tokenize(p).length)) + 8;
+  const context = await model.createContext({
+    contextSize: streams * (promptLength + gen + 16),
+    sequences: streams,
+    threads,
+    batchSize: 512,
+  });
+  let tokens = 0;
+  let seconds = 0;
+  const latencies: number[] = [];
+  try {
+    const sequences = Array.from({ length: streams }, () => context.getSequence());
+    const bos = model.tokens.bos;
+    for (let round = 0; round < rounds; round++) {
+      const start = performance.now();
+      await Promise.all(
+        sequences.map(async (sequence, i) => {
+          const called = performance.now();
+          await sequence.clearHistory();
+          const input = model.tokenize(`${prompts[i]!} (round ${round})`);
+          let generated = 0;
+          for await (const _token of sequence.evaluate(bos === null ? input : [bos, ...input], {
+            temperature: 0,
+          })) {
+            if (++generated >= gen) break;
+          }
+          latencies.push(performance.now() - called);
+          tokens += generated;
+        }),
+      );
+      seconds += (performance.now() - start) / 1000;
+    }
+  } finally {
+    await context.dispose();
+  }
+  return { tokensPerSecond: tokens / seconds, latencies };
+}
+
+const llama = withPeer
+  ? await getLlama({ gpu: false, build: 'never', logLevel: 'error' as never })
+  : undefined;
+const lines = [
+  `threads ${threads}; ${gen} new tokens per call, greedy; ${rounds} rounds per stream count; ` +
+    `prompt lookup ${lookup ? 'on' : 'off'}; ` +
+    'latency = one call from start to last token',
+  '',
+  '| model | streams | x tok/s | x ÷ x 1 stream | x p50 / p99 ms | node-llama-cpp tok/s | x ÷ llama.cpp | llama.cpp p50 / p99 ms |',
+  '|---|---|---|---|---|---|---|---|',
+];
+for (const shape of shapes) {
+  const modelPath = await ensureModel({ shape, type });
+  const lm = await loadLM(modelPath, {
+    threads,
+    contextLength: 1024,
+    maxSequences: maxStreams + 8,
+    ...(lookup ? {} : { promptLookupMaxBatch: 0 }),
+  });
+  const theirs = llama !== undefined ? await llama.loadModel({ modelPath }) : undefined;
+  await lm.complete(prompts[0]!, { maxTokens: 4 });
+  let single = 0;
+  for (const streams of streamCounts) {
+    process.stderr.write(`${shape} ${type}: ${streams} streams\n`);
+    const ours = await measureOurs(lm, streams);
+    const peer = theirs === undefined ? undefined : await measureLlamaCpp(theirs, streams);
+    if (streams === 1) single = ours.tokensPerSecond;
+    const ms = (m: Measurement) =>
+      `${percentile(m.latencies, 50).toFixed(0)} / ${percentile(m.latencies, 99).toFixed(0)}`;
+    lines.push(
+      `| ${shape} ${type} | ${streams} | ${ours.tokensPerSecond.toFixed(1)} | ` +
+        `${single > 0 ? (ours.tokensPerSecond / single).toFixed(2) : '–'}× | ${ms(ours)} | ` +
+        (peer === undefined
+          ? '– | – | – |'
+          : `${peer.tokensPerSecond.toFixed(1)} | **${(ours.tokensPerSecond / peer.tokensPerSecond).toFixed(2)}×** | ${ms(peer)} |`),
+    );
+    process.stderr.write(`${lines.at(-1)}\n`);
+  }
+  await lm.dispose();
+  await theirs?.dispose();
+}
+console.log(lines.join('\n'));
+process.exit(0);
