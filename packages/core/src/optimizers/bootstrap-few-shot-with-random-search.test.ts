@@ -49,6 +49,22 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     expect(rescored.score).toBe(candidates[0]?.score);
   });
 
+  it('is deterministic for a seed, and another seed shuffles other candidates', async () => {
+    const run = async (seed: number) => {
+      const { optimizer, student } = search(1, seed);
+      const best = await optimizer.compile(student, { trainset, valset });
+      const demos = optimizer.candidates
+        .filter((c) => c.index >= 0)
+        .sort((a, b) => a.index - b.index)
+        .map((c) => (c.program as Predict).demos);
+      return { state: dumpState(best), demos };
+    };
+    const first = await run(3);
+    expect(await run(3)).toEqual(first);
+    // Candidates n >= 0 come from a seeded shuffle of the trainset (DSPy: random.Random(seed).shuffle).
+    expect((await run(4)).demos).not.toEqual(first.demos);
+  });
+
   it('stops at stopAtScore and keeps to restrict', async () => {
     const { optimizer, student } = search(4);
     const stopping = new BootstrapFewShotWithRandomSearch({
