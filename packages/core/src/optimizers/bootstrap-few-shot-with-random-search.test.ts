@@ -61,7 +61,8 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     };
     const first = await run(3);
     expect(await run(3)).toEqual(first);
-    // Candidates n >= 0 come from a seeded shuffle of the trainset (DSPy: random.Random(seed).shuffle).
+    // Candidates n >= 0 shuffle the trainset by a seeded PRNG (our mulberry32, not Python's), as DSPy 3.3.1's
+    // dspy/teleprompt/random_search.py: `random.Random(seed).shuffle(trainset_copy)`.
     expect((await run(4)).demos).not.toEqual(first.demos);
   });
 
