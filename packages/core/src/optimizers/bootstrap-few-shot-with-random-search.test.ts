@@ -35,6 +35,8 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     );
 
     const candidates = serial.optimizer.candidates;
+    // dspy/teleprompt/random_search.py: `for seed in range(-3, self.num_candidate_sets):`, with
+    // `if seed == -3: # zero-shot`, `elif seed == -2: # labels only`, `elif seed == -1: # unshuffled few-shot`.
     expect(candidates.map((c) => c.index).sort((a, b) => a - b)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
     expect(candidates[0]?.program).toBe(best);
     const zeroShot = candidates.find((c) => c.index === -3);
