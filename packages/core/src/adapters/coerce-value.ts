@@ -2,7 +2,12 @@ import { annotationName } from '../signature/annotation-name.js';
 import type { FieldType } from '../signature/field-type.js';
 import { allowsNone } from '../signature/union-type.js';
 import { ToolCalls } from '../tools/tool-calls.js';
-import { parseLeadingContainer, parseLooseLiteral, stripCodeFence } from './loose-literal.js';
+import {
+  parseLeadingContainer,
+  parseLooseLiteral,
+  parseTopLevelContainers,
+  stripCodeFence,
+} from './loose-literal.js';
 import { pythonJsonDumps, pythonStr, pythonStrOfJson } from './python-json.js';
 
 /** Thrown (internally) when a value cannot become its field's type; adapters wrap it in AdapterParseError. */
@@ -12,14 +17,47 @@ export class CoercionError extends Error {}
  * DSPy's `parse_value`, more forgiving: the field's text is read as JSON or a Python literal
  * (leniently) unless the type is `str` (or a union of `str` and `None`, kept as text as DSPy does),
  * then coerced to the type. Literal and enum values match after trimming whitespace, quotes and a
- * `Literal[...]` wrapper. A list or object followed by prose keeps the leading value, as json_repair.
+ * `Literal[...]` wrapper. A list or object followed by prose keeps the leading value, as json_repair;
+ * several of them are read as json_repair reads them when that fits the type.
  */
 export function parseFieldText(text: string, type: FieldType): unknown {
   if (type.kind === 'str') return text;
   if (type.kind === 'literal' || type.kind === 'enum') return coerceValue(text, type);
   if (type.kind === 'union' && type.options.some((option) => option.kind === 'str') && allowsNone(type))
     return text;
+  // Several containers: DSPy's reading (json_repair's updates and lists) when it fits the type, else
+  // the leading one, which DSPy would reject.
+  const repaired = parseLooseLiteral(text).ok ? undefined : parseTopLevelContainers(text);
+  if (repaired?.ok && fitsStrictly(repaired.value, type)) {
+    try {
+      return coerceValue(repaired.value, type);
+    } catch (error) {
+      if (!(error instanceof CoercionError)) throw error;
+    }
+  }
   return coerceValue(readLooseValue(text), type);
+}
+
+/** Whether pydantic would take `value` as `type` without our lenient conversions (str() of a list…). */
+function fitsStrictly(value: unknown, type: FieldType): boolean {
+  switch (type.kind) {
+    case 'list':
+      return Array.isArray(value) && value.every((item) => fitsStrictly(item, type.items));
+    case 'dict':
+      return isPlainObject(value) && Object.values(value).every((item) => fitsStrictly(item, type.values));
+    case 'union':
+      return type.options.some((option) => fitsStrictly(value, option));
+    case 'int':
+    case 'float':
+      // pydantic's lax mode takes a bool as a number (True is 1).
+      return typeof value === 'boolean' || isExactly(value, type);
+    case 'str':
+    case 'bool':
+    case 'none':
+      return isExactly(value, type);
+    default:
+      return true;
+  }
 }
 
 /**

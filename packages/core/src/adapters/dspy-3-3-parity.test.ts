@@ -126,6 +126,60 @@ describe('DSPy 3.3.1 parity: parsing', () => {
   });
 });
 
+describe('DSPy 3.3.1 parity: several lists or objects in one field', () => {
+  // json_repair 0.61.7 json_parser.py _parse_top_level: "Treat repeated objects as updates: keep the
+  // newest value" (`if not is_comma_separated and ObjectComparer.is_same_object(json[-1], j): json.pop()`),
+  // else the values add up to a list. Values from DSPy 3.3.1's ChatAdapter.parse on
+  // "[[ ## a ## ]]\n{text}\n\n[[ ## completed ## ]]".
+  const dspyReads: [string, string, unknown][] = [
+    ['list[int]', '[1, 2]\n[3, 4]', [3, 4]],
+    ['list[int]', '[1] and [2]', [2]],
+    ['list[int]', '[1, 2]\n\n[3, 4]\n\n[5, 6]', [5, 6]],
+    ['list[int]', '[1, 2]\nThat is [3, 4] in total', [3, 4]],
+    ['list[int]', '[1, 2] true [3, 4]', [3, 4]],
+    ['list[int]', '[1] "x" [2]', [2]],
+    ['list[int]', '[] [3]', [3]],
+    ['list[int]', 'Here: [],\n[true]', [1]],
+    ['list[int]', '{} [true]\n{}', [1]],
+    ['list[int]', '[1, 2] // note [3, 4]', [1, 2]],
+    ['list[int]', '[1, 2] [3, 4', [3, 4]],
+    ['list[int]', '```json\n[1, 2]\n```\nor [3, 4]', [3, 4]],
+    ['list[str]', '["a"] or maybe ["b"]', ['b']],
+    ['list[list[int]]', '[1, 2] [3]', [[1, 2], [3]]],
+    [
+      'list[list[int]]',
+      '[1, 2], [3, 4]',
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ],
+    ['list[list[int]]', '[1, 2] or [3] or [4, 5]', [[1, 2], [3], [4, 5]]],
+    ['dict[str, int]', '{"a": 1} then {"a": 2}', { a: 2 }],
+    ['list[dict[str, int]]', '{"a": 1} then {"b": 2}', [{ a: 1 }, { b: 2 }]],
+  ];
+  it.each(dspyReads)('%s from %j is %j', (type, text, expected) => {
+    const signature = Signature.from(`q -> a: ${type}`);
+    expect(new ChatAdapter().parse(signature, `[[ ## a ## ]]\n${text}\n\n[[ ## completed ## ]]`).a).toEqual(
+      expected,
+    );
+  });
+
+  // DSPy raises AdapterParseError on these (its reading does not fit the type); x keeps the leading value.
+  const forgiving: [string, string, unknown][] = [
+    ['list[int]', '[1, 2] [3]', [1, 2]],
+    ['list[int]', '[1, 2], [3, 4]', [1, 2]],
+    ['list[str]', '["a", "b"] or ["c"]', ['a', 'b']],
+    ['dict[str, int]', '{"a": 1} then {"b": 2}', { a: 1 }],
+  ];
+  it.each(forgiving)('%s from %j keeps the leading %j where DSPy fails', (type, text, expected) => {
+    const signature = Signature.from(`q -> a: ${type}`);
+    expect(new ChatAdapter().parse(signature, `[[ ## a ## ]]\n${text}\n\n[[ ## completed ## ]]`).a).toEqual(
+      expected,
+    );
+  });
+});
+
 describe('DSPy 3.3.1 parity: what json_repair and ast.literal_eval accept', () => {
   // dspy/adapters/utils.py parse_value: `candidate = json_repair.loads(value)`, then
   // `ast.literal_eval(value)` when json_repair gives "", then pydantic. Values from DSPy 3.3.1's

@@ -36,6 +36,86 @@ export function parseLeadingContainer(text: string): LooseResult {
   }
 }
 
+/**
+ * json_repair's reading of several lists or objects among prose (json_parser.py `_parse_top_level`):
+ * a later container shaped like the one before it (same types, keys and lengths, recursively) replaces
+ * it as an update unless a comma separates them, an empty one gives way to the next, and otherwise
+ * they add up to a list. Prose, comments and bare values between them are skipped. Undefined when the
+ * text holds fewer than two containers.
+ */
+export function parseTopLevelContainers(text: string): LooseResult | undefined {
+  const source = stripCodeFence(text);
+  const values: unknown[] = [];
+  let found = 0;
+  let from = 0;
+  for (;;) {
+    const start = nextContainer(source, from);
+    if (start < 0) break;
+    const reader = new Reader(source);
+    reader.offset = start;
+    let value: unknown;
+    try {
+      value = reader.value(0);
+    } catch {
+      from = start + 1;
+      continue;
+    }
+    const commaBefore = /,\s*$/.test(source.slice(from, start));
+    from = reader.offset;
+    if (found++ === 0) values.push(value);
+    else if (!isEmpty(value)) {
+      if ((!commaBefore && sameShape(values.at(-1), value)) || isEmpty(values.at(-1))) values.pop();
+      values.push(value);
+    }
+  }
+  if (found < 2) return undefined;
+  return { ok: true, value: values.length === 1 ? values[0] : values };
+}
+
+function nextContainer(text: string, from: number): number {
+  for (let index = from; index < text.length; index++) {
+    const char = text[index];
+    if (char === '[' || char === '{') return index;
+    if (text.startsWith('//', index)) {
+      const end = text.indexOf('\n', index);
+      if (end < 0) return -1;
+      index = end;
+    } else if (text.startsWith('/*', index)) {
+      const end = text.indexOf('*/', index + 2);
+      if (end < 0) return -1;
+      index = end + 1;
+    }
+  }
+  return -1;
+}
+
+const isEmpty = (value: unknown) =>
+  Array.isArray(value)
+    ? value.length === 0
+    : typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+
+// json_repair's ObjectComparer.is_same_object; Python's int and float are told apart by Number.isInteger.
+function sameShape(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, i) => sameShape(item, b[i]))
+    );
+  }
+  if (a === null || b === null) return a === b;
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'number') return Number.isInteger(a) === Number.isInteger(b);
+  if (typeof a !== 'object') return true;
+  const [left, right] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => key in right && sameShape(left[key], right[key]))
+  );
+}
+
 /** Removes one surrounding ``` fence (with an optional language tag). */
 export function stripCodeFence(text: string): string {
   const fenced = /^\s*```[\w-]*[^\S\n]*\n?([\s\S]*?)\n?\s*```\s*$/.exec(text);

@@ -35,6 +35,8 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     );
 
     const candidates = serial.optimizer.candidates;
+    // dspy/teleprompt/random_search.py: `for seed in range(-3, self.num_candidate_sets):`, with
+    // `if seed == -3: # zero-shot`, `elif seed == -2: # labels only`, `elif seed == -1: # unshuffled few-shot`.
     expect(candidates.map((c) => c.index).sort((a, b) => a - b)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
     expect(candidates[0]?.program).toBe(best);
     const zeroShot = candidates.find((c) => c.index === -3);
@@ -47,6 +49,23 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     expect(candidates[0]?.score).toBeGreaterThan(zeroShot?.score ?? 100);
     const rescored = await evaluate(best, { devset: valset, metric: exactAnswer, displayProgress: false });
     expect(rescored.score).toBe(candidates[0]?.score);
+  });
+
+  it('is deterministic for a seed, and another seed shuffles other candidates', async () => {
+    const run = async (seed: number) => {
+      const { optimizer, student } = search(1, seed);
+      const best = await optimizer.compile(student, { trainset, valset });
+      const demos = optimizer.candidates
+        .filter((c) => c.index >= 0)
+        .sort((a, b) => a.index - b.index)
+        .map((c) => (c.program as Predict).demos);
+      return { state: dumpState(best), demos };
+    };
+    const first = await run(3);
+    expect(await run(3)).toEqual(first);
+    // Candidates n >= 0 shuffle the trainset by a seeded PRNG (our mulberry32, not Python's), as DSPy 3.3.1's
+    // dspy/teleprompt/random_search.py: `random.Random(seed).shuffle(trainset_copy)`.
+    expect((await run(4)).demos).not.toEqual(first.demos);
   });
 
   it('stops at stopAtScore and keeps to restrict', async () => {

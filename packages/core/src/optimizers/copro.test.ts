@@ -59,4 +59,26 @@ describe('COPRO', () => {
       ),
     ).rejects.toSatisfy(AbortError.isInstance);
   });
+
+  it('stops with AbortError when the signal fires mid-run, and sends each call its own seed', async () => {
+    const controller = new AbortController();
+    const model = proposalAndSumModel();
+    const lm = new ScriptedLM({
+      responses: (call) => {
+        if (call.index === 20) controller.abort();
+        return model(call);
+      },
+    });
+    const optimizer = new COPRO({ metric: exactAnswer, breadth: 3, depth: 3, seed: 4 });
+    await expect(
+      optimizer.compile(new Predict('question -> answer', { lm }), { trainset, signal: controller.signal }),
+    ).rejects.toSatisfy(AbortError.isInstance);
+    // A full run asks breadth proposals and scores each on 30 examples, per round: far more than this.
+    expect(lm.calls.length).toBeLessThan(40);
+    const proposalSeeds = lm.calls
+      .filter((call) => !call.messages?.at(-1)?.content.includes('[[ ## question ## ]]'))
+      .map((call) => call.options.seed);
+    expect(proposalSeeds.length).toBeGreaterThan(0);
+    expect(new Set(proposalSeeds).size).toBe(proposalSeeds.length);
+  });
 });

@@ -86,5 +86,22 @@ describe('x-gguf', () => {
     expect(notGGUF.code).toBe(1);
     expect(notGGUF.error).toMatch(/not a GGUF file/);
     expect((await run('--help')).out).toMatch(/shapes: smollm2-135m, qwen2.5-0.5b/);
+    const twoFiles = await run('info', 'a.gguf', 'b.gguf');
+    expect(twoFiles.code).toBe(2);
+    expect(twoFiles.error).toMatch(/^x-gguf: info needs exactly one file/);
+  });
+
+  it.each([
+    [['--help']],
+    [['-h']],
+    [['help']],
+    [['synth', '--help']],
+    [['synth', '--shape', 'tiny-llama', '-h']],
+    [['info', '--help']],
+  ])('%j prints the usage and exits 0 without doing anything', async (argv) => {
+    const { code, out, error } = await run(...argv);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^usage:\n {2}x-gguf synth/);
+    expect(error).toBe('');
   });
 });

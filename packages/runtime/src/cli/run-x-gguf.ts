@@ -78,11 +78,14 @@ async function synth(args: string[], io: CliIO): Promise<void> {
 export async function runXGguf(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'synth') await synth(rest, io);
-    else if (command === 'info' && rest.length === 1)
+    // --help or -h anywhere (`x-gguf synth --help`, `x-gguf info -h`) prints the usage and exits 0.
+    if (command === undefined || command === 'help' || argv.includes('--help') || argv.includes('-h'))
+      io.out(USAGE);
+    else if (command === 'synth') await synth(rest, io);
+    else if (command === 'info') {
+      if (rest.length !== 1) throw new UsageError('info needs exactly one file');
       for (const line of await describeGGUF(rest[0] as string)) io.out(line);
-    else if (command === undefined || command === 'help' || command === '--help') io.out(USAGE);
-    else throw new UsageError(`unknown command ${command}`);
+    } else throw new UsageError(`unknown command ${command}`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
