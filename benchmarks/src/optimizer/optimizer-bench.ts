@@ -17,21 +17,24 @@ import {
 } from '@x/core';
 import { GGMLType, MODEL_SHAPES, type ModelShape, synthesizeModel } from '@x/runtime';
 import { sharedModelsDir } from '@x/runtime/testing';
+import { type OptimizerArgs, optimizerHelp, parseOptimizerArgs } from './optimizer-args.ts';
 import { ScriptedTextLM } from './scripted-text-lm.ts';
 import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
 
-const argv = process.argv.slice(2);
-const option = (flag: string, fallback: string) => {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? (argv[index + 1] as string) : fallback;
-};
-const threads = Number(option('--threads', '2'));
-const trainSize = Number(option('--train', '50'));
-const devSize = Number(option('--dev', '50'));
-const candidates = Number(option('--candidates', '3'));
-const concurrency = Number(option('--concurrency', '8'));
-const only = option('--only', '');
-const typeName = option('--type', 'Q4_K');
+let args: OptimizerArgs;
+try {
+  args = parseOptimizerArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(`bench --optimizer: ${(error as Error).message}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(optimizerHelp);
+  process.exit(0);
+}
+const { threads, candidates, concurrency, only, type: typeName } = args;
+const trainSize = args.train;
+const devSize = args.dev;
 
 /** A small llama with Llama-2's SentencePiece vocabulary (copied from a shared test model). */
 const shape: ModelShape = {
