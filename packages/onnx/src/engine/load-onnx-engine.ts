@@ -1,6 +1,7 @@
 import { ModelFormatError } from '@x/core';
 import { describeDecoderIO } from '../decoder/decoder-io.js';
 import { findOnnxModel, type OnnxModelFiles } from '../model/find-onnx-model.js';
+import { graphOpTypes } from '../model/graph-op-types.js';
 import { onnxModelInfo } from '../model/onnx-model-info.js';
 import { type OrtSessionOptions, openOrtSession } from '../ort/ort-session.js';
 import { OnnxEngine } from './onnx-engine.js';
@@ -34,7 +35,12 @@ export async function onnxEngineFromFiles(
     });
   }
   try {
-    const io = describeDecoderIO(session.inputs, session.outputs, files.onnxPath);
+    const io = describeDecoderIO(
+      session.inputs,
+      session.outputs,
+      files.onnxPath,
+      await graphOpTypes(files.onnxPath),
+    );
     const device =
       options.executionProvider === undefined || options.executionProvider === 'cpu'
         ? 'cpu'

@@ -15,8 +15,9 @@ import type { OrtSession } from '../ort/ort-session.js';
 /**
  * An Engine over one onnxruntime session of a decoder with a KV cache. Each sequence keeps the present
  * tensors of its last step and feeds them back as they are; fork and truncate share those tensors and only
- * move a length, the slicing happening once, on the next step. Decode steps of sequences of equal length
- * run as one batch.
+ * move a length, the slicing happening once, on the next step. The decode steps of a batch run as one
+ * session call, their caches padded to the longest (sequences of equal length only, for graphs that cannot
+ * mask padding).
  */
 export class OnnxEngine implements Engine {
   private readonly sequences = new SequenceTable<KVState>(() => this.assertOpen());
@@ -64,8 +65,8 @@ export class OnnxEngine implements Engine {
   }
 
   /**
-   * Runs the batch: single-token steps of distinct sequences that hold the same number of tokens share one
-   * session call; every other request gets its own. The new caches are committed only when all succeeded.
+   * Runs the batch: single-token steps of distinct sequences share one session call; every other request
+   * gets its own. The new caches are committed only when all succeeded.
    */
   private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
     this.sequences.checkBatch(batch, this.info);
@@ -106,17 +107,20 @@ export class OnnxEngine implements Engine {
     return results;
   }
 
-  /** Indices of one-token 'last' requests, grouped by sequence length (groups of two or more). */
+  /**
+   * Indices of one-token requests of sequences that appear once, in groups of two or more: all of them, or
+   * grouped by sequence length where the graph cannot pad.
+   */
   private decodeGroups(batch: ForwardRequest[]): number[][] {
     const occurrences = new Map<SequenceId, number>();
     for (const { seq } of batch) occurrences.set(seq, (occurrences.get(seq) ?? 0) + 1);
-    const byLength = new Map<number, number[]>();
-    batch.forEach(({ seq, tokens, logitsFor }, i) => {
-      if (tokens.length !== 1 || logitsFor !== 'last' || occurrences.get(seq) !== 1) return;
-      const length = this.sequences.get(seq).length;
-      byLength.set(length, [...(byLength.get(length) ?? []), i]);
+    const groups = new Map<number, number[]>();
+    batch.forEach(({ seq, tokens }, i) => {
+      if (tokens.length !== 1 || occurrences.get(seq) !== 1) return;
+      const key = this.io.padding === 'none' ? this.sequences.get(seq).length : 0;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
     });
-    return [...byLength.values()].filter((indices) => indices.length > 1);
+    return [...groups.values()].filter((indices) => indices.length > 1);
   }
 
   private assertOpen(): void {
@@ -126,5 +130,5 @@ export class OnnxEngine implements Engine {
 
 /** The first `nTokens` of a cache: the same tensors, sliced on the next step. */
 function shareTensors(state: KVState, nTokens: number): KVState {
-  return { length: nTokens, tensors: state.tensors };
+  return { start: state.start, length: nTokens, tensors: state.tensors };
 }
