@@ -11,6 +11,11 @@ export interface LoadOnnxEngineOptions extends OrtSessionOptions {
   contextLength?: number;
   /** Which graph of the folder to load (e.g. 'onnx/model_fp16.onnx'). */
   file?: string;
+  /**
+   * Run the decode steps of sequences of unequal lengths as one padded session call (default true, where
+   * the graph can mask padding); false batches only sequences of equal length.
+   */
+  padDecodeBatches?: boolean;
 }
 
 /** An engine over an ONNX decoder export (a folder or an .onnx file). */
@@ -35,12 +40,13 @@ export async function onnxEngineFromFiles(
     });
   }
   try {
-    const io = describeDecoderIO(
+    const described = describeDecoderIO(
       session.inputs,
       session.outputs,
       files.onnxPath,
       await graphOpTypes(files.onnxPath),
     );
+    const io = options.padDecodeBatches === false ? { ...described, padding: 'none' as const } : described;
     const device =
       options.executionProvider === undefined || options.executionProvider === 'cpu'
         ? 'cpu'
