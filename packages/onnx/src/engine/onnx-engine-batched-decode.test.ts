@@ -162,3 +162,36 @@ describe.each(GRAPHS)('$name: decode steps of unequal lengths', ({ padding, tole
     }
   });
 });
+
+describe('padDecodeBatches: false', () => {
+  it('batches only sequences of equal length, with the logits of the padded batch', async () => {
+    const folder = path.join(sharedModelsDir, 'ort-genai-tiny-random-gpt2-fp32');
+    const engines = [
+      await loadOnnxEngine(folder, { threads: 1 }),
+      await loadOnnxEngine(folder, { threads: 1, padDecodeBatches: false }),
+    ];
+    try {
+      const [padded, equalOnly] = await Promise.all(
+        engines.map(async (engine) => {
+          const seqs = [4, 6, 4].map((n, k) => {
+            const seq = engine.createSequence();
+            return { seq, prompt: conformanceTokens(n, engine.info.vocabSize, k) };
+          });
+          for (const { seq, prompt } of seqs)
+            await engine.forward([{ seq, tokens: prompt, logitsFor: 'last' }]);
+          const before = engine.stats.sessionRuns;
+          const logits = await engine.forward(
+            seqs.map(({ seq }) => ({ seq, tokens: Int32Array.of(7), logitsFor: 'last' as const })),
+          );
+          return { logits, runs: engine.stats.sessionRuns - before };
+        }),
+      );
+      expect(engines[1]!.io.padding).toBe('none');
+      expect([padded!.runs, equalOnly!.runs]).toEqual([1, 2]);
+      for (const [k, logits] of padded!.logits.entries())
+        expect(relativeL2(logits, equalOnly!.logits[k]!)).toBeLessThan(1e-4);
+    } finally {
+      await Promise.all(engines.map((engine) => engine.dispose()));
+    }
+  });
+});
