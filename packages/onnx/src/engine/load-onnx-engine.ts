@@ -3,6 +3,7 @@ import { describeDecoderIO } from '../decoder/decoder-io.js';
 import { findOnnxModel, type OnnxModelFiles } from '../model/find-onnx-model.js';
 import { graphOpTypes } from '../model/graph-op-types.js';
 import { onnxModelInfo } from '../model/onnx-model-info.js';
+import { onnxWeightBytes } from '../model/onnx-weight-bytes.js';
 import { type OrtSessionOptions, openOrtSession } from '../ort/ort-session.js';
 import { OnnxEngine } from './onnx-engine.js';
 
@@ -52,7 +53,7 @@ export async function onnxEngineFromFiles(
         ? 'cpu'
         : options.executionProvider;
     const info = onnxModelInfo(files, io, { contextLength: options.contextLength, device });
-    return new OnnxEngine(session, io, info);
+    return new OnnxEngine(session, io, info, { weightBytes: await onnxWeightBytes(files.onnxPath) });
   } catch (error) {
     await session.dispose();
     throw error;

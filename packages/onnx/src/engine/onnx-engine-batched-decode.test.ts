@@ -195,3 +195,27 @@ describe('padDecodeBatches: false', () => {
     }
   });
 });
+
+describe('decode rows of very unequal lengths', () => {
+  it('run the long one apart when padding the rest to it would cost more than a second call', async () => {
+    const folder = (await convertGGUF(stories, path.join(dir, 'stories-split'))).folder;
+    const engine = await loadOnnxEngine(folder, { threads: 1 });
+    try {
+      const vocab = engine.info.vocabSize;
+      // stories260K: about 1 MB of weights against 1.25 kB of cache per token
+      const prompts = [4, 6, 5, 480].map((n, k) => [...conformanceTokens(n, vocab, k)]);
+      const seqs = prompts.map(() => engine.createSequence());
+      for (const [k, seq] of seqs.entries())
+        await engine.forward([{ seq, tokens: Int32Array.from(prompts[k]!), logitsFor: 'last' }]);
+      const before = engine.stats.sessionRuns;
+      const together = await engine.forward(
+        seqs.map((seq) => ({ seq, tokens: Int32Array.of(3), logitsFor: 'last' as const })),
+      );
+      expect(engine.stats.sessionRuns - before).toBe(2);
+      for (const [k, logits] of together.entries())
+        expect(relativeL2(logits, await cold(engine, [...prompts[k]!, 3]))).toBeLessThan(1e-4);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import {
 import { decoderBatchStep } from '../decoder/decoder-batch-step.js';
 import type { DecoderIO } from '../decoder/decoder-io.js';
 import { decoderStep, emptyKVState, type KVState } from '../decoder/decoder-step.js';
+import { type DecodeCosts, planDecodeGroups } from '../decoder/plan-decode-groups.js';
 import type { OrtSession } from '../ort/ort-session.js';
 
 /**
@@ -30,6 +31,8 @@ export class OnnxEngine implements Engine {
     private readonly session: OrtSession,
     readonly io: DecoderIO,
     readonly info: ModelInfo,
+    /** What a session call costs, to split decode rows of very unequal lengths (without: one call for all). */
+    private readonly costs?: Omit<DecodeCosts, 'kvBytesPerToken'>,
   ) {}
 
   createSequence(): SequenceId {
@@ -108,19 +111,28 @@ export class OnnxEngine implements Engine {
   }
 
   /**
-   * Indices of one-token requests of sequences that appear once, in groups of two or more: all of them, or
-   * grouped by sequence length where the graph cannot pad.
+   * Indices of one-token requests of sequences that appear once, in groups of two or more: as planned by
+   * cost (see planDecodeGroups), or by sequence length where the graph cannot pad.
    */
   private decodeGroups(batch: ForwardRequest[]): number[][] {
     const occurrences = new Map<SequenceId, number>();
     for (const { seq } of batch) occurrences.set(seq, (occurrences.get(seq) ?? 0) + 1);
-    const groups = new Map<number, number[]>();
-    batch.forEach(({ seq, tokens }, i) => {
-      if (tokens.length !== 1 || occurrences.get(seq) !== 1) return;
-      const key = this.io.padding === 'none' ? this.sequences.get(seq).length : 0;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
-    });
-    return [...groups.values()].filter((indices) => indices.length > 1);
+    const rows = batch.flatMap(({ seq, tokens }, i) =>
+      tokens.length === 1 && occurrences.get(seq) === 1 ? [i] : [],
+    );
+    const lengths = rows.map((i) => this.sequences.get(batch[i]!.seq).length);
+    let groups: number[][];
+    if (this.io.padding === 'none') {
+      const byLength = new Map<number, number[]>();
+      for (const [k, i] of rows.entries())
+        byLength.set(lengths[k]!, [...(byLength.get(lengths[k]!) ?? []), i]);
+      groups = [...byLength.values()];
+    } else if (this.costs === undefined) groups = [rows];
+    else {
+      const costs = { ...this.costs, kvBytesPerToken: this.info.kvBytesPerToken ?? 0 };
+      groups = planDecodeGroups(lengths, costs).map((group) => group.map((k) => rows[k]!));
+    }
+    return groups.filter((indices) => indices.length > 1);
   }
 
   private assertOpen(): void {
