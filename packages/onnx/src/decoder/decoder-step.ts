@@ -11,6 +11,8 @@ export interface KVState {
   start: number;
   length: number;
   tensors: readonly OrtTensor[];
+  /** The whole presents of the batched step that made this cache, and its row there (see decoderBatchStep). */
+  batch?: { presents: readonly OrtTensor[]; row: number; rows: number };
 }
 
 export interface StepResult {

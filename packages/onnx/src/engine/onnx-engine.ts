@@ -142,5 +142,5 @@ export class OnnxEngine implements Engine {
 
 /** The first `nTokens` of a cache: the same tensors, sliced on the next step. */
 function shareTensors(state: KVState, nTokens: number): KVState {
-  return { start: state.start, length: nTokens, tensors: state.tensors };
+  return { ...state, length: nTokens };
 }
