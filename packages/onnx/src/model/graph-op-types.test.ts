@@ -40,6 +40,20 @@ describe('graphOpTypes', () => {
     expect([...(await graphOpTypes(file))]).toEqual([':Mul']);
   });
 
+  it('finds ops inside If branches (merged decoders)', async () => {
+    // ModelProto { graph { node { op_type: If, attribute { name, g { node { GroupQueryAttention } } } } } }
+    const field = (id: number, ...parts: Buffer[]) => {
+      const body = Buffer.concat(parts);
+      return Buffer.concat([Buffer.from([(id << 3) | 2, body.length]), body]);
+    };
+    const text = (id: number, value: string) => field(id, Buffer.from(value));
+    const inner = field(1, text(4, 'GroupQueryAttention'), text(7, 'com.microsoft'));
+    const branch = field(5, text(1, 'then_branch'), field(6, inner));
+    const file = path.join(dir, 'merged.onnx');
+    await writeFile(file, field(7, field(1, text(4, 'If'), branch)));
+    expect([...(await graphOpTypes(file))].sort()).toEqual([':If', 'com.microsoft:GroupQueryAttention']);
+  });
+
   it('rejects a file that is not an ONNX model with ModelFormatError', async () => {
     const file = path.join(dir, 'truncated.onnx');
     await writeFile(file, Buffer.from([0x3a, 0xff, 0x01, 0x0a]));

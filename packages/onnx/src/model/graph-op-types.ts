@@ -6,34 +6,40 @@ const WINDOW = 1 << 16;
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
 const NODE_OP_TYPE = 4;
+const NODE_ATTRIBUTE = 5;
 const NODE_DOMAIN = 7;
+const ATTRIBUTE_GRAPH = 6;
+const ATTRIBUTE_GRAPHS = 11;
 
 /**
- * The op types of an .onnx file's main graph, as `domain:op` ("com.microsoft:GroupQueryAttention", ":MatMul").
- * Walks the protobuf wire format with positioned reads, skipping initializers unread, so a graph with
- * gigabytes of inline weights costs a few small reads.
+ * The op types of an .onnx file's graph and its subgraphs (If/Loop branches, as in merged decoders), as
+ * `domain:op` ("com.microsoft:GroupQueryAttention", ":MatMul"). Walks the protobuf wire format with
+ * positioned reads, skipping initializers unread, so a graph with gigabytes of inline weights costs a few
+ * small reads.
  */
 export async function graphOpTypes(path: string): Promise<Set<string>> {
   const file = await open(path, 'r');
   try {
     const reader = new WireReader(file, (await file.stat()).size, path);
     const ops = new Set<string>();
-    await reader.fields(0, reader.size, async (field, end) => {
-      if (field !== MODEL_GRAPH) return false;
-      await reader.fields(reader.at, end, async (graphField, nodeEnd) => {
-        if (graphField !== GRAPH_NODE) return false;
+    const graph = (from: number, end: number) =>
+      reader.fields(from, end, async (field, nodeEnd) => {
+        if (field !== GRAPH_NODE) return;
         let op = '';
         let domain = '';
         await reader.fields(reader.at, nodeEnd, async (nodeField, valueEnd) => {
           if (nodeField === NODE_OP_TYPE) op = await reader.text(valueEnd);
           else if (nodeField === NODE_DOMAIN) domain = await reader.text(valueEnd);
-          else return false;
-          return true;
+          else if (nodeField === NODE_ATTRIBUTE)
+            await reader.fields(reader.at, valueEnd, async (attributeField, graphEnd) => {
+              if (attributeField === ATTRIBUTE_GRAPH || attributeField === ATTRIBUTE_GRAPHS)
+                await graph(reader.at, graphEnd);
+            });
         });
         ops.add(`${domain === 'ai.onnx' ? '' : domain}:${op}`);
-        return true;
       });
-      return true;
+    await reader.fields(0, reader.size, async (field, end) => {
+      if (field === MODEL_GRAPH) await graph(reader.at, end);
     });
     return ops;
   } finally {
@@ -57,9 +63,9 @@ class WireReader {
 
   /**
    * Visits the fields in [from, end): `visit(field, valueEnd)` gets length-delimited ones with `at` on their
-   * first byte and returns whether it read them; every other field is skipped.
+   * first byte (and may read them, nested fields too); every other field is skipped.
    */
-  async fields(from: number, end: number, visit: (field: number, end: number) => Promise<boolean>) {
+  async fields(from: number, end: number, visit: (field: number, end: number) => Promise<void>) {
     this.at = from;
     while (this.at < end) {
       const key = await this.varint();
