@@ -53,6 +53,23 @@ describe('describeDecoderIO', () => {
     expect(io.layerCount).toBe(1);
   });
 
+  it('pads decode batches right for GroupQueryAttention, left for masks with positions, else not at all', () => {
+    const cache: OrtValueInfo = { name: 'past_key_values.0.key', type: 'float32', shape: ['b', 2, 'p', 16] };
+    const mask: OrtValueInfo = { name: 'attention_mask', type: 'int64', shape: ['b', 't'] };
+    const positions: OrtValueInfo = { name: 'position_ids', type: 'int64', shape: ['b', 's'] };
+    const padding = (inputs: OrtValueInfo[], ops: string[] = []) =>
+      describeDecoderIO([ids, cache, ...inputs], [logits, present('present.0.key')], 'm.onnx', new Set(ops))
+        .padding;
+    const gqa = 'com.microsoft:GroupQueryAttention';
+    expect(padding([mask, positions], [':MatMul', gqa])).toBe('right');
+    expect(padding([mask], [gqa])).toBe('right');
+    expect(padding([{ name: 'seqlens_k', type: 'int32', shape: ['b'] }])).toBe('right');
+    expect(padding([mask, positions], [':MatMul', 'com.microsoft:MultiHeadAttention'])).toBe('left');
+    expect(padding([mask])).toBe('none');
+    expect(padding([positions])).toBe('none');
+    expect(padding([], [gqa])).toBe('none');
+  });
+
   it('names the file and the problem for graphs it cannot drive', () => {
     const cache: OrtValueInfo = { name: 'past_key_values.0.key', type: 'float32', shape: ['b', 2, 'p', 8] };
     expect(() => describeDecoderIO([cache], [logits], 'a.onnx')).toThrow(

@@ -10,6 +10,8 @@ export interface KVSlot {
   timeAxis: number;
 }
 
+export type DecodePadding = 'left' | 'right' | 'none';
+
 /** What a decoder graph takes and gives, as discovered from its session. */
 export interface DecoderIO {
   inputIds: { name: string; type: OrtElementType };
@@ -26,6 +28,12 @@ export interface DecoderIO {
   logitsWidth?: number;
   slots: KVSlot[];
   kvType: 'float32' | 'float16';
+  /**
+   * Where the shorter caches of a decode batch go: 'right' for GroupQueryAttention, which reads each row's
+   * length from seqlens_k and keeps its tokens first; 'left' for graphs with an attention mask and position
+   * ids, where padding is masked out; 'none' (equal lengths only) for graphs that take neither.
+   */
+  padding: DecodePadding;
   layerCount: number;
   kvHeads: number;
   headDim: number;
@@ -35,11 +43,17 @@ const SEPARATE = /^past_key_values\.(\d+)\.(key|value)$/;
 const FUSED = /^past_(\d+)$/;
 const SUPPORTED_IDS = ['int32', 'int64'];
 
-/** Reads the decoder's inputs and outputs; throws ModelFormatError (naming `path`) for graphs it cannot drive. */
+const GROUP_QUERY_ATTENTION = 'com.microsoft:GroupQueryAttention';
+
+/**
+ * Reads the decoder's inputs and outputs, and from the graph's op types (see graphOpTypes) how it pads a
+ * decode batch; throws ModelFormatError (naming `path`) for graphs it cannot drive.
+ */
 export function describeDecoderIO(
   inputs: readonly OrtValueInfo[],
   outputs: readonly OrtValueInfo[],
   path: string,
+  opTypes: ReadonlySet<string> = new Set(),
 ): DecoderIO {
   const input = (name: string) => inputs.find((value) => value.name === name);
   const outputNames = new Set(outputs.map((value) => value.name));
@@ -85,18 +99,28 @@ export function describeDecoderIO(
   }
   const width = logits.shape[logits.shape.length - 1];
   const dims = first.emptyDims;
+  const attentionMask = typed(input('attention_mask'));
+  const positionIds = typed(input('position_ids'));
+  const seqlensK = input('seqlens_k')?.name;
+  const padding: DecodePadding =
+    seqlensK !== undefined || (attentionMask !== undefined && opTypes.has(GROUP_QUERY_ATTENTION))
+      ? 'right'
+      : attentionMask !== undefined && positionIds !== undefined
+        ? 'left'
+        : 'none';
   return {
     inputIds: typed(ids)!,
-    attentionMask: typed(input('attention_mask')),
-    positionIds: typed(input('position_ids')),
+    attentionMask,
+    positionIds,
     numLogitsToKeep: typed(input('num_logits_to_keep')),
-    seqlensK: input('seqlens_k')?.name,
+    seqlensK,
     totalSequenceLength: input('total_sequence_length')?.name,
     logits: logits.name,
     logitsType: logits.type,
     logitsWidth: typeof width === 'number' ? width : undefined,
     slots,
     kvType,
+    padding,
     layerCount: first.input.startsWith('past_key_values') ? slots.length / 2 : slots.length,
     kvHeads: dims[dims.length - 3]!,
     headDim: dims[dims.length - 1]!,

@@ -3,10 +3,16 @@ import { createOrtTensor, type OrtElementType, type OrtSession, type OrtTensor }
 import type { DecoderIO } from './decoder-io.js';
 import { sliceTime } from './slice-time.js';
 
-/** A sequence's cache: one tensor per KV slot, of which the first `length` time steps count. */
+/**
+ * A sequence's cache: one tensor per KV slot, of which time steps [start, start + length) count (a row of a
+ * left-padded decode batch starts after its padding; a truncated cache keeps steps past its length).
+ */
 export interface KVState {
+  start: number;
   length: number;
   tensors: readonly OrtTensor[];
+  /** The whole presents of the batched step that made this cache, and its row there (see decoderBatchStep). */
+  batch?: { presents: readonly OrtTensor[]; row: number; rows: number };
 }
 
 export interface StepResult {
@@ -24,12 +30,12 @@ export function emptyKVState(io: DecoderIO): KVState {
       slot.emptyDims,
     ),
   );
-  return { length: 0, tensors };
+  return { start: 0, length: 0, tensors };
 }
 
 /**
  * Runs `tokens` after the cached ones. The present outputs come back as the next state's tensors as they
- * are (no copy); a cache longer than `state.length` (after truncate or fork) is sliced first.
+ * are (no copy); a cache holding other steps too (after truncate, fork or a padded batch) is sliced first.
  */
 export async function decoderStep(
   session: OrtSession,
@@ -56,18 +62,18 @@ export async function decoderStep(
   if (io.totalSequenceLength)
     feeds[io.totalSequenceLength] = createOrtTensor('int32', Int32Array.of(total), []);
   io.slots.forEach((slot, i) => {
-    feeds[slot.input] = pastTensor(state.tensors[i]!, slot.timeAxis, past);
+    feeds[slot.input] = pastTensor(state.tensors[i]!, slot.timeAxis, state.start, past);
   });
   const outputs = await session.run(feeds);
   const tensors = io.slots.map((slot) => outputs[slot.output]!);
   const logits = logitRows(outputs[io.logits]!, logitsFor);
-  return { logits, state: { length: total, tensors } };
+  return { logits, state: { start: 0, length: total, tensors } };
 }
 
-/** `tensor` cut to `length` steps along `timeAxis` (as it is when it holds exactly that many). */
-export function pastTensor(tensor: OrtTensor, timeAxis: number, length: number): OrtTensor {
-  if (tensor.dims[timeAxis] === length) return tensor;
-  const sliced = sliceTime(tensor.data, tensor.dims, timeAxis, length);
+/** Steps [start, start + length) of `tensor` along `timeAxis` (the tensor itself when it holds just those). */
+export function pastTensor(tensor: OrtTensor, timeAxis: number, start: number, length: number): OrtTensor {
+  if (start === 0 && tensor.dims[timeAxis] === length) return tensor;
+  const sliced = sliceTime(tensor.data, tensor.dims, timeAxis, length, start);
   return createOrtTensor(tensor.type, sliced.data, sliced.dims);
 }
 

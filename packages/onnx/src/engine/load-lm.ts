@@ -18,6 +18,7 @@ export async function loadLM(reference: string, options: LoadLMOptions = {}): Pr
     graphOptimizationLevel,
     contextLength,
     file,
+    padDecodeBatches,
     cacheDir,
     cacheMaxBytes,
     dtype,
@@ -26,7 +27,14 @@ export async function loadLM(reference: string, options: LoadLMOptions = {}): Pr
     contribOps,
     ...lmOptions
   } = options;
-  const engineOptions = { threads, executionProvider, graphOptimizationLevel, contextLength, file };
+  const engineOptions = {
+    threads,
+    executionProvider,
+    graphOptimizationLevel,
+    contextLength,
+    file,
+    padDecodeBatches,
+  };
   return loadLocalLM(
     reference,
     async ({ path, gguf }) => {

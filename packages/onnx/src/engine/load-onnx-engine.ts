@@ -1,7 +1,9 @@
 import { ModelFormatError } from '@x/core';
 import { describeDecoderIO } from '../decoder/decoder-io.js';
 import { findOnnxModel, type OnnxModelFiles } from '../model/find-onnx-model.js';
+import { graphOpTypes } from '../model/graph-op-types.js';
 import { onnxModelInfo } from '../model/onnx-model-info.js';
+import { onnxWeightBytes } from '../model/onnx-weight-bytes.js';
 import { type OrtSessionOptions, openOrtSession } from '../ort/ort-session.js';
 import { OnnxEngine } from './onnx-engine.js';
 
@@ -10,6 +12,11 @@ export interface LoadOnnxEngineOptions extends OrtSessionOptions {
   contextLength?: number;
   /** Which graph of the folder to load (e.g. 'onnx/model_fp16.onnx'). */
   file?: string;
+  /**
+   * Run the decode steps of sequences of unequal lengths as one padded session call (default true, where
+   * the graph can mask padding); false batches only sequences of equal length.
+   */
+  padDecodeBatches?: boolean;
 }
 
 /** An engine over an ONNX decoder export (a folder or an .onnx file). */
@@ -34,13 +41,19 @@ export async function onnxEngineFromFiles(
     });
   }
   try {
-    const io = describeDecoderIO(session.inputs, session.outputs, files.onnxPath);
+    const described = describeDecoderIO(
+      session.inputs,
+      session.outputs,
+      files.onnxPath,
+      await graphOpTypes(files.onnxPath),
+    );
+    const io = options.padDecodeBatches === false ? { ...described, padding: 'none' as const } : described;
     const device =
       options.executionProvider === undefined || options.executionProvider === 'cpu'
         ? 'cpu'
         : options.executionProvider;
     const info = onnxModelInfo(files, io, { contextLength: options.contextLength, device });
-    return new OnnxEngine(session, io, info);
+    return new OnnxEngine(session, io, info, { weightBytes: await onnxWeightBytes(files.onnxPath) });
   } catch (error) {
     await session.dispose();
     throw error;

@@ -10,13 +10,15 @@ import {
 import { decoderBatchStep } from '../decoder/decoder-batch-step.js';
 import type { DecoderIO } from '../decoder/decoder-io.js';
 import { decoderStep, emptyKVState, type KVState } from '../decoder/decoder-step.js';
+import { type DecodeCosts, planDecodeGroups } from '../decoder/plan-decode-groups.js';
 import type { OrtSession } from '../ort/ort-session.js';
 
 /**
  * An Engine over one onnxruntime session of a decoder with a KV cache. Each sequence keeps the present
  * tensors of its last step and feeds them back as they are; fork and truncate share those tensors and only
- * move a length, the slicing happening once, on the next step. Decode steps of sequences of equal length
- * run as one batch.
+ * move a length, the slicing happening once, on the next step. The decode steps of a batch run as one
+ * session call, their caches padded to the longest (sequences of equal length only, for graphs that cannot
+ * mask padding).
  */
 export class OnnxEngine implements Engine {
   private readonly sequences = new SequenceTable<KVState>(() => this.assertOpen());
@@ -29,6 +31,8 @@ export class OnnxEngine implements Engine {
     private readonly session: OrtSession,
     readonly io: DecoderIO,
     readonly info: ModelInfo,
+    /** What a session call costs, to split decode rows of very unequal lengths (without: one call for all). */
+    private readonly costs?: Omit<DecodeCosts, 'kvBytesPerToken'>,
   ) {}
 
   createSequence(): SequenceId {
@@ -64,8 +68,8 @@ export class OnnxEngine implements Engine {
   }
 
   /**
-   * Runs the batch: single-token steps of distinct sequences that hold the same number of tokens share one
-   * session call; every other request gets its own. The new caches are committed only when all succeeded.
+   * Runs the batch: single-token steps of distinct sequences share one session call; every other request
+   * gets its own. The new caches are committed only when all succeeded.
    */
   private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
     this.sequences.checkBatch(batch, this.info);
@@ -106,17 +110,29 @@ export class OnnxEngine implements Engine {
     return results;
   }
 
-  /** Indices of one-token 'last' requests, grouped by sequence length (groups of two or more). */
+  /**
+   * Indices of one-token requests of sequences that appear once, in groups of two or more: as planned by
+   * cost (see planDecodeGroups), or by sequence length where the graph cannot pad.
+   */
   private decodeGroups(batch: ForwardRequest[]): number[][] {
     const occurrences = new Map<SequenceId, number>();
     for (const { seq } of batch) occurrences.set(seq, (occurrences.get(seq) ?? 0) + 1);
-    const byLength = new Map<number, number[]>();
-    batch.forEach(({ seq, tokens, logitsFor }, i) => {
-      if (tokens.length !== 1 || logitsFor !== 'last' || occurrences.get(seq) !== 1) return;
-      const length = this.sequences.get(seq).length;
-      byLength.set(length, [...(byLength.get(length) ?? []), i]);
-    });
-    return [...byLength.values()].filter((indices) => indices.length > 1);
+    const rows = batch.flatMap(({ seq, tokens }, i) =>
+      tokens.length === 1 && occurrences.get(seq) === 1 ? [i] : [],
+    );
+    const lengths = rows.map((i) => this.sequences.get(batch[i]!.seq).length);
+    let groups: number[][];
+    if (this.io.padding === 'none') {
+      const byLength = new Map<number, number[]>();
+      for (const [k, i] of rows.entries())
+        byLength.set(lengths[k]!, [...(byLength.get(lengths[k]!) ?? []), i]);
+      groups = [...byLength.values()];
+    } else if (this.costs === undefined) groups = [rows];
+    else {
+      const costs = { ...this.costs, kvBytesPerToken: this.info.kvBytesPerToken ?? 0 };
+      groups = planDecodeGroups(lengths, costs).map((group) => group.map((k) => rows[k]!));
+    }
+    return groups.filter((indices) => indices.length > 1);
   }
 
   private assertOpen(): void {
@@ -126,5 +142,5 @@ export class OnnxEngine implements Engine {
 
 /** The first `nTokens` of a cache: the same tensors, sliced on the next step. */
 function shareTensors(state: KVState, nTokens: number): KVState {
-  return { length: nTokens, tensors: state.tensors };
+  return { ...state, length: nTokens };
 }

@@ -223,6 +223,30 @@ export function describeEngineConformance(name: string, options: EngineConforman
       await e.dispose();
     });
 
+    it('runs one-token steps of sequences of unequal lengths in one batch as each alone would', async () => {
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const prompts = [3, PROMPT_LENGTH, 5].map((n, k) => conformanceTokens(n, vocab, k));
+      const seqs = prompts.map(() => e.createSequence());
+      await e.forward(seqs.map((seq, k) => request(seq, prompts[k]!)));
+      const alone: Float32Array[] = [];
+      for (const [k, seq] of seqs.entries()) {
+        const fork = e.fork(seq);
+        alone.push((await e.forward([request(fork, Int32Array.of(k + 2))]))[0]!);
+        e.release(fork);
+      }
+      const together = await e.forward(seqs.map((seq, k) => request(seq, Int32Array.of(k + 2))));
+      for (const [k, logits] of together.entries()) expect(nmse(logits, alone[k]!)).toBeLessThan(maxNmse);
+      // and each cache goes on as its own: the next batched step matches the whole history run cold
+      const next = await e.forward(seqs.map((seq) => request(seq, Int32Array.of(1))));
+      for (const [k, logits] of next.entries()) {
+        const fresh = e.createSequence();
+        const [cold] = await e.forward([request(fresh, Int32Array.of(...prompts[k]!, k + 2, 1))]);
+        expect(e.sequenceLength(seqs[k]!)).toBe(prompts[k]!.length + 2);
+        expect(nmse(logits, cold!)).toBeLessThan(maxNmse);
+      }
+    });
+
     it('agrees with the reference engine on every logits row (nmse)', async () => {
       const [e, r] = [await engine(), await reference()];
       expect(e.info.vocabSize).toBe(r.info.vocabSize);
