@@ -15,6 +15,10 @@ export async function runXOnnx(
   out: (line: string) => void = console.log,
   progress: ProgressStream = process.stderr,
 ): Promise<number> {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    out(USAGE);
+    return 0;
+  }
   if (argv[0] === 'cache') {
     const code = await runCacheCommand(argv.slice(1), out);
     if (code === 2) out(USAGE);
@@ -23,7 +27,7 @@ export async function runXOnnx(
   const [command, gguf, folder, ...rest] = argv;
   if (command !== 'export' || gguf === undefined || folder === undefined) {
     out(USAGE);
-    return command === undefined || command === '--help' ? 0 : 2;
+    return 2;
   }
   const flag = (name: string) => {
     const index = rest.indexOf(name);
@@ -35,6 +39,10 @@ export async function runXOnnx(
     return 2;
   }
   const maxPositions = flag('--max-positions');
+  if (maxPositions !== undefined && !(Number.isInteger(Number(maxPositions)) && Number(maxPositions) > 0)) {
+    out(`--max-positions must be a positive integer, got ${maxPositions}`);
+    return 2;
+  }
   const started = performance.now();
   const converted = await exportHfFolder(gguf, folder, {
     dtype,
