@@ -7,23 +7,24 @@ import { loadLM } from '@x/candle-native';
 import type { LocalLM } from '@x/runtime';
 import { getLlama, type LlamaModel } from 'node-llama-cpp';
 import { ensureModel } from '../ensure-model.ts';
+import { type ConcurrencyArgs, concurrencyHelp, parseConcurrencyArgs } from './concurrency-args.ts';
 import { percentile } from './percentile.ts';
 
-const argv = process.argv.slice(2);
-const option = (flag: string, fallback: string) => {
-  const index = argv.indexOf(flag);
-  return index >= 0 ? argv[index + 1]! : fallback;
-};
-const threads = Number(option('--threads', '2'));
-const gen = Number(option('--gen', '64'));
-const rounds = Number(option('--rounds', '2'));
-const streamCounts = option('--streams', '1,2,4,8,16').split(',').map(Number);
-const shapes = option('--shape', 'smollm2-135m,qwen2.5-0.5b').split(',');
-const type = option('--type', 'Q8_0');
-const withPeer = option('--peer', 'llama.cpp') !== 'none';
-// Prompt lookup speeds a lone greedy call on text that repeats itself (a synthetic model's output
-// does): `--lookup off` measures the engine's batching alone.
-const lookup = option('--lookup', 'on') !== 'off';
+let args: ConcurrencyArgs;
+try {
+  args = parseConcurrencyArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(`bench:concurrency: ${(error as Error).message}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(concurrencyHelp);
+  process.exit(0);
+}
+const { threads, gen, rounds, type, lookup } = args;
+const streamCounts = args.streams;
+const shapes = args.shapes;
+const withPeer = args.peer;
 const maxStreams = Math.max(...streamCounts);
 
 const prompts = Array.from(
