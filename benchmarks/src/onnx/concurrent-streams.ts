@@ -1,21 +1,8 @@
-// Decode throughput of 1, 4 and 8 concurrent streams on the ONNX engine whose prompts differ in length: decode
-// steps padded into one session call (the default) against batching only sequences of equal length (the engine
-// before, `padDecodeBatches: false`), taking turns in one process.
-// Run from benchmarks/: node --import tsx --conditions=x-source src/onnx/concurrent-streams.ts
-//   [--shape smollm2-135m] [--streams 1,4,8] [--prompt 48] [--gen 32] [--runs 2] [--threads 2]
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadLM, type WeightDType } from '@x/onnx';
-import {
-  argmax,
-  type Engine,
-  GGMLType,
-  type LocalLM,
-  synthesisProgressBar,
-  synthesizeModel,
-} from '@x/runtime';
+import { loadLM } from '@x/onnx';
+import { argmax, type Engine, type LocalLM } from '@x/runtime';
+import { ensureModel } from '../ensure-model.ts';
 import { median } from './measure.ts';
+import { ONNX_BENCH_CONFIGS, onnxCacheDir } from './onnx-bench-configs.ts';
 import { promptOf } from './prompt-of.ts';
 
 const argv = process.argv.slice(2);
@@ -29,30 +16,6 @@ const streamCounts = option('--streams', '1,4,8').split(',').map(Number);
 const promptLength = Number(option('--prompt', '48'));
 const newTokens = Number(option('--gen', '32'));
 const runs = Number(option('--runs', '2'));
-const CONFIGS: Array<{ type: keyof typeof GGMLType; dtype: WeightDType; contribOps: boolean }> = [
-  { type: 'F16', dtype: 'f32', contribOps: false },
-  { type: 'Q8_0', dtype: 'gguf', contribOps: true },
-];
-
-const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
-const cacheDir = path.join(modelsDir, 'onnx-cache');
-
-async function ensureGGUF(type: keyof typeof GGMLType): Promise<string> {
-  mkdirSync(modelsDir, { recursive: true });
-  const file = path.join(modelsDir, `${shape}-${type}.gguf`);
-  if (!existsSync(file)) {
-    await synthesizeModel({
-      shape,
-      type: GGMLType[type],
-      seed: 1,
-      std: 0.02,
-      path: file,
-      onProgress: synthesisProgressBar(file),
-    });
-  }
-  return file;
-}
-
 /** Stream k's prompt: 5·k tokens longer than stream k − 1's, so no two decode at the same length. */
 function prompts(lm: LocalLM, streams: number, run: number): Array<{ text: string; ids: number[] }> {
   return Array.from({ length: streams }, (_, k) =>
@@ -89,9 +52,9 @@ async function concurrent(lm: LocalLM, texts: string[], stopBias: Record<number,
 }
 
 const rows: string[] = [];
-for (const { type, dtype, contribOps } of CONFIGS) {
-  const gguf = await ensureGGUF(type);
-  const common = { cacheDir, dtype, contribOps, threads };
+for (const { type, dtype, contribOps } of ONNX_BENCH_CONFIGS) {
+  const gguf = await ensureModel({ shape, type });
+  const common = { cacheDir: onnxCacheDir, dtype, contribOps, threads };
   const padded = await loadLM(gguf, common);
   const equalOnly = await loadLM(gguf, { ...common, padDecodeBatches: false });
   const stopBias = Object.fromEntries([...padded.tokenizer.stopIds].map((id) => [id, -1e9]));

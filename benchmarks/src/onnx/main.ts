@@ -1,13 +1,10 @@
-// transformers.js vs our ONNX engine on the very same exported model, and our ONNX vs native engine.
-// Run from benchmarks/: node --import tsx --conditions=x-source src/onnx/main.ts [--shape smollm2-135m]
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { cachedConversion, loadLM, type WeightDType } from '@x/onnx';
-import { type Engine, GGMLType, synthesisProgressBar, synthesizeModel } from '@x/runtime';
+import { cachedConversion, loadLM } from '@x/onnx';
+import type { Engine } from '@x/runtime';
+import { ensureModel } from '../ensure-model.ts';
 import { type Measurement, median } from './measure.ts';
+import { ONNX_BENCH_CONFIGS, onnxCacheDir } from './onnx-bench-configs.ts';
 import { promptOf } from './prompt-of.ts';
 import { generateBatchOnEngine, generateOnEngine } from './run-engine.ts';
 import { loadTransformersJs } from './run-transformers-js.ts';
@@ -22,32 +19,6 @@ const threads = Number(option('--threads', '2'));
 const promptLength = Number(option('--prompt', '64'));
 const newTokens = Number(option('--gen', '32'));
 const runs = Number(option('--runs', '2'));
-/** GGUF type → how the ONNX export stores it. */
-const CONFIGS: Array<{ type: keyof typeof GGMLType; dtype: WeightDType; contribOps: boolean }> = [
-  { type: 'F16', dtype: 'f32', contribOps: false },
-  { type: 'Q8_0', dtype: 'gguf', contribOps: true },
-];
-
-const modelsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
-const cacheDir = path.join(modelsDir, 'onnx-cache');
-
-async function ensureGGUF(type: keyof typeof GGMLType): Promise<string> {
-  mkdirSync(modelsDir, { recursive: true });
-  const file = path.join(modelsDir, `${shape}-${type}.gguf`);
-  if (!existsSync(file)) {
-    process.stderr.write(`synthesizing ${file}\n`);
-    await synthesizeModel({
-      shape,
-      type: GGMLType[type],
-      seed: 1,
-      std: 0.02,
-      path: file,
-      onProgress: synthesisProgressBar(file),
-    });
-  }
-  return file;
-}
-
 type Runner = (prompt: number) => Promise<Measurement>;
 
 setFlagsFromString('--expose-gc');
@@ -93,14 +64,14 @@ async function loadNative(gguf: string): Promise<Engine | undefined> {
 
 const table: string[] = [];
 const notes: string[] = [];
-for (const { type, dtype, contribOps } of CONFIGS) {
-  const gguf = await ensureGGUF(type);
+for (const { type, dtype, contribOps } of ONNX_BENCH_CONFIGS) {
+  const gguf = await ensureModel({ shape, type });
   let started = performance.now();
-  const folder = await cachedConversion(gguf, { cacheDir, dtype, contribOps });
+  const folder = await cachedConversion(gguf, { cacheDir: onnxCacheDir, dtype, contribOps });
   const exportMs = performance.now() - started;
 
   started = performance.now();
-  const lm = await loadLM(gguf, { cacheDir, dtype, contribOps, threads });
+  const lm = await loadLM(gguf, { cacheDir: onnxCacheDir, dtype, contribOps, threads });
   const loadMs = performance.now() - started;
   const stopBias = Object.fromEntries([...lm.tokenizer.stopIds].map((id) => [id, -1e9]));
   // every runner gets the very tokens LocalLM makes of the prompt text
