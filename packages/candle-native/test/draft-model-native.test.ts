@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { GGMLType, keepFirstLayers, synthesizeModel } from '@x/runtime';
-import { agreesWithOracle } from '@x/runtime/testing';
+import { agreesWithOracle, expectDraftedGreedy } from '@x/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLM } from '../src/lm/load-lm.js';
 import { makeTempDir, storiesPath } from './support/paths.js';
@@ -26,14 +26,7 @@ async function compare(target: string, draft: string) {
   const fast = await loadLM(target, { ...options, draftModel: draft });
   const plain = await loadLM(target, options);
   try {
-    for (const prompt of prompts) {
-      const a = await fast.complete(prompt, { maxTokens: 40 });
-      expect(a.tokenIds).toEqual((await plain.complete(prompt, { maxTokens: 40 })).tokenIds);
-    }
-    const both = await Promise.all(prompts.slice(0, 2).map((p) => fast.complete(p, { maxTokens: 24 })));
-    for (const [i, result] of both.entries())
-      expect(result.tokenIds).toEqual((await plain.complete(prompts[i]!, { maxTokens: 24 })).tokenIds);
-    return fast.stats();
+    return await expectDraftedGreedy(fast, plain, prompts);
   } finally {
     await fast.dispose();
     await plain.dispose();

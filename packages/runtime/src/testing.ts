@@ -18,6 +18,7 @@ export {
   type TeacherForcedComparison,
 } from './engine/testing/reference-greedy.js';
 export { relativeL2 } from './engine/testing/relative-l2.js';
+export { expectDraftedGreedy } from './generation/testing/expect-drafted-greedy.js';
 export {
   type CacheHit,
   cachedVersusCold,

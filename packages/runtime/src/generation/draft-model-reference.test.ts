@@ -7,6 +7,7 @@ import { keepFirstLayers } from '../gguf/keep-first-layers.js';
 import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { synthesizeModel } from '../gguf/synth/synthesize-model.js';
 import { loadLM } from '../reference/load-lm.js';
+import { expectDraftedGreedy } from './testing/expect-drafted-greedy.js';
 
 const storiesPath = path.join(sharedModelsDir, 'stories260K.gguf');
 const prompts = [
@@ -32,16 +33,7 @@ async function compare(target: string, draft: string, contextLength: number) {
   });
   const plain = await loadLM(target, { contextLength, prefixCacheSize: 0, promptLookupMaxBatch: 0 });
   try {
-    for (const prompt of prompts) {
-      const a = await fast.complete(prompt, { maxTokens: 40 });
-      const b = await plain.complete(prompt, { maxTokens: 40 });
-      expect(a.tokenIds).toEqual(b.tokenIds);
-    }
-    // two at once: both draft, in one batched draft call per token
-    const both = await Promise.all(prompts.slice(0, 2).map((p) => fast.complete(p, { maxTokens: 24 })));
-    for (const [i, result] of both.entries())
-      expect(result.tokenIds).toEqual((await plain.complete(prompts[i]!, { maxTokens: 24 })).tokenIds);
-    return fast.stats();
+    return await expectDraftedGreedy(fast, plain, prompts);
   } finally {
     await fast.dispose();
     await plain.dispose();
