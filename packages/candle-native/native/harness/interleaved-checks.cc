@@ -105,10 +105,33 @@ void check_x8_against_ggml(Checker& check, const std::string& label, GgmlType ty
   }
 }
 
+// The word-wise re-lay against its byte-wise twin on arbitrary bytes (every bit pattern, ragged tails,
+// rows laid end to end), and back.
+void check_relay_matches_reference(Checker& check, std::mt19937& engine, GgmlType type, int64_t cols) {
+  const xc::GgmlTypeTraits traits = xc::ggml_type_traits(static_cast<uint32_t>(type));
+  constexpr int64_t kRows = 5;
+  const size_t bytes = static_cast<size_t>(kRows * (cols / traits.block_elements) * traits.block_bytes);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::vector<uint8_t> ggml(bytes), fast(bytes), reference(bytes), back(bytes);
+  for (uint8_t& b : ggml) b = static_cast<uint8_t>(byte(engine));
+  xc::interleave_rows(type, ggml.data(), fast.data(), kRows, cols);
+  xc::interleave_rows_reference(type, ggml.data(), reference.data(), kRows, cols);
+  xc::deinterleave_rows(type, fast.data(), back.data(), kRows, cols);
+  const std::string name = std::string(xc::ggml_type_name(type)) + " re-lay, " + std::to_string(cols) + " columns";
+  check.expect(fast == reference, name + ": word-wise = byte-wise on random bytes");
+  check.expect(back == ggml, name + ": random bytes back from interleaved");
+}
+
 }  // namespace
 
 void run_interleaved_checks(Checker& check) {
   std::mt19937 engine(23);
+  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0}) {
+    for (int64_t cols : {32, 256, 576, 1536, 2080}) check_relay_matches_reference(check, engine, type, cols);
+  }
+  for (GgmlType type : {GgmlType::Q4_K, GgmlType::Q6_K}) {
+    for (int64_t cols : {256, 768, 2048}) check_relay_matches_reference(check, engine, type, cols);
+  }
   std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
   auto random = [&](size_t count) {
     std::vector<float> values(count);

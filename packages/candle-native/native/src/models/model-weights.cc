@@ -1,13 +1,14 @@
 #include "models/model-weights.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "common/error.h"
+#include "common/thread-pool.h"
+#include "kernels/cpu/interleave.h"
 
 namespace xc {
 
@@ -19,54 +20,41 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return text + "]";
 }
 
-// Re-lays rows in the interleaved layout into fresh memory, a few MiB of rows at a time split across the
-// hardware threads, dropping each part of the file's pages once copied so that the peak resident
+// Re-lays rows in the interleaved layout into the arena, a few MiB of rows at a time split across the
+// load's thread pool, dropping each part of the file's pages once copied so that the peak resident
 // memory stays near one copy of the weights.
-std::unique_ptr<uint8_t, FreeBytes> interleaved_copy(const GgufFile& file, const WeightMatrix& w) {
+uint8_t* interleaved_copy(ThreadPool& pool, const GgufFile& file, const WeightMatrix& w, WeightArena& arena) {
   constexpr int64_t kChunkBytes = 8 << 20;
-  const size_t bytes = static_cast<size_t>(w.rows * w.row_bytes);
-  auto* copy = static_cast<uint8_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
-  if (copy == nullptr) fail(XC_ERR_OUT_OF_MEMORY, "out of memory re-laying a weight matrix");
-  std::unique_ptr<uint8_t, FreeBytes> owned(copy);
+  constexpr int64_t kHugePage = 2 << 20;
+  if (!has_interleaved_layout(w.type)) fail(XC_ERR_INTERNAL, std::string("no interleaved layout for ") + ggml_type_name(w.type));
+  uint8_t* copy = arena.allocate(static_cast<size_t>(w.rows * w.row_bytes));
   const int64_t chunk_rows = std::max<int64_t>(1, kChunkBytes / w.row_bytes);
-  const int64_t threads = std::max<int64_t>(1, std::thread::hardware_concurrency());
   for (int64_t first = 0; first < w.rows; first += chunk_rows) {
     const int64_t rows = std::min(chunk_rows, w.rows - first);
-    const int64_t workers = std::min<int64_t>(threads, (rows + 63) / 64);
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(workers));
-    std::vector<std::thread> pool;
-    const auto join_all = [&pool] {
-      for (std::thread& thread : pool) thread.join();
-    };
-    try {
-      for (int64_t i = 0; i < workers; i++) {
-        const int64_t begin = first + rows * i / workers, end = first + rows * (i + 1) / workers;
-        pool.emplace_back([&w, &errors, copy, begin, end, i] {
-          try {
-            interleave_rows(w.type, w.data + begin * w.row_bytes, copy + begin * w.row_bytes, end - begin, w.cols);
-          } catch (...) {
-            errors[static_cast<size_t>(i)] = std::current_exception();
-          }
-        });
-      }
-    } catch (...) {  // a thread that could not start: never leave the others joinable
-      join_all();
-      throw;
-    }
-    join_all();
-    for (const std::exception_ptr& error : errors) {
-      if (error) std::rethrow_exception(error);
-    }
+    // A few huge pages per claim: each thread takes the first-touch fault (the kernel zeroing 2 MiB) of
+    // its own pages, so the zeroing runs in parallel instead of threads queueing on one page.
+    const int64_t grain = std::max<int64_t>(16, (kHugePage + w.row_bytes - 1) / w.row_bytes);
+    pool.parallel_for(rows, grain, [&](int64_t begin, int64_t end) {
+      const int64_t offset = (first + begin) * w.row_bytes;
+      interleave_rows(w.type, w.data + offset, copy + offset, end - begin, w.cols);
+    });
     file.release(w.data + first * w.row_bytes, static_cast<size_t>(rows * w.row_bytes));
   }
-  return owned;
+  return copy;
 }
 
 class TensorLoader {
  public:
   // `kernels`: nullptr keeps every matrix in the file's layout.
   TensorLoader(const GgufFile& file, const KernelTable* kernels, ModelWeights& weights)
-      : file_(file), kernels_(kernels), weights_(weights) {}
+      : file_(file), kernels_(kernels), weights_(weights) {
+    if (kernels_ == nullptr) return;
+    size_t bytes = 0;  // an upper bound: the arena only reserves address space
+    for (const GgufTensor& tensor : file.tensors()) {
+      if (is_supported_type(tensor.type) && kernels_->traits(tensor.type).relay) bytes += tensor.bytes;
+    }
+    if (bytes > 0) weights_.relaid = WeightArena(bytes);
+  }
 
   const GgufTensor* find(const std::string& name, std::vector<int64_t> expected) const {
     const GgufTensor* tensor = file_.tensor(name);
@@ -100,9 +88,9 @@ class TensorLoader {
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
     if (may_interleave && kernels_ != nullptr && kernels_->traits(w.type).relay) {
-      weights_.interleaved_copies.push_back(interleaved_copy(file_, w));
+      if (pool_ == nullptr) pool_ = std::make_unique<ThreadPool>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+      w.data = interleaved_copy(*pool_, file_, w, weights_.relaid);
       weights_.relaid_bytes += rows * w.row_bytes;
-      w.data = weights_.interleaved_copies.back().get();
       w.layout = WeightLayout::Interleaved;
     }
     return w;
@@ -145,6 +133,7 @@ class TensorLoader {
   const GgufFile& file_;
   const KernelTable* kernels_;
   ModelWeights& weights_;
+  std::unique_ptr<ThreadPool> pool_;  // for the re-lay; gone once the model is loaded
   std::map<GgmlType, int64_t> bytes_by_type_;
 };
 

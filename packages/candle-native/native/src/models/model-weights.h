@@ -1,12 +1,11 @@
 #pragma once
 
-#include <cstdlib>
-#include <memory>
 #include <vector>
 
 #include "gguf/gguf-file.h"
 #include "kernels/cpu/matmul.h"
 #include "models/model-config.h"
+#include "models/weight-arena.h"
 
 namespace xc {
 
@@ -26,10 +25,6 @@ struct LayerWeights {
   std::vector<float> post_ffn_norm;
 };
 
-struct FreeBytes {
-  void operator()(uint8_t* bytes) const { std::free(bytes); }
-};
-
 struct ModelWeights {
   WeightMatrix token_embedding;  // (vocab, n_embd)
   std::vector<LayerWeights> layers;
@@ -38,7 +33,7 @@ struct ModelWeights {
   std::vector<float> output_bias;
   std::vector<float> rope_freq_factors;  // (rope_dims / 2), optional
   // Matrices re-laid in the interleaved layout (interleave.h) live here instead of in the mmap.
-  std::vector<std::unique_ptr<uint8_t, FreeBytes>> interleaved_copies;
+  WeightArena relaid;
   int64_t relaid_bytes = 0;
   GgmlType dominant_type = GgmlType::F32;
   int64_t matrix_bytes = 0;

@@ -232,7 +232,7 @@ bool has_interleaved_layout(GgmlType type) {
          type == GgmlType::Q6_K;
 }
 
-void interleave_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
+void interleave_rows_reference(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
   convert_rows<true>(type, src, dst, rows, cols);
 }
 

@@ -20,6 +20,8 @@ bool has_interleaved_layout(GgmlType type);
 
 // Writes `rows` rows of `cols` elements from ggml's layout (src) into the interleaved layout (dst).
 void interleave_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols);
+// The same, byte by byte (the slow twin the harness compares interleave_rows against).
+void interleave_rows_reference(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols);
 
 // The inverse: interleaved rows back to ggml's layout (for looking up single rows of a tied embedding).
 void deinterleave_rows(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols);

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace xc {
+
+// Private memory for the matrices re-laid at load: one anonymous mapping reserved up front (untouched
+// pages cost nothing) and handed out in order. It asks for transparent huge pages, so the copy takes
+// one fault per 2 MiB instead of one per 4 KiB page, and the decode loop, which streams every matrix
+// once per token, walks far fewer TLB entries.
+class WeightArena {
+ public:
+  WeightArena() = default;
+  explicit WeightArena(size_t capacity);
+  ~WeightArena();
+  WeightArena(WeightArena&& other) noexcept;
+  WeightArena& operator=(WeightArena&& other) noexcept;
+  WeightArena(const WeightArena&) = delete;
+  WeightArena& operator=(const WeightArena&) = delete;
+
+  // `bytes` of fresh memory, 64-byte aligned; fails with XC_ERR_OUT_OF_MEMORY past the capacity.
+  uint8_t* allocate(size_t bytes);
+  size_t used() const { return used_; }
+
+ private:
+  void* mapping_ = nullptr;
+  size_t mapped_ = 0;
+  uint8_t* base_ = nullptr;
+  size_t capacity_ = 0;
+  size_t used_ = 0;
+};
+
+}  // namespace xc
