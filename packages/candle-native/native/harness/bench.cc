@@ -71,10 +71,11 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
 int run_bench(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-                         "[--kernels scalar] [--repeat N] [--batch N]\n");
+                         "[--kernels scalar] [--repeat N] [--batch N] [--bandwidth GB/s]\n");
     return 2;
   }
   int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1;
+  double bandwidth = 0;  // GB/s read bandwidth measured in the same run (xcandle-harness membw); 0: unknown
   bool scalar = false;
   xc_kv_type kv = XC_KV_F16;
   for (int i = 3; i < argc; i++) {
@@ -85,6 +86,7 @@ int run_bench(int argc, char** argv) {
     else if (arg == "--gen") gen = std::stoi(value), i++;
     else if (arg == "--repeat") repeat = std::stoi(value), i++;
     else if (arg == "--batch") batch = std::stoi(value), i++;
+    else if (arg == "--bandwidth") bandwidth = std::stod(value), i++;
     else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
     else if (arg == "--kernels") scalar = value == "scalar", i++;
     else {
@@ -92,7 +94,7 @@ int run_bench(int argc, char** argv) {
       return 2;
     }
   }
-  if (prompt < 1 || gen < 0 || batch < 1 || batch > 64) return 2;
+  if (prompt < 1 || gen < 0 || batch < 1 || batch > 64 || !(bandwidth >= 0)) return 2;
   const auto load_start = std::chrono::steady_clock::now();
   Session session(argv[2], xc_context_options{prompt + 2 * gen + 1, batch, threads, kv}, kernels(scalar ? "scalar" : nullptr));
   const double load_seconds = seconds_since(load_start);
@@ -114,10 +116,18 @@ int run_bench(int argc, char** argv) {
     const auto decode_start = std::chrono::steady_clock::now();
     for (int i = 0; i < gen; i++) logits = session.forward(sequence, {argmax(logits.data(), info.vocab_size)});
     const double decode_seconds = seconds_since(decode_start);
+    const double decode_rate = gen > 0 ? gen / decode_seconds : 0.0;
     std::printf("prefill %d tokens: %.3f s, %.1f tok/s | decode %d tokens: %.3f s, %.1f tok/s (%.2f ms/token) | RSS%s\n",
-                prompt, prefill_seconds, prompt / prefill_seconds, gen, decode_seconds,
-                gen > 0 ? gen / decode_seconds : 0.0, gen > 0 ? 1000 * decode_seconds / gen : 0.0,
-                resident_memory().c_str());
+                prompt, prefill_seconds, prompt / prefill_seconds, gen, decode_seconds, decode_rate,
+                gen > 0 ? 1000 * decode_seconds / gen : 0.0, resident_memory().c_str());
+    // Single-stream decode reads every weight once per token: its ceiling is bandwidth ÷ weight bytes.
+    const double weights_read = decode_rate * static_cast<double>(info.weight_bytes) / 1e9;
+    if (bandwidth > 0) {
+      std::printf("decode weights read %.1f GB/s, bandwidth share %.1f%% of %.1f GB/s\n", weights_read,
+                  100 * weights_read / bandwidth, bandwidth);
+    } else if (gen > 0) {
+      std::printf("decode weights read %.1f GB/s\n", weights_read);
+    }
     ok(xc_sequence_release(session.context(), sequence), "release");
   }
   return 0;

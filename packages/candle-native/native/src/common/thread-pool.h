@@ -33,12 +33,14 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   // One word, so a claim checks generation, chunk count and next chunk at once:
   // bits 44-63 job generation, 22-43 chunk count, 0-21 next chunk to claim.
-  std::atomic<uint64_t> state_{0};
-  std::atomic<int64_t> done_{0};
-  const std::function<void(int64_t, int64_t)>* job_ = nullptr;
+  // The claim word, the completion count the caller polls and the job (read-only while it runs) sit on
+  // their own cache lines, so polling one does not pull the others away from the threads writing them.
+  alignas(64) std::atomic<uint64_t> state_{0};
+  alignas(64) std::atomic<int64_t> done_{0};
+  alignas(64) const std::function<void(int64_t, int64_t)>* job_ = nullptr;
   int64_t items_ = 0;
   int64_t grain_ = 1;
-  std::atomic<int> sleepers_{0};
+  alignas(64) std::atomic<int> sleepers_{0};
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -27,23 +27,21 @@ void add_rows(float* x, const float* delta, int64_t n) {
 // this many tokens, so a decode batch of up to this many sequences stays on the calling thread.
 constexpr int64_t kInlineTokens = 16;
 
-// Up to kQueryRun consecutive tokens of one sequence at consecutive positions: they attend together.
 constexpr int kQueryRun = 4;
-struct QueryRun {
-  int begin;
-  int count;
-};
 
-std::vector<QueryRun> query_runs(const BatchToken* tokens, int count) {
-  std::vector<QueryRun> runs;
+void query_runs(const BatchToken* tokens, int count, std::vector<QueryRun>& runs) {
+  runs.clear();
   for (int t = 0; t < count; t++) {
     const bool extends = !runs.empty() && runs.back().count < kQueryRun && tokens[t].sequence == tokens[t - 1].sequence &&
                          tokens[t].position == tokens[t - 1].position + 1;
     if (extends) runs.back().count++;
     else runs.push_back({t, 1});
   }
-  return runs;
 }
+
+// Attention over fewer cached key rows than this (summed over tokens and kv heads) runs on the calling
+// thread: a short context's few microseconds of work cost less than a hand-off to the pool.
+constexpr int64_t kInlineAttentionRows = 256;
 
 cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
   return c.rope_params(sliding, w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data());
@@ -84,12 +82,29 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     }
   }
 
-  const std::vector<QueryRun> runs = query_runs(tokens, count);
+  query_runs(tokens, count, s.runs);
+  const std::vector<QueryRun>& runs = s.runs;
+  int64_t attention_rows = 0;
+  for (int t = 0; t < count; t++) attention_rows += static_cast<int64_t>(tokens[t].position + 1) * nkv;
+  const bool attention_inline = attention_rows <= kInlineAttentionRows;
+
+  // The rotation angles depend on the position and the rope variant only: once per token, not per layer.
+  bool any_sliding = false;
+  for (int l = 0; l < c.layer_count; l++) any_sliding |= c.is_sliding_layer(l);
+  const cpu::RopeParams rope_of[2] = {rope_params(c, w, false), rope_params(c, w, any_sliding)};
+  const int64_t rope_stride = std::max(rope_of[0].dims, rope_of[1].dims);
+  const int variants = any_sliding ? 2 : 1;
+  grow(s.rope, n * variants * rope_stride);
+  for (int v = 0; v < variants; v++) {
+    for (int t = 0; t < count; t++) cpu::rope_angles(tokens[t].position, rope_of[v], s.rope.data() + (v * n + t) * rope_stride);
+  }
+
   for (int l = 0; l < c.layer_count; l++) {
     if (r.abort_flag != nullptr && *r.abort_flag != 0) fail(XC_ERR_ABORTED, "forward aborted");
     const LayerWeights& layer = w.layers[static_cast<size_t>(l)];
     const bool sliding = c.is_sliding_layer(l);
-    const cpu::RopeParams rope = rope_params(c, w, sliding);
+    const cpu::RopeParams& rope = rope_of[sliding ? 1 : 0];
+    const float* rope_table = s.rope.data() + (sliding ? n : 0) * rope_stride;
 
     // attention: q, k, v projections in one pass over the three matrices
     norm_rows(s.x.data(), layer.attn_norm, s.xb.data(), count, dim, c.rms_epsilon);
@@ -111,8 +126,9 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
           for (int h = 0; h < nh; h++) cpu::rms_norm(q + h * hd, layer.q_norm.data(), q + h * hd, hd, c.rms_epsilon);
           for (int h = 0; h < nkv; h++) cpu::rms_norm(k + h * hd, layer.k_norm.data(), k + h * hd, hd, c.rms_epsilon);
         }
-        cpu::rope(q, nh, static_cast<int>(hd), tokens[t].position, rope);
-        cpu::rope(k, nkv, static_cast<int>(hd), tokens[t].position, rope);
+        const float* angles = rope_table + t * rope_stride;
+        cpu::rope_rotate(q, nh, static_cast<int>(hd), angles, rope);
+        cpu::rope_rotate(k, nkv, static_cast<int>(hd), angles, rope);
         for (int h = 0; h < nkv; h++) {
           uint8_t* key = r.kv.row(tokens[t].sequence, tokens[t].position, l, 0, h);
           uint8_t* value = r.kv.row(tokens[t].sequence, tokens[t].position, l, 1, h);
@@ -128,7 +144,8 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     });
 
     // attention of every (run of tokens, kv head) over each token's own positions [first, position]
-    r.pool.parallel_for(static_cast<int64_t>(runs.size()) * nkv, 1, [&](int64_t begin, int64_t end) {
+    const int64_t heads_of_runs = static_cast<int64_t>(runs.size()) * nkv;
+    r.pool.parallel_for(heads_of_runs, attention_inline ? heads_of_runs : 1, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; i++) {
         const QueryRun& run = runs[static_cast<size_t>(i / nkv)];
         const int kv_head = static_cast<int>(i % nkv);

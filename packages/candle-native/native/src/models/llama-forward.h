@@ -20,11 +20,19 @@ struct BatchToken {
   int32_t logits_row;
 };
 
-// Buffers reused across calls, sized for the largest chunk seen.
+// Up to kQueryRun consecutive tokens of one sequence at consecutive positions: they attend together.
+struct QueryRun {
+  int begin;
+  int count;
+};
+
+// Buffers reused across calls, sized for the largest chunk seen, so a decode step allocates nothing.
 struct ForwardScratch {
   std::vector<float> x, xb, xb2, q, k, v, attention, gate, up, head_out;
+  std::vector<float> rope;  // per token, per rope variant: rope_angles' table
   std::vector<uint8_t> quantized;
   std::vector<int32_t> logit_tokens;
+  std::vector<QueryRun> runs;
 };
 
 struct ForwardResources {

@@ -22,8 +22,11 @@ struct RopeParams {
   float correction_high = 0;
   float magnitude = 1.0f;  // multiplies cos and sin
 };
-// Rotates `heads` vectors of `head_dim` in x for position pos.
-void rope(float* x, int heads, int head_dim, int pos, const RopeParams& params);
+// The cosine and sine of each rotated pair at position pos (dims / 2 pairs, interleaved): the part of the
+// rotation that depends on the position only, computed once per token for every layer.
+void rope_angles(int pos, const RopeParams& params, float* cos_sin);
+// Rotates `heads` vectors of `head_dim` in x by rope_angles' table.
+void rope_rotate(float* x, int heads, int head_dim, const float* cos_sin, const RopeParams& params);
 
 void softmax(float* x, int64_t n);
 void silu_mul(float* gate, const float* up, int64_t n);       // gate = silu(gate) * up

@@ -5,7 +5,7 @@
 
 namespace xc::cpu {
 
-void rope(float* x, int heads, int head_dim, int pos, const RopeParams& p) {
+void rope_angles(int pos, const RopeParams& p, float* cos_sin) {
   const int half = p.dims / 2;
   for (int i = 0; i < half; i++) {
     double frequency = std::pow(static_cast<double>(p.base), -2.0 * i / p.dims);
@@ -18,12 +18,20 @@ void rope(float* x, int heads, int head_dim, int pos, const RopeParams& p) {
       scale = p.scale * (1 - mix) + mix;
     }
     const double theta = static_cast<double>(pos) * scale * frequency;
-    const float c = static_cast<float>(std::cos(theta) * p.magnitude);
-    const float s = static_cast<float>(std::sin(theta) * p.magnitude);
-    const int a = p.style == RopeStyle::Normal ? 2 * i : i;
-    const int b = p.style == RopeStyle::Normal ? 2 * i + 1 : i + half;
-    for (int h = 0; h < heads; h++) {
-      float* v = x + static_cast<int64_t>(h) * head_dim;
+    cos_sin[2 * i] = static_cast<float>(std::cos(theta) * p.magnitude);
+    cos_sin[2 * i + 1] = static_cast<float>(std::sin(theta) * p.magnitude);
+  }
+}
+
+void rope_rotate(float* x, int heads, int head_dim, const float* cos_sin, const RopeParams& p) {
+  const int half = p.dims / 2;
+  for (int h = 0; h < heads; h++) {
+    float* v = x + static_cast<int64_t>(h) * head_dim;
+    for (int i = 0; i < half; i++) {
+      const float c = cos_sin[2 * i];
+      const float s = cos_sin[2 * i + 1];
+      const int a = p.style == RopeStyle::Normal ? 2 * i : i;
+      const int b = p.style == RopeStyle::Normal ? 2 * i + 1 : i + half;
       const float x0 = v[a];
       const float x1 = v[b];
       v[a] = x0 * c - x1 * s;
