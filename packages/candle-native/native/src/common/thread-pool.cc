@@ -13,8 +13,10 @@ inline void cpu_relax() {
 }
 
 // How long an idle worker polls before sleeping: long enough to bridge the gap between two ops
-// of a forward pass, short enough not to burn a core between calls.
+// of a forward pass, short enough not to burn a core between calls. Past kSpinAlone it yields between
+// polls, so on a machine with more runnable threads than cores the caller it waits for gets the core.
 constexpr auto kSpin = std::chrono::microseconds(300);
+constexpr auto kSpinAlone = std::chrono::microseconds(50);
 
 constexpr int kCountBits = 22;
 constexpr uint64_t kCountMask = (1ull << kCountBits) - 1;
@@ -92,11 +94,16 @@ void ThreadPool::drain(uint64_t generation) {
 void ThreadPool::work() {
   uint64_t seen = 0;
   for (;;) {
-    const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+    const auto spin_start = std::chrono::steady_clock::now();
+    bool share = false;
     int spins = 0;
     while (generation_of(state_.load(std::memory_order_acquire)) == seen) {
-      cpu_relax();
-      if ((++spins & 255) == 0 && std::chrono::steady_clock::now() > spin_until) {
+      if (share) std::this_thread::yield();
+      else cpu_relax();
+      if ((++spins & 63) != 0) continue;
+      const auto idle = std::chrono::steady_clock::now() - spin_start;
+      share = idle > kSpinAlone;
+      if (idle > kSpin) {
         std::unique_lock<std::mutex> lock(mutex_);
         sleepers_.fetch_add(1);
         wake_.wait(lock, [&] { return generation_of(state_.load()) != seen; });
