@@ -1,5 +1,6 @@
 // xcandle-harness bench: prefill and greedy-decode speed through the C API.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -14,6 +15,13 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// CPU seconds of every thread of this process: on a shared machine, steadier than wall time.
+double process_cpu_seconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
 
 std::string resident_memory() {
@@ -114,19 +122,20 @@ int run_bench(int argc, char** argv) {
     std::vector<float> logits = session.forward(sequence, tokens);
     const double prefill_seconds = seconds_since(prefill_start);
     const auto decode_start = std::chrono::steady_clock::now();
+    const double decode_cpu_start = process_cpu_seconds();
     for (int i = 0; i < gen; i++) logits = session.forward(sequence, {argmax(logits.data(), info.vocab_size)});
     const double decode_seconds = seconds_since(decode_start);
+    const double decode_cpu = process_cpu_seconds() - decode_cpu_start;
     const double decode_rate = gen > 0 ? gen / decode_seconds : 0.0;
     std::printf("prefill %d tokens: %.3f s, %.1f tok/s | decode %d tokens: %.3f s, %.1f tok/s (%.2f ms/token) | RSS%s\n",
                 prompt, prefill_seconds, prompt / prefill_seconds, gen, decode_seconds, decode_rate,
                 gen > 0 ? 1000 * decode_seconds / gen : 0.0, resident_memory().c_str());
     // Single-stream decode reads every weight once per token: its ceiling is bandwidth ÷ weight bytes.
     const double weights_read = decode_rate * static_cast<double>(info.weight_bytes) / 1e9;
-    if (bandwidth > 0) {
-      std::printf("decode weights read %.1f GB/s, bandwidth share %.1f%% of %.1f GB/s\n", weights_read,
-                  100 * weights_read / bandwidth, bandwidth);
-    } else if (gen > 0) {
-      std::printf("decode weights read %.1f GB/s\n", weights_read);
+    if (gen > 0) {
+      std::printf("decode weights read %.1f GB/s", weights_read);
+      if (bandwidth > 0) std::printf(", bandwidth share %.1f%% of %.1f GB/s", 100 * weights_read / bandwidth, bandwidth);
+      std::printf(" | process cpu %.2f ms/token\n", 1000 * decode_cpu / gen);
     }
     ok(xc_sequence_release(session.context(), sequence), "release");
   }
