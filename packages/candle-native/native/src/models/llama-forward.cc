@@ -39,9 +39,9 @@ void query_runs(const BatchToken* tokens, int count, std::vector<QueryRun>& runs
   }
 }
 
-// Attention over fewer cached key rows than this (summed over tokens and kv heads) runs on the calling
-// thread: a short context's few microseconds of work cost less than a hand-off to the pool.
-constexpr int64_t kInlineAttentionRows = 256;
+// Attention of at most this many (query head, cached key) pairs runs on the calling thread: a short
+// context's microsecond or so of work costs less than a hand-off to the pool.
+constexpr int64_t kInlineAttentionPairs = 288;
 
 cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
   return c.rope_params(sliding, w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data());
@@ -84,9 +84,9 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
 
   query_runs(tokens, count, s.runs);
   const std::vector<QueryRun>& runs = s.runs;
-  int64_t attention_rows = 0;
-  for (int t = 0; t < count; t++) attention_rows += static_cast<int64_t>(tokens[t].position + 1) * nkv;
-  const bool attention_inline = attention_rows <= kInlineAttentionRows;
+  int64_t attention_pairs = 0;
+  for (int t = 0; t < count; t++) attention_pairs += static_cast<int64_t>(tokens[t].position + 1) * nh;
+  const bool attention_inline = attention_pairs <= kInlineAttentionPairs;
 
   // The rotation angles depend on the position and the rope variant only: once per token, not per layer.
   bool any_sliding = false;
