@@ -6,10 +6,12 @@
 #include <random>
 
 #include "check.h"
+#include "common/error.h"
 #include "gguf-writer.h"
 #include "kernels/cpu/block-types.h"
 #include "kernels/cpu/interleave.h"
 #include "kernels/cpu/kernel-table.h"
+#include "models/weight-arena.h"
 
 namespace xch {
 
@@ -122,10 +124,31 @@ void check_relay_matches_reference(Checker& check, std::mt19937& engine, GgmlTyp
   check.expect(back == ggml, name + ": random bytes back from interleaved");
 }
 
+// The arena the re-laid matrices live in: aligned, distinct, writable pieces up to its capacity, then a typed error.
+void check_weight_arena(Checker& check) {
+  xc::WeightArena arena(3 << 20);
+  uint8_t* a = arena.allocate(1000);
+  uint8_t* b = arena.allocate(2 << 20);
+  std::memset(a, 1, 1000);
+  std::memset(b, 2, 2 << 20);
+  check.expect(reinterpret_cast<uintptr_t>(a) % 64 == 0 && reinterpret_cast<uintptr_t>(b) % 64 == 0 && b >= a + 1000 &&
+                   a[999] == 1 && b[0] == 2,
+               "weight arena: 64-byte aligned, disjoint pieces");
+  xc::WeightArena moved = std::move(arena);
+  xc_code code = XC_OK;
+  try {
+    moved.allocate(size_t{64} << 20);
+  } catch (const xc::Error& error) {
+    code = error.code();
+  }
+  check.expect(code == XC_ERR_OUT_OF_MEMORY, "weight arena: a piece past the capacity fails with out of memory");
+}
+
 }  // namespace
 
 void run_interleaved_checks(Checker& check) {
   std::mt19937 engine(23);
+  check_weight_arena(check);
   for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0}) {
     for (int64_t cols : {32, 256, 576, 1536, 2080}) check_relay_matches_reference(check, engine, type, cols);
   }

@@ -51,7 +51,7 @@ class TensorLoader {
     if (kernels_ == nullptr) return;
     size_t bytes = 0;  // an upper bound: the arena only reserves address space
     for (const GgufTensor& tensor : file.tensors()) {
-      if (is_supported_type(tensor.type) && kernels_->traits(tensor.type).relay) bytes += tensor.bytes;
+      if (is_supported_type(tensor.type) && kernels_->traits(tensor.type).relay) bytes += tensor.bytes + 64;  // + alignment
     }
     if (bytes > 0) weights_.relaid = WeightArena(bytes);
   }
