@@ -36,6 +36,8 @@ step() {
   local took=$((SECONDS - start)) result=pass
   if [ $status -eq 124 ] || [ $status -eq 137 ]; then
     result="**TIMED OUT**"
+  elif [ $status -eq 3 ] && [ "$name" = gpu-checks ]; then
+    result="**SKIPPED: no usable GPU** (exit 3)"
   elif [ $status -ne 0 ]; then
     result="**FAILED** (exit $status)"
   fi
@@ -56,7 +58,7 @@ write_report() {
     echo "- nvcc: $(nvcc --version 2>/dev/null | tail -1 || echo 'not found')"
     echo "- CUDA targets: XC_CUDA_ARCHS=$archs"
     echo "- command: \`bash packages/candle-native/scripts/device-check.sh OUTDIR\`, $(date -u +%Y-%m-%dT%H:%MZ)"
-    echo "- result: ${failed:+**FAILED**: $failed}${failed:-all steps passed}"
+    if [ -n "$failed" ]; then echo "- result: **FAILED**: $failed"; else echo "- result: all steps passed"; fi
     echo
     echo "| step | result | time | command |"
     echo "| --- | --- | --- | --- |"

@@ -105,9 +105,12 @@ std::string unavailable() {
 void write_markdown(const std::string& path, const std::vector<std::string>& rows, const std::string& header_note) {
   FILE* file = std::fopen(path.c_str(), "w");
   if (file == nullptr) xc::fail(XC_ERR_IO, "cannot write " + path);
-  std::fprintf(file, "%s\n\n| kernel | dtype | shape | ‖gpu − cpu‖ / ‖cpu‖ | tolerance | result |\n", header_note.c_str());
-  std::fprintf(file, "| --- | --- | --- | --- | --- | --- |\n");
-  for (const std::string& row : rows) std::fprintf(file, "%s\n", row.c_str());
+  std::fprintf(file, "%s\n", header_note.c_str());
+  if (!rows.empty()) {
+    std::fprintf(file, "\n| kernel | dtype | shape | ‖gpu − cpu‖ / ‖cpu‖ | tolerance | result |\n");
+    std::fprintf(file, "| --- | --- | --- | --- | --- | --- |\n");
+    for (const std::string& row : rows) std::fprintf(file, "%s\n", row.c_str());
+  }
   std::fclose(file);
 }
 
