@@ -2,8 +2,9 @@
 # The CUDA checks, for a machine with an NVIDIA GPU, nvcc, CMake and ninja (no Node needed):
 #   bash packages/candle-native/scripts/device-check.sh OUTDIR
 # Builds the engine and the C++ harness (build-device/, machine code for this GPU only), runs every
-# CUDA kernel against its CPU twin, then the same under compute-sanitizer memcheck and racecheck, and
-# writes OUTDIR/device-check.md (a table of the steps, then the kernel table) plus each step's log.
+# CUDA kernel against its CPU twin, times the float GEMV against the card's copy bandwidth, runs the
+# checks again under compute-sanitizer memcheck and racecheck, and writes OUTDIR/device-check.md (a
+# table of the steps, the kernel table, the GEMV table) plus one log per step: 7 files in all.
 # Exits non-zero, naming the step, when any step fails, times out, or finds no usable GPU (a skipped
 # GPU check counts as a failure here). Budget: well under 8 minutes on 16 cores; each step has a timeout.
 set -uo pipefail
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 report="$out/device-check.md"
+tables="$(mktemp -d)"  # markdown fragments, folded into the report
 build=build-device
 failed=""
 rows=()
@@ -64,7 +66,9 @@ write_report() {
     echo "| --- | --- | --- | --- |"
     printf '%s\n' "${rows[@]}"
     echo
-    if [ -f "$out/gpu-checks.md" ]; then cat "$out/gpu-checks.md"; fi
+    for table in gpu-checks gpu-bench; do
+      if [ -f "$tables/$table.md" ]; then cat "$tables/$table.md"; echo; fi
+    done
   } >"$report"
 }
 
@@ -75,11 +79,14 @@ if step configure 120 env XC_CUDA_ARCHS="$archs" cmake -S native -B "$build" "${
      -DXC_CUDA=ON &&
    grep -q "xcandle: CUDA" "$out/configure.log" &&
    step build 300 cmake --build "$build" --target xcandle-harness --parallel "$(nproc)" &&
-   step gpu-checks 60 "$harness" gpu-checks --markdown "$out/gpu-checks.md"; then
-  command -v compute-sanitizer >/dev/null || { failed="compute-sanitizer not found"; rows+=("| compute-sanitizer | **NOT FOUND** | | |"); }
-  if [ -z "$failed" ]; then
+   step gpu-checks 60 "$harness" gpu-checks --markdown "$tables/gpu-checks.md"; then
+  step gpu-bench 120 "$harness" gpu-bench --markdown "$tables/gpu-bench.md"
+  if command -v compute-sanitizer >/dev/null; then
     step memcheck 180 compute-sanitizer --tool memcheck --error-exitcode 1 --leak-check full "$harness" gpu-checks
     step racecheck 180 compute-sanitizer --tool racecheck --error-exitcode 1 "$harness" gpu-checks
+  else
+    failed="${failed:+$failed, }compute-sanitizer not found"
+    rows+=("| memcheck, racecheck | **compute-sanitizer NOT FOUND** | | |")
   fi
 elif [ -z "$failed" ]; then
   failed="configure found no nvcc (no 'xcandle: CUDA' line)"

@@ -46,32 +46,6 @@ std::vector<float> random_floats(std::mt19937& rng, size_t n, float low, float h
   return values;
 }
 
-// rows × n random weights in `type`'s bytes
-std::vector<uint8_t> random_matrix(std::mt19937& rng, GgmlType type, int64_t rows, int64_t n) {
-  const int64_t count = rows * n;
-  if (type == GgmlType::Q8_0) {
-    std::vector<xc::BlockQ8_0> blocks(static_cast<size_t>(count / xc::kQK8_0));
-    std::uniform_real_distribution<float> scale(0.001f, 0.05f);
-    std::uniform_int_distribution<int> quant(-127, 127);
-    for (xc::BlockQ8_0& block : blocks) {
-      block.d = xc::f32_to_fp16(scale(rng));
-      for (int8_t& q : block.qs) q = static_cast<int8_t>(quant(rng));
-    }
-    std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ8_0));
-    std::memcpy(bytes.data(), blocks.data(), bytes.size());
-    return bytes;
-  }
-  const std::vector<float> values = random_floats(rng, static_cast<size_t>(count), -1.0f, 1.0f);
-  const size_t element = type == GgmlType::F32 ? 4 : 2;
-  std::vector<uint8_t> bytes(values.size() * element);
-  for (size_t i = 0; i < values.size(); i++) {
-    if (type == GgmlType::F32) std::memcpy(&bytes[i * 4], &values[i], 4);
-    const uint16_t half = type == GgmlType::F16 ? xc::f32_to_fp16(values[i]) : to_bf16(values[i]);
-    if (type != GgmlType::F32) std::memcpy(&bytes[i * 2], &half, 2);
-  }
-  return bytes;
-}
-
 template <typename T>
 std::unique_ptr<DeviceBuffer> on_device(const std::vector<T>& host) {
   auto buffer = std::make_unique<DeviceBuffer>(host.size() * sizeof(T));
@@ -93,9 +67,34 @@ std::string unwritten(const std::vector<float>& values) {
 
 }  // namespace
 
+std::vector<uint8_t> random_weights(std::mt19937& rng, xc::GgmlType type, int64_t rows, int64_t n) {
+  const int64_t count = rows * n;
+  if (type == xc::GgmlType::Q8_0) {
+    std::vector<xc::BlockQ8_0> blocks(static_cast<size_t>(count / xc::kQK8_0));
+    std::uniform_real_distribution<float> scale(0.001f, 0.05f);
+    std::uniform_int_distribution<int> quant(-127, 127);
+    for (xc::BlockQ8_0& block : blocks) {
+      block.d = xc::f32_to_fp16(scale(rng));
+      for (int8_t& q : block.qs) q = static_cast<int8_t>(quant(rng));
+    }
+    std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ8_0));
+    std::memcpy(bytes.data(), blocks.data(), bytes.size());
+    return bytes;
+  }
+  const std::vector<float> values = random_floats(rng, static_cast<size_t>(count), -1.0f, 1.0f);
+  const size_t element = type == xc::GgmlType::F32 ? 4 : 2;
+  std::vector<uint8_t> bytes(values.size() * element);
+  for (size_t i = 0; i < values.size(); i++) {
+    if (type == xc::GgmlType::F32) std::memcpy(&bytes[i * 4], &values[i], 4);
+    const uint16_t half = type == xc::GgmlType::F16 ? xc::f32_to_fp16(values[i]) : to_bf16(values[i]);
+    if (type != xc::GgmlType::F32) std::memcpy(&bytes[i * 2], &half, 2);
+  }
+  return bytes;
+}
+
 TwinResult embedding_twin(std::mt19937& rng, const std::string& dtype, int vocab, int dim, int count, float scale) {
   const GgmlType type = type_named(dtype);
-  const std::vector<uint8_t> table = random_matrix(rng, type, vocab, dim);
+  const std::vector<uint8_t> table = random_weights(rng, type, vocab, dim);
   std::uniform_int_distribution<int> id(0, vocab - 1);
   std::vector<int32_t> tokens(static_cast<size_t>(count));
   for (int32_t& token : tokens) token = id(rng);
@@ -119,7 +118,7 @@ TwinResult embedding_twin(std::mt19937& rng, const std::string& dtype, int vocab
 }
 
 TwinResult embedding_out_of_range_twin(std::mt19937& rng, int vocab, int dim) {
-  const std::vector<uint8_t> table = random_matrix(rng, GgmlType::F32, vocab, dim);
+  const std::vector<uint8_t> table = random_weights(rng, GgmlType::F32, vocab, dim);
   const std::vector<int32_t> tokens = {-1, vocab, vocab / 2};
   const auto table_gpu = on_device(table);
   const auto tokens_gpu = on_device(tokens);
@@ -169,7 +168,7 @@ TwinResult rms_norm_residual_twin(std::mt19937& rng, int dim, int rows, bool res
 TwinResult gemv_twin(std::mt19937& rng, const std::string& dtype, int rows, int n, int tokens, bool bias,
                      bool accumulate) {
   const GgmlType type = type_named(dtype);
-  const std::vector<uint8_t> w = random_matrix(rng, type, rows, n);
+  const std::vector<uint8_t> w = random_weights(rng, type, rows, n);
   const std::vector<float> x = random_floats(rng, static_cast<size_t>(tokens) * n, -1.0f, 1.0f);
   const std::vector<float> b = random_floats(rng, static_cast<size_t>(rows), -1.0f, 1.0f);
   const int64_t stride = rows + 3;  // the gaps between output rows must keep their poison

@@ -1,11 +1,18 @@
 #pragma once
 
+#include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
+
+#include "gguf/ggml-type.h"
 
 // One CUDA kernel run against its CPU twin on fresh random inputs (gpu-twins.cc); the GPU checks'
 // case list (gpu-checks.cc) calls these only when a CUDA device is usable.
 namespace xch {
+
+// rows × n random weights (uniform in [-1, 1], or Q8_0 blocks) in `type`'s bytes; CUDA builds only.
+std::vector<uint8_t> random_weights(std::mt19937& rng, xc::GgmlType type, int64_t rows, int64_t n);
 
 struct TwinResult {
   double relative_l2 = 0;  // ‖gpu − cpu‖ / ‖cpu‖ over the outputs compared

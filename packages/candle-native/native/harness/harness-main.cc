@@ -5,6 +5,7 @@
 //   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
 //   xcandle-harness gpu-checks [--markdown FILE]   (the CUDA kernels against their CPU twins; device probe)
+//   xcandle-harness gpu-bench [--markdown FILE]    (float GEMV bandwidth against the card's copy bandwidth)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -24,7 +25,8 @@ int usage() {
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
                "       xcandle-harness arch-table\n"
-               "       xcandle-harness gpu-checks [--markdown FILE]\n");
+               "       xcandle-harness gpu-checks [--markdown FILE]\n"
+               "       xcandle-harness gpu-bench [--markdown FILE]\n");
   return 2;
 }
 
@@ -146,6 +148,10 @@ int main(int argc, char** argv) {
     if (mode == "logits") return run_logits(argc, argv);
     if (mode == "arch-table") return xch::run_arch_table();
     if (mode == "gpu-checks") return run_gpu_check_command(argc, argv);
+    if (mode == "gpu-bench") {
+      const int status = xch::run_gpu_bench(argc, argv);
+      return status == 2 ? usage() : status;
+    }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     std::printf("0 passed, 1 failed\n");
