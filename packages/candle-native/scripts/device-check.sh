@@ -18,7 +18,8 @@ build=build-device
 failed=""
 rows=()
 
-if ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then export PATH="/usr/local/cuda/bin:$PATH"; fi
+# nvcc and compute-sanitizer where PATH lacks them
+if [ -d /usr/local/cuda/bin ]; then export PATH="$PATH:/usr/local/cuda/bin"; fi
 gpu="$(nvidia-smi --query-gpu=name,driver_version,compute_cap --format=csv,noheader 2>/dev/null | head -1)"
 capability="$(echo "$gpu" | awk -F', ' '{print $3}' | tr -d .)"
 # this GPU's own architecture ("a": Hopper's wgmma/setmaxnreg need it), else the release list
