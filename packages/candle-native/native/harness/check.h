@@ -15,6 +15,7 @@ class Checker {
   bool verbose = false;
   int passed = 0;
   int failed = 0;
+  int skipped = 0;  // checks that could not run here (e.g. no CUDA device), never counted as passed
 
   bool expect(bool condition, const std::string& name, const std::string& detail = "") {
     if (condition) {
@@ -26,6 +27,11 @@ class Checker {
     }
     std::fflush(stdout);
     return condition;
+  }
+  void skip(int count, const std::string& why) {
+    skipped += count;
+    std::printf("  skipped (%s): %d\n", why.c_str(), count);
+    std::fflush(stdout);
   }
   // Consumes `error`: passes when its code is `expected` (XC_OK: no error).
   bool expect_code(xc_error* error, xc_code expected, const std::string& name) {
@@ -58,6 +64,13 @@ void run_interleaved_checks(Checker& check);
 void run_op_checks(Checker& check);
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
+// `device: 'cuda'` answers with the typed error its build and machine call for (device-probe-checks.cc).
+void run_device_probe_checks(Checker& check, const std::string& gguf_path);
+// Each CUDA kernel against its CPU twin; skipped, with the count, without a usable CUDA device
+// (gpu-checks.cc). With `markdown` set, also writes the results there as a table.
+void run_gpu_checks(Checker& check, const std::string& markdown = "");
+// The float GEMV against the card's copy bandwidth (gpu-bench.cc); 3 without a usable CUDA device.
+int run_gpu_bench(int argc, char** argv);
 int run_bench(int argc, char** argv);
 // Prints the architecture table as JSON (arch-table-json.cc).
 int run_arch_table();

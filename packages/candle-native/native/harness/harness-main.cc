@@ -4,6 +4,8 @@
 //   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]
 //   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
+//   xcandle-harness gpu-checks [--markdown FILE]   (the CUDA kernels against their CPU twins; device probe)
+//   xcandle-harness gpu-bench [--markdown FILE]    (float GEMV bandwidth against the card's copy bandwidth)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -22,7 +24,9 @@ int usage() {
                "[--kernels scalar]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
-               "       xcandle-harness arch-table\n");
+               "       xcandle-harness arch-table\n"
+               "       xcandle-harness gpu-checks [--markdown FILE]\n"
+               "       xcandle-harness gpu-bench [--markdown FILE]\n");
   return 2;
 }
 
@@ -48,8 +52,27 @@ int run_tests(int argc, char** argv) {
   xch::run_model_checks(check, argv[2], temp_dir);
   std::printf("robustness\n");
   xch::run_robustness_checks(check, argv[2], temp_dir);
-  std::printf("%d passed, %d failed\n", check.passed, check.failed);
+  std::printf("device\n");
+  xch::run_device_probe_checks(check, argv[2]);
+  xch::run_gpu_checks(check);
+  std::printf("%d passed, %d failed, %d skipped\n", check.passed, check.failed, check.skipped);
   return check.failed == 0 ? 0 : 1;
+}
+
+// The GPU checks alone (scripts/device-check.sh): exit 1 when one fails, 3 when none could run.
+int run_gpu_check_command(int argc, char** argv) {
+  std::string markdown;
+  for (int i = 2; i < argc; i++) {
+    if (std::strcmp(argv[i], "--markdown") == 0 && i + 1 < argc) markdown = argv[++i];
+    else return usage();
+  }
+  xch::Checker check;
+  std::printf("xcandle %s\n", xc_build_info());
+  xch::run_device_probe_checks(check, "/nonexistent.gguf");
+  xch::run_gpu_checks(check, markdown);
+  std::printf("%d passed, %d failed, %d skipped\n", check.passed, check.failed, check.skipped);
+  if (check.failed > 0) return 1;
+  return check.skipped > 0 ? 3 : 0;
 }
 
 // Writes the logits of every prompt position (f32, row-major) for comparisons with other engines.
@@ -124,6 +147,11 @@ int main(int argc, char** argv) {
     if (mode == "synth") return run_synth(argc, argv);
     if (mode == "logits") return run_logits(argc, argv);
     if (mode == "arch-table") return xch::run_arch_table();
+    if (mode == "gpu-checks") return run_gpu_check_command(argc, argv);
+    if (mode == "gpu-bench") {
+      const int status = xch::run_gpu_bench(argc, argv);
+      return status == 2 ? usage() : status;
+    }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     std::printf("0 passed, 1 failed\n");

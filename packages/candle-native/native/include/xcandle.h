@@ -39,8 +39,9 @@ void xc_error_free(xc_error* error);
 typedef enum xc_kv_type { XC_KV_F16 = 0, XC_KV_F32 = 1 } xc_kv_type;
 
 typedef struct xc_model_options {
-  /* "cpu" (default when NULL). "cuda" and "cuda:N" are recognised but fail with XC_ERR_NO_DEVICE:
-     this build has no CUDA backend yet. */
+  /* "cpu" (default when NULL), "cuda" (= "cuda:0"), "cuda:N". A CUDA device fails with XC_ERR_NO_DEVICE
+     whose message says which: built without CUDA, no CUDA device (or N out of range), driver too old for
+     this build; a usable GPU fails with XC_ERR_UNSUPPORTED until the CUDA forward pass lands. */
   const char* device;
   /* 0 (default): quantized matrices may be re-laid in memory for faster kernels (one private copy,
      the file's pages released), unless XC_X8=0 is in the environment; 1: use the mapped bytes as they
@@ -102,7 +103,8 @@ typedef struct xc_batch_item {
 xc_error* xc_forward(xc_context* context, const xc_batch_item* items, int32_t item_count, float* logits,
                      const volatile int32_t* abort_flag);
 
-/* Build facts: CPU features and the default kernel table, e.g. "avx2 fma f16c kernels=avx512 cuda=off". */
+/* Build facts: CPU features, the default kernel table and the CUDA targets, e.g.
+   "avx2 fma f16c kernels=avx512 cuda=off" or "... cuda=on (sm_80 sm_90a)". */
 const char* xc_build_info(void);
 
 #ifdef __cplusplus

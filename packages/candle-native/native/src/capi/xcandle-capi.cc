@@ -12,6 +12,9 @@
 #include "kernels/cpu/cpu-features.h"
 #include "kernels/cpu/kernel-table.h"
 #include "xcandle.h"
+#if XC_HAS_CUDA
+#include "kernels/cuda/cuda-probe.h"
+#endif
 
 struct xc_error {
   xc_code code;
@@ -78,7 +81,7 @@ xc_error* xc_model_load(const char* path, const xc_model_options* options, xc_mo
   return guarded([&] {
     require(path != nullptr && out_model != nullptr, "path and out_model must not be null");
     *out_model = nullptr;
-    const xc::Device device = xc::parse_device(options != nullptr ? options->device : nullptr);
+    const xc::Device device = xc::require_device(xc::parse_device(options != nullptr ? options->device : nullptr));
     const int32_t keep_file_layout = options != nullptr ? options->keep_file_layout : 0;
     const char* relay = std::getenv("XC_X8");  // "0": keep the file's layout by default
     const bool interleave =
@@ -163,7 +166,12 @@ const char* xc_build_info(void) {
     text += cpu.avx2 ? "avx2 " : "no-avx2 ";
     text += cpu.fma ? "fma " : "no-fma ";
     text += cpu.f16c ? "f16c " : "no-f16c ";
-    text += std::string("kernels=") + xc::default_kernels().name + " cuda=off";
+    text += std::string("kernels=") + xc::default_kernels().name;
+#if XC_HAS_CUDA
+    text += std::string(" cuda=on (") + xc::cuda::cuda_architectures() + ")";
+#else
+    text += " cuda=off";
+#endif
     return text;
   }();
   return info.c_str();

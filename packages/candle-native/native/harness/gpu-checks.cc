@@ -1,0 +1,154 @@
+// GPU checks: each CUDA kernel against its CPU twin on fresh random inputs (the seed is printed),
+// outputs poisoned with NaN before each run, tolerances per kernel and dtype in one table. Without a
+// usable CUDA device every case is counted as skipped, with the reason, never as passed.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "common/error.h"
+#include "gpu-twins.h"
+#if XC_HAS_CUDA
+#include "kernels/cuda/cuda-probe.h"
+#endif
+
+namespace xch {
+
+namespace {
+
+// Largest ‖gpu − cpu‖ / ‖cpu‖ accepted. Embedding is an exact conversion (and one multiply, rounded as
+// the CPU rounds it); the others differ from the CPU only in summation order, in fp32.
+struct Tolerance {
+  const char* kernel;
+  const char* dtype;
+  double max_relative_l2;
+};
+constexpr Tolerance kTolerances[] = {
+    {"embedding", "F32", 0.0},         {"embedding", "F16", 0.0},       {"embedding", "BF16", 0.0},
+    {"embedding", "Q8_0", 0.0},        {"rms_norm_residual", "F32", 1e-5}, {"gemv", "F32", 1e-5},
+    {"gemv", "F16", 1e-5},             {"gemv", "BF16", 1e-5},
+};
+
+double tolerance(const std::string& kernel, const std::string& dtype) {
+  for (const Tolerance& t : kTolerances) {
+    if (kernel == t.kernel && dtype == t.dtype) return t.max_relative_l2;
+  }
+  xc::fail(XC_ERR_INTERNAL, "no tolerance for " + kernel + " " + dtype);
+}
+
+struct Case {
+  std::string kernel;
+  std::string dtype;
+  std::string shape;
+  std::function<TwinResult(std::mt19937&)> run;
+};
+
+std::vector<Case> cases() {
+  std::vector<Case> list;
+  for (const char* dtype : {"F32", "F16", "BF16", "Q8_0"}) {
+    list.push_back({"embedding", dtype, "vocab 300 × 1056, 7 ids, scale √1056", [dtype](std::mt19937& rng) {
+                      return embedding_twin(rng, dtype, 300, 1056, 7, std::sqrt(1056.0f));
+                    }});
+  }
+  list.push_back({"embedding", "F32", "vocab 50 × 96, 3 ids, scale 1", [](std::mt19937& rng) {
+                    return embedding_twin(rng, "F32", 50, 96, 3, 1.0f);
+                  }});
+  list.push_back({"embedding", "F32", "ids -1 and vocab give NaN rows", [](std::mt19937& rng) {
+                    return embedding_out_of_range_twin(rng, 40, 64);
+                  }});
+  for (const auto& [dim, rows, residual] : {std::tuple{896, 5, true}, std::tuple{1001, 3, true}, std::tuple{4096, 2, false}}) {
+    const std::string shape = std::to_string(rows) + " × " + std::to_string(dim) + (residual ? " + residual" : ", no residual");
+    list.push_back({"rms_norm_residual", "F32", shape, [dim = dim, rows = rows, residual = residual](std::mt19937& rng) {
+                      return rms_norm_residual_twin(rng, dim, rows, residual);
+                    }});
+  }
+  struct GemvShape {
+    int rows, n, tokens;
+    bool bias, accumulate;
+  };
+  for (const char* dtype : {"F32", "F16", "BF16"}) {
+    for (const GemvShape& s : {GemvShape{200, 896, 1, true, false}, GemvShape{67, 250, 3, false, true},
+                               GemvShape{130, 4096, 6, true, true}}) {
+      const std::string shape = std::to_string(s.rows) + " × " + std::to_string(s.n) + ", " + std::to_string(s.tokens) +
+                                " tokens" + (s.bias ? ", bias" : "") + (s.accumulate ? ", accumulate" : "") +
+                                (s.n % 8 == 0 ? "" : " (unaligned rows: scalar loads)");
+      list.push_back({"gemv", dtype, shape, [dtype, s](std::mt19937& rng) {
+                        return gemv_twin(rng, dtype, s.rows, s.n, s.tokens, s.bias, s.accumulate);
+                      }});
+    }
+  }
+  return list;
+}
+
+// Empty when a CUDA device can run this build's kernels; else why not.
+std::string unavailable() {
+#if XC_HAS_CUDA
+  try {
+    const xc::cuda::CudaDeviceFacts facts = xc::cuda::probe_cuda_device(0);
+    std::printf("  cuda:0 %s, compute capability %d.%d, %.1f GiB, driver CUDA %d.%d\n", facts.name.c_str(), facts.major,
+                facts.minor, static_cast<double>(facts.memory_bytes) / (1 << 30), facts.driver_version / 1000,
+                facts.driver_version % 1000 / 10);
+    return "";
+  } catch (const xc::Error& error) {
+    if (error.code() != XC_ERR_NO_DEVICE) throw;
+    return error.what();
+  }
+#else
+  return "built without CUDA";
+#endif
+}
+
+void write_markdown(const std::string& path, const std::vector<std::string>& rows, const std::string& header_note) {
+  FILE* file = std::fopen(path.c_str(), "w");
+  if (file == nullptr) xc::fail(XC_ERR_IO, "cannot write " + path);
+  std::fprintf(file, "%s\n", header_note.c_str());
+  if (!rows.empty()) {
+    std::fprintf(file, "\n| kernel | dtype | shape | ‖gpu − cpu‖ / ‖cpu‖ | tolerance | result |\n");
+    std::fprintf(file, "| --- | --- | --- | --- | --- | --- |\n");
+    for (const std::string& row : rows) std::fprintf(file, "%s\n", row.c_str());
+  }
+  std::fclose(file);
+}
+
+}  // namespace
+
+void run_gpu_checks(Checker& check, const std::string& markdown) {
+  const std::vector<Case> list = cases();
+  const std::string why = unavailable();
+  if (!why.empty()) {
+    std::printf("  %s\n", why.c_str());
+    check.skip(static_cast<int>(list.size()),
+               why.find("built without CUDA") != std::string::npos ? "built without CUDA" : "no CUDA device");
+    if (!markdown.empty()) write_markdown(markdown, {}, "GPU checks skipped: " + why);
+    return;
+  }
+  const unsigned seed = std::random_device{}();
+  std::printf("  gpu checks: seed %u, %zu cases\n", seed, list.size());
+  std::mt19937 rng(seed);
+  std::vector<std::string> rows;
+  for (const Case& c : list) {
+    const std::string name = "cuda " + c.kernel + " " + c.dtype + " (" + c.shape + ") vs the CPU";
+    const double limit = tolerance(c.kernel, c.dtype);
+    TwinResult result;
+    try {
+      result = c.run(rng);
+    } catch (const xc::Error& error) {
+      result.problem = error.what();
+    }
+    const bool ok = result.problem.empty() && result.relative_l2 <= limit;
+    const std::string detail = result.problem.empty()
+                                   ? "relative L2 " + number(result.relative_l2) + " (≤ " + number(limit) + ")"
+                                   : result.problem;
+    check.expect(ok, name, detail);
+    rows.push_back("| " + c.kernel + " | " + c.dtype + " | " + c.shape + " | " +
+                   (result.problem.empty() ? number(result.relative_l2) : result.problem) + " | " + number(limit) +
+                   " | " + (ok ? "pass" : "**FAIL**") + " |");
+  }
+  if (!markdown.empty()) write_markdown(markdown, rows, "GPU kernel checks against the CPU twins, seed " + std::to_string(seed));
+}
+
+}  // namespace xch

@@ -1,0 +1,222 @@
+#include "gpu-twins.h"
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "check.h"
+#include "common/error.h"
+#include "common/fp16.h"
+#include "kernels/cpu/block-types.h"
+#include "kernels/cpu/cpu-ops.h"
+#include "kernels/cpu/kernel-table.h"
+#if XC_HAS_CUDA
+#include "kernels/cuda/cuda-kernel-table.h"
+#include "kernels/cuda/device-buffer.h"
+#endif
+
+namespace xch {
+
+#if XC_HAS_CUDA
+
+namespace {
+
+using xc::GgmlType;
+using xc::cuda::DeviceBuffer;
+
+GgmlType type_named(const std::string& dtype) {
+  if (dtype == "F32") return GgmlType::F32;
+  if (dtype == "F16") return GgmlType::F16;
+  if (dtype == "BF16") return GgmlType::BF16;
+  if (dtype == "Q8_0") return GgmlType::Q8_0;
+  xc::fail(XC_ERR_INVALID_ARGUMENT, "no GPU check for dtype " + dtype);
+}
+
+uint16_t to_bf16(float value) {  // round to nearest even
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  return static_cast<uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+}
+
+std::vector<float> random_floats(std::mt19937& rng, size_t n, float low, float high) {
+  std::uniform_real_distribution<float> dist(low, high);
+  std::vector<float> values(n);
+  for (float& v : values) v = dist(rng);
+  return values;
+}
+
+template <typename T>
+std::unique_ptr<DeviceBuffer> on_device(const std::vector<T>& host) {
+  auto buffer = std::make_unique<DeviceBuffer>(host.size() * sizeof(T));
+  buffer->upload(host.data(), host.size() * sizeof(T));
+  return buffer;
+}
+
+std::vector<float> download(const DeviceBuffer& buffer, size_t count) {
+  std::vector<float> host(count);
+  buffer.download(host.data(), count * sizeof(float));
+  return host;
+}
+
+std::string unwritten(const std::vector<float>& values) {
+  size_t bad = 0;
+  for (const float v : values) bad += std::isfinite(v) ? 0 : 1;
+  return bad == 0 ? "" : std::to_string(bad) + " of " + std::to_string(values.size()) + " outputs unwritten or not finite";
+}
+
+}  // namespace
+
+std::vector<uint8_t> random_weights(std::mt19937& rng, xc::GgmlType type, int64_t rows, int64_t n) {
+  const int64_t count = rows * n;
+  if (type == xc::GgmlType::Q8_0) {
+    std::vector<xc::BlockQ8_0> blocks(static_cast<size_t>(count / xc::kQK8_0));
+    std::uniform_real_distribution<float> scale(0.001f, 0.05f);
+    std::uniform_int_distribution<int> quant(-127, 127);
+    for (xc::BlockQ8_0& block : blocks) {
+      block.d = xc::f32_to_fp16(scale(rng));
+      for (int8_t& q : block.qs) q = static_cast<int8_t>(quant(rng));
+    }
+    std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ8_0));
+    std::memcpy(bytes.data(), blocks.data(), bytes.size());
+    return bytes;
+  }
+  const std::vector<float> values = random_floats(rng, static_cast<size_t>(count), -1.0f, 1.0f);
+  const size_t element = type == xc::GgmlType::F32 ? 4 : 2;
+  std::vector<uint8_t> bytes(values.size() * element);
+  for (size_t i = 0; i < values.size(); i++) {
+    if (type == xc::GgmlType::F32) std::memcpy(&bytes[i * 4], &values[i], 4);
+    const uint16_t half = type == xc::GgmlType::F16 ? xc::f32_to_fp16(values[i]) : to_bf16(values[i]);
+    if (type != xc::GgmlType::F32) std::memcpy(&bytes[i * 2], &half, 2);
+  }
+  return bytes;
+}
+
+TwinResult embedding_twin(std::mt19937& rng, const std::string& dtype, int vocab, int dim, int count, float scale) {
+  const GgmlType type = type_named(dtype);
+  const std::vector<uint8_t> table = random_weights(rng, type, vocab, dim);
+  std::uniform_int_distribution<int> id(0, vocab - 1);
+  std::vector<int32_t> tokens(static_cast<size_t>(count));
+  for (int32_t& token : tokens) token = id(rng);
+  tokens.front() = 0, tokens.back() = vocab - 1;
+  const auto table_gpu = on_device(table);
+  const auto tokens_gpu = on_device(tokens);
+  DeviceBuffer out(static_cast<size_t>(count) * dim * sizeof(float));
+  out.fill(0xFF);
+  xc::cuda::cuda_kernels().traits(type).embedding(table_gpu->data(), vocab, dim, tokens_gpu->as<int32_t>(), count, scale,
+                                                  out.as<float>(), nullptr);
+  xc::cuda::synchronize();
+  const std::vector<float> got = download(out, static_cast<size_t>(count) * dim);
+  const size_t row_bytes = table.size() / static_cast<size_t>(vocab);
+  std::vector<float> expected(got.size());
+  for (int t = 0; t < count; t++) {
+    float* row = expected.data() + static_cast<size_t>(t) * dim;
+    xc::dequantize_row(type, table.data() + static_cast<size_t>(tokens[t]) * row_bytes, row, dim);
+    for (int i = 0; i < dim; i++) row[i] *= scale;
+  }
+  return {relative_l2(got.data(), expected.data(), got.size()), unwritten(got)};
+}
+
+TwinResult embedding_out_of_range_twin(std::mt19937& rng, int vocab, int dim) {
+  const std::vector<uint8_t> table = random_weights(rng, GgmlType::F32, vocab, dim);
+  const std::vector<int32_t> tokens = {-1, vocab, vocab / 2};
+  const auto table_gpu = on_device(table);
+  const auto tokens_gpu = on_device(tokens);
+  DeviceBuffer out(3 * static_cast<size_t>(dim) * sizeof(float));
+  out.fill(0x7F);  // a finite poison: the NaN rows must be written
+  xc::cuda::cuda_kernels().traits(GgmlType::F32).embedding(table_gpu->data(), vocab, dim, tokens_gpu->as<int32_t>(), 3,
+                                                           1.0f, out.as<float>(), nullptr);
+  xc::cuda::synchronize();
+  const std::vector<float> got = download(out, 3 * static_cast<size_t>(dim));
+  size_t not_nan = 0;
+  for (int i = 0; i < 2 * dim; i++) not_nan += std::isnan(got[static_cast<size_t>(i)]) ? 0 : 1;
+  const float* valid = reinterpret_cast<const float*>(table.data()) + static_cast<size_t>(vocab / 2) * dim;
+  TwinResult result{relative_l2(got.data() + 2 * dim, valid, static_cast<size_t>(dim)), ""};
+  if (not_nan > 0) result.problem = std::to_string(not_nan) + " elements of the out-of-range rows are not NaN";
+  return result;
+}
+
+TwinResult rms_norm_residual_twin(std::mt19937& rng, int dim, int rows, bool residual) {
+  const size_t n = static_cast<size_t>(dim) * rows;
+  std::vector<float> x = random_floats(rng, n, -2.0f, 2.0f);
+  const std::vector<float> delta = random_floats(rng, n, -2.0f, 2.0f);
+  const std::vector<float> weight = random_floats(rng, static_cast<size_t>(dim), 0.5f, 1.5f);
+  const float eps = 1e-6f;
+  const auto x_gpu = on_device(x);
+  const auto delta_gpu = on_device(delta);
+  const auto weight_gpu = on_device(weight);
+  DeviceBuffer y(n * sizeof(float));
+  y.fill(0xFF);
+  xc::cuda::cuda_kernels().rms_norm_residual(x_gpu->as<float>(), residual ? delta_gpu->as<float>() : nullptr,
+                                             weight_gpu->as<float>(), y.as<float>(), dim, rows, eps, nullptr);
+  xc::cuda::synchronize();
+  const std::vector<float> x_got = download(*x_gpu, n);
+  const std::vector<float> y_got = download(y, n);
+  std::vector<float> y_expected(n);
+  for (size_t i = 0; residual && i < n; i++) x[i] += delta[i];
+  for (int r = 0; r < rows; r++) {
+    xc::cpu::rms_norm(x.data() + static_cast<size_t>(r) * dim, weight.data(), y_expected.data() + static_cast<size_t>(r) * dim,
+                      dim, eps);
+  }
+  TwinResult result{relative_l2(y_got.data(), y_expected.data(), n), unwritten(y_got)};
+  if (std::memcmp(x_got.data(), x.data(), n * sizeof(float)) != 0 && result.problem.empty()) {
+    result.problem = "x after the residual add differs from the CPU's x + residual";
+  }
+  return result;
+}
+
+TwinResult gemv_twin(std::mt19937& rng, const std::string& dtype, int rows, int n, int tokens, bool bias,
+                     bool accumulate) {
+  const GgmlType type = type_named(dtype);
+  const std::vector<uint8_t> w = random_weights(rng, type, rows, n);
+  const std::vector<float> x = random_floats(rng, static_cast<size_t>(tokens) * n, -1.0f, 1.0f);
+  const std::vector<float> b = random_floats(rng, static_cast<size_t>(rows), -1.0f, 1.0f);
+  const int64_t stride = rows + 3;  // the gaps between output rows must keep their poison
+  const size_t out_count = static_cast<size_t>(tokens) * stride;
+  std::vector<float> before(out_count);
+  std::memset(before.data(), 0xFF, out_count * sizeof(float));
+  const std::vector<float> initial = random_floats(rng, out_count, -1.0f, 1.0f);
+  for (int t = 0; t < tokens && accumulate; t++) {
+    for (int r = 0; r < rows; r++) before[t * stride + r] = initial[t * stride + r];
+  }
+  const auto w_gpu = on_device(w);
+  const auto x_gpu = on_device(x);
+  const auto b_gpu = on_device(b);
+  const auto out_gpu = on_device(before);
+  xc::cuda::cuda_kernels().traits(type).gemv(w_gpu->data(), rows, n, x_gpu->as<float>(), tokens,
+                                             bias ? b_gpu->as<float>() : nullptr, out_gpu->as<float>(), stride,
+                                             accumulate, nullptr);
+  xc::cuda::synchronize();
+  const std::vector<float> all = download(*out_gpu, out_count);
+  const xc::DotFn dot = xc::scalar_kernels().kernels_for(type).dot;
+  const size_t row_bytes = w.size() / static_cast<size_t>(rows);
+  std::vector<float> got, expected;
+  size_t gaps_touched = 0;
+  for (int t = 0; t < tokens; t++) {
+    for (int64_t r = 0; r < stride; r++) {
+      const size_t at = static_cast<size_t>(t * stride + r);
+      if (r >= rows) {
+        gaps_touched += std::memcmp(&all[at], &before[at], sizeof(float)) != 0 ? 1 : 0;
+        continue;
+      }
+      float value = dot(n, w.data() + static_cast<size_t>(r) * row_bytes, x.data() + static_cast<size_t>(t) * n);
+      if (bias) value += b[static_cast<size_t>(r)];
+      expected.push_back(accumulate ? before[at] + value : value);
+      got.push_back(all[at]);
+    }
+  }
+  TwinResult result{relative_l2(got.data(), expected.data(), got.size()), unwritten(got)};
+  if (gaps_touched > 0) result.problem = std::to_string(gaps_touched) + " elements between output rows were written";
+  return result;
+}
+
+#else
+
+TwinResult embedding_twin(std::mt19937&, const std::string&, int, int, int, float) { return {0, "built without CUDA"}; }
+TwinResult embedding_out_of_range_twin(std::mt19937&, int, int) { return {0, "built without CUDA"}; }
+TwinResult rms_norm_residual_twin(std::mt19937&, int, int, bool) { return {0, "built without CUDA"}; }
+TwinResult gemv_twin(std::mt19937&, const std::string&, int, int, int, bool, bool) { return {0, "built without CUDA"}; }
+
+#endif
+
+}  // namespace xch

@@ -1,0 +1,31 @@
+#include "kernels/cuda/cuda-kernel-table.h"
+
+#include <string>
+
+#include "common/error.h"
+
+namespace xc::cuda {
+
+const CudaWeightTraits& CudaKernelTable::traits(GgmlType type) const {
+  const auto id = static_cast<uint32_t>(type);
+  if (id >= static_cast<uint32_t>(kCudaWeightSlots)) {
+    fail(XC_ERR_UNSUPPORTED, "no CUDA kernels for tensor type " + std::to_string(id));
+  }
+  return weights[id];
+}
+
+const CudaKernelTable& cuda_kernels() {
+  static const CudaKernelTable table = [] {
+    CudaKernelTable t;
+    for (const GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q8_0}) {
+      CudaWeightTraits& traits = t.weights[static_cast<int>(type)];
+      traits.embedding = embedding_kernel(type);
+      traits.gemv = gemv_float_kernel(type);
+    }
+    t.rms_norm_residual = rms_norm_residual;
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace xc::cuda

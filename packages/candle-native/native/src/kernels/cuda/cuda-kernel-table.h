@@ -1,0 +1,31 @@
+#pragma once
+
+#include "gguf/ggml-type.h"
+#include "kernels/cuda/cuda-ops.h"
+
+namespace xc::cuda {
+
+// One weight type's CUDA kernels; nullptr where the type has none yet.
+struct CudaWeightTraits {
+  EmbeddingFn embedding = nullptr;
+  GemvFn gemv = nullptr;
+};
+
+// Entries indexed by GgmlType id (0 … BF16), as the CPU KernelTable.
+constexpr int kCudaWeightSlots = static_cast<int>(GgmlType::BF16) + 1;
+
+// The GPU's counterpart of the CPU KernelTable (kernels/cpu/kernel-table.h): per-type traits filled
+// by field name, plus the type-independent kernels. The CUDA forward pass will run from it.
+struct CudaKernelTable {
+  const char* name = "cuda";
+  CudaWeightTraits weights[kCudaWeightSlots];
+  void (*rms_norm_residual)(float* x, const float* residual, const float* weight, float* y, int64_t dim, int rows,
+                            float eps, Stream stream) = nullptr;
+
+  // The type's entry; fails with XC_ERR_UNSUPPORTED for an id outside the table.
+  const CudaWeightTraits& traits(GgmlType type) const;
+};
+
+const CudaKernelTable& cuda_kernels();
+
+}  // namespace xc::cuda
