@@ -36,10 +36,10 @@ function record(name, passed, failed, skipped = 0) {
 }
 
 function countsFromClosingLine(name, { status, stdout }) {
-  const match = [...stdout.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
+  const match = [...stdout.matchAll(/^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/gm)].at(-1);
   if (!match) return record(name, 0, 1);
   const failed = Number(match[2]) + (status !== 0 && Number(match[2]) === 0 ? 1 : 0);
-  record(name, Number(match[1]), failed);
+  record(name, Number(match[1]), failed, Number(match[3] ?? 0));
 }
 
 function runVitest(name, args, env = {}) {
