@@ -44,7 +44,13 @@ describe('preemption by recompute on the reference engine (stories260K)', () => 
 describe('preemption with constrained decoding (random-weight llama, reference engine)', () => {
   it('continues the grammar where it stopped: same seeded tokens as without a budget', async () => {
     const tokenizer = await loadTokenizer(path.join(vocabDir, 'ggml-vocab-llama-spm.gguf'));
-    const shape = { ...TINY_SHAPE, vocabSize: tokenizer.vocabSize, embeddingLength: 32, feedForwardLength: 48, contextLength: 2048 };
+    const shape = {
+      ...TINY_SHAPE,
+      vocabSize: tokenizer.vocabSize,
+      embeddingLength: 32,
+      feedForwardLength: 48,
+      contextLength: 2048,
+    };
     const model = toReferenceModel(randomModel('llama', { shape, seed: 5, std: 0.5 }));
     const make = (kvMemoryBytes?: number) =>
       new LocalLM({ engine: new ReferenceEngine(model), tokenizer, chatTemplate: 'chatml', kvMemoryBytes });

@@ -14,7 +14,11 @@ export async function expectPreemptedSame(
 ): Promise<ReturnType<LocalLM['stats']>> {
   const run = (lm: LocalLM) => Promise.all(prompts.map((prompt, i) => lm.complete(prompt, options(i))));
   const [squeezed, roomy] = [await run(tight), await run(free)];
-  const view = (r: (typeof roomy)[number]) => ({ tokenIds: r.tokenIds, text: r.text, finishReason: r.finishReason });
+  const view = (r: (typeof roomy)[number]) => ({
+    tokenIds: r.tokenIds,
+    text: r.text,
+    finishReason: r.finishReason,
+  });
   expect(squeezed.map(view)).toEqual(roomy.map(view));
   const stats = tight.stats();
   expect(stats.preemptions).toBeGreaterThan(0);
