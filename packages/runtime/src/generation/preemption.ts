@@ -118,6 +118,11 @@ export class Preemption<S extends KvHolder> {
     return true;
   }
 
+  /** True from an engine out-of-memory until a request leaves. */
+  get admissionPaused(): boolean {
+    return this.paused;
+  }
+
   /** A request left (finished or failed): admission, if paused, resumes. */
   left(): void {
     this.paused = false;

@@ -272,7 +272,7 @@ export class Scheduler {
       if (slotFree && this.preemption.admits(task, this.plannedTokens())) {
         this.waiting.shift();
         this.slots.push(newSlot(task));
-      } else if (canEvict && this.cache.evictOldest()) continue;
+      } else if (canEvict && !this.preemption.admissionPaused && this.cache.evictOldest()) continue;
       else if (canEvict && slotFree && this.slots.length === 0) this.admitAlone(task);
       else return;
     }
