@@ -96,18 +96,27 @@ describe('preemption by recompute under kvMemoryBytes', () => {
   });
 
   it('aborts a request while it waits preempted, with the text it had', async () => {
-    const { lm, engine } = lmWith({ kvMemoryBytes: 30, prefixCacheSize: 0 }, { delayMs: 1 });
+    const { lm, engine } = lmWith({ kvMemoryBytes: 30, prefixCacheSize: 0 });
     const controller = new AbortController();
+    let queuedAtAbort = -1;
+    const forward = engine.forward.bind(engine);
+    // 'hello' arrived after 'abcde': it gives way once 'world' has left, and waits for 'abcde'
+    engine.forward = (batch, signal) => {
+      if (!controller.signal.aborted && lm.stats().preemptions > 0) {
+        queuedAtAbort = lm.stats().queueDepth;
+        controller.abort();
+      }
+      return forward(batch, signal);
+    };
     const first = lm.complete('abcde', { maxTokens: 16 });
     const doomed = lm.complete('hello', { maxTokens: 16, signal: controller.signal });
     const third = lm.complete('world', { maxTokens: 4 });
-    while (lm.stats().preemptions === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-    expect(lm.stats().queueDepth).toBeGreaterThan(0);
-    controller.abort();
     const error = await doomed.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
-    expect((error as AbortError).partialText.length).toBeGreaterThan(0);
+    expect(queuedAtAbort).toBe(1);
     const expected = await unconstrained(16);
+    expect((error as AbortError).partialText.length).toBeGreaterThan(4);
+    expect(expected[1]!.text.startsWith((error as AbortError).partialText)).toBe(true);
     expect((await first).tokenIds).toEqual(expected[0]!.tokenIds);
     expect((await third).text).toBe(expected[2]!.text.slice(0, 4));
     expect(engine.sequences.size).toBe(0);
