@@ -78,6 +78,27 @@ describe('preemption by recompute under kvMemoryBytes', () => {
     expect(new Set(free.results.map((r) => r.finishReason))).toEqual(new Set(['stop', 'length']));
   });
 
+  it('cuts prompt-lookup drafts to the spare budget, keeping the tokens', async () => {
+    // the model repeats the prompt's period-3 pattern, so every drafted token is accepted
+    const repeat = (tokens: readonly number[]) => tokens[tokens.length - 3]!;
+    const run = async (kvMemoryBytes?: number) => {
+      const { lm, engine } = createFakeLM(
+        { next: repeat, kvBytesPerToken: 1 },
+        { kvMemoryBytes, prefixCacheSize: 0 },
+      );
+      const results = await Promise.all(['abcabc', 'xyzxyz'].map((p) => lm.complete(p, { maxTokens: 30 })));
+      return { results, stats: lm.stats(), peak: engine.peakTokens };
+    };
+    const free = await run();
+    const tight = await run(50);
+    expect(tight.results.map((r) => r.tokenIds)).toEqual(free.results.map((r) => r.tokenIds));
+    expect(tight.stats.draftedTokens).toBeGreaterThan(0);
+    expect(tight.stats.preemptions).toBeGreaterThan(0);
+    expect(tight.peak).toBeLessThanOrEqual(50);
+    // without the budget the two requests end holding 2 × (7 + 29) tokens
+    expect(free.peak).toBe(72);
+  });
+
   it('serves many requests under a tight budget first come, first served', async () => {
     const { lm } = lmWith({ kvMemoryBytes: 24, prefixCacheSize: 0 });
     const many = Array.from({ length: 30 }, (_, i) => prompts[i % prompts.length]!);
