@@ -46,5 +46,8 @@ describe('/metrics over a local model', () => {
     // Idle: only prefix-cache entries may still hold sequences.
     expect(sample(text, 'x_lm_kv_slots_in_use')).toBe(sample(text, 'x_lm_prefix_cache_entries'));
     expect(sample(text, 'x_lm_kv_slots_in_use')).toBeLessThanOrEqual(slots!);
+    // No KV budget here: the preemption counters are listed, at zero.
+    expect(sample(text, 'x_lm_preemptions')).toBe(0);
+    expect(sample(text, 'x_lm_recomputed_tokens')).toBe(0);
   });
 });

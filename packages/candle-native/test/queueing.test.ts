@@ -22,7 +22,7 @@ describe('more requests than KV slots', () => {
     }
   });
 
-  it('admits by KV bytes when given a budget (the engine reports its bytes per token)', async () => {
+  it('admits by the KV bytes requests hold now and stays within the budget (the engine reports its bytes per token)', async () => {
     // stories260K: 5 layers × K and V × 4 kv heads × 8 dims × 4 bytes (f32 KV)
     const budget = 1280 * 30;
     const lm = await loadLM(storiesPath, {
@@ -37,8 +37,8 @@ describe('more requests than KV slots', () => {
         lm.complete(`${words[i % words.length]}`, { maxTokens: 8 }),
       );
       const stats = lm.stats();
-      expect(stats.activeRequests).toBeGreaterThanOrEqual(1);
-      expect(stats.activeRequests).toBeLessThanOrEqual(3);
+      // a prompt of 2-3 tokens is admitted by what it holds, not by prompt + maxTokens
+      expect(stats.activeRequests).toBeGreaterThan(3);
       expect(stats.kvBytesReserved).toBeLessThanOrEqual(budget);
       expect(stats.queueDepth).toBe(10 - stats.activeRequests);
       expect(
@@ -46,6 +46,7 @@ describe('more requests than KV slots', () => {
           (result) => result.tokenIds?.length === 8 || result.finishReason === 'stop',
         ),
       ).toBe(true);
+      expect(lm.stats().preemptions).toBeGreaterThan(0);
     } finally {
       await lm.dispose();
     }

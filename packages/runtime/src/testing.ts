@@ -19,6 +19,7 @@ export {
 } from './engine/testing/reference-greedy.js';
 export { relativeL2 } from './engine/testing/relative-l2.js';
 export { expectDraftedGreedy } from './generation/testing/expect-drafted-greedy.js';
+export { expectPreemptedSame } from './generation/testing/expect-preempted-same.js';
 export {
   type CacheHit,
   cachedVersusCold,

@@ -1,4 +1,11 @@
-import { AbortError, ContextLengthError, LMError, ModelFormatError, UnsupportedError } from '@x/core';
+import {
+  AbortError,
+  ContextLengthError,
+  LMError,
+  ModelFormatError,
+  OutOfMemoryError,
+  UnsupportedError,
+} from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { NativeCode, toXError } from './native-errors.js';
 
@@ -19,7 +26,7 @@ describe('toXError', () => {
     expect(toXError(failure(NativeCode.unsupported, 'arch'))).toBeInstanceOf(UnsupportedError);
     expect(toXError(failure(NativeCode.noDevice, 'cuda'))).toBeInstanceOf(UnsupportedError);
     expect(toXError(failure(NativeCode.aborted, 'stop'))).toBeInstanceOf(AbortError);
-    expect(toXError(failure(NativeCode.outOfMemory, 'kv'))).toBeInstanceOf(LMError);
+    expect(toXError(failure(NativeCode.outOfMemory, 'kv'))).toBeInstanceOf(OutOfMemoryError);
     expect(toXError(failure(NativeCode.internal, 'bug'))).toBeInstanceOf(LMError);
     expect(toXError(failure(NativeCode.invalidArgument, 'seq'))).toBeInstanceOf(RangeError);
     const full = toXError(failure(NativeCode.contextFull, 'full'), { promptTokens: 9, contextLength: 8 });

@@ -1,4 +1,11 @@
-import { AbortError, ContextLengthError, LMError, ModelFormatError, UnsupportedError } from '@x/core';
+import {
+  AbortError,
+  ContextLengthError,
+  LMError,
+  ModelFormatError,
+  OutOfMemoryError,
+  UnsupportedError,
+} from '@x/core';
 
 /** The engine's `xc_code` values (native/include/xcandle.h). */
 export const NativeCode = {
@@ -57,7 +64,7 @@ export function toXError(error: unknown, context: NativeErrorContext = {}): unkn
     case NativeCode.invalidArgument:
       return Object.assign(new RangeError(message, { cause: error }), { xcCode: error.xcCode });
     case NativeCode.outOfMemory:
-      return new LMError(`candle-native ran out of memory: ${message}`, { cause: error });
+      return new OutOfMemoryError(`candle-native ran out of memory: ${message}`, { cause: error });
     default:
       return new LMError(`candle-native failed: ${message}`, { cause: error });
   }

@@ -4,6 +4,7 @@ export { ContextLengthError } from './context-length-error.js';
 export { GrammarError } from './grammar-error.js';
 export { LMError } from './lm-error.js';
 export { ModelFormatError } from './model-format-error.js';
+export { OutOfMemoryError } from './out-of-memory-error.js';
 export { ParallelError } from './parallel-error.js';
 export { QueueFullError } from './queue-full-error.js';
 export { UnsupportedError } from './unsupported-error.js';

@@ -108,7 +108,7 @@ export class LocalLM extends BaseLM {
 
   /**
    * Queue depth, KV slots in use and KV bytes reserved, right now (for a server's metrics), and the
-   * speculative tokens drafted and accepted so far.
+   * speculative tokens drafted and accepted, the preemptions and the tokens recomputed so far.
    */
   stats(): SchedulerStats {
     return this.scheduler.stats();

@@ -79,13 +79,15 @@ describe('admission by KV slots', () => {
     expect(error.retryAfterMs).toBeGreaterThan(0);
   });
 
-  it('admits by KV bytes when the engine reports a size per token', async () => {
-    // each request reserves (BOS + 1 prompt + 4) tokens × 10 bytes = 60; 150 bytes fit two at once
-    const { lm, engine } = createFakeLM({ kvBytesPerToken: 10 }, { prefixCacheSize: 0, kvMemoryBytes: 150 });
+  it('admits by the KV bytes a request holds now, not by its worst case', async () => {
+    // each request holds BOS + 1 prompt token (20 bytes) when admitted, and grows to 5 tokens (50)
+    const { lm } = createFakeLM({ kvBytesPerToken: 10 }, { prefixCacheSize: 0, kvMemoryBytes: 150 });
     const calls = prompts(6).map((p) => lm.complete(p, { maxTokens: 4 }));
-    expect(lm.stats()).toMatchObject({ activeRequests: 2, queueDepth: 4, kvBytesReserved: 120 });
-    await Promise.all(calls);
-    expect(engine.peakSequences).toBe(2);
+    expect(lm.stats()).toMatchObject({ activeRequests: 6, queueDepth: 0, kvBytesReserved: 120 });
+    const results = await Promise.all(calls);
+    expect(results.map((r) => r.text)).toEqual(['bcde', 'cdef', 'defg', 'efgh', 'fghi', 'ghij']);
+    // three requests of 5 tokens fit 150 bytes: the rest gave way and were recomputed
+    expect(lm.stats().preemptions).toBeGreaterThan(0);
   });
 
   it('fails waiting requests too when disposed', async () => {

@@ -1,8 +1,9 @@
-import { AbortError, LMError, type LMResult, XError } from '@x/core';
+import { AbortError, LMError, type LMResult, OutOfMemoryError, XError } from '@x/core';
 import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
 import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
+import { kvFootprint, Preemption, recomputeTarget } from './preemption.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
 import { draftFromContext } from './prompt-lookup.js';
 import { WaitingQueue } from './waiting-queue.js';
@@ -56,8 +57,10 @@ export interface SchedulerOptions {
    */
   maxSequences?: number;
   /**
-   * Bytes of KV cache the admitted requests may reserve, each `(prompt + maxTokens) ×
-   * info.kvBytesPerToken`. Needs an engine that reports kvBytesPerToken; default: no limit.
+   * Bytes of KV cache the admitted requests and prefix-cache entries may hold, counted as tokens ×
+   * info.kvBytesPerToken. A request is admitted by what it holds now (its prompt), not by its
+   * worst case; when a step would go past the budget, the latest arrival is preempted and later
+   * recomputed (see Preemption). Needs an engine that reports kvBytesPerToken; default: no limit.
    */
   kvMemoryBytes?: number;
   /** Requests allowed to wait for a slot; one more throws QueueFullError. Default: no limit. */
@@ -75,7 +78,10 @@ export interface SchedulerStats {
   /** The most sequences held at once. */
   kvSlots: number;
   prefixCacheEntries: number;
-  /** KV bytes reserved by admitted requests and cache entries (0 when the engine reports no size). */
+  /**
+   * KV bytes held by admitted requests after the coming step (a prefilling request counts its whole
+   * prompt) and by cache entries (0 when the engine reports no size).
+   */
   kvBytesReserved: number;
   /** The KV byte budget, when one is set. */
   kvMemoryBytes: number | undefined;
@@ -85,6 +91,10 @@ export interface SchedulerStats {
   acceptedDraftTokens: number;
   /** acceptedDraftTokens / draftedTokens (0 before any draft). */
   draftAcceptanceRate: number;
+  /** Requests that gave way when KV memory ran short (each is recomputed when readmitted). */
+  preemptions: number;
+  /** Tokens run again to rebuild the KV of preempted requests. */
+  recomputedTokens: number;
 }
 
 interface Slot {
@@ -96,6 +106,8 @@ interface Slot {
   admittedMs: number;
   /** Tokens the draft model proposes on this request's steps (made on its first draft). */
   draftLength?: DraftLength;
+  /** Tokens to prefill before decoding: the prompt, or after a preemption its context but the last. */
+  target: readonly number[];
 }
 
 /**
@@ -105,10 +117,11 @@ interface Slot {
  * aborted request leaves at the next step (a call carrying prompt chunks stops at once) and its
  * sequence is released.
  *
- * Admission: a request takes a KV slot only while fewer than `maxSequences` are held (and its KV
- * reservation fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
+ * Admission: a request takes a KV slot only while fewer than `maxSequences` are held (and its
+ * prompt fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
  * their slots up, oldest first, whenever someone is waiting. A request aborted while waiting leaves
- * the line at once.
+ * the line at once. When a step would go past `kvMemoryBytes`, or the engine runs out of memory,
+ * the latest arrival is preempted: back to the front of the line, recomputed when readmitted.
  *
  * Prefixes: a request starts from a fork of the prefix cache's longest match (a radix tree), or of
  * a running request sharing a longer prompt prefix, waiting until that one has prefilled it; so
@@ -125,6 +138,7 @@ export class Scheduler {
   private readonly maxSequences: number;
   private readonly kvMemoryBytes: number | undefined;
   private readonly waiting: WaitingQueue<GenerationTask>;
+  private readonly preemption: Preemption<Slot>;
   private readonly sharedPrefixMinTokens: number;
   private readonly lookupMaxBatch: number;
   private readonly lookupDraftTokens: number;
@@ -159,8 +173,19 @@ export class Scheduler {
     this.draftMaxBatch = Math.max(0, options.draftModelMaxBatch ?? 2);
     this.draftModelTokens = Math.max(0, options.draftModelTokens ?? 4);
     this.kvMemoryBytes = options.kvMemoryBytes;
+    this.preemption = new Preemption<Slot>(
+      {
+        slots: () => this.slots,
+        plannedTokens: () => this.plannedTokens(),
+        evictCached: () => this.cache.evictOldest(),
+        requeue: (slot) => this.requeue(slot),
+        fail: (slot, error) => this.fail(slot, error),
+      },
+      options.kvMemoryBytes,
+      engine.info.kvBytesPerToken ?? 0,
+    );
     this.waiting = new WaitingQueue(options.maxQueue, (task) =>
-      task.fail(new AbortError({ partialText: '', cause: task.signal?.reason })),
+      task.fail(new AbortError({ partialText: task.text, cause: task.signal?.reason })),
     );
   }
 
@@ -181,6 +206,8 @@ export class Scheduler {
       draftedTokens: this.drafted,
       acceptedDraftTokens: this.accepted,
       draftAcceptanceRate: this.drafted === 0 ? 0 : this.accepted / this.drafted,
+      preemptions: this.preemption.preemptions,
+      recomputedTokens: this.preemption.recomputedTokens,
     };
   }
 
@@ -192,6 +219,7 @@ export class Scheduler {
     if (this.disposed) task.fail(new LMError('the LM has been disposed'));
     else {
       try {
+        this.preemption.arrived(task);
         this.waiting.push(task, this.maxSequences);
       } catch (error) {
         task.fail(error);
@@ -223,6 +251,7 @@ export class Scheduler {
       while (this.slots.length > 0 || this.waiting.length > 0) {
         this.dropAborted();
         this.admit();
+        this.preemption.makeRoom();
         await this.step();
       }
     } catch (error) {
@@ -233,33 +262,62 @@ export class Scheduler {
     }
   }
 
-  /** Moves waiting requests into slots, in order, while slots (and KV memory) allow. */
+  /**
+   * Moves waiting requests into slots, in order, while slots (and KV memory) allow. The line is
+   * strict: nobody passes a request at its head, so that one cannot starve.
+   */
   private admit(canEvict = true): void {
     for (let task = this.waiting.peek(); task !== undefined; task = this.waiting.peek()) {
-      const need = this.bytesFor(task.promptTokens.length + task.maxTokens);
       const slotFree = this.slots.length + this.cache.size < this.maxSequences;
-      const memoryFree =
-        this.kvMemoryBytes === undefined ||
-        this.reservedBytes() + need <= this.kvMemoryBytes ||
-        // Alone, a request runs whatever its size: the context check already bounds it.
-        (this.slots.length === 0 && this.cache.size === 0);
-      if (slotFree && memoryFree) {
+      if (slotFree && this.preemption.admits(task, this.plannedTokens())) {
         this.waiting.shift();
-        this.slots.push({ task, seq: undefined, state: 'queued', cached: [], admittedMs: performance.now() });
-      } else if (!canEvict || !this.cache.evictOldest()) return;
+        this.slots.push(newSlot(task));
+      } else if (canEvict && !this.preemption.admissionPaused && this.cache.evictOldest()) continue;
+      else if (canEvict && slotFree && this.slots.length === 0) this.admitAlone(task);
+      else return;
     }
   }
 
-  private bytesFor(tokens: number): number {
-    return tokens * (this.engine.info.kvBytesPerToken ?? 0);
+  private reservedBytes(): number {
+    return this.plannedTokens() * (this.engine.info.kvBytesPerToken ?? 0);
   }
 
-  private reservedBytes(): number {
-    const admitted = this.slots.reduce(
-      (sum, slot) => sum + slot.task.promptTokens.length + slot.task.maxTokens,
-      0,
-    );
-    return this.bytesFor(admitted + this.cache.heldTokens);
+  // --- KV memory: admission alone, room for the coming step, preemption (see preemption.ts) ---
+
+  /** KV tokens held once the coming step has run, by admitted requests and the prefix cache. */
+  private plannedTokens(): number {
+    return this.slots.reduce((sum, slot) => sum + kvFootprint(slot), this.cache.heldTokens);
+  }
+
+  /** With nobody else to wait for, a request runs if it fits the budget alone; else it fails. */
+  private admitAlone(task: GenerationTask): void {
+    this.waiting.shift();
+    this.preemption.left();
+    if (this.preemption.fitsAlone(task)) this.slots.push(newSlot(task));
+    else task.fail(this.preemption.tooLarge(task, recomputeTarget(task).length + 1));
+  }
+
+  /** Undoes a forward call that ran out of memory, then lets Preemption free some. */
+  private giveWay(slots: Slot[]): boolean {
+    for (const slot of slots)
+      if (slot.seq !== undefined && this.engine.sequenceLength(slot.seq) > slot.cached.length)
+        this.engine.truncate(slot.seq, slot.cached.length);
+    return this.preemption.outOfMemory();
+  }
+
+  /**
+   * Releases a preempted request's sequence and puts it back at the front of the line with its
+   * sampled tokens; readmitted, it recomputes them (the prefix cache may hold part) and carries on.
+   */
+  private requeue(slot: Slot): void {
+    if (slot.task.signal?.aborted) {
+      this.fail(slot, undefined);
+      return;
+    }
+    this.remove(slot);
+    this.draftModel?.release(slot);
+    if (slot.seq !== undefined) this.engine.release(slot.seq);
+    this.waiting.unshift(slot.task);
   }
 
   /**
@@ -275,7 +333,9 @@ export class Scheduler {
     if (decoding.length + prefilling.length === 0) return;
     let drafts: number[][];
     try {
-      drafts = await this.draftsFor(decoding, decoding.length === 1 ? decoding[0]!.task.signal : undefined);
+      drafts = this.preemption.fitDrafts(
+        await this.draftsFor(decoding, decoding.length === 1 ? decoding[0]!.task.signal : undefined),
+      );
     } catch (error) {
       for (const slot of decoding) this.fail(slot, error);
       return;
@@ -302,6 +362,7 @@ export class Scheduler {
       // An aborted call leaves every sequence as it was: the aborted requests leave at the next
       // step and the others run again.
       if (AbortError.isInstance(error) && slots.some((slot) => slot.task.signal?.aborted)) return;
+      if (OutOfMemoryError.isInstance(error) && this.giveWay(slots)) return;
       for (const slot of slots) this.fail(slot, error);
       return;
     }
@@ -321,8 +382,13 @@ export class Scheduler {
       if (!this.slots.includes(slot)) return;
       const { task } = slot;
       slot.cached.push(...chunk);
-      task.prefilledTokens += chunk.length;
-      if (slot.cached.length === task.promptTokens.length) {
+      this.preemption.countPrefill(task, chunk.length);
+      if (slot.cached.length === slot.target.length) {
+        // Recomputed after a preemption: the last sampled token goes in at the next decode step.
+        if (task.tokenIds.length > 0) {
+          slot.state = 'decode';
+          return;
+        }
         task.prefillEndMs = performance.now();
         slot.state = 'decode';
         this.accept(slot, logits[decoding.length + i]!);
@@ -359,7 +425,7 @@ export class Scheduler {
       }
       const from = slot.cached.length;
       const size = Math.min(this.prefillChunkSize, budget);
-      const chunk = slot.task.promptTokens.slice(from, from + size);
+      const chunk = slot.target.slice(from, from + size);
       budget -= chunk.length;
       chunks.push({ slot, chunk });
     }
@@ -384,7 +450,7 @@ export class Scheduler {
    * other request has yet to prefill the shared part (the request waits a step).
    */
   private start(slot: Slot): boolean {
-    const prompt = slot.task.promptTokens;
+    const prompt = slot.target;
     const fromCache = Math.min(this.cache.match(prompt), prompt.length - 1);
     let leader: Slot | undefined;
     let shared = 0;
@@ -406,8 +472,10 @@ export class Scheduler {
     slot.seq = seq;
     slot.cached = prompt.slice(0, reused);
     slot.state = 'prefill';
-    slot.task.reusedTokens = reused;
-    slot.task.prefillStartMs = performance.now();
+    if (!this.preemption.wasPreempted(slot.task)) {
+      slot.task.reusedTokens = reused;
+      slot.task.prefillStartMs = performance.now();
+    }
     return true;
   }
 
@@ -479,6 +547,7 @@ export class Scheduler {
 
   private complete(slot: Slot): void {
     this.remove(slot);
+    this.preemption.left();
     this.draftModel?.release(slot);
     this.waiting.recordService(performance.now() - slot.admittedMs);
     if (slot.seq !== undefined) this.cache.store(slot.seq, slot.cached);
@@ -491,6 +560,7 @@ export class Scheduler {
 
   private fail(slot: Slot, error: unknown): void {
     if (!this.remove(slot)) return;
+    this.preemption.left();
     this.draftModel?.release(slot);
     this.waiting.recordService(performance.now() - slot.admittedMs);
     if (slot.seq !== undefined) {
@@ -516,6 +586,11 @@ export class Scheduler {
     this.slots.splice(index, 1);
     return true;
   }
+}
+
+function newSlot(task: GenerationTask): Slot {
+  const target = recomputeTarget(task);
+  return { task, seq: undefined, state: 'queued', cached: [], admittedMs: performance.now(), target };
 }
 
 function commonPrefixLength(a: readonly number[], b: readonly number[]): number {

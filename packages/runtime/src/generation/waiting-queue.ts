@@ -4,7 +4,7 @@ import { QueueFullError } from '@x/core';
 const FALLBACK_SERVICE_MS = 1000;
 
 /**
- * First-in first-out line of requests that have no KV slot yet. A request whose signal fires while
+ * First-in first-out line of requests that have no KV slot yet (preempted ones go back in front). A request whose signal fires while
  * it waits leaves at once (its `onAbort` runs), without waiting for the scheduler's next step. With
  * a limit, `push` throws QueueFullError instead of making the line longer.
  */
@@ -34,11 +34,12 @@ export class WaitingQueue<T extends { readonly signal?: AbortSignal }> {
         retryAfterMs: Math.round(ahead * (this.serviceMs ?? FALLBACK_SERVICE_MS)),
       });
     }
-    const listener = () => {
-      if (this.remove(item)) this.onAbort(item);
-    };
-    item.signal?.addEventListener('abort', listener, { once: true });
-    this.items.push({ item, detach: () => item.signal?.removeEventListener('abort', listener) });
+    this.items.push(this.entry(item));
+  }
+
+  /** Puts `item` back at the front, ahead of everyone (a preempted request); no limit applies. */
+  unshift(item: T): void {
+    this.items.unshift(this.entry(item));
   }
 
   /** Takes the front item out of the line. */
@@ -58,6 +59,14 @@ export class WaitingQueue<T extends { readonly signal?: AbortSignal }> {
   /** Feeds the Retry-After estimate with how long one admitted request held its slot. */
   recordService(ms: number): void {
     this.serviceMs = this.serviceMs === undefined ? ms : 0.8 * this.serviceMs + 0.2 * ms;
+  }
+
+  private entry(item: T): { item: T; detach: () => void } {
+    const listener = () => {
+      if (this.remove(item)) this.onAbort(item);
+    };
+    item.signal?.addEventListener('abort', listener, { once: true });
+    return { item, detach: () => item.signal?.removeEventListener('abort', listener) };
   }
 
   private remove(item: T): boolean {

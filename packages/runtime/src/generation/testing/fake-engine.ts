@@ -1,4 +1,4 @@
-import { AbortError, LMError } from '@x/core';
+import { AbortError, LMError, OutOfMemoryError } from '@x/core';
 import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '../../engine/engine.js';
 import { SequenceTable } from '../../engine/sequence-table.js';
 
@@ -15,6 +15,11 @@ export interface FakeEngineOptions {
   maxSequences?: number;
   /** Reported as info.kvBytesPerToken. */
   kvBytesPerToken?: number;
+  /**
+   * Tokens all sequences may hold together; a forward call that would go past it throws
+   * OutOfMemoryError and appends nothing (default: no limit).
+   */
+  kvTokenLimit?: number;
 }
 
 /** What one forward call asked for, copied. */
@@ -32,6 +37,8 @@ export class FakeEngine implements Engine {
   forkCalls = 0;
   /** The most sequences held at once so far. */
   peakSequences = 0;
+  /** The most tokens all sequences held together after a forward call so far. */
+  peakTokens = 0;
   disposed = false;
   private readonly table = new SequenceTable<number[]>(() => this.assertOpen(), this.sequences);
   private readonly options: FakeEngineOptions;
@@ -61,6 +68,13 @@ export class FakeEngine implements Engine {
     return this.calls.flat().reduce((sum, request) => sum + request.tokens.length, 0);
   }
 
+  /** Tokens all sequences hold together. */
+  get heldTokens(): number {
+    let sum = 0;
+    for (const tokens of this.sequences.values()) sum += tokens.length;
+    return sum;
+  }
+
   createSequence(): SequenceId {
     this.assertOpen();
     this.checkFreeSlot();
@@ -80,6 +94,12 @@ export class FakeEngine implements Engine {
       this.options.delayMs ? setTimeout(resolve, this.options.delayMs) : setImmediate(resolve),
     );
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
+    const after = this.heldTokens + batch.reduce((sum, request) => sum + request.tokens.length, 0);
+    if (this.options.kvTokenLimit !== undefined && after > this.options.kvTokenLimit)
+      throw new OutOfMemoryError(
+        `the fake KV cache holds ${this.options.kvTokenLimit} tokens, ${after} asked`,
+      );
+    this.peakTokens = Math.max(this.peakTokens, after);
     return batch.map((request) => {
       const cache = this.table.get(request.seq);
       const rows: number[][] = [];
