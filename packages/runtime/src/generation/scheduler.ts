@@ -1,5 +1,6 @@
 import { AbortError, LMError, type LMResult, XError } from '@x/core';
 import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
+import { logitsRowCount } from '../engine/logits-row-count.js';
 import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
@@ -134,6 +135,8 @@ export class Scheduler {
   private drafted = 0;
   private accepted = 0;
   private slots: Slot[] = [];
+  /** Every step's logits, reused: each step reads its rows before the next forward call. */
+  private logitsBuffer = new Float32Array(0);
   private running = false;
   private disposed = false;
 
@@ -216,6 +219,7 @@ export class Scheduler {
     for (const slot of [...this.slots]) this.fail(slot, error);
     this.cache.clear();
     this.draftModel?.clear();
+    this.logitsBuffer = new Float32Array(0);
   }
 
   private async loop(): Promise<void> {
@@ -297,7 +301,9 @@ export class Scheduler {
     const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
     let logits: Float32Array[];
     try {
-      logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0));
+      logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0), {
+        logitsInto: this.logitsBufferFor(requests),
+      });
     } catch (error) {
       // An aborted call leaves every sequence as it was: the aborted requests leave at the next
       // step and the others run again.
@@ -328,6 +334,13 @@ export class Scheduler {
         this.accept(slot, logits[decoding.length + i]!);
       }
     });
+  }
+
+  /** The step's logits buffer, grown to fit `requests` (kept, so steady steps allocate nothing). */
+  private logitsBufferFor(requests: readonly ForwardRequest[]): Float32Array {
+    const size = logitsRowCount(requests) * this.engine.info.vocabSize;
+    if (this.logitsBuffer.length < size) this.logitsBuffer = new Float32Array(size);
+    return this.logitsBuffer;
   }
 
   /** The decoding requests served this step, at most maxBatchSize, in rotation. */
