@@ -17,7 +17,7 @@ export function greedyPick(
   for (let word = 0, start = 0; start < n; word++, start += 32) {
     const bits = mask === undefined ? 0xffffffff : word < mask.length ? mask[word]! : 0;
     if (bits === 0) continue;
-    const end = start + 32 < n ? start + 32 : n;
+    const end = Math.min(start + 32, n);
     for (let id = start; id < end; id++) {
       const logit = row[id]!;
       if (logit > bestLogit && (bits === 0xffffffff || (bits & (1 << (id - start))) !== 0)) {
