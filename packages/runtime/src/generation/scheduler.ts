@@ -11,6 +11,9 @@ import { WaitingQueue } from './waiting-queue.js';
 /** KV slots the scheduler fills when neither the options nor the engine name a number. */
 export const DEFAULT_MAX_SEQUENCES = 16;
 
+/** Most logits rows of a step written into the scheduler's reused buffer (64 × 152k floats ≈ 39 MB). */
+const REUSED_LOGITS_ROWS = 64;
+
 export interface SchedulerOptions {
   /** Prompt tokens of one request per step (default 512). */
   prefillChunkSize?: number;
@@ -336,9 +339,15 @@ export class Scheduler {
     });
   }
 
-  /** The step's logits buffer, grown to fit `requests` (kept, so steady steps allocate nothing). */
-  private logitsBufferFor(requests: readonly ForwardRequest[]): Float32Array {
-    const size = logitsRowCount(requests) * this.engine.info.vocabSize;
+  /**
+   * The step's logits buffer, grown to fit `requests` and kept, so steady steps allocate nothing; a
+   * step with more than REUSED_LOGITS_ROWS rows (many drafts) gets new arrays instead, so the buffer
+   * kept stays small for large vocabularies.
+   */
+  private logitsBufferFor(requests: readonly ForwardRequest[]): Float32Array | undefined {
+    const rows = logitsRowCount(requests);
+    if (rows > REUSED_LOGITS_ROWS) return undefined;
+    const size = rows * this.engine.info.vocabSize;
     if (this.logitsBuffer.length < size) this.logitsBuffer = new Float32Array(size);
     return this.logitsBuffer;
   }

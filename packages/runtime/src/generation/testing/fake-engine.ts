@@ -29,6 +29,8 @@ export interface RecordedRequest {
 export class FakeEngine implements Engine {
   readonly info: ModelInfo;
   readonly calls: RecordedRequest[][] = [];
+  /** Each forward call's `options.logitsInto`, in order. */
+  readonly logitsIntoCalls: Array<Float32Array | undefined> = [];
   readonly sequences = new Map<SequenceId, number[]>();
   forkCalls = 0;
   /** The most sequences held at once so far. */
@@ -81,6 +83,7 @@ export class FakeEngine implements Engine {
     options?: ForwardOptions,
   ): Promise<Float32Array[]> {
     this.calls.push(batch.map((r) => ({ seq: r.seq, tokens: Array.from(r.tokens), logitsFor: r.logitsFor })));
+    this.logitsIntoCalls.push(options?.logitsInto);
     this.table.checkBatch(batch, this.info);
     checkLogitsInto(options?.logitsInto, batch, this.info.vocabSize);
     await new Promise((resolve) =>
