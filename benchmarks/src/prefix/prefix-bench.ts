@@ -59,10 +59,10 @@ function watchPrefill(lm: LocalLM) {
   const { engine } = lm;
   const forward = engine.forward.bind(engine);
   const calls: { reused: number; tokens: number; ms: number }[] = [];
-  engine.forward = async (batch, signal) => {
+  engine.forward = async (batch, signal, options) => {
     const reused = batch.map((request) => engine.sequenceLength(request.seq));
     const start = performance.now();
-    const logits = await forward(batch, signal);
+    const logits = await forward(batch, signal, options);
     if (batch.length === 1 && batch[0]!.logitsFor === 'last' && batch[0]!.tokens.length > 1)
       calls.push({ reused: reused[0]!, tokens: batch[0]!.tokens.length, ms: performance.now() - start });
     return logits;

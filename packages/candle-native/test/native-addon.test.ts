@@ -64,6 +64,33 @@ describe('xcandle.node', () => {
     context.releaseSequence(seq);
   });
 
+  it('writes into a given Float32Array, at its start, and resolves to that array', async () => {
+    const [a, b] = [context.createSequence(), context.createSequence()];
+    const fresh = await context.forward([{ seq: a, tokens: Int32Array.of(1, 2, 3), all: true }]);
+    const into = new Float32Array(fresh.length + 5).fill(-7);
+    const written = await context.forward(
+      [{ seq: b, tokens: Int32Array.of(1, 2, 3), all: true }],
+      undefined,
+      into,
+    );
+    expect(written).toBe(into);
+    expect(into.subarray(0, fresh.length)).toEqual(fresh);
+    expect(Array.from(into.subarray(fresh.length))).toEqual([-7, -7, -7, -7, -7]);
+    expect(() =>
+      context.forward([{ seq: b, tokens: Int32Array.of(4), all: false }], undefined, new Float32Array(511)),
+    ).toThrow(RangeError);
+    expect(() =>
+      context.forward(
+        [{ seq: b, tokens: Int32Array.of(4), all: false }],
+        undefined,
+        new Float64Array(512) as never,
+      ),
+    ).toThrow(TypeError);
+    expect(context.sequenceLength(b)).toBe(3);
+    context.releaseSequence(a);
+    context.releaseSequence(b);
+  });
+
   it('guards its arguments with TypeError and RangeError', () => {
     expect(() => context.forward('x' as never)).toThrow(TypeError);
     expect(() => context.forward([])).toThrow(RangeError);

@@ -1,6 +1,8 @@
 import { AbortError, LMError } from '@x/core';
 import {
+  checkLogitsInto,
   type Engine,
+  type ForwardOptions,
   type ForwardRequest,
   type ModelInfo,
   type SequenceId,
@@ -67,10 +69,11 @@ export class NativeEngine implements Engine {
     this.sequences.release(seq);
   }
 
-  forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+  /** Writes the logits into `options.logitsInto` when given (no allocation per call). */
+  forward(batch: ForwardRequest[], signal?: AbortSignal, options?: ForwardOptions): Promise<Float32Array[]> {
     if (this.disposed !== undefined)
       return Promise.reject(new LMError('the candle-native engine has been disposed'));
-    return this.queue.run(() => this.run(batch, signal));
+    return this.queue.run(() => this.run(batch, signal, options?.logitsInto));
   }
 
   /** Aborts forwards in flight, waits for them, then frees the KV cache and unmaps the weights. */
@@ -84,11 +87,16 @@ export class NativeEngine implements Engine {
     return this.disposed;
   }
 
-  private async run(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+  private async run(
+    batch: ForwardRequest[],
+    signal: AbortSignal | undefined,
+    into: Float32Array | undefined,
+  ): Promise<Float32Array[]> {
     // Queued before dispose(): dispose aborts the work it finds.
     if (this.disposed !== undefined) throw new AbortError({ cause: signal?.reason });
     validateBatchShape(batch);
     this.sequences.checkBatch(batch, this.info);
+    checkLogitsInto(into, batch, this.info.vocabSize);
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
     const states = new Map(batch.map(({ seq }) => [seq, this.sequences.get(seq)]));
     const items: AddonBatchItem[] = batch
@@ -100,7 +108,7 @@ export class NativeEngine implements Engine {
       }));
     const longest = longestAfter(batch, states);
     const logits =
-      items.length === 0 ? new Float32Array(0) : await this.forwardNative(items, signal, longest);
+      items.length === 0 ? new Float32Array(0) : await this.forwardNative(items, signal, longest, into);
     // Ask the engine: a truncate or release called while the forward ran has already applied.
     for (const [seq, state] of states) {
       if (this.sequences.find(seq) === state)
@@ -119,6 +127,7 @@ export class NativeEngine implements Engine {
     items: AddonBatchItem[],
     signal: AbortSignal | undefined,
     promptTokens: number,
+    into: Float32Array | undefined,
   ): Promise<Float32Array> {
     const abortFlag = new Int32Array(1);
     const onAbort = () => {
@@ -127,7 +136,7 @@ export class NativeEngine implements Engine {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.abortFlags.add(abortFlag);
     try {
-      return await this.context.forward(items, abortFlag);
+      return await this.context.forward(items, abortFlag, into);
     } catch (error) {
       throw toXError(error, { signal, contextLength: this.info.contextLength, promptTokens });
     } finally {

@@ -58,8 +58,12 @@ export interface AddonContext {
   truncateSequence(seq: number, nTokens: number): void;
   releaseSequence(seq: number): void;
   sequenceLength(seq: number): number;
-  /** Resolves to every item's rows, in order; `abortFlag[0] = 1` stops it between layers. */
-  forward(items: AddonBatchItem[], abortFlag?: Int32Array): Promise<Float32Array>;
+  /**
+   * Resolves to every item's rows, in order; `abortFlag[0] = 1` stops it between layers. With
+   * `into` the rows are written at its start and `into` itself is the result (RangeError when it is
+   * too small); without it, a new array.
+   */
+  forward(items: AddonBatchItem[], abortFlag?: Int32Array, into?: Float32Array): Promise<Float32Array>;
   /** Aborts forwards in flight and resolves once they have settled and the KV cache is freed. */
   dispose(): Promise<void>;
 }

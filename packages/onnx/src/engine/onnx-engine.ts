@@ -1,6 +1,8 @@
 import { LMError, throwIfAborted } from '@x/core';
 import {
+  checkLogitsInto,
   type Engine,
+  type ForwardOptions,
   type ForwardRequest,
   type ModelInfo,
   type SequenceId,
@@ -43,8 +45,9 @@ export class OnnxEngine implements Engine {
     return this.sequences.get(seq).length;
   }
 
-  forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
-    return this.queue.run(() => this.runBatch(batch, signal));
+  /** Returns new arrays (the session allocates its outputs): `options.logitsInto` is only checked for size. */
+  forward(batch: ForwardRequest[], signal?: AbortSignal, options?: ForwardOptions): Promise<Float32Array[]> {
+    return this.queue.run(() => this.runBatch(batch, signal, options?.logitsInto));
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
@@ -71,8 +74,13 @@ export class OnnxEngine implements Engine {
    * Runs the batch: single-token steps of distinct sequences share one session call; every other request
    * gets its own. The new caches are committed only when all succeeded.
    */
-  private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+  private async runBatch(
+    batch: ForwardRequest[],
+    signal: AbortSignal | undefined,
+    into: Float32Array | undefined,
+  ): Promise<Float32Array[]> {
     this.sequences.checkBatch(batch, this.info);
+    checkLogitsInto(into, batch, this.info.vocabSize);
     const staged = new Map<SequenceId, KVState>();
     const results: Float32Array[] = new Array(batch.length);
     const done = new Set<number>();

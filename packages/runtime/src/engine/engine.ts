@@ -35,6 +35,18 @@ export interface ForwardRequest {
   logitsFor: 'last' | 'all';
 }
 
+export interface ForwardOptions {
+  /**
+   * A caller-owned buffer the engine may write the logits into, from its start, instead of
+   * allocating new arrays; the returned rows are then views of it, overwritten when the caller
+   * passes it again. It must hold at least `logitsRowCount(batch) × vocabSize` floats (else
+   * RangeError), and the caller must not touch it until the call settles. Engines that cannot write
+   * in place ignore it and return new arrays (the reference and ONNX engines); candle-native writes
+   * into it, which spares a scheduler step the allocation, zeroing and page faults of fresh logits.
+   */
+  logitsInto?: Float32Array;
+}
+
 /**
  * The seam between policy (sampling, stops, scheduling, caching) and math. Every backend
  * implements it; everything above it is shared.
@@ -49,7 +61,7 @@ export interface Engine {
    * as a row-major Float32Array of `rows × vocabSize` (rows = 1 for 'last', tokens.length for 'all').
    * Rejects with AbortError when `signal` fires; the sequences are then left as they were before the call.
    */
-  forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]>;
+  forward(batch: ForwardRequest[], signal?: AbortSignal, options?: ForwardOptions): Promise<Float32Array[]>;
   /** A new sequence sharing the first `nTokens` (default: all) of `from`'s cache. */
   fork(from: SequenceId, nTokens?: number): SequenceId;
   /** Drops every token after the first `nTokens`. */

@@ -1,3 +1,4 @@
-export type { Engine, ForwardRequest, ModelInfo, SequenceId } from './engine.js';
+export type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from './engine.js';
+export { checkLogitsInto, logitsRowCount } from './logits-row-count.js';
 export { SequenceTable } from './sequence-table.js';
 export { SerialQueue } from './serial-queue.js';

@@ -29,6 +29,24 @@ describe('continuous batching', () => {
     expect(engine.calls.length).toBeLessThan(1 + 5 + 1 + 1);
   });
 
+  it('passes one reused logits buffer to every step, and none to a step of more than 64 rows', async () => {
+    const { lm, engine } = createFakeLM({}, { prefixCacheSize: 0 });
+    const results = await Promise.all(['a', 'h', 'p'].map((prompt) => lm.complete(prompt, { maxTokens: 4 })));
+    // The fake engine writes into the buffer, so a row read after the next step would be wrong.
+    expect(results.map((r) => r.text)).toEqual(['bcde', 'ijkl', 'qrst']);
+    const [buffer] = engine.logitsIntoCalls;
+    expect(buffer).toBeInstanceOf(Float32Array);
+    expect(engine.logitsIntoCalls.every((into) => into === buffer)).toBe(true);
+
+    const { lm: wide, engine: wideEngine } = createFakeLM({}, { prefixCacheSize: 0, maxSequences: 70 });
+    const prompts = Array.from({ length: 65 }, (_, i) => String.fromCharCode(97 + (i % 20)));
+    await Promise.all(prompts.map((prompt) => wide.complete(prompt, { maxTokens: 2 })));
+    // The 65 prompts in one step get new arrays; the decode steps (at most 32 rows) the buffer.
+    expect(wideEngine.calls.map((batch) => batch.length)).toEqual([65, 32, 32, 1]);
+    expect(wideEngine.logitsIntoCalls[0]).toBeUndefined();
+    expect(wideEngine.logitsIntoCalls.slice(1).every((into) => into instanceof Float32Array)).toBe(true);
+  });
+
   it('serves more requests than maxBatchSize in rotation', async () => {
     const { lm, engine } = createFakeLM({}, { maxBatchSize: 2, prefixCacheSize: 0 });
     const prompts = ['a', 'e', 'i', 'm', 'q'];

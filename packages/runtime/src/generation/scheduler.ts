@@ -1,5 +1,6 @@
 import { AbortError, LMError, type LMResult, OutOfMemoryError, XError } from '@x/core';
 import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
+import { logitsRowCount } from '../engine/logits-row-count.js';
 import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
@@ -10,6 +11,9 @@ import { WaitingQueue } from './waiting-queue.js';
 
 /** KV slots the scheduler fills when neither the options nor the engine name a number. */
 export const DEFAULT_MAX_SEQUENCES = 16;
+
+/** Most logits rows of a step written into the scheduler's reused buffer (64 × 152k floats ≈ 39 MB). */
+const REUSED_LOGITS_ROWS = 64;
 
 export interface SchedulerOptions {
   /** Prompt tokens of one request per step (default 512). */
@@ -148,6 +152,8 @@ export class Scheduler {
   private drafted = 0;
   private accepted = 0;
   private slots: Slot[] = [];
+  /** Every step's logits, reused: each step reads its rows before the next forward call. */
+  private logitsBuffer = new Float32Array(0);
   private running = false;
   private disposed = false;
 
@@ -244,6 +250,7 @@ export class Scheduler {
     for (const slot of [...this.slots]) this.fail(slot, error);
     this.cache.clear();
     this.draftModel?.clear();
+    this.logitsBuffer = new Float32Array(0);
   }
 
   private async loop(): Promise<void> {
@@ -357,7 +364,9 @@ export class Scheduler {
     const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
     let logits: Float32Array[];
     try {
-      logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0));
+      logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0), {
+        logitsInto: this.logitsBufferFor(requests),
+      });
     } catch (error) {
       // An aborted call leaves every sequence as it was: the aborted requests leave at the next
       // step and the others run again.
@@ -394,6 +403,19 @@ export class Scheduler {
         this.accept(slot, logits[decoding.length + i]!);
       }
     });
+  }
+
+  /**
+   * The step's logits buffer, grown to fit `requests` and kept, so steady steps allocate nothing; a
+   * step with more than REUSED_LOGITS_ROWS rows (many drafts) gets new arrays instead, so the buffer
+   * kept stays small for large vocabularies.
+   */
+  private logitsBufferFor(requests: readonly ForwardRequest[]): Float32Array | undefined {
+    const rows = logitsRowCount(requests);
+    if (rows > REUSED_LOGITS_ROWS) return undefined;
+    const size = rows * this.engine.info.vocabSize;
+    if (this.logitsBuffer.length < size) this.logitsBuffer = new Float32Array(size);
+    return this.logitsBuffer;
   }
 
   /** The decoding requests served this step, at most maxBatchSize, in rotation. */

@@ -1,5 +1,6 @@
 import { LMError, throwIfAborted } from '@x/core';
-import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '../engine/engine.js';
+import type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from '../engine/engine.js';
+import { checkLogitsInto } from '../engine/logits-row-count.js';
 import { SequenceTable } from '../engine/sequence-table.js';
 import { SerialQueue } from '../engine/serial-queue.js';
 import { forwardToken } from './forward-token.js';
@@ -69,8 +70,9 @@ export class ReferenceEngine implements Engine {
     return this.sequences.get(seq).length;
   }
 
-  forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
-    return this.queue.run(() => this.runBatch(batch, signal));
+  /** Returns new arrays: `options.logitsInto` is only checked for size. */
+  forward(batch: ForwardRequest[], signal?: AbortSignal, options?: ForwardOptions): Promise<Float32Array[]> {
+    return this.queue.run(() => this.runBatch(batch, signal, options?.logitsInto));
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
@@ -93,8 +95,13 @@ export class ReferenceEngine implements Engine {
     this.sequences.clear();
   }
 
-  private async runBatch(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+  private async runBatch(
+    batch: ForwardRequest[],
+    signal: AbortSignal | undefined,
+    into: Float32Array | undefined,
+  ): Promise<Float32Array[]> {
     this.sequences.checkBatch(batch, this.info);
+    checkLogitsInto(into, batch, this.info.vocabSize);
     throwIfAborted(signal);
     const vocab = this.info.vocabSize;
     const lengthsBefore = new Map(

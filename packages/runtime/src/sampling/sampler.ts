@@ -6,6 +6,7 @@ import { applyTokenMask } from './apply-token-mask.js';
 import { applyTopP } from './apply-top-p.js';
 import { argmax } from './argmax.js';
 import { type Candidates, candidatesFromLogits } from './candidates.js';
+import { greedyPick } from './greedy-pick.js';
 import { createPrng, randomSeed } from './prng.js';
 import { sampleCandidate } from './sample-candidate.js';
 import { selectTopK } from './select-top-k.js';
@@ -44,6 +45,7 @@ export function createSampler(options: SamplerOptions = {}): Sampler {
   const window = options.penaltyWindow === -1 ? Number.POSITIVE_INFINITY : (options.penaltyWindow ?? 64);
   const bias = options.logitBias && Object.keys(options.logitBias).length > 0 ? options.logitBias : undefined;
   const penalize = window > 0 && (repetition !== 1 || presence !== 0 || frequency !== 0);
+  const biasById = bias && new Map(Object.entries(bias).map(([id, value]) => [Number(id), value]));
   const seed = options.seed ?? randomSeed();
   const random = createPrng(seed);
   let scratch = new Float32Array(0);
@@ -54,6 +56,11 @@ export function createSampler(options: SamplerOptions = {}): Sampler {
     seed,
     greedy: temperature <= 0,
     sample(row, history = [], mask) {
+      // Greedy without penalties needs no copy of the row: one pass over it (a decode step's hot path).
+      if (temperature <= 0 && !penalize) {
+        if (bias) checkedBias(bias, row.length);
+        return greedyPick(row, mask, biasById);
+      }
       let logits = row;
       if (bias || penalize || mask) {
         if (scratch.length !== row.length) scratch = new Float32Array(row.length);

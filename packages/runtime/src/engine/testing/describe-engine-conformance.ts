@@ -114,6 +114,40 @@ export function describeEngineConformance(name: string, options: EngineConforman
       expect(e.sequenceLength(a)).toBe(PROMPT_LENGTH);
     });
 
+    it('gives the same logits with a logitsInto buffer, reused call after call, and rejects one too small', async () => {
+      // The scheduler passes one buffer to every step; engines may write into it or ignore it.
+      const e = await engine();
+      const vocab = e.info.vocabSize;
+      const prompt = conformanceTokens(PROMPT_LENGTH, vocab, 4);
+      const [plain, buffered] = [e.createSequence(), e.createSequence()];
+      const into = new Float32Array((PROMPT_LENGTH + 2) * vocab).fill(Number.NaN);
+      const expected = await e.forward([request(plain, prompt, 'all'), request(plain, Int32Array.of(3))]);
+      const got = await e.forward(
+        [request(buffered, prompt, 'all'), request(buffered, Int32Array.of(3))],
+        undefined,
+        {
+          logitsInto: into,
+        },
+      );
+      expect(got.map((rows) => rows.length)).toEqual([PROMPT_LENGTH * vocab, vocab]);
+      expect(nmse(got[0]!, expected[0]!)).toBeLessThan(maxNmse);
+      expect(nmse(got[1]!, expected[1]!)).toBeLessThan(maxNmse);
+      const [nextPlain] = await e.forward([request(plain, Int32Array.of(5))]);
+      const [nextBuffered] = await e.forward([request(buffered, Int32Array.of(5))], undefined, {
+        logitsInto: into,
+      });
+      expect(nmse(nextBuffered!, nextPlain!)).toBeLessThan(maxNmse);
+      await expect(
+        e.forward([request(buffered, Int32Array.of(1), 'all'), request(plain, Int32Array.of(1))], undefined, {
+          logitsInto: new Float32Array(2 * vocab - 1),
+        }),
+      ).rejects.toThrow(RangeError);
+      expect([e.sequenceLength(plain), e.sequenceLength(buffered)]).toEqual([
+        PROMPT_LENGTH + 2,
+        PROMPT_LENGTH + 2,
+      ]);
+    });
+
     it('applies a sequence that appears twice in a batch in order, as two calls would', async () => {
       const e = await engine();
       const vocab = e.info.vocabSize;

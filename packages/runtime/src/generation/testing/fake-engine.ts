@@ -1,5 +1,6 @@
 import { AbortError, LMError, OutOfMemoryError } from '@x/core';
-import type { Engine, ForwardRequest, ModelInfo, SequenceId } from '../../engine/engine.js';
+import type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from '../../engine/engine.js';
+import { checkLogitsInto } from '../../engine/logits-row-count.js';
 import { SequenceTable } from '../../engine/sequence-table.js';
 
 export interface FakeEngineOptions {
@@ -33,6 +34,8 @@ export interface RecordedRequest {
 export class FakeEngine implements Engine {
   readonly info: ModelInfo;
   readonly calls: RecordedRequest[][] = [];
+  /** Each forward call's `options.logitsInto`, in order. */
+  readonly logitsIntoCalls: Array<Float32Array | undefined> = [];
   readonly sequences = new Map<SequenceId, number[]>();
   forkCalls = 0;
   /** The most sequences held at once so far. */
@@ -87,9 +90,16 @@ export class FakeEngine implements Engine {
     return this.table.get(seq).length;
   }
 
-  async forward(batch: ForwardRequest[], signal?: AbortSignal): Promise<Float32Array[]> {
+  /** Writes into `options.logitsInto` when given, as candle-native does. */
+  async forward(
+    batch: ForwardRequest[],
+    signal?: AbortSignal,
+    options?: ForwardOptions,
+  ): Promise<Float32Array[]> {
     this.calls.push(batch.map((r) => ({ seq: r.seq, tokens: Array.from(r.tokens), logitsFor: r.logitsFor })));
+    this.logitsIntoCalls.push(options?.logitsInto);
     this.table.checkBatch(batch, this.info);
+    checkLogitsInto(options?.logitsInto, batch, this.info.vocabSize);
     await new Promise((resolve) =>
       this.options.delayMs ? setTimeout(resolve, this.options.delayMs) : setImmediate(resolve),
     );
@@ -100,6 +110,8 @@ export class FakeEngine implements Engine {
         `the fake KV cache holds ${this.options.kvTokenLimit} tokens, ${after} asked`,
       );
     this.peakTokens = Math.max(this.peakTokens, after);
+    const into = options?.logitsInto;
+    let offset = 0;
     return batch.map((request) => {
       const cache = this.table.get(request.seq);
       const rows: number[][] = [];
@@ -107,7 +119,13 @@ export class FakeEngine implements Engine {
         cache.push(token);
         rows.push(this.row(cache));
       }
-      return Float32Array.from(request.logitsFor === 'last' ? rows[rows.length - 1]! : rows.flat());
+      const values = request.logitsFor === 'last' ? rows[rows.length - 1]! : rows.flat();
+      if (into === undefined) return Float32Array.from(values);
+      // Like candle-native: rows written in place, so callers that keep a row past the next call see it change.
+      const view = into.subarray(offset, offset + values.length);
+      view.set(values);
+      offset += values.length;
+      return view;
     });
   }
 
