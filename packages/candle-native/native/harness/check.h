@@ -59,6 +59,8 @@ void run_op_checks(Checker& check);
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 int run_bench(int argc, char** argv);
+// xcandle-harness matmul-bench: the layer matmuls of a model shape, timed in CPU time.
+int run_matmul_bench(int argc, char** argv);
 // Prints the architecture table as JSON (arch-table-json.cc).
 int run_arch_table();
 
