@@ -278,6 +278,10 @@ bool add_avx512_interleaved(KernelTable& t) {
   t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = block32_x8<Q5_0Kind, 4, 4>;
   t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
   t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
+  // One sequence's decode: four rows share each activation load and the per-group setup.
+  t.traits(GgmlType::Q8_0).interleaved.tile_4x1 = block32_x8<Q8_0Kind, 4, 1>;
+  t.traits(GgmlType::Q4_0).interleaved.tile_4x1 = block32_x8<Q4_0Kind, 4, 1>;
+  t.traits(GgmlType::Q5_0).interleaved.tile_4x1 = block32_x8<Q5_0Kind, 4, 1>;
   // Decode batches of 2, 3, 6 or 7 sequences: the tokens left after the 4×4 tiles share each weight read too.
   t.traits(GgmlType::Q8_0).interleaved.tile_4x2 = block32_x8<Q8_0Kind, 4, 2>;
   t.traits(GgmlType::Q4_0).interleaved.tile_4x2 = block32_x8<Q4_0Kind, 4, 2>;
