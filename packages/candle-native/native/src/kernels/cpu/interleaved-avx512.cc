@@ -98,6 +98,19 @@ inline __m512 join(__m256 low, __m256 high) {
   return _mm512_castpd_ps(
       _mm512_insertf64x4(_mm512_insertf64x4(zero, _mm256_castps_pd(low), 0), _mm256_castps_pd(high), 1));
 }
+// The sums of a0, a1, a2, a3 as one 4-float vector (the four rows of one token's tile outputs).
+inline __m128 hsum512x4(__m512 a0, __m512 a1, __m512 a2, __m512 a3) {
+  // Quarters q0+q2, q1+q3 of a and of b, side by side.
+  const auto fold = [](__m512 a, __m512 b) {
+    return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(1, 0, 1, 0)), _mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 2, 3, 2)));
+  };
+  const __m512 h01 = fold(a0, a1), h23 = fold(a2, a3);
+  // Quarter i: four partial sums of a_i.
+  __m512 s = _mm512_add_ps(_mm512_shuffle_f32x4(h01, h23, _MM_SHUFFLE(2, 0, 2, 0)), _mm512_shuffle_f32x4(h01, h23, _MM_SHUFFLE(3, 1, 3, 1)));
+  s = _mm512_add_ps(s, _mm512_permute_ps(s, _MM_SHUFFLE(2, 3, 0, 1)));
+  s = _mm512_add_ps(s, _mm512_permute_ps(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm512_castps512_ps128(_mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s));
+}
 inline float hsum512(__m512 v) {
   return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
 }
@@ -164,8 +177,10 @@ void block32_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64
       }
     }
   }
-  for (int r = 0; r < R; r++) {
-    for (int t = 0; t < T; t++) out[t * os + r] = hsum512(acc[r][t]);
+  for (int t = 0; t < T; t++) {
+    int r = 0;
+    for (; r + 4 <= R; r += 4) _mm_storeu_ps(out + t * os + r, hsum512x4(acc[r][t], acc[r + 1][t], acc[r + 2][t], acc[r + 3][t]));
+    for (; r < R; r++) out[t * os + r] = hsum512(acc[r][t]);
   }
 }
 
