@@ -32,9 +32,8 @@ using TileFn = void (*)(int64_t n, const uint8_t* w, int64_t w_stride, const uin
 struct LayoutKernels {
   ActivationFormat activation = ActivationFormat::F32;  // what the rows are multiplied against
   DotFn dot = nullptr;        // one row · one activation row; nullptr: the layout is not supported
-  TileFn tile_4x1 = nullptr;  // optional 4 rows × 1 token (single-sequence decode, leftover tokens)
   TileFn tile_4x2 = nullptr;  // optional 4 rows × 2 tokens
-  TileFn tile_4x4 = nullptr;  // optional 4 rows × 4 tokens (tried first, then tile_4x2, tile_4x1, dot)
+  TileFn tile_4x4 = nullptr;  // optional 4 rows × 4 tokens (tried before tile_4x2, then dot)
 };
 
 // One weight type's entry, as ggml's type_traits_cpu: its kernels in either layout and whether the

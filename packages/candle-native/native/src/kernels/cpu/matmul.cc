@@ -99,13 +99,12 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       // passes over them; inside a block, each 4-row group stays in L1 while the tokens stream.
       const int64_t token_block = std::max<int64_t>(8, std::min<int64_t>(256, kActivationBlockBytes / x_stride / 4 * 4));
       const DotFn dot = k.dot;
-      const TileFn tile1 = k.tile_4x1;
       const TileFn tile2 = k.tile_4x2;
       const TileFn tile4 = k.tile_4x4;
       for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
         const int64_t t1 = std::min(tokens, t0 + token_block);
         int64_t r = lo;
-        for (; (tile1 != nullptr || tile2 != nullptr || tile4 != nullptr) && r + 4 <= hi; r += 4) {
+        for (; (tile2 != nullptr || tile4 != nullptr) && r + 4 <= hi; r += 4) {
           const uint8_t* wr = w.data + r * w.row_bytes;
           int64_t t = t0;
           if (tile4 != nullptr) {
@@ -116,10 +115,6 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
           }
           for (; tile2 != nullptr && t + 2 <= t1; t += 2) {
             tile2(cols, wr, w.row_bytes, rows_of[f] + static_cast<size_t>(t) * x_stride, static_cast<int64_t>(x_stride),
-                  target.out + t * target.out_stride + r, target.out_stride);
-          }
-          for (; tile1 != nullptr && t < t1; t++) {
-            tile1(cols, wr, w.row_bytes, rows_of[f] + static_cast<size_t>(t) * x_stride, static_cast<int64_t>(x_stride),
                   target.out + t * target.out_stride + r, target.out_stride);
           }
           for (; t < t1; t++) {
