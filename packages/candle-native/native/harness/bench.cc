@@ -1,8 +1,8 @@
 // xcandle-harness bench: prefill and greedy-decode speed through the C API.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -13,15 +13,16 @@ namespace xch {
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+// This process's CPU seconds (all threads): steadier than wall-clock on a busy machine, exact
+// per-core work with --threads 1 (with more threads it includes the pool's brief spinning).
+double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
 
-// CPU seconds of every thread of this process: on a shared machine, steadier than wall time.
-double process_cpu_seconds() {
-  timespec now{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::string resident_memory() {
@@ -47,6 +48,7 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
       const std::vector<float> logits = session.forward(sequences.back(), tokens);
       next[static_cast<size_t>(b)] = {argmax(logits.data(), vocab)};
     }
+    const double single_cpu = cpu_seconds();
     const auto single_start = std::chrono::steady_clock::now();
     std::vector<int32_t> token = next[0];
     for (int i = 0; i < gen; i++) {
@@ -54,7 +56,9 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
       token = {argmax(logits.data(), vocab)};
     }
     const double single_seconds = seconds_since(single_start);
+    const double single_cpu_seconds = cpu_seconds() - single_cpu;
     std::vector<float> logits(static_cast<size_t>(batch) * vocab);
+    const double batch_cpu = cpu_seconds();
     const auto batch_start = std::chrono::steady_clock::now();
     for (int i = 0; i < gen; i++) {
       std::vector<xc_batch_item> items;
@@ -63,12 +67,15 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
       for (int b = 0; b < batch; b++) next[static_cast<size_t>(b)] = {argmax(logits.data() + static_cast<size_t>(b) * vocab, vocab)};
     }
     const double batch_seconds = seconds_since(batch_start);
+    const double batch_cpu_seconds = cpu_seconds() - batch_cpu;
     const double single_rate = gen / single_seconds;
     const double batch_rate = static_cast<double>(gen) * batch / batch_seconds;
     std::printf("decode 1 seq: %.2f ms/step, %.1f tok/s | %d seqs: %.2f ms/step, %.1f tok/s | step cost %.2f× one, "
                 "throughput %.2f×\n",
                 1000 * single_seconds / gen, single_rate, batch, 1000 * batch_seconds / gen, batch_rate,
                 batch_seconds / single_seconds, batch_rate / single_rate);
+    std::printf("  CPU time: 1 seq %.2f ms/step | %d seqs %.2f ms/step | step cost %.2f× one\n", 1000 * single_cpu_seconds / gen,
+                batch, 1000 * batch_cpu_seconds / gen, batch_cpu_seconds / single_cpu_seconds);
     for (int sequence : sequences) ok(xc_sequence_release(session.context(), sequence), "release");
   }
   return 0;
@@ -118,14 +125,16 @@ int run_bench(int argc, char** argv) {
   for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919) % (info.vocab_size - 1));
   for (int r = 0; r < repeat; r++) {
     const int sequence = session.create();
+    const double prefill_cpu = cpu_seconds();
     const auto prefill_start = std::chrono::steady_clock::now();
     std::vector<float> logits = session.forward(sequence, tokens);
     const double prefill_seconds = seconds_since(prefill_start);
+    const double prefill_cpu_seconds = cpu_seconds() - prefill_cpu;
     const auto decode_start = std::chrono::steady_clock::now();
-    const double decode_cpu_start = process_cpu_seconds();
+    const double decode_cpu_start = cpu_seconds();
     for (int i = 0; i < gen; i++) logits = session.forward(sequence, {argmax(logits.data(), info.vocab_size)});
     const double decode_seconds = seconds_since(decode_start);
-    const double decode_cpu = process_cpu_seconds() - decode_cpu_start;
+    const double decode_cpu = cpu_seconds() - decode_cpu_start;
     const double decode_rate = gen > 0 ? gen / decode_seconds : 0.0;
     std::printf("prefill %d tokens: %.3f s, %.1f tok/s | decode %d tokens: %.3f s, %.1f tok/s (%.2f ms/token) | RSS%s\n",
                 prompt, prefill_seconds, prompt / prefill_seconds, gen, decode_seconds, decode_rate,
@@ -137,6 +146,7 @@ int run_bench(int argc, char** argv) {
       if (bandwidth > 0) std::printf(", bandwidth share %.1f%% of %.1f GB/s", 100 * weights_read / bandwidth, bandwidth);
       std::printf(" | process cpu %.2f ms/token\n", 1000 * decode_cpu / gen);
     }
+    std::printf("  CPU time: prefill %.3f s, %.1f tok/CPU-second\n", prefill_cpu_seconds, prompt / prefill_cpu_seconds);
     ok(xc_sequence_release(session.context(), sequence), "release");
   }
   return 0;

@@ -72,6 +72,8 @@ void run_gpu_checks(Checker& check, const std::string& markdown = "");
 // The float GEMV against the card's copy bandwidth (gpu-bench.cc); 3 without a usable CUDA device.
 int run_gpu_bench(int argc, char** argv);
 int run_bench(int argc, char** argv);
+// xcandle-harness matmul-bench: the layer matmuls of a model shape, timed in CPU time.
+int run_matmul_bench(int argc, char** argv);
 // Prints the architecture table as JSON (arch-table-json.cc).
 int run_arch_table();
 

@@ -1,6 +1,7 @@
 // The interleaved weight layouts (interleave.h): re-laid rows against the ggml rows they came from, through
 // the scalar interleaved dots and every SIMD table's interleaved dots and 4×4 tiles, with ragged tails and at the
 // integer extremes.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -11,6 +12,7 @@
 #include "kernels/cpu/block-types.h"
 #include "kernels/cpu/interleave.h"
 #include "kernels/cpu/kernel-table.h"
+#include "kernels/cpu/matmul.h"
 #include "models/weight-arena.h"
 
 namespace xch {
@@ -144,6 +146,55 @@ void check_weight_arena(Checker& check) {
   check.expect(code == XC_ERR_OUT_OF_MEMORY, "weight arena: a piece past the capacity fails with out of memory");
 }
 
+// xc::matmul over interleaved rows (every tile shape the table has, the leftover tokens and rows
+// after the tiles, one and two threads) against the scalar ggml dot of each row and token, on
+// activations quantized by the same table.
+void check_matmul_against_ggml(Checker& check, const xc::KernelTable& table, GgmlType type, int64_t n,
+                               std::mt19937& engine) {
+  constexpr int64_t kRows = 14;  // three 4-row tiles and two rows after them
+  constexpr int64_t kMaxTokens = 17;
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  std::vector<float> w(static_cast<size_t>(kRows * n)), x(static_cast<size_t>(kMaxTokens * n));
+  for (float& v : w) v = spread(engine);
+  for (float& v : x) v = spread(engine);
+  const std::vector<uint8_t> ggml = encode_tensor(type, w, n);
+  const int64_t row_bytes = static_cast<int64_t>(ggml.size()) / kRows;
+  std::vector<uint8_t> x8(ggml.size());
+  xc::interleave_rows(type, ggml.data(), x8.data(), kRows, n);
+  const xc::ActivationFormat format = xc::activation_format(type);
+  const size_t act_bytes = xc::activation_row_bytes(format, n);
+  std::vector<uint8_t> act(kMaxTokens * act_bytes);
+  for (int64_t t = 0; t < kMaxTokens; t++) xc::quantize_activations(table, format, x.data() + t * n, act.data() + t * act_bytes, n);
+  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(type).dot;
+  const xc::WeightMatrix matrix{type, kRows, n, x8.data(), row_bytes, xc::WeightLayout::Interleaved};
+  std::vector<uint8_t> scratch;
+  for (int threads : {1, 2}) {
+    xc::ThreadPool pool(threads);
+    // Differences relative to the largest dot of the call: a dot that cancels to near zero keeps
+    // the rounding of its large terms, so its own size is no yardstick.
+    double error = 0;
+    int64_t worst_tokens = 0;
+    for (int64_t tokens = 1; tokens <= kMaxTokens; tokens++) {
+      std::vector<float> out(static_cast<size_t>(tokens * kRows));
+      const xc::MatmulTarget target{&matrix, out.data(), kRows, nullptr};
+      xc::matmul(pool, table, x.data(), tokens, &target, 1, scratch);
+      double largest = 1e-3, worst = 0;
+      for (int64_t t = 0; t < tokens; t++) {
+        for (int64_t r = 0; r < kRows; r++) {
+          const float expected = ggml_dot(n, ggml.data() + r * row_bytes, act.data() + t * act_bytes);
+          largest = std::max(largest, static_cast<double>(std::fabs(expected)));
+          worst = std::max(worst, static_cast<double>(std::fabs(expected - out[static_cast<size_t>(t * kRows + r)])));
+        }
+      }
+      if (worst / largest > error) error = worst / largest, worst_tokens = tokens;
+    }
+    check.expect(error < 1e-5,
+                 std::string(table.name) + " " + xc::ggml_type_name(type) + " interleaved matmul, " + std::to_string(n) +
+                     " columns, 1.." + std::to_string(kMaxTokens) + " tokens, " + std::to_string(threads) + " threads = ggml dots",
+                 "relative error " + number(error) + " at " + std::to_string(worst_tokens) + " tokens");
+  }
+}
+
 }  // namespace
 
 void run_interleaved_checks(Checker& check) {
@@ -173,6 +224,13 @@ void run_interleaved_checks(Checker& check) {
       x[i] = (i / n) < 2 ? 1.0f : -1.0f;
     }
     check_x8_against_ggml(check, " at the integer extremes", type, n, w, x, 1e-6);
+  }
+  for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0}) {
+      for (int64_t n : {96, 576, 896, 1536, 4864}) check_matmul_against_ggml(check, *table, type, n, engine);
+    }
+    for (GgmlType type : {GgmlType::Q4_K, GgmlType::Q6_K}) check_matmul_against_ggml(check, *table, type, 1536, engine);
   }
 }
 

@@ -19,6 +19,16 @@ constexpr size_t kActivationBlockBytes = 192 * 1024;
 constexpr int64_t kInlineQuantizeElements = 16 * 1024;
 // Up to this many tokens a call is a decode batch: it streams the weights once in long bands.
 constexpr int64_t kDecodeBatchTokens = 16;
+// How far ahead of its 4-row tile a decode batch prefetches weight rows.
+constexpr int64_t kPrefetchRows = 16;
+
+inline void prefetch_line(const uint8_t* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
 
 }  // namespace
 
@@ -99,6 +109,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       // passes over them; inside a block, each 4-row group stays in L1 while the tokens stream.
       const int64_t token_block = std::max<int64_t>(8, std::min<int64_t>(256, kActivationBlockBytes / x_stride / 4 * 4));
       const DotFn dot = k.dot;
+      const bool prefetch = tokens > 1 && tokens <= kDecodeBatchTokens;
       const TileFn tile2 = k.tile_4x2;
       const TileFn tile4 = k.tile_4x4;
       for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
@@ -106,6 +117,13 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
         int64_t r = lo;
         for (; (tile2 != nullptr || tile4 != nullptr) && r + 4 <= hi; r += 4) {
           const uint8_t* wr = w.data + r * w.row_bytes;
+          if (prefetch) {
+            // A decode batch's tiles stream their rows from memory: ask for the rows a few tiles
+            // ahead so the loads overlap the multiply-adds instead of following them.
+            const int64_t ahead = std::min(hi, r + kPrefetchRows + 4) - (r + kPrefetchRows);
+            const uint8_t* next = wr + kPrefetchRows * w.row_bytes;
+            for (int64_t b = 0; b < ahead * w.row_bytes; b += 64) prefetch_line(next + b);
+          }
           int64_t t = t0;
           if (tile4 != nullptr) {
             for (; t + 4 <= t1; t += 4) {
