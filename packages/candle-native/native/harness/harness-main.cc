@@ -4,6 +4,8 @@
 //   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]
 //   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
+//   xcandle-harness membw [--threads N]      (read bandwidth of a buffer far larger than the caches)
+//   xcandle-harness int8peak [--threads N]   (int8 multiply-adds per second, registers only)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "check.h"
 #include "gguf-writer.h"
+#include "machine-probes.h"
 #include "session.h"
 
 namespace {
@@ -22,7 +25,9 @@ int usage() {
                "[--kernels scalar]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
-               "       xcandle-harness arch-table\n");
+               "       xcandle-harness arch-table\n"
+               "       xcandle-harness membw [--threads N]\n"
+               "       xcandle-harness int8peak [--threads N]\n");
   return 2;
 }
 
@@ -44,6 +49,8 @@ int run_tests(int argc, char** argv) {
   xch::run_kernel_checks(check);
   xch::run_interleaved_checks(check);
   xch::run_op_checks(check);
+  std::printf("machine\n");
+  xch::run_machine_checks(check);
   std::printf("model\n");
   xch::run_model_checks(check, argv[2], temp_dir);
   std::printf("robustness\n");
@@ -124,6 +131,8 @@ int main(int argc, char** argv) {
     if (mode == "synth") return run_synth(argc, argv);
     if (mode == "logits") return run_logits(argc, argv);
     if (mode == "arch-table") return xch::run_arch_table();
+    if (mode == "membw") return xch::run_membw(argc, argv);
+    if (mode == "int8peak") return xch::run_int8peak(argc, argv);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     std::printf("0 passed, 1 failed\n");
