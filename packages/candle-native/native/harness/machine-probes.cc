@@ -3,6 +3,7 @@
 //   int8peak: N threads run independent int8 dot-product chains that never leave the registers.
 #include "machine-probes.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -189,15 +190,20 @@ int thread_option(int argc, char** argv, int first) {
 }  // namespace
 
 MemoryBandwidth measure_read_bandwidth(int threads, size_t bytes, int passes) {
-  bytes = bytes / 4096 * 4096;
+  constexpr size_t kHugePage = size_t{2} << 20;
+  bytes = std::max(kHugePage, bytes / kHugePage * kHugePage);
   auto deleter = [](uint8_t* p) { std::free(p); };
-  std::unique_ptr<uint8_t, decltype(deleter)> buffer(static_cast<uint8_t*>(std::aligned_alloc(4096, bytes)), deleter);
+  std::unique_ptr<uint8_t, decltype(deleter)> buffer(static_cast<uint8_t*>(std::aligned_alloc(kHugePage, bytes)),
+                                                     deleter);
   if (!buffer) throw std::runtime_error("membw: cannot allocate " + std::to_string(bytes >> 20) + " MiB");
   uint8_t* data = buffer.get();
+  // Huge pages where the kernel allows them: 512× fewer page faults while filling, fewer TLB misses while reading.
+  madvise(data, bytes, MADV_HUGEPAGE);
   // Each thread touches its own slice first, so its pages sit near the core that reads them.
   timed_parallel(threads, [&](int t) {
     const auto [begin, end] = slice(bytes, t, threads);
-    for (size_t i = begin; i < end; i++) data[i] = static_cast<uint8_t>(i * 131 + 7);
+    for (size_t i = begin; i < begin + 4096 && i < end; i++) data[i] = static_cast<uint8_t>(i * 131 + 7);
+    for (size_t page = begin + 4096; page < end; page += 4096) std::memcpy(data + page, data + begin, 4096);
   });
   uint64_t expected = 0;
   for (size_t i = 0; i < 256; i++) expected += static_cast<uint8_t>(i * 131 + 7);
@@ -246,10 +252,11 @@ int run_membw(int argc, char** argv) {
     std::fprintf(stderr, "usage: xcandle-harness membw [--threads N]\n");
     return 2;
   }
-  // 1 GiB, or 4× the last-level cache the OS reports when that is larger
-  long cache = sysconf(_SC_LEVEL3_CACHE_SIZE);
-  const size_t bytes = std::max<size_t>(size_t{1} << 30, cache > 0 ? static_cast<size_t>(cache) * 4 : 0);
-  const MemoryBandwidth bandwidth = measure_read_bandwidth(threads, bytes, 5);
+  // 4× the last-level cache the OS reports, within [256 MiB, 1 GiB] (VMs may report the host's whole L3)
+  const long cache = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  const size_t bytes =
+      std::clamp<size_t>(cache > 0 ? static_cast<size_t>(cache) * 4 : 0, size_t{256} << 20, size_t{1} << 30);
+  const MemoryBandwidth bandwidth = measure_read_bandwidth(threads, bytes, 10);
   if (!bandwidth.every_byte_read) {
     std::fprintf(stderr, "membw: the sum of the bytes read is wrong\n");
     return 1;
