@@ -11,6 +11,10 @@ export interface PromptLookupOptions {
  * Prompt-lookup drafting: finds the latest earlier occurrence of the context's last n tokens
  * (longest n first) and proposes the tokens that followed it. Pays where the answer copies the
  * prompt (extraction, quoting, code edits); returns [] when nothing matches.
+ *
+ * A match close to the end continues into the draft itself, as an overlapping copy: in a loop of
+ * period p the latest match is p tokens back, and the draft repeats the loop for `maxDraft` tokens
+ * instead of stopping after p.
  */
 export function draftFromContext(context: readonly number[], options: PromptLookupOptions = {}): number[] {
   const maxDraft = options.maxDraft ?? 8;
@@ -23,7 +27,10 @@ export function draftFromContext(context: readonly number[], options: PromptLook
       while (i < n && context[start + i] === context[end - n + i]) i++;
       if (i < n) continue;
       const from = start + n;
-      return context.slice(from, Math.min(from + maxDraft, end)) as number[];
+      const draft: number[] = [];
+      for (let j = 0; j < maxDraft; j++)
+        draft.push(from + j < end ? context[from + j]! : draft[from + j - end]!);
+      return draft;
     }
   }
   return [];

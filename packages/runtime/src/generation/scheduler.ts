@@ -3,6 +3,7 @@ import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
 import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
+import { LookupDraftLength } from './lookup-draft-length.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
 import { draftFromContext } from './prompt-lookup.js';
 import { WaitingQueue } from './waiting-queue.js';
@@ -37,8 +38,13 @@ export interface SchedulerOptions {
    * decode together (default 2; 0 turns it off): busy batches already use the weights well.
    */
   promptLookupMaxBatch?: number;
-  /** Tokens drafted per prompt-lookup step (default 8). */
+  /**
+   * Most tokens drafted per prompt-lookup step (default 8); each request adapts its length to
+   * what its drafts kept and pauses after misses (see LookupDraftLength).
+   */
   promptLookupDraftTokens?: number;
+  /** Fewest tokens a prompt-lookup draft may have (default 2): a shorter one costs more to verify than it saves. */
+  promptLookupMinDraft?: number;
   /**
    * With a draft model, greedy requests draft on it while at most this many requests decode
    * together (default 2; 0 turns it off). It then replaces prompt lookup.
@@ -94,8 +100,8 @@ interface Slot {
   /** Exactly the tokens in `seq`'s cache. */
   cached: number[];
   admittedMs: number;
-  /** Tokens the draft model proposes on this request's steps (made on its first draft). */
-  draftLength?: DraftLength;
+  /** Tokens this request drafts on its steps, by draft model or prompt lookup (made on its first draft). */
+  draftLength?: DraftLength | LookupDraftLength;
 }
 
 /**
@@ -128,6 +134,7 @@ export class Scheduler {
   private readonly sharedPrefixMinTokens: number;
   private readonly lookupMaxBatch: number;
   private readonly lookupDraftTokens: number;
+  private readonly lookupMinDraft: number;
   private readonly draftModel: DraftModel | undefined;
   private readonly draftMaxBatch: number;
   private readonly draftModelTokens: number;
@@ -155,6 +162,7 @@ export class Scheduler {
     this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
     this.lookupMaxBatch = Math.max(0, options.promptLookupMaxBatch ?? 2);
     this.lookupDraftTokens = Math.max(0, options.promptLookupDraftTokens ?? 8);
+    this.lookupMinDraft = Math.max(1, Math.min(options.promptLookupMinDraft ?? 2, this.lookupDraftTokens));
     this.draftModel = draftModel;
     this.draftMaxBatch = Math.max(0, options.draftModelMaxBatch ?? 2);
     this.draftModelTokens = Math.max(0, options.draftModelTokens ?? 4);
@@ -428,8 +436,9 @@ export class Scheduler {
     }
     if (batch.length > this.lookupMaxBatch) return batch.map(() => []);
     return batch.map((slot) => {
-      const room = this.draftRoom(slot, this.lookupDraftTokens);
-      return room > 0 ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
+      slot.draftLength ??= new LookupDraftLength(this.lookupDraftTokens, this.lookupMinDraft);
+      const room = this.draftRoom(slot, slot.draftLength.next());
+      return room >= this.lookupMinDraft ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
     });
   }
 
