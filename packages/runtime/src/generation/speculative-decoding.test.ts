@@ -48,7 +48,7 @@ describe('prompt-lookup speculative decoding', () => {
     const stats = on.lm.stats();
     expect(stats.acceptedDraftTokens).toBeGreaterThan(0);
     expect(stats.acceptedDraftTokens).toBeLessThan(stats.draftedTokens);
-    expect(on.engine.calls.length).toBeLessThan(off.engine.calls.length / 2);
+    expect(on.engine.calls.length).toBeLessThan(off.engine.calls.length * 0.7);
     // a slip every 7 tokens: drafts shrink to what was kept, so at most about one wasted token per slip
     expect(stats.draftedTokens - stats.acceptedDraftTokens).toBeLessThan(60 / 7 + 8);
   });
