@@ -1,38 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { LookupDraftLength } from './lookup-draft-length.js';
 
+const halfStep = (k: number) => 1 + 0.5 * k;
+const flat = (k: number) => 1 + 0.05 * k;
+
 describe('LookupDraftLength', () => {
-  it('starts at the most and doubles back after a fully kept draft', () => {
+  it('drafts longer as drafts keep landing, up to the most', () => {
     const length = new LookupDraftLength(8);
-    expect(length.next()).toBe(8);
-    length.update(8, 3);
-    expect(length.next()).toBe(4);
-    length.update(4, 4);
-    expect(length.next()).toBe(8);
-    length.update(8, 8);
-    expect(length.next()).toBe(8);
+    const lengths: number[] = [];
+    for (let step = 0; step < 6; step++) {
+      const k = length.next(halfStep);
+      lengths.push(k);
+      length.update(k, k);
+    }
+    expect(lengths[0]).toBe(2);
+    expect(lengths.at(-1)).toBeGreaterThan(4);
+    expect([...lengths].sort((a, b) => a - b)).toEqual(lengths);
+    // with verify nearly free, the longest draft pays
+    expect(length.next(flat)).toBe(8);
+  });
+
+  it('stops drafting when drafts miss, and tries again after some plain steps', () => {
+    const length = new LookupDraftLength(8);
+    for (let step = 0; step < 4; step++) length.update(Math.max(2, length.next(halfStep)), 0);
+    expect(length.acceptance).toBeLessThan(0.4);
+    const plain: number[] = [];
+    let k = 0;
+    while ((k = length.next(halfStep)) === 0 && plain.length < 100) plain.push(k);
+    expect(plain.length).toBeGreaterThan(3);
+    expect(plain.length).toBeLessThan(100);
+    expect(k).toBe(2);
   });
 
   it('never drafts fewer than the least worth a verify', () => {
     const length = new LookupDraftLength(8, 3);
-    length.update(8, 1);
-    expect(length.next()).toBe(3);
+    expect(length.next(halfStep)).toBeGreaterThanOrEqual(3);
     expect(length.minimum).toBe(3);
-  });
-
-  it('pauses 1, 2, 4 … 16 steps after drafts that miss at once, and resets when one lands', () => {
-    const length = new LookupDraftLength(8);
-    const pauses: number[] = [];
-    for (let miss = 0; miss < 7; miss++) {
-      length.update(length.next() || 2, 0);
-      let paused = 0;
-      while (length.next() === 0) paused++;
-      pauses.push(paused);
-    }
-    expect(pauses).toEqual([1, 2, 4, 8, 16, 16, 16]);
-    expect(length.next()).toBe(2);
-    length.update(2, 1);
-    length.update(2, 0);
-    expect([length.next(), length.next()]).toEqual([0, 2]);
+    // a verify costing three steps a token never pays
+    expect(new LookupDraftLength(8).next((k) => 1 + 3 * k)).toBe(0);
   });
 });

@@ -1,51 +1,62 @@
+/** Verify cost of k drafted tokens, in plain decode steps (see VerifyCost). */
+export type VerifyCostRatio = (k: number) => number;
+
+const halfStepPerToken: VerifyCostRatio = (k) => 1 + 0.5 * k;
+
 /**
- * How many tokens one request drafts by prompt lookup each step. A verify forward of k + 1 tokens
- * costs several single-token steps, so the policy spends it where drafts have been landing:
- * - every drafted token kept: the length doubles (up to `most`);
- * - some kept: the next draft is one longer than what was kept (a copied span ended there);
- * - none kept: the length halves and drafting pauses for 1, 2, 4 … up to 16 steps, reset by the next
- *   draft that lands, so a context the output does not copy costs plain decode steps;
- * - never fewer than `least` tokens: a shorter draft costs more to verify than it saves.
+ * How many tokens one request drafts by prompt lookup each step: the length that gives the most
+ * tokens per unit of forward cost. A draft of k tokens each kept with probability p yields
+ * 1 + p + … + p^k tokens for a forward costing `cost(k)` plain steps; the request drafts the best k
+ * in [least, most] when that beats a plain step (1 token for 1 step), else nothing this step.
+ *
+ * p is this request's record: tokens kept against drafts cut short, recent drafts counting most,
+ * starting from 0.8 as if from a few drafts. Steps without a draft let the record fade back toward
+ * it, so a request whose drafts missed tries again later.
  */
 export class LookupDraftLength {
-  private length: number;
-  private idle = 0;
-  private misses = 0;
+  private kept = 0;
+  private cut = 0;
 
   constructor(
     private readonly most: number,
     private readonly least = 2,
-  ) {
-    this.length = most;
-  }
-
-  /** Tokens to draft this step (0 while paused); counts a paused step. */
-  next(): number {
-    if (this.idle > 0) {
-      this.idle--;
-      return 0;
-    }
-    return this.length;
-  }
+  ) {}
 
   /** The fewest tokens worth a verify forward. */
   get minimum(): number {
     return this.least;
   }
 
+  /** Estimated chance that a drafted token is kept. */
+  get acceptance(): number {
+    return (this.kept + 0.8 * 2) / (this.kept + this.cut + 2);
+  }
+
+  /** Tokens to draft this step (0: a plain step pays more). */
+  next(cost: VerifyCostRatio = halfStepPerToken): number {
+    const p = Math.min(this.acceptance, 0.999);
+    let best = 0;
+    let bestGain = 1;
+    let expected = 1;
+    for (let k = 1; k <= this.most; k++) {
+      expected += p ** k;
+      const gain = expected / cost(k);
+      if (k >= this.least && gain > bestGain) {
+        best = k;
+        bestGain = gain;
+      }
+    }
+    if (best === 0) {
+      this.kept *= 0.9;
+      this.cut *= 0.9;
+    }
+    return best;
+  }
+
   /** Records a verified draft: `kept` of its `drafted` tokens agreed with the target. */
   update(drafted: number, kept: number): void {
     if (drafted === 0) return;
-    if (kept === drafted) {
-      this.length = Math.min(this.most, this.length * 2);
-      this.misses = 0;
-    } else if (kept > 0) {
-      this.length = Math.min(this.most, Math.max(this.least, kept + 1));
-      this.misses = 0;
-    } else {
-      this.length = Math.max(this.least, Math.floor(this.length / 2));
-      this.idle = Math.min(16, 2 ** this.misses);
-      this.misses++;
-    }
+    this.kept = 0.8 * this.kept + kept;
+    this.cut = 0.8 * this.cut + (kept < drafted ? 1 : 0);
   }
 }

@@ -6,6 +6,7 @@ import type { GenerationTask } from './generation-task.js';
 import { LookupDraftLength } from './lookup-draft-length.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
 import { draftFromContext } from './prompt-lookup.js';
+import { VerifyCost } from './verify-cost.js';
 import { WaitingQueue } from './waiting-queue.js';
 
 /** KV slots the scheduler fills when neither the options nor the engine name a number. */
@@ -39,10 +40,16 @@ export interface SchedulerOptions {
    */
   promptLookupMaxBatch?: number;
   /**
-   * Most tokens drafted per prompt-lookup step (default 8); each request adapts its length to
-   * what its drafts kept and pauses after misses (see LookupDraftLength).
+   * Most tokens drafted per prompt-lookup step (default 8); each request drafts the length that
+   * pays best for its acceptance so far and the engine's measured verify cost, or none when a plain
+   * step pays more (see LookupDraftLength).
    */
   promptLookupDraftTokens?: number;
+  /**
+   * What each drafted token adds to a verify forward, in plain decode steps. Default: learned from
+   * the engine's timings (VerifyCost). 0 drafts the most tokens whenever the context matches.
+   */
+  promptLookupVerifyCostPerToken?: number;
   /** Fewest tokens a prompt-lookup draft may have (default 2): a shorter one costs more to verify than it saves. */
   promptLookupMinDraft?: number;
   /**
@@ -135,6 +142,9 @@ export class Scheduler {
   private readonly lookupMaxBatch: number;
   private readonly lookupDraftTokens: number;
   private readonly lookupMinDraft: number;
+  /** Single-request forward timings, for the prompt-lookup draft length. */
+  private readonly verifyCost = new VerifyCost();
+  private readonly verifyCostRatio: (k: number) => number;
   private readonly draftModel: DraftModel | undefined;
   private readonly draftMaxBatch: number;
   private readonly draftModelTokens: number;
@@ -162,6 +172,9 @@ export class Scheduler {
     this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
     this.lookupMaxBatch = Math.max(0, options.promptLookupMaxBatch ?? 2);
     this.lookupDraftTokens = Math.max(0, options.promptLookupDraftTokens ?? 8);
+    const perToken = options.promptLookupVerifyCostPerToken;
+    this.verifyCostRatio =
+      perToken === undefined ? this.verifyCost.ratio : (k) => 1 + Math.max(0, perToken) * k;
     this.lookupMinDraft = Math.max(1, Math.min(options.promptLookupMinDraft ?? 2, this.lookupDraftTokens));
     this.draftModel = draftModel;
     this.draftMaxBatch = Math.max(0, options.draftModelMaxBatch ?? 2);
@@ -304,6 +317,7 @@ export class Scheduler {
     ];
     const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
     let logits: Float32Array[];
+    const forwardStart = performance.now();
     try {
       logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0));
     } catch (error) {
@@ -313,6 +327,8 @@ export class Scheduler {
       for (const slot of slots) this.fail(slot, error);
       return;
     }
+    if (requests.length === 1 && decoding.length === 1)
+      this.verifyCost.record(requests[0]!.tokens.length, performance.now() - forwardStart);
     decoding.forEach((slot, i) => {
       if (!this.slots.includes(slot)) return;
       slot.cached.push(slot.task.lastToken);
@@ -436,8 +452,9 @@ export class Scheduler {
     }
     if (batch.length > this.lookupMaxBatch) return batch.map(() => []);
     return batch.map((slot) => {
-      slot.draftLength ??= new LookupDraftLength(this.lookupDraftTokens, this.lookupMinDraft);
-      const room = this.draftRoom(slot, slot.draftLength.next());
+      if (!(slot.draftLength instanceof LookupDraftLength))
+        slot.draftLength = new LookupDraftLength(this.lookupDraftTokens, this.lookupMinDraft);
+      const room = this.draftRoom(slot, slot.draftLength.next(this.verifyCostRatio));
       return room >= this.lookupMinDraft ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
     });
   }

@@ -40,7 +40,10 @@ describe('prompt-lookup speculative decoding', () => {
     const copyWithSlips = (tokens: readonly number[], vocabSize: number) =>
       tokens.length % 7 === 0 ? ((tokens.at(-1)! * 3 + 1) % (vocabSize - 4)) + 2 : tokens[tokens.length - 5]!;
     const prompt = 'abcdeabcdeabcde';
-    const on = createFakeLM({ next: copyWithSlips }, { prefixCacheSize: 0 });
+    const on = createFakeLM(
+      { next: copyWithSlips },
+      { prefixCacheSize: 0, promptLookupVerifyCostPerToken: 0.1 },
+    );
     const off = createFakeLM({ next: copyWithSlips }, { prefixCacheSize: 0, promptLookupMaxBatch: 0 });
     const a = await on.lm.complete(prompt, { maxTokens: 60 });
     const b = await off.lm.complete(prompt, { maxTokens: 60 });
