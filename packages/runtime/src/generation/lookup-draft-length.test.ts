@@ -32,10 +32,13 @@ describe('LookupDraftLength', () => {
     expect(k).toBe(2);
   });
 
-  it('never drafts fewer than the least worth a verify', () => {
+  it('never drafts fewer than the least worth a verify, and starts from the prior', () => {
     const length = new LookupDraftLength(8, 3);
     expect(length.next(halfStep)).toBeGreaterThanOrEqual(3);
     expect(length.minimum).toBe(3);
+    // a request starts from the acceptance it is given
+    expect(new LookupDraftLength(8, 2, 0.97).next(halfStep)).toBeGreaterThan(4);
+    expect(new LookupDraftLength(8, 2, 0.3).next(halfStep)).toBe(0);
     // a verify costing three steps a token never pays
     expect(new LookupDraftLength(8).next((k) => 1 + 3 * k)).toBe(0);
   });

@@ -10,16 +10,18 @@ const halfStepPerToken: VerifyCostRatio = (k) => 1 + 0.5 * k;
  * in [least, most] when that beats a plain step (1 token for 1 step), else nothing this step.
  *
  * p is this request's record: tokens kept against drafts cut short, recent drafts counting most,
- * starting from 0.8 as if from a few drafts. Steps without a draft let the record fade back toward
+ * starting from `prior` as if from a few drafts. Steps without a draft let the record fade back toward
  * it, so a request whose drafts missed tries again later.
  */
 export class LookupDraftLength {
   private kept = 0;
   private cut = 0;
 
+  /** `prior`: the chance a drafted token is kept before this request has drafted (e.g. other requests' rate). */
   constructor(
     private readonly most: number,
     private readonly least = 2,
+    private readonly prior = 0.8,
   ) {}
 
   /** The fewest tokens worth a verify forward. */
@@ -29,7 +31,7 @@ export class LookupDraftLength {
 
   /** Estimated chance that a drafted token is kept. */
   get acceptance(): number {
-    return (this.kept + 0.8 * 2) / (this.kept + this.cut + 2);
+    return (this.kept + this.prior * 2) / (this.kept + this.cut + 2);
   }
 
   /** Tokens to draft this step (0: a plain step pays more). */

@@ -453,7 +453,12 @@ export class Scheduler {
     if (batch.length > this.lookupMaxBatch) return batch.map(() => []);
     return batch.map((slot) => {
       if (!(slot.draftLength instanceof LookupDraftLength))
-        slot.draftLength = new LookupDraftLength(this.lookupDraftTokens, this.lookupMinDraft);
+        slot.draftLength = new LookupDraftLength(
+          this.lookupDraftTokens,
+          this.lookupMinDraft,
+          // other requests' record lengthens the first drafts, never shortens them (no lock-out)
+          Math.max(0.8, this.drafted < 32 ? 0 : this.accepted / this.drafted),
+        );
       const room = this.draftRoom(slot, slot.draftLength.next(this.verifyCostRatio));
       return room >= this.lookupMinDraft ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
     });
