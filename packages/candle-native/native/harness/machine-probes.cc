@@ -210,6 +210,7 @@ MemoryBandwidth measure_read_bandwidth(int threads, size_t bytes, int passes) {
   expected *= bytes / 256;
 
   MemoryBandwidth result;
+  result.every_byte_read = true;
   std::vector<uint64_t> sums(static_cast<size_t>(threads));
   for (int pass = 0; pass < passes; pass++) {
     const double seconds = timed_parallel(threads, [&](int t) {
@@ -218,7 +219,7 @@ MemoryBandwidth measure_read_bandwidth(int threads, size_t bytes, int passes) {
     });
     uint64_t total = 0;
     for (uint64_t sum : sums) total += sum;
-    result.every_byte_read = total == expected;
+    result.every_byte_read &= total == expected;
     result.gb_per_second = std::max(result.gb_per_second, static_cast<double>(bytes) / seconds / 1e9);
   }
   result.bytes = bytes;
@@ -235,10 +236,10 @@ Int8Peak measure_int8_peak(int threads, int64_t rounds, int passes) {
   std::memcpy(b, kB, 4);
   std::vector<int64_t> sums(static_cast<size_t>(threads));
   const int64_t expected = kDot4 * (kernel.macs_per_round / 4) * rounds;
+  result.every_product_counted = true;
   for (int pass = 0; pass < passes; pass++) {
     const double seconds =
         timed_parallel(threads, [&](int t) { sums[static_cast<size_t>(t)] = kernel.run(a, b, rounds); });
-    result.every_product_counted = true;
     for (int64_t sum : sums) result.every_product_counted &= sum == expected;
     const double macs = static_cast<double>(kernel.macs_per_round) * rounds * threads;
     result.gmacs_per_second = std::max(result.gmacs_per_second, macs / seconds / 1e9);
@@ -271,7 +272,7 @@ int run_int8peak(int argc, char** argv) {
     std::fprintf(stderr, "usage: xcandle-harness int8peak [--threads N]\n");
     return 2;
   }
-  const Int8Peak peak = measure_int8_peak(threads, 10'000'000, 3);
+  const Int8Peak peak = measure_int8_peak(threads, 1'000'000, 30);
   if (peak.instruction == nullptr) {
     std::fprintf(stderr, "int8peak: this CPU has neither AVX-512 VNNI nor AVX2\n");
     return 1;
