@@ -19,6 +19,8 @@ Our native engine (x candle-native) against llama.cpp (node-llama-cpp) on synthe
 shapes and random weights (made on first use in benchmarks/models/), same threads, alternating runs,
 each in a fresh process. Writes benchmarks/results/latest.md and latest.json, and keeps each run in
 benchmarks/results/history/ (plotted by the playground's /bench page and pnpm --filter @x/benchmarks plots).
+First measures the machine's read bandwidth and int8 peak with the same threads (xcandle-harness membw and
+int8peak, from pnpm --filter @x/candle-native build) and shows each row's share of them.
 
 cases (--cases picks by full name or by any part of one, e.g. --cases Q4_K or --cases smollm2):
 ${engineCases.map((c) => `  ${caseName(c)}`).join('\n')}

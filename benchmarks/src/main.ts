@@ -9,6 +9,9 @@ import { type BenchArgs, benchHelp, parseBenchArgs, pickCases } from './bench-ar
 import { benchResultsJson, historyFileName, type MeasuredCase } from './bench-results-json.ts';
 import { caseName, type EngineCase } from './engine-cases.ts';
 import { ensureModel } from './ensure-model.ts';
+import { limitShares, percent } from './limits/limit-shares.ts';
+import { measureMachineLimits } from './limits/machine-limits.ts';
+import { modelCostOf } from './limits/model-cost.ts';
 import { spread } from './median.ts';
 import type { RunResult } from './runners/run-args.ts';
 
@@ -63,12 +66,17 @@ const format = (values: number[], digits = 1) => {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 };
 
+// Both limits are measured here, in this run and with its thread count, never taken from a table.
+process.stderr.write(`measuring the machine's read bandwidth and int8 peak (${threads} threads)\n`);
+const limits = measureMachineLimits(threads);
+
 const rows: string[] = [];
 const measured: MeasuredCase[] = [];
 for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
   const where = `[case ${caseIndex + 1}/${cases.length}] ${caseName(engineCase)}`;
   process.stderr.write(`${where}: preparing the model\n`);
   const model = await ensureModel(engineCase);
+  const cost = await modelCostOf(model);
   const results: Record<EngineName, RunResult[]> = { 'x candle-native': [], 'llama.cpp': [] };
   for (let run = 0; run < runs; run++) {
     for (const engine of Object.keys(engines) as EngineName[]) {
@@ -77,12 +85,22 @@ for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
     }
   }
   for (const engine of Object.keys(engines) as EngineName[]) {
-    measured.push({ case: caseName(engineCase), engine, runs: results[engine] });
+    measured.push({ case: caseName(engineCase), engine, runs: results[engine], cost });
   }
   const median = (engine: EngineName, key: keyof RunResult) =>
     spread(results[engine].map((r) => r[key])).median;
+  const shareOf = (engine: EngineName) =>
+    limitShares(
+      {
+        decodeTokensPerSecond: median(engine, 'decodeTokensPerSecond'),
+        prefillTokensPerSecond: median(engine, 'prefillTokensPerSecond'),
+      },
+      cost,
+      limits,
+    );
   for (const engine of Object.keys(engines) as EngineName[]) {
     const r = results[engine];
+    const share = shareOf(engine);
     rows.push(
       `| ${caseName(engineCase)} | ${engine} | ${format(r.map((x) => x.decodeTokensPerSecond))} | ` +
         `${format(r.map((x) => x.prefillTokensPerSecond))} | ${format(
@@ -95,28 +113,40 @@ for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
         )} | ${format(
           r.map((x) => x.loadMs),
           0,
-        )} |`,
+        )} | ${percent(share.decodeShareOfBandwidth)} | ${percent(share.prefillShareOfInt8Peak)} |`,
     );
   }
   const ratio = (key: keyof RunResult) =>
     (median('x candle-native', key) / median('llama.cpp', key)).toFixed(2);
   rows.push(
     `| ${caseName(engineCase)} | **ratio x / llama.cpp** | **${ratio('decodeTokensPerSecond')}×** | ` +
-      `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× | ${ratio('loadMs')}× |`,
+      `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× | ${ratio('loadMs')}× | | |`,
   );
   process.stderr.write(`${rows.slice(-3).join('\n')}\n`);
 }
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+const costLines = [...new Map(measured.map((m) => [m.case, m.cost])).entries()].map(
+  ([name, cost]) =>
+    `${name}: ${mb(cost.weightBytesPerToken)} MB read per decoded token, ${mb(cost.macsPerToken)} M int8 MACs per prompt token`,
+);
 
 const table = [
   `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, ` +
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; threads ${threads}; prompt ${prompt} tokens; ` +
     `${gen} generated; median of ${runs} runs (min–max).`,
+  `Limits measured in this run (${threads} threads, xcandle-harness membw / int8peak): read bandwidth ` +
+    `${limits.readBandwidthGBs.toFixed(1)} GB/s; int8 peak ${limits.int8PeakGMACs.toFixed(1)} GMAC/s (${limits.int8Instruction}). ` +
+    'Decode share = decode tok/s × weight bytes per token ÷ read bandwidth; prefill share = prefill tok/s × ' +
+    'int8 MACs per token ÷ int8 peak (what is counted: docs/benchmarks.md).',
   '',
-  '| model | engine | decode tok/s (higher is better) | prefill tok/s (higher) | TTFT ms (lower) | peak RSS MB (lower) | load ms (lower) |',
-  '|---|---|---|---|---|---|---|',
+  ...costLines.map((line) => `- ${line}`),
+  '',
+  '| model | engine | decode tok/s (higher is better) | prefill tok/s (higher) | TTFT ms (lower) | peak RSS MB (lower) | load ms (lower) | decode share of bandwidth | prefill share of int8 peak |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
-const json = benchResultsJson(measured, { threads, prompt, gen, runs });
+const json = benchResultsJson(measured, { threads, prompt, gen, runs }, limits);
 console.log(args.json ? JSON.stringify(json, null, 2) : table);
 const results = path.resolve(here, '../results');
 mkdirSync(path.join(results, 'history'), { recursive: true });

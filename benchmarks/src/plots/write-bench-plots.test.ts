@@ -13,13 +13,16 @@ const result = (decode: number) => ({
   decodeTokensPerSecond: decode,
   maxRssMb: 300,
 });
+const cost = { weightBytesPerToken: 140e6, macsPerToken: 100e6 };
+const limits = { readBandwidthGBs: 50, int8PeakGMACs: 400, int8Instruction: 'vpdpbusd zmm, AVX-512 VNNI' };
 const runOn = (day: number, ours: number) =>
   benchResultsJson(
     [
-      { case: 'smollm2-135m Q8_0', engine: 'x candle-native', runs: [result(ours)] },
-      { case: 'smollm2-135m Q8_0', engine: 'llama.cpp', runs: [result(50)] },
+      { case: 'smollm2-135m Q8_0', engine: 'x candle-native', runs: [result(ours)], cost },
+      { case: 'smollm2-135m Q8_0', engine: 'llama.cpp', runs: [result(50)], cost },
     ],
     { threads: 2, prompt: 512, gen: 64, runs: 1 },
+    limits,
     new Date(Date.UTC(2026, 10, day)),
   );
 

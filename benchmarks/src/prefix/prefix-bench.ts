@@ -4,8 +4,10 @@
 //               the later ones, with a breakdown of a warm call (format, tokenize, prompt tokens reused
 //               from the cache and prefilled, prefill forward time).
 //   concurrent: 8 such calls at once on a prefix nobody has cached, against one call alone.
-//   lookup:     an extraction-style prompt (answer copied from the context), greedy decode tok/s
-//               with prompt lookup against without.
+//   lookup:     DSPy-style extraction calls (ChatAdapter; the answer's values copied from the records in
+//               the prompt), the random-weight model steered to write the correct answer; greedy decode
+//               tok/s with prompt lookup against without, and how many drafted tokens were kept.
+//   lookup-loop: the earlier unsteered case (not run by default): the random model's own repetition.
 // Every case checks that the tokens equal a run with the cache and drafting off.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,8 @@ import { sharedModelsDir } from '@x/runtime/testing';
 import { ensureModel } from '../ensure-model.ts';
 import { spread } from '../median.ts';
 import { cotMessages, questions } from './cot-messages.ts';
+import { extractionCalls } from './extraction-case.ts';
+import { steerToAnswer } from './steer-to-answer.ts';
 
 const argv = process.argv.slice(2);
 const option = (flag: string, fallback: string) => {
@@ -139,6 +143,46 @@ if (only.includes('concurrent')) {
 }
 
 if (only.includes('lookup')) {
+  // Extraction calls whose answers copy the records; the random-weight model is steered to write
+  // them (steer-to-answer.ts), so acceptance is that of a model that extracts correctly.
+  const calls = extractionCalls(Number(option('--extractions', '3')));
+  const decode = async (plain: boolean) => {
+    const lm = await open(plain);
+    const results: LMResult[] = [];
+    for (const call of calls) {
+      const promptLength = lm.encodeRequest({ kind: 'chat', messages: call.messages }).length;
+      const answer = lm.tokenizer.encode(call.answer, { addSpecial: false });
+      const unsteer = steerToAnswer(lm, promptLength, answer);
+      await lm.generate(call.messages, { maxTokens: 1, temperature: 0 });
+      results.push(await lm.generate(call.messages, { maxTokens: answer.length, temperature: 0 }));
+      unsteer();
+    }
+    const stats = lm.stats();
+    await lm.dispose();
+    return { results, stats };
+  };
+  const fast = await decode(false);
+  const slow = await decode(true);
+  const rate = (rs: LMResult[]) => {
+    const tokens = rs.reduce((sum, r) => sum + r.usage!.completionTokens - 1, 0);
+    const seconds = rs.reduce(
+      (sum, r) => sum + (r.usage!.completionTokens - 1) / r.timings!.tokensPerSecond,
+      0,
+    );
+    return tokens / seconds;
+  };
+  const copied = fast.results.every((r, i) => r.text === calls[i]!.answer);
+  lines.push(
+    `lookup: ${calls.length} extraction calls (ChatAdapter, ${fast.results[0]!.usage!.promptTokens}-token prompt, ` +
+      `${fast.results.map((r) => r.usage!.completionTokens).join('+')} answer tokens copied from the records: ${copied}), ` +
+      `decode ${rate(fast.results).toFixed(1)} tok/s with prompt lookup, ${rate(slow.results).toFixed(1)} without ` +
+      `(${(rate(fast.results) / rate(slow.results)).toFixed(2)}×); drafted ${fast.stats.draftedTokens}, ` +
+      `kept ${fast.stats.acceptedDraftTokens} (${(fast.stats.draftAcceptanceRate * 100).toFixed(0)}%); ` +
+      `identical tokens: ${same(fast.results, slow.results)}`,
+  );
+}
+
+if (only.includes('lookup-loop')) {
   const record = [
     'Name: Ada Lovelace. Born: 10 December 1815, London. Known for: the first published algorithm, for the Analytical Engine.',
     'Name: Alan Turing. Born: 23 June 1912, Maida Vale. Known for: the Turing machine and breaking Enigma at Bletchley Park.',
@@ -156,8 +200,9 @@ if (only.includes('lookup')) {
   const slow = await decode(true);
   const rate = (r: LMResult) => r.timings!.tokensPerSecond;
   lines.push(
-    `lookup: ${fast.usage!.completionTokens} tokens, decode ${rate(fast).toFixed(1)} tok/s with prompt lookup, ` +
-      `${rate(slow).toFixed(1)} without (${(rate(fast) / rate(slow)).toFixed(2)}×); identical tokens: ${same([fast], [slow])}`,
+    `lookup-loop (unsteered: the random model repeats itself): ${fast.usage!.completionTokens} tokens, decode ` +
+      `${rate(fast).toFixed(1)} tok/s with prompt lookup, ${rate(slow).toFixed(1)} without ` +
+      `(${(rate(fast) / rate(slow)).toFixed(2)}×); identical tokens: ${same([fast], [slow])}`,
   );
 }
 

@@ -7,6 +7,8 @@
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
 //   xcandle-harness gpu-checks [--markdown FILE]   (the CUDA kernels against their CPU twins; device probe)
 //   xcandle-harness gpu-bench [--markdown FILE]    (float GEMV bandwidth against the card's copy bandwidth)
+//   xcandle-harness membw [--threads N]      (read bandwidth of a buffer far larger than the caches)
+//   xcandle-harness int8peak [--threads N]   (int8 multiply-adds per second, registers only)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include "check.h"
 #include "gguf-writer.h"
+#include "machine-probes.h"
 #include "session.h"
 
 namespace {
@@ -28,7 +31,9 @@ int usage() {
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
                "       xcandle-harness arch-table\n"
                "       xcandle-harness gpu-checks [--markdown FILE]\n"
-               "       xcandle-harness gpu-bench [--markdown FILE]\n");
+               "       xcandle-harness gpu-bench [--markdown FILE]\n"
+               "       xcandle-harness membw [--threads N]\n"
+               "       xcandle-harness int8peak [--threads N]\n");
   return 2;
 }
 
@@ -50,6 +55,8 @@ int run_tests(int argc, char** argv) {
   xch::run_kernel_checks(check);
   xch::run_interleaved_checks(check);
   xch::run_op_checks(check);
+  std::printf("machine\n");
+  xch::run_machine_checks(check);
   std::printf("model\n");
   xch::run_model_checks(check, argv[2], temp_dir);
   std::printf("robustness\n");
@@ -155,6 +162,8 @@ int main(int argc, char** argv) {
       const int status = xch::run_gpu_bench(argc, argv);
       return status == 2 ? usage() : status;
     }
+    if (mode == "membw") return xch::run_membw(argc, argv);
+    if (mode == "int8peak") return xch::run_int8peak(argc, argv);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     std::printf("0 passed, 1 failed\n");

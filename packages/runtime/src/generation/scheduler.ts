@@ -5,8 +5,10 @@ import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
 import { kvFootprint, Preemption, recomputeTarget } from './preemption.js';
+import { LookupDraftLength } from './lookup-draft-length.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
 import { draftFromContext } from './prompt-lookup.js';
+import { VerifyCost } from './verify-cost.js';
 import { WaitingQueue } from './waiting-queue.js';
 
 /** KV slots the scheduler fills when neither the options nor the engine name a number. */
@@ -42,8 +44,19 @@ export interface SchedulerOptions {
    * decode together (default 2; 0 turns it off): busy batches already use the weights well.
    */
   promptLookupMaxBatch?: number;
-  /** Tokens drafted per prompt-lookup step (default 8). */
+  /**
+   * Most tokens drafted per prompt-lookup step (default 8); each request drafts the length that
+   * pays best for its acceptance so far and the engine's measured verify cost, or none when a plain
+   * step pays more (see LookupDraftLength).
+   */
   promptLookupDraftTokens?: number;
+  /**
+   * What each drafted token adds to a verify forward, in plain decode steps. Default: learned from
+   * the engine's timings (VerifyCost). 0 drafts the most tokens whenever the context matches.
+   */
+  promptLookupVerifyCostPerToken?: number;
+  /** Fewest tokens a prompt-lookup draft may have (default 2): a shorter one costs more to verify than it saves. */
+  promptLookupMinDraft?: number;
   /**
    * With a draft model, greedy requests draft on it while at most this many requests decode
    * together (default 2; 0 turns it off). It then replaces prompt lookup.
@@ -108,8 +121,8 @@ interface Slot {
   /** Exactly the tokens in `seq`'s cache. */
   cached: number[];
   admittedMs: number;
-  /** Tokens the draft model proposes on this request's steps (made on its first draft). */
-  draftLength?: DraftLength;
+  /** Tokens this request drafts on its steps, by draft model or prompt lookup (made on its first draft). */
+  draftLength?: DraftLength | LookupDraftLength;
   /** Tokens to prefill before decoding: the prompt, or after a preemption its context but the last. */
   target: readonly number[];
 }
@@ -146,6 +159,10 @@ export class Scheduler {
   private readonly sharedPrefixMinTokens: number;
   private readonly lookupMaxBatch: number;
   private readonly lookupDraftTokens: number;
+  private readonly lookupMinDraft: number;
+  /** Single-request forward timings, for the prompt-lookup draft length. */
+  private readonly verifyCost = new VerifyCost();
+  private readonly verifyCostRatio: (k: number) => number;
   private readonly draftModel: DraftModel | undefined;
   private readonly draftMaxBatch: number;
   private readonly draftModelTokens: number;
@@ -175,6 +192,10 @@ export class Scheduler {
     this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
     this.lookupMaxBatch = Math.max(0, options.promptLookupMaxBatch ?? 2);
     this.lookupDraftTokens = Math.max(0, options.promptLookupDraftTokens ?? 8);
+    const perToken = options.promptLookupVerifyCostPerToken;
+    this.verifyCostRatio =
+      perToken === undefined ? this.verifyCost.ratio : (k) => 1 + Math.max(0, perToken) * k;
+    this.lookupMinDraft = Math.max(1, Math.min(options.promptLookupMinDraft ?? 2, this.lookupDraftTokens));
     this.draftModel = draftModel;
     this.draftMaxBatch = Math.max(0, options.draftModelMaxBatch ?? 2);
     this.draftModelTokens = Math.max(0, options.draftModelTokens ?? 4);
@@ -363,6 +384,7 @@ export class Scheduler {
     ];
     const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
     let logits: Float32Array[];
+    const forwardStart = performance.now();
     try {
       logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0), {
         logitsInto: this.logitsBufferFor(requests),
@@ -375,6 +397,8 @@ export class Scheduler {
       for (const slot of slots) this.fail(slot, error);
       return;
     }
+    if (requests.length === 1 && decoding.length === 1)
+      this.verifyCost.record(requests[0]!.tokens.length, performance.now() - forwardStart);
     decoding.forEach((slot, i) => {
       if (!this.slots.includes(slot)) return;
       slot.cached.push(slot.task.lastToken);
@@ -518,8 +542,15 @@ export class Scheduler {
     }
     if (batch.length > this.lookupMaxBatch) return batch.map(() => []);
     return batch.map((slot) => {
-      const room = this.draftRoom(slot, this.lookupDraftTokens);
-      return room > 0 ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
+      if (!(slot.draftLength instanceof LookupDraftLength))
+        slot.draftLength = new LookupDraftLength(
+          this.lookupDraftTokens,
+          this.lookupMinDraft,
+          // other requests' record lengthens the first drafts, never shortens them (no lock-out)
+          Math.max(0.8, this.drafted < 32 ? 0 : this.accepted / this.drafted),
+        );
+      const room = this.draftRoom(slot, slot.draftLength.next(this.verifyCostRatio));
+      return room >= this.lookupMinDraft ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
     });
   }
 

@@ -7,7 +7,12 @@ import { loadLM } from '../reference/load-lm.js';
 const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 
 async function load(promptLookupMaxBatch: number) {
-  const lm = await loadLM(modelPath, { contextLength: 256, promptLookupMaxBatch });
+  // verify counted as free: drafts are made (and rolled back) even though this f32 engine pays per token
+  const lm = await loadLM(modelPath, {
+    contextLength: 256,
+    promptLookupMaxBatch,
+    promptLookupVerifyCostPerToken: 0,
+  });
   const engine = lm.engine;
   const drafts: ForwardRequest[] = [];
   const forward = engine.forward.bind(engine);

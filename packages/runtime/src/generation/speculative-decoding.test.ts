@@ -27,12 +27,31 @@ describe('prompt-lookup speculative decoding', () => {
     for (const prompt of prompts) {
       const on = createFakeLM({ next: wholeHistory }, { prefixCacheSize: 0 });
       const off = createFakeLM({ next: wholeHistory }, { prefixCacheSize: 0, promptLookupMaxBatch: 0 });
-      const a = await on.lm.complete(prompt, { maxTokens: 20 });
-      const b = await off.lm.complete(prompt, { maxTokens: 20 });
+      const a = await on.lm.complete(prompt, { maxTokens: 28 });
+      const b = await off.lm.complete(prompt, { maxTokens: 28 });
       expect(a.tokenIds).toEqual(b.tokenIds);
       expect(a.text).toBe(b.text);
       expect(drafted(on.engine).length).toBeGreaterThan(0);
     }
+  });
+
+  it('keeps greedy output when copies slip, with fewer forward calls', async () => {
+    // a model that repeats what came five tokens back, except at every seventh position
+    const copyWithSlips = (tokens: readonly number[], vocabSize: number) =>
+      tokens.length % 7 === 0 ? ((tokens.at(-1)! * 3 + 1) % (vocabSize - 4)) + 2 : tokens[tokens.length - 5]!;
+    const prompt = 'abcdeabcdeabcde';
+    const on = createFakeLM(
+      { next: copyWithSlips },
+      { prefixCacheSize: 0, promptLookupVerifyCostPerToken: 0.1 },
+    );
+    const off = createFakeLM({ next: copyWithSlips }, { prefixCacheSize: 0, promptLookupMaxBatch: 0 });
+    const a = await on.lm.complete(prompt, { maxTokens: 60 });
+    const b = await off.lm.complete(prompt, { maxTokens: 60 });
+    expect(a.tokenIds).toEqual(b.tokenIds);
+    const stats = on.lm.stats();
+    expect(stats.acceptedDraftTokens).toBeGreaterThan(0);
+    expect(stats.acceptedDraftTokens).toBeLessThan(stats.draftedTokens);
+    expect(on.engine.calls.length).toBeLessThan(off.engine.calls.length * 0.7);
   });
 
   it('stops inside an accepted draft at a stop string and at maxTokens', async () => {

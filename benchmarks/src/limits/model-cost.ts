@@ -1,0 +1,44 @@
+import { modelKeys, readGGUF } from '@x/runtime';
+
+/** What one token costs a llama-family forward, counted from the GGUF's tensor table. */
+export interface ModelCost {
+  /**
+   * Weight bytes a single-stream decode step reads: every tensor's stored bytes, except that an
+   * untied token embedding contributes one row (the output matrix is read instead). With tied
+   * embeddings (no output.weight) the embedding is the output head and is read whole. The KV cache
+   * is not counted.
+   */
+  weightBytesPerToken: number;
+  /**
+   * Int8 multiply-adds per prompt token: rows × columns of each 2-D matrix in the blocks (blk.*:
+   * attention q/k/v/o, feed-forward gate/up/down). Not counted: the output head (a prefill asks for
+   * the last position's logits only), the embedding lookup, biases and norms, and attention's own
+   * scores and weighted sums (they grow with the context and run in floating point).
+   */
+  macsPerToken: number;
+}
+
+export interface TensorShape {
+  name: string;
+  /** ggml order: shape[0] is the row length. */
+  shape: readonly number[];
+  byteLength: number;
+}
+
+export function modelCost(tensors: readonly TensorShape[]): ModelCost {
+  const untied = tensors.some((t) => t.name === 'output.weight');
+  let weightBytesPerToken = 0;
+  let macsPerToken = 0;
+  for (const tensor of tensors) {
+    const rows = tensor.shape[1] ?? 1;
+    weightBytesPerToken +=
+      untied && tensor.name === 'token_embd.weight' ? tensor.byteLength / rows : tensor.byteLength;
+    if (tensor.name.startsWith('blk.') && tensor.shape.length === 2) macsPerToken += tensor.shape[0]! * rows;
+  }
+  return { weightBytesPerToken, macsPerToken };
+}
+
+/** modelCost of a GGUF file (reads the header only). */
+export async function modelCostOf(file: string): Promise<ModelCost> {
+  return modelCost((await readGGUF(file, { keys: modelKeys })).tensors);
+}

@@ -1,0 +1,303 @@
+// xcandle-harness membw / int8peak: the machine's two limits, measured in the run that reports a share of them.
+//   membw:    N threads stream-read one buffer far larger than the last-level cache; best of a few passes.
+//   int8peak: N threads run independent int8 dot-product chains that never leave the registers.
+#include "machine-probes.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "kernels/cpu/cpu-features.h"
+
+namespace xch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `work(thread)` on `threads` threads started together and returns the wall time of the slowest,
+// so a pass counts from the first byte read to the last one.
+double timed_parallel(int threads, const std::function<void(int)>& work) {
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; t++) {
+    pool.emplace_back([&, t] {
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      work(t);
+    });
+  }
+  while (ready.load() < threads - 1) std::this_thread::yield();
+  const auto start = Clock::now();
+  go.store(true, std::memory_order_release);
+  work(0);
+  for (auto& thread : pool) thread.join();
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// [begin, end) of `n` items for thread `t` of `threads`, in whole 4 KiB pages.
+std::pair<size_t, size_t> slice(size_t n, int t, int threads) {
+  const size_t pages = n / 4096;
+  return {pages * t / threads * 4096, pages * (t + 1) / threads * 4096};
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2"))) uint64_t sum_bytes_avx2(const uint8_t* data, size_t n) {
+  // Four independent accumulators keep the loads, not the adds, the limit.
+  __m256i a = _mm256_setzero_si256(), b = a, c = a, d = a;
+  const __m256i zero = _mm256_setzero_si256();
+  for (size_t i = 0; i < n; i += 128) {
+    a = _mm256_add_epi64(a, _mm256_sad_epu8(_mm256_load_si256(reinterpret_cast<const __m256i*>(data + i)), zero));
+    b = _mm256_add_epi64(b, _mm256_sad_epu8(_mm256_load_si256(reinterpret_cast<const __m256i*>(data + i + 32)), zero));
+    c = _mm256_add_epi64(c, _mm256_sad_epu8(_mm256_load_si256(reinterpret_cast<const __m256i*>(data + i + 64)), zero));
+    d = _mm256_add_epi64(d, _mm256_sad_epu8(_mm256_load_si256(reinterpret_cast<const __m256i*>(data + i + 96)), zero));
+  }
+  alignas(32) uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes),
+                     _mm256_add_epi64(_mm256_add_epi64(a, b), _mm256_add_epi64(c, d)));
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+#endif
+
+// The slow twin, and the path on CPUs without AVX2.
+uint64_t sum_bytes_scalar(const uint8_t* data, size_t n) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + i, 8);
+    for (int k = 0; k < 8; k++) sum += (word >> (8 * k)) & 0xFF;
+  }
+  return sum;
+}
+
+uint64_t sum_bytes(const uint8_t* data, size_t n) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (xc::cpu_features().avx2) return sum_bytes_avx2(data, n);
+#endif
+  return sum_bytes_scalar(data, n);
+}
+
+// One chain is a multiply-add whose result feeds the next; 16 chains hide the instruction's latency.
+constexpr int kChains = 16;
+
+#if defined(__x86_64__) || defined(__i386__)
+// Each vpdpbusd: 64 u8×s8 products summed into 16 int32 lanes. Returns the sum of every lane.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) int64_t vnni_chains(const int8_t* a_bytes, const int8_t* b_bytes,
+                                                                            int64_t rounds) {
+  const __m512i a = _mm512_set1_epi32(*reinterpret_cast<const int32_t*>(a_bytes));
+  const __m512i b = _mm512_set1_epi32(*reinterpret_cast<const int32_t*>(b_bytes));
+  // 16 named accumulators (an array would live on the stack)
+  __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  __m512i c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+  for (int64_t r = 0; r < rounds; r++) {
+    c0 = _mm512_dpbusd_epi32(c0, a, b), c1 = _mm512_dpbusd_epi32(c1, a, b);
+    c2 = _mm512_dpbusd_epi32(c2, a, b), c3 = _mm512_dpbusd_epi32(c3, a, b);
+    c4 = _mm512_dpbusd_epi32(c4, a, b), c5 = _mm512_dpbusd_epi32(c5, a, b);
+    c6 = _mm512_dpbusd_epi32(c6, a, b), c7 = _mm512_dpbusd_epi32(c7, a, b);
+    c8 = _mm512_dpbusd_epi32(c8, a, b), c9 = _mm512_dpbusd_epi32(c9, a, b);
+    c10 = _mm512_dpbusd_epi32(c10, a, b), c11 = _mm512_dpbusd_epi32(c11, a, b);
+    c12 = _mm512_dpbusd_epi32(c12, a, b), c13 = _mm512_dpbusd_epi32(c13, a, b);
+    c14 = _mm512_dpbusd_epi32(c14, a, b), c15 = _mm512_dpbusd_epi32(c15, a, b);
+    // keeps the compiler from folding the rounds into one multiply
+    __asm__ volatile("" : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7));
+    __asm__ volatile("" : "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11), "+v"(c12), "+v"(c13), "+v"(c14), "+v"(c15));
+  }
+  const __m512i acc[kChains] = {c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15};
+  // each lane holds rounds × one 4-byte dot: summed in 64 bits
+  int64_t sum = 0;
+  alignas(64) int32_t lanes[16];
+  for (const __m512i& value : acc) {
+    _mm512_store_si512(lanes, value);
+    for (int32_t lane : lanes) sum += lane;
+  }
+  return sum;
+}
+
+__attribute__((target("avx2"), always_inline)) inline __m256i maddubs_step(__m256i c, __m256i a, __m256i b,
+                                                                        __m256i ones) {
+  return _mm256_add_epi32(c, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
+}
+
+// AVX2 without VNNI: vpmaddubsw (32 u8×s8 products into 16 int16 pairs) then vpmaddwd by ones into int32.
+__attribute__((target("avx2"))) int64_t maddubs_chains(const int8_t* a_bytes, const int8_t* b_bytes, int64_t rounds) {
+  const __m256i a = _mm256_set1_epi32(*reinterpret_cast<const int32_t*>(a_bytes));
+  const __m256i b = _mm256_set1_epi32(*reinterpret_cast<const int32_t*>(b_bytes));
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256i c0 = _mm256_setzero_si256(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  for (int64_t r = 0; r < rounds; r++) {
+    c0 = maddubs_step(c0, a, b, ones), c1 = maddubs_step(c1, a, b, ones), c2 = maddubs_step(c2, a, b, ones);
+    c3 = maddubs_step(c3, a, b, ones), c4 = maddubs_step(c4, a, b, ones), c5 = maddubs_step(c5, a, b, ones);
+    c6 = maddubs_step(c6, a, b, ones), c7 = maddubs_step(c7, a, b, ones);
+    __asm__ volatile("" : "+x"(c0), "+x"(c1), "+x"(c2), "+x"(c3), "+x"(c4), "+x"(c5), "+x"(c6), "+x"(c7));
+  }
+  const __m256i acc[kChains / 2] = {c0, c1, c2, c3, c4, c5, c6, c7};
+  int64_t sum = 0;
+  alignas(32) int32_t lanes[8];
+  for (const __m256i& value : acc) {
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), value);
+    for (int32_t lane : lanes) sum += lane;
+  }
+  return sum;
+}
+#endif
+
+struct Int8Kernel {
+  const char* instruction = nullptr;
+  int macs_per_round = 0;  // multiply-adds of one round over every chain
+  int64_t (*run)(const int8_t*, const int8_t*, int64_t) = nullptr;
+};
+
+Int8Kernel int8_kernel() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (xc::cpu_features().avx512) return {"vpdpbusd zmm, AVX-512 VNNI", 64 * kChains, vnni_chains};
+  if (xc::cpu_features().avx2) return {"vpmaddubsw+vpmaddwd ymm, AVX2", 32 * (kChains / 2), maddubs_chains};
+#endif
+  return {};
+}
+
+// One lane's 4-byte dot product of the probe's operands; every product of every round is this.
+constexpr uint8_t kA[4] = {3, 5, 7, 9};
+constexpr int8_t kB[4] = {-2, 4, -6, 1};
+constexpr int64_t kDot4 = 3 * -2 + 5 * 4 + 7 * -6 + 9 * 1;
+
+int thread_option(int argc, char** argv, int first) {
+  int threads = 0;
+  for (int i = first; i < argc; i++) {
+    if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads = std::atoi(argv[++i]);
+    else return -1;
+  }
+  return threads > 0 ? threads : xc::physical_core_count();
+}
+
+}  // namespace
+
+MemoryBandwidth measure_read_bandwidth(int threads, size_t bytes, int passes) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  bytes = std::max(kHugePage, bytes / kHugePage * kHugePage);
+  auto deleter = [](uint8_t* p) { std::free(p); };
+  std::unique_ptr<uint8_t, decltype(deleter)> buffer(static_cast<uint8_t*>(std::aligned_alloc(kHugePage, bytes)),
+                                                     deleter);
+  if (!buffer) throw std::runtime_error("membw: cannot allocate " + std::to_string(bytes >> 20) + " MiB");
+  uint8_t* data = buffer.get();
+  // Huge pages where the kernel allows them: 512× fewer page faults while filling, fewer TLB misses while reading.
+  madvise(data, bytes, MADV_HUGEPAGE);
+  // Each thread touches its own slice first, so its pages sit near the core that reads them.
+  timed_parallel(threads, [&](int t) {
+    const auto [begin, end] = slice(bytes, t, threads);
+    for (size_t i = begin; i < begin + 4096 && i < end; i++) data[i] = static_cast<uint8_t>(i * 131 + 7);
+    for (size_t page = begin + 4096; page < end; page += 4096) std::memcpy(data + page, data + begin, 4096);
+  });
+  uint64_t expected = 0;
+  for (size_t i = 0; i < 256; i++) expected += static_cast<uint8_t>(i * 131 + 7);
+  expected *= bytes / 256;
+
+  MemoryBandwidth result;
+  result.every_byte_read = true;
+  std::vector<uint64_t> sums(static_cast<size_t>(threads));
+  for (int pass = 0; pass < passes; pass++) {
+    const double seconds = timed_parallel(threads, [&](int t) {
+      const auto [begin, end] = slice(bytes, t, threads);
+      sums[static_cast<size_t>(t)] = sum_bytes(data + begin, end - begin);
+    });
+    uint64_t total = 0;
+    for (uint64_t sum : sums) total += sum;
+    result.every_byte_read &= total == expected;
+    result.gb_per_second = std::max(result.gb_per_second, static_cast<double>(bytes) / seconds / 1e9);
+  }
+  result.bytes = bytes;
+  return result;
+}
+
+Int8Peak measure_int8_peak(int threads, int64_t rounds, int passes) {
+  const Int8Kernel kernel = int8_kernel();
+  Int8Peak result;
+  if (kernel.run == nullptr) return result;
+  result.instruction = kernel.instruction;
+  int8_t a[4], b[4];
+  std::memcpy(a, kA, 4);
+  std::memcpy(b, kB, 4);
+  std::vector<int64_t> sums(static_cast<size_t>(threads));
+  const int64_t expected = kDot4 * (kernel.macs_per_round / 4) * rounds;
+  result.every_product_counted = true;
+  for (int pass = 0; pass < passes; pass++) {
+    const double seconds =
+        timed_parallel(threads, [&](int t) { sums[static_cast<size_t>(t)] = kernel.run(a, b, rounds); });
+    for (int64_t sum : sums) result.every_product_counted &= sum == expected;
+    const double macs = static_cast<double>(kernel.macs_per_round) * rounds * threads;
+    result.gmacs_per_second = std::max(result.gmacs_per_second, macs / seconds / 1e9);
+  }
+  return result;
+}
+
+int run_membw(int argc, char** argv) {
+  const int threads = thread_option(argc, argv, 2);
+  if (threads < 1) {
+    std::fprintf(stderr, "usage: xcandle-harness membw [--threads N]\n");
+    return 2;
+  }
+  // 4× the last-level cache the OS reports, within [256 MiB, 1 GiB] (VMs may report the host's whole L3)
+  const long cache = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  const size_t bytes =
+      std::clamp<size_t>(cache > 0 ? static_cast<size_t>(cache) * 4 : 0, size_t{256} << 20, size_t{1} << 30);
+  const MemoryBandwidth bandwidth = measure_read_bandwidth(threads, bytes, 10);
+  if (!bandwidth.every_byte_read) {
+    std::fprintf(stderr, "membw: the sum of the bytes read is wrong\n");
+    return 1;
+  }
+  std::printf("read bandwidth %.1f GB/s\n", bandwidth.gb_per_second);
+  return 0;
+}
+
+int run_int8peak(int argc, char** argv) {
+  const int threads = thread_option(argc, argv, 2);
+  if (threads < 1) {
+    std::fprintf(stderr, "usage: xcandle-harness int8peak [--threads N]\n");
+    return 2;
+  }
+  const Int8Peak peak = measure_int8_peak(threads, 1'000'000, 30);
+  if (peak.instruction == nullptr) {
+    std::fprintf(stderr, "int8peak: this CPU has neither AVX-512 VNNI nor AVX2\n");
+    return 1;
+  }
+  if (!peak.every_product_counted) {
+    std::fprintf(stderr, "int8peak: the dot products summed to the wrong total\n");
+    return 1;
+  }
+  std::printf("int8 peak %.1f GMAC/s (%s)\n", peak.gmacs_per_second, peak.instruction);
+  return 0;
+}
+
+void run_machine_checks(Checker& check) {
+  // Small versions of both probes: right answers, and numbers inside what any CPU of today can do.
+  const MemoryBandwidth bandwidth = measure_read_bandwidth(2, size_t{64} << 20, 2);
+  check.expect(bandwidth.every_byte_read, "membw reads every byte once");
+  check.expect(bandwidth.gb_per_second > 0.1 && bandwidth.gb_per_second < 10'000, "membw is positive and sane",
+               number(bandwidth.gb_per_second) + " GB/s");
+  const Int8Peak peak = measure_int8_peak(2, 200'000, 2);
+  if (peak.instruction == nullptr) return;
+  check.expect(peak.every_product_counted, "int8peak counts every product");
+  // at most 4 such instructions a cycle at 6 GHz per thread
+  const double ceiling = 2 * 4 * 64 * 6.0;
+  check.expect(peak.gmacs_per_second > 0.1 && peak.gmacs_per_second < ceiling, "int8peak is positive and sane",
+               number(peak.gmacs_per_second) + " GMAC/s (" + peak.instruction + ")");
+}
+
+}  // namespace xch

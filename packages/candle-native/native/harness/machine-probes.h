@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "check.h"
+
+namespace xch {
+
+struct MemoryBandwidth {
+  double gb_per_second = 0;  // best pass, 1e9 bytes per second
+  size_t bytes = 0;          // the buffer read each pass
+  bool every_byte_read = false;
+};
+
+struct Int8Peak {
+  double gmacs_per_second = 0;  // best pass, 1e9 int8 multiply-adds per second
+  const char* instruction = nullptr;  // null when the CPU has none of the probed instruction sets
+  bool every_product_counted = false;
+};
+
+// `threads` threads read a `bytes` buffer (whole pages) `passes` times.
+MemoryBandwidth measure_read_bandwidth(int threads, size_t bytes, int passes);
+// `threads` threads run `rounds` rounds of independent int8 dot-product chains, `passes` times.
+Int8Peak measure_int8_peak(int threads, int64_t rounds, int passes);
+
+// xcandle-harness membw [--threads N]: prints `read bandwidth <GB/s> GB/s`.
+int run_membw(int argc, char** argv);
+// xcandle-harness int8peak [--threads N]: prints `int8 peak <GMAC/s> GMAC/s (<instruction>)`.
+int run_int8peak(int argc, char** argv);
+// Both probes, small: right sums and sane numbers (part of `xcandle-harness test`).
+void run_machine_checks(Checker& check);
+
+}  // namespace xch
