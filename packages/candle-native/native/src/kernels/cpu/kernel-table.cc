@@ -18,6 +18,7 @@ bool add_avx2_kernels(KernelTable& table);              // dot-avx2.cc
 bool add_avx2_interleaved(KernelTable& table);          // interleaved-avx2.cc
 bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
 bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
+bool add_avx512_kquant_interleaved(KernelTable& table); // interleaved-kquant-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
   if (layout == WeightLayout::Interleaved) {
@@ -137,7 +138,7 @@ const KernelTable* avx512_kernels() {
   static const KernelTable table = [avx2] {
     KernelTable t = *avx2;
     t.name = "avx512";
-    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t))) t.name = nullptr;
+    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t))) t.name = nullptr;
     return with_relay_flags(t);
   }();
   return table.name == nullptr ? nullptr : &table;

@@ -1,0 +1,234 @@
+// R weight rows × T activation rows of the K-quant interleaved layouts (Q4_K x8, Q6_K x16; block-types.h),
+// built for AVX-512BW/VL + VNNI and run only when cpuid reports it. Both are 512-bit: Q4_K's two 256-bit
+// vectors c and c + 1 (lane k: sub-block k) side by side, Q6_K's sixteen 16-element sub-blocks one per lane.
+//
+// Per 256-element block, the vector steps run outermost: each weight vector is unpacked once and meets
+// the T activation vectors in R·T independent vpdpbusd chains; the integer sums get their float scales
+// once per block. Rows go two at a time so the integer sums, the float accumulators and the operands
+// stay in the 32 registers.
+#include "kernels/cpu/kernel-table.h"
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstring>
+
+#include "kernels/cpu/block-types.h"
+
+// GCC 12's AVX-512 headers start masked conversions from _mm512_undefined_*() and then warn about it
+// wherever they are inlined (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+// The row, token and vector loops are short and fixed: unrolled, their arrays live in registers.
+#define XC_UNROLL _Pragma("GCC unroll 16")
+
+namespace xc::avx512_kquant {
+
+namespace {
+
+inline float half(const uint8_t* p) {
+  uint16_t h;
+  std::memcpy(&h, p, 2);
+  return _cvtsh_ss(h);
+}
+
+inline __m512i load512(const void* p) { return _mm512_loadu_si512(p); }
+
+// Sums of four 16-lane vectors, as four floats in order.
+inline __m128 sum4(__m512 a, __m512 b, __m512 c, __m512 d) {
+  const auto fold = [](__m512 v) {
+    return _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+  };
+  const __m256 ab = _mm256_hadd_ps(fold(a), fold(b));  // per 128-bit half: a a b b
+  const __m256 cd = _mm256_hadd_ps(fold(c), fold(d));
+  const __m256 abcd = _mm256_hadd_ps(ab, cd);  // per half: a b c d
+  return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
+}
+
+// out[t·os + r] = Σ lanes of acc[r][t].
+template <int R, int T>
+inline void store_sums(const __m512 (&acc)[R][T], float* out, int64_t os) {
+  XC_UNROLL
+  for (int t = 0; t < T; t++) {
+    int r = 0;
+    for (; r + 4 <= R; r += 4) _mm_storeu_ps(out + t * os + r, sum4(acc[r][t], acc[r + 1][t], acc[r + 2][t], acc[r + 3][t]));
+    for (; r < R; r++) out[t * os + r] = _mm512_reduce_add_ps(acc[r][t]);
+  }
+}
+
+// Sixteen int32: the eight 6-bit scales of a Q4_K block twice, then (with kMins) its eight mins twice
+// (ggml's get_scale_min_k4 on all eight at once). Reads the 12 scale bytes and the 4 quant bytes after them.
+inline __m512i q4k_scales_and_mins(const uint8_t* packed) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(packed));  // dwords u0 u1 u2 (u3)
+  const __m128i low6 = _mm_and_si128(v, _mm_set1_epi8(0x3f));                   // scales 0..3, mins 0..3
+  const __m128i top2 = _mm_slli_epi32(_mm_and_si128(_mm_srli_epi32(v, 6), _mm_set1_epi8(0x03)), 4);
+  const __m128i u2 = _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 2, 2, 2));
+  const __m128i nibbles = _mm_unpacklo_epi32(_mm_and_si128(u2, _mm_set1_epi8(0x0f)),
+                                             _mm_and_si128(_mm_srli_epi32(u2, 4), _mm_set1_epi8(0x0f)));
+  const __m128i upper = _mm_or_si128(nibbles, top2);                             // scales 4..7, mins 4..7
+  return _mm512_cvtepu8_epi32(_mm_unpacklo_epi32(low6, upper));                  // scales 0..7, mins 0..7
+}
+
+// Q4_K: byte 32c + 4k + i of qs holds vector c (low nibble) and c + 4 (high nibble), so the 64 bytes
+// at 64h carry vectors 2h, 2h + 1 (low) and 2h + 4, 2h + 5 (high): the activation's bytes 64h and 128 + 64h.
+template <int R, int T>
+void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  constexpr int kPair = R >= 2 ? 2 : 1;
+  static_assert(R % kPair == 0, "rows go in pairs");
+  const __m512i mask = _mm512_set1_epi8(0xF);
+  const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+  __m512 acc[R][T];
+  XC_UNROLL
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const int8_t* y[T];
+    __m512 d[T], dsum[T];  // dsum: the token's eight d·Σq, zero above
+    XC_UNROLL
+    for (int t = 0; t < T; t++) {
+      const ActQ8Kx8* a = reinterpret_cast<const ActQ8Kx8*>(x + t * xs) + i;
+      y[t] = a->qs;
+      d[t] = _mm512_set1_ps(a->d);
+      dsum[t] = _mm512_maskz_loadu_ps(0xFF, a->dsum);
+    }
+    XC_UNROLL
+    for (int r0 = 0; r0 < R; r0 += kPair) {
+      const uint8_t* block[kPair];
+      __m512i p[kPair][T];
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        block[j] = w + (r0 + j) * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
+        XC_UNROLL
+        for (int t = 0; t < T; t++) p[j][t] = _mm512_setzero_si512();
+      }
+      XC_UNROLL
+      for (int h = 0; h < 2; h++) {
+        __m512i bits[kPair];
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          bits[j] = load512(block[j] + offsetof(BlockQ4K, qs) + 64 * h);
+          const __m512i q = _mm512_and_si512(bits[j], mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * h));
+        }
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          const __m512i q = _mm512_and_si512(_mm512_srli_epi16(bits[j], 4), mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 128 + 64 * h));
+        }
+      }
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        const __m512 sm = _mm512_cvtepi32_ps(q4k_scales_and_mins(block[j] + offsetof(BlockQ4K, scales)));
+        const __m512 scale = _mm512_mul_ps(_mm512_permutexvar_ps(dup_scales, sm), _mm512_set1_ps(half(block[j])));
+        // Mins in lanes 0..7 (the lanes dsum fills), then scaled by dmin.
+        const __m512 min = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_maskz_permutexvar_epi32(
+                                             0xFF, _mm512_add_epi32(dup_scales, _mm512_set1_epi32(8)), _mm512_castps_si512(sm))),
+                                         _mm512_set1_ps(half(block[j] + offsetof(BlockQ4K, dmin))));
+        XC_UNROLL
+        for (int t = 0; t < T; t++) {
+          __m512& a = acc[r0 + j][t];
+          a = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[j][t]), _mm512_mul_ps(scale, d[t]), a);
+          a = _mm512_fnmadd_ps(min, dsum[t], a);
+        }
+      }
+    }
+  }
+  store_sums<R, T>(acc, out, os);
+}
+
+// Q6_K in its 16-lane layout: one vpdpbusd lane sums one 16-element sub-block.
+template <int R, int T>
+void q6k_x16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  constexpr int kPair = R >= 2 ? 2 : 1;
+  static_assert(R % kPair == 0, "rows go in pairs");
+  const __m512i low4 = _mm512_set1_epi8(0xF), low2 = _mm512_set1_epi8(3);
+  __m512 acc[R][T];
+  XC_UNROLL
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const int8_t* y[T];
+    __m512 d[T];
+    __m512i bias[T];  // −32 · Σy of each sub-block: the quants are stored as q + 32
+    XC_UNROLL
+    for (int t = 0; t < T; t++) {
+      const ActQ8Kx16* a = reinterpret_cast<const ActQ8Kx16*>(x + t * xs) + i;
+      y[t] = a->qs;
+      d[t] = _mm512_set1_ps(a->d);
+      bias[t] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(load512(a->sum), 5));
+    }
+    XC_UNROLL
+    for (int r0 = 0; r0 < R; r0 += kPair) {
+      const uint8_t* block[kPair];
+      __m512i p[kPair][T];
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        block[j] = w + (r0 + j) * ws + i * static_cast<int64_t>(sizeof(BlockQ6Kx16));
+        XC_UNROLL
+        for (int t = 0; t < T; t++) p[j][t] = bias[t];
+      }
+      // Vector v: low bits from byte half v / 2 of `low` row v % 2, top bits from bits 2v of `high`.
+      XC_UNROLL
+      for (int v = 0; v < 4; v++) {
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          const __m512i low = load512(block[j] + offsetof(BlockQ6Kx16, low) + 64 * (v & 1));
+          const __m512i high = load512(block[j] + offsetof(BlockQ6Kx16, high));
+          const __m512i low_bits = v < 2 ? _mm512_and_si512(low, low4) : _mm512_and_si512(_mm512_srli_epi16(low, 4), low4);
+          const __m512i top = _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(high, 2 * v), low2), 4);
+          const __m512i q = _mm512_or_si512(low_bits, top);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * v));
+        }
+      }
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        const __m128i scales8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block[j] + offsetof(BlockQ6Kx16, scales)));
+        const __m512 scale = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(scales8)), _mm512_set1_ps(half(block[j])));
+        XC_UNROLL
+        for (int t = 0; t < T; t++) {
+          acc[r0 + j][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[j][t]), _mm512_mul_ps(scale, d[t]), acc[r0 + j][t]);
+        }
+      }
+    }
+  }
+  store_sums<R, T>(acc, out, os);
+}
+
+using Kernel = void (*)(int64_t, const uint8_t*, int64_t, const uint8_t*, int64_t, float*, int64_t);
+
+template <Kernel Kernel>
+float dot_of(int64_t n, const void* w, const void* x) {
+  float out;
+  Kernel(n, static_cast<const uint8_t*>(w), 0, static_cast<const uint8_t*>(x), 0, &out, 1);
+  return out;
+}
+
+}  // namespace
+
+}  // namespace xc::avx512_kquant
+
+namespace xc {
+bool add_avx512_kquant_interleaved(KernelTable& t) {
+  using namespace avx512_kquant;
+  t.traits(GgmlType::Q4_K).interleaved.dot = dot_of<q4k_x8<1, 1>>;
+  t.traits(GgmlType::Q6_K).interleaved.dot = dot_of<q6k_x16<1, 1>>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
+  t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x2 = q4k_x8<4, 2>;
+  t.traits(GgmlType::Q6_K).interleaved.tile_4x2 = q6k_x16<4, 2>;
+  return true;
+}
+}  // namespace xc
+
+#else
+
+namespace xc {
+bool add_avx512_kquant_interleaved(KernelTable&) { return false; }
+}  // namespace xc
+
+#endif
