@@ -60,17 +60,39 @@ inline void store_sums(const __m512 (&acc)[R][T], float* out, int64_t os) {
   }
 }
 
-// Sixteen int32: the eight 6-bit scales of a Q4_K block twice, then (with kMins) its eight mins twice
-// (ggml's get_scale_min_k4 on all eight at once). Reads the 12 scale bytes and the 4 quant bytes after them.
-inline __m512i q4k_scales_and_mins(const uint8_t* packed) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(packed));  // dwords u0 u1 u2 (u3)
-  const __m128i low6 = _mm_and_si128(v, _mm_set1_epi8(0x3f));                   // scales 0..3, mins 0..3
-  const __m128i top2 = _mm_slli_epi32(_mm_and_si128(_mm_srli_epi32(v, 6), _mm_set1_epi8(0x03)), 4);
-  const __m128i u2 = _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 2, 2, 2));
-  const __m128i nibbles = _mm_unpacklo_epi32(_mm_and_si128(u2, _mm_set1_epi8(0x0f)),
-                                             _mm_and_si128(_mm_srli_epi32(u2, 4), _mm_set1_epi8(0x0f)));
-  const __m128i upper = _mm_or_si128(nibbles, top2);                             // scales 4..7, mins 4..7
-  return _mm512_cvtepu8_epi32(_mm_unpacklo_epi32(low6, upper));                  // scales 0..7, mins 0..7
+// The float scales of P Q4_K blocks: lanes 0..7 of sm[j] hold row j's eight d·scale, lanes 8..15 its
+// eight dmin·min. The six-bit unpacking (ggml's get_scale_min_k4) runs on all P blocks at once, one per
+// 128-bit lane; it reads the 12 scale bytes and the 4 quant bytes after them.
+template <int P>
+inline void q4k_scales(const uint8_t* const (&block)[P], __m512 (&sm)[P]) {
+  static_assert(P >= 1 && P <= 4, "one block per 128-bit lane");
+  __m512i v = _mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block[0] + offsetof(BlockQ4K, scales))));
+  __m128i halves = _mm_cvtsi32_si128(0);
+  XC_UNROLL
+  for (int j = 0; j < P; j++) {
+    if (j > 0) {
+      v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(block[j] + offsetof(BlockQ4K, scales))), j);
+    }
+    uint32_t d_dmin;
+    std::memcpy(&d_dmin, block[j], 4);
+    halves = _mm_insert_epi32(halves, static_cast<int>(d_dmin), j);
+  }
+  // Per 128-bit lane, dwords u0 u1 u2 (u3) of the packed bytes.
+  const __m512i low6 = _mm512_and_si512(v, _mm512_set1_epi8(0x3f));  // scales 0..3, mins 0..3
+  const __m512i top2 = _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(v, 6), _mm512_set1_epi8(0x03)), 4);
+  const __m512i u2 = _mm512_shuffle_epi32(v, _MM_PERM_CCCC);
+  const __m512i nibbles = _mm512_unpacklo_epi32(_mm512_and_si512(u2, _mm512_set1_epi8(0x0f)),
+                                                _mm512_and_si512(_mm512_srli_epi32(u2, 4), _mm512_set1_epi8(0x0f)));
+  const __m512i upper = _mm512_or_si512(nibbles, top2);       // scales 4..7, mins 4..7
+  const __m512i packed = _mm512_unpacklo_epi32(low6, upper);  // per lane: scales 0..7, mins 0..7
+  const __m512 d = _mm512_castps256_ps512(_mm256_cvtph_ps(halves));  // d0 dmin0 d1 dmin1 …
+  const __m512i d_then_dmin = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+  XC_UNROLL
+  for (int j = 0; j < P; j++) {
+    const __m128i row = j == 0 ? _mm512_castsi512_si128(packed) : _mm512_extracti32x4_epi32(packed, j);
+    sm[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(row)),
+                          _mm512_permutexvar_ps(_mm512_add_epi32(d_then_dmin, _mm512_set1_epi32(2 * j)), d));
+  }
 }
 
 // Q4_K: byte 32c + 4k + i of qs holds vector c (low nibble) and c + 4 (high nibble), so the 64 bytes
@@ -78,7 +100,7 @@ inline __m512i q4k_scales_and_mins(const uint8_t* packed) {
 template <int R, int T>
 void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
   constexpr int kPair = R >= 2 ? 2 : 1;
-  static_assert(R % kPair == 0, "rows go in pairs");
+  static_assert(R % kPair == 0 && R <= 4, "rows go in pairs, at most four");
   const __m512i mask = _mm512_set1_epi8(0xF);
   const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
   __m512 acc[R][T];
@@ -86,21 +108,24 @@ void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
   for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
   for (int64_t i = 0; i < n / kQK_K; i++) {
     const int8_t* y[T];
-    __m512 d[T], dsum[T];  // dsum: the token's eight d·Σq, zero above
+    __m512 d[T], dsum[T];  // dsum: the token's eight d·Σq in lanes 8..15, beside the mins
     XC_UNROLL
     for (int t = 0; t < T; t++) {
       const ActQ8Kx8* a = reinterpret_cast<const ActQ8Kx8*>(x + t * xs) + i;
       y[t] = a->qs;
       d[t] = _mm512_set1_ps(a->d);
-      dsum[t] = _mm512_maskz_loadu_ps(0xFF, a->dsum);
+      dsum[t] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_setzero_pd(), _mm256_loadu_pd(reinterpret_cast<const double*>(a->dsum)), 1));
     }
+    const uint8_t* block[R];
+    XC_UNROLL
+    for (int r = 0; r < R; r++) block[r] = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
+    __m512 sm[R];
+    q4k_scales<R>(block, sm);
     XC_UNROLL
     for (int r0 = 0; r0 < R; r0 += kPair) {
-      const uint8_t* block[kPair];
       __m512i p[kPair][T];
       XC_UNROLL
       for (int j = 0; j < kPair; j++) {
-        block[j] = w + (r0 + j) * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
         XC_UNROLL
         for (int t = 0; t < T; t++) p[j][t] = _mm512_setzero_si512();
       }
@@ -109,7 +134,7 @@ void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
         __m512i bits[kPair];
         XC_UNROLL
         for (int j = 0; j < kPair; j++) {
-          bits[j] = load512(block[j] + offsetof(BlockQ4K, qs) + 64 * h);
+          bits[j] = load512(block[r0 + j] + offsetof(BlockQ4K, qs) + 64 * h);
           const __m512i q = _mm512_and_si512(bits[j], mask);
           XC_UNROLL
           for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * h));
@@ -123,17 +148,12 @@ void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
       }
       XC_UNROLL
       for (int j = 0; j < kPair; j++) {
-        const __m512 sm = _mm512_cvtepi32_ps(q4k_scales_and_mins(block[j] + offsetof(BlockQ4K, scales)));
-        const __m512 scale = _mm512_mul_ps(_mm512_permutexvar_ps(dup_scales, sm), _mm512_set1_ps(half(block[j])));
-        // Mins in lanes 0..7 (the lanes dsum fills), then scaled by dmin.
-        const __m512 min = _mm512_mul_ps(_mm512_castsi512_ps(_mm512_maskz_permutexvar_epi32(
-                                             0xFF, _mm512_add_epi32(dup_scales, _mm512_set1_epi32(8)), _mm512_castps_si512(sm))),
-                                         _mm512_set1_ps(half(block[j] + offsetof(BlockQ4K, dmin))));
+        const __m512 scale = _mm512_permutexvar_ps(dup_scales, sm[r0 + j]);
         XC_UNROLL
         for (int t = 0; t < T; t++) {
           __m512& a = acc[r0 + j][t];
           a = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[j][t]), _mm512_mul_ps(scale, d[t]), a);
-          a = _mm512_fnmadd_ps(min, dsum[t], a);
+          a = _mm512_fnmadd_ps(sm[r0 + j], dsum[t], a);
         }
       }
     }
