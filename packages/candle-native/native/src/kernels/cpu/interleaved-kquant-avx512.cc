@@ -38,6 +38,17 @@ inline float half(const uint8_t* p) {
 
 inline __m512i load512(const void* p) { return _mm512_loadu_si512(p); }
 
+using Kernel = void (*)(int64_t, const uint8_t*, int64_t, const uint8_t*, int64_t, float*, int64_t);
+
+// Runs a T-token tile as passes of at most `Most` tokens, for shapes whose accumulators would not stay
+// in registers: out of registers, spilling costs more than unpacking the weights again.
+template <int Most, template <int, int> class Tile, int R, int T>
+inline void in_token_passes(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  int t = 0;
+  for (; t + Most <= T; t += Most) Tile<R, Most>::run(n, w, ws, x + t * xs, xs, out + t * os, os);
+  if constexpr (T % Most != 0) Tile<R, T % Most>::run(n, w, ws, x + t * xs, xs, out + t * os, os);
+}
+
 // Sums of four 16-lane vectors, as four floats in order.
 inline __m128 sum4(__m512 a, __m512 b, __m512 c, __m512 d) {
   const auto fold = [](__m512 v) {
@@ -98,8 +109,19 @@ inline void q4k_scales(const uint8_t* const (&block)[P], __m512 (&sm)[P]) {
 // Q4_K: byte 32c + 4k + i of qs holds vector c (low nibble) and c + 4 (high nibble), so the 64 bytes
 // at 64h carry vectors 2h, 2h + 1 (low) and 2h + 4, 2h + 5 (high): the activation's bytes 64h and 128 + 64h.
 template <int R, int T>
+struct Q4KTile {
+  static void run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os);
+};
+
+template <int R, int T>
 void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  constexpr int kPair = R >= 2 ? 2 : 1;
+  in_token_passes<4, Q4KTile, R, T>(n, w, ws, x, xs, out, os);
+}
+
+// Rows in pairs under four tokens, one at a time from four (the accumulators fill the registers).
+template <int R, int T>
+void Q4KTile<R, T>::run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  constexpr int kPair = R >= 2 && T < 4 ? 2 : 1;
   static_assert(R % kPair == 0 && R <= 4, "rows go in pairs, at most four");
   const __m512i mask = _mm512_set1_epi8(0xF);
   const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
@@ -163,7 +185,17 @@ void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
 
 // Q6_K in its 16-lane layout: one vpdpbusd lane sums one 16-element sub-block.
 template <int R, int T>
+struct Q6KTile {
+  static void run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os);
+};
+
+template <int R, int T>
 void q6k_x16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  in_token_passes<2, Q6KTile, R, T>(n, w, ws, x, xs, out, os);
+}
+
+template <int R, int T>
+void Q6KTile<R, T>::run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
   constexpr int kPair = R >= 2 ? 2 : 1;
   static_assert(R % kPair == 0, "rows go in pairs");
   const __m512i low4 = _mm512_set1_epi8(0xF), low2 = _mm512_set1_epi8(3);
@@ -218,8 +250,6 @@ void q6k_x16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t 
   }
   store_sums<R, T>(acc, out, os);
 }
-
-using Kernel = void (*)(int64_t, const uint8_t*, int64_t, const uint8_t*, int64_t, float*, int64_t);
 
 template <Kernel Kernel>
 float dot_of(int64_t n, const void* w, const void* x) {
