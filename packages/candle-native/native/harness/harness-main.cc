@@ -43,6 +43,7 @@ int run_tests(int argc, char** argv) {
   std::printf("kernels\n");
   xch::run_kernel_checks(check);
   xch::run_interleaved_checks(check);
+  xch::run_kquant_tile_checks(check);
   xch::run_op_checks(check);
   std::printf("model\n");
   xch::run_model_checks(check, argv[2], temp_dir);

@@ -6,13 +6,16 @@
 // the T activation vectors in R·T independent vpdpbusd chains; the integer sums get their float scales
 // once per block. Rows go two at a time so the integer sums, the float accumulators and the operands
 // stay in the 32 registers.
-#include "kernels/cpu/kernel-table.h"
+#include "kernels/cpu/interleaved-kquant-avx512.h"
+
+#include "kernels/cpu/cpu-features.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
 #include <immintrin.h>
 
 #include <cstddef>
 #include <cstring>
+#include <utility>
 
 #include "kernels/cpu/block-types.h"
 
@@ -258,6 +261,12 @@ float dot_of(int64_t n, const void* w, const void* x) {
   return out;
 }
 
+template <int... T>
+void add_shapes(std::vector<KQuantTile>& out, std::integer_sequence<int, T...>) {
+  (out.push_back({GgmlType::Q4_K, 4, T + 1, q4k_x8<4, T + 1>}), ...);
+  (out.push_back({GgmlType::Q6_K, 4, T + 1, q6k_x16<4, T + 1>}), ...);
+}
+
 }  // namespace
 
 }  // namespace xc::avx512_kquant
@@ -273,12 +282,23 @@ bool add_avx512_kquant_interleaved(KernelTable& t) {
   t.traits(GgmlType::Q6_K).interleaved.tile_4x2 = q6k_x16<4, 2>;
   return true;
 }
+
+std::vector<KQuantTile> avx512_kquant_tiles() {
+  using namespace avx512_kquant;
+  std::vector<KQuantTile> shapes;
+  if (!cpu_features().avx512) return shapes;
+  shapes.push_back({GgmlType::Q4_K, 1, 1, q4k_x8<1, 1>});
+  shapes.push_back({GgmlType::Q6_K, 1, 1, q6k_x16<1, 1>});
+  add_shapes(shapes, std::make_integer_sequence<int, 8>());
+  return shapes;
+}
 }  // namespace xc
 
 #else
 
 namespace xc {
 bool add_avx512_kquant_interleaved(KernelTable&) { return false; }
+std::vector<KQuantTile> avx512_kquant_tiles() { return {}; }
 }  // namespace xc
 
 #endif

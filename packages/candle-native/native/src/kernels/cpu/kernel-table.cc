@@ -8,6 +8,7 @@
 #include "kernels/cpu/cpu-features.h"
 #include "kernels/cpu/avx2-kernels.h"
 #include "kernels/cpu/cpu-ops.h"
+#include "kernels/cpu/interleaved-kquant-avx512.h"
 #include "kernels/cpu/scalar-kernels.h"
 
 namespace xc {
@@ -18,7 +19,6 @@ bool add_avx2_kernels(KernelTable& table);              // dot-avx2.cc
 bool add_avx2_interleaved(KernelTable& table);          // interleaved-avx2.cc
 bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
 bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
-bool add_avx512_kquant_interleaved(KernelTable& table); // interleaved-kquant-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
   if (layout == WeightLayout::Interleaved) {
