@@ -77,36 +77,47 @@ inline void store_sums(const __m512 (&acc)[R][T], float* out, int64_t os) {
 // The float scales of P Q4_K blocks: lanes 0..7 of sm[j] hold row j's eight d·scale, lanes 8..15 its
 // eight dmin·min. The six-bit unpacking (ggml's get_scale_min_k4) runs on all P blocks at once, one per
 // 128-bit lane; it reads the 12 scale bytes and the 4 quant bytes after them.
-template <int P>
-inline void q4k_scales(const uint8_t* const (&block)[P], __m512 (&sm)[P]) {
+// Lane J of the header vectors gets block J's 16 bytes from its scales on, and its f16 d and dmin.
+template <int J>
+inline void gather_header(const uint8_t* block, __m512i& packed, __m128i& halves) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + offsetof(BlockQ4K, scales)));
+  uint32_t d_dmin;
+  std::memcpy(&d_dmin, block, 4);
+  halves = _mm_insert_epi32(halves, static_cast<int>(d_dmin), J);
+  if constexpr (J == 0) packed = _mm512_castsi128_si512(bytes);
+  else packed = _mm512_inserti32x4(packed, bytes, J);
+}
+
+// Lanes 0..7: block J's eight scales · d, lanes 8..15: its eight mins · dmin.
+template <int J>
+inline __m512 header_scales(__m512i unpacked, __m512 d) {
+  __m128i row;
+  if constexpr (J == 0) row = _mm512_castsi512_si128(unpacked);
+  else row = _mm512_extracti32x4_epi32(unpacked, J);
+  const __m512i d_then_dmin = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(row)),
+                       _mm512_permutexvar_ps(_mm512_add_epi32(d_then_dmin, _mm512_set1_epi32(2 * J)), d));
+}
+
+// The float scales of P Q4_K blocks: lanes 0..7 of sm[j] hold row j's eight d·scale, lanes 8..15 its
+// eight dmin·min. The six-bit unpacking (ggml's get_scale_min_k4) runs on all P blocks at once, one per
+// 128-bit lane; it reads the 12 scale bytes and the 4 quant bytes after them.
+template <int P, int... J>
+inline void q4k_scales(const uint8_t* const (&block)[P], __m512 (&sm)[P], std::integer_sequence<int, J...>) {
   static_assert(P >= 1 && P <= 4, "one block per 128-bit lane");
-  __m512i v = _mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block[0] + offsetof(BlockQ4K, scales))));
-  __m128i halves = _mm_cvtsi32_si128(0);
-  XC_UNROLL
-  for (int j = 0; j < P; j++) {
-    if (j > 0) {
-      v = _mm512_inserti32x4(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(block[j] + offsetof(BlockQ4K, scales))), j);
-    }
-    uint32_t d_dmin;
-    std::memcpy(&d_dmin, block[j], 4);
-    halves = _mm_insert_epi32(halves, static_cast<int>(d_dmin), j);
-  }
+  __m512i v = _mm512_setzero_si512();
+  __m128i halves = _mm_setzero_si128();
+  (gather_header<J>(block[J], v, halves), ...);
   // Per 128-bit lane, dwords u0 u1 u2 (u3) of the packed bytes.
   const __m512i low6 = _mm512_and_si512(v, _mm512_set1_epi8(0x3f));  // scales 0..3, mins 0..3
   const __m512i top2 = _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(v, 6), _mm512_set1_epi8(0x03)), 4);
   const __m512i u2 = _mm512_shuffle_epi32(v, _MM_PERM_CCCC);
   const __m512i nibbles = _mm512_unpacklo_epi32(_mm512_and_si512(u2, _mm512_set1_epi8(0x0f)),
                                                 _mm512_and_si512(_mm512_srli_epi32(u2, 4), _mm512_set1_epi8(0x0f)));
-  const __m512i upper = _mm512_or_si512(nibbles, top2);       // scales 4..7, mins 4..7
-  const __m512i packed = _mm512_unpacklo_epi32(low6, upper);  // per lane: scales 0..7, mins 0..7
+  const __m512i upper = _mm512_or_si512(nibbles, top2);         // scales 4..7, mins 4..7
+  const __m512i unpacked = _mm512_unpacklo_epi32(low6, upper);  // per lane: scales 0..7, mins 0..7
   const __m512 d = _mm512_castps256_ps512(_mm256_cvtph_ps(halves));  // d0 dmin0 d1 dmin1 …
-  const __m512i d_then_dmin = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-  XC_UNROLL
-  for (int j = 0; j < P; j++) {
-    const __m128i row = j == 0 ? _mm512_castsi512_si128(packed) : _mm512_extracti32x4_epi32(packed, j);
-    sm[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(row)),
-                          _mm512_permutexvar_ps(_mm512_add_epi32(d_then_dmin, _mm512_set1_epi32(2 * j)), d));
-  }
+  ((sm[J] = header_scales<J>(unpacked, d)), ...);
 }
 
 // Q4_K: byte 32c + 4k + i of qs holds vector c (low nibble) and c + 4 (high nibble), so the 64 bytes
@@ -145,7 +156,7 @@ void Q4KTile<R, T>::run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* 
     XC_UNROLL
     for (int r = 0; r < R; r++) block[r] = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
     __m512 sm[R];
-    q4k_scales<R>(block, sm);
+    q4k_scales<R>(block, sm, std::make_integer_sequence<int, R>());
     XC_UNROLL
     for (int r0 = 0; r0 < R; r0 += kPair) {
       __m512i p[kPair][T];
