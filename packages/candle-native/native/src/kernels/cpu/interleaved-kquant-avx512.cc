@@ -4,8 +4,8 @@
 //
 // Per 256-element block, the vector steps run outermost: each weight vector is unpacked once and meets
 // the T activation vectors in R·T independent vpdpbusd chains; the integer sums get their float scales
-// once per block. Rows go two at a time so the integer sums, the float accumulators and the operands
-// stay in the 32 registers.
+// once per block. Rows go two at a time, and tokens in passes, so the integer sums, the float
+// accumulators and the operands stay in the 32 registers.
 #include "kernels/cpu/interleaved-kquant-avx512.h"
 
 #include "kernels/cpu/cpu-features.h"
@@ -74,9 +74,6 @@ inline void store_sums(const __m512 (&acc)[R][T], float* out, int64_t os) {
   }
 }
 
-// The float scales of P Q4_K blocks: lanes 0..7 of sm[j] hold row j's eight d·scale, lanes 8..15 its
-// eight dmin·min. The six-bit unpacking (ggml's get_scale_min_k4) runs on all P blocks at once, one per
-// 128-bit lane; it reads the 12 scale bytes and the 4 quant bytes after them.
 // Lane J of the header vectors gets block J's 16 bytes from its scales on, and its f16 d and dmin.
 template <int J>
 inline void gather_header(const uint8_t* block, __m512i& packed, __m128i& halves) {
@@ -122,19 +119,9 @@ inline void q4k_scales(const uint8_t* const (&block)[P], __m512 (&sm)[P], std::i
 
 // Q4_K: byte 32c + 4k + i of qs holds vector c (low nibble) and c + 4 (high nibble), so the 64 bytes
 // at 64h carry vectors 2h, 2h + 1 (low) and 2h + 4, 2h + 5 (high): the activation's bytes 64h and 128 + 64h.
+// This kernel keeps one accumulator per row × token (for a single token); q4k_pairs below folds two.
 template <int R, int T>
-struct Q4KTile {
-  static void run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os);
-};
-
-template <int R, int T>
-void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  in_token_passes<4, Q4KTile, R, T>(n, w, ws, x, xs, out, os);
-}
-
-// Rows in pairs under four tokens, one at a time from four (the accumulators fill the registers).
-template <int R, int T>
-void Q4KTile<R, T>::run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+void q4k_tokens(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
   constexpr int kPair = R >= 2 && T < 4 ? 2 : 1;
   static_assert(R % kPair == 0 && R <= 4, "rows go in pairs, at most four");
   const __m512i mask = _mm512_set1_epi8(0xF);
@@ -195,6 +182,114 @@ void Q4KTile<R, T>::run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* 
     }
   }
   store_sums<R, T>(acc, out, os);
+}
+
+// Four accumulators of token pairs (lanes 0..7 token a, 8..15 token b): their eight half sums, rows in order.
+inline void sum4_pairs(__m512 a0, __m512 a1, __m512 a2, __m512 a3, float* out_a, float* out_b) {
+  const auto hadd = [](__m512 x, __m512 y) {  // per 128-bit lane: x0+x1 x2+x3 y0+y1 y2+y3
+    return _mm512_add_ps(_mm512_shuffle_ps(x, y, 0x88), _mm512_shuffle_ps(x, y, 0xDD));
+  };
+  const __m512 sums = hadd(hadd(a0, a1), hadd(a2, a3));  // per 128-bit lane: a0 a1 a2 a3
+  _mm_storeu_ps(out_a, _mm_add_ps(_mm512_castps512_ps128(sums), _mm512_extractf32x4_ps(sums, 1)));
+  _mm_storeu_ps(out_b, _mm_add_ps(_mm512_extractf32x4_ps(sums, 2), _mm512_extractf32x4_ps(sums, 3)));
+}
+
+// Token pairs share one accumulator: lanes 0..7 token 2u, lanes 8..15 token 2u + 1 (the integer halves folded).
+template <int R, int T>
+void q4k_pairs(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  static_assert(T % 2 == 0, "token pairs");
+  constexpr int U = T / 2;
+  constexpr int kPair = R >= 2 && T < 8 ? 2 : 1;  // eight tokens: the accumulators fill the registers
+  const __m512i mask = _mm512_set1_epi8(0xF);
+  const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+  const __m512i dup_mins = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m512 acc[R][U];
+  XC_UNROLL
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const int8_t* y[T];
+    __m512 d[U], dsum[U];
+    XC_UNROLL
+    for (int u = 0; u < U; u++) {
+      const ActQ8Kx8* a0 = reinterpret_cast<const ActQ8Kx8*>(x + 2 * u * xs) + i;
+      const ActQ8Kx8* a1 = reinterpret_cast<const ActQ8Kx8*>(x + (2 * u + 1) * xs) + i;
+      y[2 * u] = a0->qs;
+      y[2 * u + 1] = a1->qs;
+      d[u] = _mm512_mask_mov_ps(_mm512_set1_ps(a0->d), 0xFF00, _mm512_set1_ps(a1->d));
+      dsum[u] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(reinterpret_cast<const double*>(a0->dsum))),
+                                                    _mm256_loadu_pd(reinterpret_cast<const double*>(a1->dsum)), 1));
+    }
+    const uint8_t* block[R];
+    XC_UNROLL
+    for (int r = 0; r < R; r++) block[r] = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
+    __m512 sm[R];
+    q4k_scales<R>(block, sm, std::make_integer_sequence<int, R>());
+    XC_UNROLL
+    for (int r0 = 0; r0 < R; r0 += kPair) {
+      __m512i p[kPair][T];
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        XC_UNROLL
+        for (int t = 0; t < T; t++) p[j][t] = _mm512_setzero_si512();
+      }
+      XC_UNROLL
+      for (int h = 0; h < 2; h++) {
+        __m512i bits[kPair];
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          bits[j] = load512(block[r0 + j] + offsetof(BlockQ4K, qs) + 64 * h);
+          const __m512i q = _mm512_and_si512(bits[j], mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * h));
+        }
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          const __m512i q = _mm512_and_si512(_mm512_srli_epi16(bits[j], 4), mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 128 + 64 * h));
+        }
+      }
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        const __m512 scale = _mm512_permutexvar_ps(dup_scales, sm[r0 + j]);
+        const __m512 min = _mm512_permutexvar_ps(dup_mins, sm[r0 + j]);
+        XC_UNROLL
+        for (int u = 0; u < U; u++) {
+          const __m512i folded = _mm512_add_epi32(_mm512_shuffle_i64x2(p[j][2 * u], p[j][2 * u + 1], 0x44),
+                                                  _mm512_shuffle_i64x2(p[j][2 * u], p[j][2 * u + 1], 0xEE));
+          __m512& a = acc[r0 + j][u];
+          a = _mm512_fmadd_ps(_mm512_cvtepi32_ps(folded), _mm512_mul_ps(scale, d[u]), a);
+          a = _mm512_fnmadd_ps(min, dsum[u], a);
+        }
+      }
+    }
+  }
+  XC_UNROLL
+  for (int u = 0; u < U; u++) {
+    int r = 0;
+    for (; r + 4 <= R; r += 4) {
+      sum4_pairs(acc[r][u], acc[r + 1][u], acc[r + 2][u], acc[r + 3][u], out + 2 * u * os + r, out + (2 * u + 1) * os + r);
+    }
+    for (; r < R; r++) {
+      out[2 * u * os + r] = _mm512_mask_reduce_add_ps(0x00FF, acc[r][u]);
+      out[(2 * u + 1) * os + r] = _mm512_mask_reduce_add_ps(0xFF00, acc[r][u]);
+    }
+  }
+}
+
+
+template <int R, int T>
+struct Q4KPairTile {
+  static void run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+    q4k_pairs<R, T>(n, w, ws, x, xs, out, os);
+  }
+};
+
+// Even token counts go in pairs (passes of up to eight), an odd last token on its own.
+template <int R, int T>
+void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  if constexpr (T % 2 == 1) q4k_tokens<R, 1>(n, w, ws, x + (T - 1) * xs, xs, out + (T - 1) * os, os);
+  if constexpr (T >= 2) in_token_passes<8, Q4KPairTile, R, T - T % 2>(n, w, ws, x, xs, out, os);
 }
 
 // Q6_K in its 16-lane layout: one vpdpbusd lane sums one 16-element sub-block.
