@@ -54,6 +54,7 @@ int run_tests(int argc, char** argv) {
   std::printf("kernels\n");
   xch::run_kernel_checks(check);
   xch::run_interleaved_checks(check);
+  xch::run_kquant_tile_checks(check);
   xch::run_op_checks(check);
   std::printf("machine\n");
   xch::run_machine_checks(check);

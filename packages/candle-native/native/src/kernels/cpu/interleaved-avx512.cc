@@ -1,8 +1,8 @@
-// Dot products and 4 rows × 4 (and × 2) tokens tiles for the interleaved layouts (interleave.h), built for
-// AVX-512VL + VNNI and run only when cpuid reports it. In the interleaved order one vpdpbusd lane sums one
-// 32-element block (or Q4_K sub-block) across a 256-element group — for Q6_K, one 16-element
-// sub-block in 512-bit vectors — so the scales are applied once per lane as floats instead of
-// widening every product to 16 bits first.
+// Dot products and 4 rows × 4 (and × 2) tokens tiles for the interleaved layouts of the 32-element block
+// kinds (interleave.h), built for AVX-512VL + VNNI and run only when cpuid reports it. In the interleaved
+// order one vpdpbusd lane sums one 32-element block across a 256-element group, so the scales are applied
+// once per lane as floats instead of widening every product to 16 bits first. The K-quants' kernels are in
+// interleaved-kquant-avx512.cc.
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
@@ -24,11 +24,6 @@ using avx2::load_q4_nibbles;
 
 inline __m256i load(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
-inline float half(const uint8_t* p) {
-  uint16_t h;
-  std::memcpy(&h, p, 2);
-  return _cvtsh_ss(h);
-}
 inline float half(uint16_t h) { return _cvtsh_ss(h); }
 
 // start + Σ_v q[v]·y[v] per lane, in two chains of four so the multiply-adds overlap.
@@ -228,98 +223,6 @@ float block32_x8_dot(int64_t n, const void* wv, const void* xv) {
   return sum;
 }
 
-// Bytes 0..7: the eight 6-bit scales of a Q4_K block; bytes 8..15: its eight mins (ggml's
-// get_scale_min_k4 on all eight at once). Reads the 12 scale bytes and the 4 quant bytes after them.
-inline __m128i q4k_scales_and_mins(const uint8_t* packed) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(packed));  // dwords u0 u1 u2 (u3)
-  const __m128i low6 = _mm_and_si128(v, _mm_set1_epi8(0x3f));                   // scales 0..3, mins 0..3
-  const __m128i top2 = _mm_slli_epi32(_mm_and_si128(_mm_srli_epi32(v, 6), _mm_set1_epi8(0x03)), 4);
-  const __m128i u2 = _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 2, 2, 2));
-  const __m128i nibbles = _mm_unpacklo_epi32(_mm_and_si128(u2, _mm_set1_epi8(0x0f)),
-                                             _mm_and_si128(_mm_srli_epi32(u2, 4), _mm_set1_epi8(0x0f)));
-  const __m128i upper = _mm_or_si128(nibbles, top2);  // scales 4..7, mins 4..7
-  return _mm_unpacklo_epi32(low6, upper);
-}
-
-template <int R, int T>
-void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  __m256 acc[R][T];
-  for (auto& row : acc) for (auto& a : row) a = _mm256_setzero_ps();
-  for (int64_t i = 0; i < n / kQK_K; i++) {
-    const ActQ8Kx8* y[T];
-    for (int t = 0; t < T; t++) y[t] = reinterpret_cast<const ActQ8Kx8*>(x + t * xs) + i;
-    for (int r = 0; r < R; r++) {
-      const uint8_t* block = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
-      __m256i q[8];
-      unpack_nibbles(block + offsetof(BlockQ4K, qs), q);
-      const __m128i scales_mins = q4k_scales_and_mins(block + offsetof(BlockQ4K, scales));
-      const __m256 scale = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(scales_mins)),
-                                         _mm256_set1_ps(half(block + offsetof(BlockQ4K, d))));
-      const __m256 min = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(scales_mins, 8))),
-                                       _mm256_set1_ps(half(block + offsetof(BlockQ4K, dmin))));
-      for (int t = 0; t < T; t++) {
-        const __m256i p = sum_products(_mm256_setzero_si256(), q, y[t]->qs);
-        acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(scale, _mm256_set1_ps(y[t]->d)), acc[r][t]);
-        acc[r][t] = _mm256_fnmadd_ps(min, _mm256_loadu_ps(y[t]->dsum), acc[r][t]);
-      }
-    }
-  }
-  for (int r = 0; r < R; r++) {
-    for (int t = 0; t < T; t++) out[t * os + r] = hsum(acc[r][t]);
-  }
-}
-
-// Q6_K in its 16-lane layout: one 512-bit vpdpbusd lane sums one 16-element sub-block.
-template <int R, int T>
-void q6k_x16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  __m512 acc[R][T];
-  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
-  const __m512i low4 = _mm512_set1_epi8(0xF), low2 = _mm512_set1_epi8(3);
-  for (int64_t i = 0; i < n / kQK_K; i++) {
-    const ActQ8Kx16* y[T];
-    __m512i bias[T];  // −32 · Σy of each sub-block: the quants are stored as q + 32
-    for (int t = 0; t < T; t++) {
-      y[t] = reinterpret_cast<const ActQ8Kx16*>(x + t * xs) + i;
-      bias[t] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(_mm512_loadu_si512(y[t]->sum), 5));
-    }
-    for (int r = 0; r < R; r++) {
-      const uint8_t* block = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ6Kx16));
-      const __m512i low_a = _mm512_loadu_si512(block + offsetof(BlockQ6Kx16, low));
-      const __m512i low_b = _mm512_loadu_si512(block + offsetof(BlockQ6Kx16, low) + 64);
-      const __m512i high = _mm512_loadu_si512(block + offsetof(BlockQ6Kx16, high));
-      const auto top = [&](int shift) {
-        return _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(high, shift), low2), 4);
-      };
-      const __m512i q0 = _mm512_or_si512(_mm512_and_si512(low_a, low4), top(0));
-      const __m512i q1 = _mm512_or_si512(_mm512_and_si512(low_b, low4), top(2));
-      const __m512i q2 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(low_a, 4), low4), top(4));
-      const __m512i q3 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(low_b, 4), low4), top(6));
-      const __m128i scales8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + offsetof(BlockQ6Kx16, scales)));
-      const __m512 scale = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(scales8)), _mm512_set1_ps(half(block)));
-      for (int t = 0; t < T; t++) {
-        __m512i even = _mm512_dpbusd_epi32(bias[t], q0, _mm512_loadu_si512(y[t]->qs));
-        __m512i odd = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q1, _mm512_loadu_si512(y[t]->qs + 64));
-        even = _mm512_dpbusd_epi32(even, q2, _mm512_loadu_si512(y[t]->qs + 128));
-        odd = _mm512_dpbusd_epi32(odd, q3, _mm512_loadu_si512(y[t]->qs + 192));
-        acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(even, odd)),
-                                    _mm512_mul_ps(scale, _mm512_set1_ps(y[t]->d)), acc[r][t]);
-      }
-    }
-  }
-  for (int r = 0; r < R; r++) {
-    for (int t = 0; t < T; t++) out[t * os + r] = _mm512_reduce_add_ps(acc[r][t]);
-  }
-}
-
-using Kernel = void (*)(int64_t, const uint8_t*, int64_t, const uint8_t*, int64_t, float*, int64_t);
-
-template <Kernel Kernel>
-float dot_of(int64_t n, const void* w, const void* x) {
-  float out;
-  Kernel(n, static_cast<const uint8_t*>(w), 0, static_cast<const uint8_t*>(x), 0, &out, 1);
-  return out;
-}
-
 }  // namespace
 
 }  // namespace xc::avx512
@@ -330,19 +233,13 @@ bool add_avx512_interleaved(KernelTable& t) {
   t.traits(GgmlType::Q8_0).interleaved.dot = block32_x8_dot<Q8_0Kind>;
   t.traits(GgmlType::Q4_0).interleaved.dot = block32_x8_dot<Q4_0Kind>;
   t.traits(GgmlType::Q5_0).interleaved.dot = block32_x8_dot<Q5_0Kind>;
-  t.traits(GgmlType::Q4_K).interleaved.dot = dot_of<q4k_x8<1, 1>>;
-  t.traits(GgmlType::Q6_K).interleaved.dot = dot_of<q6k_x16<1, 1>>;
   t.traits(GgmlType::Q8_0).interleaved.tile_4x4 = block32_x8<Q8_0Kind, 4, 4>;
   t.traits(GgmlType::Q4_0).interleaved.tile_4x4 = block32_x8<Q4_0Kind, 4, 4>;
   t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = block32_x8<Q5_0Kind, 4, 4>;
-  t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
-  t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
   // Decode batches of 2, 3, 6 or 7 sequences: the tokens left after the 4×4 tiles share each weight read too.
   t.traits(GgmlType::Q8_0).interleaved.tile_4x2 = block32_x8<Q8_0Kind, 4, 2>;
   t.traits(GgmlType::Q4_0).interleaved.tile_4x2 = block32_x8<Q4_0Kind, 4, 2>;
   t.traits(GgmlType::Q5_0).interleaved.tile_4x2 = block32_x8<Q5_0Kind, 4, 2>;
-  t.traits(GgmlType::Q4_K).interleaved.tile_4x2 = q4k_x8<4, 2>;
-  t.traits(GgmlType::Q6_K).interleaved.tile_4x2 = q6k_x16<4, 2>;
   return true;
 }
 }  // namespace xc

@@ -8,6 +8,7 @@
 #include "kernels/cpu/cpu-features.h"
 #include "kernels/cpu/avx2-kernels.h"
 #include "kernels/cpu/cpu-ops.h"
+#include "kernels/cpu/interleaved-kquant-avx512.h"
 #include "kernels/cpu/scalar-kernels.h"
 
 namespace xc {
@@ -137,7 +138,7 @@ const KernelTable* avx512_kernels() {
   static const KernelTable table = [avx2] {
     KernelTable t = *avx2;
     t.name = "avx512";
-    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t))) t.name = nullptr;
+    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t))) t.name = nullptr;
     return with_relay_flags(t);
   }();
   return table.name == nullptr ? nullptr : &table;

@@ -1,0 +1,410 @@
+// R weight rows × T activation rows of the K-quant interleaved layouts (Q4_K x8, Q6_K x16; block-types.h),
+// built for AVX-512BW/VL + VNNI and run only when cpuid reports it. Both are 512-bit: Q4_K's two 256-bit
+// vectors c and c + 1 (lane k: sub-block k) side by side, Q6_K's sixteen 16-element sub-blocks one per lane.
+//
+// Per 256-element block, the vector steps run outermost: each weight vector is unpacked once and meets
+// the T activation vectors in R·T independent vpdpbusd chains; the integer sums get their float scales
+// once per block. Rows go two at a time, and tokens in passes, so the integer sums, the float
+// accumulators and the operands stay in the 32 registers.
+#include "kernels/cpu/interleaved-kquant-avx512.h"
+
+#include "kernels/cpu/cpu-features.h"
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstring>
+#include <utility>
+
+#include "kernels/cpu/block-types.h"
+
+// GCC 12's AVX-512 headers start masked conversions from _mm512_undefined_*() and then warn about it
+// wherever they are inlined (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+// The row, token and vector loops are short and fixed: unrolled, their arrays live in registers.
+#define XC_UNROLL _Pragma("GCC unroll 16")
+
+namespace xc::avx512_kquant {
+
+namespace {
+
+inline float half(const uint8_t* p) {
+  uint16_t h;
+  std::memcpy(&h, p, 2);
+  return _cvtsh_ss(h);
+}
+
+inline __m512i load512(const void* p) { return _mm512_loadu_si512(p); }
+
+using Kernel = void (*)(int64_t, const uint8_t*, int64_t, const uint8_t*, int64_t, float*, int64_t);
+
+// Runs a T-token tile as passes of at most `Most` tokens, for shapes whose accumulators would not stay
+// in registers: out of registers, spilling costs more than unpacking the weights again.
+template <int Most, template <int, int> class Tile, int R, int T>
+inline void in_token_passes(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  int t = 0;
+  for (; t + Most <= T; t += Most) Tile<R, Most>::run(n, w, ws, x + t * xs, xs, out + t * os, os);
+  if constexpr (T % Most != 0) Tile<R, T % Most>::run(n, w, ws, x + t * xs, xs, out + t * os, os);
+}
+
+// Sums of four 16-lane vectors, as four floats in order.
+inline __m128 sum4(__m512 a, __m512 b, __m512 c, __m512 d) {
+  const auto fold = [](__m512 v) {
+    return _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+  };
+  const __m256 ab = _mm256_hadd_ps(fold(a), fold(b));  // per 128-bit half: a a b b
+  const __m256 cd = _mm256_hadd_ps(fold(c), fold(d));
+  const __m256 abcd = _mm256_hadd_ps(ab, cd);  // per half: a b c d
+  return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
+}
+
+// out[t·os + r] = Σ lanes of acc[r][t].
+template <int R, int T>
+inline void store_sums(const __m512 (&acc)[R][T], float* out, int64_t os) {
+  XC_UNROLL
+  for (int t = 0; t < T; t++) {
+    int r = 0;
+    for (; r + 4 <= R; r += 4) _mm_storeu_ps(out + t * os + r, sum4(acc[r][t], acc[r + 1][t], acc[r + 2][t], acc[r + 3][t]));
+    for (; r < R; r++) out[t * os + r] = _mm512_reduce_add_ps(acc[r][t]);
+  }
+}
+
+// Lane J of the header vectors gets block J's 16 bytes from its scales on, and its f16 d and dmin.
+template <int J>
+inline void gather_header(const uint8_t* block, __m512i& packed, __m128i& halves) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + offsetof(BlockQ4K, scales)));
+  uint32_t d_dmin;
+  std::memcpy(&d_dmin, block, 4);
+  halves = _mm_insert_epi32(halves, static_cast<int>(d_dmin), J);
+  if constexpr (J == 0) packed = _mm512_castsi128_si512(bytes);
+  else packed = _mm512_inserti32x4(packed, bytes, J);
+}
+
+// Lanes 0..7: block J's eight scales · d, lanes 8..15: its eight mins · dmin.
+template <int J>
+inline __m512 header_scales(__m512i unpacked, __m512 d) {
+  __m128i row;
+  if constexpr (J == 0) row = _mm512_castsi512_si128(unpacked);
+  else row = _mm512_extracti32x4_epi32(unpacked, J);
+  const __m512i d_then_dmin = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(row)),
+                       _mm512_permutexvar_ps(_mm512_add_epi32(d_then_dmin, _mm512_set1_epi32(2 * J)), d));
+}
+
+// The float scales of P Q4_K blocks: lanes 0..7 of sm[j] hold row j's eight d·scale, lanes 8..15 its
+// eight dmin·min. The six-bit unpacking (ggml's get_scale_min_k4) runs on all P blocks at once, one per
+// 128-bit lane; it reads the 12 scale bytes and the 4 quant bytes after them.
+template <int P, int... J>
+inline void q4k_scales(const uint8_t* const (&block)[P], __m512 (&sm)[P], std::integer_sequence<int, J...>) {
+  static_assert(P >= 1 && P <= 4, "one block per 128-bit lane");
+  __m512i v = _mm512_setzero_si512();
+  __m128i halves = _mm_setzero_si128();
+  (gather_header<J>(block[J], v, halves), ...);
+  // Per 128-bit lane, dwords u0 u1 u2 (u3) of the packed bytes.
+  const __m512i low6 = _mm512_and_si512(v, _mm512_set1_epi8(0x3f));  // scales 0..3, mins 0..3
+  const __m512i top2 = _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(v, 6), _mm512_set1_epi8(0x03)), 4);
+  const __m512i u2 = _mm512_shuffle_epi32(v, _MM_PERM_CCCC);
+  const __m512i nibbles = _mm512_unpacklo_epi32(_mm512_and_si512(u2, _mm512_set1_epi8(0x0f)),
+                                                _mm512_and_si512(_mm512_srli_epi32(u2, 4), _mm512_set1_epi8(0x0f)));
+  const __m512i upper = _mm512_or_si512(nibbles, top2);         // scales 4..7, mins 4..7
+  const __m512i unpacked = _mm512_unpacklo_epi32(low6, upper);  // per lane: scales 0..7, mins 0..7
+  const __m512 d = _mm512_castps256_ps512(_mm256_cvtph_ps(halves));  // d0 dmin0 d1 dmin1 …
+  ((sm[J] = header_scales<J>(unpacked, d)), ...);
+}
+
+// Q4_K: byte 32c + 4k + i of qs holds vector c (low nibble) and c + 4 (high nibble), so the 64 bytes
+// at 64h carry vectors 2h, 2h + 1 (low) and 2h + 4, 2h + 5 (high): the activation's bytes 64h and 128 + 64h.
+// This kernel keeps one accumulator per row × token (for a single token); q4k_pairs below folds two.
+template <int R, int T>
+void q4k_tokens(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  constexpr int kPair = R >= 2 && T < 4 ? 2 : 1;
+  static_assert(R % kPair == 0 && R <= 4, "rows go in pairs, at most four");
+  const __m512i mask = _mm512_set1_epi8(0xF);
+  const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+  __m512 acc[R][T];
+  XC_UNROLL
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const int8_t* y[T];
+    __m512 d[T], dsum[T];  // dsum: the token's eight d·Σq in lanes 8..15, beside the mins
+    XC_UNROLL
+    for (int t = 0; t < T; t++) {
+      const ActQ8Kx8* a = reinterpret_cast<const ActQ8Kx8*>(x + t * xs) + i;
+      y[t] = a->qs;
+      d[t] = _mm512_set1_ps(a->d);
+      dsum[t] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_setzero_pd(), _mm256_loadu_pd(reinterpret_cast<const double*>(a->dsum)), 1));
+    }
+    const uint8_t* block[R];
+    XC_UNROLL
+    for (int r = 0; r < R; r++) block[r] = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
+    __m512 sm[R];
+    q4k_scales<R>(block, sm, std::make_integer_sequence<int, R>());
+    XC_UNROLL
+    for (int r0 = 0; r0 < R; r0 += kPair) {
+      __m512i p[kPair][T];
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        XC_UNROLL
+        for (int t = 0; t < T; t++) p[j][t] = _mm512_setzero_si512();
+      }
+      XC_UNROLL
+      for (int h = 0; h < 2; h++) {
+        __m512i bits[kPair];
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          bits[j] = load512(block[r0 + j] + offsetof(BlockQ4K, qs) + 64 * h);
+          const __m512i q = _mm512_and_si512(bits[j], mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * h));
+        }
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          const __m512i q = _mm512_and_si512(_mm512_srli_epi16(bits[j], 4), mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 128 + 64 * h));
+        }
+      }
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        const __m512 scale = _mm512_permutexvar_ps(dup_scales, sm[r0 + j]);
+        XC_UNROLL
+        for (int t = 0; t < T; t++) {
+          __m512& a = acc[r0 + j][t];
+          a = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[j][t]), _mm512_mul_ps(scale, d[t]), a);
+          a = _mm512_fnmadd_ps(sm[r0 + j], dsum[t], a);
+        }
+      }
+    }
+  }
+  store_sums<R, T>(acc, out, os);
+}
+
+// Four accumulators of token pairs (lanes 0..7 token a, 8..15 token b): their eight half sums, rows in order.
+inline void sum4_pairs(__m512 a0, __m512 a1, __m512 a2, __m512 a3, float* out_a, float* out_b) {
+  const auto hadd = [](__m512 x, __m512 y) {  // per 128-bit lane: x0+x1 x2+x3 y0+y1 y2+y3
+    return _mm512_add_ps(_mm512_shuffle_ps(x, y, 0x88), _mm512_shuffle_ps(x, y, 0xDD));
+  };
+  const __m512 sums = hadd(hadd(a0, a1), hadd(a2, a3));  // per 128-bit lane: a0 a1 a2 a3
+  _mm_storeu_ps(out_a, _mm_add_ps(_mm512_castps512_ps128(sums), _mm512_extractf32x4_ps(sums, 1)));
+  _mm_storeu_ps(out_b, _mm_add_ps(_mm512_extractf32x4_ps(sums, 2), _mm512_extractf32x4_ps(sums, 3)));
+}
+
+// Token pairs share one accumulator: lanes 0..7 token 2u, lanes 8..15 token 2u + 1 (the integer halves folded).
+template <int R, int T>
+void q4k_pairs(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  static_assert(T % 2 == 0, "token pairs");
+  constexpr int U = T / 2;
+  constexpr int kPair = R >= 2 && T < 8 ? 2 : 1;  // eight tokens: the accumulators fill the registers
+  const __m512i mask = _mm512_set1_epi8(0xF);
+  const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+  const __m512i dup_mins = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m512 acc[R][U];
+  XC_UNROLL
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const int8_t* y[T];
+    __m512 d[U], dsum[U];
+    XC_UNROLL
+    for (int u = 0; u < U; u++) {
+      const ActQ8Kx8* a0 = reinterpret_cast<const ActQ8Kx8*>(x + 2 * u * xs) + i;
+      const ActQ8Kx8* a1 = reinterpret_cast<const ActQ8Kx8*>(x + (2 * u + 1) * xs) + i;
+      y[2 * u] = a0->qs;
+      y[2 * u + 1] = a1->qs;
+      d[u] = _mm512_mask_mov_ps(_mm512_set1_ps(a0->d), 0xFF00, _mm512_set1_ps(a1->d));
+      dsum[u] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(reinterpret_cast<const double*>(a0->dsum))),
+                                                    _mm256_loadu_pd(reinterpret_cast<const double*>(a1->dsum)), 1));
+    }
+    const uint8_t* block[R];
+    XC_UNROLL
+    for (int r = 0; r < R; r++) block[r] = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
+    __m512 sm[R];
+    q4k_scales<R>(block, sm, std::make_integer_sequence<int, R>());
+    XC_UNROLL
+    for (int r0 = 0; r0 < R; r0 += kPair) {
+      __m512i p[kPair][T];
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        XC_UNROLL
+        for (int t = 0; t < T; t++) p[j][t] = _mm512_setzero_si512();
+      }
+      XC_UNROLL
+      for (int h = 0; h < 2; h++) {
+        __m512i bits[kPair];
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          bits[j] = load512(block[r0 + j] + offsetof(BlockQ4K, qs) + 64 * h);
+          const __m512i q = _mm512_and_si512(bits[j], mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * h));
+        }
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          const __m512i q = _mm512_and_si512(_mm512_srli_epi16(bits[j], 4), mask);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 128 + 64 * h));
+        }
+      }
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        const __m512 scale = _mm512_permutexvar_ps(dup_scales, sm[r0 + j]);
+        const __m512 min = _mm512_permutexvar_ps(dup_mins, sm[r0 + j]);
+        XC_UNROLL
+        for (int u = 0; u < U; u++) {
+          const __m512i folded = _mm512_add_epi32(_mm512_shuffle_i64x2(p[j][2 * u], p[j][2 * u + 1], 0x44),
+                                                  _mm512_shuffle_i64x2(p[j][2 * u], p[j][2 * u + 1], 0xEE));
+          __m512& a = acc[r0 + j][u];
+          a = _mm512_fmadd_ps(_mm512_cvtepi32_ps(folded), _mm512_mul_ps(scale, d[u]), a);
+          a = _mm512_fnmadd_ps(min, dsum[u], a);
+        }
+      }
+    }
+  }
+  XC_UNROLL
+  for (int u = 0; u < U; u++) {
+    int r = 0;
+    for (; r + 4 <= R; r += 4) {
+      sum4_pairs(acc[r][u], acc[r + 1][u], acc[r + 2][u], acc[r + 3][u], out + 2 * u * os + r, out + (2 * u + 1) * os + r);
+    }
+    for (; r < R; r++) {
+      out[2 * u * os + r] = _mm512_mask_reduce_add_ps(0x00FF, acc[r][u]);
+      out[(2 * u + 1) * os + r] = _mm512_mask_reduce_add_ps(0xFF00, acc[r][u]);
+    }
+  }
+}
+
+
+template <int R, int T>
+struct Q4KPairTile {
+  static void run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+    q4k_pairs<R, T>(n, w, ws, x, xs, out, os);
+  }
+};
+
+// Even token counts go in pairs (passes of up to eight), an odd last token on its own.
+template <int R, int T>
+void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  if constexpr (T % 2 == 1) q4k_tokens<R, 1>(n, w, ws, x + (T - 1) * xs, xs, out + (T - 1) * os, os);
+  if constexpr (T >= 2) in_token_passes<8, Q4KPairTile, R, T - T % 2>(n, w, ws, x, xs, out, os);
+}
+
+// Q6_K in its 16-lane layout: one vpdpbusd lane sums one 16-element sub-block.
+template <int R, int T>
+struct Q6KTile {
+  static void run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os);
+};
+
+template <int R, int T>
+void q6k_x16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  in_token_passes<2, Q6KTile, R, T>(n, w, ws, x, xs, out, os);
+}
+
+template <int R, int T>
+void Q6KTile<R, T>::run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  constexpr int kPair = R >= 2 ? 2 : 1;
+  static_assert(R % kPair == 0, "rows go in pairs");
+  const __m512i low4 = _mm512_set1_epi8(0xF), low2 = _mm512_set1_epi8(3);
+  __m512 acc[R][T];
+  XC_UNROLL
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n / kQK_K; i++) {
+    const int8_t* y[T];
+    __m512 d[T];
+    __m512i bias[T];  // −32 · Σy of each sub-block: the quants are stored as q + 32
+    XC_UNROLL
+    for (int t = 0; t < T; t++) {
+      const ActQ8Kx16* a = reinterpret_cast<const ActQ8Kx16*>(x + t * xs) + i;
+      y[t] = a->qs;
+      d[t] = _mm512_set1_ps(a->d);
+      bias[t] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(load512(a->sum), 5));
+    }
+    XC_UNROLL
+    for (int r0 = 0; r0 < R; r0 += kPair) {
+      const uint8_t* block[kPair];
+      __m512i p[kPair][T];
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        block[j] = w + (r0 + j) * ws + i * static_cast<int64_t>(sizeof(BlockQ6Kx16));
+        XC_UNROLL
+        for (int t = 0; t < T; t++) p[j][t] = bias[t];
+      }
+      // Vector v: low bits from byte half v / 2 of `low` row v % 2, top bits from bits 2v of `high`.
+      XC_UNROLL
+      for (int v = 0; v < 4; v++) {
+        XC_UNROLL
+        for (int j = 0; j < kPair; j++) {
+          const __m512i low = load512(block[j] + offsetof(BlockQ6Kx16, low) + 64 * (v & 1));
+          const __m512i high = load512(block[j] + offsetof(BlockQ6Kx16, high));
+          const __m512i low_bits = v < 2 ? _mm512_and_si512(low, low4) : _mm512_and_si512(_mm512_srli_epi16(low, 4), low4);
+          const __m512i top = _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(high, 2 * v), low2), 4);
+          const __m512i q = _mm512_or_si512(low_bits, top);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * v));
+        }
+      }
+      XC_UNROLL
+      for (int j = 0; j < kPair; j++) {
+        const __m128i scales8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block[j] + offsetof(BlockQ6Kx16, scales)));
+        const __m512 scale = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(scales8)), _mm512_set1_ps(half(block[j])));
+        XC_UNROLL
+        for (int t = 0; t < T; t++) {
+          acc[r0 + j][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[j][t]), _mm512_mul_ps(scale, d[t]), acc[r0 + j][t]);
+        }
+      }
+    }
+  }
+  store_sums<R, T>(acc, out, os);
+}
+
+template <Kernel Kernel>
+float dot_of(int64_t n, const void* w, const void* x) {
+  float out;
+  Kernel(n, static_cast<const uint8_t*>(w), 0, static_cast<const uint8_t*>(x), 0, &out, 1);
+  return out;
+}
+
+template <int... T>
+void add_shapes(std::vector<KQuantTile>& out, std::integer_sequence<int, T...>) {
+  (out.push_back({GgmlType::Q4_K, 4, T + 1, q4k_x8<4, T + 1>}), ...);
+  (out.push_back({GgmlType::Q6_K, 4, T + 1, q6k_x16<4, T + 1>}), ...);
+}
+
+}  // namespace
+
+}  // namespace xc::avx512_kquant
+
+namespace xc {
+bool add_avx512_kquant_interleaved(KernelTable& t) {
+  using namespace avx512_kquant;
+  t.traits(GgmlType::Q4_K).interleaved.dot = dot_of<q4k_x8<1, 1>>;
+  t.traits(GgmlType::Q6_K).interleaved.dot = dot_of<q6k_x16<1, 1>>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
+  t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x2 = q4k_x8<4, 2>;
+  t.traits(GgmlType::Q6_K).interleaved.tile_4x2 = q6k_x16<4, 2>;
+  return true;
+}
+
+std::vector<KQuantTile> avx512_kquant_tiles() {
+  using namespace avx512_kquant;
+  std::vector<KQuantTile> shapes;
+  if (!cpu_features().avx512) return shapes;
+  shapes.push_back({GgmlType::Q4_K, 1, 1, q4k_x8<1, 1>});
+  shapes.push_back({GgmlType::Q6_K, 1, 1, q6k_x16<1, 1>});
+  add_shapes(shapes, std::make_integer_sequence<int, 8>());
+  return shapes;
+}
+}  // namespace xc
+
+#else
+
+namespace xc {
+bool add_avx512_kquant_interleaved(KernelTable&) { return false; }
+std::vector<KQuantTile> avx512_kquant_tiles() { return {}; }
+}  // namespace xc
+
+#endif
