@@ -37,9 +37,9 @@ describe('preemption by recompute under kvMemoryBytes', () => {
       expect(engine.peakTokens).toBeLessThanOrEqual(40);
       expect(stats).toMatchObject({ queueDepth: 0, activeRequests: 0 });
       expect(engine.sequences.size).toBe(stats.prefixCacheEntries);
-    // what finished requests left to the prefix cache stays within the budget too
-    expect(stats.kvBytesReserved).toBeLessThanOrEqual(40);
-    expect(engine.heldTokens).toBeLessThanOrEqual(40);
+      // what finished requests left to the prefix cache stays within the budget too
+      expect(stats.kvBytesReserved).toBeLessThanOrEqual(40);
+      expect(engine.heldTokens).toBeLessThanOrEqual(40);
     },
   );
 
