@@ -1,131 +1,19 @@
 import { AbortError, LMError, type LMResult, OutOfMemoryError, XError } from '@x/core';
 import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
 import { logitsRowCount } from '../engine/logits-row-count.js';
-import { DraftLength } from './draft-length.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
-import { LookupDraftLength } from './lookup-draft-length.js';
 import { kvFootprint, Preemption, recomputeTarget } from './preemption.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
-import { draftFromContext } from './prompt-lookup.js';
-import { VerifyCost } from './verify-cost.js';
+import { DEFAULT_MAX_SEQUENCES, type SchedulerOptions, type SchedulerStats } from './scheduler-options.js';
+import { commonPrefixLength, newSlot, type Slot } from './scheduler-slot.js';
+import { SpeculativeDrafts } from './speculative-drafts.js';
 import { WaitingQueue } from './waiting-queue.js';
 
-/** KV slots the scheduler fills when neither the options nor the engine name a number. */
-export const DEFAULT_MAX_SEQUENCES = 16;
+export { DEFAULT_MAX_SEQUENCES, type SchedulerOptions, type SchedulerStats } from './scheduler-options.js';
 
 /** Most logits rows of a step written into the scheduler's reused buffer (64 × 152k floats ≈ 39 MB). */
 const REUSED_LOGITS_ROWS = 64;
-
-export interface SchedulerOptions {
-  /** Prompt tokens of one request per step (default 512). */
-  prefillChunkSize?: number;
-  /**
-   * Prompt tokens of all prefilling requests together per step (default 2048): the requests
-   * reading their prompts share one forward call with the decode batch, up to this many tokens.
-   */
-  prefillStepTokens?: number;
-  /** Most decoding sequences in one step (default 32); the rest wait a step, round robin. */
-  maxBatchSize?: number;
-  /** Finished sequences kept for prefix reuse (default 4; 0 turns the cache off). */
-  prefixCacheSize?: number;
-  /**
-   * KV bytes the prefix cache may hold (default 512 MiB, counted with the engine's
-   * kvBytesPerToken; engines that report none are bounded by prefixCacheSize alone).
-   */
-  prefixCacheBytes?: number;
-  /**
-   * A request whose prompt shares at least this many tokens (default 32) with one being prefilled
-   * waits for it and forks, so requests made together compute their common prefix once.
-   */
-  sharedPrefixMinTokens?: number;
-  /**
-   * Prompt-lookup speculative decoding for greedy requests runs while at most this many requests
-   * decode together (default 2; 0 turns it off): busy batches already use the weights well.
-   */
-  promptLookupMaxBatch?: number;
-  /**
-   * Most tokens drafted per prompt-lookup step (default 8); each request drafts the length that
-   * pays best for its acceptance so far and the engine's measured verify cost, or none when a plain
-   * step pays more (see LookupDraftLength).
-   */
-  promptLookupDraftTokens?: number;
-  /**
-   * What each drafted token adds to a verify forward, in plain decode steps. Default: learned from
-   * the engine's timings (VerifyCost). 0 drafts the most tokens whenever the context matches.
-   */
-  promptLookupVerifyCostPerToken?: number;
-  /** Fewest tokens a prompt-lookup draft may have (default 2): a shorter one costs more to verify than it saves. */
-  promptLookupMinDraft?: number;
-  /**
-   * With a draft model, greedy requests draft on it while at most this many requests decode
-   * together (default 2; 0 turns it off). It then replaces prompt lookup.
-   */
-  draftModelMaxBatch?: number;
-  /**
-   * Most tokens drafted per draft-model step (default 4). Each request starts there, drafts one
-   * fewer after a step with a rejection and two more after a step that kept every draft token, and
-   * pauses drafting for a while when even one drafted token is rejected (see DraftLength).
-   */
-  draftModelTokens?: number;
-  /**
-   * KV slots (engine sequences) held at once, prefix-cache entries included. Requests beyond them
-   * wait in line, first come first served. Default: the engine's `info.maxSequences`, else 16.
-   */
-  maxSequences?: number;
-  /**
-   * Bytes of KV cache the admitted requests and prefix-cache entries may hold, counted as tokens ×
-   * info.kvBytesPerToken. A request is admitted by what it holds now (its prompt), not by its
-   * worst case; when a step would go past the budget, the latest arrival is preempted and later
-   * recomputed (see Preemption). Needs an engine that reports kvBytesPerToken; default: no limit.
-   */
-  kvMemoryBytes?: number;
-  /** Requests allowed to wait for a slot; one more throws QueueFullError. Default: no limit. */
-  maxQueue?: number;
-}
-
-/** What the scheduler holds right now (for metrics). */
-export interface SchedulerStats {
-  /** Requests waiting for a KV slot. */
-  queueDepth: number;
-  /** Requests admitted (prefilling or decoding). */
-  activeRequests: number;
-  /** Engine sequences held: admitted requests plus prefix-cache entries. */
-  kvSlotsInUse: number;
-  /** The most sequences held at once. */
-  kvSlots: number;
-  prefixCacheEntries: number;
-  /**
-   * KV bytes held by admitted requests after the coming step (a prefilling request counts its whole
-   * prompt) and by cache entries (0 when the engine reports no size).
-   */
-  kvBytesReserved: number;
-  /** The KV byte budget, when one is set. */
-  kvMemoryBytes: number | undefined;
-  /** Speculative tokens proposed so far (prompt lookup or draft model) and verified by the target. */
-  draftedTokens: number;
-  /** Of those, the ones the target's own choice confirmed. */
-  acceptedDraftTokens: number;
-  /** acceptedDraftTokens / draftedTokens (0 before any draft). */
-  draftAcceptanceRate: number;
-  /** Requests that gave way when KV memory ran short (each is recomputed when readmitted). */
-  preemptions: number;
-  /** Tokens run again to rebuild the KV of preempted requests. */
-  recomputedTokens: number;
-}
-
-interface Slot {
-  task: GenerationTask;
-  seq: SequenceId | undefined;
-  state: 'queued' | 'prefill' | 'decode';
-  /** Exactly the tokens in `seq`'s cache. */
-  cached: number[];
-  admittedMs: number;
-  /** Tokens this request drafts on its steps, by draft model or prompt lookup (made on its first draft). */
-  draftLength?: DraftLength | LookupDraftLength;
-  /** Tokens to prefill before decoding: the prompt, or after a preemption its context but the last. */
-  target: readonly number[];
-}
 
 /**
  * Continuous batching over one Engine. Each step is one forward call: a token for every request
@@ -157,17 +45,8 @@ export class Scheduler {
   private readonly waiting: WaitingQueue<GenerationTask>;
   private readonly preemption: Preemption<Slot>;
   private readonly sharedPrefixMinTokens: number;
-  private readonly lookupMaxBatch: number;
-  private readonly lookupDraftTokens: number;
-  private readonly lookupMinDraft: number;
-  /** Single-request forward timings, for the prompt-lookup draft length. */
-  private readonly verifyCost = new VerifyCost();
-  private readonly verifyCostRatio: (k: number) => number;
+  private readonly drafts: SpeculativeDrafts;
   private readonly draftModel: DraftModel | undefined;
-  private readonly draftMaxBatch: number;
-  private readonly draftModelTokens: number;
-  private drafted = 0;
-  private accepted = 0;
   private slots: Slot[] = [];
   /** Every step's logits, reused: each step reads its rows before the next forward call. */
   private logitsBuffer = new Float32Array(0);
@@ -190,15 +69,8 @@ export class Scheduler {
       maxBytes: options.prefixCacheBytes,
     });
     this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
-    this.lookupMaxBatch = Math.max(0, options.promptLookupMaxBatch ?? 2);
-    this.lookupDraftTokens = Math.max(0, options.promptLookupDraftTokens ?? 8);
-    const perToken = options.promptLookupVerifyCostPerToken;
-    this.verifyCostRatio =
-      perToken === undefined ? this.verifyCost.ratio : (k) => 1 + Math.max(0, perToken) * k;
-    this.lookupMinDraft = Math.max(1, Math.min(options.promptLookupMinDraft ?? 2, this.lookupDraftTokens));
     this.draftModel = draftModel;
-    this.draftMaxBatch = Math.max(0, options.draftModelMaxBatch ?? 2);
-    this.draftModelTokens = Math.max(0, options.draftModelTokens ?? 4);
+    this.drafts = new SpeculativeDrafts(options, engine.info.contextLength, draftModel);
     this.kvMemoryBytes = options.kvMemoryBytes;
     this.preemption = new Preemption<Slot>(
       {
@@ -230,9 +102,9 @@ export class Scheduler {
       prefixCacheEntries: this.cache.size,
       kvBytesReserved: this.reservedBytes(),
       kvMemoryBytes: this.kvMemoryBytes,
-      draftedTokens: this.drafted,
-      acceptedDraftTokens: this.accepted,
-      draftAcceptanceRate: this.drafted === 0 ? 0 : this.accepted / this.drafted,
+      draftedTokens: this.drafts.drafted,
+      acceptedDraftTokens: this.drafts.accepted,
+      draftAcceptanceRate: this.drafts.drafted === 0 ? 0 : this.drafts.accepted / this.drafts.drafted,
       preemptions: this.preemption.preemptions,
       recomputedTokens: this.preemption.recomputedTokens,
     };
@@ -362,7 +234,7 @@ export class Scheduler {
     let drafts: number[][];
     try {
       drafts = this.preemption.fitDrafts(
-        await this.draftsFor(decoding, decoding.length === 1 ? decoding[0]!.task.signal : undefined),
+        await this.drafts.draftsFor(decoding, decoding.length === 1 ? decoding[0]!.task.signal : undefined),
       );
     } catch (error) {
       for (const slot of decoding) this.fail(slot, error);
@@ -398,7 +270,7 @@ export class Scheduler {
       return;
     }
     if (requests.length === 1 && decoding.length === 1)
-      this.verifyCost.record(requests[0]!.tokens.length, performance.now() - forwardStart);
+      this.drafts.recordVerify(requests[0]!.tokens.length, performance.now() - forwardStart);
     decoding.forEach((slot, i) => {
       if (!this.slots.includes(slot)) return;
       slot.cached.push(slot.task.lastToken);
@@ -525,44 +397,6 @@ export class Scheduler {
     return true;
   }
 
-  /** Drafts for the batch: the draft model's, else prompt lookup's, while the batch is small. */
-  private async draftsFor(batch: Slot[], signal: AbortSignal | undefined): Promise<number[][]> {
-    if (batch.length === 0) return [];
-    if (this.draftModel !== undefined && this.draftMaxBatch > 0) {
-      if (batch.length > this.draftMaxBatch) return batch.map(() => []);
-      const requests = batch.map((slot) => {
-        slot.draftLength ??= new DraftLength(this.draftModelTokens);
-        return {
-          key: slot,
-          context: slot.task.context,
-          maxDraft: this.draftRoom(slot, slot.draftLength.next()),
-        };
-      });
-      return this.draftModel.draft(requests, signal);
-    }
-    if (batch.length > this.lookupMaxBatch) return batch.map(() => []);
-    return batch.map((slot) => {
-      if (!(slot.draftLength instanceof LookupDraftLength))
-        slot.draftLength = new LookupDraftLength(
-          this.lookupDraftTokens,
-          this.lookupMinDraft,
-          // other requests' record lengthens the first drafts, never shortens them (no lock-out)
-          Math.max(0.8, this.drafted < 32 ? 0 : this.accepted / this.drafted),
-        );
-      const room = this.draftRoom(slot, slot.draftLength.next(this.verifyCostRatio));
-      return room >= this.lookupMinDraft ? draftFromContext(slot.task.context, { maxDraft: room }) : [];
-    });
-  }
-
-  /** Draft tokens a greedy request may take, bounded by what it may still sample and the context. */
-  private draftRoom(slot: Slot, most: number): number {
-    if (!slot.task.greedy) return 0;
-    return Math.max(
-      0,
-      Math.min(slot.task.remaining - 1, this.engine.info.contextLength - slot.cached.length - 1, most),
-    );
-  }
-
   /**
    * Samples from the verified rows in order while the sampled token equals the drafted one, then
    * drops the rejected draft tokens from the sequence. Each kept row is the one a plain decode step
@@ -571,12 +405,12 @@ export class Scheduler {
   private acceptDraft(slot: Slot, draft: number[], rows: Float32Array): void {
     const width = rows.length / (draft.length + 1);
     let outcome: 'more' | 'done' | 'failed' = 'more';
-    this.drafted += draft.length;
+    this.drafts.drafted += draft.length;
     for (let j = 0; j <= draft.length; j++) {
       outcome = this.sample(slot, rows.subarray(j * width, (j + 1) * width));
       if (outcome !== 'more' || j === draft.length || slot.task.lastToken !== draft[j]) break;
       slot.cached.push(draft[j]!);
-      this.accepted++;
+      this.drafts.accepted++;
     }
     if (outcome === 'failed') return;
     if (this.engine.sequenceLength(slot.seq!) > slot.cached.length)
@@ -639,16 +473,4 @@ export class Scheduler {
     this.slots.splice(index, 1);
     return true;
   }
-}
-
-function newSlot(task: GenerationTask): Slot {
-  const target = recomputeTarget(task);
-  return { task, seq: undefined, state: 'queued', cached: [], admittedMs: performance.now(), target };
-}
-
-function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
-  const limit = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < limit && a[i] === b[i]) i++;
-  return i;
 }
