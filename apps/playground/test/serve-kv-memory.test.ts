@@ -50,7 +50,7 @@ describe('serve --kv-memory (reference backend, stories260K: 1280 bytes of KV pe
   it('answers a request that fits the budget', async () => {
     const response = await complete(server.base, 'Once upon');
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
     expect(body.usage.prompt_tokens + body.usage.completion_tokens).toBeLessThanOrEqual(32);
   });
 
@@ -58,7 +58,7 @@ describe('serve --kv-memory (reference backend, stories260K: 1280 bytes of KV pe
     const response = await complete(server.base, 'Once upon a time there was a little girl. '.repeat(3));
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBeNull();
-    const { error } = await response.json();
+    const { error } = (await response.json()) as { error: Record<string, unknown> };
     expect(error).toMatchObject({ type: 'server_error', code: 'out_of_memory', param: null });
     expect(error.message).toMatch(/\(40960 bytes, 32 tokens\)/);
   });
