@@ -10,6 +10,8 @@ export interface BackendOptions {
   contextLength?: number;
   /** Requests that may wait for a KV slot; one more gets QueueFullError (a server's 429). */
   maxQueue?: number;
+  /** KV cache bytes the LM's requests may hold together; past it the scheduler preempts. */
+  kvMemoryBytes?: number;
 }
 
 /** stories260K, committed beside the app so that the first command needs no download. */

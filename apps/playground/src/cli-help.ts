@@ -17,6 +17,7 @@ options:
 ${model}
   --backend ${backends}   engine (default candle)
   --threads <n>         CPU threads (default: physical cores)
+  --kv-memory <size>    KV cache bytes the run may hold, e.g. 64MiB (default: no limit)
   --max-tokens <n>      tokens to generate, 1–100000 (default 128)
   --temperature <t>     0 (greedy, default) to 5
   --cot                 chain of thought (adds a reasoning field)
@@ -41,6 +42,8 @@ ${model}
   --body-limit <size>         largest request body (default 1MiB)
   --request-timeout-ms <n>    cut requests slower than this (default 30000)
   --max-queue <n>             requests that may wait for a KV slot before 429 (default 256)
+  --kv-memory <size>          KV cache bytes each model's requests may hold together, e.g. 512MiB;
+                              past it requests are preempted and recomputed (default: no limit)
   -h, --help            this help`,
   web: `usage: x-playground web [options]
 

@@ -14,11 +14,18 @@ const units: Record<string, number> = {
   gib: 2 ** 30,
 };
 
-/** "512KiB", "1.5GB", "1048576" → bytes; a UsageError for anything else. */
-export function parseByteSize(text: string, option: string): number {
+/**
+ * "512KiB", "1.5GB", "1048576" → bytes; a UsageError for anything else, for sizes past
+ * Number.MAX_SAFE_INTEGER, and for sizes under `min` bytes (default 0).
+ */
+export function parseByteSize(text: string, option: string, { min = 0 }: { min?: number } = {}): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = match ? units[match[2]!.toLowerCase()] : undefined;
   if (!match || unit === undefined)
     throw new UsageError(`--${option} must be a size such as 1MiB or 4GB, got "${text}"`);
-  return Math.floor(Number(match[1]) * unit);
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (!Number.isSafeInteger(bytes))
+    throw new UsageError(`--${option} must be at most ${Number.MAX_SAFE_INTEGER} bytes, got "${text}"`);
+  if (bytes < min) throw new UsageError(`--${option} must be at least ${min} bytes, got "${text}"`);
+  return bytes;
 }

@@ -68,6 +68,9 @@ describe('x-playground errors', () => {
     [['run', 'question -> answer', '--question'], /option --question needs a value/],
     [['run', 'q -> a', '--q', 'x', '--backend', 'gpu'], /unknown backend "gpu"/],
     [['serve', '--port', '70000'], /--port must be an integer ≥ 0 and ≤ 65535/],
+    [['serve', '--kv-memory', 'lots'], /--kv-memory must be a size such as 1MiB or 4GB, got "lots"/],
+    [['serve', '--kv-memory=0'], /--kv-memory must be at least 1 bytes/],
+    [['run', 'q -> a', '--q', 'x', '--kv-memory', '-5MiB'], /--kv-memory must be a size/],
     [['launch'], /unknown command "launch"/],
   ])('%j fails with one line and exit 2, before any model is loaded', async (argv, message) => {
     const [command, ...rest] = argv;
@@ -76,6 +79,20 @@ describe('x-playground errors', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('passes --kv-memory to the LM: a run larger than the budget fails with OutOfMemoryError', async () => {
+    const argv = ['run', 'question -> answer', '--question', 'hi', '--backend', 'reference'];
+    const { code, stdout } = await cli(...argv, '--kv-memory', '2KiB');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /OutOfMemoryError \(X_OUT_OF_MEMORY\): the request needs \d+ tokens .*\(2048 bytes, 1 tokens\)/,
+    );
+  });
+
+  it('lists --kv-memory in the help of serve and run', async () => {
+    for (const command of ['serve', 'run'])
+      expect((await cli(command, '--help')).stdout).toContain('--kv-memory <size>');
   });
 
   it('reports a runtime failure as one line with exit 1', () => {

@@ -39,6 +39,7 @@ const optionNames = new Set([
   'body-limit',
   'request-timeout-ms',
   'max-queue',
+  'kv-memory',
 ]);
 const flagNames = new Set(['cot', 'strict', 'json', 'unconstrained', 'serve-any-model']);
 
@@ -47,8 +48,8 @@ const threadsOf = (value: string | undefined) =>
 const portOf = (value: string | undefined) =>
   parseNumberOption('port', value, { integer: true, min: 0, max: 65535 });
 
-const byteSizeOf = (options: Record<string, string>, name: string) =>
-  options[name] === undefined ? undefined : parseByteSize(options[name], name);
+const byteSizeOf = (options: Record<string, string>, name: string, min?: number) =>
+  options[name] === undefined ? undefined : parseByteSize(options[name], name, { min });
 
 /** The CLI without the process: parses `argv`, runs the command, and returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -96,6 +97,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         model: options.model,
         backend: backendOf(options.backend),
         threads: threadsOf(options.threads),
+        kvMemoryBytes: byteSizeOf(options, 'kv-memory', 1),
         maxTokens:
           parseNumberOption('max-tokens', options['max-tokens'], { integer: true, min: 1, max: 100_000 }) ??
           128,
@@ -115,6 +117,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         host: options.host ?? '127.0.0.1',
         port: portOf(options.port) ?? 8080,
         memoryBudget: byteSizeOf(options, 'memory-budget'),
+        kvMemoryBytes: byteSizeOf(options, 'kv-memory', 1),
         maxQueue: parseNumberOption('max-queue', options['max-queue'], {
           integer: true,
           min: 0,

@@ -9,6 +9,8 @@ export interface RunCommandOptions {
   model?: string;
   backend: BackendName;
   threads?: number;
+  /** KV cache bytes the run may hold (the LM's kvMemoryBytes); a larger request fails with OutOfMemoryError. */
+  kvMemoryBytes?: number;
   maxTokens: number;
   temperature: number;
   chainOfThought: boolean;
@@ -39,7 +41,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   out.write(
     `model: ${modelPath}${options.model ? '' : ' (bundled default)'}\nbackend: ${options.backend}\n\n`,
   );
-  const lm = await loadBackend(options.backend, modelPath, { threads: options.threads });
+  const lm = await loadBackend(options.backend, modelPath, {
+    threads: options.threads,
+    kvMemoryBytes: options.kvMemoryBytes,
+  });
   try {
     const echo = new TapLM(lm, {
       onDelta: (text) => {

@@ -15,6 +15,8 @@ export interface ServeCommandOptions extends ServerLimits {
   threads?: number;
   /** Requests that may wait for a KV slot per model before the server answers 429. */
   maxQueue?: number;
+  /** KV cache bytes each model's requests may hold together (the LM's kvMemoryBytes). */
+  kvMemoryBytes?: number;
   host: string;
   port: number;
   /** Bytes the loaded models may take together (file sizes); least recently used idle ones go first. */
@@ -54,6 +56,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
       loadBackend(options.backend, file, {
         threads: options.threads,
         maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE,
+        kvMemoryBytes: options.kvMemoryBytes,
       }),
   );
   const pool = new ModelPool(models, options.memoryBudget);

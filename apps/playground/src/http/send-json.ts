@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { ContextLengthError, QueueFullError, SignatureError, XError } from '@x/core';
+import { ContextLengthError, OutOfMemoryError, QueueFullError, SignatureError, XError } from '@x/core';
 import { type ErrorType, RequestError } from './request-error.js';
 
 export interface ErrorBody {
@@ -16,7 +16,10 @@ export function sendJson(
   response.end(JSON.stringify(value));
 }
 
-/** The status, headers and OpenAI-shaped body for any thrown value: client mistakes are 4xx, the rest 500. */
+/**
+ * The status, headers and OpenAI-shaped body for any thrown value: client mistakes are 4xx, a full
+ * queue 429, KV memory the scheduler could not free by preemption 503, the rest 500.
+ */
 export function errorResponse(error: unknown): {
   status: number;
   headers: Record<string, string>;
@@ -43,6 +46,13 @@ export function errorResponse(error: unknown): {
       headers: { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) },
       body: body('rate_limit_error', 'queue_full', error.message),
     };
+  if (OutOfMemoryError.isInstance(error))
+    return {
+      status: 503,
+      // A request larger than the budget on its own fails the same way every time: no Retry-After.
+      headers: outgrowsBudget(error) ? {} : { 'retry-after': '1' },
+      body: body('server_error', 'out_of_memory', outOfMemoryMessage(error)),
+    };
   if (SignatureError.isInstance(error))
     return {
       status: 400,
@@ -55,6 +65,19 @@ export function errorResponse(error: unknown): {
     headers: {},
     body: body('server_error', XError.isInstance(error) ? error.code : 'internal_error', message),
   };
+}
+
+function outgrowsBudget(error: OutOfMemoryError): boolean {
+  return (
+    error.neededBytes !== undefined && error.limitBytes !== undefined && error.neededBytes > error.limitBytes
+  );
+}
+
+function outOfMemoryMessage(error: OutOfMemoryError): string {
+  const advice = outgrowsBudget(error)
+    ? 'this request needs more KV memory than the server allows one request: send a shorter prompt or a lower max_tokens'
+    : 'the server ran out of KV memory: retry later';
+  return `${advice} (${error.message})`;
 }
 
 export function sendError(response: ServerResponse, error: unknown): void {

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { ContextLengthError, QueueFullError } from '@x/core';
+import { ContextLengthError, OutOfMemoryError, QueueFullError } from '@x/core';
 import { ScriptedLM } from '@x/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postJson, sseData, startOpenAIServer, type TestServer } from '../../test/start-openai-server.js';
@@ -100,6 +100,51 @@ describe('OpenAI-compatible server', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('3');
     expect(await json(response)).toMatchObject({ error: { type: 'rate_limit_error', code: 'queue_full' } });
+  });
+
+  it('answers KV memory that preemption could not free with 503 out_of_memory', async () => {
+    const tooLarge = new OutOfMemoryError('the request needs 90 tokens of KV cache', {
+      neededBytes: 9000,
+      limitBytes: 4000,
+    });
+    const engine = new OutOfMemoryError('candle-native ran out of memory: kv grow failed');
+    const lm = new ScriptedLM({ responses: [tooLarge, engine] });
+    const { base } = await start(lm);
+    const whole = await postJson(`${base}/chat/completions`, user('x'));
+    expect(whole.status).toBe(503);
+    expect(whole.headers.get('retry-after')).toBeNull();
+    const { error } = await json(whole);
+    expect(error).toEqual({
+      type: 'server_error',
+      code: 'out_of_memory',
+      param: null,
+      message: expect.stringMatching(/shorter prompt or a lower max_tokens.*90 tokens of KV cache/),
+    });
+    const transient = await postJson(`${base}/completions`, { prompt: 'x' });
+    expect(transient.status).toBe(503);
+    expect(transient.headers.get('retry-after')).toBe('1');
+    expect(await json(transient)).toMatchObject({
+      error: { code: 'out_of_memory', message: expect.stringMatching(/retry later.*kv grow failed/) },
+    });
+  });
+
+  it('ends a stream that runs out of KV memory with an out_of_memory error event', async () => {
+    const error = new OutOfMemoryError('needs more than kvMemoryBytes', {
+      neededBytes: 2,
+      limitBytes: 1,
+      partialText: 'one two',
+    });
+    const lm = new ScriptedLM({ responses: [{ text: 'one two', error }], chunkSize: 4 });
+    const { base } = await start(lm);
+    const response = await postJson(`${base}/chat/completions`, { ...user('x'), stream: true });
+    expect(response.status).toBe(200);
+    const events = (await sseData(response)) as Json[];
+    expect(events).not.toContain('[DONE]');
+    const text = events.slice(0, -1).map((chunk) => chunk.choices[0]?.delta.content ?? '');
+    expect(text.join('')).toBe('one two');
+    expect(events.at(-1)).toEqual({
+      error: { type: 'server_error', code: 'out_of_memory', param: null, message: expect.any(String) },
+    });
   });
 
   it.each([

@@ -13,6 +13,7 @@ import { decoderBatchStep } from '../decoder/decoder-batch-step.js';
 import type { DecoderIO } from '../decoder/decoder-io.js';
 import { decoderStep, emptyKVState, type KVState } from '../decoder/decoder-step.js';
 import { type DecodeCosts, planDecodeGroups } from '../decoder/plan-decode-groups.js';
+import { ortOutOfMemory } from '../ort/ort-out-of-memory.js';
 import type { OrtSession } from '../ort/ort-session.js';
 
 /**
@@ -45,9 +46,16 @@ export class OnnxEngine implements Engine {
     return this.sequences.get(seq).length;
   }
 
-  /** Returns new arrays (the session allocates its outputs): `options.logitsInto` is only checked for size. */
+  /**
+   * Returns new arrays (the session allocates its outputs): `options.logitsInto` is only checked for size.
+   * When memory runs out it rejects with OutOfMemoryError and every sequence stays as it was.
+   */
   forward(batch: ForwardRequest[], signal?: AbortSignal, options?: ForwardOptions): Promise<Float32Array[]> {
-    return this.queue.run(() => this.runBatch(batch, signal, options?.logitsInto));
+    return this.queue.run(() =>
+      this.runBatch(batch, signal, options?.logitsInto).catch((error: unknown) => {
+        throw ortOutOfMemory(error) ?? error;
+      }),
+    );
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {
