@@ -70,7 +70,7 @@ int run_matmul_bench(int argc, char** argv) {
       }
       i++;
     } else {
-      std::fprintf(stderr, "usage: xcandle-harness matmul-bench [--shape smollm2|qwen05] [--type Q8_0|Q4_0|Q5_0|Q4_K|Q6_K] "
+      std::fprintf(stderr, "usage: xcandle-harness matmul-bench [--shape smollm2|qwen05] [--type Q8_0|Q4_0|Q5_0|Q4_K|Q6_K|F16|BF16] "
                            "[--threads N] [--layers N] [--tokens 1,8,512] [--seconds S] [--kernels scalar|avx2|avx512]\n");
       return 2;
     }
@@ -83,6 +83,8 @@ int run_matmul_bench(int argc, char** argv) {
   else if (type_name == "Q5_0") type = xc::GgmlType::Q5_0;
   else if (type_name == "Q4_K") type = xc::GgmlType::Q4_K;
   else if (type_name == "Q6_K") type = xc::GgmlType::Q6_K;
+  else if (type_name == "F16") type = xc::GgmlType::F16;
+  else if (type_name == "BF16") type = xc::GgmlType::BF16;
   else if (type_name != "Q8_0") return 2;
 
   const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());

@@ -233,8 +233,9 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
                  "rel L2 " + number(error) + " (tolerance " + number(t.tolerance) + ")");
     check.expect(std::strcmp(session.info().weight_type, t.name) == 0, std::string(t.name) + " model info weight type",
                  session.info().weight_type);
-    // one rounding flip in an activation block moves a quantized model more than an f32 one
-    check_scalar_agrees(check, path, t.name, 5e-3);
+    // same integer sums in another float order, as below: one activation rounding flip moves a
+    // quantized model by ~1e-2 (measured 5e-3 to 1.2e-2), far more than an f32 one
+    check_scalar_agrees(check, path, t.name, 2e-2);
     // same integer sums in another float order: 0 to 1e-7, or ~1e-2 after an activation rounding flip;
     // a wrong layout would be O(1)
     check_interleaved_agrees(check, path, t.name, 2e-2);

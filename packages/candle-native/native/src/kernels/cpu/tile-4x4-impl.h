@@ -1,6 +1,6 @@
 #pragma once
 
-// 4 rows × 4 tokens prefill tiles (Q4_K × Q8_K, Q8_0/Q4_0/Q5_0 × Q8_0, F16/BF16 × f32), included by
+// 4 rows × 4 tokens prefill tiles (Q4_K × Q8_K, Q8_0/Q4_0/Q5_0 × Q8_0), included by
 // tile-4x4-avx2.cc and tile-4x4-avx512.cc (and tile-avx2.cc for the Q4_K 4 × 2 tile): the same source built for AVX2 (16 ymm registers, some
 // spills) and for AVX-512VL+VNNI (32 ymm registers hold all 16 accumulators; vpdpwssd/vpdpbusd
 // fuse the multiply-adds). Include only from such files. Everything here has internal linkage so
@@ -187,52 +187,6 @@ void block32_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8
   }
   for (int t = 0; t < 4; t++) {
     for (int r = 0; r < 4; r++) out[t * out_stride + r] = avx2::hsum(acc[r][t]);
-  }
-}
-
-// 16-bit float weights (F16 or BF16) against f32 activations: each 8 weights are widened once for
-// four tokens.
-struct F16Weights {
-  static __m256 widen8(const uint16_t* w) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w))); }
-  static float widen(uint16_t w) { return _cvtsh_ss(w); }
-};
-struct BF16Weights {
-  static __m256 widen8(const uint16_t* w) {
-    const __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w)));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
-  }
-  static float widen(uint16_t w) {
-    const uint32_t bits = static_cast<uint32_t>(w) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-  }
-};
-
-template <typename Weights>
-void half_tile_4x4(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
-                   int64_t out_stride) {
-  const float* xt[4];
-  const uint16_t* wr[4];
-  for (int t = 0; t < 4; t++) xt[t] = reinterpret_cast<const float*>(x + t * x_stride);
-  for (int r = 0; r < 4; r++) wr[r] = reinterpret_cast<const uint16_t*>(w + r * w_stride);
-  __m256 acc[4][4];
-  for (auto& row : acc) for (auto& v : row) v = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m256 xv[4];
-    for (int t = 0; t < 4; t++) xv[t] = _mm256_loadu_ps(xt[t] + i);
-    for (int r = 0; r < 4; r++) {
-      const __m256 wv = Weights::widen8(wr[r] + i);
-      for (int t = 0; t < 4; t++) acc[r][t] = _mm256_fmadd_ps(wv, xv[t], acc[r][t]);
-    }
-  }
-  for (int t = 0; t < 4; t++) {
-    for (int r = 0; r < 4; r++) {
-      float sum = avx2::hsum(acc[r][t]);
-      for (int64_t k = i; k < n; k++) sum += Weights::widen(wr[r][k]) * xt[t][k];
-      out[t * out_stride + r] = sum;
-    }
   }
 }
 
