@@ -41,7 +41,7 @@ inline void widen(const uint8_t* src, bool f16, int64_t n, float* dst) {
 // against one kv head: each K/V block is widened once for every token and head.
 template <int V>
 void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
-            const int* last, float scale, float softcap_value, float* out, int64_t out_stride) {
+            const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
   constexpr int hd = 8 * V;
   const int64_t element = kv.f16 ? 2 : 4;
   alignas(32) float keys[kBlock * hd];
@@ -122,6 +122,9 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
     }
     t += count;
   }
+  for (int i = 0; stats != nullptr && i < tokens; i++) {
+    for (int h = 0; h < heads; h++) stats[2 * i * heads + h] = max[i][h], stats[(2 * i + 1) * heads + h] = denominator[i][h];
+  }
   for (int i = 0; i < tokens; i++) {
     for (int h = 0; h < heads; h++) {
       if (denominator[i][h] <= 0) continue;
@@ -136,15 +139,15 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
 
 bool attend_group(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
                   float softcap_value, float* out) {
-  return attend_tokens(kv, q, 0, 1, heads, &first, &last, scale, softcap_value, out, 0);
+  return attend_tokens(kv, q, 0, 1, heads, &first, &last, scale, softcap_value, out, 0, nullptr);
 }
 
 bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
-                   const int* last, float scale, float softcap_value, float* out, int64_t out_stride) {
+                   const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
   if (heads > kMaxHeads || tokens > kMaxTokens || tokens < 1) return false;
   switch (kv.head_dim) {
-    case 64: attend<8>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride); return true;
-    case 128: attend<16>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride); return true;
+    case 64: attend<8>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
+    case 128: attend<16>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
     default: return false;
   }
 }
@@ -155,7 +158,7 @@ bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, 
 
 namespace xc::avx2 {
 bool attend_tokens(const cpu::KvHeadView&, const float*, int64_t, int, int, const int*, const int*, float, float, float*,
-                   int64_t) {
+                   int64_t, float*) {
   return false;
 }
 }  // namespace xc::avx2
