@@ -37,6 +37,13 @@ inline void widen(const uint8_t* src, bool f16, int64_t n, float* dst) {
   }
 }
 
+// A block's K (or V) rows are one 8 KB run that ends at a page boundary, so the hardware prefetcher
+// starts each run cold; and a decode step's K/V comes from memory (the weights streamed through the
+// cache since the last step). The next block is fetched while this one is computed.
+inline void prefetch(const uint8_t* p, int64_t bytes) {
+  for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch(reinterpret_cast<const char*>(p + b), _MM_HINT_T0);
+}
+
 // Queries of `tokens` consecutive positions (query i: rows q + i·q_stride, window [first[i], last[i]])
 // against one kv head: each K/V block is widened once for every token and head.
 template <int V>
@@ -60,6 +67,12 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
     const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
     widen(kv.pages[page] + kv.key_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, keys);
     widen(kv.pages[page] + kv.value_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, values);
+    if (const int next = t + count; next <= hi) {
+      const uint8_t* base = kv.pages[next / kv.page_tokens] + (next % kv.page_tokens) * hd * element;
+      const int64_t bytes = std::min({kv.page_tokens - next % kv.page_tokens, hi - next + 1, kBlock}) * hd * element;
+      prefetch(base + kv.key_offset, bytes);
+      prefetch(base + kv.value_offset, bytes);
+    }
     for (int i = 0; i < tokens; i++) {
       // this query's part of the block: keys [j0, j1)
       const int j0 = std::max(0, first[i] - t);
