@@ -1,4 +1,4 @@
-// AVX2 attention of a group of query heads, for up to four consecutive query tokens, against one kv
+// AVX2 attention of a group of query heads, for up to sixteen consecutive query tokens, against one kv
 // head (see attention_tokens in cpu-ops.h): each K/V block is widened to f32 once, then every token
 // and head walks it with its accumulator in registers; four keys' scores are reduced together. Head
 // sizes 64 and 128 only (others answer false and take the portable loop).
@@ -19,7 +19,7 @@ namespace {
 
 constexpr int kBlock = 64;
 constexpr int kMaxHeads = 8;
-constexpr int kMaxTokens = 4;
+constexpr int kMaxTokens = 16;
 
 inline __m128 reduce4(__m256 a, __m256 b, __m256 c, __m256 d) {
   const __m256 abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
