@@ -32,6 +32,7 @@ int usage() {
                "       xcandle-harness arch-table\n"
                "       xcandle-harness gpu-checks [--markdown FILE]\n"
                "       xcandle-harness gpu-bench [--markdown FILE]\n"
+               "       xcandle-harness attention-bench [--keys 512,2048] [--slices 1,3] [--steps N] [--kernels K]\n"
                "       xcandle-harness membw [--threads N]\n"
                "       xcandle-harness int8peak [--threads N]\n");
   return 2;
@@ -155,6 +156,7 @@ int main(int argc, char** argv) {
     if (mode == "test") return run_tests(argc, argv);
     if (mode == "bench") return xch::run_bench(argc, argv);
     if (mode == "matmul-bench") return xch::run_matmul_bench(argc, argv);
+    if (mode == "attention-bench") return xch::run_attention_bench(argc, argv);
     if (mode == "synth") return run_synth(argc, argv);
     if (mode == "logits") return run_logits(argc, argv);
     if (mode == "arch-table") return xch::run_arch_table();

@@ -139,6 +139,31 @@ void check_decode_batch(Checker& check, const std::string& path, const std::stri
                "worst rel L2 " + number(worst));
 }
 
+// Decode steps past 256 cached keys split each kv head's keys into slices on the pool's threads
+// (flash-decoding), merged after: they must match the unsplit prefill rows of the same positions,
+// for one sequence and for a decode batch of two at different lengths.
+void check_split_decode(Checker& check, const std::string& path, const std::string& label, double tolerance) {
+  Session session(path, options(512));
+  const int vocab = session.vocab();
+  const std::vector<int32_t> prompt = tokens_for(400, vocab, 5);
+  const std::vector<float> all = session.forward(session.create(), prompt, true);
+  const std::vector<int32_t> head(prompt.begin(), prompt.end() - 1);
+  const int single = session.create();
+  session.forward(single, head);
+  const std::vector<float> row = session.forward(single, {prompt.back()});
+  double worst = relative_l2(row.data(), all.data() + 399 * static_cast<size_t>(vocab), vocab);
+  const int shorter = session.create(), longer = session.create();
+  session.forward(shorter, std::vector<int32_t>(prompt.begin(), prompt.begin() + 299));
+  session.forward(longer, head);
+  const xc_batch_item items[2] = {{shorter, &prompt[299], 1, 0}, {longer, &prompt[399], 1, 0}};
+  std::vector<float> rows(2 * static_cast<size_t>(vocab));
+  ok(xc_forward(session.context(), items, 2, rows.data(), nullptr), "split decode batch");
+  worst = std::max(worst, relative_l2(rows.data(), all.data() + 299 * static_cast<size_t>(vocab), vocab));
+  worst = std::max(worst, relative_l2(rows.data() + vocab, all.data() + 399 * static_cast<size_t>(vocab), vocab));
+  check.expect(worst < tolerance, label + ": decode at 300 and 400 keys (split into slices) = prefill rows",
+               "worst rel L2 " + number(worst));
+}
+
 // Logits of the whole prompt under the scalar and the best kernels.
 void check_scalar_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
   Session fast(path, options());
@@ -203,6 +228,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     const std::string path = temp_dir + "/" + arch + "-f32.gguf";
     write_synth_model(spec, path);
     check_consistency(check, path, std::string(arch) + " F32", 1e-4);
+    check_split_decode(check, path, std::string(arch) + " F32", 1e-4);
     check_scalar_agrees(check, path, std::string(arch) + " F32", 1e-5);
   }
 

@@ -50,7 +50,7 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, i
   std::vector<const uint8_t*> page_pointers;
   for (auto& page : storage) page_pointers.push_back(page.data());
   xc::cpu::KvHeadView view{page_pointers.data(), page_tokens, 0, page_tokens * hd * element, hd, f16};
-  double worst = 0;
+  double worst = 0, split_worst = 0;
   for (const auto& [first, last, cap] : {std::tuple{0, 74, 0.0f}, std::tuple{0, 0, 0.0f}, std::tuple{9, 40, 0.0f},
                                          std::tuple{0, 74, 5.0f}}) {
     std::vector<float> expected(heads * hd, 0.0f), got(heads * hd);
@@ -75,13 +75,34 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, i
     }
     xc::cpu::attention_heads(kernels, view, q.data(), heads, first, last, 0.3f, cap, got.data());
     worst = std::max(worst, relative_l2(got.data(), expected.data(), got.size()));
+    // the same keys split into slices (more slices than keys included: empty ones), merged, for
+    // 1, 3, 8 and 10 query heads per kv head
+    for (int slices : {1, 2, 3, 7}) {
+      for (int group : {1, 3, 8, 10}) {
+        const int64_t stride = group * hd + 2 * group;
+        std::vector<float> parts(slices * stride), merged(group * hd), whole(group * hd);
+        const int keys = last - first + 1;
+        for (int sl = 0; sl < slices; sl++) {
+          const int from = first + keys * sl / slices, to = first + keys * (sl + 1) / slices - 1;
+          float* part = parts.data() + sl * stride;
+          if (from > to) std::fill(part + group * hd, part + stride, 0.0f);
+          else xc::cpu::attention_slice(kernels, view, q.data(), group, from, to, 0.3f, cap, part, part + group * hd);
+        }
+        xc::cpu::attention_combine(group, hd, slices, parts.data(), stride, merged.data());
+        xc::cpu::attention_heads(kernels, view, q.data(), group, first, last, 0.3f, cap, whole.data());
+        split_worst = std::max(split_worst, relative_l2(merged.data(), whole.data(), merged.size()));
+      }
+    }
   }
+  check.expect(split_worst < 1e-6, std::string("attention split into key slices and merged = unsplit, ") +
+                                       kernels.name + (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
+               "rel L2 " + number(split_worst));
   check.expect(worst < 1e-5, std::string("attention over KV pages (online softmax) = naive softmax, ") + kernels.name +
                                  (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
                "rel L2 " + number(worst));
 
-  // four consecutive query tokens of eight heads at once = one token at a time (causal, then a sliding window)
-  constexpr int kTokens = 4, kHeads = 8;
+  // sixteen consecutive query tokens of eight heads at once = one token at a time (causal, then a sliding window)
+  constexpr int kTokens = 16, kHeads = 8;
   std::vector<float> queries(kTokens * kHeads * hd);
   for (float& v : queries) v = dist(engine);
   double tokens_worst = 0;
@@ -100,7 +121,7 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, i
     }
     tokens_worst = std::max(tokens_worst, relative_l2(together.data(), alone.data(), together.size()));
   }
-  check.expect(tokens_worst < 1e-6, std::string("attention of 4 query tokens together = one at a time, ") + kernels.name +
+  check.expect(tokens_worst < 1e-6, std::string("attention of 16 query tokens together = one at a time, ") + kernels.name +
                                         (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
                "rel L2 " + number(tokens_worst));
 }

@@ -1,6 +1,7 @@
-// AVX2 attention of a group of query heads, for up to four consecutive query tokens, against one kv
+// AVX2 attention of a group of query heads, for up to sixteen consecutive query tokens, against one kv
 // head (see attention_tokens in cpu-ops.h): each K/V block is widened to f32 once, then every token
-// and head walks it with its accumulator in registers; four keys' scores are reduced together. Head
+// and head walks it with its accumulator in registers (a single decode token reads the f16 rows
+// directly instead); four keys' scores are reduced together. Head
 // sizes 64 and 128 only (others answer false and take the portable loop).
 #include "kernels/cpu/kernel-table.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 constexpr int kBlock = 64;
 constexpr int kMaxHeads = 8;
-constexpr int kMaxTokens = 4;
+constexpr int kMaxTokens = 16;
 
 inline __m128 reduce4(__m256 a, __m256 b, __m256 c, __m256 d) {
   const __m256 abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
@@ -37,11 +38,18 @@ inline void widen(const uint8_t* src, bool f16, int64_t n, float* dst) {
   }
 }
 
+// A block's K (or V) rows are one 8 KB run that ends at a page boundary, so the hardware prefetcher
+// starts each run cold; and a decode step's K/V comes from memory (the weights streamed through the
+// cache since the last step). The next block is fetched while this one is computed.
+inline void prefetch(const uint8_t* p, int64_t bytes) {
+  for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch(reinterpret_cast<const char*>(p + b), _MM_HINT_T0);
+}
+
 // Queries of `tokens` consecutive positions (query i: rows q + i·q_stride, window [first[i], last[i]])
 // against one kv head: each K/V block is widened once for every token and head.
-template <int V>
+template <int V, bool Direct>
 void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
-            const int* last, float scale, float softcap_value, float* out, int64_t out_stride) {
+            const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
   constexpr int hd = 8 * V;
   const int64_t element = kv.f16 ? 2 : 4;
   alignas(32) float keys[kBlock * hd];
@@ -58,8 +66,26 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
     const int page = t / kv.page_tokens;
     const int start = t % kv.page_tokens;
     const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
-    widen(kv.pages[page] + kv.key_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, keys);
-    widen(kv.pages[page] + kv.value_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, values);
+    const auto* key_h = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.key_offset + start * hd * element);
+    const auto* value_h = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.value_offset + start * hd * element);
+    if (!Direct) {
+      widen(kv.pages[page] + kv.key_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, keys);
+      widen(kv.pages[page] + kv.value_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, values);
+    }
+    const auto key_at = [&](int64_t at) {
+      if constexpr (Direct) return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key_h + at)));
+      else return _mm256_load_ps(keys + at);
+    };
+    const auto value_at = [&](int64_t at) {
+      if constexpr (Direct) return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(value_h + at)));
+      else return _mm256_load_ps(values + at);
+    };
+    if (const int next = t + count; next <= hi) {
+      const uint8_t* base = kv.pages[next / kv.page_tokens] + (next % kv.page_tokens) * hd * element;
+      const int64_t bytes = std::min({kv.page_tokens - next % kv.page_tokens, hi - next + 1, kBlock}) * hd * element;
+      prefetch(base + kv.key_offset, bytes);
+      prefetch(base + kv.value_offset, bytes);
+    }
     for (int i = 0; i < tokens; i++) {
       // this query's part of the block: keys [j0, j1)
       const int j0 = std::max(0, first[i] - t);
@@ -73,13 +99,13 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
           for (int u = 0; u < 4; u++) a[u] = _mm256_setzero_ps();
           for (int v = 0; v < V; v++) {
             const __m256 qv = _mm256_loadu_ps(qh + 8 * v);
-            for (int u = 0; u < 4; u++) a[u] = _mm256_fmadd_ps(_mm256_load_ps(keys + (j + u) * hd + 8 * v), qv, a[u]);
+            for (int u = 0; u < 4; u++) a[u] = _mm256_fmadd_ps(key_at((j + u) * hd + 8 * v), qv, a[u]);
           }
           _mm_storeu_ps(scores + j, _mm_mul_ps(reduce4(a[0], a[1], a[2], a[3]), _mm_set1_ps(scale)));
         }
         for (; j < j1; j++) {
           __m256 a = _mm256_setzero_ps();
-          for (int v = 0; v < V; v++) a = _mm256_fmadd_ps(_mm256_load_ps(keys + j * hd + 8 * v), _mm256_loadu_ps(qh + 8 * v), a);
+          for (int v = 0; v < V; v++) a = _mm256_fmadd_ps(key_at(j * hd + 8 * v), _mm256_loadu_ps(qh + 8 * v), a);
           scores[j] = hsum(a) * scale;
         }
         if (softcap_value > 0) {
@@ -115,12 +141,15 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
         }
         for (j = j0; j < j1; j++) {
           const __m256 p = _mm256_set1_ps(scores[j]);
-          for (int v = 0; v < V; v++) o[v] = _mm256_fmadd_ps(p, _mm256_load_ps(values + j * hd + 8 * v), o[v]);
+          for (int v = 0; v < V; v++) o[v] = _mm256_fmadd_ps(p, value_at(j * hd + 8 * v), o[v]);
         }
         for (int v = 0; v < V; v++) _mm256_storeu_ps(oh + 8 * v, o[v]);
       }
     }
     t += count;
+  }
+  for (int i = 0; stats != nullptr && i < tokens; i++) {
+    for (int h = 0; h < heads; h++) stats[2 * i * heads + h] = max[i][h], stats[(2 * i + 1) * heads + h] = denominator[i][h];
   }
   for (int i = 0; i < tokens; i++) {
     for (int h = 0; h < heads; h++) {
@@ -136,15 +165,24 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
 
 bool attend_group(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
                   float softcap_value, float* out) {
-  return attend_tokens(kv, q, 0, 1, heads, &first, &last, scale, softcap_value, out, 0);
+  return attend_tokens(kv, q, 0, 1, heads, &first, &last, scale, softcap_value, out, 0, nullptr);
 }
 
 bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
-                   const int* last, float scale, float softcap_value, float* out, int64_t out_stride) {
+                   const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
   if (heads > kMaxHeads || tokens > kMaxTokens || tokens < 1) return false;
+  // One query token (decode) reads each f16 row once per head from cache: widening it into a block
+  // buffer first costs a store and a reload of every element for little reuse.
+  const bool direct = tokens == 1 && kv.f16;
   switch (kv.head_dim) {
-    case 64: attend<8>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride); return true;
-    case 128: attend<16>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride); return true;
+    case 64:
+      if (direct) attend<8, true>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
+      else attend<8, false>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
+      return true;
+    case 128:
+      if (direct) attend<16, true>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
+      else attend<16, false>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
+      return true;
     default: return false;
   }
 }
@@ -155,7 +193,7 @@ bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, 
 
 namespace xc::avx2 {
 bool attend_tokens(const cpu::KvHeadView&, const float*, int64_t, int, int, const int*, const int*, float, float, float*,
-                   int64_t) {
+                   int64_t, float*) {
   return false;
 }
 }  // namespace xc::avx2

@@ -18,10 +18,15 @@ struct HeadState {
   float denominator = 0;
 };
 
-// Up to kMaxHeads heads against one kv head.
+// Up to kMaxHeads heads against one kv head; stats (nullable) as attention_slice's.
 void attend_group(const KernelTable& k, const KvHeadView& kv, const float* q, int heads, int first, int last,
-                  float scale, float softcap_value, float* out) {
-  if (k.attend_group != nullptr && k.attend_group(kv, q, heads, first, last, scale, softcap_value, out)) return;
+                  float scale, float softcap_value, float* out, float* stats) {
+  if (stats == nullptr) {
+    if (k.attend_group != nullptr && k.attend_group(kv, q, heads, first, last, scale, softcap_value, out)) return;
+  } else if (k.attend_tokens != nullptr &&
+             k.attend_tokens(kv, q, 0, 1, heads, &first, &last, scale, softcap_value, out, 0, stats)) {
+    return;
+  }
   const int hd = kv.head_dim;
   const int64_t element = kv.f16 ? 2 : 4;
   float row[kMaxHeadDim];
@@ -76,6 +81,7 @@ void attend_group(const KernelTable& k, const KvHeadView& kv, const float* q, in
     }
     t += count;
   }
+  for (int h = 0; stats != nullptr && h < heads; h++) stats[h] = state[h].max, stats[heads + h] = state[h].denominator;
   for (int h = 0; h < heads; h++) {
     if (state[h].denominator <= 0) continue;
     const float inverse = 1.0f / state[h].denominator;
@@ -90,7 +96,44 @@ void attention_heads(const KernelTable& kernels, const KvHeadView& kv, const flo
   for (int h = 0; h < heads; h += kMaxHeads) {
     const int group = std::min(kMaxHeads, heads - h);
     attend_group(kernels, kv, q + static_cast<int64_t>(h) * kv.head_dim, group, first, last, scale, softcap_value,
-                 out + static_cast<int64_t>(h) * kv.head_dim);
+                 out + static_cast<int64_t>(h) * kv.head_dim, nullptr);
+  }
+}
+
+void attention_slice(const KernelTable& kernels, const KvHeadView& kv, const float* q, int heads, int first, int last,
+                     float scale, float softcap_value, float* out, float* stats) {
+  float group_stats[2 * kMaxHeads];
+  for (int h = 0; h < heads; h += kMaxHeads) {
+    const int group = std::min(kMaxHeads, heads - h);
+    attend_group(kernels, kv, q + static_cast<int64_t>(h) * kv.head_dim, group, first, last, scale, softcap_value,
+                 out + static_cast<int64_t>(h) * kv.head_dim, group_stats);
+    std::copy(group_stats, group_stats + group, stats + h);
+    std::copy(group_stats + group, group_stats + 2 * group, stats + heads + h);
+  }
+}
+
+void attention_combine(int heads, int head_dim, int slices, const float* parts, int64_t slice_stride, float* out) {
+  const int64_t stats_at = static_cast<int64_t>(heads) * head_dim;
+  for (int h = 0; h < heads; h++) {
+    float max = -std::numeric_limits<float>::infinity();
+    for (int s = 0; s < slices; s++) {
+      if (parts[s * slice_stride + stats_at + heads + h] > 0) max = std::max(max, parts[s * slice_stride + stats_at + h]);
+    }
+    float* o = out + static_cast<int64_t>(h) * head_dim;
+    std::fill(o, o + head_dim, 0.0f);
+    float total = 0;
+    for (int s = 0; s < slices; s++) {
+      const float denominator = parts[s * slice_stride + stats_at + heads + h];
+      if (denominator <= 0) continue;
+      // each slice's output is already divided by its own denominator
+      const float weight = denominator * std::exp(parts[s * slice_stride + stats_at + h] - max);
+      const float* part = parts + s * slice_stride + static_cast<int64_t>(h) * head_dim;
+      for (int i = 0; i < head_dim; i++) o[i] += weight * part[i];
+      total += weight;
+    }
+    if (total <= 0) continue;
+    const float inverse = 1.0f / total;
+    for (int i = 0; i < head_dim; i++) o[i] *= inverse;
   }
 }
 
@@ -98,7 +141,7 @@ void attention_tokens(const KernelTable& kernels, const KvHeadView& kv, const fl
                       int heads, const int* first, const int* last, float scale, float softcap_value, float* out,
                       int64_t out_stride) {
   if (kernels.attend_tokens != nullptr &&
-      kernels.attend_tokens(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride)) {
+      kernels.attend_tokens(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, nullptr)) {
     return;
   }
   for (int i = 0; i < tokens; i++) {

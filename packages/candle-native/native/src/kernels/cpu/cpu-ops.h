@@ -55,5 +55,13 @@ void attention_heads(const KernelTable& kernels, const KvHeadView& kv, const flo
 void attention_tokens(const KernelTable& kernels, const KvHeadView& kv, const float* q, int64_t q_stride, int tokens,
                       int heads, const int* first, const int* last, float scale, float softcap_value, float* out,
                       int64_t out_stride);
+// One slice of a split key range (flash-decoding: the slices of one query's keys run on different
+// threads): out as attention_heads over keys [first, last], plus stats = each head's score max, then
+// each head's softmax denominator (2·heads floats), so attention_combine can merge the slices exactly.
+void attention_slice(const KernelTable& kernels, const KvHeadView& kv, const float* q, int heads, int first, int last,
+                     float scale, float softcap_value, float* out, float* stats);
+// out (heads × head_dim) = the softmax over all the slices' keys, from `slices` outputs of
+// attention_slice: slice s's output at parts + s·slice_stride, its stats right after the output.
+void attention_combine(int heads, int head_dim, int slices, const float* parts, int64_t slice_stride, float* out);
 
 }  // namespace xc::cpu

@@ -69,11 +69,12 @@ struct KernelTable {
   // contract); false: shape not handled, use the portable loop.
   bool (*attend_group)(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
                        float softcap_value, float* out) = nullptr;
-  // Optional attention of up to 4 consecutive query tokens × 8 heads against one kv head
-  // (cpu::attention_tokens' contract); false: shape not handled.
+  // Optional attention of up to 16 consecutive query tokens × 8 heads against one kv head
+  // (cpu::attention_tokens' contract); false: shape not handled. stats (nullable): per token, each
+  // head's score max then its softmax denominator (2·heads floats), for cpu::attention_slice.
   bool (*attend_tokens)(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads,
                         const int* first, const int* last, float scale, float softcap_value, float* out,
-                        int64_t out_stride) = nullptr;
+                        int64_t out_stride, float* stats) = nullptr;
   // gate = silu(gate) · up, the llama-family feed-forward activation.
   void (*silu_mul)(float* gate, const float* up, int64_t n) = nullptr;
 

@@ -1,0 +1,110 @@
+// xcandle-harness attention-bench: one decode step's attention of the SmolLM2-135M shape (30 layers,
+// 3 kv heads of 3 query heads each, head dim 64, f16 KV in 64-token pages holding every layer) at a
+// given context, on one thread, in this process's CPU time. Before each step a buffer larger than
+// the caches is read, as the weights are between two real steps, so the K/V comes from memory.
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "common/fp16.h"
+#include "kernels/cpu/cpu-ops.h"
+#include "kernels/cpu/kernel-table.h"
+
+namespace xch {
+
+namespace {
+
+constexpr int kLayers = 30, kKvHeads = 3, kGroup = 3, kHeadDim = 64, kPageTokens = 64;
+
+double cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+
+int64_t offset(int layer, int kind, int head) {
+  return ((static_cast<int64_t>(layer) * 2 + kind) * kKvHeads + head) * kPageTokens * kHeadDim * 2;
+}
+
+}  // namespace
+
+int run_attention_bench(int argc, char** argv) {
+  std::vector<int> contexts{512, 2048};
+  std::vector<int> slice_counts{1, 3};
+  std::string kernels_name;
+  int steps = 30;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string arg = argv[i], value = argv[i + 1];
+    auto list = [&](std::vector<int>& out) {
+      out.clear();
+      for (size_t at = 0; at < value.size();) {
+        const size_t comma = value.find(',', at);
+        out.push_back(std::stoi(value.substr(at, comma - at)));
+        at = comma == std::string::npos ? value.size() : comma + 1;
+      }
+    };
+    if (arg == "--keys") list(contexts);
+    else if (arg == "--slices") list(slice_counts);
+    else if (arg == "--steps") steps = std::stoi(value);
+    else if (arg == "--kernels") kernels_name = value;
+  }
+  const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
+  std::mt19937 engine(3);
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  std::vector<float> evict(64 << 20 >> 2, 1.0f);
+  float sink = 0;
+  std::vector<float> q(kGroup * kHeadDim), out(kGroup * kHeadDim);
+  for (float& v : q) v = spread(engine);
+  const int64_t slice_floats = kGroup * kHeadDim + 2 * kGroup;
+  std::printf("attention of one decode step, %s kernels, 1 thread, CPU time; min / median of %d steps\n",
+              kernels.name, steps);
+  for (int keys : contexts) {
+    const int pages = (keys + kPageTokens - 1) / kPageTokens;
+    const int64_t page_bytes = offset(kLayers, 0, 0);
+    std::vector<std::vector<uint8_t>> storage(static_cast<size_t>(pages));
+    std::vector<const uint8_t*> pointers;
+    for (auto& page : storage) {
+      page.resize(static_cast<size_t>(page_bytes));
+      auto* halves = reinterpret_cast<uint16_t*>(page.data());
+      for (int64_t i = 0; i < page_bytes / 2; i++) halves[i] = xc::f32_to_fp16(spread(engine));
+      pointers.push_back(page.data());
+    }
+    for (int slices : slice_counts) {
+      std::vector<float> parts(static_cast<size_t>(slices * slice_floats));
+      std::vector<double> times;
+      for (int step = 0; step < steps; step++) {
+        for (size_t i = 0; i < evict.size(); i += 16) sink += evict[i];
+        const double start = cpu_seconds();
+        for (int layer = 0; layer < kLayers; layer++) {
+          for (int head = 0; head < kKvHeads; head++) {
+            const xc::cpu::KvHeadView view{pointers.data(), kPageTokens, offset(layer, 0, head), offset(layer, 1, head),
+                                           kHeadDim, true};
+            if (slices == 1) {
+              xc::cpu::attention_heads(kernels, view, q.data(), kGroup, 0, keys - 1, 0.125f, 0.0f, out.data());
+              continue;
+            }
+            for (int s = 0; s < slices; s++) {
+              float* part = parts.data() + s * slice_floats;
+              xc::cpu::attention_slice(kernels, view, q.data(), kGroup, keys * s / slices, keys * (s + 1) / slices - 1,
+                                       0.125f, 0.0f, part, part + kGroup * kHeadDim);
+            }
+            xc::cpu::attention_combine(kGroup, kHeadDim, slices, parts.data(), slice_floats, out.data());
+          }
+        }
+        times.push_back(cpu_seconds() - start);
+        sink += out[0];
+      }
+      std::sort(times.begin(), times.end());
+      const double kv_bytes = 2.0 * kLayers * kKvHeads * keys * kHeadDim * 2;
+      std::printf("keys %5d slices %d: min %.3f ms, median %.3f ms, K/V read %.1f GB/s at the min\n", keys, slices,
+                  1e3 * times.front(), 1e3 * times[times.size() / 2], kv_bytes / times.front() / 1e9);
+    }
+  }
+  return sink == 12345.0f ? 1 : 0;
+}
+
+}  // namespace xch
