@@ -4,12 +4,12 @@
 // the caches is read, as the weights are between two real steps, so the K/V comes from memory.
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "check.h"
+#include "cpu-seconds.h"
 #include "common/fp16.h"
 #include "kernels/cpu/cpu-ops.h"
 #include "kernels/cpu/kernel-table.h"
@@ -19,12 +19,6 @@ namespace xch {
 namespace {
 
 constexpr int kLayers = 30, kKvHeads = 3, kGroup = 3, kHeadDim = 64, kPageTokens = 64;
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
 
 int64_t offset(int layer, int kind, int head) {
   return ((static_cast<int64_t>(layer) * 2 + kind) * kKvHeads + head) * kPageTokens * kHeadDim * 2;

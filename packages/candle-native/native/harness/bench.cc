@@ -2,24 +2,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <string>
 
 #include "check.h"
+#include "cpu-seconds.h"
 #include "session.h"
 
 namespace xch {
 
 namespace {
-
-// This process's CPU seconds (all threads): steadier than wall-clock on a busy machine, exact
-// per-core work with --threads 1 (with more threads it includes the pool's brief spinning).
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

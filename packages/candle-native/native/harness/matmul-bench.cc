@@ -3,12 +3,12 @@
 // a busy machine's other load does not count. With --threads 1 the numbers are one core's.
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "check.h"
+#include "cpu-seconds.h"
 #include "gguf-writer.h"
 #include "kernels/cpu/interleave.h"
 #include "kernels/cpu/kernel-table.h"
@@ -17,12 +17,6 @@
 namespace xch {
 
 namespace {
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
 
 struct Shape {
   int64_t dim, ff, kv;  // kv: rows of k and of v

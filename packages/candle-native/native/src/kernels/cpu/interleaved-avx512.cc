@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "kernels/cpu/avx2-helpers.h"
+#include "kernels/cpu/avx512-sums.h"
 #include "kernels/cpu/block-types.h"
 
 namespace xc::avx512 {
@@ -112,23 +113,6 @@ inline __m512 join(__m256 low, __m256 high) {
   return _mm512_castpd_ps(
       _mm512_insertf64x4(_mm512_insertf64x4(zero, _mm256_castps_pd(low), 0), _mm256_castps_pd(high), 1));
 }
-// The sums of a0, a1, a2, a3 as one 4-float vector (the four rows of one token's tile outputs).
-inline __m128 hsum512x4(__m512 a0, __m512 a1, __m512 a2, __m512 a3) {
-  // Quarters q0+q2, q1+q3 of a and of b, side by side.
-  const auto fold = [](__m512 a, __m512 b) {
-    return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(1, 0, 1, 0)), _mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 2, 3, 2)));
-  };
-  const __m512 h01 = fold(a0, a1), h23 = fold(a2, a3);
-  // Quarter i: four partial sums of a_i.
-  __m512 s = _mm512_add_ps(_mm512_shuffle_f32x4(h01, h23, _MM_SHUFFLE(2, 0, 2, 0)), _mm512_shuffle_f32x4(h01, h23, _MM_SHUFFLE(3, 1, 3, 1)));
-  s = _mm512_add_ps(s, _mm512_permute_ps(s, _MM_SHUFFLE(2, 3, 0, 1)));
-  s = _mm512_add_ps(s, _mm512_permute_ps(s, _MM_SHUFFLE(1, 0, 3, 2)));
-  return _mm512_castps512_ps128(_mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s));
-}
-inline float hsum512(__m512 v) {
-  return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
-}
-
 // out[t·os + r] for R weight rows × T activation rows of 32-element block kinds. Per group, every
 // 512-bit weight pair and activation pair is loaded once and feeds R×T independent vpdpbusd; the
 // integer sums become floats once per group (both halves of a lane pair carry the same scale, so
@@ -191,21 +175,7 @@ void block32_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64
       }
     }
   }
-  for (int t = 0; t < T; t++) {
-    int r = 0;
-    for (; r + 4 <= R; r += 4) _mm_storeu_ps(out + t * os + r, hsum512x4(acc[r][t], acc[r + 1][t], acc[r + 2][t], acc[r + 3][t]));
-    for (; r < R; r++) out[t * os + r] = hsum512(acc[r][t]);
-  }
-}
-
-// Four accumulators of token pairs (lanes 0..7 token a, 8..15 token b): each one's two half sums, rows in order.
-inline void sum4_pairs(__m512 a0, __m512 a1, __m512 a2, __m512 a3, float* out_a, float* out_b) {
-  const auto hadd = [](__m512 x, __m512 y) {  // per 128-bit lane: x0+x1 x2+x3 y0+y1 y2+y3
-    return _mm512_add_ps(_mm512_shuffle_ps(x, y, 0x88), _mm512_shuffle_ps(x, y, 0xDD));
-  };
-  const __m512 sums = hadd(hadd(a0, a1), hadd(a2, a3));  // per 128-bit lane: a0 a1 a2 a3
-  _mm_storeu_ps(out_a, _mm_add_ps(_mm512_castps512_ps128(sums), _mm512_extractf32x4_ps(sums, 1)));
-  _mm_storeu_ps(out_b, _mm_add_ps(_mm512_extractf32x4_ps(sums, 2), _mm512_extractf32x4_ps(sums, 3)));
+  store_sums<R, T>(acc, out, os);
 }
 
 // block32_x8 for an even number of tokens, prefill's shape: tokens 2u and 2u + 1 share one float
