@@ -1,7 +1,7 @@
 // xcandle-harness: the engine's tests and benchmark without Node.
 //   xcandle-harness test <stories260K.gguf> [--verbose]
 //   xcandle-harness bench <model.gguf> [--threads N] [--prompt 512] [--gen 64] [--kv f16|f32] [--kernels scalar]
-//   xcandle-harness matmul-bench [--shape smollm2|qwen05] [--type Q8_0] [--threads 1] [--tokens 1,8,512]
+//   xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type Q8_0] [--threads 1] [--tokens 1,8,512]
 //   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]
 //   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
@@ -26,7 +26,7 @@ int usage() {
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
                "[--kernels scalar]\n"
-               "       xcandle-harness matmul-bench [--shape smollm2|qwen05] [--type T] [--threads N] [--tokens 1,8,512]\n"
+               "       xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type T] [--threads N] [--tokens 1,8,512]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
                "       xcandle-harness arch-table\n"

@@ -64,13 +64,14 @@ int run_matmul_bench(int argc, char** argv) {
       }
       i++;
     } else {
-      std::fprintf(stderr, "usage: xcandle-harness matmul-bench [--shape smollm2|qwen05] [--type Q8_0|Q4_0|Q5_0|Q4_K|Q6_K|F16|BF16] "
+      std::fprintf(stderr, "usage: xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type Q8_0|Q4_0|Q5_0|Q4_K|Q6_K|F16|BF16] "
                            "[--threads N] [--layers N] [--tokens 1,8,512] [--seconds S] [--kernels scalar|avx2|avx512]\n");
       return 2;
     }
   }
   Shape shape{576, 1536, 192};
   if (shape_name == "qwen05") shape = {896, 4864, 128};
+  else if (shape_name == "tinyllama") shape = {2048, 5632, 256};
   else if (shape_name != "smollm2") return 2;
   xc::GgmlType type = xc::GgmlType::Q8_0;
   if (type_name == "Q4_0") type = xc::GgmlType::Q4_0;

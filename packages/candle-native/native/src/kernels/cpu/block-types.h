@@ -98,11 +98,16 @@ struct ActQ8Kx16 {
   int32_t sum[16];  // Σ qs of each 16-element sub-block, for Q6_K's offset of 32
   int8_t qs[256];
 };
+// Q4_K's activations keep their quants on whole 64-byte lines (the matmul's scratch is line-aligned):
+// the tiles stream them from L2 for every weight row group, and a vector load split across two lines
+// costs two.
 struct ActQ8Kx8 {
+  int8_t qs[256];
   float d;
   float dsum[8];  // d · Σ qs of each 32-element sub-block, for the Q4_K minimums
-  int8_t qs[256];
+  uint8_t pad[28];
 };
+static_assert(sizeof(ActQ8Kx8) % 64 == 0, "whole cache lines");
 
 // Unpacks the j-th six-bit (scale, min) pair of a Q4_K block (ggml's get_scale_min_k4).
 inline void q4k_scale_min(int j, const uint8_t* q, uint8_t* scale, uint8_t* min) {

@@ -4,8 +4,8 @@
 //
 // Per 256-element block, the vector steps run outermost: each weight vector is unpacked once and meets
 // the T activation vectors in R·T independent vpdpbusd chains; the integer sums get their float scales
-// once per block. Rows go two at a time, and tokens in passes, so the integer sums, the float
-// accumulators and the operands stay in the 32 registers.
+// once per block. Rows and tokens go in groups (q4k_tile's K, Q6_K's pairs, passes of tokens) so the
+// integer sums, the float accumulators and the operands stay in the 32 registers.
 #include "kernels/cpu/interleaved-kquant-avx512.h"
 
 #include "kernels/cpu/cpu-features.h"
@@ -101,95 +101,41 @@ inline void q4k_scales(const uint8_t* const (&block)[P], __m512 (&sm)[P], std::i
 
 // Q4_K: byte 32c + 4k + i of qs holds vector c (low nibble) and c + 4 (high nibble), so the 64 bytes
 // at 64h carry vectors 2h, 2h + 1 (low) and 2h + 4, 2h + 5 (high): the activation's bytes 64h and 128 + 64h.
-// This kernel keeps one accumulator per row × token (for a single token); q4k_pairs below folds two.
-template <int R, int T>
-void q4k_tokens(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  constexpr int kPair = R >= 2 && T < 4 ? 2 : 1;
-  static_assert(R % kPair == 0 && R <= 4, "rows go in pairs, at most four");
-  const __m512i mask = _mm512_set1_epi8(0xF);
-  const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
-  __m512 acc[R][T];
-  XC_UNROLL
-  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
-  for (int64_t i = 0; i < n / kQK_K; i++) {
-    const int8_t* y[T];
-    __m512 d[T], dsum[T];  // dsum: the token's eight d·Σq in lanes 8..15, beside the mins
-    XC_UNROLL
-    for (int t = 0; t < T; t++) {
-      const ActQ8Kx8* a = reinterpret_cast<const ActQ8Kx8*>(x + t * xs) + i;
-      y[t] = a->qs;
-      d[t] = _mm512_set1_ps(a->d);
-      dsum[t] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_setzero_pd(), _mm256_loadu_pd(reinterpret_cast<const double*>(a->dsum)), 1));
-    }
-    const uint8_t* block[R];
-    XC_UNROLL
-    for (int r = 0; r < R; r++) block[r] = w + r * ws + i * static_cast<int64_t>(sizeof(BlockQ4K));
-    __m512 sm[R];
-    q4k_scales<R>(block, sm, std::make_integer_sequence<int, R>());
-    XC_UNROLL
-    for (int r0 = 0; r0 < R; r0 += kPair) {
-      __m512i p[kPair][T];
-      XC_UNROLL
-      for (int j = 0; j < kPair; j++) {
-        XC_UNROLL
-        for (int t = 0; t < T; t++) p[j][t] = _mm512_setzero_si512();
-      }
-      XC_UNROLL
-      for (int h = 0; h < 2; h++) {
-        __m512i bits[kPair];
-        XC_UNROLL
-        for (int j = 0; j < kPair; j++) {
-          bits[j] = load512(block[r0 + j] + offsetof(BlockQ4K, qs) + 64 * h);
-          const __m512i q = _mm512_and_si512(bits[j], mask);
-          XC_UNROLL
-          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * h));
-        }
-        XC_UNROLL
-        for (int j = 0; j < kPair; j++) {
-          const __m512i q = _mm512_and_si512(_mm512_srli_epi16(bits[j], 4), mask);
-          XC_UNROLL
-          for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 128 + 64 * h));
-        }
-      }
-      XC_UNROLL
-      for (int j = 0; j < kPair; j++) {
-        const __m512 scale = _mm512_permutexvar_ps(dup_scales, sm[r0 + j]);
-        XC_UNROLL
-        for (int t = 0; t < T; t++) {
-          __m512& a = acc[r0 + j][t];
-          a = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[j][t]), _mm512_mul_ps(scale, d[t]), a);
-          a = _mm512_fnmadd_ps(sm[r0 + j], dsum[t], a);
-        }
-      }
-    }
-  }
-  store_sums<R, T>(acc, out, os);
-}
-
-// Token pairs share one accumulator: lanes 0..7 token 2u, lanes 8..15 token 2u + 1 (the integer halves folded).
-template <int R, int T>
-void q4k_pairs(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  static_assert(T % 2 == 0, "token pairs");
-  constexpr int U = T / 2;
-  constexpr int kPair = R >= 2 && T < 8 ? 2 : 1;  // eight tokens: the accumulators fill the registers
+// Each weight row's integer sums meet the tokens' in R·T vpdpbusd chains (K rows unpacked at a time).
+// With Pairs, tokens 2u and 2u + 1 share one float accumulator (lanes 0..7 and 8..15): the integer
+// halves are folded first, so the float epilogue runs once per pair.
+template <int R, int T, bool Pairs, int K>
+void q4k_tile(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  static_assert(!Pairs || T % 2 == 0, "token pairs");
+  static_assert(R % K == 0 && R <= 4, "rows go K at a time, at most four");
+  constexpr int A = Pairs ? T / 2 : T;  // float accumulators per row
   const __m512i mask = _mm512_set1_epi8(0xF);
   const __m512i dup_scales = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
   const __m512i dup_mins = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
-  __m512 acc[R][U];
+  __m512 acc[R][A];
   XC_UNROLL
   for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
   for (int64_t i = 0; i < n / kQK_K; i++) {
     const int8_t* y[T];
-    __m512 d[U], dsum[U];
+    const ActQ8Kx8* act[T];
     XC_UNROLL
-    for (int u = 0; u < U; u++) {
-      const ActQ8Kx8* a0 = reinterpret_cast<const ActQ8Kx8*>(x + 2 * u * xs) + i;
-      const ActQ8Kx8* a1 = reinterpret_cast<const ActQ8Kx8*>(x + (2 * u + 1) * xs) + i;
-      y[2 * u] = a0->qs;
-      y[2 * u + 1] = a1->qs;
-      d[u] = _mm512_mask_mov_ps(_mm512_set1_ps(a0->d), 0xFF00, _mm512_set1_ps(a1->d));
-      dsum[u] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(reinterpret_cast<const double*>(a0->dsum))),
-                                                    _mm256_loadu_pd(reinterpret_cast<const double*>(a1->dsum)), 1));
+    for (int t = 0; t < T; t++) {
+      act[t] = reinterpret_cast<const ActQ8Kx8*>(x + t * xs) + i;
+      y[t] = act[t]->qs;
+    }
+    // d: the tokens' scales per half; dsum: d·Σq of the eight sub-blocks per half (single tokens: the
+    // upper half, beside the mins of sm, the lower half zero).
+    __m512 d[A], dsum[A];
+    XC_UNROLL
+    for (int a = 0; a < A; a++) {
+      const auto sums = [](const ActQ8Kx8* b) { return _mm256_loadu_pd(reinterpret_cast<const double*>(b->dsum)); };
+      if constexpr (Pairs) {
+        d[a] = _mm512_mask_mov_ps(_mm512_set1_ps(act[2 * a]->d), 0xFF00, _mm512_set1_ps(act[2 * a + 1]->d));
+        dsum[a] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(sums(act[2 * a])), sums(act[2 * a + 1]), 1));
+      } else {
+        d[a] = _mm512_set1_ps(act[a]->d);
+        dsum[a] = _mm512_castpd_ps(_mm512_insertf64x4(_mm512_setzero_pd(), sums(act[a]), 1));
+      }
     }
     const uint8_t* block[R];
     XC_UNROLL
@@ -197,70 +143,79 @@ void q4k_pairs(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_
     __m512 sm[R];
     q4k_scales<R>(block, sm, std::make_integer_sequence<int, R>());
     XC_UNROLL
-    for (int r0 = 0; r0 < R; r0 += kPair) {
-      __m512i p[kPair][T];
+    for (int r0 = 0; r0 < R; r0 += K) {
+      __m512i p[K][T];
       XC_UNROLL
-      for (int j = 0; j < kPair; j++) {
+      for (int j = 0; j < K; j++) {
         XC_UNROLL
         for (int t = 0; t < T; t++) p[j][t] = _mm512_setzero_si512();
       }
       XC_UNROLL
       for (int h = 0; h < 2; h++) {
-        __m512i bits[kPair];
+        __m512i bits[K];
         XC_UNROLL
-        for (int j = 0; j < kPair; j++) {
+        for (int j = 0; j < K; j++) {
           bits[j] = load512(block[r0 + j] + offsetof(BlockQ4K, qs) + 64 * h);
           const __m512i q = _mm512_and_si512(bits[j], mask);
           XC_UNROLL
           for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 64 * h));
         }
         XC_UNROLL
-        for (int j = 0; j < kPair; j++) {
+        for (int j = 0; j < K; j++) {
           const __m512i q = _mm512_and_si512(_mm512_srli_epi16(bits[j], 4), mask);
           XC_UNROLL
           for (int t = 0; t < T; t++) p[j][t] = _mm512_dpbusd_epi32(p[j][t], q, load512(y[t] + 128 + 64 * h));
         }
       }
       XC_UNROLL
-      for (int j = 0; j < kPair; j++) {
+      for (int j = 0; j < K; j++) {
         const __m512 scale = _mm512_permutexvar_ps(dup_scales, sm[r0 + j]);
-        const __m512 min = _mm512_permutexvar_ps(dup_mins, sm[r0 + j]);
+        const __m512 min = Pairs ? _mm512_permutexvar_ps(dup_mins, sm[r0 + j]) : sm[r0 + j];
         XC_UNROLL
-        for (int u = 0; u < U; u++) {
-          const __m512i folded = _mm512_add_epi32(_mm512_shuffle_i64x2(p[j][2 * u], p[j][2 * u + 1], 0x44),
-                                                  _mm512_shuffle_i64x2(p[j][2 * u], p[j][2 * u + 1], 0xEE));
-          __m512& a = acc[r0 + j][u];
-          a = _mm512_fmadd_ps(_mm512_cvtepi32_ps(folded), _mm512_mul_ps(scale, d[u]), a);
-          a = _mm512_fnmadd_ps(min, dsum[u], a);
+        for (int a = 0; a < A; a++) {
+          __m512i sum = p[j][a];
+          if constexpr (Pairs) {
+            sum = _mm512_add_epi32(_mm512_shuffle_i64x2(p[j][2 * a], p[j][2 * a + 1], 0x44),
+                                   _mm512_shuffle_i64x2(p[j][2 * a], p[j][2 * a + 1], 0xEE));
+          }
+          __m512& s = acc[r0 + j][a];
+          s = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_mul_ps(scale, d[a]), s);
+          s = _mm512_fnmadd_ps(min, dsum[a], s);
         }
       }
     }
   }
-  XC_UNROLL
-  for (int u = 0; u < U; u++) {
-    int r = 0;
-    for (; r + 4 <= R; r += 4) {
-      sum4_pairs(acc[r][u], acc[r + 1][u], acc[r + 2][u], acc[r + 3][u], out + 2 * u * os + r, out + (2 * u + 1) * os + r);
+  if constexpr (Pairs) {
+    XC_UNROLL
+    for (int u = 0; u < A; u++) {
+      int r = 0;
+      for (; r + 4 <= R; r += 4) {
+        sum4_pairs(acc[r][u], acc[r + 1][u], acc[r + 2][u], acc[r + 3][u], out + 2 * u * os + r, out + (2 * u + 1) * os + r);
+      }
+      for (; r < R; r++) {
+        out[2 * u * os + r] = _mm512_mask_reduce_add_ps(0x00FF, acc[r][u]);
+        out[(2 * u + 1) * os + r] = _mm512_mask_reduce_add_ps(0xFF00, acc[r][u]);
+      }
     }
-    for (; r < R; r++) {
-      out[2 * u * os + r] = _mm512_mask_reduce_add_ps(0x00FF, acc[r][u]);
-      out[(2 * u + 1) * os + r] = _mm512_mask_reduce_add_ps(0xFF00, acc[r][u]);
-    }
+  } else {
+    store_sums<R, T>(acc, out, os);
   }
 }
 
-
+// Pairs of tokens in passes of up to eight, an odd last token on its own. Up to four tokens, all rows
+// are unpacked at once, so each activation vector is loaded once per block for all of them (the
+// activations stream from L2 for every row group: their loads bound the tile); six and eight tokens
+// take fewer rows at a time to keep the integer sums in registers.
 template <int R, int T>
 struct Q4KPairTile {
   static void run(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-    q4k_pairs<R, T>(n, w, ws, x, xs, out, os);
+    q4k_tile<R, T, true, T <= 4 ? R : (R >= 2 && T < 8 ? 2 : 1)>(n, w, ws, x, xs, out, os);
   }
 };
 
-// Even token counts go in pairs (passes of up to eight), an odd last token on its own.
 template <int R, int T>
 void q4k_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  if constexpr (T % 2 == 1) q4k_tokens<R, 1>(n, w, ws, x + (T - 1) * xs, xs, out + (T - 1) * os, os);
+  if constexpr (T % 2 == 1) q4k_tile<R, 1, false, R >= 2 ? 2 : 1>(n, w, ws, x + (T - 1) * xs, xs, out + (T - 1) * os, os);
   if constexpr (T >= 2) in_token_passes<8, Q4KPairTile, R, T - T % 2>(n, w, ws, x, xs, out, os);
 }
 
@@ -354,8 +309,7 @@ bool add_avx512_kquant_interleaved(KernelTable& t) {
   using namespace avx512_kquant;
   t.traits(GgmlType::Q4_K).interleaved.dot = dot_of<q4k_x8<1, 1>>;
   t.traits(GgmlType::Q6_K).interleaved.dot = dot_of<q6k_x16<1, 1>>;
-  // Two passes of the 4×2 tile: measured faster per multiply-add than the 4×4 one (xcandle-harness matmul-bench).
-  t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = in_token_passes<2, Q4KPairTile, 4, 4>;
+  t.traits(GgmlType::Q4_K).interleaved.tile_4x4 = q4k_x8<4, 4>;
   t.traits(GgmlType::Q6_K).interleaved.tile_4x4 = q6k_x16<4, 4>;
   t.traits(GgmlType::Q4_K).interleaved.tile_4x2 = q4k_x8<4, 2>;
   t.traits(GgmlType::Q6_K).interleaved.tile_4x2 = q6k_x16<4, 2>;

@@ -1,6 +1,7 @@
 #include "kernels/cpu/matmul.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "common/error.h"
@@ -22,6 +23,7 @@ constexpr int64_t kDecodeBatchTokens = 16;
 // How far ahead of its 4-row tile a decode batch prefetches weight rows: two tiles. Farther (16,
 // 32, 64 rows) measured slower on both benchmark shapes, nearer (4) about the same.
 constexpr int64_t kPrefetchRows = 8;
+constexpr size_t kLine = 64;
 
 inline void prefetch_line(const uint8_t* p) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -62,13 +64,16 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
   for (int f = 1; f < kFormats; f++) {
     if (!needed[f]) continue;
     stride_of[f] = activation_row_bytes(static_cast<ActivationFormat>(f), cols);
+    total = (total + kLine - 1) / kLine * kLine;
     offset_of[f] = total;
     total += stride_of[f] * static_cast<size_t>(tokens);
   }
   if (total > 0) {
-    if (scratch.size() < total) scratch.resize(total);
+    // Regions start on cache lines, so formats whose rows are whole lines keep their vectors unsplit.
+    if (scratch.size() < total + kLine) scratch.resize(total + kLine);
+    uint8_t* base = scratch.data() + (kLine - reinterpret_cast<uintptr_t>(scratch.data()) % kLine) % kLine;
     for (int f = 1; f < kFormats; f++) {
-      if (needed[f]) rows_of[f] = scratch.data() + offset_of[f];
+      if (needed[f]) rows_of[f] = base + offset_of[f];
     }
     const int64_t quantize_grain = tokens * cols <= kInlineQuantizeElements ? tokens : 4;
     pool.parallel_for(tokens, quantize_grain, [&](int64_t begin, int64_t end) {
@@ -76,7 +81,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
         for (int f = 1; f < kFormats; f++) {
           if (needed[f]) {
             quantize_activations(kernels, static_cast<ActivationFormat>(f), x + t * cols,
-                                 scratch.data() + offset_of[f] + t * stride_of[f], cols);
+                                 base + offset_of[f] + t * stride_of[f], cols);
           }
         }
       }
