@@ -20,6 +20,10 @@ namespace {
 
 constexpr int kBlock = 64;
 constexpr int kHeadsAtOnce = 3;
+// K/V rows are requested this many keys ahead of the block in use, and the first block's all at once
+// (one run of 16 KB of misses in flight instead of the loads' own): 7–8% less CPU than the next block
+// alone, cold K/V at 512 and 2,048 keys; 128 or 256 keys ahead (into L2) gained less.
+constexpr int kAheadKeys = kBlock;
 
 inline __m128 reduce4(__m256 a, __m256 b, __m256 c, __m256 d) {
   const __m256 abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
@@ -30,30 +34,54 @@ inline __m256 widen8(const uint16_t* h) {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h)));
 }
 
+// An asm statement, not _mm_prefetch: GCC 12 at -O2 deleted prefetch_keys' loop of _mm_prefetch calls
+// whole (it counts a prefetch as no effect, and -ffinite-loops lets it drop a loop without effects).
 inline void prefetch(const uint8_t* p, int64_t bytes) {
-  for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch(reinterpret_cast<const char*>(p + b), _MM_HINT_T0);
+  for (int64_t b = 0; b < bytes; b += 64) {
+#if defined(__GNUC__)
+    asm volatile("prefetcht0 %0" : : "m"(*(p + b)));
+#else
+    _mm_prefetch(reinterpret_cast<const char*>(p + b), _MM_HINT_T0);
+#endif
+  }
 }
 
-// H heads (q: H rows of 8·V floats) over keys [lo, hi]; out: H rows, max/denominator: H floats each.
+// Requests the K and V rows of keys [from, to) (page by page).
+inline void prefetch_keys(const cpu::KvHeadView& kv, int from, int to, int64_t row_bytes) {
+  while (from < to) {
+    const int start = from % kv.page_tokens;
+    const int n = std::min(kv.page_tokens - start, to - from);
+    const uint8_t* base = kv.pages[from / kv.page_tokens] + start * row_bytes;
+    prefetch(base + kv.key_offset, n * row_bytes);
+    prefetch(base + kv.value_offset, n * row_bytes);
+    from += n;
+  }
+}
+
+// H heads (q: H rows of 8·V floats) over keys [lo, hi]; out: H rows, max/denominator: H floats each;
+// fetch: request the K/V rows ahead.
 template <int V, int H>
 void decode_heads(const cpu::KvHeadView& kv, const float* q, int lo, int hi, float scale, float softcap_value,
-                  float* out, float* max, float* denominator) {
+                  float* out, float* max, float* denominator, bool fetch) {
   constexpr int hd = 8 * V;
   constexpr int64_t row_bytes = hd * 2;
   alignas(32) float scores[H][kBlock];
   for (int h = 0; h < H; h++) max[h] = -std::numeric_limits<float>::infinity(), denominator[h] = 0;
   std::memset(out, 0, sizeof(float) * H * hd);
+  int fetched = lo;
+  if (fetch) {
+    fetched = std::min(hi + 1, lo + kAheadKeys);
+    prefetch_keys(kv, lo, fetched, row_bytes);
+  }
   for (int t = lo; t <= hi;) {
     const int page = t / kv.page_tokens;
     const int start = t % kv.page_tokens;
     const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
     const auto* keys = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.key_offset + start * row_bytes);
     const auto* values = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.value_offset + start * row_bytes);
-    if (const int next = t + count; next <= hi) {
-      const uint8_t* base = kv.pages[next / kv.page_tokens] + (next % kv.page_tokens) * row_bytes;
-      const int64_t bytes = std::min({kv.page_tokens - next % kv.page_tokens, hi - next + 1, kBlock}) * row_bytes;
-      prefetch(base + kv.key_offset, bytes);
-      prefetch(base + kv.value_offset, bytes);
+    if (fetch) {
+      const int want = std::min(hi + 1, t + count + kAheadKeys);
+      if (want > fetched) prefetch_keys(kv, fetched, want, row_bytes), fetched = want;
     }
     // two keys × H heads of partial sums in registers (four keys × three heads would spill), reduced
     // four vectors at a time
@@ -151,12 +179,13 @@ void decode_all(const cpu::KvHeadView& kv, const float* q, int heads, int first,
   constexpr int hd = 8 * V;
   float max[kHeadsAtOnce], denominator[kHeadsAtOnce];
   for (int h0 = 0; h0 < heads; h0 += kHeadsAtOnce) {
+    // later heads find this kv head's rows in cache: only the first pass requests them
     const int n = std::min(kHeadsAtOnce, heads - h0);
     const float* qh = q + h0 * hd;
     float* oh = out + h0 * hd;
-    if (n == 3) decode_heads<V, 3>(kv, qh, first, last, scale, softcap_value, oh, max, denominator);
-    else if (n == 2) decode_heads<V, 2>(kv, qh, first, last, scale, softcap_value, oh, max, denominator);
-    else decode_heads<V, 1>(kv, qh, first, last, scale, softcap_value, oh, max, denominator);
+    if (n == 3) decode_heads<V, 3>(kv, qh, first, last, scale, softcap_value, oh, max, denominator, h0 == 0);
+    else if (n == 2) decode_heads<V, 2>(kv, qh, first, last, scale, softcap_value, oh, max, denominator, h0 == 0);
+    else decode_heads<V, 1>(kv, qh, first, last, scale, softcap_value, oh, max, denominator, h0 == 0);
     for (int h = 0; stats != nullptr && h < n; h++) stats[h0 + h] = max[h], stats[heads + h0 + h] = denominator[h];
   }
 }
