@@ -94,6 +94,17 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, i
       }
     }
   }
+  // every query-head count a decode step can take (AVX2 takes them three at a time) = the scalar twin
+  double twin_worst = 0;
+  for (int group = 1; group <= heads; group++) {
+    std::vector<float> fast(group * hd), slow(group * hd);
+    xc::cpu::attention_heads(kernels, view, q.data(), group, 0, positions - 1, 0.3f, 0.0f, fast.data());
+    xc::cpu::attention_heads(xc::scalar_kernels(), view, q.data(), group, 0, positions - 1, 0.3f, 0.0f, slow.data());
+    twin_worst = std::max(twin_worst, relative_l2(fast.data(), slow.data(), fast.size()));
+  }
+  check.expect(twin_worst < 1e-5, std::string("attention of 1 to 10 heads per kv head = scalar twin, ") + kernels.name +
+                                      (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
+               "rel L2 " + number(twin_worst));
   check.expect(split_worst < 1e-6, std::string("attention split into key slices and merged = unsplit, ") +
                                        kernels.name + (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
                "rel L2 " + number(split_worst));

@@ -1,8 +1,8 @@
 // AVX2 attention of a group of query heads, for up to sixteen consecutive query tokens, against one kv
 // head (see attention_tokens in cpu-ops.h): each K/V block is widened to f32 once, then every token
-// and head walks it with its accumulator in registers (a single decode token reads the f16 rows
-// directly instead); four keys' scores are reduced together. Head
-// sizes 64 and 128 only (others answer false and take the portable loop).
+// and head walks it with its accumulator in registers; four keys' scores are reduced together. A
+// single decode token over an f16 cache goes to attend_decode instead. Head sizes 64 and 128 only
+// (others answer false and take the portable loop).
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
@@ -47,7 +47,7 @@ inline void prefetch(const uint8_t* p, int64_t bytes) {
 
 // Queries of `tokens` consecutive positions (query i: rows q + i·q_stride, window [first[i], last[i]])
 // against one kv head: each K/V block is widened once for every token and head.
-template <int V, bool Direct>
+template <int V>
 void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
             const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
   constexpr int hd = 8 * V;
@@ -66,20 +66,10 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
     const int page = t / kv.page_tokens;
     const int start = t % kv.page_tokens;
     const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
-    const auto* key_h = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.key_offset + start * hd * element);
-    const auto* value_h = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.value_offset + start * hd * element);
-    if (!Direct) {
-      widen(kv.pages[page] + kv.key_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, keys);
-      widen(kv.pages[page] + kv.value_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, values);
-    }
-    const auto key_at = [&](int64_t at) {
-      if constexpr (Direct) return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key_h + at)));
-      else return _mm256_load_ps(keys + at);
-    };
-    const auto value_at = [&](int64_t at) {
-      if constexpr (Direct) return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(value_h + at)));
-      else return _mm256_load_ps(values + at);
-    };
+    widen(kv.pages[page] + kv.key_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, keys);
+    widen(kv.pages[page] + kv.value_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, values);
+    const auto key_at = [&](int64_t at) { return _mm256_load_ps(keys + at); };
+    const auto value_at = [&](int64_t at) { return _mm256_load_ps(values + at); };
     if (const int next = t + count; next <= hi) {
       const uint8_t* base = kv.pages[next / kv.page_tokens] + (next % kv.page_tokens) * hd * element;
       const int64_t bytes = std::min({kv.page_tokens - next % kv.page_tokens, hi - next + 1, kBlock}) * hd * element;
@@ -170,19 +160,11 @@ bool attend_group(const cpu::KvHeadView& kv, const float* q, int heads, int firs
 
 bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
                    const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
+  if (tokens == 1 && kv.f16) return attend_decode(kv, q, heads, first[0], last[0], scale, softcap_value, out, stats);
   if (heads > kMaxHeads || tokens > kMaxTokens || tokens < 1) return false;
-  // One query token (decode) reads each f16 row once per head from cache: widening it into a block
-  // buffer first costs a store and a reload of every element for little reuse.
-  const bool direct = tokens == 1 && kv.f16;
   switch (kv.head_dim) {
-    case 64:
-      if (direct) attend<8, true>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
-      else attend<8, false>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
-      return true;
-    case 128:
-      if (direct) attend<16, true>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
-      else attend<16, false>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats);
-      return true;
+    case 64: attend<8>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
+    case 128: attend<16>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
     default: return false;
   }
 }

@@ -40,6 +40,10 @@ bool attend_group(const cpu::KvHeadView& kv, const float* q, int heads, int firs
                   float softcap_value, float* out);
 bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
                    const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats);
+// One decode token's `heads` query heads against one kv head over an f16 cache (any head count; head
+// sizes 64 and 128, else false); out and stats as attend_tokens' for one token.
+bool attend_decode(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
+                   float softcap_value, float* out, float* stats);
 void silu_mul(float* gate, const float* up, int64_t n);
 void tile_q5_0_4x2(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                    int64_t out_stride);
