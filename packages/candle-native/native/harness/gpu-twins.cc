@@ -14,6 +14,7 @@
 #if XC_HAS_CUDA
 #include "kernels/cuda/cuda-kernel-table.h"
 #include "kernels/cuda/device-buffer.h"
+#include "gpu-twin-helpers.h"
 #endif
 
 namespace xch {
@@ -24,12 +25,17 @@ namespace {
 
 using xc::GgmlType;
 using xc::cuda::DeviceBuffer;
+using twin::download;
+using twin::on_device;
+using twin::random_floats;
+using twin::unwritten;
 
 GgmlType type_named(const std::string& dtype) {
   if (dtype == "F32") return GgmlType::F32;
   if (dtype == "F16") return GgmlType::F16;
   if (dtype == "BF16") return GgmlType::BF16;
   if (dtype == "Q8_0") return GgmlType::Q8_0;
+  if (dtype == "Q4_0") return GgmlType::Q4_0;
   xc::fail(XC_ERR_INVALID_ARGUMENT, "no GPU check for dtype " + dtype);
 }
 
@@ -37,32 +43,6 @@ uint16_t to_bf16(float value) {  // round to nearest even
   uint32_t bits;
   std::memcpy(&bits, &value, 4);
   return static_cast<uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
-}
-
-std::vector<float> random_floats(std::mt19937& rng, size_t n, float low, float high) {
-  std::uniform_real_distribution<float> dist(low, high);
-  std::vector<float> values(n);
-  for (float& v : values) v = dist(rng);
-  return values;
-}
-
-template <typename T>
-std::unique_ptr<DeviceBuffer> on_device(const std::vector<T>& host) {
-  auto buffer = std::make_unique<DeviceBuffer>(host.size() * sizeof(T));
-  buffer->upload(host.data(), host.size() * sizeof(T));
-  return buffer;
-}
-
-std::vector<float> download(const DeviceBuffer& buffer, size_t count) {
-  std::vector<float> host(count);
-  buffer.download(host.data(), count * sizeof(float));
-  return host;
-}
-
-std::string unwritten(const std::vector<float>& values) {
-  size_t bad = 0;
-  for (const float v : values) bad += std::isfinite(v) ? 0 : 1;
-  return bad == 0 ? "" : std::to_string(bad) + " of " + std::to_string(values.size()) + " outputs unwritten or not finite";
 }
 
 }  // namespace
@@ -78,6 +58,18 @@ std::vector<uint8_t> random_weights(std::mt19937& rng, xc::GgmlType type, int64_
       for (int8_t& q : block.qs) q = static_cast<int8_t>(quant(rng));
     }
     std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ8_0));
+    std::memcpy(bytes.data(), blocks.data(), bytes.size());
+    return bytes;
+  }
+  if (type == xc::GgmlType::Q4_0) {
+    std::vector<xc::BlockQ4_0> blocks(static_cast<size_t>(count / xc::kQK4_0));
+    std::uniform_real_distribution<float> scale(0.001f, 0.1f);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (xc::BlockQ4_0& block : blocks) {
+      block.d = xc::f32_to_fp16(scale(rng));
+      for (uint8_t& q : block.qs) q = static_cast<uint8_t>(byte(rng));
+    }
+    std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ4_0));
     std::memcpy(bytes.data(), blocks.data(), bytes.size());
     return bytes;
   }
