@@ -1,5 +1,5 @@
-// xcandle-harness gpu-bench [--markdown FILE]: the GEMV kernels' time (F32/F16/BF16, and Q8_0/Q4_0 on
-// quantized activations) on Qwen2.5-0.5B's matrix shapes, and decode attention's,
+// xcandle-harness gpu-bench [--markdown FILE]: the GEMV kernels' time (F32/F16/BF16, and Q8_0/Q4_0/Q4_K/Q6_K
+// on quantized activations) on Qwen2.5-0.5B's matrix shapes, and decode attention's,
 // against the card's measured device-to-device copy bandwidth (bytes read + written), median of timed
 // launches after warm-up, on random weights rotated through more memory than the L2 holds.
 // Exit 3 without a usable CUDA device.
@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "check.h"
@@ -125,15 +126,14 @@ int run_gpu_bench(int argc, char** argv) {
   const Shape shapes[] = {{"q/o 896×896", 896, 896},        {"gate/up 4864×896", 4864, 896},
                           {"down 896×4864", 896, 4864},     {"LM head 151936×896", 151936, 896}};
   std::mt19937 rng(std::random_device{}());
-  for (const char* dtype : {"F32", "F16", "BF16", "Q8_0", "Q4_0"}) {
-    const std::string name = dtype;
-    const xc::GgmlType type = name == "F32"    ? xc::GgmlType::F32
-                              : name == "F16"  ? xc::GgmlType::F16
-                              : name == "BF16" ? xc::GgmlType::BF16
-                              : name == "Q8_0" ? xc::GgmlType::Q8_0
-                                               : xc::GgmlType::Q4_0;
-    const bool quantized = type == xc::GgmlType::Q8_0 || type == xc::GgmlType::Q4_0;
+  const std::pair<const char*, xc::GgmlType> types[] = {
+      {"F32", xc::GgmlType::F32},   {"F16", xc::GgmlType::F16},   {"BF16", xc::GgmlType::BF16}, {"Q8_0", xc::GgmlType::Q8_0},
+      {"Q4_0", xc::GgmlType::Q4_0}, {"Q4_K", xc::GgmlType::Q4_K}, {"Q6_K", xc::GgmlType::Q6_K}};
+  for (const auto& [dtype, type] : types) {
+    const xc::cuda::CudaWeightTraits& traits = xc::cuda::cuda_kernels().traits(type);
+    const bool quantized = traits.quant_gemv != nullptr;
     for (const Shape& shape : shapes) {
+      if (traits.q8_k_activations && shape.n % 256 != 0) continue;  // K-quant rows are whole 256-blocks
       const std::vector<uint8_t> weights = random_weights(rng, type, shape.rows, shape.n);
       const size_t copies = std::max<size_t>(1, kRotationBytes / weights.size());
       xc::cuda::DeviceBuffer w(weights.size() * copies);
@@ -145,11 +145,14 @@ int run_gpu_bench(int argc, char** argv) {
       std::vector<float> x_host(static_cast<size_t>(shape.n));
       for (float& v : x_host) v = std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng);
       xc::cuda::DeviceBuffer x(x_host.size() * sizeof(float)), out(static_cast<size_t>(shape.rows) * sizeof(float));
-      xc::cuda::DeviceBuffer xq(static_cast<size_t>(shape.n) / 32 * 36);
+      xc::cuda::DeviceBuffer xq(static_cast<size_t>(shape.n) / 256 * 292 + static_cast<size_t>(shape.n) / 32 * 36);
       x.upload(x_host.data(), x_host.size() * sizeof(float));
-      const xc::cuda::CudaWeightTraits& traits = xc::cuda::cuda_kernels().traits(type);
       // the quantized GEMV's activations are quantized once, outside the timed launches
-      if (quantized) xc::cuda::cuda_kernels().quantize_q8_0(x.as<float>(), xq.data(), shape.n, 1, nullptr);
+      if (quantized) {
+        const xc::cuda::CudaKernelTable& kernels = xc::cuda::cuda_kernels();
+        (traits.q8_k_activations ? kernels.quantize_q8_k : kernels.quantize_q8_0)(x.as<float>(), xq.data(), shape.n, 1,
+                                                                                 nullptr);
+      }
       const double ms = median_ms([&](int i) {
         const uint8_t* rotated = w.as<uint8_t>() + static_cast<size_t>(i) % copies * weights.size();
         if (quantized) {

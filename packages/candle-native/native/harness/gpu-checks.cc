@@ -44,9 +44,12 @@ constexpr Tolerance kTolerances[] = {
     {"decode_attention", "F16 KV", 1e-5},
     // the same arithmetic as the CPU quantiser: every byte equal (the value is the share of blocks differing)
     {"quantize_q8_0", "F32", 0.0},
+    {"quantize_q8_k", "F32", 0.0},
     // exact integer sums; the two scales applied per lane (4 or 8 quants) instead of per block
     {"gemv_quant", "Q8_0", 1e-5},
     {"gemv_quant", "Q4_0", 1e-5},
+    {"gemv_quant", "Q4_K", 1e-5},
+    {"gemv_quant", "Q6_K", 1e-5},
     // exact: the share of rows whose token differs
     {"argmax", "F32", 0.0},
 };
@@ -122,11 +125,14 @@ std::vector<Case> cases() {
   }
   for (const auto& [n, rows] : {std::pair{896, 3}, std::pair{4864, 1}}) {
     list.push_back({"quantize_q8_0", "F32", std::to_string(rows) + " × " + std::to_string(n) + ", a zero block, ties",
-                    [n = n, rows = rows](std::mt19937& rng) { return quantize_q8_0_twin(rng, n, rows); }});
+                    [n = n, rows = rows](std::mt19937& rng) { return quantize_twin(rng, false, n, rows); }});
   }
-  for (const char* dtype : {"Q8_0", "Q4_0"}) {
-    for (const GemvShape& s : {GemvShape{200, 896, 1, true, false}, GemvShape{67, 256, 3, false, true},
-                               GemvShape{130, 4864, 6, true, true}}) {
+  list.push_back({"quantize_q8_k", "F32", "3 × 1536, a zero block, ties",
+                  [](std::mt19937& rng) { return quantize_twin(rng, true, 1536, 3); }});
+  for (const char* dtype : {"Q8_0", "Q4_0", "Q4_K", "Q6_K"}) {
+    const bool k_quant = dtype[2] == 'K';
+    for (const GemvShape& s : {GemvShape{200, k_quant ? 1024 : 896, 1, true, false}, GemvShape{67, 256, 3, false, true},
+                               GemvShape{130, k_quant ? 4096 : 4864, 6, true, true}}) {
       const std::string shape = std::to_string(s.rows) + " × " + std::to_string(s.n) + ", " + std::to_string(s.tokens) +
                                 " tokens" + (s.bias ? ", bias" : "") + (s.accumulate ? ", accumulate" : "");
       list.push_back({"gemv_quant", dtype, shape, [dtype, s](std::mt19937& rng) {

@@ -1,6 +1,7 @@
 #include "gpu-twins.h"
 
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -59,6 +60,24 @@ std::vector<uint8_t> random_weights(std::mt19937& rng, xc::GgmlType type, int64_
     }
     std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ8_0));
     std::memcpy(bytes.data(), blocks.data(), bytes.size());
+    return bytes;
+  }
+  if (type == xc::GgmlType::Q4_K || type == xc::GgmlType::Q6_K) {  // random bytes, small finite f16 scales
+    const bool q4k = type == xc::GgmlType::Q4_K;
+    const size_t block_bytes = q4k ? sizeof(xc::BlockQ4K) : sizeof(xc::BlockQ6K);
+    std::vector<uint8_t> bytes(static_cast<size_t>(count / xc::kQK_K) * block_bytes);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (uint8_t& b : bytes) b = static_cast<uint8_t>(byte(rng));
+    std::uniform_real_distribution<float> scale(0.0005f, 0.01f);
+    for (size_t at = 0; at < bytes.size(); at += block_bytes) {
+      const uint16_t d = xc::f32_to_fp16(scale(rng)), dmin = xc::f32_to_fp16(scale(rng));
+      if (q4k) {
+        std::memcpy(&bytes[at + offsetof(xc::BlockQ4K, d)], &d, 2);
+        std::memcpy(&bytes[at + offsetof(xc::BlockQ4K, dmin)], &dmin, 2);
+      } else {
+        std::memcpy(&bytes[at + offsetof(xc::BlockQ6K, d)], &d, 2);
+      }
+    }
     return bytes;
   }
   if (type == xc::GgmlType::Q4_0) {

@@ -48,10 +48,11 @@ struct AttentionCase {
 };
 TwinResult decode_attention_twin(std::mt19937& rng, const AttentionCase& c);
 
-// quantize_q8_0 must give the CPU quantiser's bytes exactly (gpu-twins-quant.cc); relative_l2 is the
-// share of differing blocks.
-TwinResult quantize_q8_0_twin(std::mt19937& rng, int n, int rows);
-// dtype "Q8_0" or "Q4_0": GPU integer GEMV on CPU-quantized activations against the scalar dot.
+// quantize_q8_0 (q8_k: quantize_q8_k) must give the CPU quantiser's bytes exactly (gpu-twins-quant.cc);
+// relative_l2 is the share of differing blocks.
+TwinResult quantize_twin(std::mt19937& rng, bool q8_k, int n, int rows);
+// dtype "Q8_0", "Q4_0", "Q4_K" or "Q6_K": GPU integer GEMV on CPU-quantized activations against the
+// scalar dot.
 TwinResult gemv_quant_twin(std::mt19937& rng, const std::string& dtype, int rows, int n, int tokens, bool bias,
                            bool accumulate);
 

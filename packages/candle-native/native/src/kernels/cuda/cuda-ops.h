@@ -119,12 +119,17 @@ void decode_attention(const DecodeAttentionArgs& args, Stream stream);
 // bytes): d = max|x| / 127, q = round-half-even(x · 127 / max|x|), the CPU quantiser's arithmetic.
 void quantize_q8_0(const float* x, void* out, int64_t n, int rows, Stream stream);
 
-// out[t·out_stride + r] = Σ blocks d_w · d_x · Σ q_w·q_x (+ bias[r]) (+ the old out when accumulate),
-// for ggml Q8_0 / Q4_0 weight rows and quantize_q8_0 activations: integer dot products (__dp4a) per
-// 4 quants, fp32 accumulation, up to 4 tokens per pass.
+// rows × n floats (n a multiple of 256) → rows × n/256 blocks of {float d; int8 qs[256]; int16 bsums[16]}
+// (ActQ8K, 292 bytes), the CPU quantize_q8_k's arithmetic (quantize-q8-k.cu).
+void quantize_q8_k(const float* x, void* out, int64_t n, int rows, Stream stream);
+
+// out[t·out_stride + r] = row r · activation row t (+ bias[r]) (+ the old out when accumulate), the
+// CPU dot products' arithmetic: ggml Q8_0 / Q4_0 rows against quantize_q8_0 activations, Q4_K / Q6_K
+// rows against quantize_q8_k activations; integer dot products (__dp4a) per 4 quants, fp32
+// accumulation, up to 4 tokens per pass.
 using QuantGemvFn = void (*)(const void* w, int64_t rows, int64_t n, const void* xq, int tokens, const float* bias,
                              float* out, int64_t out_stride, bool accumulate, Stream stream);
-// Q8_0 and Q4_0 weights; nullptr for other types.
+// Q8_0, Q4_0, Q4_K and Q6_K weights; nullptr for other types.
 QuantGemvFn gemv_quant_kernel(GgmlType type);
 
 // --- greedy tokens (argmax.cu) ---
