@@ -49,7 +49,8 @@ TwinResult quantize_twin(std::mt19937& rng, bool q8_k, int n, int rows) {
   const size_t block_bytes = q8_k ? sizeof(xc::ActQ8K) : sizeof(xc::ActQ8_0);
   std::vector<float> x = twin::random_floats(rng, static_cast<size_t>(n) * rows, -3.0f, 3.0f);
   std::fill(x.begin(), x.begin() + block, 0.0f);  // a zero block: d = 0, every q 0
-  for (int j = 0; j < block; j++) x[static_cast<size_t>(block + j)] = static_cast<float>(j % 33 - 16) * 0.5f;  // max 8: ties
+  // a block with max|x| = 127 (d = 1, scale 1): every other x·scale is an exact tie k + 0.5, rounded to even
+  for (int j = 0; j < block; j++) x[static_cast<size_t>(block + j)] = j == 0 ? 127.0f : static_cast<float>(j % 16) - 7.5f;
   const std::vector<uint8_t> expected = cpu_quantized(x, n, rows, q8_k);
   const auto x_gpu = twin::on_device(x);
   xc::cuda::DeviceBuffer out(expected.size());
