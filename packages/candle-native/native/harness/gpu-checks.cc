@@ -1,8 +1,10 @@
-// GPU checks: each CUDA kernel against its CPU twin on fresh random inputs (the seed is printed),
-// outputs poisoned with NaN before each run, tolerances per kernel and dtype in one table. Without a
-// usable CUDA device every case is counted as skipped, with the reason, never as passed.
+// GPU checks: each CUDA kernel against its CPU twin on fresh random inputs (the seed is printed;
+// XC_GPU_SEED=N reuses one), outputs poisoned with NaN before each run, tolerances per kernel and dtype
+// in one table. Without a usable CUDA device every case is counted as skipped, with the reason, never
+// as passed.
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -189,7 +191,10 @@ void run_gpu_checks(Checker& check, const std::string& markdown) {
     if (!markdown.empty()) write_markdown(markdown, {}, "GPU checks skipped: " + why);
     return;
   }
-  const unsigned seed = std::random_device{}();
+  // XC_GPU_SEED=N replays a run's inputs (the seed is printed and written to the table)
+  const char* seed_text = std::getenv("XC_GPU_SEED");
+  const unsigned seed = seed_text != nullptr && *seed_text != '\0' ? static_cast<unsigned>(std::strtoul(seed_text, nullptr, 10))
+                                                                  : std::random_device{}();
   std::printf("  gpu checks: seed %u, %zu cases\n", seed, list.size());
   std::mt19937 rng(seed);
   std::vector<std::string> rows;
