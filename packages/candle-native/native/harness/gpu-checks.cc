@@ -37,6 +37,8 @@ constexpr Tolerance kTolerances[] = {
     {"embedding", "BF16", 0.0},
     {"embedding", "Q8_0", 0.0},
     {"rms_norm_residual", "F32", 1e-5},
+    {"glu", "SiLU", 1e-5},
+    {"glu", "GELU-tanh", 1e-5},
     {"gemv", "F32", 1e-5},
     {"gemv", "F16", 1e-5},
     {"gemv", "BF16", 1e-5},
@@ -88,6 +90,10 @@ std::vector<Case> cases() {
     list.push_back({"rms_norm_residual", "F32", shape, [dim = dim, rows = rows, residual = residual](std::mt19937& rng) {
                       return rms_norm_residual_twin(rng, dim, rows, residual);
                     }});
+  }
+  for (const bool gelu : {false, true}) {
+    list.push_back({"glu", gelu ? "GELU-tanh" : "SiLU", "3 × 4864 fused gate | up rows",
+                    [gelu](std::mt19937& rng) { return glu_twin(rng, gelu, 4864, 3); }});
   }
   struct GemvShape {
     int rows, n, tokens;

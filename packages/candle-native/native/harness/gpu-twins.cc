@@ -176,6 +176,28 @@ TwinResult rms_norm_residual_twin(std::mt19937& rng, int dim, int rows, bool res
   return result;
 }
 
+TwinResult glu_twin(std::mt19937& rng, bool gelu, int n, int rows) {
+  const int64_t stride = 2 * static_cast<int64_t>(n);  // a fused gate | up row
+  std::vector<float> x = random_floats(rng, static_cast<size_t>(rows) * stride, -6.0f, 6.0f);
+  const auto x_gpu = on_device(x);
+  xc::cuda::cuda_kernels().glu(x_gpu->as<float>(), x_gpu->as<float>() + n, n, rows, stride,
+                               gelu ? xc::cuda::GluKind::GeluTanh : xc::cuda::GluKind::Silu, nullptr);
+  xc::cuda::synchronize();
+  const std::vector<float> all = download(*x_gpu, x.size());
+  std::vector<float> got, expected;
+  size_t up_changed = 0;
+  for (int r = 0; r < rows; r++) {
+    float* gate = x.data() + r * stride;
+    (gelu ? xc::cpu::gelu_tanh_mul : xc::cpu::silu_mul)(gate, gate + n, n);
+    got.insert(got.end(), all.begin() + r * stride, all.begin() + r * stride + n);
+    expected.insert(expected.end(), gate, gate + n);
+    up_changed += std::memcmp(&all[static_cast<size_t>(r * stride + n)], gate + n, sizeof(float) * n) != 0 ? 1 : 0;
+  }
+  TwinResult result{relative_l2(got.data(), expected.data(), got.size()), unwritten(got)};
+  if (result.problem.empty() && up_changed > 0) result.problem = "the up rows changed";
+  return result;
+}
+
 TwinResult gemv_twin(std::mt19937& rng, const std::string& dtype, int rows, int n, int tokens, bool bias,
                      bool accumulate) {
   const GgmlType type = type_named(dtype);
@@ -226,6 +248,7 @@ TwinResult gemv_twin(std::mt19937& rng, const std::string& dtype, int rows, int 
 TwinResult embedding_twin(std::mt19937&, const std::string&, int, int, int, float) { return {0, "built without CUDA"}; }
 TwinResult embedding_out_of_range_twin(std::mt19937&, int, int) { return {0, "built without CUDA"}; }
 TwinResult rms_norm_residual_twin(std::mt19937&, int, int, bool) { return {0, "built without CUDA"}; }
+TwinResult glu_twin(std::mt19937&, bool, int, int) { return {0, "built without CUDA"}; }
 TwinResult gemv_twin(std::mt19937&, const std::string&, int, int, int, bool, bool) { return {0, "built without CUDA"}; }
 
 #endif

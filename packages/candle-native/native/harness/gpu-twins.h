@@ -24,6 +24,8 @@ TwinResult embedding_twin(std::mt19937& rng, const std::string& dtype, int vocab
 // Ids -1 and vocab must give NaN rows, the valid id beside them its row.
 TwinResult embedding_out_of_range_twin(std::mt19937& rng, int vocab, int dim);
 TwinResult rms_norm_residual_twin(std::mt19937& rng, int dim, int rows, bool residual);
+// SiLU (gelu: GELU-tanh) gate · up on fused gate | up rows of 2n; the up halves must stay untouched.
+TwinResult glu_twin(std::mt19937& rng, bool gelu, int n, int rows);
 // dtype: "F32", "F16" or "BF16"; the output rows are strided, and the gaps must stay untouched.
 TwinResult gemv_twin(std::mt19937& rng, const std::string& dtype, int rows, int n, int tokens, bool bias,
                      bool accumulate);

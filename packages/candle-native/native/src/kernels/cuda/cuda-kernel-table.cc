@@ -26,6 +26,7 @@ const CudaKernelTable& cuda_kernels() {
       traits.q8_k_activations = type == GgmlType::Q4_K || type == GgmlType::Q6_K;
     }
     t.rms_norm_residual = rms_norm_residual;
+    t.glu = glu;
     t.rope_kv_write = rope_kv_write;
     t.decode_attention = decode_attention;
     t.quantize_q8_0 = quantize_q8_0;

@@ -23,6 +23,7 @@ struct CudaKernelTable {
   CudaWeightTraits weights[kCudaWeightSlots];
   void (*rms_norm_residual)(float* x, const float* residual, const float* weight, float* y, int64_t dim, int rows,
                             float eps, Stream stream) = nullptr;
+  void (*glu)(float* gate, const float* up, int64_t n, int rows, int64_t stride, GluKind kind, Stream stream) = nullptr;
   void (*rope_kv_write)(const RopeKvArgs& args, Stream stream) = nullptr;
   void (*decode_attention)(const DecodeAttentionArgs& args, Stream stream) = nullptr;
   void (*quantize_q8_0)(const float* x, void* out, int64_t n, int rows, Stream stream) = nullptr;

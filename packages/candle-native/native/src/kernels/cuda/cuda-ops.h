@@ -33,6 +33,12 @@ using GemvFn = void (*)(const void* w, int64_t rows, int64_t n, const float* x, 
 // F32, F16 and BF16 weights (gemv-float.cu); nullptr for other types.
 GemvFn gemv_float_kernel(GgmlType type);
 
+// For each row t < rows and i < n: gate[t·stride + i] = act(gate[t·stride + i]) · up[t·stride + i], act
+// SiLU x / (1 + e^−x) or GELU 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (glu.cu). up may point into the
+// same rows as gate (a fused gate | up output).
+enum class GluKind { Silu, GeluTanh };
+void glu(float* gate, const float* up, int64_t n, int rows, int64_t stride, GluKind kind, Stream stream);
+
 // --- attention inputs: q/k/v bias, per-head norm, RoPE and the KV-cache write (rope-kv-write.cu) ---
 
 // The f16 KV cache of one layer: element i of head h's row at position p of sequence slot s sits at
