@@ -77,7 +77,7 @@ write_report() {
 harness="$build/xcandle-harness"
 generator=()
 if command -v ninja >/dev/null; then generator=(-G Ninja); fi
-if step configure 120 env XC_CUDA_ARCHS="$archs" cmake -S native -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_FLAGS=-lineinfo \
+if step configure 120 env XC_CUDA_ARCHS="$archs" cmake -S native -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CUDA_FLAGS=-lineinfo -Xptxas=-v" \
      -DXC_CUDA=ON &&
    grep -q "xcandle: CUDA" "$out/configure.log" &&
    step build 300 cmake --build "$build" --target xcandle-harness --parallel "$(nproc)" &&

@@ -70,7 +70,7 @@ void run_device_probe_checks(Checker& check, const std::string& gguf_path);
 // Each CUDA kernel against its CPU twin; skipped, with the count, without a usable CUDA device
 // (gpu-checks.cc). With `markdown` set, also writes the results there as a table.
 void run_gpu_checks(Checker& check, const std::string& markdown = "");
-// The float GEMV against the card's copy bandwidth (gpu-bench.cc); 3 without a usable CUDA device.
+// The GEMV and decode-attention kernels against the card's copy bandwidth (gpu-bench.cc); 3 without a usable CUDA device.
 int run_gpu_bench(int argc, char** argv);
 int run_bench(int argc, char** argv);
 // xcandle-harness matmul-bench: the layer matmuls of a model shape, timed in CPU time.

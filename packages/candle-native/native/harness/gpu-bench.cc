@@ -1,4 +1,5 @@
-// xcandle-harness gpu-bench [--markdown FILE]: the float GEMV's time on Qwen2.5-0.5B's matrix shapes
+// xcandle-harness gpu-bench [--markdown FILE]: the GEMV kernels' time (F32/F16/BF16, and Q8_0/Q4_0/Q4_K/Q6_K
+// on quantized activations) on Qwen2.5-0.5B's matrix shapes, and decode attention's,
 // against the card's measured device-to-device copy bandwidth (bytes read + written), median of timed
 // launches after warm-up, on random weights rotated through more memory than the L2 holds.
 // Exit 3 without a usable CUDA device.
@@ -8,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "check.h"
@@ -44,6 +46,56 @@ double median_ms(Launch&& launch) {
   return times[times.size() / 2];
 }
 
+// Decode attention at Qwen2.5-0.5B's shape (14 query heads over 2 kv heads of 64), 8 sequences of 8,192
+// keys each, 16 splits: K and V bytes read per launch over the time. Eight groups of 8 sequences are
+// rotated (256 MB of cache), so a launch's 34 MB is not served from the previous launch's L2.
+std::string decode_attention_row(std::mt19937& rng, double copy_gbps) {
+  constexpr int kHeads = 14, kKvHeads = 2, kHeadDim = 64, kKeys = 8192, kBatch = 8, kGroups = 8, kSplits = 16;
+  const int64_t head_elements = static_cast<int64_t>(kKeys) * kHeadDim;
+  const int64_t seq_elements = kKvHeads * head_elements;
+  const size_t cache_bytes = static_cast<size_t>(kBatch * kGroups) * seq_elements * 2;
+  xc::cuda::DeviceBuffer keys(cache_bytes), values(cache_bytes);
+  keys.fill(0x3C);  // f16 1.0…-ish bit patterns, finite: the cost does not depend on the values
+  values.fill(0x3C);
+  std::vector<float> q_host(static_cast<size_t>(kBatch) * kHeads * kHeadDim);
+  for (float& v : q_host) v = std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng);
+  xc::cuda::DeviceBuffer q(q_host.size() * sizeof(float)), out(q_host.size() * sizeof(float));
+  q.upload(q_host.data(), q_host.size() * sizeof(float));
+  std::vector<int32_t> slots_host(static_cast<size_t>(kBatch * kGroups)), last_host(static_cast<size_t>(kBatch), kKeys - 1);
+  for (size_t i = 0; i < slots_host.size(); i++) slots_host[i] = static_cast<int32_t>(i);
+  xc::cuda::DeviceBuffer slots(slots_host.size() * 4), last(last_host.size() * 4);
+  slots.upload(slots_host.data(), slots_host.size() * 4);
+  last.upload(last_host.data(), last_host.size() * 4);
+  xc::cuda::DeviceBuffer workspace(
+      xc::cuda::decode_attention_workspace(kBatch, kHeads, kKvHeads, kHeadDim, kSplits) * sizeof(float));
+  xc::cuda::DecodeAttentionArgs a;
+  a.q = q.as<float>();
+  a.q_stride = kHeads * kHeadDim;
+  a.cache = {keys.as<uint16_t>(), values.as<uint16_t>(), seq_elements, head_elements, kBatch * kGroups, kKeys};
+  a.positions = last.as<int32_t>();
+  a.tokens = kBatch;
+  a.heads = kHeads;
+  a.kv_heads = kKvHeads;
+  a.head_dim = kHeadDim;
+  a.scale = 0.125f;
+  a.splits = kSplits;
+  a.workspace = workspace.as<float>();
+  a.out = out.as<float>();
+  a.out_stride = kHeads * kHeadDim;
+  const double ms = median_ms([&](int i) {
+    a.slots = slots.as<int32_t>() + (i % kGroups) * kBatch;
+    xc::cuda::cuda_kernels().decode_attention(a, nullptr);
+  });
+  const double bytes = 2.0 * kBatch * seq_elements * 2;
+  const double gbps = bytes / (ms * 1e6);
+  std::printf("  decode attention 8 × 8192 keys, 14/2 heads × 64, 16 splits %8.1f us  %6.0f GB/s  %3.0f%% of copy\n",
+              ms * 1e3, gbps, 100 * gbps / copy_gbps);
+  char row[256];
+  std::snprintf(row, sizeof(row), "| decode attention | F16 KV | 8 sequences × 8192 keys, 14/2 heads × 64, 16 splits | "
+                "%.1f µs | %.0f GB/s | %.0f%% |", ms * 1e3, gbps, 100 * gbps / copy_gbps);
+  return row;
+}
+
 }  // namespace
 
 int run_gpu_bench(int argc, char** argv) {
@@ -74,11 +126,14 @@ int run_gpu_bench(int argc, char** argv) {
   const Shape shapes[] = {{"q/o 896×896", 896, 896},        {"gate/up 4864×896", 4864, 896},
                           {"down 896×4864", 896, 4864},     {"LM head 151936×896", 151936, 896}};
   std::mt19937 rng(std::random_device{}());
-  for (const char* dtype : {"F32", "F16", "BF16"}) {
-    const xc::GgmlType type = std::string(dtype) == "F32" ? xc::GgmlType::F32
-                              : std::string(dtype) == "F16" ? xc::GgmlType::F16
-                                                            : xc::GgmlType::BF16;
+  const std::pair<const char*, xc::GgmlType> types[] = {
+      {"F32", xc::GgmlType::F32},   {"F16", xc::GgmlType::F16},   {"BF16", xc::GgmlType::BF16}, {"Q8_0", xc::GgmlType::Q8_0},
+      {"Q4_0", xc::GgmlType::Q4_0}, {"Q4_K", xc::GgmlType::Q4_K}, {"Q6_K", xc::GgmlType::Q6_K}};
+  for (const auto& [dtype, type] : types) {
+    const xc::cuda::CudaWeightTraits& traits = xc::cuda::cuda_kernels().traits(type);
+    const bool quantized = traits.quant_gemv != nullptr;
     for (const Shape& shape : shapes) {
+      if (traits.q8_k_activations && shape.n % 256 != 0) continue;  // K-quant rows are whole 256-blocks
       const std::vector<uint8_t> weights = random_weights(rng, type, shape.rows, shape.n);
       const size_t copies = std::max<size_t>(1, kRotationBytes / weights.size());
       xc::cuda::DeviceBuffer w(weights.size() * copies);
@@ -90,28 +145,40 @@ int run_gpu_bench(int argc, char** argv) {
       std::vector<float> x_host(static_cast<size_t>(shape.n));
       for (float& v : x_host) v = std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng);
       xc::cuda::DeviceBuffer x(x_host.size() * sizeof(float)), out(static_cast<size_t>(shape.rows) * sizeof(float));
+      xc::cuda::DeviceBuffer xq(static_cast<size_t>(shape.n) / 256 * 292 + static_cast<size_t>(shape.n) / 32 * 36);
       x.upload(x_host.data(), x_host.size() * sizeof(float));
-      const xc::cuda::GemvFn gemv = xc::cuda::cuda_kernels().traits(type).gemv;
+      // the quantized GEMV's activations are quantized once, outside the timed launches
+      if (quantized) {
+        const xc::cuda::CudaKernelTable& kernels = xc::cuda::cuda_kernels();
+        (traits.q8_k_activations ? kernels.quantize_q8_k : kernels.quantize_q8_0)(x.as<float>(), xq.data(), shape.n, 1,
+                                                                                 nullptr);
+      }
       const double ms = median_ms([&](int i) {
-        gemv(w.as<uint8_t>() + static_cast<size_t>(i) % copies * weights.size(), shape.rows, shape.n, x.as<float>(), 1,
-             nullptr, out.as<float>(), shape.rows, false, nullptr);
+        const uint8_t* rotated = w.as<uint8_t>() + static_cast<size_t>(i) % copies * weights.size();
+        if (quantized) {
+          traits.quant_gemv(rotated, shape.rows, shape.n, xq.data(), 1, nullptr, out.as<float>(), shape.rows, false, nullptr);
+        } else {
+          traits.gemv(rotated, shape.rows, shape.n, x.as<float>(), 1, nullptr, out.as<float>(), shape.rows, false, nullptr);
+        }
       });
       const double gbps = static_cast<double>(weights.size()) / (ms * 1e6);
       std::printf("  gemv %-4s %-20s %8.1f us  %6.0f GB/s  %3.0f%% of copy\n", dtype, shape.name, ms * 1e3, gbps,
                   100 * gbps / copy_gbps);
       char row[256];
-      std::snprintf(row, sizeof(row), "| %s | %s | %.1f µs | %.0f GB/s | %.0f%% |", dtype, shape.name, ms * 1e3, gbps,
-                    100 * gbps / copy_gbps);
+      std::snprintf(row, sizeof(row), "| gemv | %s | %s | %.1f µs | %.0f GB/s | %.0f%% |", dtype, shape.name, ms * 1e3,
+                    gbps, 100 * gbps / copy_gbps);
       rows.push_back(row);
     }
   }
+  rows.push_back(decode_attention_row(rng, copy_gbps));
   if (!markdown.empty()) {
     FILE* file = std::fopen(markdown.c_str(), "w");
     if (file == nullptr) xc::fail(XC_ERR_IO, "cannot write " + markdown);
-    std::fprintf(file, "Float GEMV, one token, on %s (median of %d launches after %d; weights rotated over %zu MB). "
-                 "Device-to-device copy: %.0f GB/s (read + write).\n\n", facts.name.c_str(), kTimed, kWarmup,
-                 kRotationBytes >> 20, copy_gbps);
-    std::fprintf(file, "| dtype | matrix | time | weight bytes / time | of copy bandwidth |\n| --- | --- | --- | --- | --- |\n");
+    std::fprintf(file, "GEMV, one token, and decode attention on %s (median of %d launches after %d; weights and "
+                 "caches rotated over more than the L2). Device-to-device copy: %.0f GB/s (read + write).\n\n",
+                 facts.name.c_str(), kTimed, kWarmup, copy_gbps);
+    std::fprintf(file, "| kernel | dtype | shape | time | bytes read / time | of copy bandwidth |\n"
+                 "| --- | --- | --- | --- | --- | --- |\n");
     for (const std::string& row : rows) std::fprintf(file, "%s\n", row.c_str());
     std::fclose(file);
   }

@@ -1,6 +1,7 @@
 #include "gpu-twins.h"
 
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -14,6 +15,7 @@
 #if XC_HAS_CUDA
 #include "kernels/cuda/cuda-kernel-table.h"
 #include "kernels/cuda/device-buffer.h"
+#include "gpu-twin-helpers.h"
 #endif
 
 namespace xch {
@@ -24,12 +26,17 @@ namespace {
 
 using xc::GgmlType;
 using xc::cuda::DeviceBuffer;
+using twin::download;
+using twin::on_device;
+using twin::random_floats;
+using twin::unwritten;
 
 GgmlType type_named(const std::string& dtype) {
   if (dtype == "F32") return GgmlType::F32;
   if (dtype == "F16") return GgmlType::F16;
   if (dtype == "BF16") return GgmlType::BF16;
   if (dtype == "Q8_0") return GgmlType::Q8_0;
+  if (dtype == "Q4_0") return GgmlType::Q4_0;
   xc::fail(XC_ERR_INVALID_ARGUMENT, "no GPU check for dtype " + dtype);
 }
 
@@ -37,32 +44,6 @@ uint16_t to_bf16(float value) {  // round to nearest even
   uint32_t bits;
   std::memcpy(&bits, &value, 4);
   return static_cast<uint16_t>((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
-}
-
-std::vector<float> random_floats(std::mt19937& rng, size_t n, float low, float high) {
-  std::uniform_real_distribution<float> dist(low, high);
-  std::vector<float> values(n);
-  for (float& v : values) v = dist(rng);
-  return values;
-}
-
-template <typename T>
-std::unique_ptr<DeviceBuffer> on_device(const std::vector<T>& host) {
-  auto buffer = std::make_unique<DeviceBuffer>(host.size() * sizeof(T));
-  buffer->upload(host.data(), host.size() * sizeof(T));
-  return buffer;
-}
-
-std::vector<float> download(const DeviceBuffer& buffer, size_t count) {
-  std::vector<float> host(count);
-  buffer.download(host.data(), count * sizeof(float));
-  return host;
-}
-
-std::string unwritten(const std::vector<float>& values) {
-  size_t bad = 0;
-  for (const float v : values) bad += std::isfinite(v) ? 0 : 1;
-  return bad == 0 ? "" : std::to_string(bad) + " of " + std::to_string(values.size()) + " outputs unwritten or not finite";
 }
 
 }  // namespace
@@ -78,6 +59,36 @@ std::vector<uint8_t> random_weights(std::mt19937& rng, xc::GgmlType type, int64_
       for (int8_t& q : block.qs) q = static_cast<int8_t>(quant(rng));
     }
     std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ8_0));
+    std::memcpy(bytes.data(), blocks.data(), bytes.size());
+    return bytes;
+  }
+  if (type == xc::GgmlType::Q4_K || type == xc::GgmlType::Q6_K) {  // random bytes, small finite f16 scales
+    const bool q4k = type == xc::GgmlType::Q4_K;
+    const size_t block_bytes = q4k ? sizeof(xc::BlockQ4K) : sizeof(xc::BlockQ6K);
+    std::vector<uint8_t> bytes(static_cast<size_t>(count / xc::kQK_K) * block_bytes);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (uint8_t& b : bytes) b = static_cast<uint8_t>(byte(rng));
+    std::uniform_real_distribution<float> scale(0.0005f, 0.01f);
+    for (size_t at = 0; at < bytes.size(); at += block_bytes) {
+      const uint16_t d = xc::f32_to_fp16(scale(rng)), dmin = xc::f32_to_fp16(scale(rng));
+      if (q4k) {
+        std::memcpy(&bytes[at + offsetof(xc::BlockQ4K, d)], &d, 2);
+        std::memcpy(&bytes[at + offsetof(xc::BlockQ4K, dmin)], &dmin, 2);
+      } else {
+        std::memcpy(&bytes[at + offsetof(xc::BlockQ6K, d)], &d, 2);
+      }
+    }
+    return bytes;
+  }
+  if (type == xc::GgmlType::Q4_0) {
+    std::vector<xc::BlockQ4_0> blocks(static_cast<size_t>(count / xc::kQK4_0));
+    std::uniform_real_distribution<float> scale(0.001f, 0.1f);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (xc::BlockQ4_0& block : blocks) {
+      block.d = xc::f32_to_fp16(scale(rng));
+      for (uint8_t& q : block.qs) q = static_cast<uint8_t>(byte(rng));
+    }
+    std::vector<uint8_t> bytes(blocks.size() * sizeof(xc::BlockQ4_0));
     std::memcpy(bytes.data(), blocks.data(), bytes.size());
     return bytes;
   }
@@ -165,6 +176,28 @@ TwinResult rms_norm_residual_twin(std::mt19937& rng, int dim, int rows, bool res
   return result;
 }
 
+TwinResult glu_twin(std::mt19937& rng, bool gelu, int n, int rows) {
+  const int64_t stride = 2 * static_cast<int64_t>(n);  // a fused gate | up row
+  std::vector<float> x = random_floats(rng, static_cast<size_t>(rows) * stride, -6.0f, 6.0f);
+  const auto x_gpu = on_device(x);
+  xc::cuda::cuda_kernels().glu(x_gpu->as<float>(), x_gpu->as<float>() + n, n, rows, stride,
+                               gelu ? xc::cuda::GluKind::GeluTanh : xc::cuda::GluKind::Silu, nullptr);
+  xc::cuda::synchronize();
+  const std::vector<float> all = download(*x_gpu, x.size());
+  std::vector<float> got, expected;
+  size_t up_changed = 0;
+  for (int r = 0; r < rows; r++) {
+    float* gate = x.data() + r * stride;
+    (gelu ? xc::cpu::gelu_tanh_mul : xc::cpu::silu_mul)(gate, gate + n, n);
+    got.insert(got.end(), all.begin() + r * stride, all.begin() + r * stride + n);
+    expected.insert(expected.end(), gate, gate + n);
+    up_changed += std::memcmp(&all[static_cast<size_t>(r * stride + n)], gate + n, sizeof(float) * n) != 0 ? 1 : 0;
+  }
+  TwinResult result{relative_l2(got.data(), expected.data(), got.size()), unwritten(got)};
+  if (result.problem.empty() && up_changed > 0) result.problem = "the up rows changed";
+  return result;
+}
+
 TwinResult gemv_twin(std::mt19937& rng, const std::string& dtype, int rows, int n, int tokens, bool bias,
                      bool accumulate) {
   const GgmlType type = type_named(dtype);
@@ -215,6 +248,7 @@ TwinResult gemv_twin(std::mt19937& rng, const std::string& dtype, int rows, int 
 TwinResult embedding_twin(std::mt19937&, const std::string&, int, int, int, float) { return {0, "built without CUDA"}; }
 TwinResult embedding_out_of_range_twin(std::mt19937&, int, int) { return {0, "built without CUDA"}; }
 TwinResult rms_norm_residual_twin(std::mt19937&, int, int, bool) { return {0, "built without CUDA"}; }
+TwinResult glu_twin(std::mt19937&, bool, int, int) { return {0, "built without CUDA"}; }
 TwinResult gemv_twin(std::mt19937&, const std::string&, int, int, int, bool, bool) { return {0, "built without CUDA"}; }
 
 #endif

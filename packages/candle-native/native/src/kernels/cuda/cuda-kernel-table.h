@@ -9,6 +9,8 @@ namespace xc::cuda {
 struct CudaWeightTraits {
   EmbeddingFn embedding = nullptr;
   GemvFn gemv = nullptr;
+  QuantGemvFn quant_gemv = nullptr;
+  bool q8_k_activations = false;  // quant_gemv takes quantize_q8_k's blocks (else quantize_q8_0's)
 };
 
 // Entries indexed by GgmlType id (0 … BF16), as the CPU KernelTable.
@@ -21,6 +23,13 @@ struct CudaKernelTable {
   CudaWeightTraits weights[kCudaWeightSlots];
   void (*rms_norm_residual)(float* x, const float* residual, const float* weight, float* y, int64_t dim, int rows,
                             float eps, Stream stream) = nullptr;
+  void (*glu)(float* gate, const float* up, int64_t n, int rows, int64_t stride, GluKind kind, Stream stream) = nullptr;
+  void (*rope_kv_write)(const RopeKvArgs& args, Stream stream) = nullptr;
+  void (*decode_attention)(const DecodeAttentionArgs& args, Stream stream) = nullptr;
+  void (*quantize_q8_0)(const float* x, void* out, int64_t n, int rows, Stream stream) = nullptr;
+  void (*quantize_q8_k)(const float* x, void* out, int64_t n, int rows, Stream stream) = nullptr;
+  void (*argmax_rows)(const float* logits, int rows, int64_t vocab, int64_t stride, void* workspace, int32_t* tokens,
+                      float* best, int32_t* positions, Stream stream) = nullptr;
 
   // The type's entry; fails with XC_ERR_UNSUPPORTED for an id outside the table.
   const CudaWeightTraits& traits(GgmlType type) const;

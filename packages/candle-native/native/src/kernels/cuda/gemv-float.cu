@@ -54,7 +54,7 @@ struct Bf16Weights {
 
 // vectorized: every row starts 16-byte aligned and holds whole 16-byte chunks (checked by the host)
 template <typename W>
-__global__ void __launch_bounds__(kWarps * 32)
+__global__ void __launch_bounds__(kWarps * 32, 4)
     gemv(const uint8_t* w, int64_t rows, int64_t n, const float* x, int tokens, const float* bias, float* out,
          int64_t out_stride, bool accumulate, bool vectorized) {
   const int64_t r = static_cast<int64_t>(blockIdx.x) * kWarps + threadIdx.x / 32;
