@@ -114,7 +114,7 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     const indexes = optimizer.candidates.map((c) => c.index).sort((a, b) => a - b);
     expect(indexes).toEqual(Array.from({ length: 19 }, (_, i) => i - 3));
     const demosOf = (index: number) =>
-      (optimizer.candidates.find((c) => c.index === index)?.program as Predict).demos;
+      (optimizer.candidates.find((c) => c.index === index)?.program as Predict | undefined)?.demos ?? [];
     // `LabeledFewShot(k=self.max_labeled_demos)` for seed -2.
     expect(demosOf(-2)).toHaveLength(16);
     // Seed -1: `BootstrapFewShot(max_bootstrapped_demos=self.max_num_samples, max_labeled_demos=self.max_labeled_demos)`:
