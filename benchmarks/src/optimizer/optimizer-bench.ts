@@ -108,8 +108,8 @@ async function run(model: string, batched: boolean): Promise<RunReport> {
   const lm = counting(batched ? withCache(scripted) : scripted, asked);
   const optimizer = new BootstrapFewShotWithRandomSearch({
     metric: exactAnswer,
-    maxBootstrappedDemos: 4,
-    maxLabeledDemos: 4,
+    maxBootstrappedDemos: args.bootstrapped,
+    maxLabeledDemos: args.labeled,
     numCandidatePrograms: candidates,
     concurrency: batched ? concurrency : 1,
     seed: 0,
@@ -137,6 +137,7 @@ if (only !== 'serial') reports.push(await run(model, true));
 if (only !== 'batched') reports.push(await run(model, false));
 console.log(
   `BootstrapFewShotWithRandomSearch, ${trainSize} train / ${devSize} dev, ${candidates + 3} candidates, ` +
+    `${args.bootstrapped} bootstrapped / ${args.labeled} labeled demos, ` +
     `synthetic llama ${shape.layers}x${shape.embedding} ${typeName} (Llama-2 vocab) on candle-native, ${threads} threads, ${os.cpus()[0]?.model}`,
 );
 console.log('| run | seconds | optimiser LM calls | engine calls | prompt tokens | best score |');
