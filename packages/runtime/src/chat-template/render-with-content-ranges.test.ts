@@ -56,10 +56,25 @@ describe('renderWithContentRanges', () => {
     expect(contents(later.text, later.contentRanges)).toEqual(['Answer with a number.', '3 + 3?']);
   });
 
-  it('searches for contents a template rewrites', () => {
-    const trimming = createChatTemplate("{% for m in messages %}[{{ m['content'] | trim }}]{% endfor %}");
-    const rendered = renderWithContentRanges(trimming, [{ role: 'user', content: '  spaced  ' }]);
+  it('searches for contents a template rewrites, and stops rendering skeletons for them', () => {
+    const trimming = counted(
+      createChatTemplate("{% for m in messages %}[{{ m['content'].strip() }}]{% endfor %}"),
+    );
+    const ask = (content: string) => renderWithContentRanges(trimming, [{ role: 'user', content }]);
+    const rendered = ask('  spaced  ');
     expect(rendered.text).toBe('[spaced]');
     expect(contents(rendered.text, rendered.contentRanges)).toEqual(['spaced']);
+    expect(trimming.renders).toBe(2);
+    // the second mismatch renders the skeleton again, finds it unchanged, and marks the shape
+    const again = ask(' again ');
+    expect(contents(again.text, again.contentRanges)).toEqual(['again']);
+    expect(trimming.renders).toBe(4);
+    const third = ask('third ');
+    expect(trimming.renders).toBe(5);
+    expect(contents(third.text, third.contentRanges)).toEqual(['third']);
+    // contents the template leaves alone still rebuild exactly from the kept skeleton
+    const plain = ask('plain');
+    expect(plain.unlocated).toEqual([]);
+    expect(contents(plain.text, plain.contentRanges)).toEqual(['plain']);
   });
 });
