@@ -9,6 +9,8 @@ describe('parseOptimizerArgs', () => {
       dev: 50,
       candidates: 3,
       concurrency: 8,
+      bootstrapped: 4,
+      labeled: 16,
       only: '',
       type: 'Q4_K',
       help: false,
@@ -25,8 +27,19 @@ describe('parseOptimizerArgs', () => {
       'serial',
       '--type',
       'Q8_0',
+      '--bootstrapped',
+      '2',
+      '--labeled',
+      '4',
     ]);
-    expect(args).toMatchObject({ threads: 1, train: 10, only: 'serial', type: 'Q8_0' });
+    expect(args).toMatchObject({
+      threads: 1,
+      train: 10,
+      only: 'serial',
+      type: 'Q8_0',
+      bootstrapped: 2,
+      labeled: 4,
+    });
   });
 
   it('asks for help without starting a run', () => {

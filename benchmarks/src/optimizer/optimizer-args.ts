@@ -4,6 +4,10 @@ export interface OptimizerArgs {
   dev: number;
   candidates: number;
   concurrency: number;
+  /** maxBootstrappedDemos (DSPy's default 4). */
+  bootstrapped: number;
+  /** maxLabeledDemos (DSPy's default 16). */
+  labeled: number;
   /** Which of the two runs to make: both (''), only the batched one, or only the serial one. */
   only: '' | 'batched' | 'serial';
   /** ggml type of the synthetic weights. */
@@ -11,7 +15,15 @@ export interface OptimizerArgs {
   help: boolean;
 }
 
-const numbers = { threads: 2, train: 50, dev: 50, candidates: 3, concurrency: 8 } as const;
+const numbers = {
+  threads: 2,
+  train: 50,
+  dev: 50,
+  candidates: 3,
+  concurrency: 8,
+  bootstrapped: 4,
+  labeled: 16,
+} as const;
 
 export const optimizerHelp = `usage: pnpm bench --optimizer [options]   (or pnpm --filter @x/benchmarks bench:optimizer)
 
@@ -26,6 +38,8 @@ options:
   --dev <n>           dev examples (default ${numbers.dev})
   --candidates <n>    random-search candidates (default ${numbers.candidates})
   --concurrency <n>   calls in flight in the batched run (default ${numbers.concurrency})
+  --bootstrapped <n>  maxBootstrappedDemos (default ${numbers.bootstrapped}, DSPy's)
+  --labeled <n>       maxLabeledDemos (default ${numbers.labeled}, DSPy's; 4 gives the fifth session's runs)
   --only <run>        batched or serial: make only that run
   --type <name>       weight type of the synthetic GGUF (default Q4_K)
   -h, --help          this help (starts no run)`;

@@ -17,6 +17,7 @@ import {
 } from '@x/core';
 import { GGMLType, MODEL_SHAPES, type ModelShape, synthesizeModel } from '@x/runtime';
 import { sharedModelsDir } from '@x/runtime/testing';
+import { idealPrefillTokens } from './ideal-prefill.ts';
 import { type OptimizerArgs, optimizerHelp, parseOptimizerArgs } from './optimizer-args.ts';
 import { ScriptedTextLM } from './scripted-text-lm.ts';
 import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
@@ -71,26 +72,53 @@ function answerOf(messages: Message[]): string {
 interface RunReport {
   mode: string;
   seconds: number;
+  /** Process CPU time (user + system, all threads): steadier than wall-clock on a shared machine. */
+  cpuSeconds: number;
   lmCalls: number;
   engineCalls: number;
   promptTokens: number;
+  /** Prompt tokens the engine computed (the rest came from the prefix cache). */
+  prefilledTokens: number;
+  /** The least any prefix cache could have prefilled for these calls in this order. */
+  idealPrefilledTokens: number;
+  /** Median time to the first token of an engine call, ms. */
+  ttftMs: number;
   bestScore: number;
   state: string;
 }
 
-/** Counts the calls that reach an LM. */
-function counting(lm: LM, counter: { calls: number; promptTokens: number }): LM {
+interface Counter {
+  calls: number;
+  promptTokens: number;
+  cachedTokens: number;
+  ttftMs: number[];
+  /** Every call's messages, in the order the calls were made. */
+  prompts: Message[][];
+}
+
+const newCounter = (): Counter => ({ calls: 0, promptTokens: 0, cachedTokens: 0, ttftMs: [], prompts: [] });
+
+/** Counts the calls that reach an LM, their prompt tokens and times to the first token. */
+function counting(lm: LM, counter: Counter): LM {
   return new Proxy(lm, {
     get(target, key, receiver) {
       if (key !== 'generate') return Reflect.get(target, key, receiver);
       return async (messages: Message[], options: object) => {
         counter.calls += 1;
+        counter.prompts.push(messages);
         const result = await target.generate(messages, options);
         counter.promptTokens += result.usage.promptTokens;
+        counter.cachedTokens += result.usage.cachedPromptTokens ?? 0;
+        counter.ttftMs.push(result.timings.ttftMs);
         return result;
       };
     },
   });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function run(model: string, batched: boolean): Promise<RunReport> {
@@ -102,30 +130,39 @@ async function run(model: string, batched: boolean): Promise<RunReport> {
     maxSequences: batched ? concurrency + 12 : 2,
     prefixCacheSize: batched ? 8 : 0,
   });
-  const engine = { calls: 0, promptTokens: 0 };
-  const asked = { calls: 0, promptTokens: 0 };
+  const engine = newCounter();
+  const asked = newCounter();
   const scripted = counting(new ScriptedTextLM(local, answerOf), engine);
   const lm = counting(batched ? withCache(scripted) : scripted, asked);
   const optimizer = new BootstrapFewShotWithRandomSearch({
     metric: exactAnswer,
-    maxBootstrappedDemos: 4,
-    maxLabeledDemos: 4,
+    maxBootstrappedDemos: args.bootstrapped,
+    maxLabeledDemos: args.labeled,
     numCandidatePrograms: candidates,
     concurrency: batched ? concurrency : 1,
     seed: 0,
   });
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const program = await optimizer.compile(new Predict('question -> answer', { lm }), { trainset, valset });
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const ideal = idealPrefillTokens(
+    engine.prompts.map((messages) => local.encodeRequest({ kind: 'chat', messages })),
+  );
   await local.dispose();
   return {
     mode: batched
       ? `batched (concurrency ${concurrency}, prefix cache 8, LM cache on)`
       : 'one call at a time, caches off',
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     lmCalls: asked.calls,
     engineCalls: engine.calls,
     promptTokens: engine.promptTokens,
+    prefilledTokens: engine.promptTokens - engine.cachedTokens,
+    idealPrefilledTokens: ideal,
+    ttftMs: median(engine.ttftMs),
     bestScore: optimizer.candidates[0]?.score ?? Number.NaN,
     state: stateFileText(program),
   };
@@ -137,19 +174,24 @@ if (only !== 'serial') reports.push(await run(model, true));
 if (only !== 'batched') reports.push(await run(model, false));
 console.log(
   `BootstrapFewShotWithRandomSearch, ${trainSize} train / ${devSize} dev, ${candidates + 3} candidates, ` +
+    `${args.bootstrapped} bootstrapped / ${args.labeled} labeled demos, ` +
     `synthetic llama ${shape.layers}x${shape.embedding} ${typeName} (Llama-2 vocab) on candle-native, ${threads} threads, ${os.cpus()[0]?.model}`,
 );
-console.log('| run | seconds | optimiser LM calls | engine calls | prompt tokens | best score |');
-console.log('|---|---|---|---|---|---|');
+console.log(
+  '| run | seconds | CPU s | optimiser LM calls | engine calls | prompt tokens | prefilled | least possible | median TTFT ms | best score |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of reports) {
   console.log(
-    `| ${r.mode} | ${r.seconds.toFixed(1)} | ${r.lmCalls} | ${r.engineCalls} | ${r.promptTokens} | ${r.bestScore} |`,
+    `| ${r.mode} | ${r.seconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${r.lmCalls} | ${r.engineCalls} | ${r.promptTokens} | ` +
+      `${r.prefilledTokens} | ${r.idealPrefilledTokens} | ${r.ttftMs.toFixed(1)} | ${r.bestScore} |`,
   );
 }
 if (reports.length === 2) {
   const [batched, serial] = reports as [RunReport, RunReport];
   console.log(
-    `wall-clock ratio (one at a time / batched): ${(serial.seconds / batched.seconds).toFixed(2)}x`,
+    `wall-clock ratio (one at a time / batched): ${(serial.seconds / batched.seconds).toFixed(2)}x ` +
+      `(CPU time ratio ${(serial.cpuSeconds / batched.cpuSeconds).toFixed(2)}x)`,
   );
   console.log(`final programs identical: ${batched.state === serial.state}`);
   if (batched.state !== serial.state) process.exitCode = 1;

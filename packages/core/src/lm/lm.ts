@@ -80,6 +80,8 @@ export type FinishReason = 'stop' | 'length' | 'abort' | 'error';
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** Prompt tokens read from a cache instead of computed (a local LM's prefix cache), when the LM knows. */
+  cachedPromptTokens?: number;
 }
 
 export interface Timings {

@@ -104,4 +104,30 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     ).rejects.toSatisfy(AbortError.isInstance);
     expect(lm.calls.length).toBeLessThan(60);
   });
+
+  it("uses DSPy 3.3.1's defaults: 4 bootstrapped and 16 labeled demos, 16 candidates after the three fixed ones", async () => {
+    // dspy/teleprompt/random_search.py (3.3.1), BootstrapFewShotWithRandomSearch.__init__:
+    // `max_bootstrapped_demos=4,`, `max_labeled_demos=16,`, `num_candidate_programs=16,`.
+    const lm = new ScriptedLM({ responses: sumModel() });
+    const optimizer = new BootstrapFewShotWithRandomSearch({ metric: exactAnswer });
+    await optimizer.compile(new Predict('question -> answer', { lm }), { trainset, valset });
+    const indexes = optimizer.candidates.map((c) => c.index).sort((a, b) => a - b);
+    expect(indexes).toEqual(Array.from({ length: 19 }, (_, i) => i - 3));
+    const demosOf = (index: number) =>
+      (optimizer.candidates.find((c) => c.index === index)?.program as Predict | undefined)?.demos ?? [];
+    // `LabeledFewShot(k=self.max_labeled_demos)` for seed -2.
+    expect(demosOf(-2)).toHaveLength(16);
+    // Seed -1: `BootstrapFewShot(max_bootstrapped_demos=self.max_num_samples, max_labeled_demos=self.max_labeled_demos)`:
+    // 4 teacher traces (new objects), then trainset examples up to 16.
+    const unshuffled = demosOf(-1);
+    expect(unshuffled).toHaveLength(16);
+    expect(unshuffled.filter((demo) => !trainset.includes(demo as never))).toHaveLength(4);
+    // Seeds n >= 0: `randint(self.min_num_samples, self.max_num_samples)` traces, so 1 to 4 of them.
+    for (let index = 0; index < 16; index++) {
+      const traces = demosOf(index).filter((demo) => !trainset.includes(demo as never)).length;
+      expect(traces).toBeGreaterThanOrEqual(1);
+      expect(traces).toBeLessThanOrEqual(4);
+      expect(demosOf(index)).toHaveLength(16);
+    }
+  });
 });

@@ -14,12 +14,29 @@ export interface RenderedChat {
 const OPEN = '\uE000';
 const CLOSE = '\uE001';
 const MARKER = /\uE000(\d+)\uE001/g;
+/** Skeletons kept per template (by roles and generation prompt), least recently used dropped first. */
+const SKELETONS_PER_TEMPLATE = 16;
+
+interface KeptSkeleton {
+  skeleton: string;
+  /**
+   * Rendered again after a mismatch and found the same: mismatches come from the contents (a
+   * template that strips them), so the next ones go straight to the search.
+   */
+  contentDependent: boolean;
+}
+
+const skeletons = new WeakMap<ChatTemplate, Map<string, KeptSkeleton>>();
 
 /**
  * Renders `messages` and finds their contents in the result. First the template runs over markers
  * in place of the contents; when putting the contents back into that skeleton gives exactly the
  * real rendering, the spans are exact. Otherwise (a template that trims, splits or tests a content)
- * each content, or its trimmed form, is searched for in order.
+ * each content, or its trimmed form, is searched for in order. The skeleton depends only on the
+ * roles, so it is kept for the next call with the same roles (an optimiser's calls share one shape):
+ * one Jinja render a call instead of two. When the kept one does not rebuild the text it is rendered
+ * again, once: a new skeleton (a template reading the date) replaces it, the same one means the
+ * template rewrites contents, and later mismatches go straight to the search.
  */
 export function renderWithContentRanges(
   template: ChatTemplate,
@@ -40,6 +57,16 @@ function rangesFromSkeleton(
 ): TextRange[] | undefined {
   if (messages.some((message) => message.content.includes(OPEN) || message.content.includes(CLOSE)))
     return undefined;
+  const kept = skeletons.get(template) ?? new Map<string, KeptSkeleton>();
+  skeletons.set(template, kept);
+  const key = `${options.addGenerationPrompt ?? true}:${messages.map((message) => message.role).join(',')}`;
+  const cached = kept.get(key);
+  if (cached !== undefined) {
+    kept.delete(key);
+    kept.set(key, cached);
+    const ranges = rebuild(cached.skeleton, messages, text);
+    if (ranges !== undefined || cached.contentDependent) return ranges;
+  }
   let skeleton: string;
   try {
     skeleton = template.render(
@@ -49,6 +76,14 @@ function rangesFromSkeleton(
   } catch {
     return undefined;
   }
+  kept.delete(key);
+  kept.set(key, { skeleton, contentDependent: cached?.skeleton === skeleton });
+  if (kept.size > SKELETONS_PER_TEMPLATE) kept.delete(kept.keys().next().value!);
+  return rebuild(skeleton, messages, text);
+}
+
+/** The contents put back into `skeleton`: their spans when that gives exactly `text`. */
+function rebuild(skeleton: string, messages: Message[], text: string): TextRange[] | undefined {
   const ranges: TextRange[] = [];
   let rebuilt = '';
   let last = 0;

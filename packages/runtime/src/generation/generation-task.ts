@@ -117,7 +117,11 @@ export class GenerationTask {
     this.resolve({
       text: this.text,
       tokenIds: [...this.tokenIds],
-      usage: { promptTokens: this.promptTokens.length, completionTokens: this.tokenIds.length },
+      usage: {
+        promptTokens: this.promptTokens.length,
+        completionTokens: this.tokenIds.length,
+        cachedPromptTokens: this.reusedTokens,
+      },
       finishReason: this.finishReason ?? 'stop',
       timings,
     });

@@ -11,7 +11,7 @@ describe('LocalLM.complete', () => {
     expect(result.text).toBe('defghijklmnopqrstuvwxyz .');
     expect(result.finishReason).toBe('stop');
     expect(result.tokenIds).toEqual(Array.from({ length: 27 }, (_, i) => 5 + i));
-    expect(result.usage).toEqual({ promptTokens: 4, completionTokens: 27 });
+    expect(result.usage).toEqual({ promptTokens: 4, completionTokens: 27, cachedPromptTokens: 0 });
   });
 
   it('passes sampling options through: a bias can move the greedy pick', async () => {

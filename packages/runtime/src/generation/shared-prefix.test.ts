@@ -26,6 +26,11 @@ describe('concurrent calls on a prefix nobody has cached', () => {
       expect(prefillOf(plain.engine)).toBe(8 * promptTokens);
       expect(prefillOf(shared.engine)).toBeLessThanOrEqual(promptTokens + 7 * 4);
       expect(shared.engine.forkCalls).toBe(7);
+      // usage says what each call did not compute: the 7 followers' forked prefix, nothing for the leader
+      const cached = together.map((r) => r.usage.cachedPromptTokens ?? -1);
+      expect(cached[0]).toBe(0);
+      expect(8 * promptTokens - cached.reduce((a, b) => a + b, 0)).toBe(prefillOf(shared.engine));
+      expect(apart.map((r) => r.usage.cachedPromptTokens)).toEqual(Array(8).fill(0));
     });
   }
 
