@@ -111,4 +111,26 @@ float dot_q6_k_x16(int64_t n, const void* w, const void* x) {
   return sum;
 }
 
+void rows16_q8_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens) {
+  const int64_t blocks = n / kQK8_0;
+  for (int64_t g = 0; g < rows / 16; g++) {
+    const uint8_t* group = w + g * 16 * w_stride;
+    for (int64_t t = 0; t < tokens; t++) {
+      const auto* y = reinterpret_cast<const ActQ8_0Sum*>(x + t * x_stride);
+      for (int i = 0; i < 16; i++) {
+        float sum = 0;
+        for (int64_t b = 0; b < blocks; b++) {
+          BlockQ8_0x16 block;
+          std::memcpy(&block, group + b * sizeof(BlockQ8_0x16), sizeof(block));
+          int p = y[b].offset;
+          for (int e = 0; e < kQK8_0; e++) p += block.qs[64 * (e / 4) + 4 * i + e % 4] * y[b].qs[e];
+          sum += static_cast<float>(p) * y[b].d * fp16_to_f32(block.d[i]);
+        }
+        out[t * out_stride + g * 16 + i] = sum;
+      }
+    }
+  }
+}
+
 }  // namespace xc::scalar

@@ -68,6 +68,20 @@ void quantize_q8_k_x16(const KernelTable& kernels, const float* x, void* out, in
   }
 }
 
+// Q8_0 blocks, each with −128·Σ qs for the Rows16 layout's unsigned weights.
+void quantize_q8_0_sum(const KernelTable& kernels, const float* x, void* out, int64_t n) {
+  auto* blocks = static_cast<ActQ8_0Sum*>(out);
+  for (int64_t b = 0; b < n / kQK8_0; b++) {
+    ActQ8_0 block;
+    kernels.quantize_q8_0(x + b * kQK8_0, &block, kQK8_0);
+    int sum = 0;
+    for (int8_t q : block.qs) sum += q;
+    blocks[b].d = block.d;
+    blocks[b].offset = -128 * sum;
+    std::memcpy(blocks[b].qs, block.qs, sizeof(block.qs));
+  }
+}
+
 }  // namespace
 
 void quantize_activations(const KernelTable& kernels, ActivationFormat format, const float* x, void* out, int64_t n) {
@@ -77,6 +91,7 @@ void quantize_activations(const KernelTable& kernels, ActivationFormat format, c
     case ActivationFormat::Q8_0x8: quantize_q8_0_x8(kernels, x, out, n); return;
     case ActivationFormat::Q8Kx8: quantize_q8_k_x8(kernels, x, out, n); return;
     case ActivationFormat::Q8Kx16: quantize_q8_k_x16(kernels, x, out, n); return;
+    case ActivationFormat::Q8_0Sum: quantize_q8_0_sum(kernels, x, out, n); return;
     case ActivationFormat::F32: break;
   }
   fail(XC_ERR_INTERNAL, "f32 activations are used as they are");
