@@ -149,6 +149,7 @@ void rows16_q8_0(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int6
 namespace xc {
 bool add_avx512_rows16(KernelTable& t) {
   t.traits(GgmlType::Q8_0).rows16.rows = avx512::rows16_q8_0;
+  t.traits(GgmlType::Q8_0).prefer_rows16 = true;
   return true;
 }
 }  // namespace xc
