@@ -232,7 +232,6 @@ void run_interleaved_checks(Checker& check) {
     }
     for (GgmlType type : {GgmlType::Q4_K, GgmlType::Q6_K}) check_matmul_against_ggml(check, *table, type, 1536, engine);
   }
-  run_rows16_checks(check);
 }
 
 }  // namespace xch

@@ -13,6 +13,8 @@
 #include "kernels/cpu/interleave-rows16.h"
 #include "kernels/cpu/kernel-table.h"
 #include "kernels/cpu/matmul.h"
+#include "models/model-config.h"
+#include "models/model-weights.h"
 
 namespace xch {
 
@@ -140,9 +142,31 @@ xc_code code_of(const std::function<void()>& action) {
   return XC_OK;
 }
 
+// What a model load picks for Q8_0 matrices: Rows16 on a table that prefers it (tied output and
+// embedding lookups included) when every row count is in sixteens, and never on the scalar table.
+void check_model_layout(Checker& check, const std::string& temp_dir) {
+  SynthSpec spec;
+  spec.embedding = 64, spec.heads = 4, spec.kv_heads = 2, spec.feed_forward = 96, spec.vocab = 272;
+  spec.type = GgmlType::Q8_0, spec.tied_embeddings = true;
+  const std::string path = temp_dir + "/rows16-layout.gguf";
+  write_synth_model(spec, path);
+  const xc::GgufFile file(path);
+  const xc::ModelConfig config = xc::read_model_config(file);
+  for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    const xc::ModelWeights w = xc::load_model_weights(file, config, *table, true);
+    const bool rows16 = table->traits(GgmlType::Q8_0).prefer_rows16;
+    const xc::WeightLayout expected = rows16 ? xc::WeightLayout::Rows16 : xc::WeightLayout::Ggml;
+    const xc::LayerWeights& layer = w.layers[0];
+    check.expect(layer.wq.layout == expected && layer.wk.layout == expected && layer.w_down.layout == expected &&
+                     w.output.layout == expected && w.token_embedding.layout == expected,
+                 std::string(table->name) + " Q8_0 model load: " + (rows16 ? "Rows16" : "file") + " layout");
+  }
+}
+
 }  // namespace
 
-void run_rows16_checks(Checker& check) {
+void run_rows16_checks(Checker& check, const std::string& temp_dir) {
   std::mt19937 engine(29);
   std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
   auto random = [&](size_t count) {
@@ -174,6 +198,7 @@ void run_rows16_checks(Checker& check) {
   const xc::WeightMatrix matrix{GgmlType::Q8_0, 32, 32, out.data(), 34, xc::WeightLayout::Rows16};
   check.expect(code_of([&] { (void)matrix.slice_rows(8, 16); }) == XC_ERR_INTERNAL && code_of([&] { (void)matrix.slice_rows(16, 16); }) == XC_OK,
                "Rows16: a slice must keep whole groups of 16 rows");
+  check_model_layout(check, temp_dir);
 }
 
 }  // namespace xch
