@@ -80,6 +80,13 @@ struct BlockQ8_0x16 {
   uint8_t qs[512];
 };
 static_assert(sizeof(BlockQ8_0x16) == 16 * sizeof(BlockQ8_0), "same size as sixteen ggml blocks");
+// Q4_0's Rows16 layout: byte 64c + 4i + k is byte 4c + k of row i's ggml block (element 4c + k in the low
+// nibble, 16 + 4c + k in the high one, both q + 8), so one 512-bit load holds two vectors' worth.
+struct BlockQ4_0x16 {
+  uint16_t d[16];
+  uint8_t qs[256];
+};
+static_assert(sizeof(BlockQ4_0x16) == 16 * sizeof(BlockQ4_0), "same size as sixteen ggml blocks");
 // Q4_K x8 keeps BlockQ4K's header; only qs moves: byte 32c + 4k + i holds vector c (low nibble)
 // and vector c + 4 (high nibble).
 

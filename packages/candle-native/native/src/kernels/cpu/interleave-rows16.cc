@@ -18,50 +18,76 @@ void check_rows16(GgmlType type, int64_t rows, int64_t cols) {
   }
 }
 
-}  // namespace
+// Each block kind's quant bytes move in 4-byte words: word j of row i's block to bytes 64j + 4i of the
+// group (Q8_0: 8 words, made unsigned; Q4_0: 4 words of nibble pairs, already unsigned).
+struct Q8_0Rows {
+  using Block = BlockQ8_0;
+  using Group = BlockQ8_0x16;
+  static constexpr int kWords = kQK8_0 / 4;
+  static const uint8_t* quants(const Block& b) { return reinterpret_cast<const uint8_t*>(b.qs); }
+  static uint8_t* quants(Block& b) { return reinterpret_cast<uint8_t*>(b.qs); }
+  static constexpr uint8_t kFlip = 0x80;  // q + 128 (mod 256) both ways
+};
+struct Q4_0Rows {
+  using Block = BlockQ4_0;
+  using Group = BlockQ4_0x16;
+  static constexpr int kWords = kQK4_0 / 8;
+  static const uint8_t* quants(const Block& b) { return b.qs; }
+  static uint8_t* quants(Block& b) { return b.qs; }
+  static constexpr uint8_t kFlip = 0;
+};
 
-bool has_rows16_layout(GgmlType type) { return type == GgmlType::Q8_0; }
-
-void interleave_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
-  check_rows16(type, rows, cols);
+template <typename Kind, bool ToRows16>
+void convert(const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
+  using Block = typename Kind::Block;
+  using Group = typename Kind::Group;
   const int64_t blocks = cols / kQK8_0;
-  const size_t row_bytes = static_cast<size_t>(blocks) * sizeof(BlockQ8_0);
+  const size_t row_bytes = static_cast<size_t>(blocks) * sizeof(Block);
   for (int64_t g = 0; g < rows / kRows16; g++) {
     const uint8_t* in = src + static_cast<size_t>(g * kRows16) * row_bytes;
     uint8_t* out = dst + static_cast<size_t>(g * kRows16) * row_bytes;
     for (int64_t b = 0; b < blocks; b++) {
-      BlockQ8_0x16 group;
+      Group group;
+      if constexpr (!ToRows16) std::memcpy(&group, in + static_cast<size_t>(b) * sizeof(group), sizeof(group));
       for (int i = 0; i < kRows16; i++) {
-        BlockQ8_0 block;
-        std::memcpy(&block, in + i * row_bytes + static_cast<size_t>(b) * sizeof(BlockQ8_0), sizeof(block));
-        group.d[i] = block.d;
-        for (int j = 0; j < kQK8_0 / 4; j++) std::memcpy(group.qs + 64 * j + 4 * i, block.qs + 4 * j, 4);
+        const size_t at = i * row_bytes + static_cast<size_t>(b) * sizeof(Block);  // row i's block b in ggml's layout
+        Block block;
+        if constexpr (ToRows16) {
+          std::memcpy(&block, in + at, sizeof(block));
+          group.d[i] = block.d;
+          for (int j = 0; j < Kind::kWords; j++) std::memcpy(group.qs + 64 * j + 4 * i, Kind::quants(block) + 4 * j, 4);
+        } else {
+          block.d = group.d[i];
+          for (int j = 0; j < Kind::kWords; j++) std::memcpy(Kind::quants(block) + 4 * j, group.qs + 64 * j + 4 * i, 4);
+          for (int e = 0; e < 4 * Kind::kWords; e++) Kind::quants(block)[e] ^= Kind::kFlip;
+          std::memcpy(out + at, &block, sizeof(block));
+        }
       }
-      for (uint8_t& q : group.qs) q ^= 0x80;  // q + 128 (mod 256)
-      std::memcpy(out + static_cast<size_t>(b) * sizeof(group), &group, sizeof(group));
+      if constexpr (ToRows16) {
+        for (uint8_t& q : group.qs) q ^= Kind::kFlip;
+        std::memcpy(out + static_cast<size_t>(b) * sizeof(group), &group, sizeof(group));
+      }
     }
   }
 }
 
-void deinterleave_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
+template <bool ToRows16>
+void convert_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
   check_rows16(type, rows, cols);
-  const int64_t blocks = cols / kQK8_0;
-  const size_t row_bytes = static_cast<size_t>(blocks) * sizeof(BlockQ8_0);
-  for (int64_t g = 0; g < rows / kRows16; g++) {
-    const uint8_t* in = src + static_cast<size_t>(g * kRows16) * row_bytes;
-    uint8_t* out = dst + static_cast<size_t>(g * kRows16) * row_bytes;
-    for (int64_t b = 0; b < blocks; b++) {
-      BlockQ8_0x16 group;
-      std::memcpy(&group, in + static_cast<size_t>(b) * sizeof(group), sizeof(group));
-      for (int i = 0; i < kRows16; i++) {
-        BlockQ8_0 block;
-        block.d = group.d[i];
-        for (int j = 0; j < kQK8_0 / 4; j++) std::memcpy(block.qs + 4 * j, group.qs + 64 * j + 4 * i, 4);
-        for (int8_t& q : block.qs) q = static_cast<int8_t>(q ^ 0x80);  // q + 128 back to q
-        std::memcpy(out + i * row_bytes + static_cast<size_t>(b) * sizeof(BlockQ8_0), &block, sizeof(block));
-      }
-    }
-  }
+  if (type == GgmlType::Q4_0) return convert<Q4_0Rows, ToRows16>(src, dst, rows, cols);
+  convert<Q8_0Rows, ToRows16>(src, dst, rows, cols);
+}
+
+}  // namespace
+
+bool has_rows16_layout(GgmlType type) { return type == GgmlType::Q8_0 || type == GgmlType::Q4_0; }
+
+void interleave_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
+  convert_rows16<true>(type, src, dst, rows, cols);
+}
+
+void deinterleave_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
+  convert_rows16<false>(type, src, dst, rows, cols);
 }
 
 }  // namespace xc
