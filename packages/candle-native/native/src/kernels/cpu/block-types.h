@@ -87,6 +87,14 @@ struct BlockQ4_0x16 {
   uint8_t qs[256];
 };
 static_assert(sizeof(BlockQ4_0x16) == 16 * sizeof(BlockQ4_0), "same size as sixteen ggml blocks");
+// Q5_0's: the low four bits as in BlockQ4_0x16 (q + 16), and per vector j a 64-bit mask whose bit 4i + k
+// is the fifth bit of element 4j + k of row i.
+struct BlockQ5_0x16 {
+  uint16_t d[16];
+  uint8_t qs[256];
+  uint8_t qh[64];  // eight little-endian 64-bit masks
+};
+static_assert(sizeof(BlockQ5_0x16) == 16 * sizeof(BlockQ5_0), "same size as sixteen ggml blocks");
 // Q4_K x8 keeps BlockQ4K's header; only qs moves: byte 32c + 4k + i holds vector c (low nibble)
 // and vector c + 4 (high nibble).
 

@@ -155,4 +155,15 @@ void rows16_q4_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x
   });
 }
 
+void rows16_q5_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens) {
+  rows16_block32<BlockQ5_0x16, 3>(n, w, w_stride, x, x_stride, out, out_stride, rows, tokens, [](const BlockQ5_0x16& g, int i, int e) {
+    const int j = e % 16;
+    const uint8_t byte = g.qs[64 * (j / 4) + 4 * i + j % 4];
+    uint64_t mask;
+    std::memcpy(&mask, g.qh + 8 * (e / 4), 8);
+    return (e < 16 ? byte & 0xF : byte >> 4) | static_cast<int>(((mask >> (4 * i + e % 4)) & 1u) << 4);
+  });
+}
+
 }  // namespace xc::scalar

@@ -110,6 +110,7 @@ const KernelTable& scalar_kernels() {
     t.traits(GgmlType::Q6_K).interleaved.dot = scalar::dot_q6_k_x16;
     t.traits(GgmlType::Q8_0).rows16.rows = scalar::rows16_q8_0;
     t.traits(GgmlType::Q4_0).rows16.rows = scalar::rows16_q4_0;
+    t.traits(GgmlType::Q5_0).rows16.rows = scalar::rows16_q5_0;
     t.quantize_q8_0 = scalar::quantize_q8_0;
     t.quantize_q8_k = scalar::quantize_q8_k;
     t.dot_f16_f32 = scalar::dot_f16_f32;

@@ -1,4 +1,4 @@
-// The Rows16 layouts of Q8_0 and Q4_0 (interleave-rows16.h) on AVX-512 VNNI. A 512-bit weight vector holds 4
+// The Rows16 layouts of Q8_0, Q4_0 and Q5_0 (interleave-rows16.h) on AVX-512 VNNI. A 512-bit weight vector holds 4
 // elements of 16 rows, so each vpdpbusd multiplies them by one token's 4 activation bytes broadcast to
 // every lane: per 32-element block a (row group, token) pair takes 8 vpdpbusd and one float update
 // shared by its 16 rows, and the outputs leave as whole vectors with no horizontal sums.
@@ -48,6 +48,16 @@ struct Q4_0Kind {
     return _mm512_and_si512(j < 4 ? bits : _mm512_srli_epi16(bits, 4), _mm512_set1_epi8(0xF));
   }
 };
+struct Q5_0Kind {
+  using Group = BlockQ5_0x16;
+  static constexpr int kShift = 3;
+  static __m512i vec(const uint8_t* block, int j) {
+    uint64_t bits;
+    std::memcpy(&bits, block + offsetof(Group, qh) + 8 * j, 8);
+    return _mm512_or_si512(Q4_0Kind::vec(block, j), _mm512_maskz_mov_epi8(_cvtu64_mask64(bits), _mm512_set1_epi8(0x10)));
+  }
+};
+static_assert(offsetof(BlockQ4_0x16, qs) == offsetof(BlockQ5_0x16, qs), "Q5_0 shares Q4_0's low bits");
 
 // out[t·os + 16g + i] for G groups of 16 rows (gs bytes apart) × T tokens (xs bytes apart). Each (group,
 // token) pair sums a block in C chains of 8 / C vpdpbusd: with few tokens there are too few pairs to
@@ -170,8 +180,10 @@ namespace xc {
 bool add_avx512_rows16(KernelTable& t) {
   t.traits(GgmlType::Q8_0).rows16.rows = avx512::rows16<avx512::Q8_0Kind>;
   t.traits(GgmlType::Q4_0).rows16.rows = avx512::rows16<avx512::Q4_0Kind>;
+  t.traits(GgmlType::Q5_0).rows16.rows = avx512::rows16<avx512::Q5_0Kind>;
   t.traits(GgmlType::Q8_0).prefer_rows16 = true;
   t.traits(GgmlType::Q4_0).prefer_rows16 = true;
+  t.traits(GgmlType::Q5_0).prefer_rows16 = true;
   return true;
 }
 }  // namespace xc
