@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cpu-seconds.h"
 #include "gguf-writer.h"
+#include "kernels/cpu/interleave-rows16.h"
 #include "kernels/cpu/interleave.h"
 #include "kernels/cpu/kernel-table.h"
 #include "kernels/cpu/matmul.h"
@@ -27,21 +28,22 @@ struct Layer {
   std::vector<uint8_t> qkv, o, gate_up, down;
 };
 
-std::vector<uint8_t> random_matrix(xc::GgmlType type, int64_t rows, int64_t cols, std::mt19937& engine, bool relay) {
+std::vector<uint8_t> random_matrix(xc::GgmlType type, int64_t rows, int64_t cols, std::mt19937& engine, xc::WeightLayout layout) {
   std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
   std::vector<float> values(static_cast<size_t>(rows * cols));
   for (float& v : values) v = spread(engine);
   std::vector<uint8_t> ggml = encode_tensor(type, values, cols);
-  if (!relay) return ggml;
-  std::vector<uint8_t> x8(ggml.size());
-  xc::interleave_rows(type, ggml.data(), x8.data(), rows, cols);
-  return x8;
+  if (layout == xc::WeightLayout::Ggml) return ggml;
+  std::vector<uint8_t> relaid(ggml.size());
+  if (layout == xc::WeightLayout::Rows16) xc::interleave_rows16(type, ggml.data(), relaid.data(), rows, cols);
+  else xc::interleave_rows(type, ggml.data(), relaid.data(), rows, cols);
+  return relaid;
 }
 
 }  // namespace
 
 int run_matmul_bench(int argc, char** argv) {
-  std::string shape_name = "smollm2", type_name = "Q8_0", kernels_name;
+  std::string shape_name = "smollm2", type_name = "Q8_0", kernels_name, layout_name;
   int threads = 1, layers = 30;
   double min_seconds = 0.5;
   std::vector<int64_t> token_counts = {1, 2, 4, 8, 16, 512};
@@ -54,6 +56,7 @@ int run_matmul_bench(int argc, char** argv) {
     else if (arg == "--layers") layers = std::stoi(value), i++;
     else if (arg == "--seconds") min_seconds = std::stod(value), i++;
     else if (arg == "--kernels") kernels_name = value, i++;
+    else if (arg == "--layout") layout_name = value, i++;
     else if (arg == "--tokens") {
       token_counts.clear();
       size_t start = 0;
@@ -65,7 +68,8 @@ int run_matmul_bench(int argc, char** argv) {
       i++;
     } else {
       std::fprintf(stderr, "usage: xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type Q8_0|Q4_0|Q5_0|Q4_K|Q6_K|F16|BF16] "
-                           "[--threads N] [--layers N] [--tokens 1,8,512] [--seconds S] [--kernels scalar|avx2|avx512]\n");
+                           "[--threads N] [--layers N] [--tokens 1,8,512] [--seconds S] [--kernels scalar|avx2|avx512] "
+                           "[--layout ggml|x8|rows16 (default: what a model load picks)]\n");
       return 2;
     }
   }
@@ -83,23 +87,33 @@ int run_matmul_bench(int argc, char** argv) {
   else if (type_name != "Q8_0") return 2;
 
   const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
-  const bool relay = kernels.traits(type).relay;
-  const xc::WeightLayout layout = relay ? xc::WeightLayout::Interleaved : xc::WeightLayout::Ggml;
+  const xc::WeightTraits& traits = kernels.traits(type);
+  xc::WeightLayout layout = !traits.relay ? xc::WeightLayout::Ggml
+                            : traits.prefer_rows16 ? xc::WeightLayout::Rows16 : xc::WeightLayout::Interleaved;
+  if (layout_name == "ggml") layout = xc::WeightLayout::Ggml;
+  else if (layout_name == "x8") layout = xc::WeightLayout::Interleaved;
+  else if (layout_name == "rows16") layout = xc::WeightLayout::Rows16;
+  else if (!layout_name.empty()) return 2;
+  if (traits.in(layout).dot == nullptr && traits.in(layout).rows == nullptr) {
+    std::fprintf(stderr, "matmul-bench: the %s table has no kernel for %s in that layout\n", kernels.name, type_name.c_str());
+    return 2;
+  }
+  const char* layout_label = layout == xc::WeightLayout::Rows16 ? "rows16" : layout == xc::WeightLayout::Interleaved ? "x8" : "ggml";
   std::mt19937 engine(7);
   // One layer's bytes, copied into every layer so the set outgrows the caches as a model's does.
-  Layer first{random_matrix(type, shape.dim + 2 * shape.kv, shape.dim, engine, relay),
-              random_matrix(type, shape.dim, shape.dim, engine, relay),
-              random_matrix(type, 2 * shape.ff, shape.dim, engine, relay),
-              random_matrix(type, shape.dim, shape.ff, engine, relay)};
+  Layer first{random_matrix(type, shape.dim + 2 * shape.kv, shape.dim, engine, layout),
+              random_matrix(type, shape.dim, shape.dim, engine, layout),
+              random_matrix(type, 2 * shape.ff, shape.dim, engine, layout),
+              random_matrix(type, shape.dim, shape.ff, engine, layout)};
   std::vector<Layer> all(static_cast<size_t>(layers), first);
   auto matrix = [&](const std::vector<uint8_t>& data, int64_t rows, int64_t cols) {
     return xc::WeightMatrix{type, rows, cols, data.data(), static_cast<int64_t>(data.size()) / rows, layout};
   };
   const double macs_per_token =
       static_cast<double>(layers) * static_cast<double>((shape.dim + 2 * shape.kv + shape.dim + 2 * shape.ff) * shape.dim + shape.dim * shape.ff);
-  std::printf("matmul-bench %s %s, %d layers (%.1f MiB of weights), kernels=%s, threads %d, CPU time\n", shape_name.c_str(),
+  std::printf("matmul-bench %s %s, %d layers (%.1f MiB of weights), kernels=%s, layout %s, threads %d, CPU time\n", shape_name.c_str(),
               type_name.c_str(), layers, static_cast<double>(layers) * static_cast<double>(first.qkv.size() + first.o.size() + first.gate_up.size() + first.down.size()) / (1 << 20),
-              kernels.name, threads);
+              kernels.name, layout_label, threads);
 
   xc::ThreadPool pool(threads);
   std::vector<uint8_t> scratch;

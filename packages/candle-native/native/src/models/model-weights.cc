@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/thread-pool.h"
+#include "kernels/cpu/interleave-rows16.h"
 #include "kernels/cpu/interleave.h"
 
 namespace xc {
@@ -23,20 +24,22 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 // Re-lays rows in the interleaved layout into the arena, a few MiB of rows at a time split across the
 // load's thread pool, dropping each part of the file's pages once copied so that the peak resident
 // memory stays near one copy of the weights.
-uint8_t* interleaved_copy(ThreadPool& pool, const GgufFile& file, const WeightMatrix& w, WeightArena& arena) {
+uint8_t* interleaved_copy(ThreadPool& pool, const GgufFile& file, const WeightMatrix& w, WeightLayout layout, WeightArena& arena) {
   constexpr int64_t kChunkBytes = 8 << 20;
   constexpr int64_t kHugePage = 2 << 20;
-  if (!has_interleaved_layout(w.type)) fail(XC_ERR_INTERNAL, std::string("no interleaved layout for ") + ggml_type_name(w.type));
+  const bool rows16 = layout == WeightLayout::Rows16;
+  if (!rows16 && !has_interleaved_layout(w.type)) fail(XC_ERR_INTERNAL, std::string("no interleaved layout for ") + ggml_type_name(w.type));
   uint8_t* copy = arena.allocate(static_cast<size_t>(w.rows * w.row_bytes));
-  const int64_t chunk_rows = std::max<int64_t>(1, kChunkBytes / w.row_bytes);
+  const int64_t chunk_rows = std::max<int64_t>(kRows16, kChunkBytes / w.row_bytes / kRows16 * kRows16);
   for (int64_t first = 0; first < w.rows; first += chunk_rows) {
     const int64_t rows = std::min(chunk_rows, w.rows - first);
     // A few huge pages per claim: each thread takes the first-touch fault (the kernel zeroing 2 MiB) of
     // its own pages, so the zeroing runs in parallel instead of threads queueing on one page.
-    const int64_t grain = std::max<int64_t>(16, (kHugePage + w.row_bytes - 1) / w.row_bytes);
+    const int64_t grain = std::max<int64_t>(kRows16, ((kHugePage + w.row_bytes - 1) / w.row_bytes + kRows16 - 1) / kRows16 * kRows16);
     pool.parallel_for(rows, grain, [&](int64_t begin, int64_t end) {
       const int64_t offset = (first + begin) * w.row_bytes;
-      interleave_rows(w.type, w.data + offset, copy + offset, end - begin, w.cols);
+      if (rows16) interleave_rows16(w.type, w.data + offset, copy + offset, end - begin, w.cols);
+      else interleave_rows(w.type, w.data + offset, copy + offset, end - begin, w.cols);
     });
     file.release(w.data + first * w.row_bytes, static_cast<size_t>(rows * w.row_bytes));
   }
@@ -88,13 +91,21 @@ class TensorLoader {
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
     if (may_interleave && kernels_ != nullptr && kernels_->traits(w.type).relay) {
-      if (pool_ == nullptr) pool_ = std::make_unique<ThreadPool>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-      w.data = interleaved_copy(*pool_, file_, w, weights_.relaid);
-      weights_.relaid_bytes += rows * w.row_bytes;
-      w.layout = WeightLayout::Interleaved;
+      const WeightTraits& traits = kernels_->traits(w.type);
+      const WeightLayout layout = traits.prefer_rows16 && rows16_rows_ && rows % kRows16 == 0 ? WeightLayout::Rows16
+                                  : traits.interleaved.tile_4x4 != nullptr                    ? WeightLayout::Interleaved
+                                                                                              : WeightLayout::Ggml;
+      if (layout != WeightLayout::Ggml) {
+        if (pool_ == nullptr) pool_ = std::make_unique<ThreadPool>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+        w.data = interleaved_copy(*pool_, file_, w, layout, weights_.relaid);
+        weights_.relaid_bytes += rows * w.row_bytes;
+        w.layout = layout;
+      }
     }
     return w;
   }
+  // Rows16 only where every slice and every matmul band keeps whole groups: all row counts in sixteens.
+  void allow_rows16(bool allowed) { rows16_rows_ = allowed; }
   WeightMatrix matrix(const std::string& name, int64_t rows, int64_t cols) {
     return matrix(need(name, {cols, rows}), rows, cols);
   }
@@ -134,6 +145,7 @@ class TensorLoader {
   const KernelTable* kernels_;
   ModelWeights& weights_;
   std::unique_ptr<ThreadPool> pool_;  // for the re-lay; gone once the model is loaded
+  bool rows16_rows_ = false;
   std::map<GgmlType, int64_t> bytes_by_type_;
 };
 
@@ -149,6 +161,7 @@ ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, cons
   const int64_t ff = c.feed_forward_length;
   const int64_t q_dim = static_cast<int64_t>(c.head_count) * hd;
   const int64_t kv_dim = static_cast<int64_t>(c.head_count_kv) * hd;
+  load.allow_rows16(dim % kRows16 == 0 && q_dim % kRows16 == 0 && kv_dim % kRows16 == 0 && ff % kRows16 == 0);
 
   const GgufTensor* embedding = file.tensor("token_embd.weight");
   if (embedding == nullptr) fail(XC_ERR_FORMAT, "missing tensor token_embd.weight");
@@ -213,7 +226,7 @@ ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, cons
   } else {
     // Tied: once re-laid, the lookups read the interleaved copy too, so the file's pages stay untouched.
     w.output = load.matrix(*embedding, vocab, dim, true, false);
-    if (w.output.layout == WeightLayout::Interleaved) w.token_embedding = w.output;
+    if (w.output.layout != WeightLayout::Ggml) w.token_embedding = w.output;
   }
   w.output_bias = load.optional_vector("output.bias", vocab);
   w.rope_freq_factors = load.optional_vector("rope_freqs.weight", c.rope_dims / 2);

@@ -72,6 +72,29 @@ struct BlockQ5_0x8 {
 static_assert(sizeof(BlockQ8_0x8) == 8 * sizeof(BlockQ8_0), "same size as eight ggml blocks");
 static_assert(sizeof(BlockQ4_0x8) == 8 * sizeof(BlockQ4_0), "same size as eight ggml blocks");
 static_assert(sizeof(BlockQ5_0x8) == 8 * sizeof(BlockQ5_0), "same size as eight ggml blocks");
+// The row-interleaved layout of Q8_0 (WeightLayout::Rows16): 16 rows side by side, block by block. Byte
+// 64j + 4i + c of a block holds element 4j + c of row i (q + 128), so one 512-bit vector carries 4
+// elements of 16 rows and each vpdpbusd lane sums one row; the 16 rows' scales sit together.
+struct BlockQ8_0x16 {
+  uint16_t d[16];
+  uint8_t qs[512];
+};
+static_assert(sizeof(BlockQ8_0x16) == 16 * sizeof(BlockQ8_0), "same size as sixteen ggml blocks");
+// Q4_0's Rows16 layout: byte 64c + 4i + k is byte 4c + k of row i's ggml block (element 4c + k in the low
+// nibble, 16 + 4c + k in the high one, both q + 8), so one 512-bit load holds two vectors' worth.
+struct BlockQ4_0x16 {
+  uint16_t d[16];
+  uint8_t qs[256];
+};
+static_assert(sizeof(BlockQ4_0x16) == 16 * sizeof(BlockQ4_0), "same size as sixteen ggml blocks");
+// Q5_0's: the low four bits as in BlockQ4_0x16 (q + 16), and per vector j a 64-bit mask whose bit 4i + k
+// is the fifth bit of element 4j + k of row i.
+struct BlockQ5_0x16 {
+  uint16_t d[16];
+  uint8_t qs[256];
+  uint8_t qh[64];  // eight little-endian 64-bit masks
+};
+static_assert(sizeof(BlockQ5_0x16) == 16 * sizeof(BlockQ5_0), "same size as sixteen ggml blocks");
 // Q4_K x8 keeps BlockQ4K's header; only qs moves: byte 32c + 4k + i holds vector c (low nibble)
 // and vector c + 4 (high nibble).
 
@@ -92,6 +115,12 @@ struct ActQ8_0x8 {
   float d[8];
   int32_t sum[8];  // Σ qs of each block, to take off the weights' unsigned offset
   int8_t qs[256];
+};
+// Activations for the Rows16 layout: a Q8_0 block and −128·Σ qs, the weights' offset taken off once per block.
+struct ActQ8_0Sum {
+  float d;
+  int32_t offset;
+  int8_t qs[kQK8_0];
 };
 struct ActQ8Kx16 {
   float d;

@@ -111,4 +111,59 @@ float dot_q6_k_x16(int64_t n, const void* w, const void* x) {
   return sum;
 }
 
+namespace {
+
+// Σ over blocks of d_w·d_y·(Σ u·y − offset·Σ y) for each of a Rows16 group's 16 rows and each token,
+// where quant(group, i, e) is row i's stored unsigned element e; the activations carry −128·Σ y.
+template <typename Group, int OffsetShift, typename Quant>
+void rows16_block32(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                    int64_t out_stride, int64_t rows, int64_t tokens, Quant quant) {
+  const int64_t blocks = n / kQK8_0;
+  for (int64_t g = 0; g < rows / 16; g++) {
+    const uint8_t* rows_of_group = w + g * 16 * w_stride;
+    for (int64_t t = 0; t < tokens; t++) {
+      const auto* y = reinterpret_cast<const ActQ8_0Sum*>(x + t * x_stride);
+      for (int i = 0; i < 16; i++) {
+        float sum = 0;
+        for (int64_t b = 0; b < blocks; b++) {
+          Group group;
+          std::memcpy(&group, rows_of_group + b * sizeof(Group), sizeof(group));
+          int p = y[b].offset >> OffsetShift;  // −128·Σy → −2^(7 − shift)·Σy
+          for (int e = 0; e < kQK8_0; e++) p += quant(group, i, e) * y[b].qs[e];
+          sum += static_cast<float>(p) * y[b].d * fp16_to_f32(group.d[i]);
+        }
+        out[t * out_stride + g * 16 + i] = sum;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void rows16_q8_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens) {
+  rows16_block32<BlockQ8_0x16, 0>(n, w, w_stride, x, x_stride, out, out_stride, rows, tokens,
+                                  [](const BlockQ8_0x16& g, int i, int e) { return static_cast<int>(g.qs[64 * (e / 4) + 4 * i + e % 4]); });
+}
+
+void rows16_q4_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens) {
+  rows16_block32<BlockQ4_0x16, 4>(n, w, w_stride, x, x_stride, out, out_stride, rows, tokens, [](const BlockQ4_0x16& g, int i, int e) {
+    const int j = e % 16;  // byte j of the ggml block: element j low, j + 16 high
+    const uint8_t byte = g.qs[64 * (j / 4) + 4 * i + j % 4];
+    return e < 16 ? byte & 0xF : byte >> 4;
+  });
+}
+
+void rows16_q5_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens) {
+  rows16_block32<BlockQ5_0x16, 3>(n, w, w_stride, x, x_stride, out, out_stride, rows, tokens, [](const BlockQ5_0x16& g, int i, int e) {
+    const int j = e % 16;
+    const uint8_t byte = g.qs[64 * (j / 4) + 4 * i + j % 4];
+    uint64_t mask;
+    std::memcpy(&mask, g.qh + 8 * (e / 4), 8);
+    return (e < 16 ? byte & 0xF : byte >> 4) | static_cast<int>(((mask >> (4 * i + e % 4)) & 1u) << 4);
+  });
+}
+
 }  // namespace xc::scalar

@@ -12,6 +12,8 @@ enum class WeightLayout : uint8_t {
   // Re-laid at load for the integer tiles (block-types.h): the blocks of 8 rows side by side
   // (Q6_K: 16 lanes); same size, rows still independent.
   Interleaved,
+  // Re-laid in groups of 16 rows whose blocks sit side by side (interleave-rows16.h); rows % 16 == 0.
+  Rows16,
 };
 
 // Whether `type` has an interleaved layout (Q8_0, Q4_0, Q5_0, Q4_K; Q6_K's spans 16 lanes). Rows keep their

@@ -8,6 +8,7 @@
 #include "kernels/cpu/cpu-features.h"
 #include "kernels/cpu/avx2-kernels.h"
 #include "kernels/cpu/cpu-ops.h"
+#include "kernels/cpu/interleave-rows16.h"
 #include "kernels/cpu/interleaved-kquant-avx512.h"
 #include "kernels/cpu/scalar-kernels.h"
 
@@ -19,8 +20,10 @@ bool add_avx2_kernels(KernelTable& table);              // dot-avx2.cc
 bool add_avx2_interleaved(KernelTable& table);          // interleaved-avx2.cc
 bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
 bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
+bool add_avx512_rows16(KernelTable& table);             // rows16-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
+  if (layout == WeightLayout::Rows16) return ActivationFormat::Q8_0Sum;
   if (layout == WeightLayout::Interleaved) {
     if (weight_type == GgmlType::Q4_K) return ActivationFormat::Q8Kx8;
     return weight_type == GgmlType::Q6_K ? ActivationFormat::Q8Kx16 : ActivationFormat::Q8_0x8;
@@ -40,6 +43,7 @@ size_t activation_row_bytes(ActivationFormat format, int64_t n) {
       return static_cast<size_t>(n / 256) * sizeof(ActQ8_0x8) + static_cast<size_t>(n % 256 / kQK8_0) * sizeof(ActQ8_0);
     case ActivationFormat::Q8Kx8: return static_cast<size_t>(n / kQK_K) * sizeof(ActQ8Kx8);
     case ActivationFormat::Q8Kx16: return static_cast<size_t>(n / kQK_K) * sizeof(ActQ8Kx16);
+    case ActivationFormat::Q8_0Sum: return static_cast<size_t>(n / kQK8_0) * sizeof(ActQ8_0Sum);
     default: return static_cast<size_t>(n) * sizeof(float);
   }
 }
@@ -54,13 +58,14 @@ KernelTable table_of_formats(const char* name) {
                         GgmlType::Q4_K, GgmlType::Q6_K}) {
     t.traits(type).ggml.activation = activation_format(type, WeightLayout::Ggml);
     if (has_interleaved_layout(type)) t.traits(type).interleaved.activation = activation_format(type, WeightLayout::Interleaved);
+    if (has_rows16_layout(type)) t.traits(type).rows16.activation = activation_format(type, WeightLayout::Rows16);
   }
   return t;
 }
 
 // The interleaved layout pays off only where it has a 4×4 tile: its dot alone is no faster.
 KernelTable& with_relay_flags(KernelTable& t) {
-  for (WeightTraits& traits : t.weights) traits.relay = traits.interleaved.tile_4x4 != nullptr;
+  for (WeightTraits& traits : t.weights) traits.relay = traits.interleaved.tile_4x4 != nullptr || traits.prefer_rows16;
   return t;
 }
 
@@ -80,7 +85,7 @@ WeightTraits& KernelTable::traits(GgmlType type) {
 
 const LayoutKernels& KernelTable::kernels_for(GgmlType type, WeightLayout layout) const {
   const LayoutKernels& kernels = traits(type).in(layout);
-  if (kernels.dot == nullptr) {
+  if (kernels.dot == nullptr && kernels.rows == nullptr) {
     if (layout != WeightLayout::Ggml) fail(XC_ERR_INTERNAL, std::string("no interleaved kernel for ") + ggml_type_name(type));
     fail(XC_ERR_UNSUPPORTED, std::string("no kernel for weight type ") + ggml_type_name(type));
   }
@@ -103,6 +108,9 @@ const KernelTable& scalar_kernels() {
     t.traits(GgmlType::Q5_0).interleaved.dot = scalar::dot_q5_0_x8;
     t.traits(GgmlType::Q4_K).interleaved.dot = scalar::dot_q4_k_x8;
     t.traits(GgmlType::Q6_K).interleaved.dot = scalar::dot_q6_k_x16;
+    t.traits(GgmlType::Q8_0).rows16.rows = scalar::rows16_q8_0;
+    t.traits(GgmlType::Q4_0).rows16.rows = scalar::rows16_q4_0;
+    t.traits(GgmlType::Q5_0).rows16.rows = scalar::rows16_q5_0;
     t.quantize_q8_0 = scalar::quantize_q8_0;
     t.quantize_q8_k = scalar::quantize_q8_k;
     t.dot_f16_f32 = scalar::dot_f16_f32;
@@ -138,7 +146,7 @@ const KernelTable* avx512_kernels() {
   static const KernelTable table = [avx2] {
     KernelTable t = *avx2;
     t.name = "avx512";
-    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t))) t.name = nullptr;
+    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t))) t.name = nullptr;
     return with_relay_flags(t);
   }();
   return table.name == nullptr ? nullptr : &table;

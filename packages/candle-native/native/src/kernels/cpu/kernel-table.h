@@ -13,8 +13,8 @@ struct KvHeadView;
 }
 
 // What a weight type's rows are multiplied against.
-enum class ActivationFormat { F32, Q8_0, Q8K, Q8_0x8, Q8Kx8, Q8Kx16 };
-constexpr int kActivationFormats = 6;
+enum class ActivationFormat { F32, Q8_0, Q8K, Q8_0x8, Q8Kx8, Q8Kx16, Q8_0Sum };
+constexpr int kActivationFormats = 7;
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout = WeightLayout::Ggml);
 // Bytes of one activation row of n elements in `format`.
 size_t activation_row_bytes(ActivationFormat format, int64_t n);
@@ -27,6 +27,10 @@ using DotFn = float (*)(int64_t n, const void* w, const void* x);
 // Rows × tokens of dots: out[t·out_stride + r] for the tile's rows r and tokens t.
 using TileFn = void (*)(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                         int64_t out_stride);
+// A layout whose rows come in groups (WeightLayout::Rows16): `rows` rows (a multiple of the group) ×
+// `tokens` tokens, out[t·out_stride + r].
+using RowsTileFn = void (*)(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                            int64_t out_stride, int64_t rows, int64_t tokens);
 
 // How one weight type's rows are multiplied in one layout.
 struct LayoutKernels {
@@ -34,6 +38,7 @@ struct LayoutKernels {
   DotFn dot = nullptr;        // one row · one activation row; nullptr: the layout is not supported
   TileFn tile_4x2 = nullptr;  // optional 4 rows × 2 tokens
   TileFn tile_4x4 = nullptr;  // optional 4 rows × 4 tokens (tried before tile_4x2, then dot)
+  RowsTileFn rows = nullptr;  // the whole product, for layouts whose rows are not independent (no dot)
 };
 
 // One weight type's entry, as ggml's type_traits_cpu: its kernels in either layout and whether the
@@ -41,9 +46,14 @@ struct LayoutKernels {
 struct WeightTraits {
   LayoutKernels ggml;         // the file's blocks as they are
   LayoutKernels interleaved;  // re-laid rows (interleave.h)
-  bool relay = false;         // interleave at load: this table has the interleaved 4×4 tile
+  LayoutKernels rows16;       // groups of 16 rows (interleave-rows16.h)
+  bool relay = false;         // interleave at load: this table has the interleaved 4×4 tile or prefers Rows16
+  bool prefer_rows16 = false; // re-lay as Rows16 where the rows come in sixteens (measured faster)
 
-  const LayoutKernels& in(WeightLayout layout) const { return layout == WeightLayout::Interleaved ? interleaved : ggml; }
+  const LayoutKernels& in(WeightLayout layout) const {
+    if (layout == WeightLayout::Rows16) return rows16;
+    return layout == WeightLayout::Interleaved ? interleaved : ggml;
+  }
 };
 
 // Entries indexed by GgmlType id (0 … BF16).

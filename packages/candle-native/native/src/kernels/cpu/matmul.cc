@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "kernels/cpu/interleave-rows16.h"
 
 namespace xc {
 
@@ -38,6 +39,12 @@ inline void prefetch_line(const uint8_t* p) {
 void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
   const uint8_t* data = w.data + row * w.row_bytes;
   if (w.layout == WeightLayout::Ggml) return dequantize_row(w.type, data, out, w.cols);
+  if (w.layout == WeightLayout::Rows16) {  // the row's group back to ggml, then the row
+    const int64_t first = row / kRows16 * kRows16;
+    std::vector<uint8_t> group(static_cast<size_t>(kRows16 * w.row_bytes));
+    deinterleave_rows16(w.type, w.data + first * w.row_bytes, group.data(), kRows16, w.cols);
+    return dequantize_row(w.type, group.data() + (row - first) * w.row_bytes, out, w.cols);
+  }
   std::vector<uint8_t> ggml(static_cast<size_t>(w.row_bytes));
   deinterleave_rows(w.type, data, ggml.data(), 1, w.cols);
   dequantize_row(w.type, ggml.data(), out, w.cols);
@@ -114,6 +121,20 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       // Token blocks small enough that their activations stay in L2 while every row of the chunk
       // passes over them; inside a block, each 4-row group stays in L1 while the tokens stream.
       const int64_t token_block = std::max<int64_t>(8, std::min<int64_t>(256, kActivationBlockBytes / x_stride / 4 * 4));
+      if (k.rows != nullptr) {  // rows in groups: the layout's own tile takes the whole band
+        if (lo % kRows16 != 0 || hi % kRows16 != 0) fail(XC_ERR_INTERNAL, "a matmul band splits a group of 16 rows");
+        for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
+          const int64_t t1 = std::min(tokens, t0 + token_block);
+          k.rows(cols, w.data + lo * w.row_bytes, w.row_bytes, rows_of[f] + static_cast<size_t>(t0) * x_stride,
+                 static_cast<int64_t>(x_stride), target.out + t0 * target.out_stride + lo, target.out_stride, hi - lo, t1 - t0);
+          if (target.bias != nullptr) {
+            for (int64_t t = t0; t < t1; t++) {
+              for (int64_t r = lo; r < hi; r++) target.out[t * target.out_stride + r] += target.bias[r];
+            }
+          }
+        }
+        continue;
+      }
       const DotFn dot = k.dot;
       const bool prefetch = tokens > 1 && tokens <= kDecodeBatchTokens;
       const TileFn tile2 = k.tile_4x2;

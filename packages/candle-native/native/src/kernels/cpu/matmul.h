@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/error.h"
 #include "common/thread-pool.h"
 #include "gguf/ggml-type.h"
 #include "kernels/cpu/kernel-table.h"
@@ -18,7 +19,11 @@ struct WeightMatrix {
   int64_t row_bytes = 0;
   WeightLayout layout = WeightLayout::Ggml;
 
+  // Fails for a Rows16 matrix unless begin and count are whole groups of 16 rows.
   WeightMatrix slice_rows(int64_t begin, int64_t count) const {
+    if (layout == WeightLayout::Rows16 && (begin % 16 != 0 || count % 16 != 0)) {
+      fail(XC_ERR_INTERNAL, "a slice of a Rows16 matrix must take whole groups of 16 rows");
+    }
     WeightMatrix view = *this;
     view.rows = count;
     view.data = data + begin * row_bytes;

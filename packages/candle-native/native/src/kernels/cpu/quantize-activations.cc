@@ -1,6 +1,7 @@
 // Activation rows in the formats the weight kernels multiply against (kernel-table.h). The interleaved
 // formats reuse the table's block quantizers and then move the bytes into the interleaved order, so every
 // layout of a weight type sees the same quantized values.
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.h"
@@ -68,6 +69,25 @@ void quantize_q8_k_x16(const KernelTable& kernels, const float* x, void* out, in
   }
 }
 
+// Q8_0 blocks, each with −128·Σ qs for the Rows16 layout's unsigned weights: the row quantized in one
+// call (a call per block costs as much as the quantizing), then spread out with the sums.
+void quantize_q8_0_sum(const KernelTable& kernels, const float* x, void* out, int64_t n) {
+  constexpr int64_t kBatch = 64;  // blocks per call: a 2048-element stretch on the stack
+  auto* blocks = static_cast<ActQ8_0Sum*>(out);
+  ActQ8_0 row[kBatch];
+  for (int64_t first = 0; first < n / kQK8_0; first += kBatch) {
+    const int64_t count = std::min<int64_t>(kBatch, n / kQK8_0 - first);
+    kernels.quantize_q8_0(x + first * kQK8_0, row, count * kQK8_0);
+    for (int64_t b = 0; b < count; b++) {
+      int sum = 0;
+      for (int8_t q : row[b].qs) sum += q;
+      blocks[first + b].d = row[b].d;
+      blocks[first + b].offset = -128 * sum;
+      std::memcpy(blocks[first + b].qs, row[b].qs, sizeof(row[b].qs));
+    }
+  }
+}
+
 }  // namespace
 
 void quantize_activations(const KernelTable& kernels, ActivationFormat format, const float* x, void* out, int64_t n) {
@@ -77,6 +97,7 @@ void quantize_activations(const KernelTable& kernels, ActivationFormat format, c
     case ActivationFormat::Q8_0x8: quantize_q8_0_x8(kernels, x, out, n); return;
     case ActivationFormat::Q8Kx8: quantize_q8_k_x8(kernels, x, out, n); return;
     case ActivationFormat::Q8Kx16: quantize_q8_k_x16(kernels, x, out, n); return;
+    case ActivationFormat::Q8_0Sum: quantize_q8_0_sum(kernels, x, out, n); return;
     case ActivationFormat::F32: break;
   }
   fail(XC_ERR_INTERNAL, "f32 activations are used as they are");

@@ -18,6 +18,13 @@ float dot_q4_0_x8(int64_t n, const void* w, const void* x);
 float dot_q5_0_x8(int64_t n, const void* w, const void* x);
 float dot_q4_k_x8(int64_t n, const void* w, const void* x);
 float dot_q6_k_x16(int64_t n, const void* w, const void* x);  // against ActQ8Kx16
+// The Rows16 layouts (interleave-rows16.h) against ActQ8_0Sum activations, as RowsTileFns.
+void rows16_q8_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens);
+void rows16_q4_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens);
+void rows16_q5_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens);
 void quantize_q8_0(const float* x, void* out, int64_t n);
 void quantize_q8_k(const float* x, void* out, int64_t n);
 float dot_f16_f32(int64_t n, const uint16_t* a, const float* b);

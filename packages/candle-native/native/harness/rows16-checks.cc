@@ -1,0 +1,216 @@
+// The Rows16 layouts (interleave-rows16.h): the re-lay and its inverse, the scalar tile and every SIMD
+// table's tile against the scalar ggml row dots (ragged token and row-group counts, integer extremes),
+// xc::matmul and single-row lookups over Rows16 matrices, and the typed errors for shapes it cannot take.
+#include <algorithm>
+#include <functional>
+#include <cmath>
+#include <random>
+
+#include "check.h"
+#include "common/error.h"
+#include "gguf-writer.h"
+#include "kernels/cpu/block-types.h"
+#include "kernels/cpu/interleave-rows16.h"
+#include "kernels/cpu/kernel-table.h"
+#include "kernels/cpu/matmul.h"
+#include "models/model-config.h"
+#include "models/model-weights.h"
+
+namespace xch {
+
+using xc::GgmlType;
+
+namespace {
+
+struct Rows16Case {
+  GgmlType type = GgmlType::Q8_0;
+  int64_t rows = 0, cols = 0, tokens = 0, row_bytes = 0;
+  std::vector<uint8_t> ggml, rows16;
+  std::vector<uint8_t> act, act16;  // tokens activation rows: ggml Q8_0 and ActQ8_0Sum
+  size_t act_bytes = 0, act16_bytes = 0;
+};
+
+Rows16Case make_case(GgmlType type, int64_t rows, int64_t cols, int64_t tokens, const std::vector<float>& w,
+                     const std::vector<float>& x) {
+  const xc::KernelTable& scalar = xc::scalar_kernels();
+  Rows16Case c;
+  c.type = type, c.rows = rows, c.cols = cols, c.tokens = tokens;
+  c.ggml = encode_tensor(type, w, cols);
+  c.row_bytes = static_cast<int64_t>(c.ggml.size()) / rows;
+  c.rows16.resize(c.ggml.size());
+  xc::interleave_rows16(type, c.ggml.data(), c.rows16.data(), rows, cols);
+  const xc::ActivationFormat format16 = xc::activation_format(type, xc::WeightLayout::Rows16);
+  c.act_bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8_0, cols);
+  c.act16_bytes = xc::activation_row_bytes(format16, cols);
+  c.act.resize(tokens * c.act_bytes);
+  c.act16.resize(tokens * c.act16_bytes);
+  for (int64_t t = 0; t < tokens; t++) {
+    xc::quantize_activations(scalar, xc::ActivationFormat::Q8_0, x.data() + t * cols, c.act.data() + t * c.act_bytes, cols);
+    xc::quantize_activations(scalar, format16, x.data() + t * cols, c.act16.data() + t * c.act16_bytes, cols);
+  }
+  return c;
+}
+
+// Largest difference between `table`'s Rows16 tile and the scalar ggml dots, relative to the largest dot.
+double tile_error(const xc::KernelTable& table, const Rows16Case& c) {
+  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(c.type).dot;
+  const int64_t stride = c.rows + 3;  // a padded output row, so a tile writing past its rows shows
+  std::vector<float> out(static_cast<size_t>(c.tokens * stride), -7.0f);
+  table.kernels_for(c.type, xc::WeightLayout::Rows16)
+      .rows(c.cols, c.rows16.data(), c.row_bytes, c.act16.data(), static_cast<int64_t>(c.act16_bytes), out.data(), stride, c.rows,
+            c.tokens);
+  double largest = 1e-3, worst = 0;
+  for (int64_t t = 0; t < c.tokens; t++) {
+    for (int64_t r = 0; r < stride; r++) {
+      const float got = out[static_cast<size_t>(t * stride + r)];
+      if (r >= c.rows) {
+        if (got != -7.0f) return INFINITY;
+        continue;
+      }
+      const float expected = ggml_dot(c.cols, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes);
+      largest = std::max(largest, static_cast<double>(std::fabs(expected)));
+      worst = std::max(worst, static_cast<double>(std::fabs(expected - got)));
+    }
+  }
+  return worst / largest;
+}
+
+void check_tiles(Checker& check, GgmlType type, const std::string& label, int64_t rows, int64_t cols, int64_t tokens,
+                 const std::vector<float>& w, const std::vector<float>& x, double tolerance) {
+  const Rows16Case c = make_case(type, rows, cols, tokens, w, x);
+  const std::string name = std::string(xc::ggml_type_name(type)) + " Rows16, " + std::to_string(rows) + " rows × " + std::to_string(cols) + " columns × " +
+                           std::to_string(tokens) + " tokens" + label;
+  std::vector<uint8_t> back(c.rows16.size());
+  xc::deinterleave_rows16(type, c.rows16.data(), back.data(), rows, cols);
+  check.expect(back == c.ggml, name + ": back from Rows16 to the same bytes");
+  check.expect(c.rows16 != c.ggml, name + ": the layout moves bytes");
+  for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr || table->traits(type).rows16.rows == nullptr) continue;
+    const double error = tile_error(*table, c);
+    check.expect(error < tolerance, std::string(table->name) + " " + name + ": tile = ggml dots", "relative error " + number(error));
+  }
+}
+
+// xc::matmul over a Rows16 matrix (1 and 2 threads, 1..17 tokens, a bias) and single-row lookups.
+void check_matmul(Checker& check, const xc::KernelTable& table, GgmlType type, int64_t cols, std::mt19937& engine) {
+  constexpr int64_t kRows = 80;  // five groups: two pairs and a single
+  constexpr int64_t kMaxTokens = 17;
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  std::vector<float> w(static_cast<size_t>(kRows * cols)), x(static_cast<size_t>(kMaxTokens * cols)), bias(kRows);
+  for (float& v : w) v = spread(engine);
+  for (float& v : x) v = spread(engine);
+  for (float& v : bias) v = spread(engine);
+  const Rows16Case c = make_case(type, kRows, cols, kMaxTokens, w, x);
+  const xc::WeightMatrix matrix{type, kRows, cols, c.rows16.data(), c.row_bytes, xc::WeightLayout::Rows16};
+  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(type).dot;
+  const std::string name = std::string(table.name) + " " + xc::ggml_type_name(type) + " Rows16 matmul, " + std::to_string(cols) + " columns";
+  std::vector<uint8_t> scratch;
+  for (int threads : {1, 2}) {
+    xc::ThreadPool pool(threads);
+    double error = 0;
+    for (int64_t tokens = 1; tokens <= kMaxTokens; tokens++) {
+      std::vector<float> out(static_cast<size_t>(tokens * kRows));
+      const xc::MatmulTarget target{&matrix, out.data(), kRows, bias.data()};
+      xc::matmul(pool, table, x.data(), tokens, &target, 1, scratch);
+      double largest = 1e-3, worst = 0;
+      for (int64_t t = 0; t < tokens; t++) {
+        for (int64_t r = 0; r < kRows; r++) {
+          const float expected = ggml_dot(cols, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes) + bias[r];
+          largest = std::max(largest, static_cast<double>(std::fabs(expected)));
+          worst = std::max(worst, static_cast<double>(std::fabs(expected - out[static_cast<size_t>(t * kRows + r)])));
+        }
+      }
+      error = std::max(error, worst / largest);
+    }
+    check.expect(error < 1e-5, name + ", 1.." + std::to_string(kMaxTokens) + " tokens + bias, " + std::to_string(threads) + " threads = ggml dots",
+                 "relative error " + number(error));
+  }
+  bool same = true;
+  std::vector<float> got(static_cast<size_t>(cols)), expected(static_cast<size_t>(cols));
+  for (int64_t r : {int64_t{0}, int64_t{17}, kRows - 1}) {
+    xc::dequantize_matrix_row(matrix, r, got.data());
+    xc::dequantize_row(type, c.ggml.data() + r * c.row_bytes, expected.data(), cols);
+    same = same && got == expected;
+  }
+  check.expect(same, name + ": a row looked up = the ggml row");
+}
+
+xc_code code_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const xc::Error& error) {
+    return error.code();
+  }
+  return XC_OK;
+}
+
+// What a model load picks for `type`'s matrices: Rows16 on a table that prefers it (tied output and
+// embedding lookups included) when every row count is in sixteens, and never on the scalar table.
+void check_model_layout(Checker& check, GgmlType type, const std::string& temp_dir) {
+  SynthSpec spec;
+  spec.embedding = 64, spec.heads = 4, spec.kv_heads = 2, spec.feed_forward = 96, spec.vocab = 272;
+  spec.type = type, spec.tied_embeddings = true;
+  const std::string path = temp_dir + "/rows16-layout-" + xc::ggml_type_name(type) + ".gguf";
+  write_synth_model(spec, path);
+  const xc::GgufFile file(path);
+  const xc::ModelConfig config = xc::read_model_config(file);
+  for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    const xc::ModelWeights w = xc::load_model_weights(file, config, *table, true);
+    const xc::WeightTraits& traits = table->traits(type);
+    const bool rows16 = traits.prefer_rows16;
+    const xc::WeightLayout expected = rows16                                 ? xc::WeightLayout::Rows16
+                                      : traits.interleaved.tile_4x4 != nullptr ? xc::WeightLayout::Interleaved
+                                                                             : xc::WeightLayout::Ggml;
+    const xc::LayerWeights& layer = w.layers[0];
+    check.expect(layer.wq.layout == expected && layer.wk.layout == expected && layer.w_down.layout == expected &&
+                     w.output.layout == expected && w.token_embedding.layout == expected,
+                 std::string(table->name) + " " + xc::ggml_type_name(type) + " model load: " +
+                     (rows16 ? "Rows16" : expected == xc::WeightLayout::Interleaved ? "x8" : "file") + " layout");
+  }
+}
+
+}  // namespace
+
+void run_rows16_checks(Checker& check, const std::string& temp_dir) {
+  std::mt19937 engine(29);
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  auto random = [&](size_t count) {
+    std::vector<float> values(count);
+    for (float& v : values) v = spread(engine);
+    return values;
+  };
+  check.expect(xc::has_rows16_layout(GgmlType::Q8_0) && xc::has_rows16_layout(GgmlType::Q4_0) &&
+                   xc::has_rows16_layout(GgmlType::Q5_0) && !xc::has_rows16_layout(GgmlType::Q4_K),
+               "Rows16: Q8_0, Q4_0 and Q5_0 have it, Q4_K not");
+  for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0}) {
+    for (int64_t rows : {16, 32, 48}) {
+      for (int64_t cols : {32, 96, 576, 896}) {
+        for (int64_t tokens : {1, 5, 6, 7, 13}) {
+          check_tiles(check, type, "", rows, cols, tokens, random(rows * cols), random(tokens * cols), 1e-5);
+        }
+      }
+    }
+    // Integer extremes: quants at their ends of the range against activations at ±127.
+    const int64_t rows = 32, cols = 4864, tokens = 7;
+    std::vector<float> w(rows * cols), x(tokens * cols);
+    for (int64_t i = 0; i < rows * cols; i++) w[i] = (i / cols) % 2 == 0 ? 1.0f : -1.0f;
+    for (int64_t i = 0; i < tokens * cols; i++) x[i] = (i / cols) % 3 == 0 ? 1.0f : -1.0f;
+    check_tiles(check, type, " at the integer extremes", rows, cols, tokens, w, x, 1e-6);
+    for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx512_kernels()}) {
+      if (table == nullptr) continue;
+      for (int64_t n : {96, 576, 1536}) check_matmul(check, *table, type, n, engine);
+    }
+    check_model_layout(check, type, temp_dir);
+  }
+  std::vector<uint8_t> bytes(static_cast<size_t>(20 * 34)), out(bytes.size());
+  check.expect(code_of([&] { xc::interleave_rows16(GgmlType::Q8_0, bytes.data(), out.data(), 20, 32); }) == XC_ERR_INTERNAL,
+               "Rows16: 20 rows (not whole groups) fail with a typed error");
+  check.expect(code_of([&] { xc::interleave_rows16(GgmlType::Q4_K, bytes.data(), out.data(), 16, 256); }) == XC_ERR_INTERNAL,
+               "Rows16: a type without the layout fails with a typed error");
+  const xc::WeightMatrix matrix{GgmlType::Q8_0, 32, 32, out.data(), 34, xc::WeightLayout::Rows16};
+  check.expect(code_of([&] { (void)matrix.slice_rows(8, 16); }) == XC_ERR_INTERNAL && code_of([&] { (void)matrix.slice_rows(16, 16); }) == XC_OK,
+               "Rows16: a slice must keep whole groups of 16 rows");
+}
+
+}  // namespace xch

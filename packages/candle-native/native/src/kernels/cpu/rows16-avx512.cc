@@ -1,0 +1,197 @@
+// The Rows16 layouts of Q8_0, Q4_0 and Q5_0 (interleave-rows16.h) on AVX-512 VNNI. A 512-bit weight vector holds 4
+// elements of 16 rows, so each vpdpbusd multiplies them by one token's 4 activation bytes broadcast to
+// every lane: per 32-element block a (row group, token) pair takes 8 vpdpbusd and one float update
+// shared by its 16 rows, and the outputs leave as whole vectors with no horizontal sums.
+#include "kernels/cpu/kernel-table.h"
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
+#include <immintrin.h>
+
+// GCC 12's AVX-512 headers start masked conversions from _mm512_undefined_*() and then warn about it
+// wherever they are inlined (GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
+#include "kernels/cpu/block-types.h"
+
+namespace xc::avx512 {
+
+namespace {
+
+constexpr int kGroupRows = 16;
+
+inline int32_t word(const int8_t* p) {
+  int32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
+// The block kinds: vector j (0..7) of a group's block holds elements 4j..4j + 3 of its 16 rows, unsigned
+// with an offset of 128 >> kShift (the activations carry −128·Σy).
+struct Q8_0Kind {
+  using Group = BlockQ8_0x16;
+  static constexpr int kShift = 0;
+  static __m512i vec(const uint8_t* block, int j) { return _mm512_loadu_si512(block + offsetof(Group, qs) + 64 * j); }
+};
+struct Q4_0Kind {
+  using Group = BlockQ4_0x16;
+  static constexpr int kShift = 4;
+  // Vectors j and j + 4 share the bytes of vector j: low and high nibbles.
+  static __m512i vec(const uint8_t* block, int j) {
+    const __m512i bits = _mm512_loadu_si512(block + offsetof(Group, qs) + 64 * (j & 3));
+    return _mm512_and_si512(j < 4 ? bits : _mm512_srli_epi16(bits, 4), _mm512_set1_epi8(0xF));
+  }
+};
+struct Q5_0Kind {
+  using Group = BlockQ5_0x16;
+  static constexpr int kShift = 3;
+  static __m512i vec(const uint8_t* block, int j) {
+    uint64_t bits;
+    std::memcpy(&bits, block + offsetof(Group, qh) + 8 * j, 8);
+    return _mm512_or_si512(Q4_0Kind::vec(block, j), _mm512_maskz_mov_epi8(_cvtu64_mask64(bits), _mm512_set1_epi8(0x10)));
+  }
+};
+static_assert(offsetof(BlockQ4_0x16, qs) == offsetof(BlockQ5_0x16, qs), "Q5_0 shares Q4_0's low bits");
+
+// out[t·os + 16g + i] for G groups of 16 rows (gs bytes apart) × T tokens (xs bytes apart). Each (group,
+// token) pair sums a block in C chains of 8 / C vpdpbusd: with few tokens there are too few pairs to
+// hide the multiply-add latency otherwise.
+// Stream: a decode batch's rows come from memory, so the tile asks for the blocks a few ahead.
+template <typename Kind, int G, int T, int C, bool Stream>
+void rows16_tile(int64_t blocks, const uint8_t* w, int64_t gs, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  constexpr int64_t kBlocksAhead = 6;
+  constexpr int64_t kBlockBytes = sizeof(typename Kind::Group);
+  constexpr int64_t kAhead = Stream ? kBlocksAhead * kBlockBytes : 0;
+  constexpr int kLines = (kBlockBytes + 63) / 64 + 1;
+  __m512 acc[G][T];
+  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
+  const ActQ8_0Sum* y[T];
+  for (int t = 0; t < T; t++) y[t] = reinterpret_cast<const ActQ8_0Sum*>(x + t * xs);
+  for (int64_t b = 0; b < blocks; b++) {
+    const uint8_t* block[G];
+    for (int g = 0; g < G; g++) block[g] = w + g * gs + b * kBlockBytes;
+    if constexpr (kAhead > 0) {
+      if (b + kBlocksAhead < blocks) {
+        for (int g = 0; g < G; g++) {
+          for (int line = 0; line < kLines; line++) _mm_prefetch(reinterpret_cast<const char*>(block[g] + kAhead + 64 * line), _MM_HINT_T0);
+        }
+      }
+    }
+    __m512i p[C][G][T];
+#pragma GCC unroll 8
+    for (int t = 0; t < T; t++) {
+      const __m512i offset = _mm512_set1_epi32(y[t][b].offset >> Kind::kShift);  // the weights' unsigned offset
+      for (int g = 0; g < G; g++) {
+        p[0][g][t] = offset;
+        for (int c = 1; c < C; c++) p[c][g][t] = _mm512_setzero_si512();
+      }
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; j++) {
+      for (int g = 0; g < G; g++) {
+        const __m512i q = Kind::vec(block[g], j);
+        for (int t = 0; t < T; t++) {
+          p[j % C][g][t] = _mm512_dpbusd_epi32(p[j % C][g][t], q, _mm512_set1_epi32(word(y[t][b].qs + 4 * j)));
+        }
+      }
+    }
+    for (int g = 0; g < G; g++) {
+      const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block[g])));
+      for (int t = 0; t < T; t++) {
+        __m512i sum = p[0][g][t];
+        for (int c = 1; c < C; c++) sum = _mm512_add_epi32(sum, p[c][g][t]);
+        acc[g][t] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(sum), _mm512_set1_ps(y[t][b].d)), dw, acc[g][t]);
+      }
+    }
+  }
+  for (int g = 0; g < G; g++) {
+    for (int t = 0; t < T; t++) _mm512_storeu_ps(out + t * os + kGroupRows * g, acc[g][t]);
+  }
+}
+
+// All `groups` row groups against T tokens: the widest tile that fits the registers, then narrower ones.
+// Register tiles: 2 groups × 5–6 tokens in one chain each, 2 × 3–4 in two, 4 × 1–2 in two (24 or fewer
+// of the 32 vector registers for sums).
+template <typename Kind, int T, bool Stream>
+void rows16_tokens(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const uint8_t* x, int64_t xs, float* out,
+                   int64_t os) {
+  constexpr int C = T <= 4 ? 2 : 1;
+  constexpr int kWide = T <= 2 ? 4 : 2;
+  int64_t g = 0;
+  for (; g + kWide <= groups; g += kWide) rows16_tile<Kind, kWide, T, C, Stream>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os);
+  if constexpr (kWide == 4) {
+    if (g + 2 <= groups) rows16_tile<Kind, 2, T, C, Stream>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os), g += 2;
+  }
+  if (g < groups) rows16_tile<Kind, 1, T, C, Stream>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os);
+}
+
+// Chunks of row groups (at most kChunkBytes, so a decode batch reads its weights from memory once), and
+// inside a chunk tokens outer, row groups inner: a tile's activations stay in L1 while the chunk's rows
+// pass under them from L2. Tokens go six at a time, the rest split evenly (8 as 4 + 4, not 6 + 2).
+constexpr int64_t kChunkBytes = 192 * 1024;
+
+template <typename Kind, bool Stream>
+void rows16_chunk(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const uint8_t* x, int64_t xs, float* out,
+                  int64_t os, int64_t tokens) {
+  for (int64_t t = 0; t < tokens;) {
+    const int64_t rest = tokens - t;
+    const int64_t count = rest >= 12 || rest == 6 ? 6 : rest > 6 ? (rest + 1) / 2 : rest;
+    const uint8_t* xt = x + t * xs;
+    float* ot = out + t * os;
+    switch (count) {
+      case 1: rows16_tokens<Kind, 1, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 2: rows16_tokens<Kind, 2, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 3: rows16_tokens<Kind, 3, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 4: rows16_tokens<Kind, 4, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 5: rows16_tokens<Kind, 5, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      default: rows16_tokens<Kind, 6, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
+    }
+    t += count;
+  }
+}
+
+template <typename Kind>
+void rows16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os, int64_t rows,
+            int64_t tokens) {
+  const int64_t blocks = n / kQK8_0;
+  const int64_t gs = kGroupRows * ws;
+  const int64_t groups = rows / kGroupRows;
+  // A decode batch (up to 16 tokens) takes 4 groups at a time, so its weights come from memory once and
+  // the later token tiles find them in L1 or L2; prefill takes chunks of kChunkBytes.
+  const int64_t chunk = tokens == 1 ? groups : tokens <= 16 ? 4 : std::max<int64_t>(4, kChunkBytes / gs / 4 * 4);
+  for (int64_t g = 0; g < groups; g += chunk) {
+    const int64_t count = groups - g < chunk ? groups - g : chunk;
+    if (tokens <= 16) rows16_chunk<Kind, true>(blocks, w + g * gs, gs, count, x, xs, out + g * kGroupRows, os, tokens);
+    else rows16_chunk<Kind, false>(blocks, w + g * gs, gs, count, x, xs, out + g * kGroupRows, os, tokens);
+  }
+}
+
+}  // namespace
+
+}  // namespace xc::avx512
+
+namespace xc {
+bool add_avx512_rows16(KernelTable& t) {
+  t.traits(GgmlType::Q8_0).rows16.rows = avx512::rows16<avx512::Q8_0Kind>;
+  t.traits(GgmlType::Q4_0).rows16.rows = avx512::rows16<avx512::Q4_0Kind>;
+  t.traits(GgmlType::Q5_0).rows16.rows = avx512::rows16<avx512::Q5_0Kind>;
+  t.traits(GgmlType::Q8_0).prefer_rows16 = true;
+  t.traits(GgmlType::Q4_0).prefer_rows16 = true;
+  t.traits(GgmlType::Q5_0).prefer_rows16 = true;
+  return true;
+}
+}  // namespace xc
+
+#else
+
+namespace xc {
+bool add_avx512_rows16(KernelTable&) { return false; }
+}  // namespace xc
+
+#endif
