@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PrefixCache } from './prefix-cache.js';
 import { FakeEngine } from './testing/fake-engine.js';
-import { createFakeLM } from './testing/fake-lm.js';
+import { createFakeLM, type FakeLM } from './testing/fake-lm.js';
 
 // The next token depends on the whole cached sequence, so reusing a wrong prefix shows in the output.
 const wholeHistory = (tokens: readonly number[], vocabSize: number) =>
@@ -33,6 +33,41 @@ describe('prefix cache in LocalLM', () => {
     expect(cached.engine.forwardedTokens).toBeLessThan(plain.engine.forwardedTokens - 9);
     expect(cached.engine.forkCalls).toBeGreaterThanOrEqual(3);
     expect(plain.engine.forkCalls).toBe(0);
+  });
+  it('keeps as many finished calls as the idle slots hold, so 8 calls made again at once all hit', async () => {
+    // Each prompt differs from the others at its first token, so only its own earlier run can serve it.
+    const prompts = 'abcdefgh'.split('').map((c) => `${c}${'klmnopqrst'.repeat(2)}`);
+    const run = async (lm: FakeLM['lm']) =>
+      (await Promise.all(prompts.map((p) => lm.complete(p, { maxTokens: 4 })))).map((r) => r.tokenIds);
+    const idle = createFakeLM({ next: wholeHistory, maxSequences: 16 });
+    const four = createFakeLM({ next: wholeHistory, maxSequences: 16 }, { prefixCacheSize: 4 });
+    const firstRun = await run(idle.lm);
+    await run(four.lm);
+    const before = { idle: idle.engine.forwardedTokens, four: four.engine.forwardedTokens };
+    expect(await run(idle.lm)).toEqual(firstRun);
+    await run(four.lm);
+    expect(idle.lm.stats().prefixCacheEntries).toBe(8);
+    // every prompt's last token again (its logits are needed), then 3 decode tokens each
+    expect(idle.engine.forwardedTokens - before.idle).toBe(8 * (1 + 3));
+    // four entries: the other four prompts run all 21 tokens again
+    expect(four.engine.forwardedTokens - before.four).toBe(4 * (1 + 3) + 4 * (21 + 3));
+  });
+
+  it('gives its slots back to calls that need them, oldest entries first', async () => {
+    const { lm, engine } = createFakeLM({ next: wholeHistory, maxSequences: 4 });
+    for (const p of ['abc', 'def', 'ghi']) await lm.complete(p, { maxTokens: 2 });
+    expect(lm.stats().prefixCacheEntries).toBe(3);
+    const results = await Promise.all(['klm', 'nop', 'qrs'].map((p) => lm.complete(p, { maxTokens: 2 })));
+    expect(results.every((r) => r.tokenIds?.length === 2)).toBe(true);
+    expect(engine.peakSequences).toBe(4);
+    // the three newest calls are cached; 'abc', the oldest, gave its slot up first
+    let before = engine.forwardedTokens;
+    await lm.complete('qrs', { maxTokens: 2 });
+    expect(engine.forwardedTokens - before).toBe(1 + 1);
+    before = engine.forwardedTokens;
+    await lm.complete('abc', { maxTokens: 2 });
+    // all but the BOS token every prompt shares, then 1 decode token
+    expect(engine.forwardedTokens - before).toBe(3 + 1);
   });
 });
 

@@ -63,9 +63,10 @@ export class Scheduler {
       1,
       options.maxSequences ?? engine.info.maxSequences ?? DEFAULT_MAX_SEQUENCES,
     );
-    // One slot stays free for new work, so the cache never holds every slot.
+    // The cache keeps finished sequences in the slots nobody runs in (admission takes them back,
+    // oldest first), so calls made together find their prompts again; one slot stays free for new work.
     this.cache = new PrefixCache(engine, {
-      maxEntries: Math.min(options.prefixCacheSize ?? 4, this.maxSequences - 1),
+      maxEntries: Math.min(options.prefixCacheSize ?? this.maxSequences - 1, this.maxSequences - 1),
       maxBytes: options.prefixCacheBytes,
     });
     this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
