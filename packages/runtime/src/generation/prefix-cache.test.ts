@@ -53,6 +53,24 @@ describe('prefix cache in LocalLM', () => {
     expect(four.engine.forwardedTokens - before.four).toBe(4 * (1 + 3) + 4 * (21 + 3));
   });
 
+  it('hands each of N calls made again its own entry when N running and N cached exceed the slots', async () => {
+    const prompts = 'abcd'.split('').map((c) => `${c}${'klmnopqrst'.repeat(4)}`);
+    const run = async (lm: FakeLM['lm']) =>
+      (await Promise.all(prompts.map((p) => lm.complete(p, { maxTokens: 4 })))).map((r) => r.tokenIds);
+    // 5 slots: 4 running calls leave room for only one cached entry beside them
+    const { lm, engine } = createFakeLM({ next: wholeHistory, maxSequences: 5 });
+    const plain = createFakeLM({ next: wholeHistory, maxSequences: 5 }, { prefixCacheSize: 0 });
+    const expected = await run(plain.lm);
+    expect(await run(lm)).toEqual(expected);
+    expect(lm.stats().prefixCacheEntries).toBe(4);
+    const before = engine.forwardedTokens;
+    expect(await run(lm)).toEqual(expected);
+    // every prompt's last token again, then 3 decode tokens each; no sequence forked or evicted
+    expect(engine.forwardedTokens - before).toBe(4 * (1 + 3));
+    expect(engine.peakSequences).toBe(5);
+    expect(lm.stats().prefixCacheEntries).toBe(4);
+  });
+
   it('gives its slots back to calls that need them, oldest entries first', async () => {
     const { lm, engine } = createFakeLM({ next: wholeHistory, maxSequences: 4 });
     for (const p of ['abc', 'def', 'ghi']) await lm.complete(p, { maxTokens: 2 });
@@ -72,6 +90,27 @@ describe('prefix cache in LocalLM', () => {
 });
 
 describe('PrefixCache', () => {
+  it('take hands over the best entry cut to the matched prefix and forgets it', () => {
+    const engine = new FakeEngine({ vocabSize: 8 });
+    const cache = new PrefixCache(engine, 4);
+    for (const tokens of [
+      [1, 2, 3, 4],
+      [5, 6, 7],
+    ]) {
+      const seq = engine.createSequence();
+      engine.sequences.get(seq)!.push(...tokens);
+      cache.store(seq, tokens);
+    }
+    expect(cache.take([6, 6])).toBeUndefined();
+    const taken = cache.take([1, 2, 3, 7, 7])!;
+    expect(taken.reused).toBe(3);
+    expect(engine.sequences.get(taken.seq)).toEqual([1, 2, 3]);
+    expect(cache.size).toBe(1);
+    expect(cache.match([1, 2, 3])).toBe(0);
+    expect(cache.match([5, 6, 7])).toBe(3);
+    expect(engine.forkCalls).toBe(0);
+  });
+
   it('keeps at most maxEntries sequences, releasing the least recently used', () => {
     const engine = new FakeEngine({ vocabSize: 8 });
     const cache = new PrefixCache(engine, 2);

@@ -173,10 +173,33 @@ export class Scheduler {
       if (slotFree && this.preemption.admits(task, this.plannedTokens())) {
         this.waiting.shift();
         this.slots.push(newSlot(task));
-      } else if (canEvict && !this.preemption.admissionPaused && this.cache.evictOldest()) continue;
+      } else if (canEvict && !slotFree && !this.preemption.admissionPaused && this.admitFromCache(task))
+        continue;
+      else if (canEvict && !this.preemption.admissionPaused && this.cache.evictOldest()) continue;
       else if (canEvict && slotFree && this.slots.length === 0) this.admitAlone(task);
       else return;
     }
+  }
+
+  /**
+   * With every slot taken, a request whose prompt the cache holds (at least sharedPrefixMinTokens
+   * of it) takes that entry's sequence instead of having some entry evicted and then forking it: so
+   * N calls made again find their N entries even when N running plus N cached exceed the slots.
+   * False when the cache holds no such prefix; true once the entry is taken, admitted or not.
+   */
+  private admitFromCache(task: GenerationTask): boolean {
+    const target = recomputeTarget(task);
+    if (Math.min(this.cache.match(target), target.length - 1) < this.sharedPrefixMinTokens) return false;
+    const { seq, reused } = this.cache.take(target)!;
+    if (!this.preemption.admits(task, this.plannedTokens())) {
+      this.engine.release(seq);
+      return true;
+    }
+    this.waiting.shift();
+    const slot = newSlot(task);
+    this.slots.push(slot);
+    this.begin(slot, seq, reused);
+    return true;
   }
 
   private reservedBytes(): number {
@@ -388,14 +411,19 @@ export class Scheduler {
       seq = forkPrefix(this.engine, leader.seq!, shared);
       reused = shared;
     } else ({ seq, reused } = this.cache.acquire(prompt));
+    this.begin(slot, seq, reused);
+    return true;
+  }
+
+  /** Starts a slot's prefill on `seq`, which holds the first `reused` tokens of its target. */
+  private begin(slot: Slot, seq: SequenceId, reused: number): void {
     slot.seq = seq;
-    slot.cached = prompt.slice(0, reused);
+    slot.cached = slot.target.slice(0, reused);
     slot.state = 'prefill';
     if (!this.preemption.wasPreempted(slot.task)) {
       slot.task.reusedTokens = reused;
       slot.task.prefillStartMs = performance.now();
     }
-    return true;
   }
 
   /**
