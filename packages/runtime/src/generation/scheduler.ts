@@ -23,8 +23,9 @@ const REUSED_LOGITS_ROWS = 64;
  * sequence is released.
  *
  * Admission: a request takes a KV slot only while fewer than `maxSequences` are held (and its
- * prompt fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
- * their slots up, oldest first, whenever someone is waiting. A request aborted while waiting leaves
+ * prompt fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries (kept in
+ * the slots nobody runs in) give their slots up, oldest first, whenever someone is waiting; one whose
+ * prompt an entry holds takes that entry's sequence instead. A request aborted while waiting leaves
  * the line at once. When a step would go past `kvMemoryBytes`, or the engine runs out of memory,
  * the latest arrival is preempted: back to the front of the line, recomputed when readmitted.
  *
