@@ -12,7 +12,10 @@ describe('more requests than KV slots', () => {
       const options = { maxTokens: 8, temperature: 0 };
       const results = await Promise.all(prompts.map((prompt) => lm.complete(prompt, options)));
       expect(lm.stats()).toMatchObject({ queueDepth: 0, activeRequests: 0, kvSlots: 16 });
-      expect(lm.stats().kvSlotsInUse).toBeLessThanOrEqual(4);
+      // only the prefix cache still holds slots, one always left free for new work
+      const { kvSlotsInUse, prefixCacheEntries } = lm.stats();
+      expect(kvSlotsInUse).toBe(prefixCacheEntries);
+      expect(kvSlotsInUse).toBeLessThanOrEqual(15);
       for (const [i, prompt] of prompts.entries()) {
         const solo = await lm.complete(prompt, options);
         expect(results[i]!.tokenIds).toEqual(solo.tokenIds);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PrefixCache } from './prefix-cache.js';
 import { FakeEngine } from './testing/fake-engine.js';
-import { createFakeLM } from './testing/fake-lm.js';
+import { createFakeLM, type FakeLM } from './testing/fake-lm.js';
 
 // The next token depends on the whole cached sequence, so reusing a wrong prefix shows in the output.
 const wholeHistory = (tokens: readonly number[], vocabSize: number) =>
@@ -34,9 +34,83 @@ describe('prefix cache in LocalLM', () => {
     expect(cached.engine.forkCalls).toBeGreaterThanOrEqual(3);
     expect(plain.engine.forkCalls).toBe(0);
   });
+  it('keeps as many finished calls as the idle slots hold, so 8 calls made again at once all hit', async () => {
+    // Each prompt differs from the others at its first token, so only its own earlier run can serve it.
+    const prompts = 'abcdefgh'.split('').map((c) => `${c}${'klmnopqrst'.repeat(2)}`);
+    const run = async (lm: FakeLM['lm']) =>
+      (await Promise.all(prompts.map((p) => lm.complete(p, { maxTokens: 4 })))).map((r) => r.tokenIds);
+    const idle = createFakeLM({ next: wholeHistory, maxSequences: 16 });
+    const four = createFakeLM({ next: wholeHistory, maxSequences: 16 }, { prefixCacheSize: 4 });
+    const firstRun = await run(idle.lm);
+    await run(four.lm);
+    const before = { idle: idle.engine.forwardedTokens, four: four.engine.forwardedTokens };
+    expect(await run(idle.lm)).toEqual(firstRun);
+    await run(four.lm);
+    expect(idle.lm.stats().prefixCacheEntries).toBe(8);
+    // every prompt's last token again (its logits are needed), then 3 decode tokens each
+    expect(idle.engine.forwardedTokens - before.idle).toBe(8 * (1 + 3));
+    // four entries: the other four prompts run all 21 tokens again
+    expect(four.engine.forwardedTokens - before.four).toBe(4 * (1 + 3) + 4 * (21 + 3));
+  });
+
+  it('hands each of N calls made again its own entry when N running and N cached exceed the slots', async () => {
+    const prompts = 'abcd'.split('').map((c) => `${c}${'klmnopqrst'.repeat(4)}`);
+    const run = async (lm: FakeLM['lm']) =>
+      (await Promise.all(prompts.map((p) => lm.complete(p, { maxTokens: 4 })))).map((r) => r.tokenIds);
+    // 5 slots: 4 running calls leave room for only one cached entry beside them
+    const { lm, engine } = createFakeLM({ next: wholeHistory, maxSequences: 5 });
+    const plain = createFakeLM({ next: wholeHistory, maxSequences: 5 }, { prefixCacheSize: 0 });
+    const expected = await run(plain.lm);
+    expect(await run(lm)).toEqual(expected);
+    expect(lm.stats().prefixCacheEntries).toBe(4);
+    const before = engine.forwardedTokens;
+    expect(await run(lm)).toEqual(expected);
+    // every prompt's last token again, then 3 decode tokens each; no sequence forked or evicted
+    expect(engine.forwardedTokens - before).toBe(4 * (1 + 3));
+    expect(engine.peakSequences).toBe(5);
+    expect(lm.stats().prefixCacheEntries).toBe(4);
+  });
+
+  it('gives its slots back to calls that need them, oldest entries first', async () => {
+    const { lm, engine } = createFakeLM({ next: wholeHistory, maxSequences: 4 });
+    for (const p of ['abc', 'def', 'ghi']) await lm.complete(p, { maxTokens: 2 });
+    expect(lm.stats().prefixCacheEntries).toBe(3);
+    const results = await Promise.all(['klm', 'nop', 'qrs'].map((p) => lm.complete(p, { maxTokens: 2 })));
+    expect(results.every((r) => r.tokenIds?.length === 2)).toBe(true);
+    expect(engine.peakSequences).toBe(4);
+    // the three newest calls are cached; 'abc', the oldest, gave its slot up first
+    let before = engine.forwardedTokens;
+    await lm.complete('qrs', { maxTokens: 2 });
+    expect(engine.forwardedTokens - before).toBe(1 + 1);
+    before = engine.forwardedTokens;
+    await lm.complete('abc', { maxTokens: 2 });
+    // all but the BOS token every prompt shares, then 1 decode token
+    expect(engine.forwardedTokens - before).toBe(3 + 1);
+  });
 });
 
 describe('PrefixCache', () => {
+  it('take hands over the best entry cut to the matched prefix and forgets it', () => {
+    const engine = new FakeEngine({ vocabSize: 8 });
+    const cache = new PrefixCache(engine, 4);
+    for (const tokens of [
+      [1, 2, 3, 4],
+      [5, 6, 7],
+    ]) {
+      const seq = engine.createSequence();
+      engine.sequences.get(seq)!.push(...tokens);
+      cache.store(seq, tokens);
+    }
+    expect(cache.take([6, 6])).toBeUndefined();
+    const taken = cache.take([1, 2, 3, 7, 7])!;
+    expect(taken.reused).toBe(3);
+    expect(engine.sequences.get(taken.seq)).toEqual([1, 2, 3]);
+    expect(cache.size).toBe(1);
+    expect(cache.match([1, 2, 3])).toBe(0);
+    expect(cache.match([5, 6, 7])).toBe(3);
+    expect(engine.forkCalls).toBe(0);
+  });
+
   it('keeps at most maxEntries sequences, releasing the least recently used', () => {
     const engine = new FakeEngine({ vocabSize: 8 });
     const cache = new PrefixCache(engine, 2);

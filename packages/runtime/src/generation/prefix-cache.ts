@@ -85,6 +85,22 @@ export class PrefixCache {
     return { seq: forkPrefix(this.engine, source.seq!, reused), reused };
   }
 
+  /**
+   * Hands over the sequence behind the longest cached prefix of `tokens` (cut to that prefix, as
+   * `acquire` would fork it) and forgets it: for a request that needs a slot when none is free, so
+   * the entry it would fork serves it instead of being evicted. Undefined when nothing matches.
+   */
+  take(tokens: readonly number[]): { seq: SequenceId; reused: number } | undefined {
+    const { node, length } = this.walk(tokens);
+    const reused = Math.min(length, tokens.length - 1);
+    const leaf = node === undefined ? undefined : this.freshestLeafUnder(node);
+    if (leaf === undefined || reused <= 0) return undefined;
+    const seq = leaf.seq!;
+    this.detach(leaf);
+    if (this.engine.sequenceLength(seq) > reused) this.engine.truncate(seq, reused);
+    return { seq, reused };
+  }
+
   /** Takes ownership of `seq`, whose cache holds exactly `tokens`. */
   store(seq: SequenceId, tokens: readonly number[]): void {
     if (this.maxEntries <= 0 || tokens.length === 0) {
@@ -163,6 +179,11 @@ export class PrefixCache {
   /** Releases a leaf's sequence and prunes the branch nothing else holds. */
   private dropLeaf(leaf: Node): void {
     this.engine.release(leaf.seq!);
+    this.detach(leaf);
+  }
+
+  /** Forgets a leaf (its sequence now someone else's or released) and prunes the branch nothing else holds. */
+  private detach(leaf: Node): void {
     leaf.seq = undefined;
     this.leaves.delete(leaf);
     let node = leaf;

@@ -11,7 +11,11 @@ export interface SchedulerOptions {
   prefillStepTokens?: number;
   /** Most decoding sequences in one step (default 32); the rest wait a step, round robin. */
   maxBatchSize?: number;
-  /** Finished sequences kept for prefix reuse (default 4; 0 turns the cache off). */
+  /**
+   * Finished sequences kept for prefix reuse (default: every KV slot but one, within
+   * prefixCacheBytes; waiting requests take the slots back, least recently used first; 0 turns the
+   * cache off).
+   */
   prefixCacheSize?: number;
   /**
    * KV bytes the prefix cache may hold (default 512 MiB, counted with the engine's

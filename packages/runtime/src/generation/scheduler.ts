@@ -23,8 +23,9 @@ const REUSED_LOGITS_ROWS = 64;
  * sequence is released.
  *
  * Admission: a request takes a KV slot only while fewer than `maxSequences` are held (and its
- * prompt fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries give
- * their slots up, oldest first, whenever someone is waiting. A request aborted while waiting leaves
+ * prompt fits `kvMemoryBytes`); otherwise it waits in a FIFO line. Prefix-cache entries (kept in
+ * the slots nobody runs in) give their slots up, oldest first, whenever someone is waiting; one whose
+ * prompt an entry holds takes that entry's sequence instead. A request aborted while waiting leaves
  * the line at once. When a step would go past `kvMemoryBytes`, or the engine runs out of memory,
  * the latest arrival is preempted: back to the front of the line, recomputed when readmitted.
  *
@@ -63,9 +64,10 @@ export class Scheduler {
       1,
       options.maxSequences ?? engine.info.maxSequences ?? DEFAULT_MAX_SEQUENCES,
     );
-    // One slot stays free for new work, so the cache never holds every slot.
+    // The cache keeps finished sequences in the slots nobody runs in (admission takes them back,
+    // oldest first), so calls made together find their prompts again; one slot stays free for new work.
     this.cache = new PrefixCache(engine, {
-      maxEntries: Math.min(options.prefixCacheSize ?? 4, this.maxSequences - 1),
+      maxEntries: Math.min(options.prefixCacheSize ?? this.maxSequences - 1, this.maxSequences - 1),
       maxBytes: options.prefixCacheBytes,
     });
     this.sharedPrefixMinTokens = Math.max(1, options.sharedPrefixMinTokens ?? 32);
@@ -172,10 +174,33 @@ export class Scheduler {
       if (slotFree && this.preemption.admits(task, this.plannedTokens())) {
         this.waiting.shift();
         this.slots.push(newSlot(task));
-      } else if (canEvict && !this.preemption.admissionPaused && this.cache.evictOldest()) continue;
+      } else if (canEvict && !slotFree && !this.preemption.admissionPaused && this.admitFromCache(task))
+        continue;
+      else if (canEvict && !this.preemption.admissionPaused && this.cache.evictOldest()) continue;
       else if (canEvict && slotFree && this.slots.length === 0) this.admitAlone(task);
       else return;
     }
+  }
+
+  /**
+   * With every slot taken, a request whose prompt the cache holds (at least sharedPrefixMinTokens
+   * of it) takes that entry's sequence instead of having some entry evicted and then forking it: so
+   * N calls made again find their N entries even when N running plus N cached exceed the slots.
+   * False when the cache holds no such prefix; true once the entry is taken, admitted or not.
+   */
+  private admitFromCache(task: GenerationTask): boolean {
+    const target = recomputeTarget(task);
+    if (Math.min(this.cache.match(target), target.length - 1) < this.sharedPrefixMinTokens) return false;
+    const { seq, reused } = this.cache.take(target)!;
+    if (!this.preemption.admits(task, this.plannedTokens())) {
+      this.engine.release(seq);
+      return true;
+    }
+    this.waiting.shift();
+    const slot = newSlot(task);
+    this.slots.push(slot);
+    this.begin(slot, seq, reused);
+    return true;
   }
 
   private reservedBytes(): number {
@@ -387,14 +412,19 @@ export class Scheduler {
       seq = forkPrefix(this.engine, leader.seq!, shared);
       reused = shared;
     } else ({ seq, reused } = this.cache.acquire(prompt));
+    this.begin(slot, seq, reused);
+    return true;
+  }
+
+  /** Starts a slot's prefill on `seq`, which holds the first `reused` tokens of its target. */
+  private begin(slot: Slot, seq: SequenceId, reused: number): void {
     slot.seq = seq;
-    slot.cached = prompt.slice(0, reused);
+    slot.cached = slot.target.slice(0, reused);
     slot.state = 'prefill';
     if (!this.preemption.wasPreempted(slot.task)) {
       slot.task.reusedTokens = reused;
       slot.task.prefillStartMs = performance.now();
     }
-    return true;
   }
 
   /**
