@@ -10,6 +10,7 @@ describe('parseConcurrencyArgs', () => {
       threads: 2,
       peer: true,
       lookup: true,
+      prompts: 'warm',
       help: false,
     });
   });
@@ -26,6 +27,8 @@ describe('parseConcurrencyArgs', () => {
       'off',
       '--gen',
       '16',
+      '--prompts',
+      'cold',
     ]);
     expect(args).toMatchObject({
       streams: [1, 8],
@@ -33,6 +36,7 @@ describe('parseConcurrencyArgs', () => {
       peer: false,
       lookup: false,
       gen: 16,
+      prompts: 'cold',
     });
   });
 
@@ -45,6 +49,7 @@ describe('parseConcurrencyArgs', () => {
     [['--shape', 'gpt5'], 'unknown shape "gpt5"'],
     [['--peer', 'vllm'], '--peer must be llama.cpp or none'],
     [['--lookup', 'maybe'], '--lookup must be on or off'],
+    [['--prompts', 'hot'], '--prompts must be warm or cold'],
     [['--fast', '1'], 'unknown option --fast'],
     [['--gen'], '--gen needs a value'],
   ])('rejects %j', (argv, message) => {

@@ -11,6 +11,12 @@ export interface ConcurrencyArgs {
   peer: boolean;
   /** Prompt lookup on (the LM's default) or off (the engine's batching alone). */
   lookup: boolean;
+  /**
+   * warm: every stream's prompt is completed once before the runs, so each stream count starts with
+   * the same prefix cache; cold: each call's prompt starts with its round, so no call reuses another's
+   * prefix and every call prefills its whole prompt.
+   */
+  prompts: 'warm' | 'cold';
   help: boolean;
 }
 
@@ -31,6 +37,9 @@ options:
   --rounds <n>       rounds per stream count (default ${numbers.rounds})
   --peer <name>      llama.cpp (default) or none
   --lookup <on|off>  prompt lookup in our runs (default on)
+  --prompts <warm|cold>
+                     warm: every prompt completed once before the runs, so each stream count finds
+                     the same prefix cache; cold: no call shares a prefix with another (default warm)
   -h, --help         this help (starts no run)`;
 
 /** Parses the options; throws an Error naming the bad one (a typo must not start a long run). */
@@ -42,6 +51,7 @@ export function parseConcurrencyArgs(argv: string[]): ConcurrencyArgs {
     type: 'Q8_0',
     peer: true,
     lookup: true,
+    prompts: 'warm',
     help: false,
   };
   const positive = (flag: string, value: string): number => {
@@ -73,6 +83,10 @@ export function parseConcurrencyArgs(argv: string[]): ConcurrencyArgs {
     } else if (flag === '--lookup') {
       if (value !== 'on' && value !== 'off') throw new Error(`--lookup must be on or off, got "${value}"`);
       args.lookup = value === 'on';
+    } else if (flag === '--prompts') {
+      if (value !== 'warm' && value !== 'cold')
+        throw new Error(`--prompts must be warm or cold, got "${value}"`);
+      args.prompts = value;
     } else throw new Error(`unknown option ${flag} (see --help)`);
   }
   return args;

@@ -21,7 +21,7 @@ if (args.help) {
   console.log(concurrencyHelp);
   process.exit(0);
 }
-const { threads, gen, rounds, type, lookup } = args;
+const { threads, gen, rounds, type, lookup, prompts: promptCache } = args;
 const streamCounts = args.streams;
 const shapes = args.shapes;
 const withPeer = args.peer;
@@ -31,6 +31,13 @@ const prompts = Array.from(
   { length: maxStreams },
   (_, i) => `Request ${i + 1}: write a short story about a lighthouse keeper and the number ${i * 7 + 3}.`,
 );
+
+/**
+ * One call's prompt. Cold prompts lead with the round, so a call shares at most "Round N. Request "
+ * with any other and prefills the rest of its prompt.
+ */
+const promptOf = (prompt: string, round: number) =>
+  promptCache === 'cold' ? `Round ${round}. ${prompt}` : `${prompt} (round ${round})`;
 
 interface Measurement {
   /** Generated tokens of all calls ÷ wall seconds of the round. */
@@ -48,7 +55,7 @@ async function measureOurs(lm: LocalLM, streams: number): Promise<Measurement> {
     await Promise.all(
       prompts.slice(0, streams).map(async (prompt) => {
         const called = performance.now();
-        const result = await lm.complete(`${prompt} (round ${round})`, { maxTokens: gen, temperature: 0 });
+        const result = await lm.complete(promptOf(prompt, round), { maxTokens: gen, temperature: 0 });
         latencies.push(performance.now() - called);
         tokens += result.usage?.completionTokens ?? 0;
       }),
@@ -78,7 +85,7 @@ async function measureLlamaCpp(model: LlamaModel, streams: number): Promise<Meas
         sequences.map(async (sequence, i) => {
           const called = performance.now();
           await sequence.clearHistory();
-          const input = model.tokenize(`${prompts[i]!} (round ${round})`);
+          const input = model.tokenize(promptOf(prompts[i]!, round));
           let generated = 0;
           for await (const _token of sequence.evaluate(bos === null ? input : [bos, ...input], {
             temperature: 0,
@@ -102,7 +109,7 @@ const llama = withPeer
   : undefined;
 const lines = [
   `threads ${threads}; ${gen} new tokens per call, greedy; ${rounds} rounds per stream count; ` +
-    `prompt lookup ${lookup ? 'on' : 'off'}; ` +
+    `prompt lookup ${lookup ? 'on' : 'off'}; ${promptCache} prompts; ` +
     'latency = one call from start to last token',
   '',
   '| model | streams | x tok/s | x ÷ x 1 stream | x p50 / p99 ms | node-llama-cpp tok/s | x ÷ llama.cpp | llama.cpp p50 / p99 ms |',
@@ -117,7 +124,11 @@ for (const shape of shapes) {
     ...(lookup ? {} : { promptLookupMaxBatch: 0 }),
   });
   const theirs = llama !== undefined ? await llama.loadModel({ modelPath }) : undefined;
-  await lm.complete(prompts[0]!, { maxTokens: 4 });
+  // Warm prompts: every stream count then starts with each of its prompts in the prefix cache, so the
+  // 1-stream row (whose prompt an earlier call always left there) is not the only one spared prefill.
+  if (promptCache === 'warm')
+    await Promise.all(prompts.map((prompt) => lm.complete(prompt, { maxTokens: 4 })));
+  else await lm.complete('warm-up call', { maxTokens: 4 });
   let single = 0;
   for (const streams of streamCounts) {
     process.stderr.write(`${shape} ${type}: ${streams} streams\n`);
