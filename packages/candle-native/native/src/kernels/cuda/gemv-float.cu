@@ -7,6 +7,7 @@
 
 #include "kernels/cuda/cuda-check.h"
 #include "kernels/cuda/cuda-ops.h"
+#include "kernels/cuda/gemv-row-store.cuh"
 
 namespace xc::cuda {
 
@@ -93,17 +94,7 @@ __global__ void __launch_bounds__(kWarps * 32, 4)
       if (t < tokens) acc[t] = fmaf(weight, x[t * n + k], acc[t]);
     }
   }
-#pragma unroll
-  for (int t = 0; t < kMaxTokens; t++) {
-    for (int offset = 16; offset > 0; offset /= 2) acc[t] += __shfl_xor_sync(0xffffffffu, acc[t], offset);
-  }
-  if (lane != 0) return;
-  for (int t = 0; t < tokens; t++) {
-    float value = acc[t];
-    if (bias != nullptr) value += bias[r];
-    float& slot = out[t * out_stride + r];
-    slot = accumulate ? slot + value : value;
-  }
+  store_warp_row(acc, tokens, lane, r, bias, out, out_stride, accumulate);
 }
 
 template <typename W>
