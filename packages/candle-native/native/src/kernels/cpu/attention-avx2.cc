@@ -98,6 +98,10 @@ inline void value_rows(const float* p, int64_t rows, const float* values, int hd
   for (int d0 = 0; d0 < hd; d0 += 4) value_tile<R, 4>(p, rows, values, hd, count, rv, d0, correction, ot);
 }
 
+// Row vectors per tile, of `left` still to do: threes, but 4 = 2 + 2 (a one-vector tile loads a
+// broadcast per FMA).
+inline int row_tile(int left) { return left == 4 || left == 2 ? 2 : std::min(left, 3); }
+
 // Queries of `tokens` consecutive positions (query i: rows q + i·q_stride, window [first[i], last[i]])
 // against one kv head, as small matrix products per K/V block: every (token, head) pair is a row, eight
 // rows to a vector, so the online softmax's max, exp and sums run across rows without shuffles, and a
@@ -150,10 +154,13 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
       prefetch(base + kv.key_offset, bytes);
       prefetch(base + kv.value_offset, bytes);
     }
-    int rv = 0;
-    for (; rv + 3 <= vectors; rv += 3) score_rows<3>(qt, rows, keys, hd, count, rv, scores);
-    if (vectors - rv == 2) score_rows<2>(qt, rows, keys, hd, count, rv, scores);
-    else if (vectors - rv == 1) score_rows<1>(qt, rows, keys, hd, count, rv, scores);
+    for (int rv = 0; rv < vectors;) {
+      const int n = row_tile(vectors - rv);
+      if (n == 3) score_rows<3>(qt, rows, keys, hd, count, rv, scores);
+      else if (n == 2) score_rows<2>(qt, rows, keys, hd, count, rv, scores);
+      else score_rows<1>(qt, rows, keys, hd, count, rv, scores);
+      rv += n;
+    }
     if (softcap_value > 0) {
       for (int64_t at = 0; at < count * rows; at++) scores[at] = softcap_value * std::tanh(scores[at] / softcap_value);
     }
@@ -184,10 +191,13 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
       }
       denominator[v] = sum;
     }
-    rv = 0;
-    for (; rv + 3 <= vectors; rv += 3) value_rows<3>(scores, rows, values, hd, count, rv, correction, ot);
-    if (vectors - rv == 2) value_rows<2>(scores, rows, values, hd, count, rv, correction, ot);
-    else if (vectors - rv == 1) value_rows<1>(scores, rows, values, hd, count, rv, correction, ot);
+    for (int rv = 0; rv < vectors;) {
+      const int n = row_tile(vectors - rv);
+      if (n == 3) value_rows<3>(scores, rows, values, hd, count, rv, correction, ot);
+      else if (n == 2) value_rows<2>(scores, rows, values, hd, count, rv, correction, ot);
+      else value_rows<1>(scores, rows, values, hd, count, rv, correction, ot);
+      rv += n;
+    }
     t += count;
   }
   alignas(32) float row_max[kMaxRows], row_denominator[kMaxRows];
