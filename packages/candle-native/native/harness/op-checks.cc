@@ -136,13 +136,13 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, i
                                         (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
                "rel L2 " + number(tokens_worst));
 
-  // 1 to 20 query tokens (more than a run: the portable loop) of 1, 3 or 8 heads, causal or windowed,
+  // 1 to 20 query tokens (more than a run: the portable loop) of 1, 2, 3 or 8 heads, causal or windowed,
   // with and without a softcap = the scalar twin
   double tokens_twin_worst = 0;
   std::vector<float> many(20 * 8 * hd);
   for (float& v : many) v = dist(engine);
   for (int tokens = 1; tokens <= 20; tokens++) {
-    for (int group : {1, 3, 8}) {
+    for (int group : {1, 2, 3, 8}) {
       for (const auto& [window, cap] : {std::pair{0, 0.0f}, std::pair{20, 0.0f}, std::pair{0, 5.0f}, std::pair{7, 5.0f}}) {
         int first[20], last[20];
         for (int i = 0; i < tokens; i++) {

@@ -1,7 +1,7 @@
 // AVX2 attention of a group of query heads, for up to sixteen consecutive query tokens, against one kv
 // head (see attention_tokens in cpu-ops.h): each K/V block is widened to f32 once, then scores and
-// the value sums are small matrix products over all the (token, head) rows at once. A single decode
-// token over an f16 cache goes to attend_decode instead. Head sizes 64 and 128 only
+// the value sums are small matrix products over all the (token, head) rows at once (fewer than eight
+// rows: one row at a time). A single decode token over an f16 cache goes to attend_decode instead. Head sizes 64 and 128 only
 // (others answer false and take the portable loop).
 #include "kernels/cpu/kernel-table.h"
 
@@ -21,6 +21,11 @@ namespace {
 constexpr int kBlock = 64;
 constexpr int kMaxHeads = 8;
 constexpr int kMaxTokens = 16;
+
+inline __m128 reduce4(__m256 a, __m256 b, __m256 c, __m256 d) {
+  const __m256 abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+  return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
+}
 
 inline void widen(const uint8_t* src, bool f16, int64_t n, float* dst) {
   if (f16) {
@@ -214,6 +219,113 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
   }
 }
 
+// The same for fewer than eight (token, head) rows (a decode step over an f32 cache, say), where a
+// vector of rows would be mostly padding: each row walks the block with its accumulator in registers,
+// four keys' scores reduced together.
+template <int V>
+void attend_by_row(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
+            const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
+  constexpr int hd = 8 * V;
+  const int64_t element = kv.f16 ? 2 : 4;
+  alignas(32) float keys[kBlock * hd];
+  alignas(32) float values[kBlock * hd];
+  alignas(16) float scores[kBlock];
+  float max[kMaxTokens][kMaxHeads], denominator[kMaxTokens][kMaxHeads];
+  int lo = first[0], hi = last[0];
+  for (int i = 0; i < tokens; i++) {
+    lo = std::min(lo, first[i]), hi = std::max(hi, last[i]);
+    for (int h = 0; h < heads; h++) max[i][h] = -std::numeric_limits<float>::infinity(), denominator[i][h] = 0;
+    std::memset(out + i * out_stride, 0, sizeof(float) * static_cast<size_t>(heads) * hd);
+  }
+  for (int t = lo; t <= hi;) {
+    const int page = t / kv.page_tokens;
+    const int start = t % kv.page_tokens;
+    const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
+    widen(kv.pages[page] + kv.key_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, keys);
+    widen(kv.pages[page] + kv.value_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, values);
+    const auto key_at = [&](int64_t at) { return _mm256_load_ps(keys + at); };
+    const auto value_at = [&](int64_t at) { return _mm256_load_ps(values + at); };
+    if (const int next = t + count; next <= hi) {
+      const uint8_t* base = kv.pages[next / kv.page_tokens] + (next % kv.page_tokens) * hd * element;
+      const int64_t bytes = std::min({kv.page_tokens - next % kv.page_tokens, hi - next + 1, kBlock}) * hd * element;
+      prefetch(base + kv.key_offset, bytes);
+      prefetch(base + kv.value_offset, bytes);
+    }
+    for (int i = 0; i < tokens; i++) {
+      // this query's part of the block: keys [j0, j1)
+      const int j0 = std::max(0, first[i] - t);
+      const int j1 = std::min(count, last[i] - t + 1);
+      if (j0 >= j1) continue;
+      for (int h = 0; h < heads; h++) {
+        const float* qh = q + i * q_stride + h * hd;
+        int j = j0;
+        for (; j + 4 <= j1; j += 4) {
+          __m256 a[4];
+          for (int u = 0; u < 4; u++) a[u] = _mm256_setzero_ps();
+          for (int v = 0; v < V; v++) {
+            const __m256 qv = _mm256_loadu_ps(qh + 8 * v);
+            for (int u = 0; u < 4; u++) a[u] = _mm256_fmadd_ps(key_at((j + u) * hd + 8 * v), qv, a[u]);
+          }
+          _mm_storeu_ps(scores + j, _mm_mul_ps(reduce4(a[0], a[1], a[2], a[3]), _mm_set1_ps(scale)));
+        }
+        for (; j < j1; j++) {
+          __m256 a = _mm256_setzero_ps();
+          for (int v = 0; v < V; v++) a = _mm256_fmadd_ps(key_at(j * hd + 8 * v), _mm256_loadu_ps(qh + 8 * v), a);
+          scores[j] = hsum(a) * scale;
+        }
+        if (softcap_value > 0) {
+          for (j = j0; j < j1; j++) scores[j] = softcap_value * std::tanh(scores[j] / softcap_value);
+        }
+        float block_max = scores[j0];
+        for (j = j0 + 1; j < j1; j++) block_max = std::max(block_max, scores[j]);
+        __m256 o[V];
+        float* oh = out + i * out_stride + h * hd;
+        for (int v = 0; v < V; v++) o[v] = _mm256_loadu_ps(oh + 8 * v);
+        float& m_ih = max[i][h];
+        float& d_ih = denominator[i][h];
+        if (block_max > m_ih) {
+          const float correction = std::exp(m_ih - block_max);
+          if (d_ih > 0) {
+            const __m256 c = _mm256_set1_ps(correction);
+            for (int v = 0; v < V; v++) o[v] = _mm256_mul_ps(o[v], c);
+          }
+          d_ih *= correction;
+          m_ih = block_max;
+        }
+        const __m256 m = _mm256_set1_ps(m_ih);
+        __m256 sum = _mm256_setzero_ps();
+        for (j = j0; j + 8 <= j1; j += 8) {
+          const __m256 e = exp_ps(_mm256_sub_ps(_mm256_loadu_ps(scores + j), m));
+          _mm256_storeu_ps(scores + j, e);
+          sum = _mm256_add_ps(sum, e);
+        }
+        d_ih += hsum(sum);
+        for (; j < j1; j++) {
+          scores[j] = std::exp(scores[j] - m_ih);
+          d_ih += scores[j];
+        }
+        for (j = j0; j < j1; j++) {
+          const __m256 p = _mm256_set1_ps(scores[j]);
+          for (int v = 0; v < V; v++) o[v] = _mm256_fmadd_ps(p, value_at(j * hd + 8 * v), o[v]);
+        }
+        for (int v = 0; v < V; v++) _mm256_storeu_ps(oh + 8 * v, o[v]);
+      }
+    }
+    t += count;
+  }
+  for (int i = 0; stats != nullptr && i < tokens; i++) {
+    for (int h = 0; h < heads; h++) stats[2 * i * heads + h] = max[i][h], stats[(2 * i + 1) * heads + h] = denominator[i][h];
+  }
+  for (int i = 0; i < tokens; i++) {
+    for (int h = 0; h < heads; h++) {
+      if (denominator[i][h] <= 0) continue;
+      const __m256 inverse = _mm256_set1_ps(1.0f / denominator[i][h]);
+      float* oh = out + i * out_stride + h * hd;
+      for (int v = 0; v < V; v++) _mm256_storeu_ps(oh + 8 * v, _mm256_mul_ps(_mm256_loadu_ps(oh + 8 * v), inverse));
+    }
+  }
+}
+
 }  // namespace
 
 bool attend_group(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
@@ -225,6 +337,13 @@ bool attend_tokens(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, 
                    const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
   if (tokens == 1 && kv.f16) return attend_decode(kv, q, heads, first[0], last[0], scale, softcap_value, out, stats);
   if (heads > kMaxHeads || tokens > kMaxTokens || tokens < 1) return false;
+  if (tokens * heads < 8) {
+    switch (kv.head_dim) {
+      case 64: attend_by_row<8>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
+      case 128: attend_by_row<16>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
+      default: return false;
+    }
+  }
   switch (kv.head_dim) {
     case 64: attend<8>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
     case 128: attend<16>(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, stats); return true;
