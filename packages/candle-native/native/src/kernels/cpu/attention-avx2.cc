@@ -1,8 +1,8 @@
 // AVX2 attention of a group of query heads, for up to sixteen consecutive query tokens, against one kv
 // head (see attention_tokens in cpu-ops.h): each K/V block is widened to f32 once, then scores and
 // the value sums are small matrix products over all the (token, head) rows at once (fewer than eight
-// rows: one row at a time). A single decode token over an f16 cache goes to attend_decode instead. Head sizes 64 and 128 only
-// (others answer false and take the portable loop).
+// rows: one row at a time). A single decode token over an f16 cache goes to attend_decode instead.
+// Head sizes 64 and 128 only (others answer false and take the portable loop).
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
