@@ -2,6 +2,9 @@
 // 3 kv heads of 3 query heads each, head dim 64, f16 KV in 64-token pages holding every layer) at a
 // given context, on one thread, in this process's CPU time. Before each step a buffer larger than
 // the caches is read, as the weights are between two real steps, so the K/V comes from memory.
+// With --tokens N: instead, N new tokens of one sequence after `keys` cached ones (a forked
+// prompt's suffix), in the forward's runs of 16 consecutive tokens through attention_tokens, with
+// --group query heads per kv head (3 by default; the optimiser benchmark's model has 2).
 #include <algorithm>
 #include <cstdio>
 #include <random>
@@ -24,6 +27,59 @@ int64_t offset(int layer, int kind, int head) {
   return ((static_cast<int64_t>(layer) * 2 + kind) * kKvHeads + head) * kPageTokens * kHeadDim * 2;
 }
 
+// The forward's run length (kQueryRun in llama-forward.cc).
+constexpr int kRun = 16;
+
+int run_suffix_bench(const std::vector<int>& contexts, int tokens, int group, int steps, const std::string& kernels_name) {
+  const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
+  std::mt19937 engine(3);
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  const int64_t q_dim = kKvHeads * group * kHeadDim;
+  std::vector<float> q(static_cast<size_t>(tokens * q_dim)), out(q.size());
+  for (float& v : q) v = spread(engine);
+  float sink = 0;
+  std::printf("attention of %d new tokens after a cached prefix (runs of %d), %s kernels, 1 thread, CPU time; "
+              "%d query heads per kv head, min / median of %d passes over %d layers\n", tokens, kRun, kernels.name, group, steps,
+              kLayers);
+  for (int keys : contexts) {
+    const int pages = (keys + tokens + kPageTokens - 1) / kPageTokens;
+    const int64_t page_bytes = offset(kLayers, 0, 0);
+    std::vector<std::vector<uint8_t>> storage(static_cast<size_t>(pages));
+    std::vector<const uint8_t*> pointers;
+    for (auto& page : storage) {
+      page.resize(static_cast<size_t>(page_bytes));
+      auto* halves = reinterpret_cast<uint16_t*>(page.data());
+      for (int64_t i = 0; i < page_bytes / 2; i++) halves[i] = xc::f32_to_fp16(spread(engine));
+      pointers.push_back(page.data());
+    }
+    std::vector<double> times;
+    for (int step = 0; step < steps; step++) {
+      const double start = cpu_seconds();
+      for (int layer = 0; layer < kLayers; layer++) {
+        for (int begin = 0; begin < tokens; begin += kRun) {
+          const int count = std::min(kRun, tokens - begin);
+          int first[kRun], last[kRun];
+          for (int i = 0; i < count; i++) first[i] = 0, last[i] = keys + begin + i;
+          for (int head = 0; head < kKvHeads; head++) {
+            const xc::cpu::KvHeadView view{pointers.data(), kPageTokens, offset(layer, 0, head), offset(layer, 1, head),
+                                           kHeadDim, true};
+            const int64_t at = begin * q_dim + head * group * kHeadDim;
+            xc::cpu::attention_tokens(kernels, view, q.data() + at, q_dim, count, group, first, last, 0.125f, 0.0f,
+                                      out.data() + at, q_dim);
+          }
+        }
+      }
+      times.push_back(cpu_seconds() - start);
+      sink += out[0];
+    }
+    std::sort(times.begin(), times.end());
+    const double macs = 2.0 * kLayers * kKvHeads * group * kHeadDim * (static_cast<double>(keys) * tokens + tokens * (tokens + 1) / 2.0);
+    std::printf("keys %5d tokens %d: min %.3f ms, median %.3f ms, %.1f GMAC/s at the min\n", keys, tokens,
+                1e3 * times.front(), 1e3 * times[times.size() / 2], macs / times.front() / 1e9);
+  }
+  return sink == 12345.0f ? 1 : 0;
+}
+
 }  // namespace
 
 int run_attention_bench(int argc, char** argv) {
@@ -31,6 +87,8 @@ int run_attention_bench(int argc, char** argv) {
   std::vector<int> slice_counts{1, 3};
   std::string kernels_name;
   int steps = 30;
+  int new_tokens = 0;
+  int group = kGroup;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];
     auto list = [&](std::vector<int>& out) {
@@ -45,7 +103,10 @@ int run_attention_bench(int argc, char** argv) {
     else if (arg == "--slices") list(slice_counts);
     else if (arg == "--steps") steps = std::stoi(value);
     else if (arg == "--kernels") kernels_name = value;
+    else if (arg == "--tokens") new_tokens = std::stoi(value);
+    else if (arg == "--group") group = std::stoi(value);
   }
+  if (new_tokens > 0) return run_suffix_bench(contexts, new_tokens, group, steps, kernels_name);
   const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
   std::mt19937 engine(3);
   std::uniform_real_distribution<float> spread(-1.0f, 1.0f);

@@ -135,6 +135,34 @@ void check_attention(Checker& check, const xc::KernelTable& kernels, bool f16, i
   check.expect(tokens_worst < 1e-6, std::string("attention of 16 query tokens together = one at a time, ") + kernels.name +
                                         (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " + std::to_string(hd),
                "rel L2 " + number(tokens_worst));
+
+  // 1 to 20 query tokens (more than a run: the portable loop) of 1, 2, 3 or 8 heads, causal or windowed,
+  // with and without a softcap = the scalar twin
+  double tokens_twin_worst = 0;
+  std::vector<float> many(20 * 8 * hd);
+  for (float& v : many) v = dist(engine);
+  for (int tokens = 1; tokens <= 20; tokens++) {
+    for (int group : {1, 2, 3, 8}) {
+      for (const auto& [window, cap] : {std::pair{0, 0.0f}, std::pair{20, 0.0f}, std::pair{0, 5.0f}, std::pair{7, 5.0f}}) {
+        int first[20], last[20];
+        for (int i = 0; i < tokens; i++) {
+          last[i] = positions - tokens + i;
+          first[i] = window > 0 ? last[i] - window + 1 : 0;
+        }
+        const int64_t stride = group * hd;
+        std::vector<float> fast(tokens * stride), slow(tokens * stride);
+        xc::cpu::attention_tokens(kernels, view, many.data(), stride, tokens, group, first, last, 0.3f, cap,
+                                  fast.data(), stride);
+        xc::cpu::attention_tokens(xc::scalar_kernels(), view, many.data(), stride, tokens, group, first, last, 0.3f,
+                                  cap, slow.data(), stride);
+        tokens_twin_worst = std::max(tokens_twin_worst, relative_l2(fast.data(), slow.data(), fast.size()));
+      }
+    }
+  }
+  check.expect(tokens_twin_worst < 1e-5, std::string("attention of 1 to 20 query tokens, windows, softcap = scalar twin, ") +
+                                             kernels.name + (f16 ? ", f16 KV" : ", f32 KV") + ", head dim " +
+                                             std::to_string(hd),
+               "rel L2 " + number(tokens_twin_worst));
 }
 
 void check_matmul(Checker& check) {
