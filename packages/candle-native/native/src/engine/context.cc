@@ -1,9 +1,11 @@
 #include "engine/context.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
 #include "common/error.h"
+#include "kernels/cpu/argmax-row.h"
 #include "kernels/cpu/cpu-features.h"
 
 namespace xc {
@@ -85,6 +87,22 @@ void Context::forward(const xc_batch_item* items, int item_count, float* logits,
     llama_forward(model_->config(), model_->weights(), resources, batch_.data() + begin, static_cast<int>(count), logits);
   }
   for (const auto& [sequence, length] : lengths) kv_.set_length(sequence, length);
+}
+
+void Context::forward_argmax(const xc_batch_item* items, int item_count, int32_t* token_ids,
+                             const volatile int32_t* abort_flag) {
+  int64_t rows = 0;
+  if (item_count > 0 && items != nullptr) {
+    for (int i = 0; i < item_count; i++) rows += items[i].logits_all == 1 ? std::max(items[i].token_count, 0) : 1;
+  }
+  if (rows > 0 && token_ids == nullptr) fail(XC_ERR_INVALID_ARGUMENT, "token_ids buffer is null");
+  const int64_t vocab = model_->vocab_size();
+  if (argmax_logits_.size() < static_cast<size_t>(rows * vocab)) argmax_logits_.resize(static_cast<size_t>(rows * vocab));
+  forward(items, item_count, argmax_logits_.data(), abort_flag);
+  const float* logits = argmax_logits_.data();
+  pool_.parallel_for(rows, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; r++) token_ids[r] = cpu::argmax_row(logits + r * vocab, vocab);
+  });
 }
 
 }  // namespace xc

@@ -24,6 +24,9 @@ class Context {
 
   // Validates the whole batch first, so a rejected call changes nothing.
   void forward(const xc_batch_item* items, int item_count, float* logits, const volatile int32_t* abort_flag);
+  // forward() into a buffer of its own, then each row's argmax (cpu::argmax_row) into `token_ids`.
+  void forward_argmax(const xc_batch_item* items, int item_count, int32_t* token_ids,
+                      const volatile int32_t* abort_flag);
 
  private:
   std::shared_ptr<const Model> model_;
@@ -32,6 +35,7 @@ class Context {
   const KernelTable* kernels_;
   ForwardScratch scratch_;
   std::vector<BatchToken> batch_;
+  std::vector<float> argmax_logits_;
 };
 
 }  // namespace xc
