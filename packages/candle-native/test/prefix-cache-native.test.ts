@@ -47,6 +47,12 @@ describe('prompt lookup on the native engine (stories260K, F32)', () => {
       drafts += batch.filter((request) => request.logitsFor === 'all').length;
       return forward(batch, signal);
     };
+    // Greedy steps go through forwardArgmax (the drafts are verified on argmax ids there).
+    const forwardArgmax = on.engine.forwardArgmax!.bind(on.engine);
+    on.engine.forwardArgmax = (batch, signal) => {
+      drafts += batch.filter((request) => request.logitsFor === 'all').length;
+      return forwardArgmax(batch, signal);
+    };
     try {
       const prompts = [
         'Once upon a time, there was a little girl named Lily. She loved to play. Once upon a time, there was a',
@@ -74,6 +80,12 @@ describe('sequential calls sharing instructions and demos on the native engine (
     cached.engine.forward = (batch, signal) => {
       if (batch[0]!.tokens.length > 1) prefilled.push(batch[0]!.tokens.length);
       return forward(batch, signal);
+    };
+    // Greedy steps, prefill included, go through forwardArgmax.
+    const forwardArgmax = cached.engine.forwardArgmax!.bind(cached.engine);
+    cached.engine.forwardArgmax = (batch, signal) => {
+      if (batch[0]!.tokens.length > 1) prefilled.push(batch[0]!.tokens.length);
+      return forwardArgmax(batch, signal);
     };
     const stem =
       'Tell a short story. Example: Lily had a cat. The cat was soft. Lily was happy. ' +

@@ -17,6 +17,7 @@ Napi::Function AddonContext::Define(Napi::Env env) {
                          InstanceMethod<&AddonContext::ReleaseSequence>("releaseSequence"),
                          InstanceMethod<&AddonContext::SequenceLength>("sequenceLength"),
                          InstanceMethod<&AddonContext::Forward>("forward"),
+                         InstanceMethod<&AddonContext::ForwardArgmax>("forwardArgmax"),
                          InstanceMethod<&AddonContext::Dispose>("dispose"),
                      });
 }
@@ -124,18 +125,17 @@ Napi::Value AddonContext::SequenceLength(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), length);
 }
 
-// forward(items: { seq: number, tokens: Int32Array, all: boolean }[], abortFlag?: Int32Array, into?: Float32Array)
-//   → Promise<Float32Array> with every item's rows, in order: `into` itself when given (its first rows
-//   are written; it must hold them all), else a new array. A reused array spares the allocation,
-//   zeroing and page faults of a fresh one per step (a decode step of 8 rows is 1 MiB of logits).
-Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
+namespace {
+
+// The batch and abort flag of forward() and forwardArgmax(), checked and copied into plain data;
+// `rows` gets the number of output rows (logits rows or token ids).
+ForwardJob ParseForward(const Napi::CallbackInfo& info, size_t* rows) {
   Napi::Env env = info.Env();
-  RequireOpen(env);
   if (!info[0].IsArray()) throw Napi::TypeError::New(env, "batch must be an array");
   Napi::Array items = info[0].As<Napi::Array>();
   if (items.Length() == 0) throw Napi::RangeError::New(env, "batch must not be empty");
   ForwardJob job;
-  size_t rows = 0;
+  *rows = 0;
   for (uint32_t i = 0; i < items.Length(); i++) {
     Napi::Value value = items.Get(i);
     if (!value.IsObject()) throw Napi::TypeError::New(env, "batch[" + std::to_string(i) + "] must be an object");
@@ -153,7 +153,7 @@ Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
     job.tokenCounts.push_back(static_cast<int32_t>(tokens.ElementLength()));
     job.logitsAll.push_back(all ? 1 : 0);
     job.tokens.insert(job.tokens.end(), tokens.Data(), tokens.Data() + tokens.ElementLength());
-    rows += all ? tokens.ElementLength() : 1;
+    *rows += all ? tokens.ElementLength() : 1;
   }
   Napi::Value abortFlag = info[1];
   if (!abortFlag.IsUndefined() &&
@@ -161,6 +161,21 @@ Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
        abortFlag.As<Napi::Int32Array>().ElementLength() < 1)) {
     throw Napi::TypeError::New(env, "abortFlag must be a non-empty Int32Array");
   }
+  return job;
+}
+
+}  // namespace
+
+// forward(items: { seq: number, tokens: Int32Array, all: boolean }[], abortFlag?: Int32Array, into?: Float32Array)
+//   → Promise<Float32Array> with every item's rows, in order: `into` itself when given (its first rows
+//   are written; it must hold them all), else a new array. A reused array spares the allocation,
+//   zeroing and page faults of a fresh one per step (a decode step of 8 rows is 1 MiB of logits).
+Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  size_t rows = 0;
+  ForwardJob job = ParseForward(info, &rows);
+  Napi::Value abortFlag = info[1];
   const size_t size = rows * static_cast<size_t>(state_->vocabSize);
   Napi::Value into = info[2];
   Napi::Float32Array logits;
@@ -177,6 +192,22 @@ Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
     }
   }
   auto* worker = new ForwardWorker(env, this, state_, std::move(job), logits, abortFlag);
+  state_->inFlight.insert(worker);
+  Ref();
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// forwardArgmax(items, abortFlag?) → Promise<Int32Array>: forward()'s rows, each reduced in C++ to the
+// id of its largest logit (xc_forward_argmax), so a greedy step moves 4 bytes per row, not a vocabulary.
+Napi::Value AddonContext::ForwardArgmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  size_t rows = 0;
+  ForwardJob job = ParseForward(info, &rows);
+  Napi::Int32Array tokenIds = Napi::Int32Array::New(env, rows);
+  auto* worker = new ForwardWorker(env, this, state_, std::move(job), tokenIds, info[1]);
   state_->inFlight.insert(worker);
   Ref();
   Napi::Promise promise = worker->Promise();

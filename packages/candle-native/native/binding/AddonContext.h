@@ -47,6 +47,7 @@ class AddonContext : public Napi::ObjectWrap<AddonContext> {
   Napi::Value ReleaseSequence(const Napi::CallbackInfo& info);
   Napi::Value SequenceLength(const Napi::CallbackInfo& info);
   Napi::Value Forward(const Napi::CallbackInfo& info);
+  Napi::Value ForwardArgmax(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 
   void RequireOpen(Napi::Env env) const;

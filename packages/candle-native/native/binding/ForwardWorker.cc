@@ -6,13 +6,24 @@ namespace xcandle_binding {
 
 ForwardWorker::ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state,
                              ForwardJob job, Napi::Float32Array logits, Napi::Value abortFlag)
+    : ForwardWorker(env, owner, std::move(state), std::move(job), Napi::TypedArray(logits), abortFlag) {
+  logits_ = logits.Data();
+}
+
+ForwardWorker::ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state,
+                             ForwardJob job, Napi::Int32Array tokenIds, Napi::Value abortFlag)
+    : ForwardWorker(env, owner, std::move(state), std::move(job), Napi::TypedArray(tokenIds), abortFlag) {
+  tokenIds_ = tokenIds.Data();
+}
+
+ForwardWorker::ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state,
+                             ForwardJob job, Napi::TypedArray output, Napi::Value abortFlag)
     : Napi::AsyncWorker(env, "xcandle.forward"),
       owner_(owner),
       state_(std::move(state)),
       deferred_(Napi::Promise::Deferred::New(env)),
       job_(std::move(job)),
-      logitsReference_(Napi::Persistent(logits)),
-      logits_(logits.Data()) {
+      outputReference_(Napi::Persistent(output)) {
   if (abortFlag.IsTypedArray()) {
     auto flag = abortFlag.As<Napi::Int32Array>();
     abortReference_ = Napi::Persistent(flag);
@@ -33,8 +44,10 @@ void ForwardWorker::Execute() {
       failure_ = {XC_ERR_ABORTED, "the context was disposed before the forward ran", -1};
       return;
     }
-    failure_ = NativeFailure::Take(xc_forward(state_->handle, items.data(), static_cast<int32_t>(items.size()),
-                                              logits_, abortFlag_));
+    const auto count = static_cast<int32_t>(items.size());
+    failure_ = NativeFailure::Take(tokenIds_ != nullptr
+                                       ? xc_forward_argmax(state_->handle, items.data(), count, tokenIds_, abortFlag_)
+                                       : xc_forward(state_->handle, items.data(), count, logits_, abortFlag_));
   } catch (const std::exception& exception) {
     failure_ = NativeFailure::Internal(exception.what());
   } catch (...) {
@@ -52,7 +65,7 @@ void ForwardWorker::OnOK() {
   if (failure_.Failed()) {
     deferred_.Reject(ToJsError(Env(), failure_).Value());
   } else {
-    deferred_.Resolve(logitsReference_.Value());
+    deferred_.Resolve(outputReference_.Value());
   }
   owner_->ForwardSettled();
   owner_->Unref();

@@ -21,11 +21,14 @@ struct ForwardJob {
 };
 
 // Runs xc_forward on a worker thread (no N-API there) and resolves to the Float32Array of logits
-// that was allocated on the JS thread before it started.
+// that was allocated on the JS thread before it started; or, built with an Int32Array, runs
+// xc_forward_argmax and resolves to that array of each row's argmax token id.
 class ForwardWorker : public Napi::AsyncWorker {
  public:
   ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state, ForwardJob job,
                 Napi::Float32Array logits, Napi::Value abortFlag);
+  ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state, ForwardJob job,
+                Napi::Int32Array tokenIds, Napi::Value abortFlag);
   ~ForwardWorker() override;
   Napi::Promise Promise() const { return deferred_.Promise(); }
   // JS thread only: makes the engine stop at its next poll.
@@ -42,8 +45,12 @@ class ForwardWorker : public Napi::AsyncWorker {
   std::shared_ptr<ContextState> state_;
   Napi::Promise::Deferred deferred_;
   ForwardJob job_;
-  Napi::Reference<Napi::Float32Array> logitsReference_;
-  float* logits_;
+  ForwardWorker(Napi::Env env, AddonContext* owner, std::shared_ptr<ContextState> state, ForwardJob job,
+                Napi::TypedArray output, Napi::Value abortFlag);
+
+  Napi::Reference<Napi::TypedArray> outputReference_;
+  float* logits_ = nullptr;
+  int32_t* tokenIds_ = nullptr;
   Napi::Reference<Napi::Int32Array> abortReference_;
   int32_t ownAbortFlag_ = 0;
   volatile int32_t* abortFlag_ = &ownAbortFlag_;

@@ -2,11 +2,13 @@
 // the scalar and AVX2 tables against each other (bit-identical quantization, dots within tolerance).
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "check.h"
 #include "common/fp16.h"
 #include "gguf-writer.h"
+#include "kernels/cpu/argmax-row.h"
 #include "kernels/cpu/block-types.h"
 #include "kernels/cpu/kernel-table.h"
 
@@ -286,9 +288,53 @@ void check_q4k_tile_extremes(Checker& check) {
   }
 }
 
+// xc_forward_argmax's row kernel against the runtime's rule (sampling/argmax.ts): the first maximum
+// wins, NaN never does, a row of only NaN and -inf gives 0; rows of every length around the AVX2 body.
+void check_argmax_row(Checker& check) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  auto reference = [](const std::vector<float>& row) {
+    int32_t best = 0;
+    float best_value = -std::numeric_limits<float>::infinity();
+    for (size_t i = 0; i < row.size(); i++)
+      if (row[i] > best_value) best_value = row[i], best = static_cast<int32_t>(i);
+    return best;
+  };
+  std::mt19937 engine(11);
+  int mismatches = 0;
+  std::string first;
+  for (int n : {1, 2, 7, 8, 31, 32, 33, 63, 64, 65, 100, 257, 1000, 49152, 151936}) {
+    std::uniform_int_distribution<int> index(0, n - 1);
+    for (int variant = 0; variant < 8; variant++) {
+      std::vector<float> row = random_values(engine, static_cast<size_t>(n), 20.0f);
+      if (variant == 1 || variant == 2) {  // ties: the same maximum at several places, across lanes
+        for (int k = 0; k < 4; k++) row[static_cast<size_t>(index(engine))] = 25.0f;
+      }
+      if (variant == 2 || variant == 3) {  // NaNs, one of them where the maximum would be
+        for (int k = 0; k < 5; k++) row[static_cast<size_t>(index(engine))] = nan;
+        row[static_cast<size_t>(reference(row))] = nan;
+      }
+      if (variant == 4) row.assign(row.size(), -inf);
+      if (variant == 5) {
+        row.assign(row.size(), nan);
+        row[static_cast<size_t>(index(engine))] = -inf;
+      }
+      if (variant == 6) row.assign(row.size(), 3.0f);
+      if (variant == 7) row[static_cast<size_t>(n - 1)] = 30.0f, row[static_cast<size_t>(index(engine))] = 30.0f;
+      const int32_t want = reference(row);
+      const int32_t got = xc::cpu::argmax_row(row.data(), n);
+      if (got != want && mismatches++ == 0)
+        first = "n=" + std::to_string(n) + " variant " + std::to_string(variant) + ": " + std::to_string(got) +
+                " != " + std::to_string(want);
+    }
+  }
+  check.expect(mismatches == 0, "argmax_row = the runtime's argmax (ties, NaN, -inf, every tail length)", first);
+}
+
 }  // namespace
 
 void run_kernel_checks(Checker& check) {
+  check_argmax_row(check);
   check_tiles(check);
   check_tiles_4x4(check);
   check_q4k_tile_extremes(check);

@@ -198,6 +198,51 @@ void check_interleaved_agrees(Checker& check, const std::string& path, const std
 
 }  // namespace
 
+// xc_forward_argmax = the argmax of xc_forward's rows (two contexts running the same batches), for
+// 'all' and 'last' items; its greedy loop gives llama.cpp's tokens; a null output fails before any
+// sequence moves.
+void check_forward_argmax(Checker& check, const std::string& path) {
+  Session logits_session(path, xc_context_options{128, 4, 2, XC_KV_F32});
+  Session argmax_session(path, xc_context_options{128, 4, 2, XC_KV_F32});
+  const int vocab = logits_session.vocab();
+  const std::vector<int32_t> first = tokens_for(9, vocab, 1), second = tokens_for(4, vocab, 2);
+  const int a = logits_session.create(), b = logits_session.create();
+  const int c = argmax_session.create(), d = argmax_session.create();
+  bool same = true;
+  for (int step = 0; step < 3; step++) {
+    const std::vector<int32_t> x = step == 0 ? first : std::vector<int32_t>{step * 11};
+    const std::vector<int32_t> y = step == 0 ? second : std::vector<int32_t>{step * 13};
+    const xc_batch_item ab[2] = {{a, x.data(), static_cast<int32_t>(x.size()), 1}, {b, y.data(), static_cast<int32_t>(y.size()), 0}};
+    const xc_batch_item cd[2] = {{c, x.data(), static_cast<int32_t>(x.size()), 1}, {d, y.data(), static_cast<int32_t>(y.size()), 0}};
+    const size_t rows = x.size() + 1;
+    std::vector<float> logits(rows * static_cast<size_t>(vocab));
+    std::vector<int32_t> ids(rows, -1);
+    ok(xc_forward(logits_session.context(), ab, 2, logits.data(), nullptr), "forward");
+    ok(xc_forward_argmax(argmax_session.context(), cd, 2, ids.data(), nullptr), "forward_argmax");
+    for (size_t r = 0; r < rows; r++) same &= ids[r] == argmax(logits.data() + r * static_cast<size_t>(vocab), vocab);
+  }
+  check.expect(same, "stories260K: xc_forward_argmax = argmax of xc_forward's rows ('all' and 'last')");
+
+  std::vector<int32_t> got;
+  const int sequence = argmax_session.create();
+  std::vector<int32_t> feed = kStoriesPrompt;
+  while (got.size() < kStoriesGreedy.size()) {
+    int32_t id = -1;
+    const xc_batch_item item{sequence, feed.data(), static_cast<int32_t>(feed.size()), 0};
+    ok(xc_forward_argmax(argmax_session.context(), &item, 1, &id, nullptr), "greedy step");
+    got.push_back(id);
+    feed = {id};
+  }
+  check.expect(got == kStoriesGreedy, "stories260K greedy 64 tokens through xc_forward_argmax",
+               first_difference(got, kStoriesGreedy));
+  const int32_t token = 5;
+  const xc_batch_item item{c, &token, 1, 0};
+  const int before = argmax_session.length(c);
+  check.expect_code(xc_forward_argmax(argmax_session.context(), &item, 1, nullptr, nullptr), XC_ERR_INVALID_ARGUMENT,
+                    "xc_forward_argmax with no token_ids buffer");
+  check.expect(argmax_session.length(c) == before, "xc_forward_argmax with no buffer leaves the sequence");
+}
+
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir) {
   // stories260K: exact greedy tokens with each KV type and kernel set
   for (int variant = 0; variant < 3; variant++) {
@@ -218,6 +263,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
                  "stories260K model info");
   }
   check_consistency(check, gguf_path, "stories260K", 1e-4);
+  check_forward_argmax(check, gguf_path);
   check_scalar_agrees(check, gguf_path, "stories260K", 1e-5);
 
   // every architecture, F32 weights, through the same properties

@@ -103,6 +103,13 @@ typedef struct xc_batch_item {
 xc_error* xc_forward(xc_context* context, const xc_batch_item* items, int32_t item_count, float* logits,
                      const volatile int32_t* abort_flag);
 
+/* xc_forward that returns, instead of each logits row, the id of its largest logit (4 bytes per row,
+ * same rows and order as xc_forward's logits): the first index of the largest value, a NaN never
+ * chosen, 0 for a row of only -inf/NaN. For greedy decoding: the logits stay inside the engine.
+ * `token_ids` is caller-allocated (sum of rows int32s). Same validation, abort and errors as xc_forward. */
+xc_error* xc_forward_argmax(xc_context* context, const xc_batch_item* items, int32_t item_count, int32_t* token_ids,
+                            const volatile int32_t* abort_flag);
+
 /* Build facts: CPU features, the default kernel table and the CUDA targets, e.g.
    "avx2 fma f16c kernels=avx512 cuda=off" or "... cuda=on (sm_80 sm_90a)". */
 const char* xc_build_info(void);

@@ -64,6 +64,8 @@ export interface AddonContext {
    * too small); without it, a new array.
    */
   forward(items: AddonBatchItem[], abortFlag?: Int32Array, into?: Float32Array): Promise<Float32Array>;
+  /** forward(), but each row comes back as the id of its largest logit, picked in C++ (xc_forward_argmax). */
+  forwardArgmax(items: AddonBatchItem[], abortFlag?: Int32Array): Promise<Int32Array>;
   /** Aborts forwards in flight and resolves once they have settled and the KV cache is freed. */
   dispose(): Promise<void>;
 }

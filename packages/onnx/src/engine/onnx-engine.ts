@@ -4,6 +4,7 @@ import {
   type Engine,
   type ForwardOptions,
   type ForwardRequest,
+  forwardArgmaxViaLogits,
   type ModelInfo,
   type SequenceId,
   SequenceTable,
@@ -56,6 +57,11 @@ export class OnnxEngine implements Engine {
         throw ortOutOfMemory(error) ?? error;
       }),
     );
+  }
+
+  /** onnxruntime hands the logits to JS anyway: forward, then the argmax of each row. */
+  forwardArgmax(batch: ForwardRequest[], signal?: AbortSignal): Promise<Int32Array[]> {
+    return forwardArgmaxViaLogits(this, batch, signal);
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {

@@ -13,3 +13,7 @@ describeEngineConformance('reference', {
 describeEngineConformance('fake', {
   open: async () => new FakeEngine({ vocabSize: 64, contextLength: 32 }),
 });
+
+describeEngineConformance('fake with forwardArgmax', {
+  open: async () => new FakeEngine({ vocabSize: 64, contextLength: 32, argmax: true }),
+});

@@ -62,6 +62,16 @@ export interface Engine {
    * Rejects with AbortError when `signal` fires; the sequences are then left as they were before the call.
    */
   forward(batch: ForwardRequest[], signal?: AbortSignal, options?: ForwardOptions): Promise<Float32Array[]>;
+  /**
+   * Optional: `forward` for greedy decoding. The same call (same rows, validation, abort and errors),
+   * but each logits row comes back as the id of its largest logit only: an Int32Array per request
+   * with one id per row (`argmax` of packages/runtime/src/sampling/argmax.ts: the first index of the
+   * largest value wins, NaN never wins, 0 for a row of only -Infinity/NaN). candle-native picks it in
+   * C++, so a step moves 4 bytes per row instead of a vocabulary of floats; engines without it leave
+   * it undefined and the scheduler reads logits. The scheduler calls it only for steps whose every
+   * request samples plain greedy (temperature 0, no grammar, bias, penalties or logprobs).
+   */
+  forwardArgmax?(batch: ForwardRequest[], signal?: AbortSignal): Promise<Int32Array[]>;
   /** A new sequence sharing the first `nTokens` (default: all) of `from`'s cache. */
   fork(from: SequenceId, nTokens?: number): SequenceId;
   /** Drops every token after the first `nTokens`. */

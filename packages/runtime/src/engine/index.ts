@@ -1,3 +1,4 @@
+export { argmaxRows, forwardArgmaxViaLogits } from './argmax-rows.js';
 export type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from './engine.js';
 export { checkLogitsInto, logitsRowCount } from './logits-row-count.js';
 export { SequenceTable } from './sequence-table.js';

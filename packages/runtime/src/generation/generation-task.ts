@@ -81,6 +81,18 @@ export class GenerationTask {
     return this.init.sampler.greedy === true;
   }
 
+  /**
+   * True when the next token is the argmax of the logits row and nothing else reads the row (no
+   * grammar, bias, penalties or logprobs): the scheduler may then ask the engine for the argmax only.
+   */
+  get argmaxOnly(): boolean {
+    return (
+      this.init.sampler.argmaxOnly === true &&
+      this.init.constraint === undefined &&
+      this.init.observe === undefined
+    );
+  }
+
   /** Tokens this task may still sample. */
   get remaining(): number {
     return this.maxTokens - this.tokenIds.length;
@@ -94,10 +106,23 @@ export class GenerationTask {
     if (constraint?.accepting && maskIsEmpty(mask!)) return this.end('stop', this.init.decoder.flush());
     const id = this.init.sampler.sample(logits, this.history, mask);
     constraint?.advance(id);
+    if (!this.init.stopIds.has(id)) this.init.observe?.(id, logits);
+    return this.append(id);
+  }
+
+  /**
+   * Takes the next token as the engine's argmax of the row (`forwardArgmax`), exactly what `accept`
+   * would sample when `argmaxOnly`; true when generation is over. RangeError when not `argmaxOnly`.
+   */
+  acceptArgmax(id: number): boolean {
+    if (!this.argmaxOnly) throw new RangeError('acceptArgmax needs a plain greedy task (see argmaxOnly)');
+    return this.append(id);
+  }
+
+  private append(id: number): boolean {
     this.tokenIds.push(id);
     this.history.push(id);
     this.firstTokenMs ??= performance.now();
-    if (!this.init.stopIds.has(id)) this.init.observe?.(id, logits);
     if (this.init.stopIds.has(id)) return this.end('stop', this.init.decoder.flush());
     if (this.show(this.init.decoder.push(id))) return this.end('stop', '');
     if (this.tokenIds.length >= this.maxTokens) return this.end('length', this.init.decoder.flush());

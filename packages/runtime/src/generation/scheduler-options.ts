@@ -70,6 +70,12 @@ export interface SchedulerOptions {
   kvMemoryBytes?: number;
   /** Requests allowed to wait for a slot; one more throws QueueFullError. Default: no limit. */
   maxQueue?: number;
+  /**
+   * Steps whose every request is plain greedy (see GenerationTask.argmaxOnly) ask the engine for
+   * each row's argmax only (`Engine.forwardArgmax`, when the engine has it) instead of its logits.
+   * Default true; false always reads logits (the output is the same either way).
+   */
+  engineArgmax?: boolean;
 }
 
 /** What the scheduler holds right now (for metrics). */

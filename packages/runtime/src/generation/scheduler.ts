@@ -48,6 +48,7 @@ export class Scheduler {
   private readonly sharedPrefixMinTokens: number;
   private readonly drafts: SpeculativeDrafts;
   private readonly draftModel: DraftModel | undefined;
+  private readonly engineArgmax: boolean;
   private slots: Slot[] = [];
   /** Every step's logits, reused: each step reads its rows before the next forward call. */
   private logitsBuffer = new Float32Array(0);
@@ -74,6 +75,7 @@ export class Scheduler {
     this.draftModel = draftModel;
     this.drafts = new SpeculativeDrafts(options, engine.info.contextLength, draftModel);
     this.kvMemoryBytes = options.kvMemoryBytes;
+    this.engineArgmax = options.engineArgmax ?? true;
     this.preemption = new Preemption<Slot>(
       {
         slots: () => this.slots,
@@ -280,12 +282,18 @@ export class Scheduler {
       })),
     ];
     const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
-    let logits: Float32Array[];
+    // Greedy steps take 4 bytes per row from the engine instead of its logits (Engine.forwardArgmax).
+    const argmaxOnly =
+      this.engineArgmax &&
+      this.engine.forwardArgmax !== undefined &&
+      slots.every((slot) => slot.task.argmaxOnly);
+    let rows: Array<Float32Array | Int32Array>;
     const forwardStart = performance.now();
     try {
-      logits = await this.engine.forward(requests, this.signalFor(slots, prefilling.length > 0), {
-        logitsInto: this.logitsBufferFor(requests),
-      });
+      const signal = this.signalFor(slots, prefilling.length > 0);
+      rows = argmaxOnly
+        ? await this.engine.forwardArgmax!(requests, signal)
+        : await this.engine.forward(requests, signal, { logitsInto: this.logitsBufferFor(requests) });
     } catch (error) {
       // An aborted call leaves every sequence as it was: the aborted requests leave at the next
       // step and the others run again.
@@ -301,11 +309,11 @@ export class Scheduler {
       slot.cached.push(slot.task.lastToken);
       const draft = drafts[i]!;
       if (draft.length === 0) {
-        this.accept(slot, logits[i]!);
+        this.accept(slot, rowsOf(rows[i]!, 1, 0));
         return;
       }
       const before = slot.cached.length;
-      this.acceptDraft(slot, draft, logits[i]!);
+      this.acceptDraft(slot, draft, rows[i]!);
       slot.draftLength?.update(draft.length, slot.cached.length - before);
     });
     prefilling.forEach(({ slot, chunk }, i) => {
@@ -321,7 +329,7 @@ export class Scheduler {
         }
         task.prefillEndMs = performance.now();
         slot.state = 'decode';
-        this.accept(slot, logits[decoding.length + i]!);
+        this.accept(slot, rowsOf(rows[decoding.length + i]!, 1, 0));
       }
     });
   }
@@ -432,12 +440,11 @@ export class Scheduler {
    * drops the rejected draft tokens from the sequence. Each kept row is the one a plain decode step
    * would have produced, so the output is the same as without drafting.
    */
-  private acceptDraft(slot: Slot, draft: number[], rows: Float32Array): void {
-    const width = rows.length / (draft.length + 1);
+  private acceptDraft(slot: Slot, draft: number[], rows: Float32Array | Int32Array): void {
     let outcome: 'more' | 'done' | 'failed' = 'more';
     this.drafts.drafted += draft.length;
     for (let j = 0; j <= draft.length; j++) {
-      outcome = this.sample(slot, rows.subarray(j * width, (j + 1) * width));
+      outcome = this.sample(slot, rowsOf(rows, draft.length + 1, j));
       if (outcome !== 'more' || j === draft.length || slot.task.lastToken !== draft[j]) break;
       slot.cached.push(draft[j]!);
       this.drafts.accepted++;
@@ -448,12 +455,14 @@ export class Scheduler {
     if (outcome === 'done') this.complete(slot);
   }
 
-  private accept(slot: Slot, row: Float32Array): void {
+  private accept(slot: Slot, row: Float32Array | number): void {
     if (this.sample(slot, row) === 'done') this.complete(slot);
   }
 
-  private sample(slot: Slot, row: Float32Array): 'more' | 'done' | 'failed' {
+  /** `row`: a logits row, or its argmax from a forwardArgmax step. */
+  private sample(slot: Slot, row: Float32Array | number): 'more' | 'done' | 'failed' {
     try {
+      if (typeof row === 'number') return slot.task.acceptArgmax(row) ? 'done' : 'more';
       const { vocabSize } = this.engine.info;
       return slot.task.accept(row.length === vocabSize ? row : row.subarray(0, vocabSize)) ? 'done' : 'more';
     } catch (error) {
@@ -503,4 +512,14 @@ export class Scheduler {
     this.slots.splice(index, 1);
     return true;
   }
+}
+
+/**
+ * Row `j` of a request's `count` rows: a logits row (a view of the request's floats) or, from a
+ * forwardArgmax step, the row's token id.
+ */
+function rowsOf(rows: Float32Array | Int32Array, count: number, j: number): Float32Array | number {
+  if (rows instanceof Int32Array) return rows[j]!;
+  const width = rows.length / count;
+  return rows.subarray(j * width, (j + 1) * width);
 }

@@ -1,4 +1,5 @@
 import { LMError, throwIfAborted } from '@x/core';
+import { forwardArgmaxViaLogits } from '../engine/argmax-rows.js';
 import type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from '../engine/engine.js';
 import { checkLogitsInto } from '../engine/logits-row-count.js';
 import { SequenceTable } from '../engine/sequence-table.js';
@@ -73,6 +74,11 @@ export class ReferenceEngine implements Engine {
   /** Returns new arrays: `options.logitsInto` is only checked for size. */
   forward(batch: ForwardRequest[], signal?: AbortSignal, options?: ForwardOptions): Promise<Float32Array[]> {
     return this.queue.run(() => this.runBatch(batch, signal, options?.logitsInto));
+  }
+
+  /** The logits are computed in JS anyway: forward, then the argmax of each row. */
+  forwardArgmax(batch: ForwardRequest[], signal?: AbortSignal): Promise<Int32Array[]> {
+    return forwardArgmaxViaLogits(this, batch, signal);
   }
 
   fork(from: SequenceId, nTokens?: number): SequenceId {

@@ -22,6 +22,11 @@ export interface Sampler {
   /** True when every pick is the argmax of the (masked, biased, penalized) row: no randomness. */
   readonly greedy?: boolean;
   /**
+   * True when every pick is `argmax` of the row itself (greedy, no bias, no penalties): with no mask,
+   * a caller may then take the pick from an engine's `forwardArgmax` instead of calling `sample`.
+   */
+  readonly argmaxOnly?: boolean;
+  /**
    * Picks the next token from one logits row. `history` is the sequence so far (prompt and
    * generated ids), read only by the penalties. `mask` (a token bitset, see applyTokenMask) leaves
    * out tokens before any other stage runs. The row itself is never modified.
@@ -55,6 +60,7 @@ export function createSampler(options: SamplerOptions = {}): Sampler {
   return {
     seed,
     greedy: temperature <= 0,
+    argmaxOnly: temperature <= 0 && !penalize && bias === undefined,
     sample(row, history = [], mask) {
       // Greedy without penalties needs no copy of the row: one pass over it (a decode step's hot path).
       if (temperature <= 0 && !penalize) {

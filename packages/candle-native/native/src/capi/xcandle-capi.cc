@@ -159,6 +159,14 @@ xc_error* xc_forward(xc_context* context, const xc_batch_item* items, int32_t it
   });
 }
 
+xc_error* xc_forward_argmax(xc_context* context, const xc_batch_item* items, int32_t item_count, int32_t* token_ids,
+                            const volatile int32_t* abort_flag) {
+  return guarded([&] {
+    require(context != nullptr, "context must not be null");
+    context->context->forward_argmax(items, item_count, token_ids, abort_flag);
+  });
+}
+
 const char* xc_build_info(void) {
   static const std::string info = [] {
     const xc::CpuFeatures& cpu = xc::cpu_features();

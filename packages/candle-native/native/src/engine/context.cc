@@ -1,9 +1,11 @@
 #include "engine/context.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
 #include "common/error.h"
+#include "kernels/cpu/argmax-row.h"
 #include "kernels/cpu/cpu-features.h"
 
 namespace xc {
@@ -45,9 +47,29 @@ Context::Context(std::shared_ptr<const Model> model, const xc_context_options& o
       kernels_(&model_->kernels()) {}
 
 void Context::forward(const xc_batch_item* items, int item_count, float* logits, const volatile int32_t* abort_flag) {
+  const int rows = plan(items, item_count);
+  if (rows > 0 && logits == nullptr) fail(XC_ERR_INVALID_ARGUMENT, "logits buffer is null");
+  execute(logits, abort_flag);
+}
+
+void Context::forward_argmax(const xc_batch_item* items, int item_count, int32_t* token_ids,
+                             const volatile int32_t* abort_flag) {
+  const int rows = plan(items, item_count);
+  if (rows > 0 && token_ids == nullptr) fail(XC_ERR_INVALID_ARGUMENT, "token_ids buffer is null");
+  const int64_t vocab = model_->vocab_size();
+  if (argmax_logits_.size() < static_cast<size_t>(rows * vocab)) argmax_logits_.resize(static_cast<size_t>(rows * vocab));
+  execute(argmax_logits_.data(), abort_flag);
+  const float* logits = argmax_logits_.data();
+  pool_.parallel_for(rows, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; r++) token_ids[r] = cpu::argmax_row(logits + r * vocab, vocab);
+  });
+}
+
+int Context::plan(const xc_batch_item* items, int item_count) {
   if (item_count < 0 || (item_count > 0 && items == nullptr)) fail(XC_ERR_INVALID_ARGUMENT, "invalid batch items");
   const int vocab = model_->vocab_size();
-  std::map<int, int> lengths;  // sequence → length after the items so far
+  std::map<int, int>& lengths = planned_lengths_;  // sequence → length after the items so far
+  lengths.clear();
   int rows = 0;
   batch_.clear();
   for (int i = 0; i < item_count; i++) {
@@ -75,16 +97,18 @@ void Context::forward(const xc_batch_item* items, int item_count, float* logits,
     }
     entry->second += item.token_count;
   }
-  if (rows > 0 && logits == nullptr) fail(XC_ERR_INVALID_ARGUMENT, "logits buffer is null");
-  if (model_->device().kind != DeviceKind::Cpu) fail(XC_ERR_NO_DEVICE, "no backend for " + model_->device().name());
+  return rows;
+}
 
-  for (const auto& [sequence, length] : lengths) kv_.prepare_append(sequence, length);
+void Context::execute(float* logits, const volatile int32_t* abort_flag) {
+  if (model_->device().kind != DeviceKind::Cpu) fail(XC_ERR_NO_DEVICE, "no backend for " + model_->device().name());
+  for (const auto& [sequence, length] : planned_lengths_) kv_.prepare_append(sequence, length);
   const ForwardResources resources{pool_, *kernels_, kv_, scratch_, abort_flag};
   for (size_t begin = 0; begin < batch_.size(); begin += kChunkTokens) {
     const size_t count = std::min(batch_.size() - begin, static_cast<size_t>(kChunkTokens));
     llama_forward(model_->config(), model_->weights(), resources, batch_.data() + begin, static_cast<int>(count), logits);
   }
-  for (const auto& [sequence, length] : lengths) kv_.set_length(sequence, length);
+  for (const auto& [sequence, length] : planned_lengths_) kv_.set_length(sequence, length);
 }
 
 }  // namespace xc

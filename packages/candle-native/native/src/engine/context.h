@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -24,14 +25,25 @@ class Context {
 
   // Validates the whole batch first, so a rejected call changes nothing.
   void forward(const xc_batch_item* items, int item_count, float* logits, const volatile int32_t* abort_flag);
+  // forward() into a buffer of its own (the logits never leave the context), then each row's argmax
+  // (cpu::argmax_row: the runtime's greedy rule) into `token_ids`.
+  void forward_argmax(const xc_batch_item* items, int item_count, int32_t* token_ids,
+                      const volatile int32_t* abort_flag);
 
  private:
+  // Validates the whole batch into batch_ and planned_lengths_; returns the logits rows it asks for.
+  int plan(const xc_batch_item* items, int item_count);
+  // Runs the planned batch, writing its logits rows into `logits`, and commits the sequence lengths.
+  void execute(float* logits, const volatile int32_t* abort_flag);
+
   std::shared_ptr<const Model> model_;
   KvCache kv_;
   ThreadPool pool_;
   const KernelTable* kernels_;
   ForwardScratch scratch_;
   std::vector<BatchToken> batch_;
+  std::map<int, int> planned_lengths_;
+  std::vector<float> argmax_logits_;
 };
 
 }  // namespace xc

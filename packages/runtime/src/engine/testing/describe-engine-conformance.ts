@@ -1,5 +1,6 @@
 import { AbortError, ContextLengthError, LMError } from '@x/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { argmaxRows } from '../argmax-rows.js';
 import type { Engine, ForwardRequest } from '../engine.js';
 import { nmse } from './nmse.js';
 
@@ -279,6 +280,35 @@ export function describeEngineConformance(name: string, options: EngineConforman
         expect(e.sequenceLength(seqs[k]!)).toBe(prompts[k]!.length + 2);
         expect(nmse(logits, cold!)).toBeLessThan(maxNmse);
       }
+    });
+
+    it('forwardArgmax, when present, answers the argmax of each row forward returns, for "last" and "all"', async () => {
+      // The two engines of a pair run the same batches, so their logits are the same bits.
+      const [e, twin] = [await engine(), await engine()];
+      if (e.forwardArgmax === undefined) return;
+      const vocab = e.info.vocabSize;
+      const batch = (seqs: number[], salt: number): ForwardRequest[] => [
+        request(seqs[0]!, conformanceTokens(PROMPT_LENGTH, vocab, salt), 'all'),
+        request(seqs[1]!, conformanceTokens(3, vocab, salt + 1), 'last'),
+        request(seqs[2]!, conformanceTokens(5, vocab, salt + 2), 'all'),
+      ];
+      const ours = [e.createSequence(), e.createSequence(), e.createSequence()];
+      const theirs = [twin.createSequence(), twin.createSequence(), twin.createSequence()];
+      for (const salt of [0, 7]) {
+        const ids = await e.forwardArgmax(batch(ours, salt));
+        const logits = await twin.forward(batch(theirs, salt));
+        expect(ids.map((row) => row.length)).toEqual(logits.map((rows) => rows.length / vocab));
+        expect(ids).toEqual(logits.map((rows) => argmaxRows(rows, vocab)));
+      }
+      const step = (seqs: number[]) => seqs.map((seq, k) => request(seq, Int32Array.of(k + 1)));
+      expect(await e.forwardArgmax(step(ours))).toEqual(
+        (await twin.forward(step(theirs))).map((rows) => argmaxRows(rows, vocab)),
+      );
+      expect(ours.map((seq) => e.sequenceLength(seq))).toEqual([2 * PROMPT_LENGTH + 1, 7, 11]);
+      const [empty] = await e.forwardArgmax([request(ours[0]!, new Int32Array(0), 'all')]);
+      expect(empty!.length).toBe(0);
+      await expect(e.forwardArgmax([request(ours[1]!, Int32Array.of(vocab))])).rejects.toThrow(RangeError);
+      expect(e.sequenceLength(ours[1]!)).toBe(7);
     });
 
     it('agrees with the reference engine on every logits row (nmse)', async () => {

@@ -1,4 +1,5 @@
 import { AbortError, LMError, OutOfMemoryError } from '@x/core';
+import { forwardArgmaxViaLogits } from '../../engine/argmax-rows.js';
 import type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from '../../engine/engine.js';
 import { checkLogitsInto } from '../../engine/logits-row-count.js';
 import { SequenceTable } from '../../engine/sequence-table.js';
@@ -21,6 +22,8 @@ export interface FakeEngineOptions {
    * OutOfMemoryError and appends nothing (default: no limit).
    */
   kvTokenLimit?: number;
+  /** Gives the engine `forwardArgmax` (counted in `argmaxCalls`); default: absent, as engines may leave it. */
+  argmax?: boolean;
 }
 
 /** What one forward call asked for, copied. */
@@ -43,6 +46,9 @@ export class FakeEngine implements Engine {
   /** The most tokens all sequences held together after a forward call so far. */
   peakTokens = 0;
   disposed = false;
+  /** forwardArgmax calls so far (each also runs, and records, a forward call). */
+  argmaxCalls = 0;
+  readonly forwardArgmax?: (batch: ForwardRequest[], signal?: AbortSignal) => Promise<Int32Array[]>;
   private readonly table = new SequenceTable<number[]>(() => this.assertOpen(), this.sequences);
   private readonly options: FakeEngineOptions;
 
@@ -64,6 +70,11 @@ export class FakeEngine implements Engine {
       maxSequences: options.maxSequences,
       kvBytesPerToken: options.kvBytesPerToken,
     };
+    if (options.argmax)
+      this.forwardArgmax = (batch, signal) => {
+        this.argmaxCalls++;
+        return forwardArgmaxViaLogits(this, batch, signal);
+      };
   }
 
   /** Tokens appended over all forward calls. */

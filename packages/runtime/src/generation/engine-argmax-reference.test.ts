@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { sharedModelsDir } from '../gguf/shared-models-dir.js';
+import { loadLM } from '../reference/load-lm.js';
+
+const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
+const prompts = ['Once upon a time', 'The cat sat', 'Lily and Ben went', 'Once upon a time there was'];
+
+describe('lm.complete with and without Engine.forwardArgmax (reference engine, stories260K)', () => {
+  it('gives the same tokens alone, batched and with prompt-lookup drafts, greedy steps taking argmax ids', async () => {
+    const on = await loadLM(modelPath, { contextLength: 128, prefixCacheSize: 0 });
+    const off = await loadLM(modelPath, { contextLength: 128, prefixCacheSize: 0, engineArgmax: false });
+    const argmaxCalls = vi.spyOn(on.engine, 'forwardArgmax');
+    const offCalls = vi.spyOn(off.engine, 'forwardArgmax');
+    try {
+      const run = (lm: typeof on) =>
+        Promise.all(prompts.map((prompt) => lm.complete(prompt, { maxTokens: 20, stop: ['.'] })));
+      const [batchedOn, batchedOff] = [await run(on), await run(off)];
+      expect(batchedOn.map((r) => r.tokenIds)).toEqual(batchedOff.map((r) => r.tokenIds));
+      expect(batchedOn.map((r) => r.text)).toEqual(batchedOff.map((r) => r.text));
+      const alone = 'Once upon a time, Lily. Once upon a time, Lily. Once upon a time,';
+      const [aloneOn, aloneOff] = [
+        await on.complete(alone, { maxTokens: 24 }),
+        await off.complete(alone, { maxTokens: 24 }),
+      ];
+      expect(aloneOn.tokenIds).toEqual(aloneOff.tokenIds);
+      expect(on.stats().draftedTokens).toBeGreaterThan(0);
+      expect(argmaxCalls.mock.calls.length).toBeGreaterThan(20);
+      expect(offCalls).not.toHaveBeenCalled();
+      // A sampled call reads logits: no argmax step while it runs alone.
+      argmaxCalls.mockClear();
+      await on.complete('The cat sat', { maxTokens: 8, temperature: 0.8, seed: 2 });
+      expect(argmaxCalls).not.toHaveBeenCalled();
+    } finally {
+      await Promise.all([on.dispose(), off.dispose()]);
+    }
+  });
+});
