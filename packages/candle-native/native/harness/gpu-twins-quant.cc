@@ -97,24 +97,10 @@ TwinResult gemv_quant_twin(std::mt19937& rng, const std::string& dtype, int rows
   const xc::DotFn dot = xc::scalar_kernels().kernels_for(type).dot;
   const size_t w_row = w.size() / static_cast<size_t>(rows);
   const size_t x_row = xq.size() / static_cast<size_t>(tokens);
-  std::vector<float> got, expected;
-  size_t gaps_touched = 0;
-  for (int t = 0; t < tokens; t++) {
-    for (int64_t r = 0; r < stride; r++) {
-      const size_t at = static_cast<size_t>(t * stride + r);
-      if (r >= rows) {
-        gaps_touched += std::memcmp(&all[at], &before[at], sizeof(float)) != 0 ? 1 : 0;
-        continue;
-      }
-      float value = dot(n, w.data() + static_cast<size_t>(r) * w_row, xq.data() + static_cast<size_t>(t) * x_row);
-      if (bias) value += b[static_cast<size_t>(r)];
-      expected.push_back(accumulate ? before[at] + value : value);
-      got.push_back(all[at]);
-    }
-  }
-  TwinResult result{relative_l2(got.data(), expected.data(), got.size()), twin::unwritten(got)};
-  if (result.problem.empty() && gaps_touched > 0) result.problem = std::to_string(gaps_touched) + " elements between output rows were written";
-  return result;
+  const auto row_dot = [&](int t, int64_t r) {
+    return dot(n, w.data() + static_cast<size_t>(r) * w_row, xq.data() + static_cast<size_t>(t) * x_row);
+  };
+  return twin::compare_gemv_outputs(all, before, tokens, rows, stride, bias ? b.data() : nullptr, accumulate, row_dot);
 }
 
 #else
