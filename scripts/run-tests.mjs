@@ -20,6 +20,8 @@ const vitestArgs = process.argv.slice(2).filter((arg) => !ownFlags.test(arg));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const suites = [];
+// Named again just above the closing line, so a log cut to its tail still says what failed.
+const failures = [];
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], ...options });
@@ -62,6 +64,17 @@ function runVitest(name, args, env = {}) {
   if (!existsSync(report)) return record(name, 0, 1);
   const json = JSON.parse(readFileSync(report, 'utf8'));
   const crashed = status !== 0 && json.numFailedTests === 0;
+  for (const file of json.testResults ?? []) {
+    const where = path.relative(root, file.name);
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failedTests) {
+      const reason = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      failures.push(`${name}: ${where} > ${test.fullName}: ${reason}`);
+    }
+    if (file.status === 'failed' && failedTests.length === 0) {
+      failures.push(`${name}: ${where}: ${(file.message ?? 'failed to run').split('\n')[0].slice(0, 300)}`);
+    }
+  }
   record(
     name,
     json.numPassedTests,
@@ -128,5 +141,6 @@ if (withArm64) {
 console.log('');
 for (const line of suites) console.log(line);
 if (totals.skipped > 0) console.log(`(${totals.skipped} skipped: each says why in the log above)`);
+for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed === 0 ? 0 : 1);
