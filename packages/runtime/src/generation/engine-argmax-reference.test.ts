@@ -8,7 +8,12 @@ const prompts = ['Once upon a time', 'The cat sat', 'Lily and Ben went', 'Once u
 
 describe('lm.complete with and without Engine.forwardArgmax (reference engine, stories260K)', () => {
   it('gives the same tokens alone, batched and with prompt-lookup drafts, greedy steps taking argmax ids', async () => {
-    const on = await loadLM(modelPath, { contextLength: 128, prefixCacheSize: 0 });
+    // A fixed verify cost: whether prompt lookup drafts must not hinge on this machine's timings.
+    const on = await loadLM(modelPath, {
+      contextLength: 128,
+      prefixCacheSize: 0,
+      promptLookupVerifyCostPerToken: 0.1,
+    });
     const off = await loadLM(modelPath, { contextLength: 128, prefixCacheSize: 0, engineArgmax: false });
     const argmaxCalls = vi.spyOn(on.engine, 'forwardArgmax');
     const offCalls = vi.spyOn(off.engine, 'forwardArgmax');
