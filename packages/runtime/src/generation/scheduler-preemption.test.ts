@@ -87,7 +87,7 @@ describe('preemption by recompute under kvMemoryBytes', () => {
     const run = async (kvMemoryBytes?: number) => {
       const { lm, engine } = createFakeLM(
         { next: repeat, kvBytesPerToken: 1 },
-        { kvMemoryBytes, prefixCacheSize: 0 },
+        { kvMemoryBytes, prefixCacheSize: 0, promptLookupVerifyCostPerToken: 0.1 },
       );
       const results = await Promise.all(['abcabc', 'xyzxyz'].map((p) => lm.complete(p, { maxTokens: 30 })));
       return { results, stats: lm.stats(), peak: engine.peakTokens };
