@@ -7,6 +7,8 @@
 
 #include "check.h"
 #include "cpu-seconds.h"
+#include "kernels/cpu/cpu-features.h"
+#include "machine-probes.h"
 #include "session.h"
 
 namespace xch {
@@ -78,11 +80,12 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
 int run_bench(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-                         "[--kernels scalar] [--repeat N] [--batch N] [--bandwidth GB/s]\n");
+                         "[--kernels scalar] [--repeat N] [--batch N] [--bandwidth GB/s|measure]\n");
     return 2;
   }
   int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1;
   double bandwidth = 0;  // GB/s read bandwidth measured in the same run (xcandle-harness membw); 0: unknown
+  bool measure_bandwidth = false;  // --bandwidth measure: probe it in this process right before and after the decode
   bool scalar = false;
   xc_kv_type kv = XC_KV_F16;
   for (int i = 3; i < argc; i++) {
@@ -93,6 +96,7 @@ int run_bench(int argc, char** argv) {
     else if (arg == "--gen") gen = std::stoi(value), i++;
     else if (arg == "--repeat") repeat = std::stoi(value), i++;
     else if (arg == "--batch") batch = std::stoi(value), i++;
+    else if (arg == "--bandwidth" && value == "measure") measure_bandwidth = true, i++;
     else if (arg == "--bandwidth") bandwidth = std::stod(value), i++;
     else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
     else if (arg == "--kernels") scalar = value == "scalar", i++;
@@ -122,11 +126,28 @@ int run_bench(int argc, char** argv) {
     std::vector<float> logits = session.forward(sequence, tokens);
     const double prefill_seconds = seconds_since(prefill_start);
     const double prefill_cpu_seconds = cpu_seconds() - prefill_cpu;
+    // The machine's read bandwidth in the same seconds as the decode (median of the probe's passes, on
+    // the decode's thread count), so a shared machine's swings move both sides of the share alike.
+    const int probe_threads = threads > 0 ? threads : xc::physical_core_count();
+    MemoryBandwidth before, after;
+    if (measure_bandwidth && gen > 0) before = measure_read_bandwidth(probe_threads, membw_buffer_bytes(), kMembwPasses);
     const auto decode_start = std::chrono::steady_clock::now();
     const double decode_cpu_start = cpu_seconds();
     for (int i = 0; i < gen; i++) logits = session.forward(sequence, {argmax(logits.data(), info.vocab_size)});
     const double decode_seconds = seconds_since(decode_start);
     const double decode_cpu = cpu_seconds() - decode_cpu_start;
+    if (measure_bandwidth && gen > 0) {
+      after = measure_read_bandwidth(probe_threads, membw_buffer_bytes(), kMembwPasses);
+      if (!before.every_byte_read || !after.every_byte_read) {
+        std::fprintf(stderr, "bench: the bandwidth probe's sum of the bytes read is wrong\n");
+        return 1;
+      }
+      bandwidth = (before.gb_per_second + after.gb_per_second) / 2;
+      std::printf("read bandwidth before the decode %.1f GB/s (passes %.1f–%.1f), after %.1f GB/s (passes %.1f–%.1f), "
+                  "median of %d passes over %zu MiB each, %d threads\n",
+                  before.gb_per_second, before.slowest_gb_per_second, before.best_gb_per_second, after.gb_per_second,
+                  after.slowest_gb_per_second, after.best_gb_per_second, kMembwPasses, before.bytes >> 20, probe_threads);
+    }
     const double decode_rate = gen > 0 ? gen / decode_seconds : 0.0;
     std::printf("prefill %d tokens: %.3f s, %.1f tok/s | decode %d tokens: %.3f s, %.1f tok/s (%.2f ms/token) | RSS%s\n",
                 prompt, prefill_seconds, prompt / prefill_seconds, gen, decode_seconds, decode_rate,
