@@ -108,7 +108,7 @@ uint64_t sum_bytes_scalar(const uint8_t* data, size_t n) {
 
 uint64_t sum_bytes(const uint8_t* data, size_t n) {
 #if defined(__x86_64__) || defined(__i386__)
-  if (xc::cpu_features().avx512 && std::getenv("XC_MEMBW_AVX2") == nullptr) return sum_bytes_avx512(data, n);
+  if (xc::cpu_features().avx512) return sum_bytes_avx512(data, n);
   if (xc::cpu_features().avx2) return sum_bytes_avx2(data, n);
 #endif
   return sum_bytes_scalar(data, n);
