@@ -7,6 +7,8 @@
 
 #include "check.h"
 #include "cpu-seconds.h"
+#include "kernels/cpu/cpu-features.h"
+#include "machine-probes.h"
 #include "session.h"
 
 namespace xch {
@@ -28,7 +30,7 @@ std::string resident_memory() {
 
 // `batch` sequences, each prefilled with its own short prompt, then `gen` decode steps that append
 // one token to every sequence in a single forward call; printed beside one sequence decoding alone.
-int bench_batched_decode(Session& session, int batch, int prompt, int gen, int repeat) {
+int bench_batched_decode(Session& session, int batch, int prompt, int gen, int repeat, bool engine_argmax) {
   const int vocab = session.vocab();
   for (int r = 0; r < repeat; r++) {
     std::vector<int> sequences;
@@ -44,17 +46,30 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
     const auto single_start = std::chrono::steady_clock::now();
     std::vector<int32_t> token = next[0];
     for (int i = 0; i < gen; i++) {
+      if (engine_argmax) {
+        const xc_batch_item item{sequences[0], token.data(), 1, 0};
+        int32_t id = 0;
+        ok(xc_forward_argmax(session.context(), &item, 1, &id, nullptr), "forward_argmax");
+        token = {id};
+        continue;
+      }
       const std::vector<float> logits = session.forward(sequences[0], token);
       token = {argmax(logits.data(), vocab)};
     }
     const double single_seconds = seconds_since(single_start);
     const double single_cpu_seconds = cpu_seconds() - single_cpu;
     std::vector<float> logits(static_cast<size_t>(batch) * vocab);
+    std::vector<int32_t> ids(static_cast<size_t>(batch));
     const double batch_cpu = cpu_seconds();
     const auto batch_start = std::chrono::steady_clock::now();
     for (int i = 0; i < gen; i++) {
       std::vector<xc_batch_item> items;
       for (int b = 0; b < batch; b++) items.push_back({sequences[static_cast<size_t>(b)], next[static_cast<size_t>(b)].data(), 1, 0});
+      if (engine_argmax) {
+        ok(xc_forward_argmax(session.context(), items.data(), batch, ids.data(), nullptr), "forward_argmax");
+        for (int b = 0; b < batch; b++) next[static_cast<size_t>(b)] = {ids[static_cast<size_t>(b)]};
+        continue;
+      }
       ok(xc_forward(session.context(), items.data(), batch, logits.data(), nullptr), "forward");
       for (int b = 0; b < batch; b++) next[static_cast<size_t>(b)] = {argmax(logits.data() + static_cast<size_t>(b) * vocab, vocab)};
     }
@@ -78,12 +93,16 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
 int run_bench(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-                         "[--kernels scalar] [--repeat N] [--batch N] [--bandwidth GB/s]\n");
+                         "[--kernels scalar] [--repeat N] [--batch N] [--bandwidth GB/s|measure] [--argmax engine|harness]\n");
     return 2;
   }
   int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1;
   double bandwidth = 0;  // GB/s read bandwidth measured in the same run (xcandle-harness membw); 0: unknown
+  bool measure_bandwidth = false;  // --bandwidth measure: probe it in this process right before and after the decode
   bool scalar = false;
+  // --argmax engine (default): greedy steps through xc_forward_argmax, as the engine's greedy decoding
+  // runs them; --argmax harness: whole logits rows back, argmax here (what the bench did before).
+  bool engine_argmax = true;
   xc_kv_type kv = XC_KV_F16;
   for (int i = 3; i < argc; i++) {
     const std::string arg = argv[i];
@@ -93,9 +112,11 @@ int run_bench(int argc, char** argv) {
     else if (arg == "--gen") gen = std::stoi(value), i++;
     else if (arg == "--repeat") repeat = std::stoi(value), i++;
     else if (arg == "--batch") batch = std::stoi(value), i++;
+    else if (arg == "--bandwidth" && value == "measure") measure_bandwidth = true, i++;
     else if (arg == "--bandwidth") bandwidth = std::stod(value), i++;
     else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
     else if (arg == "--kernels") scalar = value == "scalar", i++;
+    else if (arg == "--argmax" && (value == "engine" || value == "harness")) engine_argmax = value == "engine", i++;
     else {
       std::fprintf(stderr, "unknown option %s\n", arg.c_str());
       return 2;
@@ -112,7 +133,8 @@ int run_bench(int argc, char** argv) {
   std::printf("build: %s%s, kv %s, threads %d\n", xc_build_info(), scalar ? " (forced scalar)" : "",
               kv == XC_KV_F16 ? "f16" : "f32", threads);
 
-  if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat);
+  std::printf("greedy argmax: %s\n", engine_argmax ? "in the engine (xc_forward_argmax)" : "in the harness over returned logits");
+  if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat, engine_argmax);
   std::vector<int32_t> tokens;
   for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919) % (info.vocab_size - 1));
   for (int r = 0; r < repeat; r++) {
@@ -122,11 +144,38 @@ int run_bench(int argc, char** argv) {
     std::vector<float> logits = session.forward(sequence, tokens);
     const double prefill_seconds = seconds_since(prefill_start);
     const double prefill_cpu_seconds = cpu_seconds() - prefill_cpu;
+    // The machine's read bandwidth in the same seconds as the decode (median of the probe's passes, on
+    // the decode's thread count), so a shared machine's swings move both sides of the share alike.
+    const int probe_threads = threads > 0 ? threads : xc::physical_core_count();
+    MemoryBandwidth before, after;
+    if (measure_bandwidth && gen > 0) before = measure_read_bandwidth(probe_threads, membw_buffer_bytes(), kMembwPasses);
     const auto decode_start = std::chrono::steady_clock::now();
     const double decode_cpu_start = cpu_seconds();
-    for (int i = 0; i < gen; i++) logits = session.forward(sequence, {argmax(logits.data(), info.vocab_size)});
+    int32_t next = argmax(logits.data(), info.vocab_size);
+    for (int i = 0; i < gen; i++) {
+      if (engine_argmax) {
+        int32_t token = next;
+        const xc_batch_item item{sequence, &token, 1, 0};
+        ok(xc_forward_argmax(session.context(), &item, 1, &next, nullptr), "forward_argmax");
+      } else {
+        logits = session.forward(sequence, {next});
+        next = argmax(logits.data(), info.vocab_size);
+      }
+    }
     const double decode_seconds = seconds_since(decode_start);
     const double decode_cpu = cpu_seconds() - decode_cpu_start;
+    if (measure_bandwidth && gen > 0) {
+      after = measure_read_bandwidth(probe_threads, membw_buffer_bytes(), kMembwPasses);
+      if (!before.every_byte_read || !after.every_byte_read) {
+        std::fprintf(stderr, "bench: the bandwidth probe's sum of the bytes read is wrong\n");
+        return 1;
+      }
+      bandwidth = (before.gb_per_second + after.gb_per_second) / 2;
+      std::printf("read bandwidth before the decode %.1f GB/s (passes %.1f–%.1f), after %.1f GB/s (passes %.1f–%.1f), "
+                  "median of %d passes over %zu MiB each, %d threads\n",
+                  before.gb_per_second, before.slowest_gb_per_second, before.best_gb_per_second, after.gb_per_second,
+                  after.slowest_gb_per_second, after.best_gb_per_second, kMembwPasses, before.bytes >> 20, probe_threads);
+    }
     const double decode_rate = gen > 0 ? gen / decode_seconds : 0.0;
     std::printf("prefill %d tokens: %.3f s, %.1f tok/s | decode %d tokens: %.3f s, %.1f tok/s (%.2f ms/token) | RSS%s\n",
                 prompt, prefill_seconds, prompt / prefill_seconds, gen, decode_seconds, decode_rate,

@@ -7,7 +7,7 @@
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
 //   xcandle-harness gpu-checks [--markdown FILE]   (the CUDA kernels against their CPU twins; device probe)
 //   xcandle-harness gpu-bench [--markdown FILE]    (float GEMV bandwidth against the card's copy bandwidth)
-//   xcandle-harness membw [--threads N]      (read bandwidth of a buffer far larger than the caches)
+//   xcandle-harness membw [--threads N]      (read bandwidth of a buffer far larger than the caches, median of 15 passes)
 //   xcandle-harness int8peak [--threads N]   (int8 multiply-adds per second, registers only)
 #include <cstdio>
 #include <cstring>
@@ -25,7 +25,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-               "[--kernels scalar]\n"
+               "[--kernels scalar] [--batch N] [--bandwidth GB/s|measure] [--argmax engine|harness]\n"
                "       xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type T] [--threads N] [--tokens 1,8,512]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"

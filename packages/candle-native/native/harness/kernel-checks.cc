@@ -250,6 +250,20 @@ void check_tiles_4x4(Checker& check) {
         }
       }
       check.expect(tile_error < 1e-5, name + " 4×4 prefill tile = scalar row dots", "relative error " + number(tile_error));
+      const xc::TileFn tile1 = table->kernels_for(type).tile_4x1;
+      if (tile1 == nullptr) continue;
+      // the decode tile, at widths with and without a ragged tail after its 32-element steps
+      for (const int64_t width : {n, int64_t{576}, int64_t{16}, int64_t{7}}) {
+        float out[5] = {-7.0f, -7.0f, -7.0f, -7.0f, -7.0f};
+        tile1(width, weights.data(), row_bytes, act.data(), static_cast<int64_t>(act_bytes), out, 5);
+        double error = 0;
+        for (int r = 0; r < 4; r++) {
+          const float dot = scalar_dot(type, width, weights.data() + r * row_bytes, act.data());
+          error = std::max(error, static_cast<double>(std::fabs(dot - out[r])) / (std::fabs(dot) + 1e-3));
+        }
+        check.expect(error < 1e-5 && out[4] == -7.0f, name + " 4×1 decode tile, " + std::to_string(width) + " wide = scalar row dots",
+                     "relative error " + number(error));
+      }
     }
   }
 }

@@ -7,11 +7,19 @@
 
 namespace xch {
 
+// 1e9 bytes per second. The median pass is the figure to quote: the best pass swung 44–62 GB/s between
+// quiet runs on a shared VM, the median of a run's passes much less.
 struct MemoryBandwidth {
-  double gb_per_second = 0;  // best pass, 1e9 bytes per second
-  size_t bytes = 0;          // the buffer read each pass
+  double gb_per_second = 0;  // median pass
+  double best_gb_per_second = 0;
+  double slowest_gb_per_second = 0;
+  int passes = 0;
+  size_t bytes = 0;  // the buffer read each pass
   bool every_byte_read = false;
 };
+
+// Passes of `xcandle-harness membw` (and of the bench's own probe).
+constexpr int kMembwPasses = 15;
 
 struct Int8Peak {
   double gmacs_per_second = 0;  // best pass, 1e9 int8 multiply-adds per second
@@ -21,6 +29,8 @@ struct Int8Peak {
 
 // `threads` threads read a `bytes` buffer (whole pages) `passes` times.
 MemoryBandwidth measure_read_bandwidth(int threads, size_t bytes, int passes);
+// The buffer `membw` reads: 4× the last-level cache the OS reports, within [256 MiB, 1 GiB].
+size_t membw_buffer_bytes();
 // `threads` threads run `rounds` rounds of independent int8 dot-product chains, `passes` times.
 Int8Peak measure_int8_peak(int threads, int64_t rounds, int passes);
 

@@ -38,6 +38,7 @@ struct LayoutKernels {
   DotFn dot = nullptr;        // one row · one activation row; nullptr: the layout is not supported
   TileFn tile_4x2 = nullptr;  // optional 4 rows × 2 tokens
   TileFn tile_4x4 = nullptr;  // optional 4 rows × 4 tokens (tried before tile_4x2, then dot)
+  TileFn tile_4x1 = nullptr;  // optional 4 rows × 1 token, for the tokens the wider tiles leave (then dot)
   RowsTileFn rows = nullptr;  // the whole product, for layouts whose rows are not independent (no dot)
 };
 

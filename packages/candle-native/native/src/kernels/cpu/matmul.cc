@@ -139,10 +139,11 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       const bool prefetch = tokens > 1 && tokens <= kDecodeBatchTokens;
       const TileFn tile2 = k.tile_4x2;
       const TileFn tile4 = k.tile_4x4;
+      const TileFn tile1 = k.tile_4x1;
       for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
         const int64_t t1 = std::min(tokens, t0 + token_block);
         int64_t r = lo;
-        for (; (tile2 != nullptr || tile4 != nullptr) && r + 4 <= hi; r += 4) {
+        for (; (tile2 != nullptr || tile4 != nullptr || tile1 != nullptr) && r + 4 <= hi; r += 4) {
           const uint8_t* wr = w.data + r * w.row_bytes;
           if (prefetch) {
             // A decode batch's tiles stream their rows from memory: ask for the rows a few tiles
@@ -160,6 +161,10 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
           }
           for (; tile2 != nullptr && t + 2 <= t1; t += 2) {
             tile2(cols, wr, w.row_bytes, rows_of[f] + static_cast<size_t>(t) * x_stride, static_cast<int64_t>(x_stride),
+                  target.out + t * target.out_stride + r, target.out_stride);
+          }
+          for (; tile1 != nullptr && t < t1; t++) {
+            tile1(cols, wr, w.row_bytes, rows_of[f] + static_cast<size_t>(t) * x_stride, static_cast<int64_t>(x_stride),
                   target.out + t * target.out_stride + r, target.out_stride);
           }
           for (; t < t1; t++) {

@@ -69,8 +69,43 @@ void half_tile_4x4_512(int64_t n, const uint8_t* w, int64_t w_stride, const uint
   _mm_storeu_ps(out + 3 * out_stride, reduce4_ps(acc[0][3], acc[1][3], acc[2][3], acc[3][3]));
 }
 
+// 4 rows × 1 token (decode), the same weights: one row after the other (reading the four rows in
+// lockstep measured 1.7× slower from memory: the hardware prefetcher follows one stream better), each
+// in 4 independent FMA chains of 16 lanes, where dot_f16_f32's 2 chains of 8 lanes could not keep up
+// with the weights streaming in.
+template <typename Weights>
+__m512 half_row_dot_512(int64_t n, const uint16_t* w, const float* x) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+  int64_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    a0 = _mm512_fmadd_ps(Weights::widen16(w + i, 0xFFFF), _mm512_loadu_ps(x + i), a0);
+    a1 = _mm512_fmadd_ps(Weights::widen16(w + i + 16, 0xFFFF), _mm512_loadu_ps(x + i + 16), a1);
+    a2 = _mm512_fmadd_ps(Weights::widen16(w + i + 32, 0xFFFF), _mm512_loadu_ps(x + i + 32), a2);
+    a3 = _mm512_fmadd_ps(Weights::widen16(w + i + 48, 0xFFFF), _mm512_loadu_ps(x + i + 48), a3);
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 mask = i + 16 <= n ? 0xFFFF : static_cast<__mmask16>((1u << (n - i)) - 1);
+    a0 = _mm512_fmadd_ps(Weights::widen16(w + i, mask), _mm512_maskz_loadu_ps(mask, x + i), a0);
+  }
+  return _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+}
+
+template <typename Weights>
+void half_tile_4x1_512(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t, float* out, int64_t) {
+  const float* xt = reinterpret_cast<const float*>(x);
+  __m512 sums[4];
+  for (int r = 0; r < 4; r++) sums[r] = half_row_dot_512<Weights>(n, reinterpret_cast<const uint16_t*>(w + r * w_stride), xt);
+  _mm_storeu_ps(out, reduce4_ps(sums[0], sums[1], sums[2], sums[3]));
+}
+
 }  // namespace
 
+void tile_f16_4x1(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  half_tile_4x1_512<F16Weights16>(n, w, ws, x, xs, out, os);
+}
+void tile_bf16_4x1(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  half_tile_4x1_512<BF16Weights16>(n, w, ws, x, xs, out, os);
+}
 void tile_q4_k_4x4(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
   tile_impl::q4k_tile<4>(n, w, ws, x, xs, out, os);
 }
@@ -101,6 +136,8 @@ bool add_avx512_tiles(KernelTable& t) {
   t.traits(GgmlType::Q4_K).ggml.tile_4x4 = avx512::tile_q4_k_4x4;
   t.traits(GgmlType::F16).ggml.tile_4x4 = avx512::tile_f16_4x4;
   t.traits(GgmlType::BF16).ggml.tile_4x4 = avx512::tile_bf16_4x4;
+  t.traits(GgmlType::F16).ggml.tile_4x1 = avx512::tile_f16_4x1;
+  t.traits(GgmlType::BF16).ggml.tile_4x1 = avx512::tile_bf16_4x1;
   return true;
 }
 #else
