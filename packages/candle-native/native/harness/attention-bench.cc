@@ -1,7 +1,8 @@
 // xcandle-harness attention-bench: one decode step's attention of the SmolLM2-135M shape (30 layers,
 // 3 kv heads of 3 query heads each, head dim 64, f16 KV in 64-token pages holding every layer) at a
 // given context, on one thread, in this process's CPU time. Before each step a buffer larger than
-// the caches is read, as the weights are between two real steps, so the K/V comes from memory.
+// the caches is read, as the weights are between two real steps, so the K/V comes from memory
+// (--warm 1: not, to time the arithmetic alone).
 // With --tokens N: instead, N new tokens of one sequence after `keys` cached ones (a forked
 // prompt's suffix), in the forward's runs of 16 consecutive tokens through attention_tokens, with
 // --group query heads per kv head (3 by default; the optimiser benchmark's model has 2).
@@ -89,6 +90,7 @@ int run_attention_bench(int argc, char** argv) {
   int steps = 30;
   int new_tokens = 0;
   int group = kGroup;
+  bool warm = false;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];
     auto list = [&](std::vector<int>& out) {
@@ -105,6 +107,7 @@ int run_attention_bench(int argc, char** argv) {
     else if (arg == "--kernels") kernels_name = value;
     else if (arg == "--tokens") new_tokens = std::stoi(value);
     else if (arg == "--group") group = std::stoi(value);
+    else if (arg == "--warm") warm = value == "1";
   }
   if (new_tokens > 0) return run_suffix_bench(contexts, new_tokens, group, steps, kernels_name);
   const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
@@ -115,8 +118,8 @@ int run_attention_bench(int argc, char** argv) {
   std::vector<float> q(kGroup * kHeadDim), out(kGroup * kHeadDim);
   for (float& v : q) v = spread(engine);
   const int64_t slice_floats = kGroup * kHeadDim + 2 * kGroup;
-  std::printf("attention of one decode step, %s kernels, 1 thread, CPU time; min / median of %d steps\n",
-              kernels.name, steps);
+  std::printf("attention of one decode step, %s kernels, 1 thread, CPU time, K/V %s; min / median of %d steps\n",
+              kernels.name, warm ? "left in cache" : "evicted first", steps);
   for (int keys : contexts) {
     const int pages = (keys + kPageTokens - 1) / kPageTokens;
     const int64_t page_bytes = offset(kLayers, 0, 0);
@@ -132,7 +135,7 @@ int run_attention_bench(int argc, char** argv) {
       std::vector<float> parts(static_cast<size_t>(slices * slice_floats));
       std::vector<double> times;
       for (int step = 0; step < steps; step++) {
-        for (size_t i = 0; i < evict.size(); i += 16) sink += evict[i];
+        for (size_t i = 0; !warm && i < evict.size(); i += 16) sink += evict[i];
         const double start = cpu_seconds();
         for (int layer = 0; layer < kLayers; layer++) {
           for (int head = 0; head < kKvHeads; head++) {
