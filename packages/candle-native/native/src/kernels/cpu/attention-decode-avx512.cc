@@ -5,9 +5,10 @@
 // add tree turns eight keys' partial sums into one vector of scores. The softmax's max and exp run 16
 // scores at a time, and the value pass keeps three heads × 64 output floats in registers.
 // Against the AVX2 kernel on the SmolLM2 shape (attention-bench, 1 thread, busy machine): a 512-key
-// step ~0.9 ms of CPU instead of ~1.3 with the K/V evicted first, ~0.44 instead of ~0.9 with it left
-// in cache, so what remains is mostly waiting on memory. Four heads at once (four keys × four heads
-// of sums, for Qwen2.5's 7 and TinyLlama's 8 heads per kv head) measured no faster than 3 + 3 + 2.
+// step ~0.45 ms of CPU instead of ~0.67 with the K/V evicted first (both with the spread-out
+// requests below; 1.1–1.3 before them), ~0.44 instead of ~0.76 with it left in cache. Four heads at
+// once (four keys × four heads of sums, for Qwen2.5's 7 and TinyLlama's 8 heads per kv head)
+// measured no faster than 3 + 3 + 2.
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX512F__) && defined(__F16C__)
@@ -27,9 +28,11 @@ namespace {
 
 constexpr int kBlock = 64;
 constexpr int kHeadsAtOnce = 3;
-// K/V rows are requested this many keys ahead of the block in use (and the first ones up front).
-// On the busy 2-core machine 16–64 keys ahead (prefetcht0 or t1) were alike within the noise; 128
-// or more were slower at 2,048 keys.
+// K/V rows are requested this many keys ahead of the keys being scored, eight keys' rows before each
+// eight keys' scores (and the first ones up front). Requesting a whole block's at once stalled the
+// arithmetic behind the full miss queue: a cold 512-key step took 0.8–1.0 ms of CPU that way against
+// 0.47–0.55 spread out, 2,048 keys 2.4–3.9 against 1.8–2.1 (busy machine). 24–48 keys ahead were
+// alike, 16 slower.
 constexpr int kAheadKeys = 32;
 
 inline void prefetch_keys(const cpu::KvHeadView& kv, int from, int to, int64_t row_bytes) {
@@ -101,12 +104,18 @@ void decode_heads(const cpu::KvHeadView& kv, const float* q, int lo, int hi, flo
     const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
     const auto* keys = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.key_offset + start * row_bytes);
     const auto* values = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.value_offset + start * row_bytes);
+    int j = 0;
+    for (; j + 8 <= count; j += 8) {
+      if (fetch) {
+        const int want = std::min(hi + 1, t + j + 8 + kAheadKeys);
+        if (want > fetched) prefetch_keys(kv, fetched, want, row_bytes), fetched = want;
+      }
+      score8<V, H>(keys, qs, j, scores);
+    }
     if (fetch) {
       const int want = std::min(hi + 1, t + count + kAheadKeys);
       if (want > fetched) prefetch_keys(kv, fetched, want, row_bytes), fetched = want;
     }
-    int j = 0;
-    for (; j + 8 <= count; j += 8) score8<V, H>(keys, qs, j, scores);
     for (; j < count; j++) score1<V, H>(keys, qs, j, scores);
     for (int h = 0; h < H; h++) {
       float* s = scores[h];
