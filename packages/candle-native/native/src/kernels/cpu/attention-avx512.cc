@@ -41,12 +41,30 @@ inline void widen(const uint8_t* src, bool f16, int64_t n, float* dst) {
   }
 }
 
-inline void prefetch_block(const cpu::KvHeadView& kv, int next, int hi, int hd, int64_t element) {
+// Requests a run of rows a piece at a time (one piece per tile of keys or values), so the misses
+// trickle out beside the arithmetic instead of stalling it behind a full miss queue.
+struct Requests {
+  const uint8_t* at = nullptr;
+  int64_t left = 0;
+  int64_t piece = 0;
+  void next() {
+    if (left <= 0) return;
+    const int64_t n = std::min(piece, left);
+    prefetch(at, n);
+    at += n, left -= n;
+  }
+};
+
+// The next block's K rows (keys) and V rows (values), each in `pieces` pieces.
+inline void next_block_requests(const cpu::KvHeadView& kv, int next, int hi, int hd, int64_t element, int pieces,
+                                Requests& keys, Requests& values) {
+  keys.left = values.left = 0;
   if (next > hi) return;
   const uint8_t* base = kv.pages[next / kv.page_tokens] + (next % kv.page_tokens) * hd * element;
   const int64_t bytes = std::min({kv.page_tokens - next % kv.page_tokens, hi - next + 1, kBlock}) * hd * element;
-  prefetch(base + kv.key_offset, bytes);
-  prefetch(base + kv.value_offset, bytes);
+  const int64_t piece = ((bytes + pieces - 1) / pieces + 63) / 64 * 64;
+  keys = Requests{base + kv.key_offset, bytes, piece};
+  values = Requests{base + kv.value_offset, bytes, piece};
 }
 
 // Scores of R row vectors × K keys from the transposed queries (qt: head_dim × rows).
@@ -70,9 +88,10 @@ inline void score_tile(const float* qt, int64_t rows, const float* keys, int hd,
 }
 
 template <int R>
-inline void score_rows(const float* qt, int64_t rows, const float* keys, int hd, int count, int rv, float* scores) {
+inline void score_rows(const float* qt, int64_t rows, const float* keys, int hd, int count, int rv, float* scores,
+                       Requests& requests) {
   int j = 0;
-  for (; j + 8 <= count; j += 8) score_tile<R, 8>(qt, rows, keys, hd, j, rv, scores);
+  for (; j + 8 <= count; j += 8) requests.next(), score_tile<R, 8>(qt, rows, keys, hd, j, rv, scores);
   for (; j < count; j++) score_tile<R, 1>(qt, rows, keys, hd, j, rv, scores);
 }
 
@@ -100,8 +119,8 @@ inline void value_tile(const float* p, int64_t rows, const float* values, int hd
 
 template <int R>
 inline void value_rows(const float* p, int64_t rows, const float* values, int hd, int count, int rv,
-                       const __m512* correction, float* ot) {
-  for (int d0 = 0; d0 < hd; d0 += 8) value_tile<R, 8>(p, rows, values, hd, count, rv, d0, correction, ot);
+                       const __m512* correction, float* ot, Requests& requests) {
+  for (int d0 = 0; d0 < hd; d0 += 8) requests.next(), value_tile<R, 8>(p, rows, values, hd, count, rv, d0, correction, ot);
 }
 
 // Row vectors per tile, of `left` still to do: threes, but 4 = 2 + 2.
@@ -151,12 +170,13 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
     const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
     widen(kv.pages[page] + kv.key_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, keys);
     widen(kv.pages[page] + kv.value_offset + start * hd * element, kv.f16, static_cast<int64_t>(count) * hd, values);
-    prefetch_block(kv, t + count, hi, hd, element);
+    Requests key_requests, value_requests;
+    next_block_requests(kv, t + count, hi, hd, element, 8, key_requests, value_requests);
     for (int rv = 0; rv < vectors;) {
       const int n = row_tile(vectors - rv);
-      if (n == 3) score_rows<3>(qt, rows, keys, hd, count, rv, scores);
-      else if (n == 2) score_rows<2>(qt, rows, keys, hd, count, rv, scores);
-      else score_rows<1>(qt, rows, keys, hd, count, rv, scores);
+      if (n == 3) score_rows<3>(qt, rows, keys, hd, count, rv, scores, key_requests);
+      else if (n == 2) score_rows<2>(qt, rows, keys, hd, count, rv, scores, key_requests);
+      else score_rows<1>(qt, rows, keys, hd, count, rv, scores, key_requests);
       rv += n;
     }
     if (softcap_value > 0) {
@@ -191,9 +211,9 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
     }
     for (int rv = 0; rv < vectors;) {
       const int n = row_tile(vectors - rv);
-      if (n == 3) value_rows<3>(scores, rows, values, hd, count, rv, correction, ot);
-      else if (n == 2) value_rows<2>(scores, rows, values, hd, count, rv, correction, ot);
-      else value_rows<1>(scores, rows, values, hd, count, rv, correction, ot);
+      if (n == 3) value_rows<3>(scores, rows, values, hd, count, rv, correction, ot, value_requests);
+      else if (n == 2) value_rows<2>(scores, rows, values, hd, count, rv, correction, ot, value_requests);
+      else value_rows<1>(scores, rows, values, hd, count, rv, correction, ot, value_requests);
       rv += n;
     }
     t += count;
