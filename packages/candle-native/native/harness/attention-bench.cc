@@ -1,10 +1,12 @@
 // xcandle-harness attention-bench: one decode step's attention of the SmolLM2-135M shape (30 layers,
 // 3 kv heads of 3 query heads each, head dim 64, f16 KV in 64-token pages holding every layer) at a
 // given context, on one thread, in this process's CPU time. Before each step a buffer larger than
-// the caches is read, as the weights are between two real steps, so the K/V comes from memory.
+// the caches is read, as the weights are between two real steps, so the K/V comes from memory
+// (--warm 1: not; what is left in cache from the step before).
 // With --tokens N: instead, N new tokens of one sequence after `keys` cached ones (a forked
 // prompt's suffix), in the forward's runs of 16 consecutive tokens through attention_tokens, with
-// --group query heads per kv head (3 by default; the optimiser benchmark's model has 2).
+// --group query heads per kv head (3 by default; the optimiser benchmark's model has 2; decode steps
+// take it too).
 #include <algorithm>
 #include <cstdio>
 #include <random>
@@ -89,6 +91,7 @@ int run_attention_bench(int argc, char** argv) {
   int steps = 30;
   int new_tokens = 0;
   int group = kGroup;
+  bool warm = false;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];
     auto list = [&](std::vector<int>& out) {
@@ -105,6 +108,7 @@ int run_attention_bench(int argc, char** argv) {
     else if (arg == "--kernels") kernels_name = value;
     else if (arg == "--tokens") new_tokens = std::stoi(value);
     else if (arg == "--group") group = std::stoi(value);
+    else if (arg == "--warm") warm = value == "1";
   }
   if (new_tokens > 0) return run_suffix_bench(contexts, new_tokens, group, steps, kernels_name);
   const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
@@ -112,11 +116,11 @@ int run_attention_bench(int argc, char** argv) {
   std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
   std::vector<float> evict(64 << 20 >> 2, 1.0f);
   float sink = 0;
-  std::vector<float> q(kGroup * kHeadDim), out(kGroup * kHeadDim);
+  std::vector<float> q(group * kHeadDim), out(group * kHeadDim);
   for (float& v : q) v = spread(engine);
-  const int64_t slice_floats = kGroup * kHeadDim + 2 * kGroup;
-  std::printf("attention of one decode step, %s kernels, 1 thread, CPU time; min / median of %d steps\n",
-              kernels.name, steps);
+  const int64_t slice_floats = group * kHeadDim + 2 * group;
+  std::printf("attention of one decode step, %s kernels, 1 thread, CPU time, K/V %s; %d query heads per kv head, "
+              "min / median of %d steps\n", kernels.name, warm ? "left in cache" : "evicted first", group, steps);
   for (int keys : contexts) {
     const int pages = (keys + kPageTokens - 1) / kPageTokens;
     const int64_t page_bytes = offset(kLayers, 0, 0);
@@ -132,22 +136,22 @@ int run_attention_bench(int argc, char** argv) {
       std::vector<float> parts(static_cast<size_t>(slices * slice_floats));
       std::vector<double> times;
       for (int step = 0; step < steps; step++) {
-        for (size_t i = 0; i < evict.size(); i += 16) sink += evict[i];
+        for (size_t i = 0; !warm && i < evict.size(); i += 16) sink += evict[i];
         const double start = cpu_seconds();
         for (int layer = 0; layer < kLayers; layer++) {
           for (int head = 0; head < kKvHeads; head++) {
             const xc::cpu::KvHeadView view{pointers.data(), kPageTokens, offset(layer, 0, head), offset(layer, 1, head),
                                            kHeadDim, true};
             if (slices == 1) {
-              xc::cpu::attention_heads(kernels, view, q.data(), kGroup, 0, keys - 1, 0.125f, 0.0f, out.data());
+              xc::cpu::attention_heads(kernels, view, q.data(), group, 0, keys - 1, 0.125f, 0.0f, out.data());
               continue;
             }
             for (int s = 0; s < slices; s++) {
               float* part = parts.data() + s * slice_floats;
-              xc::cpu::attention_slice(kernels, view, q.data(), kGroup, keys * s / slices, keys * (s + 1) / slices - 1,
-                                       0.125f, 0.0f, part, part + kGroup * kHeadDim);
+              xc::cpu::attention_slice(kernels, view, q.data(), group, keys * s / slices, keys * (s + 1) / slices - 1,
+                                       0.125f, 0.0f, part, part + group * kHeadDim);
             }
-            xc::cpu::attention_combine(kGroup, kHeadDim, slices, parts.data(), slice_floats, out.data());
+            xc::cpu::attention_combine(group, kHeadDim, slices, parts.data(), slice_floats, out.data());
           }
         }
         times.push_back(cpu_seconds() - start);

@@ -64,6 +64,7 @@ void run_interleaved_checks(Checker& check);
 void run_rows16_checks(Checker& check, const std::string& temp_dir);  // rows16-checks.cc
 void run_kquant_tile_checks(Checker& check);
 void run_op_checks(Checker& check);
+void run_attention_checks(Checker& check);  // attention-checks.cc
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 // `device: 'cuda'` answers with the typed error its build and machine call for (device-probe-checks.cc).

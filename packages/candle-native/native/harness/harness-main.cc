@@ -32,7 +32,7 @@ int usage() {
                "       xcandle-harness arch-table\n"
                "       xcandle-harness gpu-checks [--markdown FILE]\n"
                "       xcandle-harness gpu-bench [--markdown FILE]\n"
-               "       xcandle-harness attention-bench [--keys 512,2048] [--slices 1,3] [--tokens N [--group G]] [--steps N] [--kernels K]\n"
+               "       xcandle-harness attention-bench [--keys 512,2048] [--slices 1,3] [--tokens N [--group G]] [--warm 1] [--steps N] [--kernels K]\n"
                "       xcandle-harness membw [--threads N]\n"
                "       xcandle-harness int8peak [--threads N]\n");
   return 2;

@@ -283,11 +283,13 @@ void check_silu(Checker& check) {
 void run_op_checks(Checker& check) {
   check_silu(check);
   for (bool f16 : {true, false}) {
-    for (int hd : {32, 64, 128}) {  // 64 and 128 take the AVX2 attention kernel
+    for (int hd : {32, 64, 128}) {  // 64 and 128 take the AVX2 and AVX-512 attention kernels
       check_attention(check, xc::scalar_kernels(), f16, hd);
       if (xc::avx2_kernels() != nullptr) check_attention(check, *xc::avx2_kernels(), f16, hd);
+      if (xc::avx512_kernels() != nullptr) check_attention(check, *xc::avx512_kernels(), f16, hd);
     }
   }
+  run_attention_checks(check);
   check_matmul(check);
   check_matmul_wide(check);
   check_thread_pool(check);

@@ -20,10 +20,12 @@ namespace {
 
 constexpr int kBlock = 64;
 constexpr int kHeadsAtOnce = 3;
-// K/V rows are requested this many keys ahead of the block in use, and the first block's all at once
-// (one run of 16 KB of misses in flight instead of the loads' own): 7–8% less CPU than the next block
-// alone, cold K/V at 512 and 2,048 keys; 128 or 256 keys ahead (into L2) gained less.
-constexpr int kAheadKeys = kBlock;
+// K/V rows are requested this many keys ahead of the keys being scored, eight keys' rows before each
+// eight keys' scores, and the first ones up front (see attention-decode-avx512.cc: a whole block's
+// requests at once stalled the arithmetic behind the full miss queue).
+// AVX2 kernel, cold K/V: 1.11–1.19 ms of CPU at 512 keys before, 0.67–0.69 after (64 keys ahead
+// 0.70–0.74); 2,048 keys 4.6–5.2 before, 2.6–2.8 after.
+constexpr int kAheadKeys = 32;
 
 inline __m128 reduce4(__m256 a, __m256 b, __m256 c, __m256 d) {
   const __m256 abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
@@ -79,14 +81,14 @@ void decode_heads(const cpu::KvHeadView& kv, const float* q, int lo, int hi, flo
     const int count = std::min({kv.page_tokens - start, hi - t + 1, kBlock});
     const auto* keys = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.key_offset + start * row_bytes);
     const auto* values = reinterpret_cast<const uint16_t*>(kv.pages[page] + kv.value_offset + start * row_bytes);
-    if (fetch) {
-      const int want = std::min(hi + 1, t + count + kAheadKeys);
-      if (want > fetched) prefetch_keys(kv, fetched, want, row_bytes), fetched = want;
-    }
     // two keys × H heads of partial sums in registers (four keys × three heads would spill), reduced
     // four vectors at a time
     int j = 0;
     for (; j + 2 <= count; j += 2) {
+      if (fetch && j % 8 == 0) {
+        const int want = std::min(hi + 1, t + j + 8 + kAheadKeys);
+        if (want > fetched) prefetch_keys(kv, fetched, want, row_bytes), fetched = want;
+      }
       __m256 a[2 * H + 2];
       for (int i = 0; i < 2 * H + 2; i++) a[i] = _mm256_setzero_ps();
       for (int v = 0; v < V; v++) {
@@ -102,6 +104,10 @@ void decode_heads(const cpu::KvHeadView& kv, const float* q, int lo, int hi, flo
         _mm_store_ps(sums + i, _mm_mul_ps(reduce4(a[i], a[i + 1], a[i + 2], a[i + 3]), _mm_set1_ps(scale)));
       }
       for (int h = 0; h < H; h++) scores[h][j] = sums[2 * h], scores[h][j + 1] = sums[2 * h + 1];
+    }
+    if (fetch) {
+      const int want = std::min(hi + 1, t + count + kAheadKeys);
+      if (want > fetched) prefetch_keys(kv, fetched, want, row_bytes), fetched = want;
     }
     for (; j < count; j++) {
       __m256 a[H];

@@ -21,6 +21,7 @@ bool add_avx2_interleaved(KernelTable& table);          // interleaved-avx2.cc
 bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
 bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
 bool add_avx512_rows16(KernelTable& table);             // rows16-avx512.cc
+bool add_avx512_attention(KernelTable& table);          // attention-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
   if (layout == WeightLayout::Rows16) return ActivationFormat::Q8_0Sum;
@@ -146,7 +147,8 @@ const KernelTable* avx512_kernels() {
   static const KernelTable table = [avx2] {
     KernelTable t = *avx2;
     t.name = "avx512";
-    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t))) t.name = nullptr;
+    if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t) &&
+          add_avx512_attention(t))) t.name = nullptr;
     return with_relay_flags(t);
   }();
   return table.name == nullptr ? nullptr : &table;
