@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/cpu/block-types.h"
@@ -40,7 +41,7 @@ struct alignas(64) Head {
   float d[16];
   float dmin[16];
   int32_t scale[8][16];
-  int32_t min[8][16];  // m | m << 16: one vpdpwssd takes m·(the sub-block's two 16-element sums)
+  int32_t min[4][16];  // m_2j | m_2j+1 << 16: one vpdpwssd against the token's sums of sub-blocks 2j, 2j + 1
 };
 
 inline int32_t word(const void* p) {
@@ -49,13 +50,16 @@ inline int32_t word(const void* p) {
   return w;
 }
 
-inline void store_widened(int32_t* out, __m128i bytes, bool pair) {
-  __m512i v = _mm512_cvtepu8_epi32(bytes);
-  if (pair) v = _mm512_or_si512(v, _mm512_slli_epi32(v, 16));
-  _mm512_store_si512(out, v);
+inline __m512i widen(__m512i bytes, int lane) {
+  switch (lane) {
+    case 0: return _mm512_cvtepu8_epi32(_mm512_castsi512_si128(bytes));
+    case 1: return _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bytes, 1));
+    case 2: return _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bytes, 2));
+    default: return _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(bytes, 3));
+  }
 }
 
-// ggml's get_scale_min_k4 on 16 rows at once: 128-bit lane j of A, B, C holds byte j, 4 + j, 8 + j of the
+// ggml's get_scale_min_k4 on 16 rows at once: 128-bit lane j of a, b, c holds byte j, 4 + j, 8 + j of the
 // 16 rows' packed scales.
 inline void expand(const uint8_t* block, Head& h) {
   _mm512_store_ps(h.d, _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + offsetof(BlockQ4Kx16, d)))));
@@ -67,32 +71,38 @@ inline void expand(const uint8_t* block, Head& h) {
   const __m512i mins03 = _mm512_and_si512(b, low6);
   const __m512i scales47 = _mm512_or_si512(_mm512_and_si512(c, low4), _mm512_and_si512(_mm512_srli_epi16(a, 2), top2));
   const __m512i mins47 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(c, 4), low4), _mm512_and_si512(_mm512_srli_epi16(b, 2), top2));
-  store_widened(h.scale[0], _mm512_castsi512_si128(scales03), false);
-  store_widened(h.scale[1], _mm512_extracti32x4_epi32(scales03, 1), false);
-  store_widened(h.scale[2], _mm512_extracti32x4_epi32(scales03, 2), false);
-  store_widened(h.scale[3], _mm512_extracti32x4_epi32(scales03, 3), false);
-  store_widened(h.scale[4], _mm512_castsi512_si128(scales47), false);
-  store_widened(h.scale[5], _mm512_extracti32x4_epi32(scales47, 1), false);
-  store_widened(h.scale[6], _mm512_extracti32x4_epi32(scales47, 2), false);
-  store_widened(h.scale[7], _mm512_extracti32x4_epi32(scales47, 3), false);
-  store_widened(h.min[0], _mm512_castsi512_si128(mins03), true);
-  store_widened(h.min[1], _mm512_extracti32x4_epi32(mins03, 1), true);
-  store_widened(h.min[2], _mm512_extracti32x4_epi32(mins03, 2), true);
-  store_widened(h.min[3], _mm512_extracti32x4_epi32(mins03, 3), true);
-  store_widened(h.min[4], _mm512_castsi512_si128(mins47), true);
-  store_widened(h.min[5], _mm512_extracti32x4_epi32(mins47, 1), true);
-  store_widened(h.min[6], _mm512_extracti32x4_epi32(mins47, 2), true);
-  store_widened(h.min[7], _mm512_extracti32x4_epi32(mins47, 3), true);
+  for (int k = 0; k < 4; k++) {
+    _mm512_store_si512(h.scale[k], widen(scales03, k));
+    _mm512_store_si512(h.scale[4 + k], widen(scales47, k));
+  }
+  for (int j = 0; j < 2; j++) {
+    _mm512_store_si512(h.min[j], _mm512_or_si512(widen(mins03, 2 * j), _mm512_slli_epi32(widen(mins03, 2 * j + 1), 16)));
+    _mm512_store_si512(h.min[2 + j], _mm512_or_si512(widen(mins47, 2 * j), _mm512_slli_epi32(widen(mins47, 2 * j + 1), 16)));
+  }
 }
 
-// out[t·os + 16g + i] for G groups of 16 rows (gs bytes apart) × T tokens (xs bytes apart). heads: the
-// groups' unpacked headers, hs apart per group. Each pair sums a sub-block in C chains of 8 / C vpdpbusd,
-// so few tokens still hide the multiply-add latency.
-// Stream: a decode batch's rows come from memory, so the tile asks for the blocks a few ahead and unpacks
-// their headers itself (heads unused).
-template <int G, int T, int C, bool Stream>
-void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64_t hs, const uint8_t* x, int64_t xs, float* out,
-          int64_t os) {
+// Per token and block, 4 words: the token's sums of sub-blocks 2j and 2j + 1 as two int16 (|Σ| ≤ 32·128).
+void sub_block_sums(const uint8_t* x, int64_t xs, int64_t tokens, int64_t blocks, int32_t* out) {
+  for (int64_t t = 0; t < tokens; t++) {
+    const auto* y = reinterpret_cast<const ActQ8K*>(x + t * xs);
+    for (int64_t b = 0; b < blocks; b++) {
+      for (int j = 0; j < 4; j++) {
+        const int16_t* s = y[b].bsums + 4 * j;
+        const auto low = static_cast<uint16_t>(s[0] + s[1]), high = static_cast<uint16_t>(s[2] + s[3]);
+        out[(t * blocks + b) * 4 + j] = static_cast<int32_t>(static_cast<uint32_t>(low) | static_cast<uint32_t>(high) << 16);
+      }
+    }
+  }
+}
+
+// out[t·os + 16g + i] for G groups of 16 rows (gs bytes apart) × T tokens (xs bytes apart; their
+// sub-block sums ss words apart). heads: the groups' unpacked headers, hs apart per group, or with Inline
+// none: each block's are unpacked as it passes. Each pair sums a sub-block in C chains of 8 / C vpdpbusd,
+// so few tokens still hide the multiply-add latency. Prefetch: the rows come from memory (decode), so
+// the tile asks for the blocks a few ahead.
+template <int G, int T, int C, bool Inline, bool Prefetch>
+void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64_t hs, const uint8_t* x, int64_t xs,
+          const int32_t* sums, int64_t ss, float* out, int64_t os) {
   constexpr int64_t kBlocksAhead = 2;
   constexpr int64_t kLines = kBlockBytes / 64;
   const __m512i low4 = _mm512_set1_epi8(0xF);
@@ -101,12 +111,16 @@ void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64
   for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
   for (int64_t b = 0; b < blocks; b++) {
     const ActQ8K* y[T];
+    const int32_t* ysum[T];
     XC_UNROLL
-    for (int t = 0; t < T; t++) y[t] = reinterpret_cast<const ActQ8K*>(x + t * xs) + b;
+    for (int t = 0; t < T; t++) {
+      y[t] = reinterpret_cast<const ActQ8K*>(x + t * xs) + b;
+      ysum[t] = sums + t * ss + 4 * b;
+    }
     const uint8_t* block[G];
     XC_UNROLL
     for (int g = 0; g < G; g++) block[g] = w + g * gs + b * kBlockBytes;
-    if constexpr (Stream) {
+    if constexpr (Prefetch) {
       if (b + kBlocksAhead < blocks) {
         for (int g = 0; g < G; g++) {
           for (int64_t line = 0; line < kLines; line++) {
@@ -115,18 +129,18 @@ void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64
         }
       }
     }
-    Head local[Stream ? G : 1];
+    Head local[Inline ? G : 1];
     const Head* h[G];
     XC_UNROLL
     for (int g = 0; g < G; g++) {
-      if constexpr (Stream) {
+      if constexpr (Inline) {
         expand(block[g], local[g]);
         h[g] = &local[g];
       } else {
         h[g] = heads + g * hs + b;
       }
     }
-    // The mins: Σ_k m_k·(the token's sums of sub-block k), taken off in float at once.
+    // The mins: Σ_k m_k·(the token's sum of sub-block k), taken off in float at once.
     {
       __m512i m[G][T];
       XC_UNROLL
@@ -135,12 +149,12 @@ void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64
         for (int t = 0; t < T; t++) m[g][t] = _mm512_setzero_si512();
       }
       XC_UNROLL
-      for (int k = 0; k < 8; k++) {
+      for (int j = 0; j < 4; j++) {
         XC_UNROLL
         for (int g = 0; g < G; g++) {
-          const __m512i mins = _mm512_load_si512(h[g]->min[k]);
+          const __m512i mins = _mm512_load_si512(h[g]->min[j]);
           XC_UNROLL
-          for (int t = 0; t < T; t++) m[g][t] = _mm512_dpwssd_epi32(m[g][t], mins, _mm512_set1_epi32(word(y[t]->bsums + 2 * k)));
+          for (int t = 0; t < T; t++) m[g][t] = _mm512_dpwssd_epi32(m[g][t], mins, _mm512_set1_epi32(ysum[t][j]));
         }
       }
       XC_UNROLL
@@ -205,36 +219,54 @@ void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64
   }
 }
 
-// All `groups` row groups against T tokens: the widest tile that fits the registers, then narrower ones.
-template <int T, bool Stream>
-void tokens_over_groups(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const Head* heads, const uint8_t* x,
-                        int64_t xs, float* out, int64_t os) {
-  constexpr int C = T == 1 ? 2 : 1;
-  constexpr int kWide = T <= 2 ? 4 : 2;
-  const auto at = [&](int64_t g) { return heads == nullptr ? nullptr : heads + g * blocks; };
+struct Operands {
+  int64_t blocks;
+  const uint8_t* w;
+  int64_t gs;
+  const Head* heads;  // per group, `blocks` apart
+  const uint8_t* x;
+  int64_t xs;
+  const int32_t* sums;  // per token, 4·blocks apart
+  float* out;
+  int64_t os;
+};
+
+// All `groups` row groups against T tokens: Wide groups at a time, then narrower tiles.
+template <int T, int Wide, bool Inline, bool Prefetch>
+void tokens_over_groups(const Operands& o, int64_t groups) {
+  constexpr int C = T == 1 ? 4 : 1;
+  const int64_t ss = 4 * o.blocks;
+  const auto run = [&](auto width, int64_t g) {
+    constexpr int kWidth = decltype(width)::value;
+    tile<kWidth, T, C, Inline, Prefetch>(o.blocks, o.w + g * o.gs, o.gs, Inline ? nullptr : o.heads + g * o.blocks, o.blocks, o.x, o.xs,
+                                        o.sums, ss, o.out + g * kGroupRows, o.os);
+  };
   int64_t g = 0;
-  for (; g + kWide <= groups; g += kWide) tile<kWide, T, C, Stream>(blocks, w + g * gs, gs, at(g), blocks, x, xs, out + g * kGroupRows, os);
-  if constexpr (kWide == 4) {
-    if (g + 2 <= groups) tile<2, T, C, Stream>(blocks, w + g * gs, gs, at(g), blocks, x, xs, out + g * kGroupRows, os), g += 2;
+  for (; g + Wide <= groups; g += Wide) run(std::integral_constant<int, Wide>(), g);
+  if constexpr (Wide >= 4) {
+    if (g + 2 <= groups) run(std::integral_constant<int, 2>(), g), g += 2;
   }
-  if (g < groups) tile<1, T, C, Stream>(blocks, w + g * gs, gs, at(g), blocks, x, xs, out + g * kGroupRows, os);
+  for (; g < groups; g++) run(std::integral_constant<int, 1>(), g);
 }
 
 // Inside a chunk of row groups, tokens outer and row groups inner: a tile's activations stay in L1 while
-// the chunk's rows pass under them from L2. Tokens go four at a time, the rest split evenly.
-template <bool Stream>
-void chunk(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const Head* heads, const uint8_t* x, int64_t xs,
-           float* out, int64_t os, int64_t tokens) {
+// the chunk's rows pass under them from L2. Tokens go four at a time (2 groups × 4 tokens: 8 sums, 8
+// integer totals and 8 float accumulators in registers; 1 × 8 and 3 × 4 measured slower), the rest split
+// evenly.
+template <bool Inline, bool Prefetch>
+void chunk(Operands o, int64_t groups, int64_t tokens) {
+  const Operands first = o;
   for (int64_t t = 0; t < tokens;) {
     const int64_t rest = tokens - t;
     const int64_t count = rest >= 8 || rest == 4 ? 4 : rest > 4 ? (rest + 1) / 2 : rest;
-    const uint8_t* xt = x + t * xs;
-    float* ot = out + t * os;
+    o.x = first.x + t * o.xs;
+    o.sums = first.sums + t * 4 * o.blocks;
+    o.out = first.out + t * o.os;
     switch (count) {
-      case 1: tokens_over_groups<1, Stream>(blocks, w, gs, groups, heads, xt, xs, ot, os); break;
-      case 2: tokens_over_groups<2, Stream>(blocks, w, gs, groups, heads, xt, xs, ot, os); break;
-      case 3: tokens_over_groups<3, Stream>(blocks, w, gs, groups, heads, xt, xs, ot, os); break;
-      default: tokens_over_groups<4, Stream>(blocks, w, gs, groups, heads, xt, xs, ot, os); break;
+      case 1: tokens_over_groups<1, 1, Inline, Prefetch>(o, groups); break;
+      case 2: tokens_over_groups<2, 4, Inline, Prefetch>(o, groups); break;
+      case 3: tokens_over_groups<3, 2, Inline, Prefetch>(o, groups); break;
+      default: tokens_over_groups<4, 2, Inline, Prefetch>(o, groups); break;
     }
     t += count;
   }
@@ -248,23 +280,26 @@ void rows16_q4k(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64
   const int64_t blocks = n / kQK_K;
   const int64_t gs = kGroupRows * ws;
   const int64_t groups = rows / kGroupRows;
-  if (tokens <= kDecodeTokens) {
-    // A decode batch reads its weights from memory once: 4 groups at a time, headers unpacked as they pass.
-    const int64_t step = tokens == 1 ? groups : 4;
-    for (int64_t g = 0; g < groups; g += step) {
-      chunk<true>(blocks, w + g * gs, gs, std::min(step, groups - g), nullptr, x, xs, out + g * kGroupRows, os, tokens);
-    }
+  thread_local std::vector<int32_t> sums;
+  thread_local std::vector<Head> heads;
+  if (sums.size() < static_cast<size_t>(tokens * blocks * 4)) sums.resize(static_cast<size_t>(tokens * blocks * 4));
+  sub_block_sums(x, xs, tokens, blocks, sums.data());
+  if (tokens == 1) {
+    // One token reads each weight once: group by group in one sequential stream (measured faster than
+    // four groups side by side from memory), four chains per sub-block, headers unpacked as rows pass.
+    chunk<true, true>({blocks, w, gs, nullptr, x, xs, sums.data(), out, os}, groups, tokens);
     return;
   }
-  thread_local std::vector<Head> heads;
-  const int64_t step = std::max<int64_t>(4, kChunkBytes / gs / 4 * 4);
+  // Otherwise the headers are unpacked once per chunk of row groups, for all its token tiles: 4 groups
+  // for a decode batch (its rows stream from memory once), kChunkBytes in prefill.
+  const int64_t step = tokens <= kDecodeTokens ? 4 : std::max<int64_t>(4, kChunkBytes / gs / 4 * 4);
+  if (heads.size() < static_cast<size_t>(step * blocks)) heads.resize(static_cast<size_t>(step * blocks));
   for (int64_t g = 0; g < groups; g += step) {
     const int64_t count = std::min(step, groups - g);
-    if (heads.size() < static_cast<size_t>(count * blocks)) heads.resize(static_cast<size_t>(count * blocks));
-    for (int64_t i = 0; i < count; i++) {
-      for (int64_t b = 0; b < blocks; b++) expand(w + (g + i) * gs + b * kBlockBytes, heads[static_cast<size_t>(i * blocks + b)]);
-    }
-    chunk<false>(blocks, w + g * gs, gs, count, heads.data(), x, xs, out + g * kGroupRows, os, tokens);
+    for (int64_t i = 0; i < count * blocks; i++) expand(w + g * gs + i * kBlockBytes, heads[static_cast<size_t>(i)]);
+    const Operands o{blocks, w + g * gs, gs, heads.data(), x, xs, sums.data(), out + g * kGroupRows, os};
+    if (tokens <= kDecodeTokens) chunk<false, true>(o, count, tokens);
+    else chunk<false, false>(o, count, tokens);
   }
 }
 
