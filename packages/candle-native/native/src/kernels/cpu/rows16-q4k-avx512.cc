@@ -2,10 +2,12 @@
 // of 16 rows, so each vpdpbusd multiplies them by one token's 4 activation bytes broadcast to every lane,
 // and the outputs leave as whole vectors with no horizontal sums. Per 256-element block and (row group,
 // token) pair: 8 sub-blocks of 8 vpdpbusd, each sub-block's sum times its six-bit scale in integer
-// (exact: |Σ| < 2^31), the mins against the token's sub-block sums in 8 vpdpwssd, and one float update.
+// (exact: |Σ| < 2^31), the mins against the token's sub-block sums (int16 pairs, made once per call) in
+// 4 vpdpwssd, and one float update.
 //
-// The six-bit scales and mins are unpacked per block into int32 vectors (Head): in prefill once per chunk
-// of row groups into a buffer the token tiles share, in decode inline as the rows stream past.
+// The six-bit scales and mins are unpacked per block into int32 vectors (Head, 896 bytes per 16 rows ×
+// 256 elements, on the side: the layout keeps ggml's size): with several tokens once per chunk of row
+// groups into a buffer the token tiles share, for a single token inline as the rows stream past.
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
