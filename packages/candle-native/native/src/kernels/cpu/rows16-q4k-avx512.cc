@@ -123,11 +123,10 @@ void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64
     XC_UNROLL
     for (int g = 0; g < G; g++) block[g] = w + g * gs + b * kBlockBytes;
     if constexpr (Prefetch) {
-      if (b + kBlocksAhead < blocks) {
-        for (int g = 0; g < G; g++) {
-          for (int64_t line = 0; line < kLines; line++) {
-            _mm_prefetch(reinterpret_cast<const char*>(block[g] + kBlocksAhead * kBlockBytes + 64 * line), _MM_HINT_T0);
-          }
+      // Past the group's last block too: one token's next group follows it in memory.
+      for (int g = 0; g < G; g++) {
+        for (int64_t line = 0; line < kLines; line++) {
+          _mm_prefetch(reinterpret_cast<const char*>(block[g] + kBlocksAhead * kBlockBytes + 64 * line), _MM_HINT_T0);
         }
       }
     }
