@@ -83,16 +83,15 @@ inline void expand(const uint8_t* block, Head& h) {
   }
 }
 
-// Per token and block, 4 words: the token's sums of sub-blocks 2j and 2j + 1 as two int16 (|Σ| ≤ 32·128).
+// Per token and block, 4 words: the token's sums of sub-blocks 2j and 2j + 1 as two int16 (|Σ| ≤ 32·128):
+// bsums' 16-element sums added in pairs, narrowed, stored as 16 bytes.
 void sub_block_sums(const uint8_t* x, int64_t xs, int64_t tokens, int64_t blocks, int32_t* out) {
+  const __m256i ones = _mm256_set1_epi16(1);
   for (int64_t t = 0; t < tokens; t++) {
     const auto* y = reinterpret_cast<const ActQ8K*>(x + t * xs);
     for (int64_t b = 0; b < blocks; b++) {
-      for (int j = 0; j < 4; j++) {
-        const int16_t* s = y[b].bsums + 4 * j;
-        const auto low = static_cast<uint16_t>(s[0] + s[1]), high = static_cast<uint16_t>(s[2] + s[3]);
-        out[(t * blocks + b) * 4 + j] = static_cast<int32_t>(static_cast<uint32_t>(low) | static_cast<uint32_t>(high) << 16);
-      }
+      const __m256i halves = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].bsums));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + (t * blocks + b) * 4), _mm256_cvtepi32_epi16(_mm256_madd_epi16(halves, ones)));
     }
   }
 }
