@@ -4,6 +4,7 @@
 
 #include "common/fp16.h"
 #include "kernels/cpu/block-types.h"
+#include "kernels/cpu/interleave-rows16-q4k.h"
 #include "kernels/cpu/scalar-kernels.h"
 
 namespace xc::scalar {
@@ -164,6 +165,39 @@ void rows16_q5_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x
     std::memcpy(&mask, g.qh + 8 * (e / 4), 8);
     return (e < 16 ? byte & 0xF : byte >> 4) | static_cast<int>(((mask >> (4 * i + e % 4)) & 1u) << 4);
   });
+}
+
+void rows16_q4_k(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens) {
+  for (int64_t g = 0; g < rows / 16; g++) {
+    const uint8_t* rows_of_group = w + g * 16 * w_stride;
+    for (int64_t t = 0; t < tokens; t++) {
+      const auto* y = reinterpret_cast<const ActQ8K*>(x + t * x_stride);
+      for (int i = 0; i < 16; i++) {
+        float sum = 0;
+        for (int64_t b = 0; b < n / kQK_K; b++) {
+          BlockQ4Kx16 group;
+          std::memcpy(&group, rows_of_group + b * sizeof(group), sizeof(group));
+          uint8_t packed[12];
+          for (int j = 0; j < 12; j++) packed[j] = group.scales[j][i];
+          int sumi = 0, summ = 0;
+          for (int k = 0; k < 8; k++) {
+            uint8_t scale, min;
+            q4k_scale_min(k, packed, &scale, &min);
+            int p = 0;
+            for (int e = 0; e < 32; e++) {
+              const uint8_t byte = group.qs[512 * (k / 2) + 64 * (e / 4) + 4 * i + e % 4];
+              p += (k % 2 == 0 ? byte & 0xF : byte >> 4) * y[b].qs[32 * k + e];
+            }
+            sumi += scale * p;
+            summ += min * (y[b].bsums[2 * k] + y[b].bsums[2 * k + 1]);
+          }
+          sum += y[b].d * (fp16_to_f32(group.d[i]) * static_cast<float>(sumi) - fp16_to_f32(group.dmin[i]) * static_cast<float>(summ));
+        }
+        out[t * out_stride + g * 16 + i] = sum;
+      }
+    }
+  }
 }
 
 }  // namespace xc::scalar

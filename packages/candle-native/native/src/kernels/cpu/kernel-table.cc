@@ -22,9 +22,10 @@ bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
 bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
 bool add_avx512_rows16(KernelTable& table);             // rows16-avx512.cc
 bool add_avx512_attention(KernelTable& table);          // attention-avx512.cc
+bool add_avx512_rows16_q4k(KernelTable& table);         // rows16-q4k-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
-  if (layout == WeightLayout::Rows16) return ActivationFormat::Q8_0Sum;
+  if (layout == WeightLayout::Rows16) return weight_type == GgmlType::Q4_K ? ActivationFormat::Q8K : ActivationFormat::Q8_0Sum;
   if (layout == WeightLayout::Interleaved) {
     if (weight_type == GgmlType::Q4_K) return ActivationFormat::Q8Kx8;
     return weight_type == GgmlType::Q6_K ? ActivationFormat::Q8Kx16 : ActivationFormat::Q8_0x8;
@@ -112,6 +113,7 @@ const KernelTable& scalar_kernels() {
     t.traits(GgmlType::Q8_0).rows16.rows = scalar::rows16_q8_0;
     t.traits(GgmlType::Q4_0).rows16.rows = scalar::rows16_q4_0;
     t.traits(GgmlType::Q5_0).rows16.rows = scalar::rows16_q5_0;
+    t.traits(GgmlType::Q4_K).rows16.rows = scalar::rows16_q4_k;
     t.quantize_q8_0 = scalar::quantize_q8_0;
     t.quantize_q8_k = scalar::quantize_q8_k;
     t.dot_f16_f32 = scalar::dot_f16_f32;
@@ -148,7 +150,9 @@ const KernelTable* avx512_kernels() {
     KernelTable t = *avx2;
     t.name = "avx512";
     if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t) &&
-          add_avx512_attention(t))) t.name = nullptr;
+          add_avx512_rows16_q4k(t) && add_avx512_attention(t))) {
+      t.name = nullptr;
+    }
     return with_relay_flags(t);
   }();
   return table.name == nullptr ? nullptr : &table;
