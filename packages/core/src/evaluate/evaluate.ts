@@ -4,6 +4,7 @@ import { pickFields } from '../modules/example.js';
 import type { ForwardOptions, Module } from '../modules/module.js';
 import { ProgressBar, type ProgressStream } from '../progress/progress-bar.js';
 import { defaultConcurrency } from './default-concurrency.js';
+import { defaultWarmup } from './default-warmup.js';
 import { formatResultTable } from './format-result-table.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type Metric, scoreValue } from './metric.js';
@@ -26,7 +27,8 @@ export interface EvaluateOptions {
   /**
    * Examples run alone before the rest start, so the LM's prefix cache (a local LM's, or a server's)
    * holds the prompt prefix every example shares (instructions + demos). Default 1 when
-   * `concurrency` > 1. The results do not depend on it.
+   * `concurrency` > 1, except 0 for local LMs, whose scheduler shares that prefix among calls made
+   * together (see `defaultWarmup`). The results do not depend on it.
    */
   warmup?: number;
   /** Draw a progress bar with the running score. Default true; it only appears on a TTY. */
@@ -131,7 +133,7 @@ export class Evaluate {
     };
     show(0, 0);
     try {
-      const warmup = options.warmup ?? (concurrency > 1 ? 1 : 0);
+      const warmup = options.warmup ?? defaultWarmup(program, forwardOptions?.lm, concurrency);
       const rows = await mapConcurrent(devset, concurrency, evaluateOne, signal, warmup);
       const result = new EvaluationResult(rows, metric.name || 'metric');
       if (options.saveAsJson) await writeTextFile(options.saveAsJson, JSON.stringify(result.records()));
