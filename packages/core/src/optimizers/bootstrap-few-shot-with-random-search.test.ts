@@ -115,6 +115,29 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     expect(stream.scores).toEqual(oneByOne.scores);
   });
 
+  it('bootstraps the candidates side by side, never past concurrency calls in flight', async () => {
+    const model = sumModel();
+    const state = { inFlight: 0, maxInFlight: 0, firstEndInFlight: -1 };
+    const lm = new ScriptedLM({
+      responses: async (call) => {
+        state.maxInFlight = Math.max(state.maxInFlight, ++state.inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (state.firstEndInFlight === -1) state.firstEndInFlight = state.inFlight;
+        state.inFlight -= 1;
+        return model(call);
+      },
+    });
+    const { optimizer } = search(8);
+    const best = await optimizer.compile(new Predict('question -> answer', { lm }), { trainset, valset });
+    // one BootstrapFewShot starts with a window of one teacher call; candidates -1…3 side by side start five
+    expect(state.firstEndInFlight).toBe(5);
+    expect(state.maxInFlight).toBe(8);
+    const serial = search(1);
+    expect(dumpState(best)).toEqual(
+      dumpState(await serial.optimizer.compile(serial.student, { trainset, valset })),
+    );
+  });
+
   it('stops at stopAtScore and keeps to restrict', async () => {
     const { optimizer, student } = search(4);
     const stopping = new BootstrapFewShotWithRandomSearch({

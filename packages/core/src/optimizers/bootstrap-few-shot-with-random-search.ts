@@ -1,5 +1,6 @@
 import { throwIfAborted } from '../errors/abort-error.js';
 import { Evaluate, type EvaluationResult } from '../evaluate/evaluate.js';
+import { mapConcurrent } from '../evaluate/map-concurrent.js';
 import type { BootstrapFewShotOptions } from '../modules/bootstrap-few-shot.js';
 import type { Example } from '../modules/example.js';
 import type { Module } from '../modules/module.js';
@@ -72,10 +73,10 @@ export class BootstrapFewShotWithRandomSearch {
     });
     const scored: ScoredCandidate<M>[] = [];
     let best: ScoredCandidate<M> | undefined;
-    const build = (index: number) =>
+    const build = (index: number, calls = concurrency) =>
       candidateProgram(student, index, {
         ...bootstrap,
-        concurrency,
+        concurrency: calls,
         seed,
         trainset,
         teacher,
@@ -97,11 +98,7 @@ export class BootstrapFewShotWithRandomSearch {
       // Building a candidate never depends on another's score, so with no early stop every candidate
       // is built first and all are scored as one stream of calls: no candidate's last few calls
       // run alone (a local LM's batch stays full). The scores, and so the program, are the same.
-      const programs: M[] = [];
-      for (const index of indexes) {
-        throwIfAborted(signal);
-        programs.push(await build(index));
-      }
+      const programs = await buildAll(indexes, concurrency, build, signal);
       const results = await evaluator.runMany(programs, { signal });
       for (const [i, index] of indexes.entries()) add(index, programs[i]!, results[i]!);
     } else {
@@ -115,4 +112,22 @@ export class BootstrapFewShotWithRandomSearch {
     this.candidates = [...scored].sort((a, b) => b.score - a.score);
     return (best as ScoredCandidate<M>).program;
   }
+}
+
+/**
+ * Every candidate of `indexes`, in order. The bootstrapped ones (index ≥ -1) are built side by
+ * side, `concurrency` calls in flight between them (each BootstrapFewShot gets its share; the demos
+ * it finds do not depend on it), so their teacher calls fill one batch instead of each
+ * bootstrapping window running with a batch of its own.
+ */
+async function buildAll<M>(
+  indexes: readonly number[],
+  concurrency: number,
+  build: (index: number, calls?: number) => Promise<M>,
+  signal: AbortSignal | undefined,
+): Promise<M[]> {
+  const bootstrapped = indexes.filter((index) => index >= -1).length;
+  const side = Math.max(1, Math.min(bootstrapped, concurrency));
+  const share = Math.max(1, Math.floor(concurrency / side));
+  return mapConcurrent(indexes, side, (index) => build(index, share), signal);
 }
