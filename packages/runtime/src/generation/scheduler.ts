@@ -163,9 +163,11 @@ export class Scheduler {
         const finishedBefore = this.finished;
         await this.step();
         // Callers often answer a finished request with the next call (an evaluation's next
-        // example): a turn of the event loop lets those calls arrive and prefill in the coming
-        // step together, instead of one step behind the requests still running.
-        if (this.finished !== finishedBefore && this.active > 0) await nextTurn();
+        // example). When at least as many finished as still decode, a turn of the event loop lets
+        // those calls arrive and prefill together in the coming step, instead of spread over the
+        // next few; with fewer, the step runs at once, beside the callers' own work.
+        const finished = this.finished - finishedBefore;
+        if (finished > 0 && this.active > 0 && finished >= this.decodingCount()) await nextTurn();
       }
     } catch (error) {
       for (const task of this.waiting.drain()) task.fail(error);
@@ -354,6 +356,12 @@ export class Scheduler {
     const size = rows * this.engine.info.vocabSize;
     if (this.logitsBuffer.length < size) this.logitsBuffer = new Float32Array(size);
     return this.logitsBuffer;
+  }
+
+  private decodingCount(): number {
+    let count = 0;
+    for (const slot of this.slots) if (slot.state === 'decode') count++;
+    return count;
   }
 
   /** The decoding requests served this step, at most maxBatchSize, in rotation. */
