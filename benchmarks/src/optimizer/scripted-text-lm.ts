@@ -26,6 +26,11 @@ export class ScriptedTextLM implements LM {
     return this.local.contextLength;
   }
 
+  /** The local LM's: calls go through its scheduler (Evaluate sizes its batches and warmup by it). */
+  get preferredConcurrency(): number {
+    return this.local.preferredConcurrency;
+  }
+
   async generate(messages: Message[], options: GenerateOptions = {}): Promise<LMResult> {
     const text = this.answerOf(messages);
     const tokens = this.local.tokenizer.encode(text, { addSpecial: false }).length;

@@ -3,7 +3,7 @@ import type { LM } from '../lm/lm.js';
 /** Evaluate's concurrency for a remote LM, or when the LM is not known: a polite bound for a server. */
 export const REMOTE_CONCURRENCY = 8;
 
-interface WithPredictors {
+export interface WithPredictors {
   namedPredictors?(): Array<[string, unknown]>;
 }
 
@@ -13,7 +13,7 @@ interface WithPredictors {
  * `REMOTE_CONCURRENCY` when any of them has none (a remote LM) or none is known.
  */
 export function defaultConcurrency(program: WithPredictors, callLM: LM | undefined): number {
-  const lms = callLM ? [callLM] : predictorLMs(program);
+  const lms = runLMs(program, callLM);
   if (lms.length === 0) return REMOTE_CONCURRENCY;
   let least = Number.POSITIVE_INFINITY;
   for (const lm of lms) {
@@ -22,6 +22,11 @@ export function defaultConcurrency(program: WithPredictors, callLM: LM | undefin
     least = Math.min(least, Math.floor(preferred));
   }
   return least;
+}
+
+/** The LMs a run of `program` calls: `callLM` when given, else each predictor's own. */
+export function runLMs(program: WithPredictors, callLM: LM | undefined): LM[] {
+  return callLM ? [callLM] : predictorLMs(program);
 }
 
 function predictorLMs(program: WithPredictors): LM[] {

@@ -82,6 +82,40 @@ describe('Evaluate', () => {
     expect(events.slice(0, 2)).toEqual(['start 5', 'start 6']);
   });
 
+  it('runs no example alone for a local LM, whose scheduler shares the prefix of calls made together', async () => {
+    const events: string[] = [];
+    const model = sumModel();
+    const recording = (name: string) =>
+      new ScriptedLM({
+        responses: async (call) => {
+          events.push(`${name} start ${call.index}`);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          events.push(`${name} end ${call.index}`);
+          return model(call);
+        },
+      });
+    const local = Object.assign(recording('local'), { preferredConcurrency: 8 });
+    const options = {
+      devset: devset.slice(0, 5),
+      metric: exactAnswer,
+      concurrency: 4,
+      displayProgress: false,
+    };
+    const localResult = await evaluate(new Predict('question -> answer', { lm: local }), options);
+    expect(events.slice(0, 4)).toEqual(['local start 0', 'local start 1', 'local start 2', 'local start 3']);
+    events.length = 0;
+    // a remote LM given for the call keeps the warmup
+    const remoteResult = await evaluate(new Predict('question -> answer', { lm: local }), {
+      ...options,
+      forwardOptions: { lm: recording('remote') },
+    } as never);
+    expect(events.slice(0, 3)).toEqual(['remote start 0', 'remote end 0', 'remote start 1']);
+    expect(remoteResult.rows.map((row) => row.score)).toEqual(localResult.rows.map((row) => row.score));
+    events.length = 0;
+    await evaluate(new Predict('question -> answer', { lm: local }), { ...options, warmup: 1 });
+    expect(events.slice(0, 3)).toEqual(['local start 5', 'local end 5', 'local start 6']);
+  });
+
   it('counts a failing example at failureScore and keeps going', async () => {
     const lm = new ScriptedLM({
       responses: ['[[ ## answer ## ]]\n3\n\n[[ ## completed ## ]]', new Error('server down'), 'garbled'],

@@ -4,11 +4,13 @@ import { pickFields } from '../modules/example.js';
 import type { ForwardOptions, Module } from '../modules/module.js';
 import { ProgressBar, type ProgressStream } from '../progress/progress-bar.js';
 import { defaultConcurrency } from './default-concurrency.js';
+import { defaultWarmup } from './default-warmup.js';
 import { formatResultTable } from './format-result-table.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { type Metric, scoreValue } from './metric.js';
 import { type EvaluationRow, resultRecords } from './result-rows.js';
 import { TooManyErrorsError } from './too-many-errors-error.js';
+import { WarmupGate } from './warmup-gate.js';
 import { writeTextFile } from './write-text-file.js';
 
 type Values = Record<string, unknown>;
@@ -26,7 +28,8 @@ export interface EvaluateOptions {
   /**
    * Examples run alone before the rest start, so the LM's prefix cache (a local LM's, or a server's)
    * holds the prompt prefix every example shares (instructions + demos). Default 1 when
-   * `concurrency` > 1. The results do not depend on it.
+   * `concurrency` > 1, except 0 for local LMs, whose scheduler shares that prefix among calls made
+   * together (see `defaultWarmup`). The results do not depend on it.
    */
   warmup?: number;
   /** Draw a progress bar with the running score. Default true; it only appears on a TTY. */
@@ -100,46 +103,114 @@ export class Evaluate {
   async run(program: Program, callOptions: EvaluateCallOptions = {}): Promise<EvaluationResult> {
     const { signal, forwardOptions, ...overrides } = callOptions;
     const options = { ...this.options, ...overrides };
-    const { devset, metric, failureScore = 0, maxErrors } = options;
+    const { devset, metric } = options;
     const concurrency = options.concurrency ?? defaultConcurrency(program, forwardOptions?.lm);
-    const inputKeys = options.inputKeys ?? program.inputNames?.();
-    const bar = new ProgressBar({
-      stream: options.displayProgress === false ? null : options.progressStream,
-    });
-    const show = (done: number, scoreSum: number) =>
-      bar.update({ done, total: devset.length, label: scoreLabel(done, scoreSum) });
-    let done = 0;
-    let scoreSum = 0;
-    let errors = 0;
-    const evaluateOne = async (example: Example): Promise<EvaluationRow> => {
-      let row: EvaluationRow;
-      try {
-        const inputs = inputKeys ? pickFields(example, inputKeys) : { ...example };
-        const prediction = await program.forward(inputs, { ...forwardOptions, signal });
-        row = { example, prediction, score: scoreValue(await metric(example, prediction, undefined)) };
-      } catch (error) {
-        if (AbortError.isInstance(error) && signal?.aborted) throw error;
-        row = { example, prediction: undefined, score: failureScore, error };
-        if (maxErrors !== undefined && ++errors >= maxErrors) {
-          throw new TooManyErrorsError(errors, maxErrors, { cause: error });
-        }
-      }
-      done += 1;
-      scoreSum += row.score;
-      show(done, scoreSum);
-      return row;
-    };
-    show(0, 0);
+    const progress = progressOf(options, devset.length);
+    const evaluateOne = exampleEvaluator(program, options, callOptions, progress.add);
     try {
-      const warmup = options.warmup ?? (concurrency > 1 ? 1 : 0);
+      const warmup = options.warmup ?? defaultWarmup(program, forwardOptions?.lm, concurrency);
       const rows = await mapConcurrent(devset, concurrency, evaluateOne, signal, warmup);
       const result = new EvaluationResult(rows, metric.name || 'metric');
       if (options.saveAsJson) await writeTextFile(options.saveAsJson, JSON.stringify(result.records()));
       return result;
     } finally {
-      bar.finish();
+      progress.finish();
     }
   }
+
+  /**
+   * Evaluates each of `programs` as `run` would, one after another (the same rows and scores, in
+   * order), but as one stream of calls with at most `concurrency` in flight across all: the next
+   * program's first calls fill the batch while the previous one's last calls finish. Each
+   * program's first `warmup` examples still run alone before its others start, and `maxErrors`
+   * counts each program's errors. The bar counts every program's examples; `saveAsJson` is `run`'s.
+   */
+  async runMany(
+    programs: readonly Program[],
+    callOptions: EvaluateCallOptions = {},
+  ): Promise<EvaluationResult[]> {
+    const { signal, forwardOptions, ...overrides } = callOptions;
+    const options = { ...this.options, ...overrides };
+    if (options.saveAsJson !== undefined)
+      throw new RangeError('runMany writes no JSON file: pass saveAsJson to run, one program at a time');
+    if (programs.length === 0) return [];
+    const { devset, metric } = options;
+    const concurrency =
+      options.concurrency ??
+      Math.min(...programs.map((program) => defaultConcurrency(program, forwardOptions?.lm)));
+    const progress = progressOf(options, programs.length * devset.length);
+    const evaluators = programs.map((program) =>
+      exampleEvaluator(program, options, callOptions, progress.add),
+    );
+    const gates = programs.map(
+      (program) => new WarmupGate(options.warmup ?? defaultWarmup(program, forwardOptions?.lm, concurrency)),
+    );
+    const items = programs.flatMap((_, p) => devset.map((example, i) => ({ p, i, example })));
+    try {
+      const rows = await mapConcurrent(
+        items,
+        concurrency,
+        ({ p, i, example }) => gates[p]!.run(i, () => evaluators[p]!(example)),
+        signal,
+      );
+      return programs.map(
+        (_, p) =>
+          new EvaluationResult(
+            rows.slice(p * devset.length, (p + 1) * devset.length),
+            metric.name || 'metric',
+          ),
+      );
+    } finally {
+      progress.finish();
+    }
+  }
+}
+
+/** The progress bar of one evaluation (none when displayProgress is false), fed row by row. */
+function progressOf(options: EvaluateOptions, total: number) {
+  const bar = new ProgressBar({ stream: options.displayProgress === false ? null : options.progressStream });
+  let done = 0;
+  let scoreSum = 0;
+  bar.update({ done, total, label: scoreLabel(done, scoreSum) });
+  return {
+    add(row: EvaluationRow): void {
+      done += 1;
+      scoreSum += row.score;
+      bar.update({ done, total, label: scoreLabel(done, scoreSum) });
+    },
+    finish: () => bar.finish(),
+  };
+}
+
+/**
+ * Scores one example with `program`: a failing call or metric gives a `failureScore` row, counted
+ * towards `maxErrors` (for this program); only the signal's AbortError and TooManyErrorsError throw.
+ */
+function exampleEvaluator(
+  program: Program,
+  options: EvaluateOptions,
+  { signal, forwardOptions }: Pick<EvaluateCallOptions, 'signal' | 'forwardOptions'>,
+  onRow: (row: EvaluationRow) => void,
+): (example: Example) => Promise<EvaluationRow> {
+  const { metric, failureScore = 0, maxErrors } = options;
+  const inputKeys = options.inputKeys ?? program.inputNames?.();
+  let errors = 0;
+  return async (example) => {
+    let row: EvaluationRow;
+    try {
+      const inputs = inputKeys ? pickFields(example, inputKeys) : { ...example };
+      const prediction = await program.forward(inputs, { ...forwardOptions, signal });
+      row = { example, prediction, score: scoreValue(await metric(example, prediction, undefined)) };
+    } catch (error) {
+      if (AbortError.isInstance(error) && signal?.aborted) throw error;
+      row = { example, prediction: undefined, score: failureScore, error };
+      if (maxErrors !== undefined && ++errors >= maxErrors) {
+        throw new TooManyErrorsError(errors, maxErrors, { cause: error });
+      }
+    }
+    onRow(row);
+    return row;
+  };
 }
 
 /** Evaluates `program` once: `new Evaluate(options).run(program, …)`. */

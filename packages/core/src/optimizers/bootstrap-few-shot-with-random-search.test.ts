@@ -68,6 +68,76 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     expect((await run(4)).demos).not.toEqual(first.demos);
   });
 
+  it('with calls in flight together, scores the candidates as one stream, not one drained batch after another', async () => {
+    const run = async (stopAtScore?: number) => {
+      const model = sumModel();
+      const state = { inFlight: 0, drained: 0, evaluations: 0 };
+      const questions = new Set(valset.map((example) => example.question));
+      const lm = new ScriptedLM({
+        responses: async (call) => {
+          const question = /\[\[ ## question ## \]\]\n([^\n]*)/.exec(
+            call.messages?.at(-1)?.content ?? '',
+          )?.[1];
+          const evaluation = questions.has(question ?? '');
+          state.inFlight += 1;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          state.inFlight -= 1;
+          if (evaluation && ++state.evaluations < 7 * valset.length && state.inFlight === 0)
+            state.drained += 1;
+          return model(call);
+        },
+      });
+      // a local LM: Evaluate runs no warmup example alone
+      Object.assign(lm, { preferredConcurrency: 4 });
+      const optimizer = new BootstrapFewShotWithRandomSearch({
+        metric: exactAnswer,
+        maxBootstrappedDemos: 3,
+        maxLabeledDemos: 4,
+        numCandidatePrograms: 4,
+        concurrency: 4,
+        stopAtScore,
+      });
+      const program = await optimizer.compile(new Predict('question -> answer', { lm }), {
+        trainset,
+        valset,
+      });
+      return { state, program, scores: optimizer.candidates.map((c) => [c.index, c.score]) };
+    };
+    const stream = await run();
+    // stopAtScore (never reached here) keeps DSPy's order: build one, score it, then the next
+    const oneByOne = await run(101);
+    expect(stream.state.evaluations).toBe(7 * valset.length);
+    expect(oneByOne.state.evaluations).toBe(7 * valset.length);
+    // the calls in flight fell to none only after the last evaluation call, not between candidates
+    expect(stream.state.drained).toBe(0);
+    expect(oneByOne.state.drained).toBe(6);
+    expect(dumpState(stream.program)).toEqual(dumpState(oneByOne.program));
+    expect(stream.scores).toEqual(oneByOne.scores);
+  });
+
+  it('bootstraps the candidates side by side, never past concurrency calls in flight', async () => {
+    const model = sumModel();
+    const state = { inFlight: 0, maxInFlight: 0, firstEndInFlight: -1 };
+    const lm = new ScriptedLM({
+      responses: async (call) => {
+        state.maxInFlight = Math.max(state.maxInFlight, ++state.inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (state.firstEndInFlight === -1) state.firstEndInFlight = state.inFlight;
+        state.inFlight -= 1;
+        return model(call);
+      },
+    });
+    const { optimizer } = search(8);
+    const best = await optimizer.compile(new Predict('question -> answer', { lm }), { trainset, valset });
+    // one BootstrapFewShot starts with a window of one teacher call; candidates -1…3 side by side start five
+    expect(state.firstEndInFlight).toBe(5);
+    expect(state.maxInFlight).toBe(8);
+    const serial = search(1);
+    expect(dumpState(best)).toEqual(
+      dumpState(await serial.optimizer.compile(serial.student, { trainset, valset })),
+    );
+  });
+
   it('stops at stopAtScore and keeps to restrict', async () => {
     const { optimizer, student } = search(4);
     const stopping = new BootstrapFewShotWithRandomSearch({

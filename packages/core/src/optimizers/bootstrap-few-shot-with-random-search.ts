@@ -1,5 +1,6 @@
 import { throwIfAborted } from '../errors/abort-error.js';
-import { Evaluate } from '../evaluate/evaluate.js';
+import { Evaluate, type EvaluationResult } from '../evaluate/evaluate.js';
+import { mapConcurrent } from '../evaluate/map-concurrent.js';
 import type { BootstrapFewShotOptions } from '../modules/bootstrap-few-shot.js';
 import type { Example } from '../modules/example.js';
 import type { Module } from '../modules/module.js';
@@ -39,6 +40,8 @@ export interface ScoredCandidate<M> {
  * DSPy's BootstrapFewShotWithRandomSearch: builds candidate programs (see `candidateProgram`),
  * scores each on the valset with Evaluate, and returns the first with the best score. The same
  * seed gives the same program whatever the concurrency (the LM answering each prompt the same way).
+ * With calls in flight together and no `stopAtScore`, the candidates are all built before any is
+ * scored, and scored as one stream (`Evaluate.runMany`), so batches stay full between candidates.
  */
 export class BootstrapFewShotWithRandomSearch {
   /** The candidates of the last compile, best first. */
@@ -70,18 +73,17 @@ export class BootstrapFewShotWithRandomSearch {
     });
     const scored: ScoredCandidate<M>[] = [];
     let best: ScoredCandidate<M> | undefined;
-    for (const index of indexes) {
-      throwIfAborted(signal);
-      const program = await candidateProgram(student, index, {
+    const build = (index: number, calls = concurrency) =>
+      candidateProgram(student, index, {
         ...bootstrap,
-        concurrency,
+        concurrency: calls,
         seed,
         trainset,
         teacher,
         inputKeys,
         signal,
       });
-      const result = await evaluator.run(program, { signal });
+    const add = (index: number, program: M, result: EvaluationResult) => {
       const candidate = {
         index,
         score: result.score,
@@ -90,9 +92,42 @@ export class BootstrapFewShotWithRandomSearch {
       };
       scored.push(candidate);
       if (!best || candidate.score > best.score) best = candidate;
-      if (stopAtScore !== undefined && candidate.score >= stopAtScore) break;
+      return candidate;
+    };
+    if (concurrency > 1 && stopAtScore === undefined) {
+      // Building a candidate never depends on another's score, so with no early stop every candidate
+      // is built first and all are scored as one stream of calls: no candidate's last few calls
+      // run alone (a local LM's batch stays full). The scores, and so the program, are the same.
+      const programs = await buildAll(indexes, concurrency, build, signal);
+      const results = await evaluator.runMany(programs, { signal });
+      for (const [i, index] of indexes.entries()) add(index, programs[i]!, results[i]!);
+    } else {
+      for (const index of indexes) {
+        throwIfAborted(signal);
+        const program = await build(index);
+        const candidate = add(index, program, await evaluator.run(program, { signal }));
+        if (stopAtScore !== undefined && candidate.score >= stopAtScore) break;
+      }
     }
     this.candidates = [...scored].sort((a, b) => b.score - a.score);
     return (best as ScoredCandidate<M>).program;
   }
+}
+
+/**
+ * Every candidate of `indexes`, in order. The bootstrapped ones (index ≥ -1) are built side by
+ * side, `concurrency` calls in flight between them (each BootstrapFewShot gets its share; the demos
+ * it finds do not depend on it), so their teacher calls fill one batch instead of each
+ * bootstrapping window running with a batch of its own.
+ */
+async function buildAll<M>(
+  indexes: readonly number[],
+  concurrency: number,
+  build: (index: number, calls?: number) => Promise<M>,
+  signal: AbortSignal | undefined,
+): Promise<M[]> {
+  const bootstrapped = indexes.filter((index) => index >= -1).length;
+  const side = Math.max(1, Math.min(bootstrapped, concurrency));
+  const share = Math.max(1, Math.floor(concurrency / side));
+  return mapConcurrent(indexes, side, (index) => build(index, share), signal);
 }

@@ -3,6 +3,7 @@ import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
 import { logitsRowCount } from '../engine/logits-row-count.js';
 import type { DraftModel } from './draft-model.js';
 import type { GenerationTask } from './generation-task.js';
+import { nextTurn } from './next-turn.js';
 import { kvFootprint, Preemption, recomputeTarget } from './preemption.js';
 import { forkPrefix, PrefixCache } from './prefix-cache.js';
 import { DEFAULT_MAX_SEQUENCES, type SchedulerOptions, type SchedulerStats } from './scheduler-options.js';
@@ -54,6 +55,8 @@ export class Scheduler {
   private logitsBuffer = new Float32Array(0);
   private running = false;
   private disposed = false;
+  /** Requests finished so far (the loop yields after a step that finished some). */
+  private finished = 0;
 
   /** `draftModel`: greedy requests in small batches draft on it instead of by prompt lookup. */
   constructor(engine: Engine, options: SchedulerOptions = {}, draftModel?: DraftModel) {
@@ -132,8 +135,9 @@ export class Scheduler {
       this.admit(!this.running);
       if (!this.running) {
         this.running = true;
-        // Starting on a microtask lets requests made in the same tick share their first steps.
-        queueMicrotask(() => void this.loop());
+        // Starting on the next turn lets requests made together share their first steps, even
+        // those whose callers reach the LM several awaits after the first one did.
+        void nextTurn().then(() => this.loop());
       }
     }
     return task.completion;
@@ -156,7 +160,14 @@ export class Scheduler {
         this.dropAborted();
         this.admit();
         this.preemption.makeRoom();
+        const finishedBefore = this.finished;
         await this.step();
+        // Callers often answer a finished request with the next call (an evaluation's next
+        // example). When at least as many finished as still decode, a turn of the event loop lets
+        // those calls arrive and prefill together in the coming step, instead of spread over the
+        // next few; with fewer, the step runs at once, beside the callers' own work.
+        const finished = this.finished - finishedBefore;
+        if (finished > 0 && this.active > 0 && finished >= this.decodingCount()) await nextTurn();
       }
     } catch (error) {
       for (const task of this.waiting.drain()) task.fail(error);
@@ -347,6 +358,12 @@ export class Scheduler {
     return this.logitsBuffer;
   }
 
+  private decodingCount(): number {
+    let count = 0;
+    for (const slot of this.slots) if (slot.state === 'decode') count++;
+    return count;
+  }
+
   /** The decoding requests served this step, at most maxBatchSize, in rotation. */
   private decodeBatch(): Slot[] {
     const ready = this.slots.filter((slot) => slot.state === 'decode');
@@ -398,13 +415,18 @@ export class Scheduler {
   /**
    * Gives a queued request its sequence: a fork of the request that shares the longest prompt
    * prefix with it, when that beats the prefix cache, else the cache's best. False while the
-   * other request has yet to prefill the shared part (the request waits a step).
+   * other request has yet to prefill the shared part (the request waits a step) — unless a request
+   * that already holds its shared part, or the cache, is at most sharedPrefixMinTokens shorter:
+   * then the request forks that one now, and prefills alongside its siblings instead of a step
+   * behind them.
    */
   private start(slot: Slot): boolean {
     const prompt = slot.target;
     const fromCache = Math.min(this.cache.match(prompt), prompt.length - 1);
     let leader: Slot | undefined;
     let shared = 0;
+    let ready: Slot | undefined;
+    let readyShared = 0;
     for (const other of this.slots) {
       if (other === slot || other.seq === undefined) continue;
       const length = Math.min(commonPrefixLength(other.task.promptTokens, prompt), prompt.length - 1);
@@ -412,11 +434,20 @@ export class Scheduler {
         leader = other;
         shared = length;
       }
+      if (length > readyShared && other.cached.length >= length) {
+        ready = other;
+        readyShared = length;
+      }
     }
     let seq: SequenceId;
     let reused: number;
-    if (leader !== undefined && shared >= fromCache + this.sharedPrefixMinTokens) {
-      if (leader.cached.length < shared) return false;
+    const min = this.sharedPrefixMinTokens;
+    if (leader !== undefined && shared >= fromCache + min && leader.cached.length < shared) {
+      if (shared >= Math.max(fromCache, readyShared) + min) return false;
+      leader = ready;
+      shared = readyShared;
+    }
+    if (leader !== undefined && shared >= fromCache + min) {
       seq = forkPrefix(this.engine, leader.seq!, shared);
       reused = shared;
     } else ({ seq, reused } = this.cache.acquire(prompt));
@@ -473,6 +504,7 @@ export class Scheduler {
 
   private complete(slot: Slot): void {
     this.remove(slot);
+    this.finished++;
     this.preemption.left();
     this.draftModel?.release(slot);
     this.waiting.recordService(performance.now() - slot.admittedMs);

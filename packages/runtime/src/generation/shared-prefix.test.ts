@@ -49,4 +49,20 @@ describe('concurrent calls on a prefix nobody has cached', () => {
       (await expected.lm.complete(prompts[1]!, { maxTokens: 5 })).tokenIds,
     );
   });
+
+  it('forks a request that holds its prefix now rather than wait a step to share a few tokens more', async () => {
+    const options = { prefixCacheSize: 0, sharedPrefixMinTokens: 8 };
+    const { lm, engine } = createFakeLM({ next: wholeHistory, contextLength: 512 }, options);
+    const head = 'the quick brown fox jumps over ';
+    // the third prompt shares 5 more tokens with the second than with the first
+    const texts = [`${head}a`, `${head}bcd x`, `${head}bcd y`];
+    const results = await Promise.all(texts.map((p) => lm.complete(p, { maxTokens: 3 })));
+    // step 1: the first prompt alone; step 2: its decode and both others' suffixes, forked from it
+    expect(engine.calls[0]!.map((r) => r.tokens.length)).toEqual([1 + head.length + 1]);
+    expect(engine.calls[1]!.map((r) => r.tokens.length)).toEqual([1, 5, 5]);
+    expect(engine.forkCalls).toBe(2);
+    const alone = createFakeLM({ next: wholeHistory, contextLength: 512 }, { prefixCacheSize: 0 });
+    for (const [i, text] of texts.entries())
+      expect(results[i]!.tokenIds).toEqual((await alone.lm.complete(text, { maxTokens: 3 })).tokenIds);
+  });
 });
