@@ -84,13 +84,15 @@ export class CachedLM implements LM {
     const key = await this.requestKey(request, options);
     const shared = this.pending.get(key);
     if (shared) return structuredClone(await shared);
-    const hit = await this.cache.get(key);
-    if (hit) return hit;
-    const running = call().then(async (result) => {
+    // Registered before the lookup, so an identical request arriving meanwhile waits for this one.
+    const running = (async () => {
+      const hit = await this.cache.get(key);
+      if (hit) return hit;
+      const result = await call();
       if (result.finishReason === 'stop' || result.finishReason === 'length')
         await this.cache.set(key, result);
       return result;
-    });
+    })();
     this.pending.set(key, running);
     try {
       return await running;

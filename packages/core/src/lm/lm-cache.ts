@@ -1,4 +1,5 @@
 import type { LMResult } from './lm.js';
+import { sha256Hex } from './sha256.js';
 
 export interface LMCacheOptions {
   /** Keep results in memory (an LRU of `maxEntries`). Default true. */
@@ -35,9 +36,7 @@ export class LMCache {
 
   /** The key of a request: hex SHA-256 of its sorted-key JSON (undefined values left out). */
   async key(request: Readonly<Record<string, unknown>>): Promise<string> {
-    const bytes = new TextEncoder().encode(sortedJson(request));
-    const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
-    return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    return sha256Hex(new TextEncoder().encode(sortedJson(request)));
   }
 
   async get(key: string): Promise<LMResult | undefined> {
