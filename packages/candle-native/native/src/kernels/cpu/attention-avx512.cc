@@ -15,6 +15,7 @@
 
 #include "kernels/cpu/avx2-kernels.h"
 #include "kernels/cpu/avx512-attention.h"
+#include "kernels/cpu/attention-rows.h"
 #include "kernels/cpu/cpu-ops.h"
 
 namespace xc::avx512 {
@@ -151,16 +152,8 @@ void attend(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tok
   alignas(64) int row_first[kMaxRows];
   alignas(64) int row_last[kMaxRows];
   __m512 max[kMaxVectors], denominator[kMaxVectors], correction[kMaxVectors];
-  int lo = first[0], hi = last[0], all_first = first[0], all_last = last[0];
-  for (int i = 0; i < tokens; i++) {
-    lo = std::min(lo, first[i]), hi = std::max(hi, last[i]);
-    all_first = std::max(all_first, first[i]), all_last = std::min(all_last, last[i]);
-  }
-  for (int r = 0; r < static_cast<int>(rows); r++) {
-    const int i = r < used ? r / heads : 0;
-    row_first[r] = first[i], row_last[r] = last[i];
-    for (int d = 0; d < hd; d++) qt[d * rows + r] = r < used ? q[i * q_stride + (r % heads) * hd + d] * scale : 0.0f;
-  }
+  const auto [lo, hi, all_first, all_last] =
+      cpu::lay_out_query_rows(q, q_stride, tokens, heads, hd, rows, first, last, scale, row_first, row_last, qt);
   std::memset(ot, 0, sizeof(float) * static_cast<size_t>(hd * rows));
   for (int v = 0; v < vectors; v++) max[v] = _mm512_set1_ps(-1e30f), denominator[v] = _mm512_setzero_ps();
   const __m512 minus_infinity = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
