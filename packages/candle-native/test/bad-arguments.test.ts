@@ -17,6 +17,8 @@ describe('NativeEngine argument checks', () => {
     await expect(loadEngine(storiesPath, { kvType: 'q8' as never })).rejects.toThrow(TypeError);
     await expect(loadEngine(42 as never)).rejects.toThrow(TypeError);
     await expect(loadEngine(storiesPath, { contextLength: 1 << 20 })).rejects.toThrow(RangeError);
+    await expect(loadEngine(storiesPath, { inlineForwardMs: -1 })).rejects.toThrow(/inlineForwardMs/);
+    await expect(loadEngine(storiesPath, { inlineForwardMs: Number.NaN })).rejects.toThrow(TypeError);
   });
 
   it('rejects unknown sequence ids with RangeError', async () => {

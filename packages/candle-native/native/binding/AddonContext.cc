@@ -18,6 +18,8 @@ Napi::Function AddonContext::Define(Napi::Env env) {
                          InstanceMethod<&AddonContext::SequenceLength>("sequenceLength"),
                          InstanceMethod<&AddonContext::Forward>("forward"),
                          InstanceMethod<&AddonContext::ForwardArgmax>("forwardArgmax"),
+                         InstanceMethod<&AddonContext::ForwardSync>("forwardSync"),
+                         InstanceMethod<&AddonContext::ForwardArgmaxSync>("forwardArgmaxSync"),
                          InstanceMethod<&AddonContext::Dispose>("dispose"),
                      });
 }
@@ -170,12 +172,12 @@ ForwardJob ParseForward(const Napi::CallbackInfo& info, size_t* rows) {
 //   → Promise<Float32Array> with every item's rows, in order: `into` itself when given (its first rows
 //   are written; it must hold them all), else a new array. A reused array spares the allocation,
 //   zeroing and page faults of a fresh one per step (a decode step of 8 rows is 1 MiB of logits).
-Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
+// forwardSync(…same…) → that Float32Array, computed on the JS thread.
+Napi::Value AddonContext::StartForward(const Napi::CallbackInfo& info, Thread thread) {
   Napi::Env env = info.Env();
   RequireOpen(env);
   size_t rows = 0;
   ForwardJob job = ParseForward(info, &rows);
-  Napi::Value abortFlag = info[1];
   const size_t size = rows * static_cast<size_t>(state_->vocabSize);
   Napi::Value into = info[2];
   Napi::Float32Array logits;
@@ -191,23 +193,33 @@ Napi::Value AddonContext::Forward(const Napi::CallbackInfo& info) {
                                            std::to_string(size));
     }
   }
-  auto* worker = new ForwardWorker(env, this, state_, std::move(job), logits, abortFlag);
-  state_->inFlight.insert(worker);
-  Ref();
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return Run(env, std::move(job), logits, {logits.Data(), nullptr}, info[1], thread);
 }
 
 // forwardArgmax(items, abortFlag?) → Promise<Int32Array>: forward()'s rows, each reduced in C++ to the
 // id of its largest logit (xc_forward_argmax), so a greedy step moves 4 bytes per row, not a vocabulary.
-Napi::Value AddonContext::ForwardArgmax(const Napi::CallbackInfo& info) {
+// forwardArgmaxSync(items, abortFlag?) → that Int32Array, computed on the JS thread.
+Napi::Value AddonContext::StartForwardArgmax(const Napi::CallbackInfo& info, Thread thread) {
   Napi::Env env = info.Env();
   RequireOpen(env);
   size_t rows = 0;
   ForwardJob job = ParseForward(info, &rows);
   Napi::Int32Array tokenIds = Napi::Int32Array::New(env, rows);
-  auto* worker = new ForwardWorker(env, this, state_, std::move(job), tokenIds, info[1]);
+  return Run(env, std::move(job), tokenIds, {nullptr, tokenIds.Data()}, info[1], thread);
+}
+
+// On the JS thread the forward skips two thread hand-offs (to a libuv worker and back through the event
+// loop), which cost a small model's decode step a tenth of its time; it blocks the event loop meanwhile,
+// so the TS engine keeps it for steps it expects to be short. Its errors are thrown, not rejected.
+Napi::Value AddonContext::Run(Napi::Env env, ForwardJob job, Napi::TypedArray output, ForwardOutput pointers,
+                              Napi::Value abortFlag, Thread thread) {
+  if (thread == Thread::Caller) {
+    volatile int32_t* flag = abortFlag.IsTypedArray() ? abortFlag.As<Napi::Int32Array>().Data() : nullptr;
+    NativeFailure failure = RunForward(*state_, job, pointers, flag);
+    if (failure.Failed()) throw ToJsError(env, failure);
+    return output;
+  }
+  auto* worker = new ForwardWorker(env, this, state_, std::move(job), output, pointers, abortFlag);
   state_->inFlight.insert(worker);
   Ref();
   Napi::Promise promise = worker->Promise();

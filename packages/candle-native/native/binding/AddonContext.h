@@ -9,23 +9,11 @@
 
 #include "AddonModel.h"
 #include "addon-state.h"
+#include "context-state.h"
+#include "forward-job.h"
 #include "xcandle.h"
 
 namespace xcandle_binding {
-
-class ForwardWorker;
-
-// What a forward worker shares with its context. `mutex` serialises every use of `handle`, so a
-// sequence call on the JS thread waits for a forward running on a worker thread.
-struct ContextState {
-  std::mutex mutex;
-  xc_context* handle = nullptr;
-  std::shared_ptr<ModelHandle> model;
-  int32_t vocabSize = 0;
-  // Forward workers not yet destroyed (JS thread only). A worker removes itself, even when the
-  // environment is shutting down and its completion callback cannot run JS.
-  std::set<ForwardWorker*> inFlight;
-};
 
 // Backs the TS type AddonContext: KV-cache sequences over one model.
 class AddonContext : public Napi::ObjectWrap<AddonContext> {
@@ -46,10 +34,18 @@ class AddonContext : public Napi::ObjectWrap<AddonContext> {
   Napi::Value TruncateSequence(const Napi::CallbackInfo& info);
   Napi::Value ReleaseSequence(const Napi::CallbackInfo& info);
   Napi::Value SequenceLength(const Napi::CallbackInfo& info);
-  Napi::Value Forward(const Napi::CallbackInfo& info);
-  Napi::Value ForwardArgmax(const Napi::CallbackInfo& info);
+  Napi::Value Forward(const Napi::CallbackInfo& info) { return StartForward(info, Thread::Worker); }
+  Napi::Value ForwardSync(const Napi::CallbackInfo& info) { return StartForward(info, Thread::Caller); }
+  Napi::Value ForwardArgmax(const Napi::CallbackInfo& info) { return StartForwardArgmax(info, Thread::Worker); }
+  Napi::Value ForwardArgmaxSync(const Napi::CallbackInfo& info) { return StartForwardArgmax(info, Thread::Caller); }
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 
+  // Where a forward runs: a libuv worker thread (a promise of the output) or the JS thread (the output).
+  enum class Thread { Worker, Caller };
+  Napi::Value StartForward(const Napi::CallbackInfo& info, Thread thread);
+  Napi::Value StartForwardArgmax(const Napi::CallbackInfo& info, Thread thread);
+  Napi::Value Run(Napi::Env env, ForwardJob job, Napi::TypedArray output, ForwardOutput pointers,
+                  Napi::Value abortFlag, Thread thread);
   void RequireOpen(Napi::Env env) const;
 
   std::shared_ptr<ContextState> state_ = std::make_shared<ContextState>();

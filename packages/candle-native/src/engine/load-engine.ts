@@ -35,6 +35,12 @@ export interface NativeEngineOptions {
    * slow twin. A table this CPU or build lacks: UnsupportedError.
    */
   kernels?: KernelTableName;
+  /**
+   * The longest, in ms, a forward may block the event loop: a forward whose last run of the same size
+   * took at most this runs on the JS thread, sparing the hand-off to a worker thread and back (≈ 0.3–0.5 ms,
+   * a tenth of a small model's decode step). Default 8; 0: every forward on a worker thread.
+   */
+  inlineForwardMs?: number;
 }
 
 function checkOptions(path: unknown, options: NativeEngineOptions): void {
@@ -52,6 +58,16 @@ function checkOptions(path: unknown, options: NativeEngineOptions): void {
     throw new TypeError('device must be a string');
   if (options.keepFileLayout !== undefined && typeof options.keepFileLayout !== 'boolean')
     throw new TypeError('keepFileLayout must be a boolean');
+  if (
+    options.inlineForwardMs !== undefined &&
+    (typeof options.inlineForwardMs !== 'number' ||
+      !(options.inlineForwardMs >= 0) ||
+      !Number.isFinite(options.inlineForwardMs))
+  ) {
+    throw new TypeError(
+      `inlineForwardMs must be a finite number ≥ 0, got ${String(options.inlineForwardMs)}`,
+    );
+  }
   if (options.kernels !== undefined && !KERNEL_TABLES.includes(options.kernels)) {
     throw new TypeError(`kernels must be one of ${KERNEL_TABLES.join(', ')}, got ${String(options.kernels)}`);
   }
@@ -120,7 +136,7 @@ export async function loadEngineWithMetadata(
       // keys and values of every layer; pages of the paged cache are allocated as tokens arrive
       kvBytesPerToken: shape.layerCount * 2 * shape.headCountKv * shape.headDim * (kvType === 'f16' ? 2 : 4),
     };
-    return new NativeEngine(info, model, context);
+    return new NativeEngine(info, model, context, options.inlineForwardMs);
   } catch (error) {
     model.dispose();
     throw toXError(error, { path });

@@ -11,6 +11,7 @@ import {
 } from '@x/runtime';
 import type { AddonBatchItem, AddonContext, AddonModel } from '../native/native-binding.js';
 import { toXError } from '../native/native-errors.js';
+import { InlineForwardPolicy } from './inline-forward-policy.js';
 import { validateBatchShape } from './validate-batch-shape.js';
 
 /** A sequence as TS mirrors it: the C++ context's id for it and the tokens it holds. */
@@ -19,22 +20,36 @@ interface NativeSequence {
   length: number;
 }
 
+/** How long a forward may block the event loop by default (see InlineForwardPolicy). */
+export const DEFAULT_INLINE_FORWARD_MS = 8;
+
+/** Both ways the addon runs a forward: on a worker thread, or on the JS thread. */
+interface NativeForward<T> {
+  onWorker(abortFlag: Int32Array): Promise<T>;
+  inline(abortFlag: Int32Array): T;
+}
+
 /**
  * The Engine over the C++ engine (xcandle.node). Arguments are validated here, in TS, so bad requests
- * fail before crossing into C++; the addon runs each forward on a worker thread. Forwards run one at a
- * time, in call order.
+ * fail before crossing into C++. Forwards run one at a time, in call order: on a worker thread, or, when
+ * the last forward of their size took at most `inlineForwardMs`, on the JS thread after one turn of the
+ * event loop (InlineForwardPolicy).
  */
 export class NativeEngine implements Engine {
   private readonly sequences = new SequenceTable<NativeSequence>(() => this.assertOpen());
   private readonly queue = new SerialQueue();
   private readonly abortFlags = new Set<Int32Array>();
   private disposed: Promise<void> | undefined;
+  private readonly inlinePolicy: InlineForwardPolicy;
 
   constructor(
     readonly info: ModelInfo,
     private readonly model: AddonModel,
     private readonly context: AddonContext,
-  ) {}
+    inlineForwardMs = DEFAULT_INLINE_FORWARD_MS,
+  ) {
+    this.inlinePolicy = new InlineForwardPolicy(inlineForwardMs);
+  }
 
   createSequence(): SequenceId {
     return this.sequences.create(() => ({
@@ -84,9 +99,10 @@ export class NativeEngine implements Engine {
     if (this.disposed !== undefined)
       return Promise.reject(new LMError('the candle-native engine has been disposed'));
     return this.queue.run(async () => {
-      const ids = await this.runBatch(batch, signal, undefined, new Int32Array(0), (items, longest) =>
-        this.forwardNative(signal, longest, (flag) => this.context.forwardArgmax(items, flag)),
-      );
+      const ids = await this.runBatch(batch, signal, undefined, new Int32Array(0), (items) => ({
+        onWorker: (flag) => this.context.forwardArgmax(items, flag),
+        inline: (flag) => this.context.forwardArgmaxSync(items, flag),
+      }));
       let offset = 0;
       return batch.map(({ tokens, logitsFor }) => {
         const rows = tokens.length === 0 ? 0 : logitsFor === 'all' ? tokens.length : 1;
@@ -112,9 +128,10 @@ export class NativeEngine implements Engine {
     signal: AbortSignal | undefined,
     into: Float32Array | undefined,
   ): Promise<Float32Array[]> {
-    const logits = await this.runBatch(batch, signal, into, new Float32Array(0), (items, longest) =>
-      this.forwardNative(signal, longest, (flag) => this.context.forward(items, flag, into)),
-    );
+    const logits = await this.runBatch(batch, signal, into, new Float32Array(0), (items) => ({
+      onWorker: (flag) => this.context.forward(items, flag, into),
+      inline: (flag) => this.context.forwardSync(items, flag, into),
+    }));
     const { vocabSize } = this.info;
     let offset = 0;
     return batch.map(({ tokens, logitsFor }) => {
@@ -125,15 +142,18 @@ export class NativeEngine implements Engine {
   }
 
   /**
-   * Validates the batch (and `into`, the logits buffer if any), runs `native` on its non-empty items (none: `empty`), then reads
-   * back each sequence's length.
+   * Validates the batch (and `into`, the logits buffer if any), runs the forward on its non-empty items
+   * (none: `empty`), then reads back each sequence's length. A forward on the JS thread runs where a worker's
+   * would have been queued, so sequence calls made meanwhile by other tasks still apply after it; the event
+   * loop then takes a turn before the result is returned (I/O, timers and aborts run between steps, as they
+   * would have while a worker computed).
    */
   private async runBatch<T>(
     batch: ForwardRequest[],
     signal: AbortSignal | undefined,
     into: Float32Array | undefined,
     empty: T,
-    native: (items: AddonBatchItem[], longest: number) => Promise<T>,
+    forward: (items: AddonBatchItem[]) => NativeForward<T>,
   ): Promise<T> {
     // Queued before dispose(): dispose aborts the work it finds.
     if (this.disposed !== undefined) throw new AbortError({ cause: signal?.reason });
@@ -149,19 +169,27 @@ export class NativeEngine implements Engine {
         tokens,
         all: logitsFor === 'all',
       }));
-    const result = items.length === 0 ? empty : await native(items, longestAfter(batch, states));
+    const tokens = items.reduce((sum, item) => sum + item.tokens.length, 0);
+    const inline = this.inlinePolicy.runsInline(tokens);
+    const result =
+      items.length === 0
+        ? empty
+        : await this.forwardNative(signal, longestAfter(batch, states), tokens, inline, forward(items));
     // Ask the engine: a truncate or release called while the forward ran has already applied.
     for (const [seq, state] of states) {
       if (this.sequences.find(seq) === state)
         state.length = this.call(() => this.context.sequenceLength(state.native));
     }
+    if (inline && items.length > 0) await nextTurn();
     return result;
   }
 
   private async forwardNative<T>(
     signal: AbortSignal | undefined,
     promptTokens: number,
-    start: (abortFlag: Int32Array) => Promise<T>,
+    tokens: number,
+    inline: boolean,
+    forward: NativeForward<T>,
   ): Promise<T> {
     const abortFlag = new Int32Array(1);
     const onAbort = () => {
@@ -170,7 +198,10 @@ export class NativeEngine implements Engine {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.abortFlags.add(abortFlag);
     try {
-      return await start(abortFlag);
+      const started = performance.now();
+      const result = inline ? forward.inline(abortFlag) : await forward.onWorker(abortFlag);
+      this.inlinePolicy.record(tokens, performance.now() - started);
+      return result;
     } catch (error) {
       throw toXError(error, { signal, contextLength: this.info.contextLength, promptTokens });
     } finally {
@@ -190,6 +221,10 @@ export class NativeEngine implements Engine {
   private assertOpen(): void {
     if (this.disposed !== undefined) throw new LMError('the candle-native engine has been disposed');
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The most tokens any sequence of the batch will hold after it (for the message of a native context error). */

@@ -9,13 +9,14 @@ export interface LoadLMOptions extends NativeEngineOptions, Omit<LoadLocalLMOpti
  * reference (downloaded into the cache once).
  */
 export async function loadLM(location: string, options: LoadLMOptions = {}): Promise<LocalLM> {
-  const { threads, contextLength, kvType, device, keepFileLayout, kernels, ...lmOptions } = options;
+  const { threads, contextLength, kvType, device, keepFileLayout, kernels, inlineForwardMs, ...lmOptions } =
+    options;
   return loadLocalLM(
     location,
     async ({ path, gguf, maxSequences }) => ({
       engine: await loadEngineWithMetadata(
         path,
-        { threads, contextLength, kvType, maxSequences, device, keepFileLayout, kernels },
+        { threads, contextLength, kvType, maxSequences, device, keepFileLayout, kernels, inlineForwardMs },
         (gguf ?? (await readGGUF(path, { keys: modelKeys }))).metadata,
       ),
     }),

@@ -66,6 +66,13 @@ export interface AddonContext {
   forward(items: AddonBatchItem[], abortFlag?: Int32Array, into?: Float32Array): Promise<Float32Array>;
   /** forward(), but each row comes back as the id of its largest logit, picked in C++ (xc_forward_argmax). */
   forwardArgmax(items: AddonBatchItem[], abortFlag?: Int32Array): Promise<Int32Array>;
+  /**
+   * forward() on the calling (JS) thread: no hand-off to a worker thread and back, the event loop
+   * blocked meanwhile. Errors are thrown.
+   */
+  forwardSync(items: AddonBatchItem[], abortFlag?: Int32Array, into?: Float32Array): Float32Array;
+  /** forwardArgmax() on the calling (JS) thread. */
+  forwardArgmaxSync(items: AddonBatchItem[], abortFlag?: Int32Array): Int32Array;
   /** Aborts forwards in flight and resolves once they have settled and the KV cache is freed. */
   dispose(): Promise<void>;
 }

@@ -1,0 +1,32 @@
+#include "forward-job.h"
+
+#include <exception>
+#include <mutex>
+
+#include "context-state.h"
+
+namespace xcandle_binding {
+
+NativeFailure RunForward(ContextState& state, const ForwardJob& job, ForwardOutput output,
+                         volatile int32_t* abortFlag) {
+  try {
+    std::vector<xc_batch_item> items(job.sequences.size());
+    size_t offset = 0;
+    for (size_t i = 0; i < items.size(); i++) {
+      items[i] = {job.sequences[i], job.tokens.data() + offset, job.tokenCounts[i], job.logitsAll[i]};
+      offset += static_cast<size_t>(job.tokenCounts[i]);
+    }
+    std::lock_guard<std::mutex> lock(state.mutex);
+    if (state.handle == nullptr) return {XC_ERR_ABORTED, "the context was disposed before the forward ran", -1};
+    const auto count = static_cast<int32_t>(items.size());
+    return NativeFailure::Take(output.tokenIds != nullptr
+                                   ? xc_forward_argmax(state.handle, items.data(), count, output.tokenIds, abortFlag)
+                                   : xc_forward(state.handle, items.data(), count, output.logits, abortFlag));
+  } catch (const std::exception& exception) {
+    return NativeFailure::Internal(exception.what());
+  } catch (...) {
+    return NativeFailure::Internal("unknown native exception in forward");
+  }
+}
+
+}  // namespace xcandle_binding
