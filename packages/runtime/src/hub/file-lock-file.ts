@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type FileHandle, link, open, unlink } from 'node:fs/promises';
 import { type FileLockRecord, parseFileLockRecord } from './file-lock-record.js';
 
@@ -5,7 +6,8 @@ import { type FileLockRecord, parseFileLockRecord } from './file-lock-record.js'
 export interface LockFileView {
   /**
    * Names this file apart from every other that ever sits at its path: its token, or for a file
-   * without one (empty, cut short, an earlier version's bare pid) its inode and change time.
+   * without one (empty, cut short, an earlier version's bare pid) a digest of its inode, times and
+   * text (file times can be coarser than the time it takes to replace a file).
    */
   key: string;
   /** Changes when the holder's heartbeat touches the file. */
@@ -62,10 +64,15 @@ export async function readLockFile(file: string): Promise<LockFileView | undefin
   if (handle === undefined) return undefined;
   try {
     const stats = await handle.stat({ bigint: true });
-    const record = parseFileLockRecord(await handle.readFile('utf8'));
-    const key = record?.token ?? `ino-${stats.ino}-${stats.ctimeNs}`;
+    const text = await handle.readFile('utf8');
+    const record = parseFileLockRecord(text);
+    const key = record?.token ?? untokenedKey(`${stats.ino}:${stats.birthtimeNs}:${stats.ctimeNs}:${text}`);
     return { key, fingerprint: `${key}@${stats.mtimeNs}+${stats.size}`, record };
   } finally {
     await handle.close();
   }
+}
+
+function untokenedKey(identity: string): string {
+  return `raw-${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;
 }

@@ -14,18 +14,18 @@ export interface FileLockRecord {
   start?: string;
 }
 
+let self: Omit<FileLockRecord, 'token'> | undefined;
+
 /** A fresh record for this process, with a new token. */
 export function ownFileLockRecord(): FileLockRecord & { token: string } {
-  const record: FileLockRecord & { token: string } = {
-    token: randomUUID(),
-    pid: process.pid,
-    host: os.hostname(),
-  };
-  const boot = bootId();
-  const start = processStart(process.pid);
-  if (boot !== undefined) record.boot = boot;
-  if (start !== undefined) record.start = start;
-  return record;
+  if (self === undefined) {
+    self = { pid: process.pid, host: os.hostname() };
+    const boot = bootId();
+    const start = processStart(process.pid);
+    if (boot !== undefined) self.boot = boot;
+    if (start !== undefined) self.start = start;
+  }
+  return { token: randomUUID(), ...self };
 }
 
 export function formatFileLockRecord(record: FileLockRecord): string {

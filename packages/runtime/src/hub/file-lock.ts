@@ -8,6 +8,7 @@ import { bootId, isProcessAlive, processStart } from './file-lock-process.js';
 import { FileLockQuiet } from './file-lock-quiet.js';
 import { formatFileLockRecord, ownFileLockRecord } from './file-lock-record.js';
 import { type IsStaleLock, removeLockFile } from './file-lock-remove.js';
+import { sweepLockLeftovers } from './file-lock-sweep.js';
 
 export interface FileLockOptions {
   signal?: AbortSignal;
@@ -43,6 +44,7 @@ export async function withFileLock<T>(
       heartbeat.unref();
       let result: T;
       try {
+        await sweepLockLeftovers(lockPath, isStale).catch(() => undefined);
         result = await task();
       } catch (error) {
         clearInterval(heartbeat);
