@@ -116,7 +116,9 @@ function downloadOnce(options: Parameters<typeof downloadFile>[0]): Promise<void
   const locked = async () => {
     await mkdir(path.dirname(options.destination), { recursive: true });
     // downloadFile returns at once when the lock's last holder finished the file.
-    await withFileLock(`${options.destination}.lock`, () => downloadFile(options), options.signal);
+    await withFileLock(`${options.destination}.lock`, () => downloadFile(options), {
+      signal: options.signal,
+    });
   };
   const started = locked().finally(() => inFlight.delete(options.destination));
   inFlight.set(options.destination, started);
