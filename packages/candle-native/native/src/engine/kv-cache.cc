@@ -1,20 +1,11 @@
 #include "engine/kv-cache.h"
 
-#include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "common/error.h"
 
 namespace xc {
-
-KvPage::KvPage(size_t bytes) {
-  const size_t rounded = (bytes + 63) / 64 * 64;
-  data_ = static_cast<uint8_t*>(std::aligned_alloc(64, rounded));
-  if (data_ == nullptr) fail(XC_ERR_OUT_OF_MEMORY, "cannot allocate a KV page of " + std::to_string(bytes) + " bytes");
-}
-
-KvPage::~KvPage() { std::free(data_); }
 
 KvCache::KvCache(int layers, int kv_heads, int head_dim, bool f16, int max_sequences, int context_length)
     : layers_(layers),
@@ -24,6 +15,7 @@ KvCache::KvCache(int layers, int kv_heads, int head_dim, bool f16, int max_seque
       context_length_(context_length),
       element_bytes_(f16 ? 2 : 4),
       page_bytes_(static_cast<size_t>(layers) * 2 * kv_heads * kPageTokens * head_dim * (f16 ? 2 : 4)),
+      pool_(std::make_shared<KvPagePool>(page_bytes_)),
       sequences_(static_cast<size_t>(max_sequences)) {}
 
 void KvCache::check(int sequence) const {
@@ -97,13 +89,13 @@ void KvCache::prepare_append(int sequence, int new_length) {
   for (size_t p = first; p < needed; p++) {
     if (p < s.pages.size()) {
       if (s.pages[p].use_count() > 1) {
-        auto copy = std::make_shared<KvPage>(page_bytes_);
+        auto copy = std::make_shared<KvPage>(pool_);
         std::memcpy(copy->data(), s.pages[p]->data(), page_bytes_);
         s.pages[p] = std::move(copy);
         s.page_data[p] = s.pages[p]->data();
       }
     } else {
-      s.pages.push_back(std::make_shared<KvPage>(page_bytes_));
+      s.pages.push_back(std::make_shared<KvPage>(pool_));
       s.page_data.push_back(s.pages.back()->data());
     }
   }

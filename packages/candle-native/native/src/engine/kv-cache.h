@@ -4,20 +4,23 @@
 #include <memory>
 #include <vector>
 
+#include "engine/kv-page-pool.h"
 #include "kernels/cpu/cpu-ops.h"
 
 namespace xc {
 
-// Host memory for a fixed number of KV rows; a CUDA cache would allocate device pages instead.
+// Host memory for a fixed number of KV rows, from the cache's pool and back to it when the last
+// sequence holding it lets go; a CUDA cache would allocate device pages instead.
 class KvPage {
  public:
-  explicit KvPage(size_t bytes);
-  ~KvPage();
+  explicit KvPage(std::shared_ptr<KvPagePool> pool) : pool_(std::move(pool)), data_(pool_->acquire()) {}
+  ~KvPage() { pool_->give_back(data_); }
   KvPage(const KvPage&) = delete;
   KvPage& operator=(const KvPage&) = delete;
   uint8_t* data() const { return data_; }
 
  private:
+  std::shared_ptr<KvPagePool> pool_;
   uint8_t* data_;
 };
 
@@ -62,6 +65,7 @@ class KvCache {
   int context_length_;
   int64_t element_bytes_;
   size_t page_bytes_;
+  std::shared_ptr<KvPagePool> pool_;
   std::vector<Sequence> sequences_;
 };
 

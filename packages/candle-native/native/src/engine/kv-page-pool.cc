@@ -1,0 +1,114 @@
+#include "engine/kv-page-pool.h"
+
+#include <sys/mman.h>
+
+#include <string>
+
+#include "common/error.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define XC_KV_POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define XC_KV_POOL_ASAN 1
+#endif
+#endif
+
+#ifdef XC_KV_POOL_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+namespace xc {
+
+namespace {
+
+constexpr size_t kHugePage = size_t{2} << 20;
+
+// The sanitizer build keeps ASan's view of KV memory that malloc gave it: free pages are poisoned (a
+// stale page pointer is a use after free) and a poisoned gap follows each page (an overflow into the
+// next page is caught).
+#ifdef XC_KV_POOL_ASAN
+constexpr size_t kRedZone = 256;
+void poison(const void* at, size_t bytes) { ASAN_POISON_MEMORY_REGION(at, bytes); }
+void unpoison(const void* at, size_t bytes) { ASAN_UNPOISON_MEMORY_REGION(at, bytes); }
+#else
+constexpr size_t kRedZone = 0;
+void poison(const void*, size_t) {}
+void unpoison(const void*, size_t) {}
+#endif
+// Chunks of at most this many bytes (or one page, when a page is bigger) grow a cache in steps small
+// enough that a short sequence does not map much more than it uses.
+constexpr size_t kChunkTarget = size_t{16} << 20;
+
+size_t round_up(size_t bytes, size_t to) { return (bytes + to - 1) / to * to; }
+
+// The number of pages per chunk that wastes the least of a huge-page-rounded chunk up to kChunkTarget.
+size_t best_pages_per_chunk(size_t page_bytes) {
+  size_t best = 1;
+  double best_waste = 1.0;
+  for (size_t pages = 1; pages == 1 || pages * page_bytes <= kChunkTarget; pages++) {
+    const size_t used = pages * page_bytes;
+    const double waste = 1.0 - static_cast<double>(used) / static_cast<double>(round_up(used, kHugePage));
+    if (waste < best_waste - 1e-9) {
+      best = pages;
+      best_waste = waste;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+KvPagePool::KvPagePool(size_t page_bytes)
+    : page_bytes_(round_up(page_bytes, 64)),
+      page_stride_(page_bytes_ + kRedZone),
+      pages_per_chunk_(best_pages_per_chunk(page_stride_)),
+      chunk_bytes_(round_up(pages_per_chunk_ * page_stride_, kHugePage)) {}
+
+KvPagePool::~KvPagePool() {
+  for (const Chunk& chunk : chunks_) {
+    unpoison(chunk.mapping, chunk.mapped);
+    ::munmap(chunk.mapping, chunk.mapped);
+  }
+}
+
+void KvPagePool::map_chunk() {
+  // One huge page extra, so the pages can start on a huge-page boundary.
+  const size_t mapped = chunk_bytes_ + kHugePage;
+  void* mapping = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapping == MAP_FAILED) {
+    fail(XC_ERR_OUT_OF_MEMORY, "cannot map " + std::to_string(chunk_bytes_) + " bytes for " +
+                                   std::to_string(pages_per_chunk_) + " KV pages of " + std::to_string(page_bytes_) +
+                                   " bytes");
+  }
+  chunks_.push_back({mapping, mapped});
+  auto* base = reinterpret_cast<uint8_t*>(round_up(reinterpret_cast<uintptr_t>(mapping), kHugePage));
+#ifdef MADV_HUGEPAGE
+  ::madvise(base, chunk_bytes_, MADV_HUGEPAGE);  // advice only: without it the pages work on small pages
+#endif
+  poison(mapping, mapped);
+  // Handed out from the front of the chunk first, so a short sequence touches only its first huge pages.
+  for (size_t i = pages_per_chunk_; i-- > 0;) free_.push_back(base + i * page_stride_);
+}
+
+uint8_t* KvPagePool::acquire() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (free_.empty()) map_chunk();
+  uint8_t* page = free_.back();
+  free_.pop_back();
+  unpoison(page, page_bytes_);
+  return page;
+}
+
+void KvPagePool::give_back(uint8_t* page) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  poison(page, page_bytes_);
+  free_.push_back(page);
+}
+
+size_t KvPagePool::mapped_bytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return chunks_.size() * chunk_bytes_;
+}
+
+}  // namespace xc
