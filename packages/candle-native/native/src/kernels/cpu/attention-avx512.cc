@@ -17,6 +17,7 @@
 #include "kernels/cpu/avx512-attention.h"
 #include "kernels/cpu/attention-rows.h"
 #include "kernels/cpu/cpu-ops.h"
+#include "kernels/cpu/kv-prefetch.h"
 
 namespace xc::avx512 {
 
@@ -51,7 +52,7 @@ struct Requests {
   void next() {
     if (left <= 0) return;
     const int64_t n = std::min(piece, left);
-    prefetch(at, n);
+    cpu::prefetch(at, n);
     at += n, left -= n;
   }
 };
