@@ -17,6 +17,9 @@ export interface ForwardTrace {
   promptMs: number;
   decodeMs: number;
   gapMs: number;
+  /** CPU seconds of the JS thread and of the others (engine, libuv, GC helpers), where /proc tells. */
+  jsThreadCpuSeconds?: number;
+  otherThreadsCpuSeconds?: number;
 }
 
 export const newForwardTrace = (): ForwardTrace => ({
@@ -70,6 +73,9 @@ export function formatForwardTrace(mode: string, t: ForwardTrace): string {
   return (
     `${mode}: ${t.calls} forward calls (${t.promptCalls} with prompt chunks, ${t.multiPromptCalls} with several), ` +
     `${t.promptTokens} prompt tokens computed, ${t.decodeRows} decode rows (${(t.decodeRows / Math.max(1, t.calls)).toFixed(2)} a call); ` +
-    `decode-only calls by rows ${rows}; ms in prompt calls ${t.promptMs.toFixed(0)}, decode-only ${t.decodeMs.toFixed(0)}, between ${t.gapMs.toFixed(0)}`
+    `decode-only calls by rows ${rows}; ms in prompt calls ${t.promptMs.toFixed(0)}, decode-only ${t.decodeMs.toFixed(0)}, between ${t.gapMs.toFixed(0)}` +
+    (t.jsThreadCpuSeconds === undefined
+      ? ''
+      : `; CPU s on the JS thread ${t.jsThreadCpuSeconds.toFixed(2)}, other threads ${t.otherThreadsCpuSeconds!.toFixed(2)}`)
   );
 }

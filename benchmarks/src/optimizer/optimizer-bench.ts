@@ -27,6 +27,7 @@ import { idealPrefillTokens } from './ideal-prefill.ts';
 import { type OptimizerArgs, optimizerHelp, parseOptimizerArgs } from './optimizer-args.ts';
 import { ScriptedTextLM } from './scripted-text-lm.ts';
 import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
+import { threadCpuSeconds } from './thread-cpu.ts';
 
 let args: OptimizerArgs;
 try {
@@ -152,11 +153,17 @@ async function run(model: string, batched: boolean): Promise<RunReport> {
     concurrency: batched ? concurrency : 1,
     seed: 0,
   });
+  const threadsBefore = threadCpuSeconds();
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const program = await optimizer.compile(new Predict('question -> answer', { lm }), { trainset, valset });
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
+  const threadsAfter = threadCpuSeconds();
+  if (threadsBefore !== undefined && threadsAfter !== undefined) {
+    trace.jsThreadCpuSeconds = threadsAfter.js - threadsBefore.js;
+    trace.otherThreadsCpuSeconds = threadsAfter.other - threadsBefore.other;
+  }
   const ideal = idealPrefillTokens(
     engine.prompts.map((messages) => local.encodeRequest({ kind: 'chat', messages })),
   );
