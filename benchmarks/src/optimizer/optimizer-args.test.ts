@@ -13,6 +13,7 @@ describe('parseOptimizerArgs', () => {
       labeled: 16,
       only: '',
       type: 'Q4_K',
+      trace: false,
       help: false,
     });
   });
@@ -31,6 +32,7 @@ describe('parseOptimizerArgs', () => {
       '2',
       '--labeled',
       '4',
+      '--trace',
     ]);
     expect(args).toMatchObject({
       threads: 1,
@@ -39,6 +41,7 @@ describe('parseOptimizerArgs', () => {
       type: 'Q8_0',
       bootstrapped: 2,
       labeled: 4,
+      trace: true,
     });
   });
 

@@ -12,6 +12,8 @@ export interface OptimizerArgs {
   only: '' | 'batched' | 'serial';
   /** ggml type of the synthetic weights. */
   type: string;
+  /** Count each run's forward calls (prompt chunks, decode rows, time inside the engine) and print them. */
+  trace: boolean;
   help: boolean;
 }
 
@@ -42,16 +44,21 @@ options:
   --labeled <n>       maxLabeledDemos (default ${numbers.labeled}, DSPy's; 4 gives the fifth session's runs)
   --only <run>        batched or serial: make only that run
   --type <name>       weight type of the synthetic GGUF (default Q4_K)
+  --trace             also print each run's forward calls: prompt chunks, decode rows, ms in the engine
   -h, --help          this help (starts no run)`;
 
 /** Parses the options (`--optimizer` itself is skipped); throws an Error naming the bad one. */
 export function parseOptimizerArgs(argv: string[]): OptimizerArgs {
-  const args: OptimizerArgs = { ...numbers, only: '', type: 'Q4_K', help: false };
+  const args: OptimizerArgs = { ...numbers, only: '', type: 'Q4_K', trace: false, help: false };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index]!;
     if (flag === '--optimizer') continue;
     if (flag === '--help' || flag === '-h') {
       args.help = true;
+      continue;
+    }
+    if (flag === '--trace') {
+      args.trace = true;
       continue;
     }
     const value = argv[++index];

@@ -17,10 +17,17 @@ import {
 } from '@x/core';
 import { GGMLType, MODEL_SHAPES, type ModelShape, synthesizeModel } from '@x/runtime';
 import { sharedModelsDir } from '@x/runtime/testing';
+import {
+  type ForwardTrace,
+  formatForwardTrace,
+  newForwardTrace,
+  traceForwardCalls,
+} from './forward-trace.ts';
 import { idealPrefillTokens } from './ideal-prefill.ts';
 import { type OptimizerArgs, optimizerHelp, parseOptimizerArgs } from './optimizer-args.ts';
 import { ScriptedTextLM } from './scripted-text-lm.ts';
 import { exactAnswer, sumProblems, textHash } from './sum-task.ts';
+import { threadCpuSeconds } from './thread-cpu.ts';
 
 let args: OptimizerArgs;
 try {
@@ -85,6 +92,8 @@ interface RunReport {
   ttftMs: number;
   bestScore: number;
   state: string;
+  /** Filled with --trace. */
+  trace: ForwardTrace;
 }
 
 interface Counter {
@@ -130,6 +139,8 @@ async function run(model: string, batched: boolean): Promise<RunReport> {
     maxSequences: batched ? concurrency + 12 : 2,
     prefixCacheSize: batched ? 8 : 0,
   });
+  const trace = newForwardTrace();
+  if (args.trace) traceForwardCalls(local.engine, trace);
   const engine = newCounter();
   const asked = newCounter();
   const scripted = counting(new ScriptedTextLM(local, answerOf), engine);
@@ -142,11 +153,17 @@ async function run(model: string, batched: boolean): Promise<RunReport> {
     concurrency: batched ? concurrency : 1,
     seed: 0,
   });
+  const threadsBefore = threadCpuSeconds();
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const program = await optimizer.compile(new Predict('question -> answer', { lm }), { trainset, valset });
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
+  const threadsAfter = threadCpuSeconds();
+  if (threadsBefore !== undefined && threadsAfter !== undefined) {
+    trace.jsThreadCpuSeconds = threadsAfter.js - threadsBefore.js;
+    trace.otherThreadsCpuSeconds = threadsAfter.other - threadsBefore.other;
+  }
   const ideal = idealPrefillTokens(
     engine.prompts.map((messages) => local.encodeRequest({ kind: 'chat', messages })),
   );
@@ -165,6 +182,7 @@ async function run(model: string, batched: boolean): Promise<RunReport> {
     ttftMs: median(engine.ttftMs),
     bestScore: optimizer.candidates[0]?.score ?? Number.NaN,
     state: stateFileText(program),
+    trace,
   };
 }
 
@@ -187,6 +205,7 @@ for (const r of reports) {
       `${r.prefilledTokens} | ${r.idealPrefilledTokens} | ${r.ttftMs.toFixed(1)} | ${r.bestScore} |`,
   );
 }
+if (args.trace) for (const r of reports) console.log(formatForwardTrace(r.mode, r.trace));
 if (reports.length === 2) {
   const [batched, serial] = reports as [RunReport, RunReport];
   console.log(

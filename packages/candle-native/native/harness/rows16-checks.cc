@@ -15,6 +15,7 @@
 #include "kernels/cpu/matmul.h"
 #include "models/model-config.h"
 #include "models/model-weights.h"
+#include "rows16-kernel-checks.h"
 
 namespace xch {
 
@@ -51,44 +52,11 @@ Rows16Case make_case(GgmlType type, int64_t rows, int64_t cols, int64_t tokens, 
   return c;
 }
 
-// Largest difference between `table`'s Rows16 tile and the scalar ggml dots, relative to the largest dot.
-double tile_error(const xc::KernelTable& table, const Rows16Case& c) {
-  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(c.type).dot;
-  const int64_t stride = c.rows + 3;  // a padded output row, so a tile writing past its rows shows
-  std::vector<float> out(static_cast<size_t>(c.tokens * stride), -7.0f);
-  table.kernels_for(c.type, xc::WeightLayout::Rows16)
-      .rows(c.cols, c.rows16.data(), c.row_bytes, c.act16.data(), static_cast<int64_t>(c.act16_bytes), out.data(), stride, c.rows,
-            c.tokens);
-  double largest = 1e-3, worst = 0;
-  for (int64_t t = 0; t < c.tokens; t++) {
-    for (int64_t r = 0; r < stride; r++) {
-      const float got = out[static_cast<size_t>(t * stride + r)];
-      if (r >= c.rows) {
-        if (got != -7.0f) return INFINITY;
-        continue;
-      }
-      const float expected = ggml_dot(c.cols, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes);
-      largest = std::max(largest, static_cast<double>(std::fabs(expected)));
-      worst = std::max(worst, static_cast<double>(std::fabs(expected - got)));
-    }
-  }
-  return worst / largest;
-}
-
 void check_tiles(Checker& check, GgmlType type, const std::string& label, int64_t rows, int64_t cols, int64_t tokens,
                  const std::vector<float>& w, const std::vector<float>& x, double tolerance) {
   const Rows16Case c = make_case(type, rows, cols, tokens, w, x);
-  const std::string name = std::string(xc::ggml_type_name(type)) + " Rows16, " + std::to_string(rows) + " rows × " + std::to_string(cols) + " columns × " +
-                           std::to_string(tokens) + " tokens" + label;
-  std::vector<uint8_t> back(c.rows16.size());
-  xc::deinterleave_rows16(type, c.rows16.data(), back.data(), rows, cols);
-  check.expect(back == c.ggml, name + ": back from Rows16 to the same bytes");
-  check.expect(c.rows16 != c.ggml, name + ": the layout moves bytes");
-  for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
-    if (table == nullptr || table->traits(type).rows16.rows == nullptr) continue;
-    const double error = tile_error(*table, c);
-    check.expect(error < tolerance, std::string(table->name) + " " + name + ": tile = ggml dots", "relative error " + number(error));
-  }
+  check_rows16_kernels(check, {type, rows, cols, tokens, c.row_bytes, c.ggml, c.rows16, c.act.data(), c.act_bytes, c.act16.data(), c.act16_bytes},
+                       label, tolerance);
 }
 
 // xc::matmul over a Rows16 matrix (1 and 2 threads, 1..17 tokens, a bias) and single-row lookups.
@@ -101,38 +69,11 @@ void check_matmul(Checker& check, const xc::KernelTable& table, GgmlType type, i
   for (float& v : x) v = spread(engine);
   for (float& v : bias) v = spread(engine);
   const Rows16Case c = make_case(type, kRows, cols, kMaxTokens, w, x);
-  const xc::WeightMatrix matrix{type, kRows, cols, c.rows16.data(), c.row_bytes, xc::WeightLayout::Rows16};
-  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(type).dot;
-  const std::string name = std::string(table.name) + " " + xc::ggml_type_name(type) + " Rows16 matmul, " + std::to_string(cols) + " columns";
-  std::vector<uint8_t> scratch;
-  for (int threads : {1, 2}) {
-    xc::ThreadPool pool(threads);
-    double error = 0;
-    for (int64_t tokens = 1; tokens <= kMaxTokens; tokens++) {
-      std::vector<float> out(static_cast<size_t>(tokens * kRows));
-      const xc::MatmulTarget target{&matrix, out.data(), kRows, bias.data()};
-      xc::matmul(pool, table, x.data(), tokens, &target, 1, scratch);
-      double largest = 1e-3, worst = 0;
-      for (int64_t t = 0; t < tokens; t++) {
-        for (int64_t r = 0; r < kRows; r++) {
-          const float expected = ggml_dot(cols, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes) + bias[r];
-          largest = std::max(largest, static_cast<double>(std::fabs(expected)));
-          worst = std::max(worst, static_cast<double>(std::fabs(expected - out[static_cast<size_t>(t * kRows + r)])));
-        }
-      }
-      error = std::max(error, worst / largest);
-    }
-    check.expect(error < 1e-5, name + ", 1.." + std::to_string(kMaxTokens) + " tokens + bias, " + std::to_string(threads) + " threads = ggml dots",
-                 "relative error " + number(error));
-  }
-  bool same = true;
-  std::vector<float> got(static_cast<size_t>(cols)), expected(static_cast<size_t>(cols));
-  for (int64_t r : {int64_t{0}, int64_t{17}, kRows - 1}) {
-    xc::dequantize_matrix_row(matrix, r, got.data());
-    xc::dequantize_row(type, c.ggml.data() + r * c.row_bytes, expected.data(), cols);
-    same = same && got == expected;
-  }
-  check.expect(same, name + ": a row looked up = the ggml row");
+  std::vector<int64_t> counts;
+  for (int64_t tokens = 1; tokens <= kMaxTokens; tokens++) counts.push_back(tokens);
+  check_rows16_matmul(check, table,
+                      {type, kRows, cols, kMaxTokens, c.row_bytes, c.ggml, c.rows16, c.act.data(), c.act_bytes, c.act16.data(), c.act16_bytes},
+                      x, bias, counts, "1.." + std::to_string(kMaxTokens));
 }
 
 xc_code code_of(const std::function<void()>& action) {

@@ -19,6 +19,7 @@
 #include "kernels/cpu/matmul.h"
 #include "models/model-config.h"
 #include "models/model-weights.h"
+#include "rows16-kernel-checks.h"
 
 namespace xch {
 
@@ -70,42 +71,9 @@ std::vector<uint8_t> random_blocks(int64_t rows, int64_t cols, std::mt19937& eng
   return out;
 }
 
-// Largest difference between `table`'s Rows16 kernel and the scalar ggml dots, relative to the largest
-// dot; infinite when it writes outside its rows.
-double rows16_error(const xc::KernelTable& table, const Q4KCase& c) {
-  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(GgmlType::Q4_K).dot;
-  const int64_t stride = c.rows + 3;
-  std::vector<float> out(static_cast<size_t>(c.tokens * stride), -7.0f);
-  table.kernels_for(GgmlType::Q4_K, xc::WeightLayout::Rows16)
-      .rows(c.cols, c.rows16.data(), c.row_bytes, c.act.data(), static_cast<int64_t>(c.act_bytes), out.data(), stride, c.rows, c.tokens);
-  double largest = 1e-3, worst = 0;
-  for (int64_t t = 0; t < c.tokens; t++) {
-    for (int64_t r = 0; r < stride; r++) {
-      const float got = out[static_cast<size_t>(t * stride + r)];
-      if (r >= c.rows) {
-        if (got != -7.0f) return INFINITY;
-        continue;
-      }
-      const float expected = ggml_dot(c.cols, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes);
-      largest = std::max(largest, static_cast<double>(std::fabs(expected)));
-      worst = std::max(worst, static_cast<double>(std::fabs(expected - got)));
-    }
-  }
-  return worst / largest;
-}
-
 void check_kernels(Checker& check, const Q4KCase& c, const std::string& label, double tolerance) {
-  const std::string name = "Q4_K Rows16, " + std::to_string(c.rows) + " rows × " + std::to_string(c.cols) + " columns × " +
-                           std::to_string(c.tokens) + " tokens" + label;
-  std::vector<uint8_t> back(c.rows16.size());
-  xc::deinterleave_rows16(GgmlType::Q4_K, c.rows16.data(), back.data(), c.rows, c.cols);
-  check.expect(back == c.ggml, name + ": back from Rows16 to the same bytes");
-  check.expect(c.rows16 != c.ggml, name + ": the layout moves bytes");
-  for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
-    if (table == nullptr || table->traits(GgmlType::Q4_K).rows16.rows == nullptr) continue;
-    const double error = rows16_error(*table, c);
-    check.expect(error < tolerance, std::string(table->name) + " " + name + ": kernel = ggml dots", "relative error " + number(error));
-  }
+  check_rows16_kernels(check, {GgmlType::Q4_K, c.rows, c.cols, c.tokens, c.row_bytes, c.ggml, c.rows16, c.act.data(), c.act_bytes, c.act.data(), c.act_bytes},
+                       label, tolerance);
 }
 
 // All nibbles 15, scales and mins 63 (every header byte 0xFF), d = dmin = 1, against activations of −128 or
@@ -136,39 +104,12 @@ void check_matmul(Checker& check, const xc::KernelTable& table, int64_t cols, st
   for (float& v : x) v = spread(engine);
   for (float& v : bias) v = spread(engine);
   const Q4KCase c = make_case(random_blocks(kRows, cols, engine), kRows, cols, quantized_activations(x, kMaxTokens, cols), kMaxTokens);
-  const xc::WeightMatrix matrix{GgmlType::Q4_K, kRows, cols, c.rows16.data(), c.row_bytes, xc::WeightLayout::Rows16};
-  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(GgmlType::Q4_K).dot;
-  const std::string name = std::string(table.name) + " Q4_K Rows16 matmul, " + std::to_string(cols) + " columns";
-  std::vector<uint8_t> scratch;
-  for (int threads : {1, 2}) {
-    xc::ThreadPool pool(threads);
-    double error = 0;
-    for (int64_t tokens = 1; tokens <= kMaxTokens; tokens = tokens < 17 ? tokens + 1 : kMaxTokens) {
-      std::vector<float> out(static_cast<size_t>(tokens * kRows));
-      const xc::MatmulTarget target{&matrix, out.data(), kRows, bias.data()};
-      xc::matmul(pool, table, x.data(), tokens, &target, 1, scratch);
-      double largest = 1e-3, worst = 0;
-      for (int64_t t = 0; t < tokens; t++) {
-        for (int64_t r = 0; r < kRows; r++) {
-          const float expected = ggml_dot(cols, c.ggml.data() + r * c.row_bytes, c.act.data() + t * c.act_bytes) + bias[r];
-          largest = std::max(largest, static_cast<double>(std::fabs(expected)));
-          worst = std::max(worst, static_cast<double>(std::fabs(expected - out[static_cast<size_t>(t * kRows + r)])));
-        }
-      }
-      error = std::max(error, worst / largest);
-      if (tokens == kMaxTokens) break;
-    }
-    check.expect(error < 1e-5, name + ", 1..17 and 64 tokens + bias, " + std::to_string(threads) + " threads = ggml dots",
-                 "relative error " + number(error));
-  }
-  bool same = true;
-  std::vector<float> got(static_cast<size_t>(cols)), expected(static_cast<size_t>(cols));
-  for (int64_t r : {int64_t{0}, int64_t{17}, kRows - 1}) {
-    xc::dequantize_matrix_row(matrix, r, got.data());
-    xc::dequantize_row(GgmlType::Q4_K, c.ggml.data() + r * c.row_bytes, expected.data(), cols);
-    same = same && got == expected;
-  }
-  check.expect(same, name + ": a row looked up = the ggml row");
+  std::vector<int64_t> counts;
+  for (int64_t tokens = 1; tokens <= 17; tokens++) counts.push_back(tokens);
+  counts.push_back(kMaxTokens);
+  check_rows16_matmul(check, table,
+                      {GgmlType::Q4_K, kRows, cols, kMaxTokens, c.row_bytes, c.ggml, c.rows16, c.act.data(), c.act_bytes, c.act.data(), c.act_bytes},
+                      x, bias, counts, "1..17 and 64");
 }
 
 // A model load: Rows16 on the AVX-512 table when every row count is in sixteens, the x8 layout for a

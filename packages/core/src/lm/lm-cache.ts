@@ -1,5 +1,5 @@
 import type { LMResult } from './lm.js';
-import { sha256Hex } from './sha256.js';
+import { sha256HexOfText } from './sha256.js';
 
 export interface LMCacheOptions {
   /** Keep results in memory (an LRU of `maxEntries`). Default true. */
@@ -36,7 +36,7 @@ export class LMCache {
 
   /** The key of a request: hex SHA-256 of its sorted-key JSON (undefined values left out). */
   async key(request: Readonly<Record<string, unknown>>): Promise<string> {
-    return sha256Hex(new TextEncoder().encode(sortedJson(request)));
+    return sha256HexOfText(sortedJson(request));
   }
 
   async get(key: string): Promise<LMResult | undefined> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex, sha256HexOfText } from './sha256.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -17,6 +17,14 @@ describe('sha256Hex', () => {
     for (const length of [1, 54, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 70_001]) {
       const bytes = randomBytes(length);
       expect(sha256Hex(bytes), `length ${length}`).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('hashes text the same through node:crypto and through sha256Hex (non-ASCII and lone surrogates too)', () => {
+    for (const sample of ['', 'abc', 'ünïcödé 字 🙂', 'lone \ud800 surrogate', 'x'.repeat(5000)]) {
+      const expected = createHash('sha256').update(new TextEncoder().encode(sample)).digest('hex');
+      expect(sha256HexOfText(sample)).toBe(expected);
+      expect(sha256HexOfText(sample, null)).toBe(expected);
     }
   });
 });

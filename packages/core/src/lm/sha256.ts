@@ -68,3 +68,23 @@ export function sha256Hex(bytes: Uint8Array): string {
   for (const word of state) hex += word.toString(16).padStart(8, '0');
   return hex;
 }
+
+interface NodeHash {
+  update(data: string, encoding: 'utf8'): NodeHash;
+  digest(encoding: 'hex'): string;
+}
+type NodeCrypto = { createHash(algorithm: 'sha256'): NodeHash };
+
+/** node:crypto where the runtime has it, reached without an import so that browsers load this file. */
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+
+/**
+ * SHA-256 of `text`'s UTF-8 as lowercase hex, synchronously: node:crypto's native hash where there is
+ * one (an LM cache key per call: the few-shot prompts of an optimiser are kilobytes), else sha256Hex.
+ */
+export function sha256HexOfText(text: string, crypto: NodeCrypto | null = nodeCrypto ?? null): string {
+  if (crypto !== null) return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+  return sha256Hex(new TextEncoder().encode(text));
+}

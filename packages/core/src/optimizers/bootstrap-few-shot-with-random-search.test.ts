@@ -115,6 +115,55 @@ describe('BootstrapFewShotWithRandomSearch', () => {
     expect(stream.scores).toEqual(oneByOne.scores);
   });
 
+  it('with the default teacher, scores the labeled candidate first: its demos are the ones bootstrapping just prefilled', async () => {
+    const run = async (teacher: boolean) => {
+      const model = sumModel();
+      const questions = new Set(valset.map((example) => example.question));
+      const calls: { evaluation: boolean; demos: string }[] = [];
+      const lm = new ScriptedLM({
+        responses: (call) => {
+          const messages = call.messages ?? [];
+          const question = /\[\[ ## question ## \]\]\n([^\n]*)/.exec(messages.at(-1)?.content ?? '')?.[1];
+          calls.push({
+            evaluation: questions.has(question ?? ''),
+            demos: JSON.stringify(messages.slice(1, -1).map((message) => message.content)),
+          });
+          return model(call);
+        },
+      });
+      Object.assign(lm, { preferredConcurrency: 4 });
+      const { optimizer } = search(4);
+      const student = new Predict('question -> answer', { lm });
+      const program = await optimizer.compile(student, {
+        trainset,
+        valset,
+        teacher: teacher ? new Predict('question -> answer', { lm }) : undefined,
+      });
+      const labeled = optimizer.candidates.find((c) => c.index === -2)!.program as Predict;
+      return { calls, program, labeled, scores: optimizer.candidates.map((c) => [c.index, c.score]) };
+    };
+    const demosText = (demos: Predict['demos']) =>
+      demos.map((demo) => [
+        `[[ ## question ## ]]\n${demo.question}`,
+        `[[ ## answer ## ]]\n${demo.answer}\n\n[[ ## completed ## ]]\n`,
+      ]);
+    const withDefault = await run(false);
+    const firstScored = withDefault.calls.find((call) => call.evaluation)!;
+    const teacherCalls = withDefault.calls.filter((call) => !call.evaluation);
+    // -2's demos (LabeledFewShot over the trainset) are the default teacher's: the first scoring call
+    // carries them, as the bootstrapping's calls did just before.
+    expect(firstScored.demos).toBe(JSON.stringify(demosText(withDefault.labeled.demos).flat()));
+    expect(teacherCalls.some((call) => call.demos === firstScored.demos)).toBe(true);
+    // with a teacher of its own, the order stays -3, -2, …: the first scoring call is zero-shot
+    const withTeacher = await run(true);
+    expect(withTeacher.calls.find((call) => call.evaluation)!.demos).toBe('[]');
+    // the order of scoring changes no score and not the program
+    const serial = search(1);
+    const best = await serial.optimizer.compile(serial.student, { trainset, valset });
+    expect(dumpState(withDefault.program)).toEqual(dumpState(best));
+    expect(withDefault.scores).toEqual(serial.optimizer.candidates.map((c) => [c.index, c.score]));
+  });
+
   it('bootstraps the candidates side by side, never past concurrency calls in flight', async () => {
     const model = sumModel();
     const state = { inFlight: 0, maxInFlight: 0, firstEndInFlight: -1 };

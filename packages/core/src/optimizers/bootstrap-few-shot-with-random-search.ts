@@ -99,8 +99,13 @@ export class BootstrapFewShotWithRandomSearch {
       // is built first and all are scored as one stream of calls: no candidate's last few calls
       // run alone (a local LM's batch stays full). The scores, and so the program, are the same.
       const programs = await buildAll(indexes, concurrency, build, signal);
-      const results = await evaluator.runMany(programs, { signal });
-      for (const [i, index] of indexes.entries()) add(index, programs[i]!, results[i]!);
+      const order = scoringOrder(indexes, teacher === undefined);
+      const results = await evaluator.runMany(
+        order.map((i) => programs[i]!),
+        { signal },
+      );
+      const byCandidate = new Map(order.map((i, k) => [i, results[k]!]));
+      for (const [i, index] of indexes.entries()) add(index, programs[i]!, byCandidate.get(i)!);
     } else {
       for (const index of indexes) {
         throwIfAborted(signal);
@@ -130,4 +135,17 @@ async function buildAll<M>(
   const side = Math.max(1, Math.min(bootstrapped, concurrency));
   const share = Math.max(1, Math.floor(concurrency / side));
   return mapConcurrent(indexes, side, (index) => build(index, share), signal);
+}
+
+/**
+ * Positions in `indexes`, in the order their candidates are scored. With the default teacher, the
+ * labeled candidate (-2) goes first: its demos are that teacher's, which bootstrapping has just
+ * prefilled, so a local LM's prefix cache still holds them. Candidates are added in index order
+ * whatever the scoring order, so the best (the first of equal scores) is the same.
+ */
+function scoringOrder(indexes: readonly number[], defaultTeacher: boolean): number[] {
+  const positions = indexes.map((_, i) => i);
+  const labeled = indexes.indexOf(-2);
+  if (!defaultTeacher || labeled <= 0) return positions;
+  return [labeled, ...positions.filter((i) => i !== labeled)];
 }

@@ -43,6 +43,8 @@ export function renderWithContentRanges(
   messages: Message[],
   options: { addGenerationPrompt?: boolean } = {},
 ): RenderedChat {
+  const known = template.renderWithRanges?.(messages, options);
+  if (known !== undefined) return { ...known, unlocated: [] };
   const text = template.render(messages, options);
   const exact = rangesFromSkeleton(template, messages, options, text);
   if (exact !== undefined) return { text, contentRanges: exact, unlocated: [] };

@@ -19,7 +19,8 @@ export class GrammarMasks {
   private readonly after = new Map<number, Uint16Array>();
   private readonly limited = new Map<number, TokenMask>();
   private readonly words: number;
-  private readonly stateStack: Int32Array;
+  /** Made at the first mask: it needs the vocabulary's trie, which may not be made yet. */
+  private stateStack: Int32Array | undefined;
 
   constructor(node: GrammarNode, vocabulary: TokenVocabulary) {
     const root = vocabulary.stripsLeadingSpace
@@ -30,7 +31,6 @@ export class GrammarMasks {
     if (this.dfa.distance(this.dfa.start) === Number.POSITIVE_INFINITY)
       throw new GrammarError('the grammar admits no text');
     this.words = Math.ceil(vocabulary.size / 32);
-    this.stateStack = new Int32Array(vocabulary.trie.maxDepth + 1);
   }
 
   /** The most bytes any state still needs to finish: budgets at or above it never bind. */
@@ -109,6 +109,7 @@ export class GrammarMasks {
   private walk(state: number, visit: (id: number, next: number) => void): void {
     const { label, depth, skip, tokenStart, tokenIds, nodeCount } = this.vocabulary.trie;
     const dfa = this.dfa;
+    this.stateStack ??= new Int32Array(this.vocabulary.trie.maxDepth + 1);
     const stack = this.stateStack;
     stack[0] = state;
     let i = 0;

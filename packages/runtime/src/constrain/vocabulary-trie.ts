@@ -15,14 +15,23 @@ export class VocabularyTrie {
 
   /** `tokens[id]` is the token's bytes, or undefined for a token never allowed by a grammar. */
   constructor(tokens: ReadonlyArray<Uint8Array | undefined>) {
-    const ids: number[] = [];
+    // Sorted by bytes, then id, with the engine's own string sort: each byte b as the unit b + 1, then
+    // 0 (so a prefix sorts first) and the id in two units.
+    const keys: string[] = [];
+    let bound = 0;
     tokens.forEach((bytes, id) => {
-      if (bytes !== undefined && bytes.length > 0) ids.push(id);
+      if (bytes === undefined || bytes.length === 0) return;
+      keys.push(sortKey(bytes, id));
+      bound += bytes.length;
     });
-    ids.sort((a, b) => compareBytes(tokens[a]!, tokens[b]!) || a - b);
-    const labels: number[] = [];
-    const depths: number[] = [];
-    const ending: number[][] = [];
+    keys.sort();
+    const ids = keys.map((key) => key.charCodeAt(key.length - 2) * 0x10000 + key.charCodeAt(key.length - 1));
+    // In that order each token ends at the last node made so far (a prefix sorts before what it
+    // prefixes), so the tokens ending at each node are consecutive, in sorted order.
+    const labels = new Uint8Array(bound);
+    const depths = new Uint16Array(bound);
+    const ending = new Int32Array(bound + 1);
+    let n = 0;
     let previous: Uint8Array = new Uint8Array(0);
     for (const id of ids) {
       const bytes = tokens[id]!;
@@ -30,16 +39,15 @@ export class VocabularyTrie {
       while (common < previous.length && common < bytes.length && previous[common] === bytes[common])
         common++;
       for (let d = common; d < bytes.length; d++) {
-        labels.push(bytes[d]!);
-        depths.push(d + 1);
-        ending.push([]);
+        labels[n] = bytes[d]!;
+        depths[n] = d + 1;
+        n++;
       }
-      ending[ending.length - 1]!.push(id);
+      ending[n - 1]!++;
       previous = bytes;
     }
-    const n = labels.length;
-    this.label = Uint8Array.from(labels);
-    this.depth = Uint16Array.from(depths);
+    this.label = labels.slice(0, n);
+    this.depth = depths.slice(0, n);
     this.skip = new Int32Array(n).fill(n);
     const open: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -50,11 +58,13 @@ export class VocabularyTrie {
     let total = 0;
     for (let i = 0; i < n; i++) {
       this.tokenStart[i] = total;
-      total += ending[i]!.length;
+      total += ending[i]!;
     }
     this.tokenStart[n] = total;
-    this.tokenIds = Int32Array.from(ending.flat());
-    this.maxDepth = depths.reduce((a, b) => Math.max(a, b), 0);
+    this.tokenIds = Int32Array.from(ids);
+    let maxDepth = 0;
+    for (let i = 0; i < n; i++) if (depths[i]! > maxDepth) maxDepth = depths[i]!;
+    this.maxDepth = maxDepth;
   }
 
   get nodeCount(): number {
@@ -62,8 +72,12 @@ export class VocabularyTrie {
   }
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
+/** `bytes` as UTF-16 units b + 1, a 0, then `id` (< 2^32) as two units: key order is (bytes, id) order. */
+function sortKey(bytes: Uint8Array, id: number): string {
+  const units = new Array<number>(bytes.length + 3);
+  for (let i = 0; i < bytes.length; i++) units[i] = bytes[i]! + 1;
+  units[bytes.length] = 0;
+  units[bytes.length + 1] = id >>> 16;
+  units[bytes.length + 2] = id & 0xffff;
+  return String.fromCharCode(...units);
 }

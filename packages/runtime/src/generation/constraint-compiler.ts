@@ -19,6 +19,16 @@ export class ConstraintCompiler {
     private readonly capacity = 8,
   ) {}
 
+  /** Whether the vocabulary's bytes and trie are still to be made (they are, at a first mask). */
+  get preparing(): boolean {
+    return this.vocabulary !== undefined && !this.vocabulary.prepared;
+  }
+
+  /** Makes the vocabulary's bytes and trie now (a LocalLM runs it while the engine computes). */
+  prepare(): void {
+    this.vocabulary?.prepare();
+  }
+
   /** A fresh matcher for one generation, or undefined when the call is unconstrained. */
   matcherFor(options: { constraint?: OutputConstraint; constrain?: boolean }): GrammarMatcher | undefined {
     if (options.constrain === false || options.constraint === undefined) return undefined;

@@ -101,8 +101,13 @@ export class LocalLM extends BaseLM {
         prefillChunkSize: options.prefillChunkSize,
       });
     }
-    this.scheduler = new Scheduler(options.engine, options, this.draft);
-    this.constraints = new ConstraintCompiler(options.tokenizer, options.engine.info.vocabSize);
+    const constraints = new ConstraintCompiler(options.tokenizer, options.engine.info.vocabSize);
+    this.constraints = constraints;
+    // A first constrained call's token trie is made while the engine prefills its prompt.
+    this.scheduler = new Scheduler(options.engine, options, this.draft, {
+      pending: () => constraints.preparing,
+      run: () => constraints.prepare(),
+    });
     this.sizeGuard = new PromptSizeGuard(options.tokenizer, this.contextLength);
   }
 

@@ -13,6 +13,15 @@ import { WaitingQueue } from './waiting-queue.js';
 
 export { DEFAULT_MAX_SEQUENCES, type SchedulerOptions, type SchedulerStats } from './scheduler-options.js';
 
+/**
+ * JS work a step's outputs will need (a grammar's token trie), done while the engine computes a
+ * step instead of before it: `pending` says whether any is left.
+ */
+export interface IdleWork {
+  pending(): boolean;
+  run(): void;
+}
+
 /** Most logits rows of a step written into the scheduler's reused buffer (64 × 152k floats ≈ 39 MB). */
 const REUSED_LOGITS_ROWS = 64;
 
@@ -50,6 +59,7 @@ export class Scheduler {
   private readonly drafts: SpeculativeDrafts;
   private readonly draftModel: DraftModel | undefined;
   private readonly engineArgmax: boolean;
+  private readonly idleWork: IdleWork | undefined;
   private slots: Slot[] = [];
   /** Every step's logits, reused: each step reads its rows before the next forward call. */
   private logitsBuffer = new Float32Array(0);
@@ -58,9 +68,13 @@ export class Scheduler {
   /** Requests finished so far (the loop yields after a step that finished some). */
   private finished = 0;
 
-  /** `draftModel`: greedy requests in small batches draft on it instead of by prompt lookup. */
-  constructor(engine: Engine, options: SchedulerOptions = {}, draftModel?: DraftModel) {
+  /**
+   * `draftModel`: greedy requests in small batches draft on it instead of by prompt lookup.
+   * `idleWork`: run on the turn after a step's forward call starts, while any is pending.
+   */
+  constructor(engine: Engine, options: SchedulerOptions = {}, draftModel?: DraftModel, idleWork?: IdleWork) {
     this.engine = engine;
+    this.idleWork = idleWork;
     this.prefillChunkSize = Math.max(1, options.prefillChunkSize ?? 512);
     this.prefillStepTokens = Math.max(1, options.prefillStepTokens ?? 2048);
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 32);
@@ -302,9 +316,13 @@ export class Scheduler {
     const forwardStart = performance.now();
     try {
       const signal = this.signalFor(slots, prefilling.length > 0);
-      rows = argmaxOnly
-        ? await this.engine.forwardArgmax!(requests, signal)
-        : await this.engine.forward(requests, signal, { logitsInto: this.logitsBufferFor(requests) });
+      const pending = argmaxOnly
+        ? this.engine.forwardArgmax!(requests, signal)
+        : this.engine.forward(requests, signal, { logitsInto: this.logitsBufferFor(requests) });
+      // A turn later the engine has the call (its hand-off takes a few microtasks) and computes
+      // while the JS thread does the idle work.
+      if (this.idleWork?.pending()) void nextTurn().then(() => this.runIdleWork());
+      rows = await pending;
     } catch (error) {
       // An aborted call leaves every sequence as it was: the aborted requests leave at the next
       // step and the others run again.
@@ -356,6 +374,14 @@ export class Scheduler {
     const size = rows * this.engine.info.vocabSize;
     if (this.logitsBuffer.length < size) this.logitsBuffer = new Float32Array(size);
     return this.logitsBuffer;
+  }
+
+  private runIdleWork(): void {
+    try {
+      if (this.idleWork?.pending()) this.idleWork.run();
+    } catch {
+      // Done again where its result is needed, and failing there for that request.
+    }
   }
 
   private decodingCount(): number {

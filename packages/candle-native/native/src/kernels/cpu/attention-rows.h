@@ -4,6 +4,9 @@
 #include <cstdint>
 
 namespace xc::cpu {
+// Internal linkage: the AVX2 and AVX-512 attention files both include this, each with its own flags,
+// and a shared inline copy compiled with AVX-512 could be the one the linker keeps for AVX2 callers.
+namespace {
 
 // The keys a multi-token attention call visits: from the earliest window start to the latest end
 // (lo..hi), and the range every query's window covers (all_first..all_last), where no key is masked.
@@ -31,4 +34,5 @@ inline KeySpan lay_out_query_rows(const float* q, int64_t q_stride, int tokens, 
   return span;
 }
 
+}  // namespace
 }  // namespace xc::cpu

@@ -36,11 +36,26 @@ inline __m512 exp16(__m512 x) {
   return _mm512_scalef_ps(p, k);
 }
 
-// K and V rows requested with prefetcht0 as an asm statement (GCC drops a loop of _mm_prefetch calls:
-// see attention-decode-avx2.cc).
-inline void prefetch(const uint8_t* p, int64_t bytes) {
-  for (int64_t b = 0; b < bytes; b += 64) asm volatile("prefetcht0 %0" : : "m"(*(p + b)));
-}
+// The 16-lane vector primitives, as the traits the shared attention drivers take
+// (attention-decode-driver.h, attention-tokens-driver.h).
+struct Avx512Lanes {
+  using Vec = __m512;
+  static constexpr int kLanes = 16;
+  static Vec zero() { return _mm512_setzero_ps(); }
+  static Vec set1(float x) { return _mm512_set1_ps(x); }
+  static Vec load(const float* p) { return _mm512_load_ps(p); }
+  static Vec loadu(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, Vec v) { _mm512_store_ps(p, v); }
+  static void storeu(float* p, Vec v) { _mm512_storeu_ps(p, v); }
+  static Vec broadcast(const float* p) { return _mm512_set1_ps(*p); }
+  static Vec widen(const uint16_t* h) { return widen16(h); }
+  static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+  static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
+  static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
+  static Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
+  static Vec fmadd(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+  static Vec exp(Vec x) { return exp16(x); }
+};
 
 // Eight 16-lane partial sums → their eight totals, in order, by a transposing add tree (no
 // horizontal add per vector).

@@ -117,11 +117,17 @@ inline __m512 join(__m256 low, __m256 high) {
 // 512-bit weight pair and activation pair is loaded once and feeds R×T independent vpdpbusd; the
 // integer sums become floats once per group (both halves of a lane pair carry the same scale, so
 // they are added only at the end).
-template <typename Kind, int R, int T>
+// With Pairs (an even number of tokens, prefill's shape), tokens 2u and 2u + 1 share one float
+// accumulator (lanes 0..7 and 8..15). Their integer sums are folded first (both halves of a lane pair
+// belong to one block), so each pair of tokens pays one conversion and scaling per row and group
+// instead of two, and the R×T/2 accumulators leave the integer sums their registers.
+template <typename Kind, int R, int T, bool Pairs>
 void block32_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
+  static_assert(!Pairs || (T % 2 == 0 && R % 4 == 0), "token pairs, rows in fours");
+  constexpr int A = Pairs ? T / 2 : T;  // float accumulators per row
   using Group = typename Kind::Group;
   const int64_t groups = n / kGroup;
-  __m512 acc[R][T];
+  __m512 acc[R][A];
   for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
   for (int64_t g = 0; g < groups; g++) {
     const uint8_t* group[R];
@@ -142,116 +148,82 @@ void block32_x8(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64
         for (int t = 0; t < T; t++) p[r][t] = _mm512_dpbusd_epi32(p[r][t], q, yq[t]);
       }
     }
-    __m512 dy[T];
-    for (int t = 0; t < T; t++) dy[t] = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(y[t]->d))));
+    __m512 dy[A];  // with Pairs, lanes 0..7: token 2u's eight block scales, 8..15: token 2u + 1's
+    for (int a = 0; a < A; a++) {
+      if constexpr (Pairs) dy[a] = join(_mm256_loadu_ps(y[2 * a]->d), _mm256_loadu_ps(y[2 * a + 1]->d));
+      else dy[a] = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(y[a]->d))));
+    }
     for (int r = 0; r < R; r++) {
       const __m512 dw = _mm512_cvtph_ps(_mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group[r]))));
-      for (int t = 0; t < T; t++) acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[r][t]), _mm512_mul_ps(dw, dy[t]), acc[r][t]);
+      for (int a = 0; a < A; a++) {
+        __m512i sum = p[r][a];
+        if constexpr (Pairs) {
+          sum = _mm512_add_epi32(_mm512_shuffle_i64x2(p[r][2 * a], p[r][2 * a + 1], 0x44),
+                                 _mm512_shuffle_i64x2(p[r][2 * a], p[r][2 * a + 1], 0xEE));
+        }
+        acc[r][a] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_mul_ps(dw, dy[a]), acc[r][a]);
+      }
     }
   }
-  // The ggml blocks after the last whole group, two at a time (one per 256-bit half).
+  // The ggml blocks after the last whole group: single tokens two blocks at a time (one per 256-bit
+  // half), pairs one block at a time (token 2u's in the low half, 2u + 1's in the high).
   using Block = typename Kind::Block;
   const uint8_t* w_tail = w + groups * static_cast<int64_t>(sizeof(Group));
   const uint8_t* x_tail = x + groups * static_cast<int64_t>(sizeof(ActQ8_0x8));
   const int64_t blocks = (n - groups * kGroup) / kQK8_0;
   const __m512i offset = _mm512_set1_epi8(static_cast<char>(1 << Kind::kShift));
-  for (int64_t b = 0; b < blocks; b += 2) {
-    const bool two = b + 1 < blocks;
-    __m512i yq[T], bias[T];
-    __m512 dy[T];
-    for (int t = 0; t < T; t++) {
-      const ActQ8_0* y = reinterpret_cast<const ActQ8_0*>(x_tail + t * xs) + b;
-      yq[t] = join(load(y[0].qs), two ? load(y[1].qs) : _mm256_setzero_si256());
-      bias[t] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), offset, yq[t]));
-      dy[t] = join(_mm256_set1_ps(y[0].d), _mm256_set1_ps(two ? y[1].d : 0.0f));
-    }
-    for (int r = 0; r < R; r++) {
-      const auto* block = reinterpret_cast<const Block*>(w_tail + r * ws) + b;  // packed: alignment 1
-      const __m512i q = join(Kind::unpack(block[0]), two ? Kind::unpack(block[1]) : _mm256_setzero_si256());
-      const __m512 dw = join(_mm256_set1_ps(half(block[0].d)), _mm256_set1_ps(two ? half(block[1].d) : 0.0f));
-      for (int t = 0; t < T; t++) {
-        const __m512i p = _mm512_dpbusd_epi32(bias[t], q, yq[t]);
-        acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw, dy[t]), acc[r][t]);
+  if constexpr (Pairs) {
+    for (int64_t b = 0; b < blocks; b++) {
+      __m512i yq[A], bias[A];
+      __m512 dy[A];
+      for (int u = 0; u < A; u++) {
+        const ActQ8_0* ya = reinterpret_cast<const ActQ8_0*>(x_tail + 2 * u * xs) + b;
+        const ActQ8_0* yb = reinterpret_cast<const ActQ8_0*>(x_tail + (2 * u + 1) * xs) + b;
+        yq[u] = join(load(ya->qs), load(yb->qs));
+        bias[u] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), offset, yq[u]));
+        dy[u] = join(_mm256_set1_ps(ya->d), _mm256_set1_ps(yb->d));
       }
-    }
-  }
-  store_sums<R, T>(acc, out, os);
-}
-
-// block32_x8 for an even number of tokens, prefill's shape: tokens 2u and 2u + 1 share one float
-// accumulator (lanes 0..7 and 8..15). Their integer sums are folded first (both halves of a lane pair
-// belong to one block), so each pair of tokens pays one conversion and scaling per row and group
-// instead of two, and the R×T/2 accumulators leave the integer sums their registers.
-template <typename Kind, int R, int T>
-void block32_x8_pairs(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  static_assert(T % 2 == 0 && R % 4 == 0, "token pairs, rows in fours");
-  constexpr int U = T / 2;
-  using Group = typename Kind::Group;
-  const int64_t groups = n / kGroup;
-  __m512 acc[R][U];
-  for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
-  for (int64_t g = 0; g < groups; g++) {
-    const uint8_t* group[R];
-    for (int r = 0; r < R; r++) group[r] = w + r * ws + g * static_cast<int64_t>(sizeof(Group));
-    const ActQ8_0x8* y[T];
-    __m512i p[R][T];
-    for (int t = 0; t < T; t++) {
-      y[t] = reinterpret_cast<const ActQ8_0x8*>(x + t * xs) + g;
-      const __m256i bias = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(load(y[t]->sum), Kind::kShift));
-      for (int r = 0; r < R; r++) p[r][t] = join(bias, _mm256_setzero_si256());
-    }
-    for (int j = 0; j < 4; j++) {
-      __m512i yq[T];
-      for (int t = 0; t < T; t++) yq[t] = _mm512_loadu_si512(y[t]->qs + 64 * j);
       for (int r = 0; r < R; r++) {
-        const __m512i q = Kind::pair(group[r], j);
-        for (int t = 0; t < T; t++) p[r][t] = _mm512_dpbusd_epi32(p[r][t], q, yq[t]);
+        const auto* block = reinterpret_cast<const Block*>(w_tail + r * ws) + b;  // packed: alignment 1
+        const __m256i q256 = Kind::unpack(block[0]);
+        const __m512i q = join(q256, q256);
+        const __m512 dw = _mm512_set1_ps(half(block[0].d));
+        for (int u = 0; u < A; u++) {
+          const __m512i p = _mm512_dpbusd_epi32(bias[u], q, yq[u]);
+          acc[r][u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw, dy[u]), acc[r][u]);
+        }
       }
     }
-    __m512 dy[U];  // lanes 0..7: token 2u's eight block scales, 8..15: token 2u + 1's
-    for (int u = 0; u < U; u++) {
-      dy[u] = join(_mm256_loadu_ps(y[2 * u]->d), _mm256_loadu_ps(y[2 * u + 1]->d));
-    }
-    for (int r = 0; r < R; r++) {
-      const __m512 dw = _mm512_cvtph_ps(_mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group[r]))));
-      for (int u = 0; u < U; u++) {
-        const __m512i a = p[r][2 * u], b = p[r][2 * u + 1];
-        const __m512i folded = _mm512_add_epi32(_mm512_shuffle_i64x2(a, b, 0x44), _mm512_shuffle_i64x2(a, b, 0xEE));
-        acc[r][u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(folded), _mm512_mul_ps(dw, dy[u]), acc[r][u]);
+  } else {
+    for (int64_t b = 0; b < blocks; b += 2) {
+      const bool two = b + 1 < blocks;
+      __m512i yq[T], bias[T];
+      __m512 dy[T];
+      for (int t = 0; t < T; t++) {
+        const ActQ8_0* y = reinterpret_cast<const ActQ8_0*>(x_tail + t * xs) + b;
+        yq[t] = join(load(y[0].qs), two ? load(y[1].qs) : _mm256_setzero_si256());
+        bias[t] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), offset, yq[t]));
+        dy[t] = join(_mm256_set1_ps(y[0].d), _mm256_set1_ps(two ? y[1].d : 0.0f));
       }
-    }
-  }
-  // The ggml blocks after the last whole group, one at a time: token 2u's in the low half, 2u + 1's in the high.
-  using Block = typename Kind::Block;
-  const uint8_t* w_tail = w + groups * static_cast<int64_t>(sizeof(Group));
-  const uint8_t* x_tail = x + groups * static_cast<int64_t>(sizeof(ActQ8_0x8));
-  const int64_t blocks = (n - groups * kGroup) / kQK8_0;
-  const __m512i offset = _mm512_set1_epi8(static_cast<char>(1 << Kind::kShift));
-  for (int64_t b = 0; b < blocks; b++) {
-    __m512i yq[U], bias[U];
-    __m512 dy[U];
-    for (int u = 0; u < U; u++) {
-      const ActQ8_0* ya = reinterpret_cast<const ActQ8_0*>(x_tail + 2 * u * xs) + b;
-      const ActQ8_0* yb = reinterpret_cast<const ActQ8_0*>(x_tail + (2 * u + 1) * xs) + b;
-      yq[u] = join(load(ya->qs), load(yb->qs));
-      bias[u] = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), offset, yq[u]));
-      dy[u] = join(_mm256_set1_ps(ya->d), _mm256_set1_ps(yb->d));
-    }
-    for (int r = 0; r < R; r++) {
-      const auto* block = reinterpret_cast<const Block*>(w_tail + r * ws) + b;  // packed: alignment 1
-      const __m256i q256 = Kind::unpack(block[0]);
-      const __m512i q = join(q256, q256);
-      const __m512 dw = _mm512_set1_ps(half(block[0].d));
-      for (int u = 0; u < U; u++) {
-        const __m512i p = _mm512_dpbusd_epi32(bias[u], q, yq[u]);
-        acc[r][u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw, dy[u]), acc[r][u]);
+      for (int r = 0; r < R; r++) {
+        const auto* block = reinterpret_cast<const Block*>(w_tail + r * ws) + b;  // packed: alignment 1
+        const __m512i q = join(Kind::unpack(block[0]), two ? Kind::unpack(block[1]) : _mm256_setzero_si256());
+        const __m512 dw = join(_mm256_set1_ps(half(block[0].d)), _mm256_set1_ps(two ? half(block[1].d) : 0.0f));
+        for (int t = 0; t < T; t++) {
+          const __m512i p = _mm512_dpbusd_epi32(bias[t], q, yq[t]);
+          acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_mul_ps(dw, dy[t]), acc[r][t]);
+        }
       }
     }
   }
-  for (int u = 0; u < U; u++) {
-    for (int r = 0; r < R; r += 4) {
-      sum4_pairs(acc[r][u], acc[r + 1][u], acc[r + 2][u], acc[r + 3][u], out + 2 * u * os + r, out + (2 * u + 1) * os + r);
+  if constexpr (Pairs) {
+    for (int u = 0; u < A; u++) {
+      for (int r = 0; r < R; r += 4) {
+        sum4_pairs(acc[r][u], acc[r + 1][u], acc[r + 2][u], acc[r + 3][u], out + 2 * u * os + r, out + (2 * u + 1) * os + r);
+      }
     }
+  } else {
+    store_sums<R, T>(acc, out, os);
   }
 }
 
@@ -280,7 +252,7 @@ float block32_x8_dot(int64_t n, const void* wv, const void* xv) {
   const int64_t rest = n - groups * kGroup;
   if (rest > 0) {
     float tail;
-    block32_x8<Kind, 1, 1>(rest, w + groups * static_cast<int64_t>(sizeof(Group)), 0,
+    block32_x8<Kind, 1, 1, false>(rest, w + groups * static_cast<int64_t>(sizeof(Group)), 0,
                            x + groups * static_cast<int64_t>(sizeof(ActQ8_0x8)), 0, &tail, 1);
     sum += tail;
   }
@@ -297,13 +269,13 @@ bool add_avx512_interleaved(KernelTable& t) {
   t.traits(GgmlType::Q8_0).interleaved.dot = block32_x8_dot<Q8_0Kind>;
   t.traits(GgmlType::Q4_0).interleaved.dot = block32_x8_dot<Q4_0Kind>;
   t.traits(GgmlType::Q5_0).interleaved.dot = block32_x8_dot<Q5_0Kind>;
-  t.traits(GgmlType::Q8_0).interleaved.tile_4x4 = block32_x8_pairs<Q8_0Kind, 4, 4>;
-  t.traits(GgmlType::Q4_0).interleaved.tile_4x4 = block32_x8_pairs<Q4_0Kind, 4, 4>;
-  t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = block32_x8_pairs<Q5_0Kind, 4, 4>;
+  t.traits(GgmlType::Q8_0).interleaved.tile_4x4 = block32_x8<Q8_0Kind, 4, 4, true>;
+  t.traits(GgmlType::Q4_0).interleaved.tile_4x4 = block32_x8<Q4_0Kind, 4, 4, true>;
+  t.traits(GgmlType::Q5_0).interleaved.tile_4x4 = block32_x8<Q5_0Kind, 4, 4, true>;
   // Decode batches of 2, 3, 6 or 7 sequences: the tokens left after the 4×4 tiles share each weight read too.
-  t.traits(GgmlType::Q8_0).interleaved.tile_4x2 = block32_x8<Q8_0Kind, 4, 2>;
-  t.traits(GgmlType::Q4_0).interleaved.tile_4x2 = block32_x8<Q4_0Kind, 4, 2>;
-  t.traits(GgmlType::Q5_0).interleaved.tile_4x2 = block32_x8<Q5_0Kind, 4, 2>;
+  t.traits(GgmlType::Q8_0).interleaved.tile_4x2 = block32_x8<Q8_0Kind, 4, 2, false>;
+  t.traits(GgmlType::Q4_0).interleaved.tile_4x2 = block32_x8<Q4_0Kind, 4, 2, false>;
+  t.traits(GgmlType::Q5_0).interleaved.tile_4x2 = block32_x8<Q5_0Kind, 4, 2, false>;
   return true;
 }
 }  // namespace xc

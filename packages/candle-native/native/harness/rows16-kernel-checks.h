@@ -1,0 +1,112 @@
+#pragma once
+
+// The checks every Rows16 case gets (rows16-checks.cc, rows16-q4k-checks.cc): the re-lay's inverse, and
+// each table's Rows16 kernel against the scalar ggml row dots.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "kernels/cpu/interleave-rows16.h"
+#include "common/thread-pool.h"
+#include "kernels/cpu/kernel-table.h"
+#include "kernels/cpu/matmul.h"
+#include "models/model-weights.h"
+
+namespace xch {
+
+// One case's operands: the ggml rows with the activations the ggml dot takes (act), the same rows
+// re-laid with the activations the Rows16 kernel takes (act16; Q4_K: the same ones).
+struct Rows16Operands {
+  xc::GgmlType type;
+  int64_t rows, cols, tokens, row_bytes;
+  const std::vector<uint8_t>& ggml;
+  const std::vector<uint8_t>& rows16;
+  const uint8_t* act;
+  size_t act_bytes;
+  const uint8_t* act16;
+  size_t act16_bytes;
+};
+
+// Largest difference between `table`'s Rows16 kernel and the scalar ggml dots, relative to the largest
+// dot; infinite when it writes outside its rows.
+inline double rows16_error(const xc::KernelTable& table, const Rows16Operands& c) {
+  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(c.type).dot;
+  const int64_t stride = c.rows + 3;  // a padded output row, so a kernel writing past its rows shows
+  std::vector<float> out(static_cast<size_t>(c.tokens * stride), -7.0f);
+  table.kernels_for(c.type, xc::WeightLayout::Rows16)
+      .rows(c.cols, c.rows16.data(), c.row_bytes, c.act16, static_cast<int64_t>(c.act16_bytes), out.data(), stride, c.rows,
+            c.tokens);
+  double largest = 1e-3, worst = 0;
+  for (int64_t t = 0; t < c.tokens; t++) {
+    for (int64_t r = 0; r < stride; r++) {
+      const float got = out[static_cast<size_t>(t * stride + r)];
+      if (r >= c.rows) {
+        if (got != -7.0f) return INFINITY;
+        continue;
+      }
+      const float expected = ggml_dot(c.cols, c.ggml.data() + r * c.row_bytes, c.act + t * c.act_bytes);
+      largest = std::max(largest, static_cast<double>(std::fabs(expected)));
+      worst = std::max(worst, static_cast<double>(std::fabs(expected - got)));
+    }
+  }
+  return worst / largest;
+}
+
+inline void check_rows16_kernels(Checker& check, const Rows16Operands& c, const std::string& label, double tolerance) {
+  const std::string name = std::string(xc::ggml_type_name(c.type)) + " Rows16, " + std::to_string(c.rows) + " rows × " +
+                           std::to_string(c.cols) + " columns × " + std::to_string(c.tokens) + " tokens" + label;
+  std::vector<uint8_t> back(c.rows16.size());
+  xc::deinterleave_rows16(c.type, c.rows16.data(), back.data(), c.rows, c.cols);
+  check.expect(back == c.ggml, name + ": back from Rows16 to the same bytes");
+  check.expect(c.rows16 != c.ggml, name + ": the layout moves bytes");
+  for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr || table->traits(c.type).rows16.rows == nullptr) continue;
+    const double error = rows16_error(*table, c);
+    check.expect(error < tolerance, std::string(table->name) + " " + name + ": kernel = ggml dots", "relative error " + number(error));
+  }
+}
+
+// xc::matmul over the case's Rows16 matrix (x: the float rows act quantizes; 1 and 2 threads, each token
+// count of `counts`, a bias) against the ggml dots, and row lookups against the ggml rows.
+inline void check_rows16_matmul(Checker& check, const xc::KernelTable& table, const Rows16Operands& c,
+                                const std::vector<float>& x, const std::vector<float>& bias,
+                                const std::vector<int64_t>& counts, const std::string& counts_label) {
+  const xc::WeightMatrix matrix{c.type, c.rows, c.cols, c.rows16.data(), c.row_bytes, xc::WeightLayout::Rows16};
+  const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(c.type).dot;
+  const std::string name = std::string(table.name) + " " + xc::ggml_type_name(c.type) + " Rows16 matmul, " +
+                           std::to_string(c.cols) + " columns";
+  std::vector<uint8_t> scratch;
+  for (int threads : {1, 2}) {
+    xc::ThreadPool pool(threads);
+    double error = 0;
+    for (const int64_t tokens : counts) {
+      std::vector<float> out(static_cast<size_t>(tokens * c.rows));
+      const xc::MatmulTarget target{&matrix, out.data(), c.rows, bias.data()};
+      xc::matmul(pool, table, x.data(), tokens, &target, 1, scratch);
+      double largest = 1e-3, worst = 0;
+      for (int64_t t = 0; t < tokens; t++) {
+        for (int64_t r = 0; r < c.rows; r++) {
+          const float expected = ggml_dot(c.cols, c.ggml.data() + r * c.row_bytes, c.act + t * c.act_bytes) + bias[r];
+          largest = std::max(largest, static_cast<double>(std::fabs(expected)));
+          worst = std::max(worst, static_cast<double>(std::fabs(expected - out[static_cast<size_t>(t * c.rows + r)])));
+        }
+      }
+      error = std::max(error, worst / largest);
+    }
+    check.expect(error < 1e-5, name + ", " + counts_label + " tokens + bias, " + std::to_string(threads) + " threads = ggml dots",
+                 "relative error " + number(error));
+  }
+  bool same = true;
+  std::vector<float> got(static_cast<size_t>(c.cols)), expected(static_cast<size_t>(c.cols));
+  for (int64_t r : {int64_t{0}, int64_t{17}, c.rows - 1}) {
+    xc::dequantize_matrix_row(matrix, r, got.data());
+    xc::dequantize_row(c.type, c.ggml.data() + r * c.row_bytes, expected.data(), c.cols);
+    same = same && got == expected;
+  }
+  check.expect(same, name + ": a row looked up = the ggml row");
+}
+
+}  // namespace xch
