@@ -4,14 +4,34 @@
 #include <cstring>
 #include <new>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include "common/error.h"
 
 namespace xc {
 
+namespace {
+
+constexpr size_t kOsPage = 4096;
+
+// Writes one byte per OS page unless the kernel can populate the range in one call (Linux 5.14+).
+void make_resident(uint8_t* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  if (madvise(data, bytes, MADV_POPULATE_WRITE) == 0) return;
+#endif
+  for (size_t i = 0; i < bytes; i += kOsPage) static_cast<volatile uint8_t*>(data)[i] = 0;
+}
+
+}  // namespace
+
 KvPage::KvPage(size_t bytes) {
-  const size_t rounded = (bytes + 63) / 64 * 64;
-  data_ = static_cast<uint8_t*>(std::aligned_alloc(64, rounded));
+  const size_t rounded = (bytes + kOsPage - 1) / kOsPage * kOsPage;
+  data_ = static_cast<uint8_t*>(std::aligned_alloc(kOsPage, rounded));
   if (data_ == nullptr) fail(XC_ERR_OUT_OF_MEMORY, "cannot allocate a KV page of " + std::to_string(bytes) + " bytes");
+  make_resident(data_, rounded);
 }
 
 KvPage::~KvPage() { std::free(data_); }
@@ -37,6 +57,19 @@ int KvCache::free_slot() const {
     if (!sequences_[i].live) return static_cast<int>(i);
   }
   fail(XC_ERR_INVALID_ARGUMENT, "all " + std::to_string(sequences_.size()) + " sequences are in use");
+}
+
+std::shared_ptr<KvPage> KvCache::new_page() {
+  if (spare_.empty()) return std::make_shared<KvPage>(page_bytes_);
+  std::shared_ptr<KvPage> page = std::move(spare_.back());
+  spare_.pop_back();
+  return page;
+}
+
+void KvCache::recycle(std::vector<std::shared_ptr<KvPage>>& pages, size_t from) {
+  for (size_t p = from; p < pages.size(); p++) {
+    if (pages[p].use_count() == 1 && spare_.size() < sequences_.size()) spare_.push_back(std::move(pages[p]));
+  }
 }
 
 int KvCache::create() {
@@ -74,12 +107,14 @@ void KvCache::truncate(int sequence, int n_tokens) {
   }
   s.length = n_tokens;
   const size_t pages = static_cast<size_t>((n_tokens + kPageTokens - 1) / kPageTokens);
+  recycle(s.pages, pages);
   s.pages.resize(pages);
   s.page_data.resize(pages);
 }
 
 void KvCache::release(int sequence) {
   check(sequence);
+  recycle(sequences_[sequence].pages, 0);
   sequences_[sequence] = Sequence{};
 }
 
@@ -97,13 +132,13 @@ void KvCache::prepare_append(int sequence, int new_length) {
   for (size_t p = first; p < needed; p++) {
     if (p < s.pages.size()) {
       if (s.pages[p].use_count() > 1) {
-        auto copy = std::make_shared<KvPage>(page_bytes_);
+        std::shared_ptr<KvPage> copy = new_page();
         std::memcpy(copy->data(), s.pages[p]->data(), page_bytes_);
         s.pages[p] = std::move(copy);
         s.page_data[p] = s.pages[p]->data();
       }
     } else {
-      s.pages.push_back(std::make_shared<KvPage>(page_bytes_));
+      s.pages.push_back(new_page());
       s.page_data.push_back(s.pages.back()->data());
     }
   }

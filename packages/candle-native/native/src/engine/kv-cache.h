@@ -8,7 +8,10 @@
 
 namespace xc {
 
-// Host memory for a fixed number of KV rows; a CUDA cache would allocate device pages instead.
+// Host memory for a fixed number of KV rows; a CUDA cache would allocate device pages instead. The
+// memory is made resident when allocated, in one call: the decode steps that later write a row into
+// it then take no page faults (one fault per 4 KB row range per head and layer otherwise, each a
+// trap to the kernel in the middle of a step).
 class KvPage {
  public:
   explicit KvPage(size_t bytes);
@@ -23,7 +26,9 @@ class KvPage {
 
 // Paged KV cache. A sequence is a list of pages of kPageTokens positions; each page holds, for
 // every layer, K then V as [kv_head][position][head_dim] (f16 or f32). Fork shares pages
-// (shared_ptr); a page is copied before a write only while another sequence still holds it.
+// (shared_ptr); a page is copied before a write only while another sequence still holds it. Pages
+// no sequence holds any more are kept (up to one per sequence slot) and handed to the next
+// sequence that grows, so a server's stream of short requests reuses resident memory.
 class KvCache {
  public:
   static constexpr int kPageTokens = 64;
@@ -56,6 +61,9 @@ class KvCache {
   };
   int64_t offset(int layer, int kind, int head) const;
   int free_slot() const;
+  std::shared_ptr<KvPage> new_page();
+  // Keeps the pages that only `pages` held, for new_page.
+  void recycle(std::vector<std::shared_ptr<KvPage>>& pages, size_t from);
 
   int layers_, kv_heads_, head_dim_;
   bool f16_;
@@ -63,6 +71,7 @@ class KvCache {
   int64_t element_bytes_;
   size_t page_bytes_;
   std::vector<Sequence> sequences_;
+  std::vector<std::shared_ptr<KvPage>> spare_;
 };
 
 }  // namespace xc
