@@ -109,6 +109,25 @@ void check_consistency(Checker& check, const std::string& path, const std::strin
   check.expect(truncate_error < tolerance, label + ": truncate(70) then append = recomputation",
                "rel L2 " + number(truncate_error));
   check.expect(session.length(a) == 71, label + ": length after truncate + append");
+
+  // Pages a released or truncated sequence dropped serve the next sequences; a page a fork still holds
+  // is not handed out: the fork's continuation still equals recomputation after others wrote theirs.
+  int32_t kept = -1;
+  ok(xc_sequence_fork(session.context(), a, 71, &kept), "fork");
+  ok(xc_sequence_truncate(session.context(), a, 10), "truncate");
+  ok(xc_sequence_release(session.context(), h), "release");
+  const int i = session.create();
+  session.forward(i, tokens_for(130, vocab, 4));
+  session.forward(a, tokens_for(120, vocab, 5));
+  const std::vector<float> continued = session.forward(kept, {prompt[7]});
+  std::vector<int32_t> kept_prompt = short_prompt;
+  kept_prompt.push_back(prompt[7]);
+  ok(xc_sequence_release(session.context(), i), "release");
+  const int j = session.create();
+  const std::vector<float> expected_kept = session.forward(j, kept_prompt);
+  const double reuse_error = relative_l2(continued.data(), expected_kept.data(), vocab);
+  check.expect(reuse_error < tolerance, label + ": recycled KV pages leave a fork's shared pages alone",
+               "rel L2 " + number(reuse_error));
 }
 
 // A decode batch: `batch` sequences at different lengths, one token each in one call (the matmuls'

@@ -278,10 +278,31 @@ void check_silu(Checker& check) {
   check.expect(error < 1e-6, "AVX2 silu(gate) · up = expf version over [−100, 100]", "relative error " + number(error));
 }
 
+// rms_norm's chained sums against one plain double sum, widths with and without a ragged tail.
+void check_rms_norm(Checker& check) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> spread(-3.0f, 3.0f);
+  double worst = 0;
+  for (int64_t n : {1, 7, 8, 64, 576, 1001}) {
+    std::vector<float> x(static_cast<size_t>(n)), weight(static_cast<size_t>(n)), y(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; i++) x[i] = spread(rng), weight[i] = spread(rng);
+    xc::cpu::rms_norm(x.data(), weight.data(), y.data(), n, 1e-5f);
+    double sum = 0;
+    for (int64_t i = 0; i < n; i++) sum += static_cast<double>(x[i]) * x[i];
+    const double scale = 1.0 / std::sqrt(sum / static_cast<double>(n) + 1e-5);
+    for (int64_t i = 0; i < n; i++) {
+      const double want = x[i] * scale * weight[i];
+      worst = std::max(worst, std::fabs(y[i] - want) / (std::fabs(want) + 1e-6));
+    }
+  }
+  check.expect(worst < 1e-5, "rms_norm of 1 to 1001 floats = one double sum", "relative error " + number(worst));
+}
+
 }  // namespace
 
 void run_op_checks(Checker& check) {
   check_silu(check);
+  check_rms_norm(check);
   for (bool f16 : {true, false}) {
     for (int hd : {32, 64, 128}) {  // 64 and 128 take the AVX2 and AVX-512 attention kernels
       check_attention(check, xc::scalar_kernels(), f16, hd);

@@ -40,7 +40,20 @@ void unpoison(const void*, size_t) {}
 // enough that a short sequence does not map much more than it uses.
 constexpr size_t kChunkTarget = size_t{16} << 20;
 
+constexpr size_t kOsPage = 4096;
+
 size_t round_up(size_t bytes, size_t to) { return (bytes + to - 1) / to * to; }
+
+// One call where the kernel can populate a range (Linux 5.14+), else one write per OS page.
+void make_resident(uint8_t* data, size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+  const auto begin = reinterpret_cast<uintptr_t>(data) / kOsPage * kOsPage;
+  const auto end = round_up(reinterpret_cast<uintptr_t>(data) + bytes, kOsPage);
+  if (::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE) == 0) return;
+#endif
+  for (size_t i = 0; i < bytes; i += kOsPage) static_cast<volatile uint8_t*>(data)[i] = 0;
+  static_cast<volatile uint8_t*>(data)[bytes - 1] = 0;
+}
 
 // The number of pages per chunk that wastes the least of a huge-page-rounded chunk up to kChunkTarget.
 size_t best_pages_per_chunk(size_t page_bytes) {
@@ -88,15 +101,22 @@ void KvPagePool::map_chunk() {
 #endif
   poison(mapping, mapped);
   // Handed out from the front of the chunk first, so a short sequence touches only its first huge pages.
-  for (size_t i = pages_per_chunk_; i-- > 0;) free_.push_back(base + i * page_stride_);
+  for (size_t i = pages_per_chunk_; i-- > 0;) fresh_.push_back(base + i * page_stride_);
 }
 
 uint8_t* KvPagePool::acquire() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (free_.empty()) map_chunk();
-  uint8_t* page = free_.back();
-  free_.pop_back();
+  if (!free_.empty()) {
+    uint8_t* page = free_.back();
+    free_.pop_back();
+    unpoison(page, page_bytes_);
+    return page;
+  }
+  if (fresh_.empty()) map_chunk();
+  uint8_t* page = fresh_.back();
+  fresh_.pop_back();
   unpoison(page, page_bytes_);
+  make_resident(page, page_bytes_);
   return page;
 }
 

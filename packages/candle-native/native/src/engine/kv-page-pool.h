@@ -11,7 +11,9 @@ namespace xc {
 // Host memory for KV pages, carved from chunks of huge-page-aligned memory advised as huge pages and
 // recycled through a free list. Before it each page was its own malloc (an mmap per 1–8 MB page):
 // every first write to a page faulted once per 4 KiB, a tenth of a 512-token prefill's CPU time in a VM,
-// and every release unmapped it again. Chunks stay mapped until the pool goes; pages are not zeroed.
+// inside the forward's parallel regions, and every release unmapped it again. A page is made resident
+// when first handed out, in one call on the thread that asks for it; given back, it stays resident and
+// is handed out again before any fresh one. Chunks stay mapped until the pool goes; pages are not zeroed.
 class KvPagePool {
  public:
   explicit KvPagePool(size_t page_bytes);
@@ -40,7 +42,8 @@ class KvPagePool {
   size_t chunk_bytes_;
   mutable std::mutex mutex_;
   std::vector<Chunk> chunks_;
-  std::vector<uint8_t*> free_;
+  std::vector<uint8_t*> free_;   // given back, resident
+  std::vector<uint8_t*> fresh_;  // never handed out
 };
 
 }  // namespace xc

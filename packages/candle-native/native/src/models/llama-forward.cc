@@ -67,6 +67,22 @@ int attention_slices(const std::vector<QueryRun>& runs, const BatchToken* tokens
   return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(wanted, keys / kMinSliceKeys)));
 }
 
+void request_kv_rows(KvCache& kv, const BatchToken* tokens, int count, int layer, int nkv, int64_t hd) {
+  const int64_t row_bytes = hd * (kv.f16() ? 2 : 4);
+  for (int t = 0; t < count; t++) {
+    for (int kind = 0; kind < 2; kind++) {
+      for (int h = 0; h < nkv; h++) {
+        const uint8_t* row = kv.row(tokens[t].sequence, tokens[t].position, layer, kind, h);
+#if defined(__GNUC__) || defined(__clang__)
+        for (int64_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(row + b, 1, 3);
+#else
+        (void)row, (void)row_bytes;
+#endif
+      }
+    }
+  }
+}
+
 cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
   return c.rope_params(sliding, w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data());
 }
@@ -129,6 +145,10 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     const bool sliding = c.is_sliding_layer(l);
     const cpu::RopeParams& rope = rope_of[sliding ? 1 : 0];
     const float* rope_table = s.rope.data() + (sliding ? n : 0) * rope_stride;
+
+    // A decode batch's K/V rows of this layer are requested now, to arrive during the q/k/v matmul:
+    // their lines are rarely cached (a fresh or recycled page), and the writes below stalled on them.
+    if (count <= kInlineTokens) request_kv_rows(r.kv, tokens, count, l, nkv, hd);
 
     // attention: q, k, v projections in one pass over the three matrices
     norm_rows(s.x.data(), layer.attn_norm, s.xb.data(), count, dim, c.rms_epsilon);

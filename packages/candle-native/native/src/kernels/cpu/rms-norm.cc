@@ -4,11 +4,21 @@
 
 namespace xc::cpu {
 
+// The sum of squares runs in 8 independent double chains: one chain made a 576-wide row wait on
+// 576 dependent adds (≈ 0.5 µs, 16 rows a layer in a decode batch of 8), and the compiler may not
+// reorder a floating-point sum itself.
 void rms_norm(const float* x, const float* weight, float* y, int64_t n, float eps) {
+  constexpr int kChains = 8;
+  double partial[kChains] = {};
+  int64_t i = 0;
+  for (; i + kChains <= n; i += kChains) {
+    for (int c = 0; c < kChains; c++) partial[c] += static_cast<double>(x[i + c]) * x[i + c];
+  }
+  for (; i < n; i++) partial[0] += static_cast<double>(x[i]) * x[i];
   double sum = 0;
-  for (int64_t i = 0; i < n; i++) sum += static_cast<double>(x[i]) * x[i];
+  for (double p : partial) sum += p;
   const float scale = static_cast<float>(1.0 / std::sqrt(sum / static_cast<double>(n) + eps));
-  for (int64_t i = 0; i < n; i++) y[i] = x[i] * scale * weight[i];
+  for (int64_t j = 0; j < n; j++) y[j] = x[j] * scale * weight[j];
 }
 
 }  // namespace xc::cpu
