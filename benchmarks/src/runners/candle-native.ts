@@ -1,6 +1,7 @@
-// One measurement of our native engine in this process; prints a JSON RunResult.
+// One measurement of our native engine in this process; prints a JSON RunResult. Greedy steps take each
+// row's argmax from the engine (forwardArgmax), as lm.complete does and as the peer's C++ sampler does:
+// no vocabulary of logits crosses into JS.
 import { loadEngine } from '@x/candle-native';
-import { argmax } from '@x/runtime';
 import { parseRunArgs, promptTokens, type RunResult } from './run-args.ts';
 
 const args = parseRunArgs(process.argv.slice(2));
@@ -14,11 +15,10 @@ const sequence = engine.createSequence();
 const tokens = promptTokens(args.prompt, 1, engine.info.vocabSize);
 
 const start = performance.now();
-let [logits] = await engine.forward([{ seq: sequence, tokens: Int32Array.from(tokens), logitsFor: 'last' }]);
+let [ids] = await engine.forwardArgmax([{ seq: sequence, tokens: Int32Array.from(tokens), logitsFor: 'last' }]);
 const firstTokenAt = performance.now();
 for (let generated = 1; generated < args.gen; generated++) {
-  const next = argmax(logits!);
-  [logits] = await engine.forward([{ seq: sequence, tokens: Int32Array.of(next), logitsFor: 'last' }]);
+  [ids] = await engine.forwardArgmax([{ seq: sequence, tokens: Int32Array.of(ids![0]!), logitsFor: 'last' }]);
 }
 const end = performance.now();
 const result: RunResult = {
