@@ -15,7 +15,9 @@ const sequence = engine.createSequence();
 const tokens = promptTokens(args.prompt, 1, engine.info.vocabSize);
 
 const start = performance.now();
-let [ids] = await engine.forwardArgmax([{ seq: sequence, tokens: Int32Array.from(tokens), logitsFor: 'last' }]);
+let [ids] = await engine.forwardArgmax([
+  { seq: sequence, tokens: Int32Array.from(tokens), logitsFor: 'last' },
+]);
 const firstTokenAt = performance.now();
 for (let generated = 1; generated < args.gen; generated++) {
   [ids] = await engine.forwardArgmax([{ seq: sequence, tokens: Int32Array.of(ids![0]!), logitsFor: 'last' }]);
