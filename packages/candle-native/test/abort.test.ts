@@ -3,23 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import type { NativeEngine } from '../src/engine/native-engine.js';
 import { storiesPath } from './support/paths.js';
+import { signalFiringOnSubscribe } from './support/signal-firing-on-subscribe.js';
 
 let engine: NativeEngine;
 beforeAll(async () => {
   engine = await loadEngine(storiesPath, { threads: 1, contextLength: 256, kvType: 'f32' });
 });
 afterAll(() => engine.dispose());
-
-/** A signal that fires the moment the engine subscribes to it: after every TS check, before C++ runs. */
-function signalFiringOnSubscribe(): AbortSignal {
-  const controller = new AbortController();
-  const subscribe = controller.signal.addEventListener.bind(controller.signal);
-  controller.signal.addEventListener = ((...args: Parameters<typeof subscribe>) => {
-    subscribe(...args);
-    controller.abort(new Error('stop'));
-  }) as typeof subscribe;
-  return controller.signal;
-}
 
 describe('NativeEngine abort', () => {
   it('rejects with AbortError before crossing into C++ when the signal already fired', async () => {

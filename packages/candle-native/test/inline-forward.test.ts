@@ -4,6 +4,7 @@ import { loadEngine } from '../src/engine/load-engine.js';
 import type { NativeEngine } from '../src/engine/native-engine.js';
 import type { AddonContext } from '../src/native/native-binding.js';
 import { storiesPath } from './support/paths.js';
+import { signalFiringOnSubscribe } from './support/signal-firing-on-subscribe.js';
 
 type ForwardMethod = 'forward' | 'forwardSync' | 'forwardArgmax' | 'forwardArgmaxSync';
 
@@ -123,15 +124,8 @@ describe('forwards on the JS thread (inlineForwardMs)', () => {
     await inline.forward([{ seq, tokens: Int32Array.of(1, 403), logitsFor: 'last' }]);
     await inline.forward([{ seq, tokens: Int32Array.of(407), logitsFor: 'last' }]);
     const calls = countAddonCalls(inline);
-    const controller = new AbortController();
-    const subscribe = controller.signal.addEventListener.bind(controller.signal);
-    // fires once the engine listens: after every TS check, just before C++ runs
-    controller.signal.addEventListener = ((...args: Parameters<typeof subscribe>) => {
-      subscribe(...args);
-      controller.abort(new Error('stop'));
-    }) as typeof subscribe;
     const error = await inline
-      .forward([{ seq, tokens: Int32Array.of(5), logitsFor: 'last' }], controller.signal)
+      .forward([{ seq, tokens: Int32Array.of(5), logitsFor: 'last' }], signalFiringOnSubscribe())
       .catch((caught: unknown) => caught);
     expect(calls.forwardSync).toBe(1);
     expect(error).toBeInstanceOf(AbortError);

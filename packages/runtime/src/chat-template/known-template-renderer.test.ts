@@ -1,4 +1,4 @@
-import type { Message } from '@x/core';
+import { type Message, seededRandom } from '@x/core';
 import { describe, expect, it } from 'vitest';
 import { createChatTemplate } from './chat-template.js';
 import { FALLBACK_TEMPLATES, type FallbackTemplateName } from './fallback-templates.js';
@@ -23,18 +23,6 @@ const CONTENTS = [
   '{{ not jinja }} {% raw %}',
 ];
 const ROLES: Message['role'][] = ['system', 'user', 'assistant'];
-
-/** A small seeded generator (mulberry32), so a failure names a case that reruns. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mostly well-formed chats (optional system, then user/assistant turns), sometimes any roles. */
 function chat(next: () => number): Message[] {
@@ -64,7 +52,7 @@ describe('knownTemplateRenderer', () => {
       const source = FALLBACK_TEMPLATES[name];
       const renderer = knownTemplateRenderer(source)!;
       expect(renderer).toBeDefined();
-      const next = random(names.indexOf(name) + 1);
+      const next = seededRandom(names.indexOf(name) + 1);
       let compared = 0;
       for (let round = 0; round < 400; round++) {
         const messages = chat(next);
