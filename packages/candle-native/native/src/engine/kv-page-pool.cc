@@ -2,10 +2,6 @@
 
 #include <sys/mman.h>
 
-#include <string>
-
-#include "common/error.h"
-
 #if defined(__SANITIZE_ADDRESS__)
 #define XC_KV_POOL_ASAN 1
 #elif defined(__has_feature)
@@ -21,8 +17,6 @@
 namespace xc {
 
 namespace {
-
-constexpr size_t kHugePage = size_t{2} << 20;
 
 // The sanitizer build keeps ASan's view of KV memory that malloc gave it: free pages are poisoned (a
 // stale page pointer is a use after free) and a poisoned gap follows each page (an overflow into the
@@ -61,7 +55,7 @@ size_t best_pages_per_chunk(size_t page_bytes) {
   double best_waste = 1.0;
   for (size_t pages = 1; pages == 1 || pages * page_bytes <= kChunkTarget; pages++) {
     const size_t used = pages * page_bytes;
-    const double waste = 1.0 - static_cast<double>(used) / static_cast<double>(round_up(used, kHugePage));
+    const double waste = 1.0 - static_cast<double>(used) / static_cast<double>(round_up(used, kHugePageBytes));
     if (waste < best_waste - 1e-9) {
       best = pages;
       best_waste = waste;
@@ -76,30 +70,16 @@ KvPagePool::KvPagePool(size_t page_bytes)
     : page_bytes_(round_up(page_bytes, 64)),
       page_stride_(page_bytes_ + kRedZone),
       pages_per_chunk_(best_pages_per_chunk(page_stride_)),
-      chunk_bytes_(round_up(pages_per_chunk_ * page_stride_, kHugePage)) {}
+      chunk_bytes_(round_up(pages_per_chunk_ * page_stride_, kHugePageBytes)) {}
 
 KvPagePool::~KvPagePool() {
-  for (const Chunk& chunk : chunks_) {
-    unpoison(chunk.mapping, chunk.mapped);
-    ::munmap(chunk.mapping, chunk.mapped);
-  }
+  for (const HugePageMapping& chunk : chunks_) unpoison(chunk.data(), chunk.size());
 }
 
 void KvPagePool::map_chunk() {
-  // One huge page extra, so the pages can start on a huge-page boundary.
-  const size_t mapped = chunk_bytes_ + kHugePage;
-  void* mapping = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mapping == MAP_FAILED) {
-    fail(XC_ERR_OUT_OF_MEMORY, "cannot map " + std::to_string(chunk_bytes_) + " bytes for " +
-                                   std::to_string(pages_per_chunk_) + " KV pages of " + std::to_string(page_bytes_) +
-                                   " bytes");
-  }
-  chunks_.push_back({mapping, mapped});
-  auto* base = reinterpret_cast<uint8_t*>(round_up(reinterpret_cast<uintptr_t>(mapping), kHugePage));
-#ifdef MADV_HUGEPAGE
-  ::madvise(base, chunk_bytes_, MADV_HUGEPAGE);  // advice only: without it the pages work on small pages
-#endif
-  poison(mapping, mapped);
+  chunks_.emplace_back(chunk_bytes_, HugePageMapping::Reserve::kCommit, "KV pages");
+  uint8_t* base = chunks_.back().data();
+  poison(base, chunk_bytes_);
   // Handed out from the front of the chunk first, so a short sequence touches only its first huge pages.
   for (size_t i = pages_per_chunk_; i-- > 0;) fresh_.push_back(base + i * page_stride_);
 }

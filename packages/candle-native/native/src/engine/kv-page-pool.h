@@ -6,6 +6,8 @@
 #include <mutex>
 #include <vector>
 
+#include "common/huge-page-mapping.h"
+
 namespace xc {
 
 // Host memory for KV pages, carved from chunks of huge-page-aligned memory advised as huge pages and
@@ -30,10 +32,6 @@ class KvPagePool {
   size_t mapped_bytes() const;
 
  private:
-  struct Chunk {
-    void* mapping;
-    size_t mapped;
-  };
   void map_chunk();
 
   size_t page_bytes_;
@@ -41,7 +39,7 @@ class KvPagePool {
   size_t pages_per_chunk_;
   size_t chunk_bytes_;
   mutable std::mutex mutex_;
-  std::vector<Chunk> chunks_;
+  std::vector<HugePageMapping> chunks_;
   std::vector<uint8_t*> free_;   // given back, resident
   std::vector<uint8_t*> fresh_;  // never handed out
 };

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/huge-page-mapping.h"
+
 namespace xc {
 
 // Private memory for the matrices re-laid at load: one anonymous mapping reserved up front (untouched
@@ -13,21 +15,13 @@ class WeightArena {
  public:
   WeightArena() = default;
   explicit WeightArena(size_t capacity);
-  ~WeightArena();
-  WeightArena(WeightArena&& other) noexcept;
-  WeightArena& operator=(WeightArena&& other) noexcept;
-  WeightArena(const WeightArena&) = delete;
-  WeightArena& operator=(const WeightArena&) = delete;
 
   // `bytes` of fresh memory, 64-byte aligned; fails with XC_ERR_OUT_OF_MEMORY past the capacity.
   uint8_t* allocate(size_t bytes);
   size_t used() const { return used_; }
 
  private:
-  void* mapping_ = nullptr;
-  size_t mapped_ = 0;
-  uint8_t* base_ = nullptr;
-  size_t capacity_ = 0;
+  HugePageMapping memory_;
   size_t used_ = 0;
 };
 
