@@ -76,6 +76,33 @@ void check_matmul(Checker& check, const xc::KernelTable& table, GgmlType type, i
                       x, bias, counts, "1.." + std::to_string(kMaxTokens));
 }
 
+// A table's one-pass ActQ8_0Sum quantizer against its Q8_0 quantizer plus the byte sums (the generic path),
+// byte for byte: random rows, a zero block, blocks at ±amax, tiny and huge values, ties at .5 steps.
+void check_quantize_sum(Checker& check, const xc::KernelTable& table, std::mt19937& engine) {
+  if (table.quantize_q8_0_sum == nullptr) return;
+  xc::KernelTable generic = table;
+  generic.quantize_q8_0_sum = nullptr;
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  bool same = true;
+  for (int64_t cols : {32, 576, 4864}) {
+    std::vector<float> x(static_cast<size_t>(cols));
+    for (float& v : x) v = spread(engine);
+    for (int j = 0; j < 32; j++) x[static_cast<size_t>(j)] = 0.0f;  // a zero block
+    if (cols > 32) {
+      for (int j = 0; j < 32; j++) x[static_cast<size_t>(32 + j)] = j % 2 == 0 ? 3.5f : -3.5f;
+      for (int j = 0; j < 32; j++) x[static_cast<size_t>(64 + j)] = static_cast<float>(j - 16) / 16.0f * 127.0f / 127.5f;
+      for (int j = 0; j < 32; j++) x[static_cast<size_t>(96 + j)] = spread(engine) * 1e-30f;
+      for (int j = 0; j < 32; j++) x[static_cast<size_t>(128 + j)] = spread(engine) * 1e30f;
+    }
+    const size_t bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8_0Sum, cols);
+    std::vector<uint8_t> fused(bytes), reference(bytes);
+    xc::quantize_activations(table, xc::ActivationFormat::Q8_0Sum, x.data(), fused.data(), cols);
+    xc::quantize_activations(generic, xc::ActivationFormat::Q8_0Sum, x.data(), reference.data(), cols);
+    same = same && fused == reference;
+  }
+  check.expect(same, std::string(table.name) + " Rows16: the one-pass ActQ8_0Sum quantizer gives the generic path's bytes");
+}
+
 xc_code code_of(const std::function<void()>& action) {
   try {
     action();
@@ -124,6 +151,9 @@ void run_rows16_checks(Checker& check, const std::string& temp_dir) {
   check.expect(xc::has_rows16_layout(GgmlType::Q8_0) && xc::has_rows16_layout(GgmlType::Q4_0) &&
                    xc::has_rows16_layout(GgmlType::Q5_0) && !xc::has_rows16_layout(GgmlType::Q6_K),
                "Rows16: Q8_0, Q4_0 and Q5_0 have it, Q6_K not");
+  for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table != nullptr) check_quantize_sum(check, *table, engine);
+  }
   for (GgmlType type : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q5_0}) {
     for (int64_t rows : {16, 32, 48}) {
       for (int64_t cols : {32, 96, 576, 896}) {

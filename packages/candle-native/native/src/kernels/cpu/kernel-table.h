@@ -69,6 +69,9 @@ struct KernelTable {
   WeightTraits weights[kWeightTypeSlots];
   void (*quantize_q8_0)(const float* x, void* out, int64_t n) = nullptr;
   void (*quantize_q8_k)(const float* x, void* out, int64_t n) = nullptr;
+  // Optional: Q8_0 blocks with −128·Σ qs (ActQ8_0Sum, the Rows16 layouts' activations) in one pass,
+  // bit-identical to quantize_q8_0 followed by the sums.
+  void (*quantize_q8_0_sum)(const float* x, void* out, int64_t n) = nullptr;
   // KV-cache helpers: f16 rows against f32 queries / accumulators.
   float (*dot_f16_f32)(int64_t n, const uint16_t* a, const float* b) = nullptr;
   void (*axpy_f16)(int64_t n, float alpha, const uint16_t* x, float* y) = nullptr;

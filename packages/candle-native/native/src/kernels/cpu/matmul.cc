@@ -123,8 +123,11 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
       const int64_t token_block = std::max<int64_t>(8, std::min<int64_t>(256, kActivationBlockBytes / x_stride / 4 * 4));
       if (k.rows != nullptr) {  // rows in groups: the layout's own tile takes the whole band
         if (lo % kRows16 != 0 || hi % kRows16 != 0) fail(XC_ERR_INTERNAL, "a matmul band splits a group of 16 rows");
-        for (int64_t t0 = 0; t0 < tokens; t0 += token_block) {
-          const int64_t t1 = std::min(tokens, t0 + token_block);
+        // Token blocks in twelves, so the Rows16 tiles (6 tokens for Q8_0/Q4_0/Q5_0, 4 for Q4_K) run full
+        // width: Qwen2.5-0.5B's down matrix got 32-token blocks, a quarter of them in 4-token tiles.
+        const int64_t rows_block = std::max<int64_t>(12, std::min<int64_t>(252, kActivationBlockBytes / x_stride / 12 * 12));
+        for (int64_t t0 = 0; t0 < tokens; t0 += rows_block) {
+          const int64_t t1 = std::min(tokens, t0 + rows_block);
           k.rows(cols, w.data + lo * w.row_bytes, w.row_bytes, rows_of[f] + static_cast<size_t>(t0) * x_stride,
                  static_cast<int64_t>(x_stride), target.out + t0 * target.out_stride + lo, target.out_stride, hi - lo, t1 - t0);
           if (target.bias != nullptr) {

@@ -72,6 +72,7 @@ void quantize_q8_k_x16(const KernelTable& kernels, const float* x, void* out, in
 // Q8_0 blocks, each with −128·Σ qs for the Rows16 layout's unsigned weights: the row quantized in one
 // call (a call per block costs as much as the quantizing), then spread out with the sums.
 void quantize_q8_0_sum(const KernelTable& kernels, const float* x, void* out, int64_t n) {
+  if (kernels.quantize_q8_0_sum != nullptr) return kernels.quantize_q8_0_sum(x, out, n);
   constexpr int64_t kBatch = 64;  // blocks per call: a 2048-element stretch on the stack
   auto* blocks = static_cast<ActQ8_0Sum*>(out);
   ActQ8_0 row[kBatch];

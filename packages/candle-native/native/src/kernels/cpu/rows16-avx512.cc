@@ -265,6 +265,28 @@ void rows16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
   }
 }
 
+// ActQ8_0Sum rows in one pass: the quantizing of avx2::quantize_q8_0 (the same amax, scale and
+// round-to-nearest-even, so the same bytes) with the block's byte sum taken from the packed bytes.
+void quantize_q8_0_sum(const float* x, void* out, int64_t n) {
+  auto* blocks = static_cast<ActQ8_0Sum*>(out);
+  const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
+  for (int64_t i = 0; i < n / kQK8_0; i++) {
+    const __m512 a = _mm512_loadu_ps(x + i * kQK8_0), b = _mm512_loadu_ps(x + i * kQK8_0 + 16);
+    const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(a), _mm512_abs_ps(b)));
+    const __m512 id = _mm512_set1_ps(amax != 0 ? 127.0f / amax : 0.0f);
+    const __m128i qa = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(a, id)));
+    const __m128i qb = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(b, id)));
+    const __m256i q = _mm256_inserti128_si256(_mm256_castsi128_si256(qa), qb, 1);
+    // Σ q = Σ (q + 128) − 32·128, the unsigned bytes summed by vpsadbw.
+    const __m256i sad = _mm256_sad_epu8(_mm256_xor_si256(q, flip), _mm256_setzero_si256());
+    const __m128i half = _mm_add_epi64(_mm256_castsi256_si128(sad), _mm256_extracti128_si256(sad, 1));
+    const int sum = static_cast<int>(_mm_cvtsi128_si64(_mm_add_epi64(half, _mm_unpackhi_epi64(half, half)))) - kQK8_0 * 128;
+    blocks[i].d = amax / 127.0f;
+    blocks[i].offset = -128 * sum;
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(blocks[i].qs), q);
+  }
+}
+
 }  // namespace
 
 }  // namespace xc::avx512
@@ -274,6 +296,7 @@ bool add_avx512_rows16(KernelTable& t) {
   t.traits(GgmlType::Q8_0).rows16.rows = avx512::rows16<avx512::Q8_0Kind>;
   t.traits(GgmlType::Q4_0).rows16.rows = avx512::rows16<avx512::Q4_0Kind>;
   t.traits(GgmlType::Q5_0).rows16.rows = avx512::rows16<avx512::Q5_0Kind>;
+  t.quantize_q8_0_sum = avx512::quantize_q8_0_sum;
   t.traits(GgmlType::Q8_0).prefer_rows16 = true;
   t.traits(GgmlType::Q4_0).prefer_rows16 = true;
   t.traits(GgmlType::Q5_0).prefer_rows16 = true;
