@@ -44,7 +44,8 @@ options:
                      the same prefix cache; cold: no call shares a prefix with another (default warm)
   --trace <on|off>   after each of our rows, the forward calls it made (prompt-carrying and
                      decode-only, rows, ms), the wall time outside them, and CPU time with tokens per
-                     CPU-second against one stream's (default off)
+                     CPU-second against one stream's; then the engine's own decode steps of each
+                     stream count's rows at the calls' context, called directly (default off)
   -h, --help         this help (starts no run)`;
 
 /** Parses the options; throws an Error naming the bad one (a typo must not start a long run). */

@@ -3,13 +3,14 @@
 // latency, on our native engine through `lm.complete` (the scheduler batches the calls) and on
 // node-llama-cpp with one context of N sequences (its own multi-sequence batching), in one process,
 // alternating per stream count. `--peer none` leaves node-llama-cpp out.
-import { loadLM } from '@x/candle-native';
+import { loadEngine, loadLM } from '@x/candle-native';
 import type { LocalLM } from '@x/runtime';
 import { getLlama, type LlamaModel } from 'node-llama-cpp';
 import { ensureModel } from '../ensure-model.ts';
 import { traceForwardCalls } from '../optimizer/forward-trace.ts';
 import { threadCpuSeconds } from '../optimizer/thread-cpu.ts';
 import { type ConcurrencyArgs, concurrencyHelp, parseConcurrencyArgs } from './concurrency-args.ts';
+import { formatEngineSteps, measureEngineSteps } from './engine-steps.ts';
 import { percentile } from './percentile.ts';
 import { formatStreamTrace, newStreamTrace, resetStreamTrace, type StreamTrace } from './stream-trace.ts';
 
@@ -175,8 +176,32 @@ for (const shape of shapes) {
     );
     process.stderr.write(`${lines.at(-1)}\n`);
   }
+  const promptTokens = await lm.countTokens(promptOf(prompts[0]!, 0));
   await lm.dispose();
   await theirs?.dispose();
+  if (trace !== undefined) {
+    // The engine's own decode steps at the calls' context, on a fresh context of the same file: the
+    // ceiling for "x ÷ x 1 stream" that the scheduler's rounds are compared with.
+    const engine = await loadEngine(modelPath, {
+      threads,
+      contextLength: 1024,
+      maxSequences: streamCounts.reduce((sum, n) => sum + n, 0),
+    });
+    try {
+      const rows = [...new Set([1, ...streamCounts])].sort((a, b) => a - b);
+      const timings = await measureEngineSteps(engine, rows, {
+        context: promptTokens,
+        steps: gen - 1,
+        rounds,
+      });
+      traces.push(
+        formatEngineSteps(`${shape} ${type}, ${promptTokens}-token prompts, ${gen - 1} steps`, timings),
+      );
+      process.stderr.write(`${traces.at(-1)}\n`);
+    } finally {
+      await engine.dispose();
+    }
+  }
 }
 if (traces.length > 0)
   lines.push('', 'where the rounds went (--trace on; totals over all rounds, then per round):', ...traces);
