@@ -11,6 +11,7 @@ describe('parseConcurrencyArgs', () => {
       peer: true,
       lookup: true,
       prompts: 'warm',
+      trace: false,
       help: false,
     });
   });
@@ -29,6 +30,8 @@ describe('parseConcurrencyArgs', () => {
       '16',
       '--prompts',
       'cold',
+      '--trace',
+      'on',
     ]);
     expect(args).toMatchObject({
       streams: [1, 8],
@@ -37,6 +40,7 @@ describe('parseConcurrencyArgs', () => {
       lookup: false,
       gen: 16,
       prompts: 'cold',
+      trace: true,
     });
   });
 
@@ -50,6 +54,7 @@ describe('parseConcurrencyArgs', () => {
     [['--peer', 'vllm'], '--peer must be llama.cpp or none'],
     [['--lookup', 'maybe'], '--lookup must be on or off'],
     [['--prompts', 'hot'], '--prompts must be warm or cold'],
+    [['--trace', 'yes'], '--trace must be on or off'],
     [['--fast', '1'], 'unknown option --fast'],
     [['--gen'], '--gen needs a value'],
   ])('rejects %j', (argv, message) => {

@@ -17,6 +17,8 @@ export interface ConcurrencyArgs {
    * prefix and every call prefills its whole prompt.
    */
   prompts: 'warm' | 'cold';
+  /** Print where each stream count's rounds went: forward calls, JS outside them, CPU time. */
+  trace: boolean;
   help: boolean;
 }
 
@@ -40,6 +42,10 @@ options:
   --prompts <warm|cold>
                      warm: every prompt completed once before the runs, so each stream count finds
                      the same prefix cache; cold: no call shares a prefix with another (default warm)
+  --trace <on|off>   after each of our rows, the forward calls it made (prompt-carrying and
+                     decode-only, rows, ms), the wall time outside them, and CPU time with tokens per
+                     CPU-second against one stream's; then the engine's own decode steps of each
+                     stream count's rows at the calls' context, called directly (default off)
   -h, --help         this help (starts no run)`;
 
 /** Parses the options; throws an Error naming the bad one (a typo must not start a long run). */
@@ -52,6 +58,7 @@ export function parseConcurrencyArgs(argv: string[]): ConcurrencyArgs {
     peer: true,
     lookup: true,
     prompts: 'warm',
+    trace: false,
     help: false,
   };
   const positive = (flag: string, value: string): number => {
@@ -87,6 +94,9 @@ export function parseConcurrencyArgs(argv: string[]): ConcurrencyArgs {
       if (value !== 'warm' && value !== 'cold')
         throw new Error(`--prompts must be warm or cold, got "${value}"`);
       args.prompts = value;
+    } else if (flag === '--trace') {
+      if (value !== 'on' && value !== 'off') throw new Error(`--trace must be on or off, got "${value}"`);
+      args.trace = value === 'on';
     } else throw new Error(`unknown option ${flag} (see --help)`);
   }
   return args;

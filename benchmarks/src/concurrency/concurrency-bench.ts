@@ -3,12 +3,16 @@
 // latency, on our native engine through `lm.complete` (the scheduler batches the calls) and on
 // node-llama-cpp with one context of N sequences (its own multi-sequence batching), in one process,
 // alternating per stream count. `--peer none` leaves node-llama-cpp out.
-import { loadLM } from '@x/candle-native';
+import { loadEngine, loadLM } from '@x/candle-native';
 import type { LocalLM } from '@x/runtime';
 import { getLlama, type LlamaModel } from 'node-llama-cpp';
 import { ensureModel } from '../ensure-model.ts';
+import { traceForwardCalls } from '../optimizer/forward-trace.ts';
+import { threadCpuSeconds } from '../optimizer/thread-cpu.ts';
 import { type ConcurrencyArgs, concurrencyHelp, parseConcurrencyArgs } from './concurrency-args.ts';
+import { formatEngineSteps, measureEngineSteps } from './engine-steps.ts';
 import { percentile } from './percentile.ts';
+import { formatStreamTrace, newStreamTrace, resetStreamTrace, type StreamTrace } from './stream-trace.ts';
 
 let args: ConcurrencyArgs;
 try {
@@ -46,10 +50,14 @@ interface Measurement {
   latencies: number[];
 }
 
-async function measureOurs(lm: LocalLM, streams: number): Promise<Measurement> {
+/** `trace`: counts the rounds' forward calls (its engine wrapped) and timings, when --trace is on. */
+async function measureOurs(lm: LocalLM, streams: number, trace?: StreamTrace): Promise<Measurement> {
   let tokens = 0;
   let seconds = 0;
   const latencies: number[] = [];
+  if (trace !== undefined) resetStreamTrace(trace, rounds);
+  const cpuBefore = process.cpuUsage();
+  const threadsBefore = threadCpuSeconds();
   for (let round = 0; round < rounds; round++) {
     const start = performance.now();
     await Promise.all(
@@ -61,6 +69,17 @@ async function measureOurs(lm: LocalLM, streams: number): Promise<Measurement> {
       }),
     );
     seconds += (performance.now() - start) / 1000;
+  }
+  if (trace !== undefined) {
+    const cpu = process.cpuUsage(cpuBefore);
+    const threadsAfter = threadCpuSeconds();
+    trace.tokens = tokens;
+    trace.wallMs = seconds * 1000;
+    trace.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    if (threadsBefore !== undefined && threadsAfter !== undefined) {
+      trace.jsThreadCpuSeconds = threadsAfter.js - threadsBefore.js;
+      trace.otherThreadsCpuSeconds = threadsAfter.other - threadsBefore.other;
+    }
   }
   return { tokensPerSecond: tokens / seconds, latencies };
 }
@@ -104,6 +123,9 @@ async function measureLlamaCpp(model: LlamaModel, streams: number): Promise<Meas
   return { tokensPerSecond: tokens / seconds, latencies };
 }
 
+/** --trace's lines, printed after the table. */
+const traces: string[] = [];
+
 const llama = withPeer
   ? await getLlama({ gpu: false, build: 'never', logLevel: 'error' as never })
   : undefined;
@@ -124,6 +146,9 @@ for (const shape of shapes) {
     ...(lookup ? {} : { promptLookupMaxBatch: 0 }),
   });
   const theirs = llama !== undefined ? await llama.loadModel({ modelPath }) : undefined;
+  const trace = args.trace ? newStreamTrace(rounds) : undefined;
+  if (trace !== undefined) traceForwardCalls(lm.engine, trace.forward);
+  let singleTrace: StreamTrace | undefined;
   // Warm prompts: every stream count then starts with each of its prompts in the prefix cache, so the
   // 1-stream row (whose prompt an earlier call always left there) is not the only one spared prefill.
   if (promptCache === 'warm')
@@ -132,7 +157,12 @@ for (const shape of shapes) {
   let single = 0;
   for (const streams of streamCounts) {
     process.stderr.write(`${shape} ${type}: ${streams} streams\n`);
-    const ours = await measureOurs(lm, streams);
+    const ours = await measureOurs(lm, streams, trace);
+    if (trace !== undefined) {
+      if (streams === 1) singleTrace = structuredClone(trace);
+      traces.push(formatStreamTrace(`${shape} ${type} ${streams} streams`, trace, singleTrace));
+      process.stderr.write(`${traces.at(-1)}\n`);
+    }
     const peer = theirs === undefined ? undefined : await measureLlamaCpp(theirs, streams);
     if (streams === 1) single = ours.tokensPerSecond;
     const ms = (m: Measurement) =>
@@ -146,8 +176,34 @@ for (const shape of shapes) {
     );
     process.stderr.write(`${lines.at(-1)}\n`);
   }
+  const promptTokens = await lm.countTokens(promptOf(prompts[0]!, 0));
   await lm.dispose();
   await theirs?.dispose();
+  if (trace !== undefined) {
+    // The engine's own decode steps at the calls' context, on a fresh context of the same file: the
+    // ceiling for "x ÷ x 1 stream" that the scheduler's rounds are compared with.
+    const engine = await loadEngine(modelPath, {
+      threads,
+      contextLength: 1024,
+      maxSequences: streamCounts.reduce((sum, n) => sum + n, 0),
+    });
+    try {
+      const rows = [...new Set([1, ...streamCounts])].sort((a, b) => a - b);
+      const timings = await measureEngineSteps(engine, rows, {
+        context: promptTokens,
+        steps: gen - 1,
+        rounds,
+      });
+      traces.push(
+        formatEngineSteps(`${shape} ${type}, ${promptTokens}-token prompts, ${gen - 1} steps`, timings),
+      );
+      process.stderr.write(`${traces.at(-1)}\n`);
+    } finally {
+      await engine.dispose();
+    }
+  }
 }
+if (traces.length > 0)
+  lines.push('', 'where the rounds went (--trace on; totals over all rounds, then per round):', ...traces);
 console.log(lines.join('\n'));
 process.exit(0);

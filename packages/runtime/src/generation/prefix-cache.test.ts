@@ -209,4 +209,35 @@ describe('PrefixCache as a radix tree', () => {
     expect(cache.evictOldest()).toBe(false);
     expect(engine.sequences.size).toBe(0);
   });
+
+  it('gives up last the entries that upcoming prompts would fork at least minTokens from', () => {
+    const { cache, store } = setup({ maxEntries: 8 });
+    store([1, 2, 3, 4]);
+    store([5, 6, 7]);
+    store([8, 9]);
+    // [1, 2, 3, 4] is the oldest but a prompt wants 3 of its tokens; [5, 6, 7] is wanted for 1 only
+    expect(
+      cache.evictOldest(
+        [
+          [1, 2, 3, 9],
+          [5, 0],
+        ],
+        2,
+      ),
+    ).toBe(true);
+    expect(cache.match([1, 2, 3, 4])).toBe(4);
+    expect(cache.match([5, 6, 7])).toBe(0);
+    // every entry wanted: the least recently used goes all the same
+    expect(
+      cache.evictOldest(
+        [
+          [1, 2, 3, 9],
+          [8, 9, 9],
+        ],
+        2,
+      ),
+    ).toBe(true);
+    expect(cache.match([1, 2, 3, 4])).toBe(0);
+    expect(cache.size).toBe(1);
+  });
 });

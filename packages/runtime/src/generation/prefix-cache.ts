@@ -59,9 +59,19 @@ export class PrefixCache {
     return sum;
   }
 
-  /** Releases the least recently used sequence (to make room for a waiting request); false when empty. */
-  evictOldest(): boolean {
-    const leaf = this.oldestLeaf();
+  /**
+   * Releases the least recently used sequence (to make room for a waiting request); false when empty.
+   * The entries that `upcoming` prompts would fork at least `minTokens` from (`acquire`'s choice for
+   * each) go last: calls made again together need a slot each while their entries are the oldest in
+   * the cache, and least recently used alone would release exactly those.
+   */
+  evictOldest(upcoming: Iterable<readonly number[]> = [], minTokens = 1): boolean {
+    const wanted = new Set<Node>();
+    for (const tokens of upcoming) {
+      const leaf = this.leafFor(tokens, minTokens);
+      if (leaf !== undefined) wanted.add(leaf);
+    }
+    const leaf = this.oldestLeaf(wanted) ?? this.oldestLeaf();
     if (leaf === undefined) return false;
     this.dropLeaf(leaf);
     return true;
@@ -232,10 +242,17 @@ export class PrefixCache {
     return best;
   }
 
-  private oldestLeaf(): Node | undefined {
+  /** The leaf `acquire(tokens)` would fork from, when it would reuse at least `minTokens` (≥ 1). */
+  private leafFor(tokens: readonly number[], minTokens: number): Node | undefined {
+    const { node, length } = this.walk(tokens);
+    if (node === undefined || Math.min(length, tokens.length - 1) < Math.max(1, minTokens)) return undefined;
+    return this.freshestLeafUnder(node);
+  }
+
+  private oldestLeaf(except?: ReadonlySet<Node>): Node | undefined {
     let oldest: Node | undefined;
     for (const leaf of this.leaves)
-      if (oldest === undefined || leaf.lastUsed < oldest.lastUsed) oldest = leaf;
+      if (!except?.has(leaf) && (oldest === undefined || leaf.lastUsed < oldest.lastUsed)) oldest = leaf;
     return oldest;
   }
 

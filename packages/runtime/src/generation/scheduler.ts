@@ -97,7 +97,7 @@ export class Scheduler {
       {
         slots: () => this.slots,
         plannedTokens: () => this.plannedTokens(),
-        evictCached: () => this.cache.evictOldest(),
+        evictCached: () => this.cache.evictOldest(this.upcomingPrompts(), this.sharedPrefixMinTokens),
         requeue: (slot) => this.requeue(slot),
         fail: (slot, error) => this.fail(slot, error),
       },
@@ -203,7 +203,12 @@ export class Scheduler {
         this.slots.push(newSlot(task));
       } else if (canEvict && !slotFree && !this.preemption.admissionPaused && this.admitFromCache(task))
         continue;
-      else if (canEvict && !this.preemption.admissionPaused && this.cache.evictOldest()) continue;
+      else if (
+        canEvict &&
+        !this.preemption.admissionPaused &&
+        this.cache.evictOldest(this.upcomingPrompts(), this.sharedPrefixMinTokens)
+      )
+        continue;
       else if (canEvict && slotFree && this.slots.length === 0) this.admitAlone(task);
       else return;
     }
@@ -228,6 +233,12 @@ export class Scheduler {
     this.slots.push(slot);
     this.begin(slot, seq, reused);
     return true;
+  }
+
+  /** Prompts still to be matched against the prefix cache: admitted requests yet to start, then the line. */
+  private *upcomingPrompts(): Generator<readonly number[]> {
+    for (const slot of this.slots) if (slot.state === 'queued') yield slot.target;
+    for (const task of this.waiting) yield recomputeTarget(task);
   }
 
   private reservedBytes(): number {

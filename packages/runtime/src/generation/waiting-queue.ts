@@ -25,6 +25,11 @@ export class WaitingQueue<T extends { readonly signal?: AbortSignal }> {
     return this.items[0]?.item;
   }
 
+  /** The items in line, front first, without taking them out. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (const entry of this.items) yield entry.item;
+  }
+
   /** Adds `item` at the back; throws QueueFullError when `limit` items already wait. */
   push(item: T, slots: number): void {
     if (this.limit !== undefined && this.items.length >= this.limit) {
