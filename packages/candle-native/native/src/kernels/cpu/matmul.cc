@@ -21,8 +21,10 @@ constexpr size_t kActivationBlockBytes = 192 * 1024;
 constexpr int64_t kInlineQuantizeElements = 16 * 1024;
 // Up to this many tokens a call is a decode batch: it streams the weights once in long bands.
 constexpr int64_t kDecodeBatchTokens = 16;
-// A decode band takes 1 / (threads · this) of the rows still unclaimed, at least kMinDecodeBand rows;
-// the last of at most kMaxDecodeBands takes the rest.
+// A decode call's rows go in kBandsPerThread even bands per thread unless a band would exceed
+// kGuidedBandBytes (an output head); then each band takes 1 / (threads · kDecodeShareDivisor) of the rows
+// still unclaimed, at least kMinDecodeBand rows, and the last of at most kMaxDecodeBands takes the rest.
+constexpr int64_t kGuidedBandBytes = 1 << 20;
 constexpr int64_t kDecodeShareDivisor = 2;
 constexpr int64_t kMinDecodeBand = 64;
 constexpr int kMaxDecodeBands = 64;
@@ -179,11 +181,21 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     }
   };
 
-  // Decode (one sequence or a batch of them) reads each weight once: long contiguous bands keep the
-  // hardware prefetcher streaming, and they shrink as the product goes (each a share of the rows still
-  // unclaimed), so the threads finish within a small band of each other instead of one waiting out
-  // another's last long band. Prefill re-reads tiles from cache, so small even chunks balance better.
+  // Decode (one sequence or a batch of them) reads each weight once: a few long contiguous bands per
+  // thread keep the hardware prefetcher streaming. Where those bands are megabytes long (an output
+  // head), they shrink as the product goes instead (each a share of the rows still unclaimed), so the
+  // threads finish within a small band of each other rather than one waiting out another's last long
+  // band; the layers' matrices keep even bands (more, smaller bands cost claims and gained nothing
+  // measurable there). Prefill re-reads tiles from cache, so small even chunks balance better.
   const int64_t threads = pool.size();
+  int64_t band_bytes = 0;
+  for (int i = 0; i < target_count; i++) band_bytes += targets[i].weight->rows * targets[i].weight->row_bytes;
+  band_bytes /= threads * kBandsPerThread;
+  if (tokens <= kDecodeBatchTokens && band_bytes <= kGuidedBandBytes) {
+    const int64_t band = total_rows / (threads * kBandsPerThread);
+    pool.parallel_for(total_rows, std::max<int64_t>(kRowTile, band / kRowTile * kRowTile), run_rows);
+    return;
+  }
   if (tokens <= kDecodeBatchTokens) {
     int64_t bounds[kMaxDecodeBands + 1];
     int bands = 0;
