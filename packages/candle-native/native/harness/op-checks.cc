@@ -238,6 +238,35 @@ void check_matmul_wide(Checker& check) {
   }
 }
 
+// A decode product over a head-sized matrix (megabyte bands: the shrinking bands), ragged row count,
+// 1 and 3 tokens on 3 threads: every row written, each = the scalar dot plus bias.
+void check_matmul_head(Checker& check) {
+  std::mt19937 engine(33);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  const int64_t rows = 16007, cols = 512, max_tokens = 3;
+  std::vector<float> w(rows * cols), x(max_tokens * cols), bias(rows);
+  for (float& v : w) v = dist(engine);
+  for (float& v : x) v = dist(engine);
+  for (float& v : bias) v = dist(engine);
+  const std::vector<uint8_t> data = encode_tensor(xc::GgmlType::F16, w, cols);
+  const int64_t row_bytes = static_cast<int64_t>(data.size() / rows);
+  const xc::WeightMatrix matrix{xc::GgmlType::F16, rows, cols, data.data(), row_bytes};
+  const xc::DotFn dot = xc::scalar_kernels().kernels_for(xc::GgmlType::F16).dot;
+  xc::ThreadPool pool(3);
+  std::vector<uint8_t> scratch;
+  for (const int64_t tokens : {int64_t{1}, max_tokens}) {
+    std::vector<float> got(tokens * rows, NAN), expected(tokens * rows);
+    for (int64_t t = 0; t < tokens; t++) {
+      for (int64_t r = 0; r < rows; r++) expected[t * rows + r] = dot(cols, data.data() + r * row_bytes, &x[t * cols]) + bias[r];
+    }
+    const xc::MatmulTarget target{&matrix, got.data(), rows, bias.data()};
+    xc::matmul(pool, xc::best_kernels(), x.data(), tokens, &target, 1, scratch);
+    const double error = relative_l2(got.data(), expected.data(), expected.size());
+    check.expect(error < 1e-5, "matmul decode over a 16 MB head, " + std::to_string(tokens) + " token(s), 3 threads = scalar dots",
+                 "rel L2 " + number(error));
+  }
+}
+
 void check_thread_pool(Checker& check) {
   // More threads than cores, and many tiny jobs: the OS preempts workers mid-claim, which is
   // where a claim could leak into the next job.
@@ -313,6 +342,7 @@ void run_op_checks(Checker& check) {
   run_attention_checks(check);
   check_matmul(check);
   check_matmul_wide(check);
+  check_matmul_head(check);
   check_thread_pool(check);
 }
 

@@ -21,6 +21,13 @@ constexpr size_t kActivationBlockBytes = 192 * 1024;
 constexpr int64_t kInlineQuantizeElements = 16 * 1024;
 // Up to this many tokens a call is a decode batch: it streams the weights once in long bands.
 constexpr int64_t kDecodeBatchTokens = 16;
+// A decode call's rows go in kBandsPerThread even bands per thread unless a band would exceed
+// kGuidedBandBytes (an output head); then each band takes 1 / (threads · kDecodeShareDivisor) of the rows
+// still unclaimed, at least kMinDecodeBand rows, and the last of at most kMaxDecodeBands takes the rest.
+constexpr int64_t kGuidedBandBytes = 1 << 20;
+constexpr int64_t kDecodeShareDivisor = 2;
+constexpr int64_t kMinDecodeBand = 64;
+constexpr int kMaxDecodeBands = 64;
 // How far ahead of its 4-row tile a decode batch prefetches weight rows: two tiles. Farther (16,
 // 32, 64 rows) measured slower on both benchmark shapes, nearer (4) about the same.
 constexpr int64_t kPrefetchRows = 8;
@@ -95,18 +102,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     });
   }
 
-  // Decode (one sequence or a batch of them) reads each weight once: a few long contiguous bands
-  // per thread keep the hardware prefetcher streaming; prefill re-reads tiles from cache, so small
-  // chunks balance better.
-  int64_t grain = kRowTile;
-  if (tokens <= kDecodeBatchTokens) {
-    const int64_t band = total_rows / (static_cast<int64_t>(pool.size()) * kBandsPerThread);
-    grain = std::max<int64_t>(kRowTile, band / kRowTile * kRowTile);
-  } else {
-    const int64_t share = total_rows / (static_cast<int64_t>(pool.size()) * kBandsPerThread);
-    grain = std::min<int64_t>(kPrefillRows, std::max<int64_t>(kRowTile, share / kRowTile * kRowTile));
-  }
-  pool.parallel_for(total_rows, grain, [&](int64_t begin, int64_t end) {
+  const auto run_rows = [&](int64_t begin, int64_t end) {
     int64_t base = 0;
     for (int i = 0; i < target_count && begin < end; i++) {
       const MatmulTarget& target = targets[i];
@@ -186,7 +182,40 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
         }
       }
     }
-  });
+  };
+
+  // Decode (one sequence or a batch of them) reads each weight once: a few long contiguous bands per
+  // thread keep the hardware prefetcher streaming. Where those bands are megabytes long (an output
+  // head), they shrink as the product goes instead (each a share of the rows still unclaimed), so the
+  // threads finish within a small band of each other rather than one waiting out another's last long
+  // band; the layers' matrices keep even bands (more, smaller bands cost claims and gained nothing
+  // measurable there). Prefill re-reads tiles from cache, so small even chunks balance better.
+  const int64_t threads = pool.size();
+  int64_t band_bytes = 0;
+  for (int i = 0; i < target_count; i++) band_bytes += targets[i].weight->rows * targets[i].weight->row_bytes;
+  band_bytes /= threads * kBandsPerThread;
+  if (tokens <= kDecodeBatchTokens && band_bytes <= kGuidedBandBytes) {
+    const int64_t band = total_rows / (threads * kBandsPerThread);
+    pool.parallel_for(total_rows, std::max<int64_t>(kRowTile, band / kRowTile * kRowTile), run_rows);
+    return;
+  }
+  if (tokens <= kDecodeBatchTokens) {
+    int64_t bounds[kMaxDecodeBands + 1];
+    int bands = 0;
+    for (int64_t at = 0; at < total_rows; bands++) {
+      bounds[bands] = at;
+      const int64_t share = (total_rows - at) / (threads * kDecodeShareDivisor) / kRowTile * kRowTile;
+      at = bands + 2 == kMaxDecodeBands ? total_rows : std::min(total_rows, at + std::max(kMinDecodeBand, share));
+    }
+    bounds[bands] = total_rows;
+    pool.parallel_for(bands, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t band = begin; band < end; band++) run_rows(bounds[band], bounds[band + 1]);
+    });
+    return;
+  }
+  const int64_t share = total_rows / (threads * kBandsPerThread);
+  const int64_t grain = std::min<int64_t>(kPrefillRows, std::max<int64_t>(kRowTile, share / kRowTile * kRowTile));
+  pool.parallel_for(total_rows, grain, run_rows);
 }
 
 }  // namespace xc
