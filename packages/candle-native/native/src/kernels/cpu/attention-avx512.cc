@@ -64,6 +64,18 @@ struct LaneRows {
   }
 };
 
+// The thread's buffers, their address taken once per call: in the addon (a shared library) each
+// thread_local access inside the loops was a __tls_get_addr call.
+template <int HD>
+__attribute__((noinline)) LaneBlock<HD>* lane_block() {
+  static thread_local LaneBlock<HD> block;
+  return &block;
+}
+__attribute__((noinline)) inline LaneRows* lane_rows() {
+  static thread_local LaneRows rows;
+  return &rows;
+}
+
 inline void transpose16(__m512* r) {
   __m512 t[16];
   for (int i = 0; i < 8; i++) {
@@ -109,22 +121,36 @@ void load_block(const uint8_t* keys, const uint8_t* values, bool f16, int count,
   for (int64_t e = 0; e < static_cast<int64_t>(count) * HD; e += 16) _mm512_store_ps(b.values + e, kv_row16(values, f16, e));
 }
 
+// Scores of R rows × the block's first C key vectors (the others zero: no row's live keys are there).
+template <int HD, int R, int C>
+inline void score_tile(const float* packed, const LaneBlock<HD>& b, __m512 (&s)[R][4]) {
+  for (int r = 0; r < R; r++) {
+    for (int c = 0; c < 4; c++) s[r][c] = _mm512_setzero_ps();
+  }
+  for (int d = 0; d < HD; d++) {
+    __m512 k[C];
+    for (int c = 0; c < C; c++) k[c] = _mm512_load_ps(b.keys + d * kLaneBlock + 16 * c);
+    for (int r = 0; r < R; r++) {
+      const __m512 qv = _mm512_set1_ps(packed[d * kTileRows + r]);
+      for (int c = 0; c < C; c++) s[r][c] = _mm512_fmadd_ps(qv, k[c], s[r][c]);
+    }
+  }
+}
+
 // One tile of R rows against the block of `count` keys from key t: live keys of row r are
 // [lo[r], hi[r]] in block coordinates (empty: lo > hi).
 template <int HD, int R>
 void lane_tile(const float* packed, float* acc, float* max, float* denominator, const int* lo, const int* hi, int count,
                float softcap_value, LaneBlock<HD>& b) {
+  // key vectors holding any row's live keys (a causal run's last block needs fewer)
+  int top = -1;
+  for (int r = 0; r < R; r++) top = lo[r] <= hi[r] ? std::max(top, hi[r]) : top;
   __m512 s[R][4];
-  for (int r = 0; r < R; r++) {
-    for (int c = 0; c < 4; c++) s[r][c] = _mm512_setzero_ps();
-  }
-  for (int d = 0; d < HD; d++) {
-    __m512 k[4];
-    for (int c = 0; c < 4; c++) k[c] = _mm512_load_ps(b.keys + d * kLaneBlock + 16 * c);
-    for (int r = 0; r < R; r++) {
-      const __m512 qv = _mm512_set1_ps(packed[d * kTileRows + r]);
-      for (int c = 0; c < 4; c++) s[r][c] = _mm512_fmadd_ps(qv, k[c], s[r][c]);
-    }
+  switch (top / 16) {
+    case 0: score_tile<HD, R, 1>(packed, b, s); break;
+    case 1: score_tile<HD, R, 2>(packed, b, s); break;
+    case 2: score_tile<HD, R, 3>(packed, b, s); break;
+    default: score_tile<HD, R, 4>(packed, b, s); break;
   }
   // per row: its live keys' mask and block max; then every row's new max and correction at once
   int j_lo = count, j_hi = -1;
@@ -201,8 +227,8 @@ void lane_tile(const float* packed, float* acc, float* max, float* denominator, 
 template <int HD>
 void attend_lanes(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads, const int* first,
                   const int* last, float scale, float softcap_value, float* out, int64_t out_stride, float* stats) {
-  static thread_local LaneBlock<HD> block;
-  static thread_local LaneRows buffers;
+  LaneBlock<HD>& block = *lane_block<HD>();
+  LaneRows& buffers = *lane_rows();
   const int rows = tokens * heads;
   const int tiles = (rows + kTileRows - 1) / kTileRows;
   buffers.size_for(tiles, HD);
