@@ -158,6 +158,7 @@ void lane_tile(const float* packed, float* acc, float* max, float* denominator, 
   const __m512 minus_infinity = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
   __mmask16 live[R][4];
   alignas(64) float block_max[16];
+  _mm512_store_ps(block_max, minus_infinity);  // lanes past R too: no uninitialised lanes in the vector below
   for (int r = 0; r < R; r++) {
     if (lo[r] > hi[r]) {  // no key of this row here: its max stays, its probabilities are zero
       block_max[r] = -std::numeric_limits<float>::infinity();
