@@ -107,8 +107,8 @@ void check_table(Checker& check, const xc::KernelTable& kernels) {
           xc::cpu::attention_slice(scalar, cache.view, q.data(), group, from, last, 0.125f, cap, slow.data(), slow_stats.data());
           decode_worst = std::max(decode_worst, relative_l2(fast.data(), slow.data(), fast.size()));
           stats_worst = std::max(stats_worst, relative_l2(fast_stats.data(), slow_stats.data(), fast_stats.size()));
-          // runs of 5 and 16 query tokens ending at the last position
-          for (int tokens : {5, 16}) {
+          // runs of 2, 5 and 16 query tokens ending at the last position
+          for (int tokens : {2, 5, 16}) {
             if (tokens > positions) continue;
             int firsts[16], lasts[16];
             for (int i = 0; i < tokens; i++) {
@@ -130,7 +130,7 @@ void check_table(Checker& check, const xc::KernelTable& kernels) {
   const std::string shapes = std::string(kernels.name) + ", f16 KV, 1–2,049 keys, 1/3/7 heads per kv head, head dim 64/128";
   check.expect(decode_worst < 1e-5, "decode attention and key slices = scalar twin, " + shapes, "rel L2 " + number(decode_worst));
   check.expect(stats_worst < 1e-5, "key slice softmax stats = scalar twin, " + shapes, "rel L2 " + number(stats_worst));
-  check.expect(tokens_worst < 1e-5, "attention of 5 and 16 query tokens = scalar twin, " + shapes, "rel L2 " + number(tokens_worst));
+  check.expect(tokens_worst < 1e-5, "attention of 2, 5 and 16 query tokens = scalar twin, " + shapes, "rel L2 " + number(tokens_worst));
   const double long_worst = check_long_runs(kernels, engine);
   check.expect(long_worst < 1e-5, std::string("attention of 17–100 query tokens over up to 2,049 keys = scalar twin, ") + kernels.name +
                                       ", f16 and f32 KV, 1/2/3/7 heads per kv head, window, softcap",
