@@ -23,7 +23,8 @@ namespace xch {
 
 namespace {
 
-constexpr int kLayers = 30, kKvHeads = 3, kGroup = 3, kHeadDim = 64, kPageTokens = 64;
+constexpr int kLayers = 30, kKvHeads = 3, kGroup = 3, kPageTokens = 64;
+int kHeadDim = 64;  // --head-dim 128: the shape of models with 128-wide heads
 
 int64_t offset(int layer, int kind, int head) {
   return ((static_cast<int64_t>(layer) * 2 + kind) * kKvHeads + head) * kPageTokens * kHeadDim * 2;
@@ -109,6 +110,7 @@ int run_attention_bench(int argc, char** argv) {
     else if (arg == "--kernels") kernels_name = value;
     else if (arg == "--tokens") new_tokens = std::stoi(value);
     else if (arg == "--group") group = std::stoi(value);
+    else if (arg == "--head-dim") kHeadDim = std::stoi(value) == 128 ? 128 : 64;
     else if (arg == "--run") kRun = std::clamp(std::stoi(value), 1, kMaxRun);
     else if (arg == "--warm") warm = value == "1";
   }
