@@ -4,7 +4,7 @@
 // the caches is read, as the weights are between two real steps, so the K/V comes from memory
 // (--warm 1: not; what is left in cache from the step before).
 // With --tokens N: instead, N new tokens of one sequence after `keys` cached ones (a forked
-// prompt's suffix), in the forward's runs of 16 consecutive tokens through attention_tokens, with
+// prompt's suffix), in the forward's runs of up to 64 (--run) consecutive tokens through attention_tokens, with
 // --group query heads per kv head (3 by default; the optimiser benchmark's model has 2; decode steps
 // take it too).
 #include <algorithm>
@@ -23,14 +23,16 @@ namespace xch {
 
 namespace {
 
-constexpr int kLayers = 30, kKvHeads = 3, kGroup = 3, kHeadDim = 64, kPageTokens = 64;
+constexpr int kLayers = 30, kKvHeads = 3, kGroup = 3, kPageTokens = 64;
+int kHeadDim = 64;  // --head-dim 128: the shape of models with 128-wide heads
 
 int64_t offset(int layer, int kind, int head) {
   return ((static_cast<int64_t>(layer) * 2 + kind) * kKvHeads + head) * kPageTokens * kHeadDim * 2;
 }
 
-// The forward's run length (kQueryRun in llama-forward.cc).
-constexpr int kRun = 16;
+// The forward's longest run (kQueryRun in llama-forward.cc; --run).
+constexpr int kMaxRun = 64;
+int kRun = 64;
 
 int run_suffix_bench(const std::vector<int>& contexts, int tokens, int group, int steps, const std::string& kernels_name) {
   const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
@@ -60,7 +62,7 @@ int run_suffix_bench(const std::vector<int>& contexts, int tokens, int group, in
       for (int layer = 0; layer < kLayers; layer++) {
         for (int begin = 0; begin < tokens; begin += kRun) {
           const int count = std::min(kRun, tokens - begin);
-          int first[kRun], last[kRun];
+          int first[kMaxRun], last[kMaxRun];
           for (int i = 0; i < count; i++) first[i] = 0, last[i] = keys + begin + i;
           for (int head = 0; head < kKvHeads; head++) {
             const xc::cpu::KvHeadView view{pointers.data(), kPageTokens, offset(layer, 0, head), offset(layer, 1, head),
@@ -108,6 +110,8 @@ int run_attention_bench(int argc, char** argv) {
     else if (arg == "--kernels") kernels_name = value;
     else if (arg == "--tokens") new_tokens = std::stoi(value);
     else if (arg == "--group") group = std::stoi(value);
+    else if (arg == "--head-dim") kHeadDim = std::stoi(value) == 128 ? 128 : 64;
+    else if (arg == "--run") kRun = std::clamp(std::stoi(value), 1, kMaxRun);
     else if (arg == "--warm") warm = value == "1";
   }
   if (new_tokens > 0) return run_suffix_bench(contexts, new_tokens, group, steps, kernels_name);

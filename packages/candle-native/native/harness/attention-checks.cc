@@ -3,6 +3,7 @@
 // heads per kv head, head sizes 64 and 128, one decode token and runs of query tokens, with a sliding
 // window and a softcap; and each key slice's softmax stats against the scalar's.
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -22,21 +23,63 @@ struct Cache {
   xc::cpu::KvHeadView view;
 };
 
-// One kv head of f16 K/V, `positions` keys in pages of 48 (K rows then V rows per page).
-Cache make_cache(int positions, int hd, std::mt19937& engine) {
+// One kv head of f16 (or f32) K/V, `positions` keys in pages of 48 (K rows then V rows per page).
+Cache make_cache(int positions, int hd, std::mt19937& engine, bool f16 = true) {
   constexpr int kPageTokens = 48;
   std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
   Cache cache;
+  const int element = f16 ? 2 : 4;
   const int pages = (positions + kPageTokens - 1) / kPageTokens;
   for (int p = 0; p < pages; p++) {
-    std::vector<uint8_t> page(2 * kPageTokens * hd * 2);
+    std::vector<uint8_t> page(2 * kPageTokens * hd * element);
     auto* halves = reinterpret_cast<uint16_t*>(page.data());
-    for (size_t i = 0; i < page.size() / 2; i++) halves[i] = xc::f32_to_fp16(dist(engine));
+    auto* floats = reinterpret_cast<float*>(page.data());
+    for (size_t i = 0; i < page.size() / element; i++) {
+      if (f16) halves[i] = xc::f32_to_fp16(dist(engine));
+      else floats[i] = dist(engine);
+    }
     cache.storage.push_back(std::move(page));
   }
   for (auto& page : cache.storage) cache.pages.push_back(page.data());
-  cache.view = xc::cpu::KvHeadView{cache.pages.data(), kPageTokens, 0, kPageTokens * hd * 2, hd, true};
+  cache.view = xc::cpu::KvHeadView{cache.pages.data(), kPageTokens, 0, kPageTokens * hd * element, hd, f16};
   return cache;
+}
+
+// Long runs of query tokens (a prompt's suffix over a long cached prefix, the AVX-512 kernel's
+// tiles of rows): 17–100 tokens ending anywhere in 1,056 or 2,049 keys, 1/2/3/7 heads per kv head,
+// f16 and f32 caches, a sliding window and a softcap; outputs poisoned (NaN) before each run.
+double check_long_runs(const xc::KernelTable& kernels, std::mt19937& engine) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  const xc::KernelTable& scalar = xc::scalar_kernels();
+  double worst = 0;
+  for (int hd : {64, 128}) {
+    for (const auto& [positions, f16] : {std::pair{1056, true}, std::pair{2049, true}, std::pair{700, false}}) {
+      const Cache cache = make_cache(positions, hd, engine, f16);
+      for (int group : {1, 2, 3, 7}) {
+        for (const auto& [window, cap] : {std::pair{0, 0.0f}, std::pair{100, 0.0f}, std::pair{0, 30.0f}}) {
+          for (const auto& [tokens, end] : {std::pair{56, positions}, std::pair{64, positions - 37}, std::pair{17, 130},
+                                             std::pair{100, positions - 5}}) {
+            std::vector<int> firsts(tokens), lasts(tokens);
+            for (int i = 0; i < tokens; i++) {
+              lasts[i] = end - tokens + i;
+              firsts[i] = window > 0 ? std::max(0, lasts[i] - window + 1) : 0;
+            }
+            const int64_t stride = static_cast<int64_t>(group) * hd;
+            std::vector<float> q(tokens * stride);
+            for (float& v : q) v = dist(engine);
+            std::vector<float> fast(tokens * stride, std::numeric_limits<float>::quiet_NaN()), slow(fast);
+            xc::cpu::attention_tokens(kernels, cache.view, q.data(), stride, tokens, group, firsts.data(), lasts.data(),
+                                      0.125f, cap, fast.data(), stride);
+            xc::cpu::attention_tokens(scalar, cache.view, q.data(), stride, tokens, group, firsts.data(), lasts.data(),
+                                      0.125f, cap, slow.data(), stride);
+            const double e = relative_l2(fast.data(), slow.data(), fast.size());
+            worst = std::max(worst, e == e ? e : 1.0);  // a NaN left in the output fails
+          }
+        }
+      }
+    }
+  }
+  return worst;
 }
 
 void check_table(Checker& check, const xc::KernelTable& kernels) {
@@ -64,8 +107,8 @@ void check_table(Checker& check, const xc::KernelTable& kernels) {
           xc::cpu::attention_slice(scalar, cache.view, q.data(), group, from, last, 0.125f, cap, slow.data(), slow_stats.data());
           decode_worst = std::max(decode_worst, relative_l2(fast.data(), slow.data(), fast.size()));
           stats_worst = std::max(stats_worst, relative_l2(fast_stats.data(), slow_stats.data(), fast_stats.size()));
-          // runs of 5 and 16 query tokens ending at the last position
-          for (int tokens : {5, 16}) {
+          // runs of 2, 5 and 16 query tokens ending at the last position
+          for (int tokens : {2, 5, 16}) {
             if (tokens > positions) continue;
             int firsts[16], lasts[16];
             for (int i = 0; i < tokens; i++) {
@@ -87,7 +130,11 @@ void check_table(Checker& check, const xc::KernelTable& kernels) {
   const std::string shapes = std::string(kernels.name) + ", f16 KV, 1–2,049 keys, 1/3/7 heads per kv head, head dim 64/128";
   check.expect(decode_worst < 1e-5, "decode attention and key slices = scalar twin, " + shapes, "rel L2 " + number(decode_worst));
   check.expect(stats_worst < 1e-5, "key slice softmax stats = scalar twin, " + shapes, "rel L2 " + number(stats_worst));
-  check.expect(tokens_worst < 1e-5, "attention of 5 and 16 query tokens = scalar twin, " + shapes, "rel L2 " + number(tokens_worst));
+  check.expect(tokens_worst < 1e-5, "attention of 2, 5 and 16 query tokens = scalar twin, " + shapes, "rel L2 " + number(tokens_worst));
+  const double long_worst = check_long_runs(kernels, engine);
+  check.expect(long_worst < 1e-5, std::string("attention of 17–100 query tokens over up to 2,049 keys = scalar twin, ") + kernels.name +
+                                      ", f16 and f32 KV, 1/2/3/7 heads per kv head, window, softcap",
+               "rel L2 " + number(long_worst));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 
-// The ISA-independent part of the multi-token attention kernels (attention-avx2.cc,
-// attention-avx512.cc; attention_tokens' contract in cpu-ops.h): every (token, head) pair is a row,
+// The ISA-independent part of the AVX2 multi-token attention kernel (attention-avx2.cc; the AVX-512
+// one, attention-avx512.cc, takes only its block size and K/V requests; attention_tokens' contract in
+// cpu-ops.h): every (token, head) pair is a row,
 // kLanes rows to a vector, so the online softmax's max, exp and sums run across rows without shuffles,
 // and a key outside a row's window is a −∞ score (an exact zero weight). Each K/V block is widened to
 // f32 once; scores and value sums are small matrix products over all the rows at once, tiles of up to

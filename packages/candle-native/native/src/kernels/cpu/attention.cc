@@ -12,6 +12,7 @@ namespace {
 constexpr int kMaxBlock = 64;
 constexpr int kMaxHeads = 8;
 constexpr int kMaxHeadDim = kMaxAttentionHeadDim;
+constexpr int kKernelTokens = 16;
 
 struct HeadState {
   float max = -std::numeric_limits<float>::infinity();
@@ -140,9 +141,17 @@ void attention_combine(int heads, int head_dim, int slices, const float* parts, 
 void attention_tokens(const KernelTable& kernels, const KvHeadView& kv, const float* q, int64_t q_stride, int tokens,
                       int heads, const int* first, const int* last, float scale, float softcap_value, float* out,
                       int64_t out_stride) {
-  if (kernels.attend_tokens != nullptr &&
-      kernels.attend_tokens(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, nullptr)) {
-    return;
+  if (kernels.attend_tokens != nullptr) {
+    if (kernels.attend_tokens(kv, q, q_stride, tokens, heads, first, last, scale, softcap_value, out, out_stride, nullptr)) {
+      return;
+    }
+    // kernels that take at most kKernelTokens tokens (the AVX2 one) get the run that many at a time
+    bool handled = tokens > kKernelTokens;
+    for (int i = 0; handled && i < tokens; i += kKernelTokens) {
+      handled = kernels.attend_tokens(kv, q + i * q_stride, q_stride, std::min(kKernelTokens, tokens - i), heads, first + i,
+                                      last + i, scale, softcap_value, out + i * out_stride, out_stride, nullptr);
+    }
+    if (handled) return;
   }
   for (int i = 0; i < tokens; i++) {
     attention_heads(kernels, kv, q + i * q_stride, heads, first[i], last[i], scale, softcap_value, out + i * out_stride);

@@ -83,8 +83,8 @@ struct KernelTable {
   // contract); false: shape not handled, use the portable loop.
   bool (*attend_group)(const cpu::KvHeadView& kv, const float* q, int heads, int first, int last, float scale,
                        float softcap_value, float* out) = nullptr;
-  // Optional attention of up to 16 consecutive query tokens × 8 heads against one kv head
-  // (cpu::attention_tokens' contract); false: shape not handled. stats (nullable): per token, each
+  // Optional attention of consecutive query tokens against one kv head (cpu::attention_tokens'
+  // contract; AVX2: up to 16 tokens × 8 heads, AVX-512: any number); false: shape not handled. stats (nullable): per token, each
   // head's score max then its softmax denominator (2·heads floats), for cpu::attention_slice.
   bool (*attend_tokens)(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads,
                         const int* first, const int* last, float scale, float softcap_value, float* out,
