@@ -280,8 +280,11 @@ void rows16_q4k(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64
   const int64_t blocks = n / kQK_K;
   const int64_t gs = kGroupRows * ws;
   const int64_t groups = rows / kGroupRows;
-  thread_local std::vector<int32_t> sums;
-  thread_local std::vector<Head> heads;
+  // Bound once: in the addon (a shared object) every use of a thread_local is a __tls_get_addr call.
+  thread_local std::vector<int32_t> sums_buffer;
+  thread_local std::vector<Head> heads_buffer;
+  std::vector<int32_t>& sums = sums_buffer;
+  std::vector<Head>& heads = heads_buffer;
   if (sums.size() < static_cast<size_t>(tokens * blocks * 4)) sums.resize(static_cast<size_t>(tokens * blocks * 4));
   sub_block_sums(x, xs, tokens, blocks, sums.data());
   if (tokens == 1) {
