@@ -2,6 +2,7 @@
 // run twice with the same seed: batched through the local scheduler (concurrent calls, prefix cache,
 // LM call cache) and one call at a time with both caches off. Reports the wall-clock ratio and
 // checks that both runs return the same program.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -206,6 +207,11 @@ for (const r of reports) {
   );
 }
 if (args.trace) for (const r of reports) console.log(formatForwardTrace(r.mode, r.trace));
+// A digest of each final program, so runs of different builds can be checked for the same result.
+for (const r of reports)
+  console.log(
+    `${r.mode}: final program sha256 ${createHash('sha256').update(r.state).digest('hex').slice(0, 16)}`,
+  );
 if (reports.length === 2) {
   const [batched, serial] = reports as [RunReport, RunReport];
   console.log(

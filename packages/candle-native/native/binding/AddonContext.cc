@@ -130,8 +130,9 @@ Napi::Value AddonContext::SequenceLength(const Napi::CallbackInfo& info) {
 namespace {
 
 // The batch and abort flag of forward() and forwardArgmax(), checked and copied into plain data;
-// `rows` gets the number of output rows (logits rows or token ids).
-ForwardJob ParseForward(const Napi::CallbackInfo& info, size_t* rows) {
+// `rows` gets the number of output rows (logits rows or token ids). With `maskWords` (forwardArgmax),
+// an item's optional `allowed` Uint32Array (at least maskWords words) is copied too.
+ForwardJob ParseForward(const Napi::CallbackInfo& info, size_t* rows, size_t maskWords = 0) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) throw Napi::TypeError::New(env, "batch must be an array");
   Napi::Array items = info[0].As<Napi::Array>();
@@ -156,7 +157,26 @@ ForwardJob ParseForward(const Napi::CallbackInfo& info, size_t* rows) {
     job.logitsAll.push_back(all ? 1 : 0);
     job.tokens.insert(job.tokens.end(), tokens.Data(), tokens.Data() + tokens.ElementLength());
     *rows += all ? tokens.ElementLength() : 1;
+    if (maskWords == 0) continue;
+    Napi::Value allowedValue = item.Get("allowed");
+    if (allowedValue.IsUndefined()) {
+      job.maskOffsets.push_back(-1);
+      continue;
+    }
+    const std::string name = "batch[" + std::to_string(i) + "].allowed";
+    if (!allowedValue.IsTypedArray() || allowedValue.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      throw Napi::TypeError::New(env, name + " must be a Uint32Array");
+    }
+    Napi::Uint32Array allowed = allowedValue.As<Napi::Uint32Array>();
+    if (allowed.ElementLength() < maskWords) {
+      throw Napi::RangeError::New(env, name + " holds " + std::to_string(allowed.ElementLength()) +
+                                           " words; the vocabulary needs " + std::to_string(maskWords));
+    }
+    job.maskOffsets.push_back(static_cast<int64_t>(job.masks.size()));
+    job.masks.insert(job.masks.end(), allowed.Data(), allowed.Data() + maskWords);
   }
+  if (job.masks.empty()) job.maskOffsets.clear();
+  job.maskWords = maskWords;
   Napi::Value abortFlag = info[1];
   if (!abortFlag.IsUndefined() &&
       (!abortFlag.IsTypedArray() || abortFlag.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
@@ -198,12 +218,14 @@ Napi::Value AddonContext::StartForward(const Napi::CallbackInfo& info, Thread th
 
 // forwardArgmax(items, abortFlag?) → Promise<Int32Array>: forward()'s rows, each reduced in C++ to the
 // id of its largest logit (xc_forward_argmax), so a greedy step moves 4 bytes per row, not a vocabulary.
+// An item's `allowed` (Uint32Array of ≥ ceil(vocab/32) words, bit i = token i) restricts each of its
+// rows to those tokens (xc_forward_argmax_masked; -1 for a row whose mask allows none).
 // forwardArgmaxSync(items, abortFlag?) → that Int32Array, computed on the JS thread.
 Napi::Value AddonContext::StartForwardArgmax(const Napi::CallbackInfo& info, Thread thread) {
   Napi::Env env = info.Env();
   RequireOpen(env);
   size_t rows = 0;
-  ForwardJob job = ParseForward(info, &rows);
+  ForwardJob job = ParseForward(info, &rows, (static_cast<size_t>(state_->vocabSize) + 31) / 32);
   Napi::Int32Array tokenIds = Napi::Int32Array::New(env, rows);
   return Run(env, std::move(job), tokenIds, {nullptr, tokenIds.Data()}, info[1], thread);
 }

@@ -16,11 +16,22 @@ NativeFailure RunForward(ContextState& state, const ForwardJob& job, ForwardOutp
       items[i] = {job.sequences[i], job.tokens.data() + offset, job.tokenCounts[i], job.logitsAll[i]};
       offset += static_cast<size_t>(job.tokenCounts[i]);
     }
+    // One mask pointer per output row: an item's mask applies to each of its rows.
+    std::vector<const uint32_t*> allowed;
+    if (!job.maskOffsets.empty()) {
+      for (size_t i = 0; i < items.size(); i++) {
+        const int64_t at = job.maskOffsets[i];
+        const uint32_t* mask = at < 0 ? nullptr : job.masks.data() + at;
+        allowed.insert(allowed.end(), job.logitsAll[i] != 0 ? static_cast<size_t>(job.tokenCounts[i]) : 1, mask);
+      }
+    }
     std::lock_guard<std::mutex> lock(state.mutex);
     if (state.handle == nullptr) return {XC_ERR_ABORTED, "the context was disposed before the forward ran", -1};
     const auto count = static_cast<int32_t>(items.size());
     return NativeFailure::Take(output.tokenIds != nullptr
-                                   ? xc_forward_argmax(state.handle, items.data(), count, output.tokenIds, abortFlag)
+                                   ? xc_forward_argmax_masked(state.handle, items.data(), count,
+                                                              allowed.empty() ? nullptr : allowed.data(),
+                                                              output.tokenIds, abortFlag)
                                    : xc_forward(state.handle, items.data(), count, output.logits, abortFlag));
   } catch (const std::exception& exception) {
     return NativeFailure::Internal(exception.what());

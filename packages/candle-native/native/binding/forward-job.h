@@ -15,6 +15,11 @@ struct ForwardJob {
   std::vector<int32_t> tokenCounts;
   std::vector<int32_t> logitsAll;
   std::vector<int32_t> tokens;  // every item's tokens, concatenated in order
+  // forwardArgmax's token masks: maskWords words per item that has one, and per item its offset into
+  // masks or -1 (every token allowed). Empty when no item has a mask.
+  std::vector<uint32_t> masks;
+  std::vector<int64_t> maskOffsets;
+  size_t maskWords = 0;
 };
 
 // Where the forward writes: logits (xc_forward) or each row's argmax id (xc_forward_argmax).

@@ -1,5 +1,6 @@
 // Kernel checks: reference dequantization values, every dot product against an f64 reference, and
 // the scalar and AVX2 tables against each other (bit-identical quantization, dots within tolerance).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -345,10 +346,93 @@ void check_argmax_row(Checker& check) {
   check.expect(mismatches == 0, "argmax_row = the runtime's argmax (ties, NaN, -inf, every tail length)", first);
 }
 
+// argmax_row_masked against the scalar rule it documents (the runtime's greedyPick with a mask): tokens
+// left out read as -inf, first maximum wins, 0 when every allowed value is -inf/NaN, -1 for an empty mask.
+void check_argmax_row_masked(Checker& check) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  auto reference = [](const std::vector<float>& row, const std::vector<uint32_t>& mask) {
+    int32_t best = 0;
+    float best_value = -std::numeric_limits<float>::infinity();
+    bool any = false;
+    for (size_t i = 0; i < row.size(); i++) {
+      if (((mask[i >> 5] >> (i & 31)) & 1u) == 0) continue;
+      any = true;
+      if (row[i] > best_value) best_value = row[i], best = static_cast<int32_t>(i);
+    }
+    return any ? best : -1;
+  };
+  std::mt19937 engine(12);
+  int mismatches = 0, cases = 0;
+  std::string first;
+  for (int n : {1, 2, 7, 31, 32, 33, 63, 64, 65, 100, 257, 1000, 49152, 151936}) {
+    const size_t words = (static_cast<size_t>(n) + 31) / 32;
+    std::uniform_int_distribution<int> index(0, n - 1);
+    std::uniform_int_distribution<uint32_t> bits;
+    for (int variant = 0; variant < 10; variant++) {
+      std::vector<float> row = random_values(engine, static_cast<size_t>(n), 20.0f);
+      std::vector<uint32_t> mask(words);
+      for (uint32_t& word : mask) word = bits(engine) & bits(engine);  // about a quarter allowed
+      // The maximum of the row left out, so the masked pick differs from the unmasked one.
+      const size_t top = static_cast<size_t>(std::max_element(row.begin(), row.end()) - row.begin());
+      mask[top >> 5] &= ~(1u << (top & 31));
+      if (variant == 1) {  // ties among allowed tokens, across lanes and blocks
+        for (int k = 0; k < 6; k++) {
+          const int at = index(engine);
+          row[static_cast<size_t>(at)] = 25.0f;
+          mask[static_cast<size_t>(at) >> 5] |= 1u << (at & 31);
+        }
+      }
+      if (variant == 2) {  // NaNs, one where the allowed maximum would be
+        for (int k = 0; k < 5; k++) row[static_cast<size_t>(index(engine))] = nan;
+        const int32_t at = reference(row, mask);
+        if (at >= 0) row[static_cast<size_t>(at)] = nan;
+      }
+      if (variant == 3) row.assign(row.size(), -inf);
+      if (variant == 4) mask.assign(words, 0);  // nothing allowed
+      if (variant == 5) {  // one allowed token, the last one
+        mask.assign(words, 0);
+        mask[static_cast<size_t>(n - 1) >> 5] = 1u << ((n - 1) & 31);
+      }
+      if (variant == 6) {  // only bits past n set: nothing allowed
+        mask.assign(words, 0);
+        if ((n & 31) != 0) mask[words - 1] = ~((1u << (n & 31)) - 1);
+      }
+      if (variant == 7) mask.assign(words, 0xffffffffu);  // everything: the unmasked argmax
+      if (variant == 8) {  // allowed values all NaN/-inf, token 0 left out: 0 all the same
+        mask.assign(words, 0);
+        for (int k = 0; k < 3; k++) {
+          const int at = index(engine);
+          if (at == 0) continue;
+          mask[static_cast<size_t>(at) >> 5] |= 1u << (at & 31);
+          row[static_cast<size_t>(at)] = k == 0 ? -inf : nan;
+        }
+      }
+      if (variant == 9) {  // whole 32-token blocks left out, the best value in one of them
+        for (size_t w = 0; w < words; w += 2) mask[w] = 0;
+        row[0] = 40.0f;
+      }
+      const int32_t want = variant == 7 ? xc::cpu::argmax_row(row.data(), n) : reference(row, mask);
+      const int32_t got = xc::cpu::argmax_row_masked(row.data(), n, mask.data());
+      cases++;
+      if (got != reference(row, mask) || got != want) {
+        if (mismatches++ == 0)
+          first = "n=" + std::to_string(n) + " variant " + std::to_string(variant) + ": " + std::to_string(got) +
+                  " != " + std::to_string(reference(row, mask));
+      }
+    }
+  }
+  check.expect(mismatches == 0,
+               "argmax_row_masked = the scalar masked rule (" + std::to_string(cases) +
+                   " rows: ties, NaN, -inf, empty masks, every tail length)",
+               first);
+}
+
 }  // namespace
 
 void run_kernel_checks(Checker& check) {
   check_argmax_row(check);
+  check_argmax_row_masked(check);
   check_tiles(check);
   check_tiles_4x4(check);
   check_q4k_tile_extremes(check);

@@ -2,6 +2,7 @@
 // output, then consistency properties (prefill = decode, batch = separate calls, fork/truncate =
 // recomputation, scalar = AVX2, quantized ≈ F32) on synthetic models of every architecture.
 #include <cstring>
+#include <limits>
 
 #include "check.h"
 #include "gguf-writer.h"
@@ -241,6 +242,47 @@ void check_forward_argmax(Checker& check, const std::string& path) {
     for (size_t r = 0; r < rows; r++) same &= ids[r] == argmax(logits.data() + r * static_cast<size_t>(vocab), vocab);
   }
   check.expect(same, "stories260K: xc_forward_argmax = argmax of xc_forward's rows ('all' and 'last')");
+
+  // Masked: each row's pick is the largest allowed logit of xc_forward's row (rows of 'all' items share
+  // the item's mask in the addon, but the C API takes one per row); an empty mask gives -1.
+  {
+    Session plain(path, xc_context_options{128, 2, 2, XC_KV_F32});
+    Session masked(path, xc_context_options{128, 2, 2, XC_KV_F32});
+    const size_t words = (static_cast<size_t>(vocab) + 31) / 32;
+    const std::vector<int32_t> prompt = tokens_for(5, vocab, 3);
+    const int p = plain.create(), m = masked.create();
+    const xc_batch_item pi{p, prompt.data(), static_cast<int32_t>(prompt.size()), 1};
+    const xc_batch_item mi{m, prompt.data(), static_cast<int32_t>(prompt.size()), 1};
+    std::vector<float> logits(prompt.size() * static_cast<size_t>(vocab));
+    ok(xc_forward(plain.context(), &pi, 1, logits.data(), nullptr), "forward");
+    std::vector<std::vector<uint32_t>> masks(prompt.size(), std::vector<uint32_t>(words, 0));
+    std::vector<const uint32_t*> allowed(prompt.size());
+    std::vector<int32_t> want(prompt.size());
+    for (size_t r = 0; r < prompt.size(); r++) {
+      const float* row = logits.data() + r * static_cast<size_t>(vocab);
+      // Every third token allowed, except the row's own argmax, so the pick must move.
+      for (int i = static_cast<int>(r); i < vocab; i += 3) masks[r][static_cast<size_t>(i) >> 5] |= 1u << (i & 31);
+      const int top = argmax(row, vocab);
+      masks[r][static_cast<size_t>(top) >> 5] &= ~(1u << (top & 31));
+      int32_t best = 0;
+      float best_value = -std::numeric_limits<float>::infinity();
+      for (int i = 0; i < vocab; i++)
+        if (((masks[r][static_cast<size_t>(i) >> 5] >> (i & 31)) & 1u) != 0 && row[i] > best_value)
+          best_value = row[i], best = i;
+      want[r] = best;
+      allowed[r] = masks[r].data();
+    }
+    masks[1].assign(words, 0);
+    want[1] = -1;
+    allowed[2] = nullptr;
+    want[2] = argmax(logits.data() + 2 * static_cast<size_t>(vocab), vocab);
+    std::vector<int32_t> got(prompt.size(), -2);
+    ok(xc_forward_argmax_masked(masked.context(), &mi, 1, allowed.data(), got.data(), nullptr), "forward_argmax_masked");
+    check.expect(got == want,
+                 "stories260K: xc_forward_argmax_masked = the largest allowed logit of each xc_forward row "
+                 "(a null mask: the plain argmax; an empty one: -1)",
+                 first_difference(got, want));
+  }
 
   std::vector<int32_t> got;
   const int sequence = argmax_session.create();

@@ -110,6 +110,17 @@ xc_error* xc_forward(xc_context* context, const xc_batch_item* items, int32_t it
 xc_error* xc_forward_argmax(xc_context* context, const xc_batch_item* items, int32_t item_count, int32_t* token_ids,
                             const volatile int32_t* abort_flag);
 
+/* xc_forward_argmax with a token mask per output row, for constrained (grammar) greedy decoding.
+ * `allowed` is NULL (every token allowed) or holds one pointer per output row (same rows and order as
+ * token_ids); each is NULL (every token allowed) or points to ceil(vocab_size / 32) uint32 words, bit
+ * (i & 31) of word (i >> 5) allowing token i (bits past vocab_size are ignored). A row's id is then the
+ * argmax of its logits with the tokens left out read as -inf: the first largest allowed value, 0 when
+ * the allowed values are all -inf/NaN (the unmasked rule). A row whose mask allows no token gets -1; the
+ * call still succeeds and the other rows are unaffected. Same validation, abort and errors as xc_forward. */
+xc_error* xc_forward_argmax_masked(xc_context* context, const xc_batch_item* items, int32_t item_count,
+                                   const uint32_t* const* allowed, int32_t* token_ids,
+                                   const volatile int32_t* abort_flag);
+
 /* Build facts: CPU features, the default kernel table and the CUDA targets, e.g.
    "avx2 fma f16c kernels=avx512 cuda=off" or "... cuda=on (sm_80 sm_90a)". */
 const char* xc_build_info(void);

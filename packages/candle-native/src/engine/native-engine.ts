@@ -93,7 +93,9 @@ export class NativeEngine implements Engine {
 
   /**
    * Each row's argmax, picked in C++ (AVX2) from logits that never leave it: 4 bytes per row cross
-   * into JS instead of a vocabulary of floats.
+   * into JS instead of a vocabulary of floats. A request's `allowed` mask restricts each of its rows
+   * (xc_forward_argmax_masked; TypeError unless a Uint32Array, RangeError when shorter than
+   * ceil(vocabSize / 32) words).
    */
   forwardArgmax(batch: ForwardRequest[], signal?: AbortSignal): Promise<Int32Array[]> {
     if (this.disposed !== undefined)
@@ -164,10 +166,11 @@ export class NativeEngine implements Engine {
     const states = new Map(batch.map(({ seq }) => [seq, this.sequences.get(seq)]));
     const items: AddonBatchItem[] = batch
       .filter((request) => request.tokens.length > 0)
-      .map(({ seq, tokens, logitsFor }) => ({
+      .map(({ seq, tokens, logitsFor, allowed }) => ({
         seq: states.get(seq)!.native,
         tokens,
         all: logitsFor === 'all',
+        ...(allowed === undefined ? {} : { allowed }),
       }));
     const tokens = items.reduce((sum, item) => sum + item.tokens.length, 0);
     const inline = this.inlinePolicy.runsInline(tokens);

@@ -49,6 +49,11 @@ export interface AddonBatchItem {
   tokens: Int32Array;
   /** true: one row of logits per token; false: the last token's row only. */
   all: boolean;
+  /**
+   * forwardArgmax only (forward ignores it): the tokens each of this item's rows may pick, bit
+   * `id & 31` of word `id >>> 5`, at least ceil(vocabSize / 32) words; a row it allows nothing gets -1.
+   */
+  allowed?: Uint32Array;
 }
 
 export interface AddonContext {

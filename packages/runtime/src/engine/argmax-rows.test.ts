@@ -10,6 +10,34 @@ describe('argmaxRows', () => {
     expect(argmaxRows(new Float32Array(0), 4)).toEqual(new Int32Array(0));
   });
 
+  it('with a mask: the first largest allowed logit, 0 when the allowed are all -Infinity/NaN, -1 when none is allowed', () => {
+    const { NaN: nan, NEGATIVE_INFINITY: ninf } = Number;
+    // 40-token rows: two mask words, the second one partly past the row.
+    const row = (values: Record<number, number>) => {
+      const out = new Float32Array(40).fill(-5);
+      for (const [id, value] of Object.entries(values)) out[Number(id)] = value;
+      return out;
+    };
+    const mask = (...ids: number[]) => {
+      const bits = new Uint32Array(2);
+      for (const id of ids) bits[id >>> 5]! |= 1 << (id & 31);
+      return bits;
+    };
+    const take = (values: Record<number, number>, allowed: Uint32Array) =>
+      argmaxRows(row(values), 40, allowed)[0];
+    expect(take({ 3: 9, 7: 4, 35: 4 }, mask(7, 35))).toBe(7);
+    expect(take({ 3: 9, 35: 6 }, mask(7, 35))).toBe(35);
+    expect(take({ 1: nan, 2: ninf }, Uint32Array.of(0b110, 0))).toBe(0);
+    expect(take({}, new Uint32Array(2))).toBe(-1);
+    // Bits past the row allow nothing.
+    expect(take({}, Uint32Array.of(0, 1 << 9))).toBe(-1);
+    // Every row of a request shares its mask.
+    const two = new Float32Array(80).fill(0);
+    two[5] = 1;
+    two[40 + 6] = 1;
+    expect(Array.from(argmaxRows(two, 40, mask(5, 6)))).toEqual([5, 6]);
+  });
+
   it('forwardArgmaxViaLogits answers one id per row of each request, and advances the sequences', async () => {
     const engine = new FakeEngine({ vocabSize: 16 });
     const [a, b] = [engine.createSequence(), engine.createSequence()];
@@ -19,5 +47,13 @@ describe('argmaxRows', () => {
     ]);
     expect(ids.map((row) => Array.from(row))).toEqual([[2, 3, 4], [0]]);
     expect([engine.sequenceLength(a), engine.sequenceLength(b)]).toEqual([3, 1]);
+    const allowed = new Uint32Array(1);
+    allowed[0] = (1 << 9) | (1 << 12);
+    const masked = await forwardArgmaxViaLogits(engine, [
+      { seq: a, tokens: Int32Array.of(4), logitsFor: 'last', allowed },
+      { seq: b, tokens: Int32Array.of(15), logitsFor: 'last' },
+    ]);
+    // a's row peaks at 5, which the mask leaves out: the first allowed of the equal rest wins.
+    expect(masked.map((row) => Array.from(row))).toEqual([[9], [0]]);
   });
 });

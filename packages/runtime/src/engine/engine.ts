@@ -33,6 +33,13 @@ export interface ForwardRequest {
   tokens: Int32Array;
   /** Which rows of logits to return: the last token only, or one row per token. */
   logitsFor: 'last' | 'all';
+  /**
+   * `forwardArgmax` only: the tokens each of this request's rows may pick (a token bitset, bit
+   * `id & 31` of word `id >>> 5`, at least ceil(vocabSize / 32) words; see applyTokenMask). A row's
+   * id is then the first largest allowed logit (0 when every allowed logit is -Infinity/NaN, as
+   * greedyPick gives), or -1 when the mask allows no token. `forward` ignores it.
+   */
+  allowed?: Uint32Array;
 }
 
 export interface ForwardOptions {
@@ -69,7 +76,9 @@ export interface Engine {
    * largest value wins, NaN never wins, 0 for a row of only -Infinity/NaN). candle-native picks it in
    * C++, so a step moves 4 bytes per row instead of a vocabulary of floats; engines without it leave
    * it undefined and the scheduler reads logits. The scheduler calls it only for steps whose every
-   * request samples plain greedy (temperature 0, no grammar, bias, penalties or logprobs).
+   * request samples plain greedy (temperature 0, no bias, penalties or logprobs); a grammar's mask
+   * comes as the request's `allowed`, which every implementation must honour (`forwardArgmaxViaLogits`
+   * does for engines that compute logits in JS).
    */
   forwardArgmax?(batch: ForwardRequest[], signal?: AbortSignal): Promise<Int32Array[]>;
   /** A new sequence sharing the first `nTokens` (default: all) of `from`'s cache. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { grammar } from '@x/core';
 import { describe, expect, it, vi } from 'vitest';
 import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadLM } from '../reference/load-lm.js';
@@ -36,6 +37,35 @@ describe('lm.complete with and without Engine.forwardArgmax (reference engine, s
       argmaxCalls.mockClear();
       await on.complete('The cat sat', { maxTokens: 8, temperature: 0.8, seed: 2 });
       expect(argmaxCalls).not.toHaveBeenCalled();
+    } finally {
+      await Promise.all([on.dispose(), off.dispose()]);
+    }
+  });
+
+  it("gives the same tokens for grammar-constrained calls, their steps taking argmax ids within the grammar's masks", async () => {
+    const constraint = {
+      name: 'pet',
+      grammar: grammar.seq(
+        grammar.alt(grammar.literal('The cat'), grammar.literal('The dog'), grammar.literal('Lily')),
+        grammar.repeat(grammar.oneOf('abcdefghijklmnopqrstuvwxyz ,'), 1, 60),
+        grammar.literal('.'),
+      ),
+    };
+    const options = { contextLength: 128, prefixCacheSize: 0, promptLookupMaxBatch: 0 };
+    const on = await loadLM(modelPath, options);
+    const off = await loadLM(modelPath, { ...options, engineArgmax: false });
+    const argmaxCalls = vi.spyOn(on.engine, 'forwardArgmax');
+    try {
+      const run = (lm: typeof on) =>
+        Promise.all(prompts.map((prompt) => lm.complete(prompt, { maxTokens: 24, constraint })));
+      const [batchedOn, batchedOff] = [await run(on), await run(off)];
+      expect(batchedOn.map((r) => r.tokenIds)).toEqual(batchedOff.map((r) => r.tokenIds));
+      expect(batchedOn.map((r) => r.text)).toEqual(batchedOff.map((r) => r.text));
+      for (const { text } of batchedOn) expect(text).toMatch(/^\s?(The cat|The dog|Lily)/);
+      expect(argmaxCalls.mock.calls.length).toBeGreaterThan(10);
+      // Each decode row of those steps carried its grammar's mask.
+      const rows = argmaxCalls.mock.calls.flatMap(([batch]) => batch);
+      expect(rows.every((request) => request.allowed instanceof Uint32Array)).toBe(true);
     } finally {
       await Promise.all([on.dispose(), off.dispose()]);
     }

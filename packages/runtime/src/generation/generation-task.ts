@@ -1,5 +1,5 @@
 import { computeTimings, type FinishReason, type LMResult } from '@x/core';
-import { maskIsEmpty } from '../constrain/grammar-masks.js';
+import { maskIsEmpty, type TokenMask } from '../constrain/grammar-masks.js';
 import type { GrammarMatcher } from '../constrain/grammar-matcher.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { StreamDecoder } from '../tokenizer/tokenizer.js';
@@ -49,6 +49,8 @@ export class GenerationTask {
   private readonly history: number[];
   private readonly init: GenerationTaskInit;
   private readonly matcher: StopMatcher;
+  /** allowedTokens()' mask, until the token it was for is taken. */
+  private pendingMask: TokenMask | undefined;
   private resolve!: (result: LMResult) => void;
   private reject!: (error: unknown) => void;
 
@@ -86,11 +88,30 @@ export class GenerationTask {
    * grammar, bias, penalties or logprobs): the scheduler may then ask the engine for the argmax only.
    */
   get argmaxOnly(): boolean {
-    return (
-      this.init.sampler.argmaxOnly === true &&
-      this.init.constraint === undefined &&
-      this.init.observe === undefined
-    );
+    return this.argmaxWithMask && this.init.constraint === undefined;
+  }
+
+  /**
+   * True when the next token is the argmax of the logits row within the grammar's mask (`allowedTokens`)
+   * and nothing else reads the row (no bias, penalties or logprobs): the scheduler may then ask the
+   * engine for the masked argmax only.
+   */
+  get argmaxWithMask(): boolean {
+    return this.init.sampler.argmaxOnly === true && this.init.observe === undefined;
+  }
+
+  /** True when the task has an output grammar. */
+  get constrained(): boolean {
+    return this.init.constraint !== undefined;
+  }
+
+  /**
+   * The grammar's mask for the next token (undefined without a grammar), kept for `acceptArgmax`; a
+   * finished grammar's empty mask included. Throws what `accept` would (a grammar with no way on).
+   */
+  allowedTokens(): TokenMask | undefined {
+    this.pendingMask = this.init.constraint?.mask(this.remaining);
+    return this.pendingMask;
   }
 
   /** Tokens this task may still sample. */
@@ -100,6 +121,7 @@ export class GenerationTask {
 
   /** Samples the next token from one logits row; true when generation is over. */
   accept(logits: Float32Array): boolean {
+    this.pendingMask = undefined;
     const constraint = this.init.constraint;
     const mask = constraint?.mask(this.maxTokens - this.tokenIds.length);
     // A finished grammar and no stop token to say so: the text is complete.
@@ -111,11 +133,24 @@ export class GenerationTask {
   }
 
   /**
-   * Takes the next token as the engine's argmax of the row (`forwardArgmax`), exactly what `accept`
-   * would sample when `argmaxOnly`; true when generation is over. RangeError when not `argmaxOnly`.
+   * Takes the next token as the engine's argmax of the row (`forwardArgmax`, within `allowedTokens()`
+   * for a grammar), exactly what `accept` would sample when `argmaxWithMask`; true when generation is
+   * over. RangeError when not `argmaxWithMask`, or for a grammar's id of -1 (an engine that saw an empty mask).
    */
   acceptArgmax(id: number): boolean {
-    if (!this.argmaxOnly) throw new RangeError('acceptArgmax needs a plain greedy task (see argmaxOnly)');
+    if (!this.argmaxWithMask)
+      throw new RangeError(
+        'acceptArgmax needs a greedy task with no bias, penalties or logprobs (see argmaxWithMask)',
+      );
+    const constraint = this.init.constraint;
+    if (constraint !== undefined) {
+      const mask = this.pendingMask ?? constraint.mask(this.remaining);
+      this.pendingMask = undefined;
+      if (constraint.accepting && maskIsEmpty(mask)) return this.end('stop', this.init.decoder.flush());
+      // -1: the engine found no allowed token, which a grammar's non-empty mask rules out.
+      if (id < 0) throw new RangeError(`the engine's masked argmax is ${id}: its mask allowed no token`);
+      constraint.advance(id);
+    }
     return this.append(id);
   }
 

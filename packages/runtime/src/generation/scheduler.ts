@@ -2,6 +2,7 @@ import { AbortError, LMError, type LMResult, OutOfMemoryError, XError } from '@x
 import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
 import { logitsRowCount } from '../engine/logits-row-count.js';
 import type { DraftModel } from './draft-model.js';
+import { engineMask } from './engine-mask.js';
 import type { GenerationTask } from './generation-task.js';
 import { nextTurn } from './next-turn.js';
 import { kvFootprint, Preemption, recomputeTarget } from './preemption.js';
@@ -318,11 +319,9 @@ export class Scheduler {
       })),
     ];
     const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
-    // Greedy steps take 4 bytes per row from the engine instead of its logits (Engine.forwardArgmax).
-    const argmaxOnly =
-      this.engineArgmax &&
-      this.engine.forwardArgmax !== undefined &&
-      slots.every((slot) => slot.task.argmaxOnly);
+    // Greedy steps take 4 bytes per row from the engine instead of its logits (Engine.forwardArgmax),
+    // grammar-constrained ones with their mask as the row's `allowed` tokens.
+    const argmaxOnly = this.argmaxStep(requests, decoding, drafts, prefilling);
     let rows: Array<Float32Array | Int32Array>;
     const forwardStart = performance.now();
     try {
@@ -372,6 +371,42 @@ export class Scheduler {
         this.accept(slot, rowsOf(rows[decoding.length + i]!, 1, 0));
       }
     });
+  }
+
+  /**
+   * True when the step may ask the engine for argmaxes: every request greedy with nothing reading its
+   * logits, and each constrained one a single row (no drafts), which then gets its grammar's mask as
+   * `allowed` (a row whose logits are not used, a prefill chunk before the last, gets none).
+   */
+  private argmaxStep(
+    requests: ForwardRequest[],
+    decoding: Slot[],
+    drafts: number[][],
+    prefilling: Array<{ slot: Slot; chunk: number[] }>,
+  ): boolean {
+    if (!this.engineArgmax || this.engine.forwardArgmax === undefined) return false;
+    const eligible = (slot: Slot, draft: number) =>
+      slot.task.argmaxWithMask && (draft === 0 || !slot.task.constrained);
+    if (!decoding.every((slot, i) => eligible(slot, drafts[i]!.length))) return false;
+    if (!prefilling.every(({ slot }) => eligible(slot, 0))) return false;
+    const { vocabSize } = this.engine.info;
+    try {
+      decoding.forEach((slot, i) => {
+        const mask = slot.task.constrained ? slot.task.allowedTokens() : undefined;
+        if (mask !== undefined) requests[i]!.allowed = engineMask(mask, vocabSize);
+      });
+      prefilling.forEach(({ slot, chunk }, i) => {
+        const last =
+          slot.cached.length + chunk.length === slot.target.length && slot.task.tokenIds.length === 0;
+        const mask = last && slot.task.constrained ? slot.task.allowedTokens() : undefined;
+        if (mask !== undefined) requests[decoding.length + i]!.allowed = engineMask(mask, vocabSize);
+      });
+    } catch {
+      // A grammar with no way on: the logits step's accept fails the request with the same error.
+      for (const request of requests) request.allowed = undefined;
+      return false;
+    }
+    return true;
   }
 
   /**

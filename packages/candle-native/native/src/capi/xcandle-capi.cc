@@ -163,7 +163,16 @@ xc_error* xc_forward_argmax(xc_context* context, const xc_batch_item* items, int
                             const volatile int32_t* abort_flag) {
   return guarded([&] {
     require(context != nullptr, "context must not be null");
-    context->context->forward_argmax(items, item_count, token_ids, abort_flag);
+    context->context->forward_argmax(items, item_count, nullptr, token_ids, abort_flag);
+  });
+}
+
+xc_error* xc_forward_argmax_masked(xc_context* context, const xc_batch_item* items, int32_t item_count,
+                                   const uint32_t* const* allowed, int32_t* token_ids,
+                                   const volatile int32_t* abort_flag) {
+  return guarded([&] {
+    require(context != nullptr, "context must not be null");
+    context->context->forward_argmax(items, item_count, allowed, token_ids, abort_flag);
   });
 }
 

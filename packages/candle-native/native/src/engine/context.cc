@@ -52,7 +52,8 @@ void Context::forward(const xc_batch_item* items, int item_count, float* logits,
   execute(logits, abort_flag);
 }
 
-void Context::forward_argmax(const xc_batch_item* items, int item_count, int32_t* token_ids,
+void Context::forward_argmax(const xc_batch_item* items, int item_count, const uint32_t* const* allowed,
+                             int32_t* token_ids,
                              const volatile int32_t* abort_flag) {
   const int rows = plan(items, item_count);
   if (rows > 0 && token_ids == nullptr) fail(XC_ERR_INVALID_ARGUMENT, "token_ids buffer is null");
@@ -61,7 +62,11 @@ void Context::forward_argmax(const xc_batch_item* items, int item_count, int32_t
   execute(argmax_logits_.data(), abort_flag);
   const float* logits = argmax_logits_.data();
   pool_.parallel_for(rows, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; r++) token_ids[r] = cpu::argmax_row(logits + r * vocab, vocab);
+    for (int64_t r = begin; r < end; r++) {
+      const uint32_t* mask = allowed == nullptr ? nullptr : allowed[r];
+      token_ids[r] = mask == nullptr ? cpu::argmax_row(logits + r * vocab, vocab)
+                                     : cpu::argmax_row_masked(logits + r * vocab, vocab, mask);
+    }
   });
 }
 

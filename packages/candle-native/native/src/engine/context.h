@@ -26,8 +26,9 @@ class Context {
   // Validates the whole batch first, so a rejected call changes nothing.
   void forward(const xc_batch_item* items, int item_count, float* logits, const volatile int32_t* abort_flag);
   // forward() into a buffer of its own (the logits never leave the context), then each row's argmax
-  // (cpu::argmax_row: the runtime's greedy rule) into `token_ids`.
-  void forward_argmax(const xc_batch_item* items, int item_count, int32_t* token_ids,
+  // (cpu::argmax_row: the runtime's greedy rule) into `token_ids`; `allowed` (null, or one mask or null
+  // per row) restricts each row to its mask's tokens (cpu::argmax_row_masked, -1 when it allows none).
+  void forward_argmax(const xc_batch_item* items, int item_count, const uint32_t* const* allowed, int32_t* token_ids,
                       const volatile int32_t* abort_flag);
 
  private:

@@ -311,6 +311,28 @@ export function describeEngineConformance(name: string, options: EngineConforman
       expect(e.sequenceLength(ours[1]!)).toBe(7);
     });
 
+    it("forwardArgmax, when present, honours each request's allowed mask: the largest allowed logit, -1 for none", async () => {
+      const [e, twin] = [await engine(), await engine()];
+      if (e.forwardArgmax === undefined) return;
+      const vocab = e.info.vocabSize;
+      const words = Math.ceil(vocab / 32);
+      const tokens = conformanceTokens(PROMPT_LENGTH, vocab, 3);
+      const [logits] = await twin.forward([request(twin.createSequence(), tokens, 'all')]);
+      const top = argmaxRows(logits!, vocab);
+      // Every third token, less each row's own argmax: every row's pick has to move.
+      const allowed = new Uint32Array(words);
+      for (let id = 1; id < vocab; id += 3) if (!top.includes(id)) allowed[id >>> 5]! |= 1 << (id & 31);
+      const want = argmaxRows(logits!, vocab, allowed);
+      expect(Array.from(want).some((id, row) => id !== top[row])).toBe(true);
+      const [a, b, c] = [e.createSequence(), e.createSequence(), e.createSequence()];
+      const ids = await e.forwardArgmax([
+        { ...request(a, tokens, 'all'), allowed },
+        { ...request(b, tokens, 'last'), allowed: new Uint32Array(words) },
+        request(c, tokens, 'last'),
+      ]);
+      expect(ids.map((row) => Array.from(row))).toEqual([Array.from(want), [-1], [top[PROMPT_LENGTH - 1]]]);
+    });
+
     it('agrees with the reference engine on every logits row (nmse)', async () => {
       const [e, r] = [await engine(), await reference()];
       expect(e.info.vocabSize).toBe(r.info.vocabSize);

@@ -48,6 +48,8 @@ export class FakeEngine implements Engine {
   disposed = false;
   /** forwardArgmax calls so far (each also runs, and records, a forward call). */
   argmaxCalls = 0;
+  /** Each forwardArgmax call's `allowed` masks, one per request (undefined: every token). */
+  readonly argmaxAllowed: Array<Array<Uint32Array | undefined>> = [];
   readonly forwardArgmax?: (batch: ForwardRequest[], signal?: AbortSignal) => Promise<Int32Array[]>;
   private readonly table = new SequenceTable<number[]>(() => this.assertOpen(), this.sequences);
   private readonly options: FakeEngineOptions;
@@ -73,6 +75,7 @@ export class FakeEngine implements Engine {
     if (options.argmax)
       this.forwardArgmax = (batch, signal) => {
         this.argmaxCalls++;
+        this.argmaxAllowed.push(batch.map((request) => request.allowed));
         return forwardArgmaxViaLogits(this, batch, signal);
       };
   }
