@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AbortError } from '@x/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
@@ -131,5 +132,51 @@ describe('forwards on the JS thread (inlineForwardMs)', () => {
     expect(error).toBeInstanceOf(AbortError);
     expect(inline.sequenceLength(seq)).toBe(3);
     inline.release(seq);
+  });
+
+  it('times a worker forward by the engine alone: slow hand-offs do not keep a short step off the JS thread', async () => {
+    const engine = await loadEngine(storiesPath, { threads: 2, contextLength: 256, inlineForwardMs: 50 });
+    const context = (engine as unknown as { context: AddonContext }).context;
+    const calls = countAddonCalls(engine);
+    const viaWorker = context.forwardArgmax.bind(context);
+    // a busy event loop: each worker forward resolves 80 ms after the engine finished it
+    Object.defineProperty(context, 'forwardArgmax', {
+      configurable: true,
+      value: async (...args: Parameters<AddonContext['forwardArgmax']>) => {
+        const ids = await viaWorker(...args);
+        await sleep(80);
+        return ids;
+      },
+    });
+    const seq = engine.createSequence();
+    let next = Int32Array.of(1, 403, 407, 5);
+    for (let step = 0; step < 6; step++) {
+      const [id] = await engine.forwardArgmax([{ seq, tokens: next, logitsFor: 'last' }]);
+      next = Int32Array.of(id![0]!);
+    }
+    await engine.dispose();
+    // the prompt and the first 1-token step on a worker (each took over 80 ms by the clock); then inline
+    expect(calls).toMatchObject({ forwardArgmax: 2, forwardArgmaxSync: 4 });
+  });
+
+  it("reports the engine's time of the last forward, on a worker and on the JS thread", async () => {
+    const engine = await loadEngine(storiesPath, { threads: 2, contextLength: 256, inlineForwardMs: 0 });
+    const context = (engine as unknown as { context: AddonContext }).context;
+    expect(context.lastForwardMs()).toBe(0);
+    const seq = context.createSequence();
+    let started = performance.now();
+    await context.forwardArgmax([{ seq, tokens: Int32Array.of(1, 403, 407), all: false }]);
+    const workerWall = performance.now() - started;
+    const onWorker = context.lastForwardMs();
+    expect(onWorker).toBeGreaterThan(0);
+    expect(onWorker).toBeLessThanOrEqual(workerWall);
+    started = performance.now();
+    context.forwardArgmaxSync([{ seq, tokens: Int32Array.of(5), all: false }]);
+    const inlineWall = performance.now() - started;
+    const inline = context.lastForwardMs();
+    expect(inline).toBeGreaterThan(0);
+    expect(inline).toBeLessThanOrEqual(inlineWall);
+    expect(inline).not.toBe(onWorker);
+    await engine.dispose();
   });
 });

@@ -20,6 +20,7 @@ Napi::Function AddonContext::Define(Napi::Env env) {
                          InstanceMethod<&AddonContext::ForwardArgmax>("forwardArgmax"),
                          InstanceMethod<&AddonContext::ForwardSync>("forwardSync"),
                          InstanceMethod<&AddonContext::ForwardArgmaxSync>("forwardArgmaxSync"),
+                         InstanceMethod<&AddonContext::LastForwardMs>("lastForwardMs"),
                          InstanceMethod<&AddonContext::Dispose>("dispose"),
                      });
 }
@@ -247,6 +248,12 @@ Napi::Value AddonContext::Run(Napi::Env env, ForwardJob job, Napi::TypedArray ou
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
+}
+
+// lastForwardMs() → the milliseconds the last forward spent in the engine, on whichever thread it ran
+// (0 before any): what the TS engine's inline policy compares with its budget.
+Napi::Value AddonContext::LastForwardMs(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), state_->lastForwardMs.load());
 }
 
 // Aborts forwards in flight and resolves once they have settled and the context is freed.

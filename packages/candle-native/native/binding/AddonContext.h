@@ -38,6 +38,7 @@ class AddonContext : public Napi::ObjectWrap<AddonContext> {
   Napi::Value ForwardSync(const Napi::CallbackInfo& info) { return StartForward(info, Thread::Caller); }
   Napi::Value ForwardArgmax(const Napi::CallbackInfo& info) { return StartForwardArgmax(info, Thread::Worker); }
   Napi::Value ForwardArgmaxSync(const Napi::CallbackInfo& info) { return StartForwardArgmax(info, Thread::Caller); }
+  Napi::Value LastForwardMs(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 
   // Where a forward runs: a libuv worker thread (a promise of the output) or the JS thread (the output).

@@ -1,5 +1,6 @@
 #include "forward-job.h"
 
+#include <chrono>
 #include <exception>
 #include <mutex>
 
@@ -28,11 +29,15 @@ NativeFailure RunForward(ContextState& state, const ForwardJob& job, ForwardOutp
     std::lock_guard<std::mutex> lock(state.mutex);
     if (state.handle == nullptr) return {XC_ERR_ABORTED, "the context was disposed before the forward ran", -1};
     const auto count = static_cast<int32_t>(items.size());
-    return NativeFailure::Take(output.tokenIds != nullptr
-                                   ? xc_forward_argmax_masked(state.handle, items.data(), count,
-                                                              allowed.empty() ? nullptr : allowed.data(),
-                                                              output.tokenIds, abortFlag)
-                                   : xc_forward(state.handle, items.data(), count, output.logits, abortFlag));
+    const auto started = std::chrono::steady_clock::now();
+    xc_error* const status = output.tokenIds != nullptr
+                                 ? xc_forward_argmax_masked(state.handle, items.data(), count,
+                                                            allowed.empty() ? nullptr : allowed.data(),
+                                                            output.tokenIds, abortFlag)
+                                 : xc_forward(state.handle, items.data(), count, output.logits, abortFlag);
+    state.lastForwardMs.store(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    return NativeFailure::Take(status);
   } catch (const std::exception& exception) {
     return NativeFailure::Internal(exception.what());
   } catch (...) {

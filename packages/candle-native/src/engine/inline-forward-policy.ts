@@ -8,8 +8,10 @@ function sizeClass(tokens: number): number {
  * (to the worker, then back through the event loop), ≈ 0.3–0.5 ms with two engine threads: a tenth of a
  * small model's decode step, nothing against a long one. Running on the JS thread blocks the event loop
  * for the step, so only forwards expected to take at most `budgetMs` do: expected from the last forward
- * of the same size class, which the first of each class measures on a worker. As a context grows and its
- * steps lengthen past the budget, they move back to the worker by themselves.
+ * of the same size class, which the first of each class measures on a worker. A worker's forward is
+ * recorded by the engine's own time, without its hand-offs, so a step just under the budget is not kept
+ * on the worker by them. As a context grows and its steps lengthen past the budget, they move back to
+ * the worker by themselves, and back inline once they are short again.
  */
 export class InlineForwardPolicy {
   private readonly lastMs = new Map<number, number>();
@@ -23,7 +25,7 @@ export class InlineForwardPolicy {
     return last !== undefined && last <= this.budgetMs;
   }
 
-  /** Records how long a forward of `tokens` tokens took, wherever it ran. */
+  /** Records how long a forward of `tokens` tokens took (held the JS thread, or would have). */
   record(tokens: number, ms: number): void {
     this.lastMs.set(sizeClass(tokens), ms);
   }

@@ -201,9 +201,16 @@ export class NativeEngine implements Engine {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.abortFlags.add(abortFlag);
     try {
-      const started = performance.now();
-      const result = inline ? forward.inline(abortFlag) : await forward.onWorker(abortFlag);
-      this.inlinePolicy.record(tokens, performance.now() - started);
+      if (inline) {
+        const started = performance.now();
+        const result = forward.inline(abortFlag);
+        this.inlinePolicy.record(tokens, performance.now() - started);
+        return result;
+      }
+      const result = await forward.onWorker(abortFlag);
+      // The engine's own time, not the promise's: a step measured with its hand-offs (0.5–1 ms, more on a
+      // busy event loop) just over the budget would otherwise stay on the worker, paying them every step.
+      this.inlinePolicy.record(tokens, this.context.lastForwardMs());
       return result;
     } catch (error) {
       throw toXError(error, { signal, contextLength: this.info.contextLength, promptTokens });

@@ -78,6 +78,11 @@ export interface AddonContext {
   forwardSync(items: AddonBatchItem[], abortFlag?: Int32Array, into?: Float32Array): Float32Array;
   /** forwardArgmax() on the calling (JS) thread. */
   forwardArgmaxSync(items: AddonBatchItem[], abortFlag?: Int32Array): Int32Array;
+  /**
+   * Milliseconds the last forward that finished spent in the engine, on whichever thread it ran (0
+   * before any): a worker's forward without the hand-offs to the worker and back.
+   */
+  lastForwardMs(): number;
   /** Aborts forwards in flight and resolves once they have settled and the KV cache is freed. */
   dispose(): Promise<void>;
 }

@@ -15,6 +15,9 @@ namespace {
 // Tokens per pass through the layers: bounds scratch memory while keeping weight reuse high.
 constexpr int kChunkTokens = 256;
 
+// forward_argmax's logits buffer is first mapped with room for a row per sequence, up to this many.
+constexpr int kArgmaxRowsAhead = 32;
+
 int option(int value, int fallback, int max, const char* what) {
   if (value == 0) return fallback;
   if (value < 0 || value > max) {
@@ -44,7 +47,9 @@ Context::Context(std::shared_ptr<const Model> model, const xc_context_options& o
     : model_(std::move(model)),
       kv_(make_cache(*model_, options)),
       pool_(option(options.threads, physical_core_count(), 256, "threads")),
-      kernels_(&model_->kernels()) {}
+      kernels_(&model_->kernels()),
+      argmax_logits_(static_cast<size_t>(model_->vocab_size()),
+                     static_cast<size_t>(std::min(kv_.max_sequences(), kArgmaxRowsAhead))) {}
 
 void Context::forward(const xc_batch_item* items, int item_count, float* logits, const volatile int32_t* abort_flag) {
   const int rows = plan(items, item_count);
@@ -58,9 +63,8 @@ void Context::forward_argmax(const xc_batch_item* items, int item_count, const u
   const int rows = plan(items, item_count);
   if (rows > 0 && token_ids == nullptr) fail(XC_ERR_INVALID_ARGUMENT, "token_ids buffer is null");
   const int64_t vocab = model_->vocab_size();
-  if (argmax_logits_.size() < static_cast<size_t>(rows * vocab)) argmax_logits_.resize(static_cast<size_t>(rows * vocab));
-  execute(argmax_logits_.data(), abort_flag);
-  const float* logits = argmax_logits_.data();
+  float* const logits = argmax_logits_.reserve(static_cast<size_t>(rows));
+  execute(logits, abort_flag);
   pool_.parallel_for(rows, 1, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; r++) {
       const uint32_t* mask = allowed == nullptr ? nullptr : allowed[r];

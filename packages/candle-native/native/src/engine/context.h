@@ -6,6 +6,7 @@
 
 #include "common/thread-pool.h"
 #include "engine/kv-cache.h"
+#include "engine/logits-rows.h"
 #include "engine/model.h"
 #include "kernels/cpu/kernel-table.h"
 #include "models/llama-forward.h"
@@ -44,7 +45,7 @@ class Context {
   ForwardScratch scratch_;
   std::vector<BatchToken> batch_;
   std::map<int, int> planned_lengths_;
-  std::vector<float> argmax_logits_;
+  LogitsRows argmax_logits_;  // forward_argmax's logits, never leaving the context
 };
 
 }  // namespace xc
