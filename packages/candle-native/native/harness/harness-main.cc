@@ -60,6 +60,7 @@ int run_tests(int argc, char** argv) {
   xch::run_kquant_tile_checks(check);
   xch::run_op_checks(check);
   xch::run_kv_page_pool_checks(check);
+  xch::run_weight_copy_checks(check, temp_dir);
   std::printf("machine\n");
   xch::run_machine_checks(check);
   std::printf("model\n");
