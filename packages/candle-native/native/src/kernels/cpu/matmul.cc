@@ -41,6 +41,20 @@ inline void prefetch_line(const uint8_t* p) {
 #endif
 }
 
+// A decode call's band count: a multiple of the thread count that splits the 16-row groups exactly, so
+// threads claiming bands in turn end level: kBandsPerThread per thread where that fits, else the
+// nearest count above it (a descheduled thread then leaves a smaller band behind), else below. Rounding
+// one band's rows to the group left SmolLM2's 576-row matrices (36 groups) in 9 bands of 64 rows: one
+// of 2 threads streamed 5 of them while the other waited a ninth of the product. 0: none fits.
+int64_t even_band_count(int64_t rows, int64_t threads) {
+  const int64_t groups = (rows + kRowTile - 1) / kRowTile;
+  for (const int64_t per_thread : {kBandsPerThread, kBandsPerThread + 1, kBandsPerThread + 2, kBandsPerThread + 3,
+                                   2 * kBandsPerThread, kBandsPerThread - 1, kBandsPerThread - 2}) {
+    if (groups % (per_thread * threads) == 0) return per_thread * threads;
+  }
+  return 0;
+}
+
 }  // namespace
 
 void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
@@ -195,6 +209,14 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
   for (int i = 0; i < target_count; i++) band_bytes += targets[i].weight->rows * targets[i].weight->row_bytes;
   band_bytes /= threads * kBandsPerThread;
   if (tokens <= kDecodeBatchTokens && band_bytes <= kGuidedBandBytes) {
+    const int64_t bands = even_band_count(total_rows, threads);
+    if (bands > 0) {
+      const int64_t band_rows = (total_rows + kRowTile - 1) / kRowTile / bands * kRowTile;
+      pool.parallel_for(bands, 1, [&](int64_t begin, int64_t end) {
+        run_rows(begin * band_rows, std::min(total_rows, end * band_rows));
+      });
+      return;
+    }
     const int64_t band = total_rows / (threads * kBandsPerThread);
     pool.parallel_for(total_rows, std::max<int64_t>(kRowTile, band / kRowTile * kRowTile), run_rows);
     return;
