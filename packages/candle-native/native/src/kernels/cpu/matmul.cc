@@ -21,7 +21,7 @@ constexpr size_t kActivationBlockBytes = 192 * 1024;
 constexpr int64_t kInlineQuantizeElements = 16 * 1024;
 // Up to this many tokens a call is a decode batch: it streams the weights once in long bands.
 constexpr int64_t kDecodeBatchTokens = 16;
-// A decode call's rows go in kBandsPerThread even bands per thread unless a band would exceed
+// A decode call's rows go in about kBandsPerThread level bands per thread unless a band would exceed
 // kGuidedBandBytes (an output head); then each band takes 1 / (threads · kDecodeShareDivisor) of the rows
 // still unclaimed, at least kMinDecodeBand rows, and the last of at most kMaxDecodeBands takes the rest.
 constexpr int64_t kGuidedBandBytes = 1 << 20;
@@ -219,8 +219,9 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
   // thread keep the hardware prefetcher streaming. Where those bands are megabytes long (an output
   // head), they shrink as the product goes instead (each a share of the rows still unclaimed), so the
   // threads finish within a small band of each other rather than one waiting out another's last long
-  // band; the layers' matrices keep even bands (more, smaller bands cost claims and gained nothing
-  // measurable there). Prefill re-reads tiles from cache, so small even chunks balance better.
+  // band; the layers' matrices keep about kBandsPerThread level bands a thread (decode_bands; more,
+  // smaller bands cost claims and gained nothing measurable there). Prefill re-reads tiles from cache,
+  // so small even chunks balance better.
   const int64_t threads = pool.size();
   int64_t band_bytes = 0;
   for (int i = 0; i < target_count; i++) band_bytes += targets[i].weight->rows * targets[i].weight->row_bytes;
