@@ -67,6 +67,7 @@ void run_kquant_tile_checks(Checker& check);
 void run_op_checks(Checker& check);
 void run_kv_page_pool_checks(Checker& check);
 void run_logits_rows_checks(Checker& check);  // logits-rows-checks.cc
+void run_weight_copy_checks(Checker& check, const std::string& temp_dir);
 void run_attention_checks(Checker& check);  // attention-checks.cc
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);
 void run_robustness_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir);

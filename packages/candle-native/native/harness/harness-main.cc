@@ -26,7 +26,7 @@ int usage() {
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
                "[--kernels scalar] [--batch N] [--bandwidth GB/s|measure] [--argmax engine|harness]\n"
-               "       xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type T] [--threads N] [--tokens 1,8,512]\n"
+               "       xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type T] [--threads N] [--tokens 1,8,512] [--pages huge|4k]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
                "       xcandle-harness arch-table\n"
@@ -61,6 +61,7 @@ int run_tests(int argc, char** argv) {
   xch::run_op_checks(check);
   xch::run_kv_page_pool_checks(check);
   xch::run_logits_rows_checks(check);
+  xch::run_weight_copy_checks(check, temp_dir);
   std::printf("machine\n");
   xch::run_machine_checks(check);
   std::printf("model\n");

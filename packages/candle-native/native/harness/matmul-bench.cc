@@ -1,6 +1,7 @@
 // xcandle-harness matmul-bench: the weight matmuls of one model shape's layers (no attention, no
 // LM head) through xc::matmul on synthetic interleaved weights, timed in this process's CPU time so
-// a busy machine's other load does not count. With --threads 1 the numbers are one core's.
+// a busy machine's other load does not count. With --threads 1 the numbers are one core's. The layers
+// live in a weight arena's huge pages, as a model load's copies do (--pages 4k: in the heap instead).
 #include <algorithm>
 #include <cstdio>
 #include <random>
@@ -14,6 +15,7 @@
 #include "kernels/cpu/interleave.h"
 #include "kernels/cpu/kernel-table.h"
 #include "kernels/cpu/matmul.h"
+#include "models/weight-arena.h"
 
 namespace xch {
 
@@ -45,6 +47,7 @@ std::vector<uint8_t> random_matrix(xc::GgmlType type, int64_t rows, int64_t cols
 int run_matmul_bench(int argc, char** argv) {
   std::string shape_name = "smollm2", type_name = "Q8_0", kernels_name, layout_name;
   int threads = 1, layers = 30;
+  bool huge_pages = true;
   double min_seconds = 0.5;
   std::vector<int64_t> token_counts = {1, 2, 4, 8, 16, 512};
   for (int i = 2; i < argc; i++) {
@@ -57,6 +60,7 @@ int run_matmul_bench(int argc, char** argv) {
     else if (arg == "--seconds") min_seconds = std::stod(value), i++;
     else if (arg == "--kernels") kernels_name = value, i++;
     else if (arg == "--layout") layout_name = value, i++;
+    else if (arg == "--pages") huge_pages = value != "4k", i++;
     else if (arg == "--tokens") {
       token_counts.clear();
       size_t start = 0;
@@ -69,7 +73,7 @@ int run_matmul_bench(int argc, char** argv) {
     } else {
       std::fprintf(stderr, "usage: xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type Q8_0|Q4_0|Q5_0|Q4_K|Q6_K|F16|BF16] "
                            "[--threads N] [--layers N] [--tokens 1,8,512] [--seconds S] [--kernels scalar|avx2|avx512] "
-                           "[--layout ggml|x8|rows16 (default: what a model load picks)]\n");
+                           "[--layout ggml|x8|rows16 (default: what a model load picks)] [--pages huge|4k]\n");
       return 2;
     }
   }
@@ -105,15 +109,30 @@ int run_matmul_bench(int argc, char** argv) {
               random_matrix(type, shape.dim, shape.dim, engine, layout),
               random_matrix(type, 2 * shape.ff, shape.dim, engine, layout),
               random_matrix(type, shape.dim, shape.ff, engine, layout)};
-  std::vector<Layer> all(static_cast<size_t>(layers), first);
-  auto matrix = [&](const std::vector<uint8_t>& data, int64_t rows, int64_t cols) {
-    return xc::WeightMatrix{type, rows, cols, data.data(), static_cast<int64_t>(data.size()) / rows, layout};
+  std::vector<Layer> all(static_cast<size_t>(huge_pages ? 0 : layers), first);
+  const size_t layer_bytes = first.qkv.size() + first.o.size() + first.gate_up.size() + first.down.size();
+  xc::WeightArena arena(huge_pages ? static_cast<size_t>(layers) * (layer_bytes + 4 * 64) : 0);
+  struct Placed {
+    const uint8_t *qkv, *o, *gate_up, *down;
+  };
+  std::vector<Placed> placed;
+  const auto place = [&](const std::vector<uint8_t>& bytes) {
+    uint8_t* at = arena.allocate(bytes.size());
+    std::copy(bytes.begin(), bytes.end(), at);
+    return static_cast<const uint8_t*>(at);
+  };
+  for (int l = 0; l < layers; l++) {
+    if (huge_pages) placed.push_back({place(first.qkv), place(first.o), place(first.gate_up), place(first.down)});
+    else placed.push_back({all[l].qkv.data(), all[l].o.data(), all[l].gate_up.data(), all[l].down.data()});
+  }
+  auto matrix = [&](const uint8_t* data, const std::vector<uint8_t>& like, int64_t rows, int64_t cols) {
+    return xc::WeightMatrix{type, rows, cols, data, static_cast<int64_t>(like.size()) / rows, layout};
   };
   const double macs_per_token =
       static_cast<double>(layers) * static_cast<double>((shape.dim + 2 * shape.kv + shape.dim + 2 * shape.ff) * shape.dim + shape.dim * shape.ff);
-  std::printf("matmul-bench %s %s, %d layers (%.1f MiB of weights), kernels=%s, layout %s, threads %d, CPU time\n", shape_name.c_str(),
+  std::printf("matmul-bench %s %s, %d layers (%.1f MiB of weights), kernels=%s, layout %s, %s pages, threads %d, CPU time\n", shape_name.c_str(),
               type_name.c_str(), layers, static_cast<double>(layers) * static_cast<double>(first.qkv.size() + first.o.size() + first.gate_up.size() + first.down.size()) / (1 << 20),
-              kernels.name, layout_label, threads);
+              kernels.name, layout_label, huge_pages ? "huge" : "4 KiB", threads);
 
   xc::ThreadPool pool(threads);
   std::vector<uint8_t> scratch;
@@ -124,11 +143,11 @@ int run_matmul_bench(int argc, char** argv) {
     for (float& v : x) v = spread(engine);
     std::vector<float> out(static_cast<size_t>(tokens * std::max(shape.dim + 2 * shape.kv, 2 * shape.ff)));
     auto pass = [&] {
-      for (const Layer& layer : all) {
-        const xc::WeightMatrix qkv = matrix(layer.qkv, shape.dim + 2 * shape.kv, shape.dim);
-        const xc::WeightMatrix o = matrix(layer.o, shape.dim, shape.dim);
-        const xc::WeightMatrix gate_up = matrix(layer.gate_up, 2 * shape.ff, shape.dim);
-        const xc::WeightMatrix down = matrix(layer.down, shape.dim, shape.ff);
+      for (const Placed& layer : placed) {
+        const xc::WeightMatrix qkv = matrix(layer.qkv, first.qkv, shape.dim + 2 * shape.kv, shape.dim);
+        const xc::WeightMatrix o = matrix(layer.o, first.o, shape.dim, shape.dim);
+        const xc::WeightMatrix gate_up = matrix(layer.gate_up, first.gate_up, 2 * shape.ff, shape.dim);
+        const xc::WeightMatrix down = matrix(layer.down, first.down, shape.dim, shape.ff);
         const xc::MatmulTarget t_qkv{&qkv, out.data(), qkv.rows, nullptr};
         const xc::MatmulTarget t_o{&o, out.data(), o.rows, nullptr};
         const xc::MatmulTarget t_gate_up{&gate_up, out.data(), gate_up.rows, nullptr};

@@ -59,20 +59,21 @@ void check_tiles(Checker& check, GgmlType type, const std::string& label, int64_
                        label, tolerance);
 }
 
-// xc::matmul over a Rows16 matrix (1 and 2 threads, 1..17 tokens, a bias) and single-row lookups.
-void check_matmul(Checker& check, const xc::KernelTable& table, GgmlType type, int64_t cols, std::mt19937& engine) {
-  constexpr int64_t kRows = 80;  // five groups: two pairs and a single
+// xc::matmul over a Rows16 matrix (1, 2 and 3 threads, 1..17 tokens, a bias) and single-row lookups. Rows:
+// 80 (five groups: two pairs and a single), or SmolLM2's 576 and 960 (decode bands of whole quads of
+// groups and the leftover groups in one band per thread).
+void check_matmul(Checker& check, const xc::KernelTable& table, GgmlType type, int64_t rows, int64_t cols, std::mt19937& engine) {
   constexpr int64_t kMaxTokens = 17;
   std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
-  std::vector<float> w(static_cast<size_t>(kRows * cols)), x(static_cast<size_t>(kMaxTokens * cols)), bias(kRows);
+  std::vector<float> w(static_cast<size_t>(rows * cols)), x(static_cast<size_t>(kMaxTokens * cols)), bias(rows);
   for (float& v : w) v = spread(engine);
   for (float& v : x) v = spread(engine);
   for (float& v : bias) v = spread(engine);
-  const Rows16Case c = make_case(type, kRows, cols, kMaxTokens, w, x);
+  const Rows16Case c = make_case(type, rows, cols, kMaxTokens, w, x);
   std::vector<int64_t> counts;
   for (int64_t tokens = 1; tokens <= kMaxTokens; tokens++) counts.push_back(tokens);
   check_rows16_matmul(check, table,
-                      {type, kRows, cols, kMaxTokens, c.row_bytes, c.ggml, c.rows16, c.act.data(), c.act_bytes, c.act16.data(), c.act16_bytes},
+                      {type, rows, cols, kMaxTokens, c.row_bytes, c.ggml, c.rows16, c.act.data(), c.act_bytes, c.act16.data(), c.act16_bytes},
                       x, bias, counts, "1.." + std::to_string(kMaxTokens));
 }
 
@@ -174,7 +175,8 @@ void run_rows16_checks(Checker& check, const std::string& temp_dir) {
     }
     for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx512_kernels()}) {
       if (table == nullptr) continue;
-      for (int64_t n : {96, 576, 1536}) check_matmul(check, *table, type, n, engine);
+      for (int64_t n : {96, 576, 1536}) check_matmul(check, *table, type, 80, n, engine);
+      for (int64_t rows : {576, 960}) check_matmul(check, *table, type, rows, 576, engine);
     }
     check_model_layout(check, type, temp_dir);
   }

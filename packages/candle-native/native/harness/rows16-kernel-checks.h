@@ -69,7 +69,7 @@ inline void check_rows16_kernels(Checker& check, const Rows16Operands& c, const 
   }
 }
 
-// xc::matmul over the case's Rows16 matrix (x: the float rows act quantizes; 1 and 2 threads, each token
+// xc::matmul over the case's Rows16 matrix (x: the float rows act quantizes; 1, 2 and 3 threads, each token
 // count of `counts`, a bias) against the ggml dots, and row lookups against the ggml rows.
 inline void check_rows16_matmul(Checker& check, const xc::KernelTable& table, const Rows16Operands& c,
                                 const std::vector<float>& x, const std::vector<float>& bias,
@@ -77,9 +77,9 @@ inline void check_rows16_matmul(Checker& check, const xc::KernelTable& table, co
   const xc::WeightMatrix matrix{c.type, c.rows, c.cols, c.rows16.data(), c.row_bytes, xc::WeightLayout::Rows16};
   const xc::DotFn ggml_dot = xc::scalar_kernels().kernels_for(c.type).dot;
   const std::string name = std::string(table.name) + " " + xc::ggml_type_name(c.type) + " Rows16 matmul, " +
-                           std::to_string(c.cols) + " columns";
+                           std::to_string(c.rows) + " × " + std::to_string(c.cols);
   std::vector<uint8_t> scratch;
-  for (int threads : {1, 2}) {
+  for (int threads : {1, 2, 3}) {
     xc::ThreadPool pool(threads);
     double error = 0;
     for (const int64_t tokens : counts) {

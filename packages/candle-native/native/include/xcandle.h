@@ -64,7 +64,8 @@ typedef struct xc_model_info {
   int32_t head_count;
   int32_t head_count_kv;
   int64_t weight_bytes;
-  int64_t relaid_bytes; /* weight bytes re-laid in private memory; 0: every matrix used in place from the map */
+  int64_t relaid_bytes; /* weight bytes re-laid in private memory; 0: no matrix re-laid (F16/BF16 ones a
+                           table streams with a one-token tile are still copied as they are, into huge pages) */
   char device[32];
 } xc_model_info;
 

@@ -21,14 +21,15 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return text + "]";
 }
 
-// Re-lays rows in the interleaved layout into the arena, a few MiB of rows at a time split across the
-// load's thread pool, dropping each part of the file's pages once copied so that the peak resident
-// memory stays near one copy of the weights.
-uint8_t* interleaved_copy(ThreadPool& pool, const GgufFile& file, const WeightMatrix& w, WeightLayout layout, WeightArena& arena) {
+// Copies rows into the arena in `layout` (Ggml: the file's bytes as they are), a few MiB of rows at a
+// time split across the load's thread pool, dropping each part of the file's pages once copied so that
+// the peak resident memory stays near one copy of the weights.
+uint8_t* arena_copy(ThreadPool& pool, const GgufFile& file, const WeightMatrix& w, WeightLayout layout, WeightArena& arena) {
   constexpr int64_t kChunkBytes = 8 << 20;
   constexpr int64_t kHugePage = 2 << 20;
   const bool rows16 = layout == WeightLayout::Rows16;
-  if (!rows16 && !has_interleaved_layout(w.type)) fail(XC_ERR_INTERNAL, std::string("no interleaved layout for ") + ggml_type_name(w.type));
+  const bool plain = layout == WeightLayout::Ggml;
+  if (!rows16 && !plain && !has_interleaved_layout(w.type)) fail(XC_ERR_INTERNAL, std::string("no interleaved layout for ") + ggml_type_name(w.type));
   uint8_t* copy = arena.allocate(static_cast<size_t>(w.rows * w.row_bytes));
   const int64_t chunk_rows = std::max<int64_t>(kRows16, kChunkBytes / w.row_bytes / kRows16 * kRows16);
   for (int64_t first = 0; first < w.rows; first += chunk_rows) {
@@ -38,7 +39,8 @@ uint8_t* interleaved_copy(ThreadPool& pool, const GgufFile& file, const WeightMa
     const int64_t grain = std::max<int64_t>(kRows16, ((kHugePage + w.row_bytes - 1) / w.row_bytes + kRows16 - 1) / kRows16 * kRows16);
     pool.parallel_for(rows, grain, [&](int64_t begin, int64_t end) {
       const int64_t offset = (first + begin) * w.row_bytes;
-      if (rows16) interleave_rows16(w.type, w.data + offset, copy + offset, end - begin, w.cols);
+      if (plain) std::memcpy(copy + offset, w.data + offset, static_cast<size_t>((end - begin) * w.row_bytes));
+      else if (rows16) interleave_rows16(w.type, w.data + offset, copy + offset, end - begin, w.cols);
       else interleave_rows(w.type, w.data + offset, copy + offset, end - begin, w.cols);
     });
     file.release(w.data + first * w.row_bytes, static_cast<size_t>(rows * w.row_bytes));
@@ -54,7 +56,7 @@ class TensorLoader {
     if (kernels_ == nullptr) return;
     size_t bytes = 0;  // an upper bound: the arena only reserves address space
     for (const GgufTensor& tensor : file.tensors()) {
-      if (is_supported_type(tensor.type) && kernels_->traits(tensor.type).relay) bytes += tensor.bytes + 64;  // + alignment
+      if (is_supported_type(tensor.type) && copies(tensor.type)) bytes += tensor.bytes + 64;  // + alignment
     }
     if (bytes > 0) weights_.relaid = WeightArena(bytes);
   }
@@ -76,7 +78,10 @@ class TensorLoader {
     if (tensor == nullptr) fail(XC_ERR_FORMAT, "missing tensor " + name);
     return *tensor;
   }
-  // A view of the tensor in the mmap, or its interleaved copy when `may_interleave` and the type has one.
+  // With `may_interleave`: the tensor's interleaved copy where the type has one, or a plain copy in the
+  // arena's huge pages where the table streams the file's layout with a one-token tile (F16/BF16 on
+  // AVX-512: from the file's 4 KiB pages a decode step walks a TLB entry per 4 KiB of weights).
+  // Otherwise a view of the tensor in the mmap.
   WeightMatrix matrix(const GgufTensor& tensor, int64_t rows, int64_t cols, bool may_interleave = true, bool count = true) {
     if (!is_supported_type(tensor.type)) {
       fail(XC_ERR_UNSUPPORTED, "tensor " + tensor.name + " has unsupported type " + ggml_type_name(tensor.type),
@@ -90,19 +95,22 @@ class TensorLoader {
     w.data = tensor.data;
     w.row_bytes = cols / traits.block_elements * traits.block_bytes;
     if (count) bytes_by_type_[tensor.type] += static_cast<int64_t>(tensor.bytes);
-    if (may_interleave && kernels_ != nullptr && kernels_->traits(w.type).relay) {
+    if (may_interleave && kernels_ != nullptr && copies(w.type)) {
       const WeightTraits& traits = kernels_->traits(w.type);
-      const WeightLayout layout = traits.prefer_rows16 && rows16_rows_ && rows % kRows16 == 0 ? WeightLayout::Rows16
+      const WeightLayout layout = !traits.relay                                               ? WeightLayout::Ggml
+                                  : traits.prefer_rows16 && rows16_rows_ && rows % kRows16 == 0 ? WeightLayout::Rows16
                                   : traits.interleaved.tile_4x4 != nullptr                    ? WeightLayout::Interleaved
                                                                                               : WeightLayout::Ggml;
-      if (layout != WeightLayout::Ggml) {
-        if (pool_ == nullptr) pool_ = std::make_unique<ThreadPool>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-        w.data = interleaved_copy(*pool_, file_, w, layout, weights_.relaid);
-        weights_.relaid_bytes += rows * w.row_bytes;
-        w.layout = layout;
-      }
+      if (pool_ == nullptr) pool_ = std::make_unique<ThreadPool>(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+      w.data = arena_copy(*pool_, file_, w, layout, weights_.relaid);
+      if (layout != WeightLayout::Ggml) weights_.relaid_bytes += rows * w.row_bytes;
+      w.layout = layout;
     }
     return w;
+  }
+  bool copies(GgmlType type) const {
+    const WeightTraits& traits = kernels_->traits(type);
+    return traits.relay || traits.ggml.tile_4x1 != nullptr;
   }
   // Rows16 only where every slice and every matmul band keeps whole groups: all row counts in sixteens.
   void allow_rows16(bool allowed) { rows16_rows_ = allowed; }
@@ -224,9 +232,9 @@ ModelWeights load_model_weights(const GgufFile& file, const ModelConfig& c, cons
   if (output != nullptr) {
     w.output = load.matrix(*output, vocab, dim);
   } else {
-    // Tied: once re-laid, the lookups read the interleaved copy too, so the file's pages stay untouched.
+    // Tied: once copied, the lookups read the arena's copy too, so the file's pages stay untouched.
     w.output = load.matrix(*embedding, vocab, dim, true, false);
-    if (w.output.layout != WeightLayout::Ggml) w.token_embedding = w.output;
+    if (w.output.data != embedding->data) w.token_embedding = w.output;
   }
   w.output_bias = load.optional_vector("output.bias", vocab);
   w.rope_freq_factors = load.optional_vector("rope_freqs.weight", c.rope_dims / 2);

@@ -32,7 +32,8 @@ struct ModelWeights {
   WeightMatrix output;  // (vocab, n_embd); the embedding when tied
   std::vector<float> output_bias;
   std::vector<float> rope_freq_factors;  // (rope_dims / 2), optional
-  // Matrices re-laid in the interleaved layout (interleave.h) live here instead of in the mmap.
+  // Matrices re-laid in the interleaved layout (interleave.h), and F16/BF16 ones a table streams with a
+  // one-token tile (copied as they are), live here instead of in the mmap; relaid_bytes counts the former.
   WeightArena relaid;
   int64_t relaid_bytes = 0;
   GgmlType dominant_type = GgmlType::F32;

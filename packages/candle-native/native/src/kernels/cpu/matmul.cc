@@ -21,7 +21,7 @@ constexpr size_t kActivationBlockBytes = 192 * 1024;
 constexpr int64_t kInlineQuantizeElements = 16 * 1024;
 // Up to this many tokens a call is a decode batch: it streams the weights once in long bands.
 constexpr int64_t kDecodeBatchTokens = 16;
-// A decode call's rows go in kBandsPerThread even bands per thread unless a band would exceed
+// A decode call's rows go in about kBandsPerThread level bands per thread unless a band would exceed
 // kGuidedBandBytes (an output head); then each band takes 1 / (threads · kDecodeShareDivisor) of the rows
 // still unclaimed, at least kMinDecodeBand rows, and the last of at most kMaxDecodeBands takes the rest.
 constexpr int64_t kGuidedBandBytes = 1 << 20;
@@ -39,6 +39,37 @@ inline void prefetch_line(const uint8_t* p) {
 #else
   (void)p;
 #endif
+}
+
+// A decode call's bands, level across the threads and in whole quads of 16-row groups (the Rows16
+// one-token tile streams four groups at once; a band's odd groups go through its 2- and 1-group tiles,
+// which read slower): each thread's share of whole quads in kBandsPerThread bands where the share
+// divides so (else the nearest count that does), then the quads and groups left over in one band per
+// thread. Rounding one band's rows to the group had left SmolLM2's 576-row matrices (36 groups) in 9
+// bands of 64 rows, so one of 2 threads streamed 5 of them while the other waited; even bands of 3
+// groups ran half their rows through the narrower tiles. Returns the band count (bounds[0..count] in
+// rows), 0 where the matrix has less than a quad per thread or the bands would not fit.
+int decode_bands(int64_t rows, int64_t threads, int64_t* bounds, int capacity) {
+  constexpr int64_t kQuad = 4 * kRowTile;
+  const int64_t groups = (rows + kRowTile - 1) / kRowTile;
+  const int64_t quads_each = groups / 4 / threads;
+  if (quads_each == 0) return 0;
+  int64_t per_thread = 0;
+  for (int64_t b = 1; b <= 2 * kBandsPerThread && b <= quads_each; b++) {
+    const auto off = [](int64_t v) { return v > kBandsPerThread ? v - kBandsPerThread : kBandsPerThread - v; };
+    if (quads_each % b == 0 && (per_thread == 0 || off(b) <= off(per_thread))) per_thread = b;
+  }
+  const int64_t main_bands = per_thread * threads;
+  const int64_t band_rows = quads_each / per_thread * kQuad;
+  const int64_t tail_groups = groups - main_bands * band_rows / kRowTile;
+  const int64_t tail_bands = tail_groups > 0 ? std::min(threads, tail_groups) : 0;
+  if (main_bands + tail_bands > capacity) return 0;
+  int count = 0;
+  for (int64_t band = 0; band < main_bands; band++) bounds[count++] = band * band_rows;
+  const int64_t tail_start = main_bands * band_rows;
+  for (int64_t band = 0; band < tail_bands; band++) bounds[count++] = tail_start + band * tail_groups / tail_bands * kRowTile;
+  bounds[count] = rows;
+  return count;
 }
 
 }  // namespace
@@ -188,13 +219,22 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
   // thread keep the hardware prefetcher streaming. Where those bands are megabytes long (an output
   // head), they shrink as the product goes instead (each a share of the rows still unclaimed), so the
   // threads finish within a small band of each other rather than one waiting out another's last long
-  // band; the layers' matrices keep even bands (more, smaller bands cost claims and gained nothing
-  // measurable there). Prefill re-reads tiles from cache, so small even chunks balance better.
+  // band; the layers' matrices keep about kBandsPerThread level bands a thread (decode_bands; more,
+  // smaller bands cost claims and gained nothing measurable there). Prefill re-reads tiles from cache,
+  // so small even chunks balance better.
   const int64_t threads = pool.size();
   int64_t band_bytes = 0;
   for (int i = 0; i < target_count; i++) band_bytes += targets[i].weight->rows * targets[i].weight->row_bytes;
   band_bytes /= threads * kBandsPerThread;
   if (tokens <= kDecodeBatchTokens && band_bytes <= kGuidedBandBytes) {
+    int64_t bounds[kMaxDecodeBands + 1];
+    const int bands = decode_bands(total_rows, threads, bounds, kMaxDecodeBands);
+    if (bands > 0) {
+      pool.parallel_for(bands, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t band = begin; band < end; band++) run_rows(bounds[band], bounds[band + 1]);
+      });
+      return;
+    }
     const int64_t band = total_rows / (threads * kBandsPerThread);
     pool.parallel_for(total_rows, std::max<int64_t>(kRowTile, band / kRowTile * kRowTile), run_rows);
     return;
