@@ -21,6 +21,7 @@ describe('traceForwardCalls', () => {
     await engine.forwardArgmax!([request(1), request(1), request(1)]);
     expect(trace).toMatchObject({
       calls: 3,
+      argmaxCalls: 2,
       promptCalls: 2,
       multiPromptCalls: 1,
       promptTokens: 627,
@@ -28,7 +29,7 @@ describe('traceForwardCalls', () => {
     });
     expect([...trace.decodeOnlyByRows]).toEqual([[3, 1]]);
     expect(formatForwardTrace('run', trace)).toContain(
-      '3 forward calls (2 with prompt chunks, 1 with several)',
+      '3 forward calls (2 with prompt chunks, 1 with several; 2 argmax-only)',
     );
   });
 });

@@ -3,6 +3,8 @@ import type { Engine, ForwardRequest } from '@x/runtime';
 /** What one half's forward calls carried: counts that do not depend on the machine's load. */
 export interface ForwardTrace {
   calls: number;
+  /** Calls through `forwardArgmax` (greedy steps taking one id a row, masked or not) instead of logits. */
+  argmaxCalls: number;
   /** Calls with at least one request of more than one token (a prompt chunk). */
   promptCalls: number;
   /** Prompt-carrying calls with more than one such request. */
@@ -24,6 +26,7 @@ export interface ForwardTrace {
 
 export const newForwardTrace = (): ForwardTrace => ({
   calls: 0,
+  argmaxCalls: 0,
   promptCalls: 0,
   multiPromptCalls: 0,
   promptTokens: 0,
@@ -38,9 +41,10 @@ export const newForwardTrace = (): ForwardTrace => ({
 export function traceForwardCalls(engine: Engine, trace: ForwardTrace): void {
   let lastEnd: number | undefined;
   const wrap =
-    <R>(call: (batch: ForwardRequest[], ...rest: never[]) => Promise<R>) =>
+    <R>(call: (batch: ForwardRequest[], ...rest: never[]) => Promise<R>, argmax: boolean) =>
     async (batch: ForwardRequest[], ...rest: never[]): Promise<R> => {
       const start = performance.now();
+      if (argmax) trace.argmaxCalls++;
       if (lastEnd !== undefined) trace.gapMs += start - lastEnd;
       const prompts = batch.filter((request) => request.tokens.length > 1);
       trace.calls++;
@@ -59,9 +63,9 @@ export function traceForwardCalls(engine: Engine, trace: ForwardTrace): void {
       }
     };
   const target = engine as { forward: Engine['forward']; forwardArgmax?: Engine['forwardArgmax'] };
-  target.forward = wrap(engine.forward.bind(engine) as never) as Engine['forward'];
+  target.forward = wrap(engine.forward.bind(engine) as never, false) as Engine['forward'];
   if (engine.forwardArgmax !== undefined)
-    target.forwardArgmax = wrap(engine.forwardArgmax.bind(engine) as never) as Engine['forwardArgmax'];
+    target.forwardArgmax = wrap(engine.forwardArgmax.bind(engine) as never, true) as Engine['forwardArgmax'];
 }
 
 /** One line for the benchmark's output. */
@@ -71,7 +75,7 @@ export function formatForwardTrace(mode: string, t: ForwardTrace): string {
     .map(([n, count]) => `${n}:${count}`)
     .join(' ');
   return (
-    `${mode}: ${t.calls} forward calls (${t.promptCalls} with prompt chunks, ${t.multiPromptCalls} with several), ` +
+    `${mode}: ${t.calls} forward calls (${t.promptCalls} with prompt chunks, ${t.multiPromptCalls} with several; ${t.argmaxCalls} argmax-only), ` +
     `${t.promptTokens} prompt tokens computed, ${t.decodeRows} decode rows (${(t.decodeRows / Math.max(1, t.calls)).toFixed(2)} a call); ` +
     `decode-only calls by rows ${rows}; ms in prompt calls ${t.promptMs.toFixed(0)}, decode-only ${t.decodeMs.toFixed(0)}, between ${t.gapMs.toFixed(0)}` +
     (t.jsThreadCpuSeconds === undefined

@@ -15,7 +15,11 @@ export interface SamplingOptions {
   repetitionPenalty?: number;
   presencePenalty?: number;
   frequencyPenalty?: number;
-  /** Token id → additive bias on its logit. */
+  /**
+   * Token id → additive bias on its logit. As in OpenAI's API, a bias of -100 or lower bans the token
+   * (local models leave it out of the pick while any other token is allowed, so a greedy call whose
+   * bias only bans can take the engine's masked argmax).
+   */
   logitBias?: Record<number, number>;
   /** Same seed, same prompt, same options → same tokens. */
   seed?: number;

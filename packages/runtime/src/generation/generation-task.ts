@@ -1,8 +1,10 @@
 import { computeTimings, type FinishReason, type LMResult } from '@x/core';
 import { maskIsEmpty, type TokenMask } from '../constrain/grammar-masks.js';
 import type { GrammarMatcher } from '../constrain/grammar-matcher.js';
+import { maskWithout } from '../sampling/ban-mask.js';
 import type { Sampler } from '../sampling/sampler.js';
 import type { StreamDecoder } from '../tokenizer/tokenizer.js';
+import { engineMask } from './engine-mask.js';
 import { StopMatcher } from './stop-matcher.js';
 
 export interface GenerationTaskInit {
@@ -88,16 +90,40 @@ export class GenerationTask {
    * grammar, bias, penalties or logprobs): the scheduler may then ask the engine for the argmax only.
    */
   get argmaxOnly(): boolean {
-    return this.argmaxWithMask && this.init.constraint === undefined;
+    return this.argmaxWithMask && this.init.constraint === undefined && this.bannedTokens === undefined;
   }
 
   /**
-   * True when the next token is the argmax of the logits row within the grammar's mask (`allowedTokens`)
-   * and nothing else reads the row (no bias, penalties or logprobs): the scheduler may then ask the
-   * engine for the masked argmax only.
+   * True when the next token is the argmax of the logits row within `engineAllowed` (the grammar's
+   * mask, less the tokens a logit bias bans) and nothing else reads the row (no other bias, penalties
+   * or logprobs): the scheduler may then ask the engine for the masked argmax only.
    */
   get argmaxWithMask(): boolean {
-    return this.init.sampler.argmaxOnly === true && this.init.observe === undefined;
+    const { sampler } = this.init;
+    return (
+      (sampler.argmaxOnly === true || sampler.bannedTokens !== undefined) && this.init.observe === undefined
+    );
+  }
+
+  /** The tokens the sampler's logit bias bans, when that is all the bias does (see Sampler.bannedTokens). */
+  get bannedTokens(): readonly number[] | undefined {
+    return this.init.sampler.bannedTokens;
+  }
+
+  /**
+   * The next row's `ForwardRequest.allowed` for a masked argmax (see argmaxWithMask), `vocabSize`
+   * wide: the grammar's mask (`allowedTokens`) less the banned tokens; undefined when neither
+   * applies, null when the bans leave no token (the sampler then adds their bias: the row needs its
+   * logits). A ban list's mask is the same for every row, so it also fits drafted rows.
+   */
+  engineAllowed(vocabSize: number): Uint32Array | undefined | null {
+    const grammarMask = this.constrained ? this.allowedTokens() : undefined;
+    const banned = this.bannedTokens;
+    if (banned !== undefined) {
+      const without = maskWithout(grammarMask && engineMask(grammarMask, vocabSize), banned, vocabSize);
+      return without.allowsAny ? without.mask : null;
+    }
+    return grammarMask === undefined ? undefined : engineMask(grammarMask, vocabSize);
   }
 
   /** True when the task has an output grammar. */
@@ -133,14 +159,14 @@ export class GenerationTask {
   }
 
   /**
-   * Takes the next token as the engine's argmax of the row (`forwardArgmax`, within `allowedTokens()`
-   * for a grammar), exactly what `accept` would sample when `argmaxWithMask`; true when generation is
-   * over. RangeError when not `argmaxWithMask`, or for a grammar's id of -1 (an engine that saw an empty mask).
+   * Takes the next token as the engine's argmax of the row (`forwardArgmax`, within `engineAllowed`),
+   * exactly what `accept` would sample when `argmaxWithMask`; true when generation is over.
+   * RangeError when not `argmaxWithMask`, or for a grammar's id of -1 (an engine that saw an empty mask).
    */
   acceptArgmax(id: number): boolean {
     if (!this.argmaxWithMask)
       throw new RangeError(
-        'acceptArgmax needs a greedy task with no bias, penalties or logprobs (see argmaxWithMask)',
+        'acceptArgmax needs a greedy task with no penalties, logprobs or bias other than bans (see argmaxWithMask)',
       );
     const constraint = this.init.constraint;
     if (constraint !== undefined) {

@@ -2,7 +2,6 @@ import { AbortError, LMError, type LMResult, OutOfMemoryError, XError } from '@x
 import type { Engine, ForwardRequest, SequenceId } from '../engine/engine.js';
 import { logitsRowCount } from '../engine/logits-row-count.js';
 import type { DraftModel } from './draft-model.js';
-import { engineMask } from './engine-mask.js';
 import type { GenerationTask } from './generation-task.js';
 import { nextTurn } from './next-turn.js';
 import { kvFootprint, Preemption, recomputeTarget } from './preemption.js';
@@ -376,7 +375,8 @@ export class Scheduler {
   /**
    * True when the step may ask the engine for argmaxes: every request greedy with nothing reading its
    * logits, and each constrained one a single row (no drafts), which then gets its grammar's mask as
-   * `allowed` (a row whose logits are not used, a prefill chunk before the last, gets none).
+   * `allowed`; a request whose logit bias bans tokens gets a mask without them, drafts included (a
+   * row whose logits are not used, a prefill chunk before the last, gets none).
    */
   private argmaxStep(
     requests: ForwardRequest[],
@@ -390,23 +390,28 @@ export class Scheduler {
     if (!decoding.every((slot, i) => eligible(slot, drafts[i]!.length))) return false;
     if (!prefilling.every(({ slot }) => eligible(slot, 0))) return false;
     const { vocabSize } = this.engine.info;
+    // Null from engineAllowed: bans that leave no token, whose bias the sampler adds to the logits.
+    let argmax = true;
     try {
+      const allow = (request: ForwardRequest, slot: Slot) => {
+        const allowed = slot.task.engineAllowed(vocabSize);
+        if (allowed === null) argmax = false;
+        else request.allowed = allowed;
+      };
       decoding.forEach((slot, i) => {
-        const mask = slot.task.constrained ? slot.task.allowedTokens() : undefined;
-        if (mask !== undefined) requests[i]!.allowed = engineMask(mask, vocabSize);
+        allow(requests[i]!, slot);
       });
       prefilling.forEach(({ slot, chunk }, i) => {
         const last =
           slot.cached.length + chunk.length === slot.target.length && slot.task.tokenIds.length === 0;
-        const mask = last && slot.task.constrained ? slot.task.allowedTokens() : undefined;
-        if (mask !== undefined) requests[decoding.length + i]!.allowed = engineMask(mask, vocabSize);
+        if (last) allow(requests[decoding.length + i]!, slot);
       });
     } catch {
       // A grammar with no way on: the logits step's accept fails the request with the same error.
-      for (const request of requests) request.allowed = undefined;
-      return false;
+      argmax = false;
     }
-    return true;
+    if (!argmax) for (const request of requests) request.allowed = undefined;
+    return argmax;
   }
 
   /**

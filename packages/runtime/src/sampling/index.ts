@@ -5,6 +5,7 @@ export { applyTemperature } from './apply-temperature.js';
 export { applyTokenMask } from './apply-token-mask.js';
 export { applyTopP } from './apply-top-p.js';
 export { argmax } from './argmax.js';
+export { BAN_LOGIT_BIAS, type BanMask, maskWithout } from './ban-mask.js';
 export { type Candidates, candidatesFromLogits } from './candidates.js';
 export { logProbabilities, type RankedLogprob } from './log-probabilities.js';
 export { createPrng, type Prng, randomSeed } from './prng.js';

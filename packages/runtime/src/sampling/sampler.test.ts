@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BAN_LOGIT_BIAS } from './ban-mask.js';
 import { createPrng } from './prng.js';
 import { createSampler } from './sampler.js';
 
@@ -122,5 +123,46 @@ describe('createSampler with a token mask', () => {
     const first = draw(7);
     expect(new Set(first)).toEqual(new Set([1, 3]));
     expect(draw(7)).toEqual(first);
+  });
+});
+
+describe('logit biases at or below BAN_LOGIT_BIAS ban their tokens', () => {
+  // Token 3 leads by 150: an added -100 would leave it ahead, a ban never picks it.
+  const row = Float32Array.of(1, 2, 0, 152);
+
+  it('leave the token out while another is allowed, greedy or sampled', () => {
+    expect(createSampler({ logitBias: { 3: BAN_LOGIT_BIAS } }).sample(row)).toBe(1);
+    expect(createSampler({ logitBias: { 3: -99 } }).sample(row)).toBe(3);
+    expect(createSampler({ logitBias: { 3: -1e9, 1: -1e9 } }).sample(row)).toBe(0);
+    expect(createSampler({ logitBias: { 3: -100, 0: 5 } }).sample(row)).toBe(0);
+    // With a mask: the ban comes off what the mask allows.
+    expect(createSampler({ logitBias: { 3: -100 } }).sample(row, [], Uint32Array.of(0b1100))).toBe(2);
+    for (let seed = 0; seed < 20; seed++)
+      expect(createSampler({ temperature: 1, seed, logitBias: { 3: -100 } }).sample(row)).not.toBe(3);
+    expect(createSampler({ repetitionPenalty: 3, logitBias: { 3: -100 } }).sample(row, [1])).toBe(0);
+  });
+
+  it('add their bias as any other when they would leave no token', () => {
+    // Every allowed token banned: 3 - 100 = 52 beats 1 - 100.
+    expect(createSampler({ logitBias: { 3: -100 } }).sample(row, [], Uint32Array.of(0b1000))).toBe(3);
+    expect(createSampler({ logitBias: { 0: -100, 3: -200 } }).sample(row, [], Uint32Array.of(0b1001))).toBe(
+      3,
+    );
+    // -Infinity as before: no allowed token is above -Infinity, so the one-pass pick keeps id 0.
+    expect(
+      createSampler({ logitBias: { 3: Number.NEGATIVE_INFINITY } }).sample(row, [], Uint32Array.of(0b1000)),
+    ).toBe(0);
+  });
+
+  it('bannedTokens is set for greedy picks whose bias only bans, ascending', () => {
+    expect(createSampler({ logitBias: { 7: -100, 2: Number.NEGATIVE_INFINITY } }).bannedTokens).toEqual([
+      2, 7,
+    ]);
+    expect(createSampler({ logitBias: { 7: -100 } }).argmaxOnly).toBe(false);
+    expect(createSampler({}).bannedTokens).toBeUndefined();
+    expect(createSampler({ logitBias: { 7: -99 } }).bannedTokens).toBeUndefined();
+    expect(createSampler({ logitBias: { 7: -100, 2: 1 } }).bannedTokens).toBeUndefined();
+    expect(createSampler({ logitBias: { 7: -100 }, temperature: 0.5 }).bannedTokens).toBeUndefined();
+    expect(createSampler({ logitBias: { 7: -100 }, presencePenalty: 1 }).bannedTokens).toBeUndefined();
   });
 });

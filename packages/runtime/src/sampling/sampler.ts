@@ -5,6 +5,7 @@ import { applyPenalties } from './apply-penalties.js';
 import { applyTokenMask } from './apply-token-mask.js';
 import { applyTopP } from './apply-top-p.js';
 import { argmax } from './argmax.js';
+import { BAN_LOGIT_BIAS, maskWithout } from './ban-mask.js';
 import { type Candidates, candidatesFromLogits } from './candidates.js';
 import { greedyPick } from './greedy-pick.js';
 import { createPrng, randomSeed } from './prng.js';
@@ -27,6 +28,13 @@ export interface Sampler {
    */
   readonly argmaxOnly?: boolean;
   /**
+   * Set, ascending, when the logit bias only bans these tokens (every value at most BAN_LOGIT_BIAS) and
+   * the pick is greedy with no penalties: the pick is then the argmax of the row within the mask less
+   * these tokens (`maskWithout`) whenever that leaves a token, so a caller may take it from an
+   * engine's masked argmax; when it leaves none, `sample` picks with the bias added as usual.
+   */
+  readonly bannedTokens?: readonly number[];
+  /**
    * Picks the next token from one logits row. `history` is the sequence so far (prompt and
    * generated ids), read only by the penalties. `mask` (a token bitset, see applyTokenMask) leaves
    * out tokens before any other stage runs. The row itself is never modified.
@@ -36,7 +44,10 @@ export interface Sampler {
 
 /**
  * The stages run in llama.cpp's default order, after the token mask (constrained decoding): logit bias, penalties, top-k, top-p, min-p,
- * temperature, then a draw from the seeded PRNG. Temperature 0 (the default) is greedy.
+ * temperature, then a draw from the seeded PRNG. Temperature 0 (the default) is greedy. A bias at or
+ * below BAN_LOGIT_BIAS (-100, as OpenAI's API treats it) bans its token: the token is left out with
+ * the mask's, unless that would leave no token, and then its bias is added like any other (so a ban of
+ * -Infinity behaves as before, and a finite one never wins while another token is allowed).
  */
 export function createSampler(options: SamplerOptions = {}): Sampler {
   validateSamplerOptions(options);
@@ -51,6 +62,13 @@ export function createSampler(options: SamplerOptions = {}): Sampler {
   const bias = options.logitBias && Object.keys(options.logitBias).length > 0 ? options.logitBias : undefined;
   const penalize = window > 0 && (repetition !== 1 || presence !== 0 || frequency !== 0);
   const biasById = bias && new Map(Object.entries(bias).map(([id, value]) => [Number(id), value]));
+  const bans = biasById && [...biasById].filter(([, value]) => value <= BAN_LOGIT_BIAS).map(([id]) => id);
+  const banned = bans && bans.length > 0 ? Object.freeze(bans.sort((a, b) => a - b)) : undefined;
+  // The bias left once the bans are masked out.
+  const kept =
+    banned && bias && Object.fromEntries(Object.entries(bias).filter(([, v]) => v > BAN_LOGIT_BIAS));
+  const keptBias = kept && Object.keys(kept).length > 0 ? kept : undefined;
+  const keptById = keptBias && new Map(Object.entries(keptBias).map(([id, value]) => [Number(id), value]));
   const seed = options.seed ?? randomSeed();
   const random = createPrng(seed);
   let scratch = new Float32Array(0);
@@ -61,19 +79,29 @@ export function createSampler(options: SamplerOptions = {}): Sampler {
     seed,
     greedy: temperature <= 0,
     argmaxOnly: temperature <= 0 && !penalize && bias === undefined,
-    sample(row, history = [], mask) {
-      // Greedy without penalties needs no copy of the row: one pass over it (a decode step's hot path).
-      if (temperature <= 0 && !penalize) {
-        if (bias) checkedBias(bias, row.length);
-        return greedyPick(row, mask, biasById);
+    bannedTokens: temperature <= 0 && !penalize && keptBias === undefined ? banned : undefined,
+    sample(row, history = [], rowMask) {
+      if (bias) checkedBias(bias, row.length);
+      let mask = rowMask;
+      let stageBias = bias;
+      let stageBiasById = biasById;
+      if (banned !== undefined) {
+        const without = maskWithout(rowMask, banned, row.length);
+        if (without.allowsAny) {
+          mask = without.mask;
+          stageBias = keptBias;
+          stageBiasById = keptById;
+        }
       }
+      // Greedy without penalties needs no copy of the row: one pass over it (a decode step's hot path).
+      if (temperature <= 0 && !penalize) return greedyPick(row, mask, stageBiasById);
       let logits = row;
-      if (bias || penalize || mask) {
+      if (stageBias || penalize || mask) {
         if (scratch.length !== row.length) scratch = new Float32Array(row.length);
         scratch.set(row);
         logits = scratch;
         if (mask) applyTokenMask(logits, mask);
-        if (bias) applyLogitBias(logits, checkedBias(bias, row.length));
+        if (stageBias) applyLogitBias(logits, stageBias);
         if (penalize) applyPenalties(logits, history, { repetition, presence, frequency, window });
       }
       if (temperature <= 0) return argmax(logits);

@@ -1,5 +1,6 @@
 import { XError } from '@x/core';
 import { cleanSpaces } from './clean-spaces.js';
+import { FragmentCache } from './fragment-cache.js';
 import { partitionSpecial } from './partition-special.js';
 import { SpecialTrie } from './special-trie.js';
 import type { TextModel } from './text-model.js';
@@ -37,6 +38,8 @@ export class VocabTokenizer implements Tokenizer {
   readonly stopIds: ReadonlySet<number>;
   private readonly pieces: (Uint8Array | undefined)[];
   private readonly trie: SpecialTrie | undefined;
+  private readonly fragments = new FragmentCache();
+  private readonly encodeFragment: (text: string, first: boolean, out: number[]) => void;
 
   constructor(private readonly options: VocabTokenizerOptions) {
     this.kind = options.kind;
@@ -47,6 +50,7 @@ export class VocabTokenizer implements Tokenizer {
     this.pieces = new Array(options.vocab.size);
     // A linear scan per token is cheaper for a handful; thousands (Gemma-style) need the one-pass trie.
     this.trie = options.specials.length > 64 ? new SpecialTrie(options.specials) : undefined;
+    this.encodeFragment = (text, first, out) => options.model.encode(text, first, out);
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {
@@ -64,7 +68,7 @@ export class VocabTokenizer implements Tokenizer {
     for (let i = 0; i < fragments.length; i++) {
       const fragment = fragments[i] as string | number;
       if (typeof fragment === 'number') ids.push(fragment);
-      else this.options.model.encode(fragment, i === 0, ids);
+      else this.fragments.encode(fragment, i === 0, ids, this.encodeFragment);
     }
     if (addSpecial) ids.push(...(this.options.suffixIds ?? []));
     return ids;
