@@ -41,6 +41,27 @@ inline void prefetch_line(const uint8_t* p) {
 #endif
 }
 
+// Rows a thread runs if the threads take `band`-row bands in turn: whole bands, the last one short.
+int64_t longest_share(int64_t rows, int64_t band, int64_t threads) {
+  const int64_t bands = (rows + band - 1) / band;
+  const int64_t rounds = (bands + threads - 1) / threads;
+  return std::min(rounds * band, rows);
+}
+
+// A prefill's band: up to kPrefillRows rows (a whole number of 16-row tiles), or half as many again
+// (two 16-row groups more) or half when that gives the threads more even shares: SmolLM2's 576-row
+// matrices made 9 bands of 64, so one of 2 threads ran 5 and the other waited out the fifth.
+int64_t prefill_band(int64_t rows, int64_t threads) {
+  const int64_t share = rows / (threads * kBandsPerThread);
+  const int64_t band = std::min<int64_t>(kPrefillRows, std::max<int64_t>(kRowTile, share / kRowTile * kRowTile));
+  int64_t best = band;
+  for (const int64_t other : {band / 2, band * 3 / 2}) {
+    if (other < kRowTile || other % kRowTile != 0) continue;
+    if (longest_share(rows, other, threads) < longest_share(rows, best, threads)) best = other;
+  }
+  return best;
+}
+
 }  // namespace
 
 void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
@@ -213,9 +234,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     });
     return;
   }
-  const int64_t share = total_rows / (threads * kBandsPerThread);
-  const int64_t grain = std::min<int64_t>(kPrefillRows, std::max<int64_t>(kRowTile, share / kRowTile * kRowTile));
-  pool.parallel_for(total_rows, grain, run_rows);
+  pool.parallel_for(total_rows, prefill_band(total_rows, threads), run_rows);
 }
 
 }  // namespace xc
