@@ -21,24 +21,23 @@ void grow(std::vector<float>& buffer, size_t n) {
 // the calling thread.
 constexpr int64_t kInlineTokens = 16;
 
-// A sublayer's output into the residual stream, then the next norm, token by token over the pool (a
-// prompt's 512 × 576 floats on one thread left the others spinning): `delta` (optional: nullptr adds
-// nothing) takes its own norm `delta_norm` first when the architecture has one, is added into `x`, and
-// `x` normed by `norm` into `y` (`norm` null: only the add). Per element the same operations in the
-// same order as one thread doing it.
-void residual_norm(ThreadPool& pool, float* x, float* delta, const std::vector<float>* delta_norm, const std::vector<float>* norm,
-                   float* y, int rows, int64_t dim, float eps) {
-  pool.parallel_for(rows, kInlineTokens, [&](int64_t begin, int64_t end) {
-    for (int64_t t = begin; t < end; t++) {
-      float* row = x + t * dim;
-      if (delta != nullptr) {
-        float* d = delta + t * dim;
-        if (delta_norm != nullptr && !delta_norm->empty()) cpu::rms_norm(d, delta_norm->data(), d, dim, eps);
-        for (int64_t i = 0; i < dim; i++) row[i] += d[i];
-      }
-      if (norm != nullptr) cpu::rms_norm(row, norm->data(), y + t * dim, dim, eps);
+// A sublayer's output into the residual stream, then the next norm, for tokens [begin, end): `delta`
+// (nullptr: nothing to add) takes its own norm `delta_norm` first when the architecture has one (not
+// empty), is added into `x`, and `x` is normed by `norm` into `y` (`norm` null: only the add). Run in
+// the pool's chunks ahead of the matmul that reads `y` (MatmulPrepare): a prompt's 512 × 576 floats on
+// the calling thread left the others spinning. Per element the same operations in the same order as
+// one thread doing them all.
+void residual_norm(float* x, float* delta, const std::vector<float>* delta_norm, const std::vector<float>* norm, float* y,
+                   int64_t begin, int64_t end, int64_t dim, float eps) {
+  for (int64_t t = begin; t < end; t++) {
+    float* row = x + t * dim;
+    if (delta != nullptr) {
+      float* d = delta + t * dim;
+      if (delta_norm != nullptr && !delta_norm->empty()) cpu::rms_norm(d, delta_norm->data(), d, dim, eps);
+      for (int64_t i = 0; i < dim; i++) row[i] += d[i];
     }
-  });
+    if (norm != nullptr) cpu::rms_norm(row, norm->data(), y + t * dim, dim, eps);
+  }
 }
 
 // A prompt's consecutive tokens attend in runs of up to this many (the AVX-512 kernel takes any
@@ -192,17 +191,19 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     // their lines are rarely cached (a fresh or recycled page), and the writes below stalled on them.
     if (count <= kInlineTokens) request_kv_rows(r.kv, tokens, count, l, nkv, hd);
 
-    // attention: q, k, v projections in one pass over the three matrices (the previous layer's
-    // feed-forward output joins the residual stream here, in the same pass as this norm)
-    if (l == 0) residual_norm(r.pool, s.x.data(), nullptr, nullptr, &layer.attn_norm, s.xb.data(), count, dim, c.rms_epsilon);
-    else residual_norm(r.pool, s.x.data(), s.xb2.data(), &w.layers[static_cast<size_t>(l - 1)].post_ffn_norm, &layer.attn_norm,
-                       s.xb.data(), count, dim, c.rms_epsilon);
+    // attention: q, k, v projections in one pass over the three matrices, on the norm of the residual
+    // stream with the previous layer's feed-forward output added (both in the matmul's own chunks)
+    float* const ffn_out = l == 0 ? nullptr : s.xb2.data();
+    const std::vector<float>* const ffn_out_norm = l == 0 ? nullptr : &w.layers[static_cast<size_t>(l - 1)].post_ffn_norm;
+    const MatmulPrepare attention_input = [&](int64_t begin, int64_t end) {
+      residual_norm(s.x.data(), ffn_out, ffn_out_norm, &layer.attn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
+    };
     const MatmulTarget qkv[3] = {
         {&layer.wq, s.q.data(), q_dim, layer.bq.empty() ? nullptr : layer.bq.data()},
         {&layer.wk, s.k.data(), kv_dim, layer.bk.empty() ? nullptr : layer.bk.data()},
         {&layer.wv, s.v.data(), kv_dim, layer.bv.empty() ? nullptr : layer.bv.data()},
     };
-    matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized);
+    matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized, &attention_input);
 
     // per-head q/k norms, RoPE, then this batch's keys and values into the cache (a decode batch's
     // few tokens on the calling thread: cheaper than a hand-off to the pool)
@@ -282,11 +283,14 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     const MatmulTarget output{&layer.wo, s.xb2.data(), dim, layer.bo.empty() ? nullptr : layer.bo.data()};
     matmul(r.pool, kernels, s.attention.data(), count, &output, 1, s.quantized);
 
-    // gated feed-forward: down(act(gate(x)) * up(x)), on the norm of the residual stream with attention's output added
-    residual_norm(r.pool, s.x.data(), s.xb2.data(), &layer.post_attn_norm, &layer.ffn_norm, s.xb.data(), count, dim, c.rms_epsilon);
+    // gated feed-forward: down(act(gate(x)) * up(x)), on the norm of the residual stream with attention's
+    // output added; the norm and the activation run in the chunks of the matmuls that read them
+    const MatmulPrepare ffn_input = [&](int64_t begin, int64_t end) {
+      residual_norm(s.x.data(), s.xb2.data(), &layer.post_attn_norm, &layer.ffn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
+    };
     const MatmulTarget gate_up[2] = {{&layer.w_gate, s.gate.data(), ff, nullptr}, {&layer.w_up, s.up.data(), ff, nullptr}};
-    matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized);
-    r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
+    matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized, &ffn_input);
+    const MatmulPrepare activation = [&](int64_t begin, int64_t end) {
       float* gate = s.gate.data() + begin * ff;
       const float* up = s.up.data() + begin * ff;
       if (c.arch->activation == FfnActivation::Silu) {
@@ -294,14 +298,16 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
       } else {
         cpu::gelu_tanh_mul(gate, up, (end - begin) * ff);
       }
-    });
+    };
     const MatmulTarget down{&layer.w_down, s.xb2.data(), dim, nullptr};
-    matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized);
+    matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized, &activation);
   }
   // the last layer's feed-forward output into the residual stream (the earlier ones were added with the next layer's norm)
   if (c.layer_count > 0) {
-    residual_norm(r.pool, s.x.data(), s.xb2.data(), &w.layers[static_cast<size_t>(c.layer_count - 1)].post_ffn_norm, nullptr,
-                  nullptr, count, dim, c.rms_epsilon);
+    r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
+      residual_norm(s.x.data(), s.xb2.data(), &w.layers[static_cast<size_t>(c.layer_count - 1)].post_ffn_norm, nullptr, nullptr,
+                    begin, end, dim, c.rms_epsilon);
+    });
   }
 
   // final norm and LM head for the rows the caller asked for (consecutive logits rows)

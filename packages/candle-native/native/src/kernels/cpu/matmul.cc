@@ -79,7 +79,7 @@ void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
 }
 
 void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_t tokens, const MatmulTarget* targets,
-            int target_count, std::vector<uint8_t>& scratch) {
+            int target_count, std::vector<uint8_t>& scratch, const MatmulPrepare* prepare) {
   if (target_count <= 0 || tokens <= 0) return;
   const int64_t cols = targets[0].weight->cols;
   bool needed[kFormats] = {};
@@ -103,6 +103,8 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     offset_of[f] = total;
     total += stride_of[f] * static_cast<size_t>(tokens);
   }
+  const int64_t quantize_grain = tokens * cols <= kInlineQuantizeElements ? tokens : 4;
+  if (total == 0 && prepare != nullptr) pool.parallel_for(tokens, quantize_grain, *prepare);  // float activations
   if (total > 0) {
     // Regions start on cache lines, so formats whose rows are whole lines keep their vectors unsplit.
     if (scratch.size() < total + kLine) scratch.resize(total + kLine);
@@ -110,8 +112,8 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     for (int f = 1; f < kFormats; f++) {
       if (needed[f]) rows_of[f] = base + offset_of[f];
     }
-    const int64_t quantize_grain = tokens * cols <= kInlineQuantizeElements ? tokens : 4;
     pool.parallel_for(tokens, quantize_grain, [&](int64_t begin, int64_t end) {
+      if (prepare != nullptr) (*prepare)(begin, end);
       for (int64_t t = begin; t < end; t++) {
         for (int f = 1; f < kFormats; f++) {
           if (needed[f]) {
