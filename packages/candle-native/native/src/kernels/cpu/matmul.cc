@@ -112,13 +112,18 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     for (int f = 1; f < kFormats; f++) {
       if (needed[f]) rows_of[f] = base + offset_of[f];
     }
+    // A pool without workers hands over the whole range at once: its rows still go quantize_grain at a
+    // time, so the rows `prepare` writes are in L1 when they are quantized.
     pool.parallel_for(tokens, quantize_grain, [&](int64_t begin, int64_t end) {
-      if (prepare != nullptr) (*prepare)(begin, end);
-      for (int64_t t = begin; t < end; t++) {
-        for (int f = 1; f < kFormats; f++) {
-          if (needed[f]) {
-            quantize_activations(kernels, static_cast<ActivationFormat>(f), x + t * cols,
-                                 base + offset_of[f] + t * stride_of[f], cols);
+      for (int64_t t0 = begin; t0 < end; t0 += quantize_grain) {
+        const int64_t t1 = std::min(end, t0 + quantize_grain);
+        if (prepare != nullptr) (*prepare)(t0, t1);
+        for (int64_t t = t0; t < t1; t++) {
+          for (int f = 1; f < kFormats; f++) {
+            if (needed[f]) {
+              quantize_activations(kernels, static_cast<ActivationFormat>(f), x + t * cols,
+                                   base + offset_of[f] + t * stride_of[f], cols);
+            }
           }
         }
       }
