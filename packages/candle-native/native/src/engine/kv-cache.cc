@@ -20,7 +20,7 @@ KvCache::KvCache(int layers, int kv_heads, int head_dim, bool f16, int max_seque
       sequences_(static_cast<size_t>(max_sequences)) {
   // One sequence's pages up to the context length, at most kPrefaultBytes (or one page), resident before
   // the first forward rather than inside it, as a cache allocated whole at creation would be.
-  constexpr size_t kPrefaultBytes = size_t{32} << 20;
+  constexpr size_t kPrefaultBytes = size_t{16} << 20;
   const auto pages = static_cast<size_t>((context_length + kPageTokens - 1) / kPageTokens);
   pool_->prefault(std::min(pages, std::max<size_t>(1, kPrefaultBytes / page_bytes_)));
 }
