@@ -116,15 +116,47 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
   return 0;
 }
 
+// `batch` sequences of `prompt` tokens each (after `cached` tokens already in each sequence)
+// prefilled in one forward call, as a server's cold round of concurrent requests is.
+int bench_prefill_together(Session& session, int batch, int prompt, int cached, int repeat) {
+  const int vocab = session.vocab();
+  for (int r = 0; r < repeat; r++) {
+    std::vector<int> sequences;
+    std::vector<std::vector<int32_t>> prompts(static_cast<size_t>(batch));
+    std::vector<xc_batch_item> items;
+    for (int b = 0; b < batch; b++) {
+      sequences.push_back(session.create());
+      std::vector<int32_t> prefix;
+      for (int i = 0; i < cached; i++) prefix.push_back(1 + (i * 7919 + b * 104729) % (vocab - 1));
+      if (cached > 0) session.forward(sequences.back(), prefix);
+      for (int i = 0; i < prompt; i++) prompts[static_cast<size_t>(b)].push_back(1 + ((cached + i) * 7919 + b * 104729) % (vocab - 1));
+      items.push_back({sequences.back(), prompts[static_cast<size_t>(b)].data(), prompt, 0});
+    }
+    std::vector<float> logits(static_cast<size_t>(batch) * vocab);
+    const double cpu = cpu_seconds();
+    const auto start = std::chrono::steady_clock::now();
+    ok(xc_forward(session.context(), items.data(), batch, logits.data(), nullptr), "forward");
+    const double wall = seconds_since(start);
+    const double cpu_spent = cpu_seconds() - cpu;
+    std::printf("prefill %d × %d tokens after %d cached, one call: %.3f s, %.1f tok/s\n", batch, prompt, cached, wall,
+                batch * prompt / wall);
+    std::printf("  CPU time: prefill %.3f s, %.1f tok/CPU-second\n", cpu_spent, batch * prompt / cpu_spent);
+    for (int sequence : sequences) ok(xc_sequence_release(session.context(), sequence), "release");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_bench(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-                         "[--kernels scalar] [--repeat N] [--batch N] [--bandwidth GB/s|measure] [--argmax engine|harness]\n");
+                         "[--kernels scalar] [--repeat N] [--batch N] [--together [--cached N]] [--bandwidth GB/s|measure] "
+                         "[--argmax engine|harness]\n");
     return 2;
   }
-  int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1;
+  int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1, cached = 0;
+  bool together = false;  // --together: the batch's prompts prefilled in one call (after --cached N tokens each), no decode
   double bandwidth = 0;  // GB/s read bandwidth measured in the same run (xcandle-harness membw); 0: unknown
   bool measure_bandwidth = false;  // --bandwidth measure: probe it in this process right before and after the decode
   bool scalar = false;
@@ -140,6 +172,8 @@ int run_bench(int argc, char** argv) {
     else if (arg == "--gen") gen = std::stoi(value), i++;
     else if (arg == "--repeat") repeat = std::stoi(value), i++;
     else if (arg == "--batch") batch = std::stoi(value), i++;
+    else if (arg == "--cached") cached = std::stoi(value), i++;
+    else if (arg == "--together") together = true;
     else if (arg == "--bandwidth" && value == "measure") measure_bandwidth = true, i++;
     else if (arg == "--bandwidth") bandwidth = std::stod(value), i++;
     else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
@@ -150,9 +184,9 @@ int run_bench(int argc, char** argv) {
       return 2;
     }
   }
-  if (prompt < 1 || gen < 0 || batch < 1 || batch > 64 || !(bandwidth >= 0)) return 2;
+  if (prompt < 1 || gen < 0 || batch < 1 || batch > 64 || cached < 0 || (cached > 0 && !together) || !(bandwidth >= 0)) return 2;
   const auto load_start = std::chrono::steady_clock::now();
-  Session session(argv[2], xc_context_options{prompt + 2 * gen + 1, batch, threads, kv}, kernels(scalar ? "scalar" : nullptr));
+  Session session(argv[2], xc_context_options{cached + prompt + 2 * gen + 1, batch, threads, kv}, kernels(scalar ? "scalar" : nullptr));
   const double load_seconds = seconds_since(load_start);
   const xc_model_info& info = session.info();
   std::printf("model %s (%s, %s), %d layers, dim %d, vocab %d, %.1f MiB; load %.3f s\n", argv[2], info.architecture,
@@ -162,6 +196,7 @@ int run_bench(int argc, char** argv) {
               kv == XC_KV_F16 ? "f16" : "f32", threads);
 
   std::printf("greedy argmax: %s\n", engine_argmax ? "in the engine (xc_forward_argmax)" : "in the harness over returned logits");
+  if (together) return bench_prefill_together(session, batch, prompt, cached, repeat);
   if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat, engine_argmax);
   std::vector<int32_t> tokens;
   for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919) % (info.vocab_size - 1));

@@ -3,7 +3,7 @@
 //   xcandle-harness bench <model.gguf> [--threads N] [--prompt 512] [--gen 64] [--kv f16|f32] [--kernels scalar]
 //   xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type Q8_0] [--threads 1] [--tokens 1,8,512]
 //   xcandle-harness synth <out.gguf> [--arch llama] [--type Q8_0] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]
-//   xcandle-harness logits <model.gguf> <out.f32> <token>...   (every position's logits, f32 KV)
+//   xcandle-harness logits <model.gguf> <out.f32> [--threads N] [--kv f16] <token>...   (every position's logits, f32 KV by default)
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
 //   xcandle-harness gpu-checks [--markdown FILE]   (the CUDA kernels against their CPU twins; device probe)
 //   xcandle-harness gpu-bench [--markdown FILE]    (float GEMV bandwidth against the card's copy bandwidth)
@@ -25,10 +25,10 @@ int usage() {
   std::fprintf(stderr,
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-               "[--kernels scalar] [--batch N] [--bandwidth GB/s|measure] [--argmax engine|harness]\n"
+               "[--kernels scalar] [--batch N] [--together [--cached N]] [--bandwidth GB/s|measure] [--argmax engine|harness]\n"
                "       xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type T] [--threads N] [--tokens 1,8,512] [--pages huge|4k]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
-               "       xcandle-harness logits <model.gguf> <out.f32> <token>...\n"
+               "       xcandle-harness logits <model.gguf> <out.f32> [--threads N] [--kv f16] <token>...\n"
                "       xcandle-harness arch-table\n"
                "       xcandle-harness gpu-checks [--markdown FILE]\n"
                "       xcandle-harness gpu-bench [--markdown FILE]\n"
@@ -95,9 +95,18 @@ int run_gpu_check_command(int argc, char** argv) {
 int run_logits(int argc, char** argv) {
   if (argc < 4) return usage();
   std::vector<int32_t> tokens;
-  for (int i = 4; i < argc; i++) tokens.push_back(std::stoi(argv[i]));
+  int first = 4, threads = 1;
+  xc_kv_type kv = XC_KV_F32;
+  // --threads N / --kv f16 (before the tokens): the pool's prefill splits and the f16 cache, for
+  // byte-for-byte comparisons of binaries under the settings the engine runs with
+  for (; first + 1 < argc && std::string(argv[first]).rfind("--", 0) == 0; first += 2) {
+    if (std::string(argv[first]) == "--threads") threads = std::stoi(argv[first + 1]);
+    else if (std::string(argv[first]) == "--kv") kv = std::string(argv[first + 1]) == "f16" ? XC_KV_F16 : XC_KV_F32;
+    else return usage();
+  }
+  for (int i = first; i < argc; i++) tokens.push_back(std::stoi(argv[i]));
   if (tokens.empty()) return usage();
-  xch::Session session(argv[2], xch::options(static_cast<int>(tokens.size()) + 1, XC_KV_F32, 1));
+  xch::Session session(argv[2], xch::options(static_cast<int>(tokens.size()) + 1, kv, threads));
   const std::vector<float> logits = session.forward(session.create(), tokens, true);
   FILE* out = std::fopen(argv[3], "wb");
   if (out == nullptr || std::fwrite(logits.data(), sizeof(float), logits.size(), out) != logits.size()) return 1;

@@ -1,5 +1,5 @@
 // KvPagePool: pages are aligned, disjoint and writable end to end, a page given back is the next one
-// handed out (no new chunk), and chunks waste little of their huge-page rounding.
+// handed out (no new chunk), chunks waste little of their huge-page rounding, and prefaulted pages come first.
 #include <cstdint>
 #include <cstring>
 #include <set>
@@ -55,6 +55,19 @@ void check_pool(Checker& check, size_t page_bytes) {
   uint8_t* again = pool.acquire();
   check.expect(again == pages[1] && pool.mapped_bytes() == 2 * one_chunk, name + ": a page given back is handed out next");
   for (uint8_t* page : pages) pool.give_back(page);
+
+  // prefault: the pages are mapped before anyone asks, then handed out front first with no new chunk
+  xc::KvPagePool ready(page_bytes);
+  const size_t count = per_chunk + 1;
+  ready.prefault(count);
+  const size_t mapped = ready.mapped_bytes();
+  std::vector<uint8_t*> taken;
+  for (size_t i = 0; i < count; i++) taken.push_back(ready.acquire());
+  bool in_order = reinterpret_cast<uintptr_t>(taken[0]) % (size_t{2} << 20) == 0;
+  for (size_t i = 1; i < per_chunk; i++) in_order &= taken[i] == taken[i - 1] + ready.page_bytes();
+  check.expect(mapped == 2 * one_chunk && ready.mapped_bytes() == mapped && in_order,
+               name + ": prefault maps the chunks its pages need and hands them out from the front, mapping nothing more");
+  for (uint8_t* page : taken) ready.give_back(page);
 }
 
 }  // namespace

@@ -305,6 +305,25 @@ void check_silu(Checker& check) {
     error = std::max(error, std::fabs(static_cast<double>(got[i]) - expected[i]) / (std::fabs(expected[i]) + 1e-30));
   }
   check.expect(error < 1e-6, "AVX2 silu(gate) · up = expf version over [−100, 100]", "relative error " + number(error));
+
+  // the AVX-512 kernel runs the AVX2 one's operations on 16 lanes: the same bits, for every length's tail
+  const xc::KernelTable* avx512 = xc::avx512_kernels();
+  if (avx512 == nullptr) return;
+  bool same = avx512->silu_mul != avx2->silu_mul;
+  for (size_t n : {gate.size(), size_t{1}, size_t{8}, size_t{15}, size_t{16}, size_t{17}, size_t{24}, size_t{1536}}) {
+    std::vector<float> wide(gate.begin(), gate.begin() + n), narrow = wide;
+    avx512->silu_mul(wide.data(), up.data(), static_cast<int64_t>(n));
+    avx2->silu_mul(narrow.data(), up.data(), static_cast<int64_t>(n));
+    same &= std::memcmp(wide.data(), narrow.data(), n * sizeof(float)) == 0;
+  }
+  double error512 = 0;
+  std::vector<float> wide = gate;
+  avx512->silu_mul(wide.data(), up.data(), static_cast<int64_t>(gate.size()));
+  for (size_t i = 0; i < gate.size(); i++) {
+    error512 = std::max(error512, std::fabs(static_cast<double>(wide[i]) - expected[i]) / (std::fabs(expected[i]) + 1e-30));
+  }
+  check.expect(same && error512 < 1e-6, "AVX-512 silu(gate) · up = AVX2 bit for bit (1 to 4001 elements) and ≈ expf version",
+               "relative error " + number(error512));
 }
 
 // rms_norm's chained sums against one plain double sum, widths with and without a ragged tail.

@@ -1,5 +1,6 @@
 #include "engine/kv-cache.h"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -16,7 +17,13 @@ KvCache::KvCache(int layers, int kv_heads, int head_dim, bool f16, int max_seque
       element_bytes_(f16 ? 2 : 4),
       page_bytes_(static_cast<size_t>(layers) * 2 * kv_heads * kPageTokens * head_dim * (f16 ? 2 : 4)),
       pool_(std::make_shared<KvPagePool>(page_bytes_)),
-      sequences_(static_cast<size_t>(max_sequences)) {}
+      sequences_(static_cast<size_t>(max_sequences)) {
+  // One sequence's pages up to the context length, at most kPrefaultBytes (or one page), resident before
+  // the first forward rather than inside it, as a cache allocated whole at creation would be.
+  constexpr size_t kPrefaultBytes = size_t{16} << 20;
+  const auto pages = static_cast<size_t>((context_length + kPageTokens - 1) / kPageTokens);
+  pool_->prefault(std::min(pages, std::max<size_t>(1, kPrefaultBytes / page_bytes_)));
+}
 
 void KvCache::check(int sequence) const {
   if (sequence < 0 || sequence >= static_cast<int>(sequences_.size()) || !sequences_[sequence].live) {

@@ -106,6 +106,14 @@ void KvPagePool::give_back(uint8_t* page) {
   free_.push_back(page);
 }
 
+void KvPagePool::prefault(size_t pages) {
+  std::vector<uint8_t*> taken;
+  taken.reserve(pages);
+  for (size_t i = 0; i < pages; i++) taken.push_back(acquire());
+  // the free list hands out its back first: the first page taken is the first handed out again
+  for (auto page = taken.rbegin(); page != taken.rend(); ++page) give_back(*page);
+}
+
 size_t KvPagePool::mapped_bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return chunks_.size() * chunk_bytes_;

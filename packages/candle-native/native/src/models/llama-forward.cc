@@ -16,17 +16,29 @@ void grow(std::vector<float>& buffer, size_t n) {
   if (buffer.size() < n) buffer.resize(n);
 }
 
-void norm_rows(const float* x, const std::vector<float>& weight, float* y, int rows, int64_t dim, float eps) {
-  for (int t = 0; t < rows; t++) cpu::rms_norm(x + t * dim, weight.data(), y + t * dim, dim, eps);
-}
-
-void add_rows(float* x, const float* delta, int64_t n) {
-  for (int64_t i = 0; i < n; i++) x[i] += delta[i];
-}
-
-// Per-token element-wise work (rope, KV writes, the feed-forward activation) runs in chunks of
-// this many tokens, so a decode batch of up to this many sequences stays on the calling thread.
+// Per-token element-wise work (rope, KV writes, the feed-forward activation, norms and residual
+// adds) runs in chunks of this many tokens, so a decode batch of up to this many sequences stays on
+// the calling thread.
 constexpr int64_t kInlineTokens = 16;
+
+// A sublayer's output into the residual stream, then the next norm, for tokens [begin, end): `delta`
+// (nullptr: nothing to add) takes its own norm `delta_norm` first when the architecture has one (not
+// empty), is added into `x`, and `x` is normed by `norm` into `y` (`norm` null: only the add). Run in
+// the pool's chunks ahead of the matmul that reads `y` (MatmulPrepare): a prompt's 512 × 576 floats on
+// the calling thread left the others spinning. Per element the same operations in the same order as
+// one thread doing them all.
+void residual_norm(float* x, float* delta, const std::vector<float>* delta_norm, const std::vector<float>* norm, float* y,
+                   int64_t begin, int64_t end, int64_t dim, float eps) {
+  for (int64_t t = begin; t < end; t++) {
+    float* row = x + t * dim;
+    if (delta != nullptr) {
+      float* d = delta + t * dim;
+      if (delta_norm != nullptr && !delta_norm->empty()) cpu::rms_norm(d, delta_norm->data(), d, dim, eps);
+      for (int64_t i = 0; i < dim; i++) row[i] += d[i];
+    }
+    if (norm != nullptr) cpu::rms_norm(row, norm->data(), y + t * dim, dim, eps);
+  }
+}
 
 // A prompt's consecutive tokens attend in runs of up to this many (the AVX-512 kernel takes any
 // number; the others are handed 16 at a time), so each K/V block is widened once per run: on the
@@ -90,6 +102,25 @@ void request_kv_rows(KvCache& kv, const BatchToken* tokens, int count, int layer
   }
 }
 
+// The order the pool claims a prompt's (run, kv head) attention items in: the most keys first, so a
+// causal prompt's last runs (the longest) do not start last and leave one thread finishing them alone
+// (SmolLM2's 512 tokens: 8 runs of 64 × 3 kv heads on 2 threads, the last item a sixth of a thread's share). Each item
+// writes its own rows, so the order changes no result. One thread, or a decode batch: in order.
+void attention_order(const std::vector<QueryRun>& runs, const BatchToken* tokens, int nkv, int threads,
+                     std::vector<int32_t>& order) {
+  const auto items = static_cast<int32_t>(runs.size()) * nkv;
+  order.resize(static_cast<size_t>(items));
+  for (int32_t i = 0; i < items; i++) order[static_cast<size_t>(i)] = i;
+  bool single_tokens = true;
+  for (const QueryRun& run : runs) single_tokens &= run.count == 1;
+  if (threads <= 1 || single_tokens) return;
+  std::vector<int64_t> keys(runs.size(), 0);
+  for (size_t i = 0; i < runs.size(); i++) {
+    for (int j = 0; j < runs[i].count; j++) keys[i] += tokens[runs[i].begin + j].position + 1;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return keys[static_cast<size_t>(a / nkv)] > keys[static_cast<size_t>(b / nkv)]; });
+}
+
 cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
   return c.rope_params(sliding, w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data());
 }
@@ -120,20 +151,23 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
   grow(s.up, n * ff);
 
   const WeightMatrix& embedding = w.token_embedding;
-  for (int t = 0; t < count; t++) {
-    float* row = s.x.data() + t * dim;
-    dequantize_matrix_row(embedding, tokens[t].token, row);
-    if (c.arch->scale_embedding) {
-      const float scale = std::sqrt(static_cast<float>(dim));
-      for (int64_t i = 0; i < dim; i++) row[i] *= scale;
+  r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; t++) {
+      float* row = s.x.data() + t * dim;
+      dequantize_matrix_row(embedding, tokens[t].token, row);
+      if (c.arch->scale_embedding) {
+        const float scale = std::sqrt(static_cast<float>(dim));
+        for (int64_t i = 0; i < dim; i++) row[i] *= scale;
+      }
     }
-  }
+  });
 
   query_runs(tokens, count, nkv, r.pool.size(), s.runs);
   const std::vector<QueryRun>& runs = s.runs;
   int64_t attention_pairs = 0;
   for (int t = 0; t < count; t++) attention_pairs += static_cast<int64_t>(tokens[t].position + 1) * nh;
   const bool attention_inline = attention_pairs <= kInlineAttentionPairs;
+  attention_order(runs, tokens, nkv, attention_inline ? 1 : r.pool.size(), s.attention_order);
 
   // The rotation angles depend on the position and the rope variant only: once per token, not per layer.
   bool any_sliding = false;
@@ -157,14 +191,19 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     // their lines are rarely cached (a fresh or recycled page), and the writes below stalled on them.
     if (count <= kInlineTokens) request_kv_rows(r.kv, tokens, count, l, nkv, hd);
 
-    // attention: q, k, v projections in one pass over the three matrices
-    norm_rows(s.x.data(), layer.attn_norm, s.xb.data(), count, dim, c.rms_epsilon);
+    // attention: q, k, v projections in one pass over the three matrices, on the norm of the residual
+    // stream with the previous layer's feed-forward output added (both in the matmul's own chunks)
+    float* const ffn_out = l == 0 ? nullptr : s.xb2.data();
+    const std::vector<float>* const ffn_out_norm = l == 0 ? nullptr : &w.layers[static_cast<size_t>(l - 1)].post_ffn_norm;
+    const MatmulPrepare attention_input = [&](int64_t begin, int64_t end) {
+      residual_norm(s.x.data(), ffn_out, ffn_out_norm, &layer.attn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
+    };
     const MatmulTarget qkv[3] = {
         {&layer.wq, s.q.data(), q_dim, layer.bq.empty() ? nullptr : layer.bq.data()},
         {&layer.wk, s.k.data(), kv_dim, layer.bk.empty() ? nullptr : layer.bk.data()},
         {&layer.wv, s.v.data(), kv_dim, layer.bv.empty() ? nullptr : layer.bv.data()},
     };
-    matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized);
+    matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized, &attention_input);
 
     // per-head q/k norms, RoPE, then this batch's keys and values into the cache (a decode batch's
     // few tokens on the calling thread: cheaper than a hand-off to the pool)
@@ -201,7 +240,8 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     const int64_t slice_floats = group * hd + 2 * group;
     if (slices > 1) grow(s.attention_partial, static_cast<size_t>(heads_of_runs * slices * slice_floats));
     r.pool.parallel_for(heads_of_runs * slices, attention_inline ? heads_of_runs : 1, [&](int64_t begin, int64_t end) {
-      for (int64_t item = begin; item < end; item++) {
+      for (int64_t claimed = begin; claimed < end; claimed++) {
+        const int64_t item = slices == 1 ? s.attention_order[static_cast<size_t>(claimed)] : claimed;
         const int64_t i = item / slices;
         const int slice = static_cast<int>(item % slices);
         const QueryRun& run = runs[static_cast<size_t>(i / nkv)];
@@ -242,14 +282,15 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
 
     const MatmulTarget output{&layer.wo, s.xb2.data(), dim, layer.bo.empty() ? nullptr : layer.bo.data()};
     matmul(r.pool, kernels, s.attention.data(), count, &output, 1, s.quantized);
-    if (!layer.post_attn_norm.empty()) norm_rows(s.xb2.data(), layer.post_attn_norm, s.xb2.data(), count, dim, c.rms_epsilon);
-    add_rows(s.x.data(), s.xb2.data(), count * dim);
 
-    // gated feed-forward: down(act(gate(x)) * up(x))
-    norm_rows(s.x.data(), layer.ffn_norm, s.xb.data(), count, dim, c.rms_epsilon);
+    // gated feed-forward: down(act(gate(x)) * up(x)), on the norm of the residual stream with attention's
+    // output added; the norm and the activation run in the chunks of the matmuls that read them
+    const MatmulPrepare ffn_input = [&](int64_t begin, int64_t end) {
+      residual_norm(s.x.data(), s.xb2.data(), &layer.post_attn_norm, &layer.ffn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
+    };
     const MatmulTarget gate_up[2] = {{&layer.w_gate, s.gate.data(), ff, nullptr}, {&layer.w_up, s.up.data(), ff, nullptr}};
-    matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized);
-    r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
+    matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized, &ffn_input);
+    const MatmulPrepare activation = [&](int64_t begin, int64_t end) {
       float* gate = s.gate.data() + begin * ff;
       const float* up = s.up.data() + begin * ff;
       if (c.arch->activation == FfnActivation::Silu) {
@@ -257,11 +298,16 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
       } else {
         cpu::gelu_tanh_mul(gate, up, (end - begin) * ff);
       }
-    });
+    };
     const MatmulTarget down{&layer.w_down, s.xb2.data(), dim, nullptr};
-    matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized);
-    if (!layer.post_ffn_norm.empty()) norm_rows(s.xb2.data(), layer.post_ffn_norm, s.xb2.data(), count, dim, c.rms_epsilon);
-    add_rows(s.x.data(), s.xb2.data(), count * dim);
+    matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized, &activation);
+  }
+  // the last layer's feed-forward output into the residual stream (the earlier ones were added with the next layer's norm)
+  if (c.layer_count > 0) {
+    r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
+      residual_norm(s.x.data(), s.xb2.data(), &w.layers[static_cast<size_t>(c.layer_count - 1)].post_ffn_norm, nullptr, nullptr,
+                    begin, end, dim, c.rms_epsilon);
+    });
   }
 
   // final norm and LM head for the rows the caller asked for (consecutive logits rows)

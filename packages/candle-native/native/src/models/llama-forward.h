@@ -34,6 +34,7 @@ struct ForwardScratch {
   std::vector<uint8_t> quantized;
   std::vector<int32_t> logit_tokens;
   std::vector<QueryRun> runs;
+  std::vector<int32_t> attention_order;  // prefill attention's (run, kv head) items, costliest first
 };
 
 struct ForwardResources {

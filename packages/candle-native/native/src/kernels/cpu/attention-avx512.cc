@@ -237,7 +237,8 @@ void attend_lanes(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, i
   float* acc = buffers.acc;
   float* max = buffers.max;
   float* denominator = buffers.denominator;
-  std::memset(packed, 0, sizeof(float) * static_cast<size_t>(tiles) * kTileRows * HD);
+  // every row's queries are written below: only the last tile's rows past `rows` need zeros
+  std::memset(packed + static_cast<int64_t>(tiles - 1) * kTileRows * HD, 0, sizeof(float) * kTileRows * HD);
   std::memset(acc, 0, sizeof(float) * static_cast<size_t>(tiles) * kTileRows * HD);
   int lo = first[0], hi = last[0];
   for (int i = 0; i < tokens; i++) lo = std::min(lo, first[i]), hi = std::max(hi, last[i]);

@@ -23,6 +23,7 @@ bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
 bool add_avx512_rows16(KernelTable& table);             // rows16-avx512.cc
 bool add_avx512_attention(KernelTable& table);          // attention-avx512.cc
 bool add_avx512_rows16_q4k(KernelTable& table);         // rows16-q4k-avx512.cc
+bool add_avx512_activations(KernelTable& table);        // activations-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
   if (layout == WeightLayout::Rows16) return weight_type == GgmlType::Q4_K ? ActivationFormat::Q8K : ActivationFormat::Q8_0Sum;
@@ -150,7 +151,7 @@ const KernelTable* avx512_kernels() {
     KernelTable t = *avx2;
     t.name = "avx512";
     if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t) &&
-          add_avx512_rows16_q4k(t) && add_avx512_attention(t))) {
+          add_avx512_rows16_q4k(t) && add_avx512_attention(t) && add_avx512_activations(t))) {
       t.name = nullptr;
     }
     return with_relay_flags(t);

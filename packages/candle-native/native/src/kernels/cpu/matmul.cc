@@ -72,6 +72,27 @@ int decode_bands(int64_t rows, int64_t threads, int64_t* bounds, int capacity) {
   return count;
 }
 
+// Rows a thread runs if the threads take `band`-row bands in turn: whole bands, the last one short.
+int64_t longest_share(int64_t rows, int64_t band, int64_t threads) {
+  const int64_t bands = (rows + band - 1) / band;
+  const int64_t rounds = (bands + threads - 1) / threads;
+  return std::min(rounds * band, rows);
+}
+
+// A prefill's band: up to kPrefillRows rows (a whole number of 16-row tiles), or half as many again
+// (two 16-row groups more) or half when that gives the threads more even shares: SmolLM2's 576-row
+// matrices made 9 bands of 64, so one of 2 threads ran 5 and the other waited out the fifth.
+int64_t prefill_band(int64_t rows, int64_t threads) {
+  const int64_t share = rows / (threads * kBandsPerThread);
+  const int64_t band = std::min<int64_t>(kPrefillRows, std::max<int64_t>(kRowTile, share / kRowTile * kRowTile));
+  int64_t best = band;
+  for (const int64_t other : {band / 2, band * 3 / 2}) {
+    if (other < kRowTile || other % kRowTile != 0) continue;
+    if (longest_share(rows, other, threads) < longest_share(rows, best, threads)) best = other;
+  }
+  return best;
+}
+
 }  // namespace
 
 void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
@@ -89,7 +110,7 @@ void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
 }
 
 void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_t tokens, const MatmulTarget* targets,
-            int target_count, std::vector<uint8_t>& scratch) {
+            int target_count, std::vector<uint8_t>& scratch, const MatmulPrepare* prepare) {
   if (target_count <= 0 || tokens <= 0) return;
   const int64_t cols = targets[0].weight->cols;
   bool needed[kFormats] = {};
@@ -113,6 +134,8 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     offset_of[f] = total;
     total += stride_of[f] * static_cast<size_t>(tokens);
   }
+  const int64_t quantize_grain = tokens * cols <= kInlineQuantizeElements ? tokens : 4;
+  if (total == 0 && prepare != nullptr) pool.parallel_for(tokens, quantize_grain, *prepare);  // float activations
   if (total > 0) {
     // Regions start on cache lines, so formats whose rows are whole lines keep their vectors unsplit.
     if (scratch.size() < total + kLine) scratch.resize(total + kLine);
@@ -120,13 +143,18 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     for (int f = 1; f < kFormats; f++) {
       if (needed[f]) rows_of[f] = base + offset_of[f];
     }
-    const int64_t quantize_grain = tokens * cols <= kInlineQuantizeElements ? tokens : 4;
+    // A pool without workers hands over the whole range at once: its rows still go quantize_grain at a
+    // time, so the rows `prepare` writes are in L1 when they are quantized.
     pool.parallel_for(tokens, quantize_grain, [&](int64_t begin, int64_t end) {
-      for (int64_t t = begin; t < end; t++) {
-        for (int f = 1; f < kFormats; f++) {
-          if (needed[f]) {
-            quantize_activations(kernels, static_cast<ActivationFormat>(f), x + t * cols,
-                                 base + offset_of[f] + t * stride_of[f], cols);
+      for (int64_t t0 = begin; t0 < end; t0 += quantize_grain) {
+        const int64_t t1 = std::min(end, t0 + quantize_grain);
+        if (prepare != nullptr) (*prepare)(t0, t1);
+        for (int64_t t = t0; t < t1; t++) {
+          for (int f = 1; f < kFormats; f++) {
+            if (needed[f]) {
+              quantize_activations(kernels, static_cast<ActivationFormat>(f), x + t * cols,
+                                   base + offset_of[f] + t * stride_of[f], cols);
+            }
           }
         }
       }
@@ -253,9 +281,7 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
     });
     return;
   }
-  const int64_t share = total_rows / (threads * kBandsPerThread);
-  const int64_t grain = std::min<int64_t>(kPrefillRows, std::max<int64_t>(kRowTile, share / kRowTile * kRowTile));
-  pool.parallel_for(total_rows, grain, run_rows);
+  pool.parallel_for(total_rows, prefill_band(total_rows, threads), run_rows);
 }
 
 }  // namespace xc

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "common/error.h"
@@ -46,7 +47,12 @@ struct MatmulTarget {
 // target's weight in one parallel pass. Activations are quantized once per format; each thread
 // takes a band of weight rows and walks it in small tiles, running every token over a tile while
 // it is in cache, so a weight matrix streams from memory once per call whatever the token count.
+//
+// `prepare` (optional) writes x's rows: it is called on the pool for consecutive token ranges [begin, end)
+// covering [0, tokens), each once, right before those rows are read (quantized, in the same chunk), so a
+// norm or an activation that produces x costs no pass of its own and no wait for the pool.
+using MatmulPrepare = std::function<void(int64_t begin, int64_t end)>;
 void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_t tokens, const MatmulTarget* targets,
-            int target_count, std::vector<uint8_t>& scratch);
+            int target_count, std::vector<uint8_t>& scratch, const MatmulPrepare* prepare = nullptr);
 
 }  // namespace xc
