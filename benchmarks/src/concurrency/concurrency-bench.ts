@@ -10,7 +10,7 @@ import { ensureModel } from '../ensure-model.ts';
 import { traceForwardCalls } from '../optimizer/forward-trace.ts';
 import { threadCpuSeconds } from '../optimizer/thread-cpu.ts';
 import { type ConcurrencyArgs, concurrencyHelp, parseConcurrencyArgs } from './concurrency-args.ts';
-import { formatEngineSteps, measureEngineSteps } from './engine-steps.ts';
+import { formatEngineSteps, formatGapSteps, measureEngineSteps, measureGapSteps } from './engine-steps.ts';
 import { percentile } from './percentile.ts';
 import { formatStreamTrace, newStreamTrace, resetStreamTrace, type StreamTrace } from './stream-trace.ts';
 
@@ -185,7 +185,11 @@ for (const shape of shapes) {
     const engine = await loadEngine(modelPath, {
       threads,
       contextLength: 1024,
-      maxSequences: streamCounts.reduce((sum, n) => sum + n, 0),
+      // Every stream count's set at once, or the gap steps' four sets of 8.
+      maxSequences: Math.max(
+        streamCounts.reduce((sum, n) => sum + n, 0),
+        32,
+      ),
     });
     try {
       const rows = [...new Set([1, ...streamCounts])].sort((a, b) => a - b);
@@ -198,6 +202,17 @@ for (const shape of shapes) {
         formatEngineSteps(`${shape} ${type}, ${promptTokens}-token prompts, ${gen - 1} steps`, timings),
       );
       process.stderr.write(`${traces.at(-1)}\n`);
+      // The scheduler's JS between steps (0.1–0.3 ms) leaves the engine's threads idle that long; the
+      // engine-alone steps above follow each other at once. Same steps, with such gaps before each call:
+      for (const gapRows of [1, 8].filter((n) => rows.includes(n))) {
+        const gaps = await measureGapSteps(engine, gapRows, [0, 150, 300, 600], {
+          context: promptTokens,
+          steps: gen - 1,
+          rounds,
+        });
+        traces.push(formatGapSteps(`${shape} ${type}`, gapRows, gaps));
+        process.stderr.write(`${traces.at(-1)}\n`);
+      }
     } finally {
       await engine.dispose();
     }

@@ -6,7 +6,13 @@ export interface EngineStepTiming {
   rows: number;
   medianMs: number;
   cpuMs: number;
+  /** The mean wall ms (the statistic the trace's "ms each" is) and, where the engine tells, its own mean ms. */
+  meanMs?: number;
+  engineMs?: number;
 }
+
+/** How the last forward ran, where the engine tells (NativeEngine.lastForwardTiming). */
+type TimedEngine = Engine & { lastForwardTiming?: () => { engineMs: number } | undefined };
 
 export interface EngineStepOptions {
   /** Tokens each sequence holds before the first timed step (the benchmark's prompt length). */
@@ -34,6 +40,8 @@ export async function measureEngineSteps(
   const prompt = Int32Array.from({ length: options.context }, (_, i) => 100 + ((i * 37) % 500));
   const walls = rowCounts.map((): number[] => []);
   const cpus = rowCounts.map(() => 0);
+  const own = rowCounts.map(() => 0);
+  const timing = (engine as TimedEngine).lastForwardTiming?.bind(engine);
   for (let round = 0; round < options.rounds; round++) {
     const sets = rowCounts.map((rows) => Array.from({ length: rows }, () => engine.createSequence()));
     try {
@@ -52,6 +60,7 @@ export async function measureEngineSteps(
           const used = process.cpuUsage(cpu);
           walls[i]!.push(performance.now() - started);
           cpus[i]! += (used.user + used.system) / 1000;
+          own[i]! += timing?.()?.engineMs ?? 0;
           next[i] = ids.map((row) => row[0]!);
         }
       }
@@ -63,7 +72,76 @@ export async function measureEngineSteps(
     rows,
     medianMs: spread(walls[i]!).median,
     cpuMs: cpus[i]! / walls[i]!.length,
+    meanMs: mean(walls[i]!),
+    ...(timing === undefined ? {} : { engineMs: own[i]! / walls[i]!.length }),
   }));
+}
+
+const mean = (values: readonly number[]) =>
+  values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+
+/**
+ * `rows`-row greedy decode steps with the JS thread busy for each of `gapsUs` microseconds before every
+ * call (the scheduler's work between steps), the gaps taking turns step by step: the engine's own mean
+ * ms a step after each gap. Tells whether the time the engine's threads wait between calls (they spin a
+ * while, then sleep) changes what the next step costs. Needs an engine that tells its own time.
+ */
+export async function measureGapSteps(
+  engine: Engine,
+  rows: number,
+  gapsUs: readonly number[],
+  options: EngineStepOptions,
+): Promise<Array<{ gapUs: number; engineMs: number; meanMs: number }>> {
+  const timing = (engine as TimedEngine).lastForwardTiming?.bind(engine);
+  if (engine.forwardArgmax === undefined || timing === undefined)
+    throw new Error('measureGapSteps needs an engine with forwardArgmax and lastForwardTiming');
+  const forwardArgmax = engine.forwardArgmax.bind(engine);
+  const prompt = Int32Array.from({ length: options.context }, (_, i) => 100 + ((i * 37) % 500));
+  const own = gapsUs.map(() => 0);
+  const walls = gapsUs.map(() => 0);
+  let steps = 0;
+  for (let round = 0; round < options.rounds; round++) {
+    const sets = gapsUs.map(() => Array.from({ length: rows }, () => engine.createSequence()));
+    try {
+      const next = await Promise.all(
+        sets.map(async (seqs) =>
+          (await forwardArgmax(seqs.map((seq) => ({ seq, tokens: prompt, logitsFor: 'last' })))).map(
+            (ids) => ids[0]!,
+          ),
+        ),
+      );
+      for (let step = 0; step < options.steps; step++, steps++) {
+        for (const [i, seqs] of sets.entries()) {
+          const busyUntil = performance.now() + gapsUs[i]! / 1000;
+          while (performance.now() < busyUntil);
+          const started = performance.now();
+          const ids = await forwardArgmax(step1(seqs, next[i]!));
+          walls[i]! += performance.now() - started;
+          own[i]! += timing()?.engineMs ?? 0;
+          next[i] = ids.map((row) => row[0]!);
+        }
+      }
+    } finally {
+      for (const seqs of sets) for (const seq of seqs) engine.release(seq);
+    }
+  }
+  return gapsUs.map((gapUs, i) => ({
+    gapUs,
+    engineMs: own[i]! / Math.max(1, steps),
+    meanMs: walls[i]! / Math.max(1, steps),
+  }));
+}
+
+/** One line: the engine's own ms a step after each JS gap. */
+export function formatGapSteps(
+  label: string,
+  rows: number,
+  timings: ReadonlyArray<{ gapUs: number; engineMs: number; meanMs: number }>,
+): string {
+  const parts = timings.map(
+    (t) => `${t.gapUs} µs: engine ${t.engineMs.toFixed(2)} ms (call ${t.meanMs.toFixed(2)})`,
+  );
+  return `  ${label}, ${rows} rows after a busy JS gap of ${parts.join(' | ')}`;
 }
 
 const step1 = (seqs: SequenceId[], tokens: number[]) =>
@@ -74,7 +152,10 @@ export function formatEngineSteps(label: string, timings: readonly EngineStepTim
   const one = timings[0]!;
   const parts = timings.map(
     (t) =>
-      `${t.rows} rows ${t.medianMs.toFixed(2)} ms (CPU ${t.cpuMs.toFixed(2)})` +
+      `${t.rows} rows ${t.medianMs.toFixed(2)} ms (CPU ${t.cpuMs.toFixed(2)}` +
+      (t.meanMs === undefined ? '' : `; mean ${t.meanMs.toFixed(2)}`) +
+      (t.engineMs === undefined ? '' : `, engine ${t.engineMs.toFixed(2)}`) +
+      ')' +
       (t === one
         ? ''
         : `, ${((t.rows * one.medianMs) / t.medianMs).toFixed(2)}× one row's tok/s by wall, ${((t.rows * one.cpuMs) / t.cpuMs).toFixed(2)}× by CPU`),

@@ -30,6 +30,8 @@ export const newStreamTrace = (rounds: number): StreamTrace => ({
 /** Empties `trace` in place, its forward counts too (traceForwardCalls keeps counting into that object). */
 export function resetStreamTrace(trace: StreamTrace, rounds: number): void {
   const { forward } = trace;
+  delete forward.decodeEngineMs;
+  delete forward.decodeOnWorker;
   Object.assign(forward, newForwardTrace());
   Object.assign(trace, newStreamTrace(rounds), { forward });
 }
@@ -37,6 +39,13 @@ export function resetStreamTrace(trace: StreamTrace, rounds: number): void {
 /** Generated tokens per CPU-second of the process: the load-resistant rate `--trace` compares. */
 export const tokensPerCpuSecond = (trace: StreamTrace): number =>
   trace.cpuSeconds > 0 ? trace.tokens / trace.cpuSeconds : 0;
+
+/** The decode-only calls' own engine time each and how many ran on a worker, where the engine told. */
+function engineShare(forward: ForwardTrace, decodeCalls: number): string {
+  if (forward.decodeEngineMs === undefined) return '';
+  const each = forward.decodeEngineMs / Math.max(1, decodeCalls);
+  return `: engine ${each.toFixed(2)}, ${forward.decodeOnWorker ?? 0} of ${decodeCalls} on a worker`;
+}
 
 /**
  * Two lines: the forward calls (formatForwardTrace, totals over all rounds), then per round the wall
@@ -56,7 +65,7 @@ export function formatStreamTrace(label: string, trace: StreamTrace, single?: St
   return (
     `${formatForwardTrace(`  ${label}`, forward)}\n` +
     `  ${label}, a round: wall ${perRound(trace.wallMs)} ms = prompt-carrying calls ${perRound(forward.promptMs)} + ` +
-    `decode-only calls ${perRound(forward.decodeMs)} (${(forward.decodeMs / Math.max(1, decodeCalls)).toFixed(2)} ms each) + ` +
+    `decode-only calls ${perRound(forward.decodeMs)} (${(forward.decodeMs / Math.max(1, decodeCalls)).toFixed(2)} ms each${engineShare(forward, decodeCalls)}) + ` +
     `outside forward calls ${perRound(trace.wallMs - inside)}; CPU ${perRound(trace.cpuSeconds * 1000)} ms${threads}; ` +
     `${rate.toFixed(1)} tok per CPU-s` +
     (singleRate > 0 ? ` (${(rate / singleRate).toFixed(2)}× 1 stream's)` : '')

@@ -32,4 +32,40 @@ describe('traceForwardCalls', () => {
       '3 forward calls (2 with prompt chunks, 1 with several; 2 argmax-only)',
     );
   });
+
+  it("adds up the decode-only calls' own engine time and worker runs where the engine tells them", async () => {
+    const ran = [
+      { engineMs: 9, inline: false },
+      { engineMs: 2, inline: true },
+      { engineMs: 3, inline: false },
+    ];
+    let last: { engineMs: number; inline: boolean } | undefined;
+    const engine = {
+      forward: async () => [],
+      forwardArgmax: async (batch: ForwardRequest[]) => {
+        last = ran.shift();
+        return batch.map(() => new Int32Array(1));
+      },
+      lastForwardTiming: () => last,
+    } as unknown as Engine;
+    const trace = newForwardTrace();
+    traceForwardCalls(engine, trace);
+    await engine.forwardArgmax!([request(1), request(40)]);
+    await engine.forwardArgmax!([request(1), request(1)]);
+    await engine.forwardArgmax!([request(1), request(1)]);
+    // The prompt-carrying call's 9 ms is not a decode step's.
+    expect(trace).toMatchObject({ decodeEngineMs: 5, decodeOnWorker: 1 });
+  });
+
+  it('leaves the engine time out for an engine that does not tell it', async () => {
+    const engine = {
+      forward: async () => [],
+      forwardArgmax: async (batch: ForwardRequest[]) => batch.map(() => new Int32Array(1)),
+    } as unknown as Engine;
+    const trace = newForwardTrace();
+    traceForwardCalls(engine, trace);
+    await engine.forwardArgmax!([request(1)]);
+    expect(trace.decodeEngineMs).toBeUndefined();
+    expect(trace.decodeOnWorker).toBeUndefined();
+  });
 });

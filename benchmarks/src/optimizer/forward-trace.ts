@@ -19,6 +19,12 @@ export interface ForwardTrace {
   promptMs: number;
   decodeMs: number;
   gapMs: number;
+  /**
+   * Where the engine tells how each forward ran (NativeEngine.lastForwardTiming): the decode-only calls'
+   * ms in the engine itself (no hand-offs, no JS around the call), and how many ran on a worker thread.
+   */
+  decodeEngineMs?: number;
+  decodeOnWorker?: number;
   /** CPU seconds of the JS thread and of the others (engine, libuv, GC helpers), where /proc tells. */
   jsThreadCpuSeconds?: number;
   otherThreadsCpuSeconds?: number;
@@ -37,9 +43,13 @@ export const newForwardTrace = (): ForwardTrace => ({
   gapMs: 0,
 });
 
+/** How the last forward ran, where the engine tells (NativeEngine.lastForwardTiming). */
+type TimedEngine = { lastForwardTiming?: () => { engineMs: number; inline: boolean } | undefined };
+
 /** Wraps `engine`'s forward calls (in place: the scheduler holds this object) to count into `trace`. */
 export function traceForwardCalls(engine: Engine, trace: ForwardTrace): void {
   let lastEnd: number | undefined;
+  const timing = (engine as TimedEngine).lastForwardTiming?.bind(engine);
   const wrap =
     <R>(call: (batch: ForwardRequest[], ...rest: never[]) => Promise<R>, argmax: boolean) =>
     async (batch: ForwardRequest[], ...rest: never[]): Promise<R> => {
@@ -59,7 +69,14 @@ export function traceForwardCalls(engine: Engine, trace: ForwardTrace): void {
       } finally {
         lastEnd = performance.now();
         if (prompts.length > 0) trace.promptMs += lastEnd - start;
-        else trace.decodeMs += lastEnd - start;
+        else {
+          trace.decodeMs += lastEnd - start;
+          const ran = timing?.();
+          if (ran !== undefined) {
+            trace.decodeEngineMs = (trace.decodeEngineMs ?? 0) + ran.engineMs;
+            trace.decodeOnWorker = (trace.decodeOnWorker ?? 0) + (ran.inline ? 0 : 1);
+          }
+        }
       }
     };
   const target = engine as { forward: Engine['forward']; forwardArgmax?: Engine['forwardArgmax'] };

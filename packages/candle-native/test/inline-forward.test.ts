@@ -179,4 +179,25 @@ describe('forwards on the JS thread (inlineForwardMs)', () => {
     expect(inline).not.toBe(onWorker);
     await engine.dispose();
   });
+
+  it("tells how the last forward ran: the engine's own time and on which thread", async () => {
+    // Budget 50 ms: the first 1-token step measures its class on a worker, the next runs inline.
+    const engine = await loadEngine(storiesPath, { threads: 2, contextLength: 256, inlineForwardMs: 50 });
+    const context = (engine as unknown as { context: AddonContext }).context;
+    const calls = countAddonCalls(engine);
+    expect(engine.lastForwardTiming()).toBeUndefined();
+    const seq = engine.createSequence();
+    await engine.forwardArgmax([{ seq, tokens: Int32Array.of(1), logitsFor: 'last' }]);
+    const first = engine.lastForwardTiming();
+    expect(first).toEqual({ engineMs: context.lastForwardMs(), inline: false });
+    expect(first!.engineMs).toBeGreaterThan(0);
+    const started = performance.now();
+    await engine.forwardArgmax([{ seq, tokens: Int32Array.of(403), logitsFor: 'last' }]);
+    const wall = performance.now() - started;
+    const second = engine.lastForwardTiming();
+    expect(second).toEqual({ engineMs: context.lastForwardMs(), inline: true });
+    expect(second!.engineMs).toBeLessThanOrEqual(wall);
+    expect(calls).toEqual({ forward: 0, forwardSync: 0, forwardArgmax: 1, forwardArgmaxSync: 1 });
+    await engine.dispose();
+  });
 });

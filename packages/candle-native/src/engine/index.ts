@@ -6,4 +6,4 @@ export {
   loadEngine,
   type NativeEngineOptions,
 } from './load-engine.js';
-export { NativeEngine } from './native-engine.js';
+export { type ForwardTiming, NativeEngine } from './native-engine.js';

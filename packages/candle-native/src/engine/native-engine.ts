@@ -23,6 +23,12 @@ interface NativeSequence {
 /** How long a forward may block the event loop by default (see InlineForwardPolicy). */
 export const DEFAULT_INLINE_FORWARD_MS = 8;
 
+/** How the last forward that finished ran: the engine's own ms (no hand-offs, no JS), and on which thread. */
+export interface ForwardTiming {
+  engineMs: number;
+  inline: boolean;
+}
+
 /** Both ways the addon runs a forward: on a worker thread, or on the JS thread. */
 interface NativeForward<T> {
   onWorker(abortFlag: Int32Array): Promise<T>;
@@ -41,6 +47,7 @@ export class NativeEngine implements Engine {
   private readonly abortFlags = new Set<Int32Array>();
   private disposed: Promise<void> | undefined;
   private readonly inlinePolicy: InlineForwardPolicy;
+  private lastTiming: ForwardTiming | undefined;
 
   constructor(
     readonly info: ModelInfo,
@@ -112,6 +119,15 @@ export class NativeEngine implements Engine {
         return ids.subarray(offset - rows, offset);
       });
     });
+  }
+
+  /**
+   * The last forward that finished: its time in the engine and whether it ran on the JS thread
+   * (undefined before any). A caller timing the promise sees this plus the hand-offs and the JS around
+   * the call, so the difference tells where a step's wall time went (the concurrency benchmark's trace).
+   */
+  lastForwardTiming(): ForwardTiming | undefined {
+    return this.lastTiming;
   }
 
   /** Aborts forwards in flight, waits for them, then frees the KV cache and unmaps the weights. */
@@ -205,12 +221,15 @@ export class NativeEngine implements Engine {
         const started = performance.now();
         const result = forward.inline(abortFlag);
         this.inlinePolicy.record(tokens, performance.now() - started);
+        this.lastTiming = { engineMs: this.context.lastForwardMs(), inline: true };
         return result;
       }
       const result = await forward.onWorker(abortFlag);
       // The engine's own time, not the promise's: a step measured with its hand-offs (0.5–1 ms, more on a
       // busy event loop) just over the budget would otherwise stay on the worker, paying them every step.
-      this.inlinePolicy.record(tokens, this.context.lastForwardMs());
+      const engineMs = this.context.lastForwardMs();
+      this.inlinePolicy.record(tokens, engineMs);
+      this.lastTiming = { engineMs, inline: false };
       return result;
     } catch (error) {
       throw toXError(error, { signal, contextLength: this.info.contextLength, promptTokens });
