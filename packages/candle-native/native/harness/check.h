@@ -82,6 +82,7 @@ int run_bench(int argc, char** argv);
 // xcandle-harness matmul-bench: the layer matmuls of a model shape, timed in CPU time.
 int run_matmul_bench(int argc, char** argv);
 int run_attention_bench(int argc, char** argv);
+int run_attention_digest(int argc, char** argv);
 // Prints the architecture table as JSON (arch-table-json.cc).
 int run_arch_table();
 

@@ -7,6 +7,7 @@
 //   xcandle-harness arch-table   (the architecture table as JSON, in @x/runtime's ARCHITECTURES shape)
 //   xcandle-harness gpu-checks [--markdown FILE]   (the CUDA kernels against their CPU twins; device probe)
 //   xcandle-harness gpu-bench [--markdown FILE]    (float GEMV bandwidth against the card's copy bandwidth)
+//   xcandle-harness attention-digest [--cases 3000] [--kernels K]   (a hash of attention_tokens' output bytes over fixed random runs)
 //   xcandle-harness membw [--threads N]      (read bandwidth of a buffer far larger than the caches, median of 15 passes)
 //   xcandle-harness int8peak [--threads N]   (int8 multiply-adds per second, registers only)
 #include <cstdio>
@@ -33,6 +34,7 @@ int usage() {
                "       xcandle-harness gpu-checks [--markdown FILE]\n"
                "       xcandle-harness gpu-bench [--markdown FILE]\n"
                "       xcandle-harness attention-bench [--keys 512,2048] [--slices 1,3] [--tokens N [--group G]] [--warm 1] [--steps N] [--kernels K]\n"
+               "       xcandle-harness attention-digest [--cases N] [--kernels K]\n"
                "       xcandle-harness membw [--threads N]\n"
                "       xcandle-harness int8peak [--threads N]\n");
   return 2;
@@ -171,6 +173,7 @@ int main(int argc, char** argv) {
     if (mode == "bench") return xch::run_bench(argc, argv);
     if (mode == "matmul-bench") return xch::run_matmul_bench(argc, argv);
     if (mode == "attention-bench") return xch::run_attention_bench(argc, argv);
+    if (mode == "attention-digest") return xch::run_attention_digest(argc, argv);
     if (mode == "synth") return run_synth(argc, argv);
     if (mode == "logits") return run_logits(argc, argv);
     if (mode == "arch-table") return xch::run_arch_table();

@@ -48,6 +48,7 @@ struct alignas(64) LaneBlock {
 // kTileRows apart, scaled), the tiles' output accumulators (row-major) and each row's softmax stats.
 struct LaneRows {
   std::vector<float> storage;
+  std::vector<int> windows;  // each row's first and last key (its token's), row after row
   float* packed = nullptr;
   float* acc = nullptr;
   float* max = nullptr;
@@ -61,6 +62,7 @@ struct LaneRows {
     acc = packed + floats;
     denominator = acc + floats;  // 16 partial sums a row
     max = denominator + 16 * tiles * kTileRows;
+    if (static_cast<int64_t>(windows.size()) < 2 * tiles * kTileRows) windows.resize(static_cast<size_t>(2 * tiles * kTileRows));
   }
 };
 
@@ -100,6 +102,23 @@ inline void transpose16(__m512* r) {
     r[j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0x88);
     r[8 + j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0xdd);
   }
+}
+
+// exp16 of x ≤ 0 (or NaN), bit for bit: its clamp at 88 never binds there (a live score minus its
+// row's max), so only the clamp at −87 is kept.
+inline __m512 exp_at_most_zero(__m512 x) {
+  x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
+  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  return _mm512_scalef_ps(p, k);
 }
 
 inline __m512 kv_row16(const uint8_t* base, bool f16, int64_t element_index) {
@@ -172,13 +191,15 @@ void lane_tile(const float* packed, float* acc, float* max, float* denominator, 
       for (int j = 0; j < kLaneBlock; j++) x[j] = softcap_value * std::tanh(x[j] / softcap_value);
       for (int c = 0; c < 4; c++) s[r][c] = _mm512_load_ps(x + 16 * c);
     }
-    const bool full = lo[r] == 0 && hi[r] == kLaneBlock - 1;
-    for (int c = 0; c < 4; c++) {
-      const __m512i key = _mm512_add_epi32(lane, _mm512_set1_epi32(16 * c));
-      live[r][c] = full ? static_cast<__mmask16>(0xffff)
-                        : static_cast<__mmask16>(_mm512_cmpge_epi32_mask(key, _mm512_set1_epi32(lo[r])) &
-                                                 _mm512_cmple_epi32_mask(key, _mm512_set1_epi32(hi[r])));
-      s[r][c] = _mm512_mask_mov_ps(minus_infinity, live[r][c], s[r][c]);
+    if (lo[r] == 0 && hi[r] == kLaneBlock - 1) {
+      for (int c = 0; c < 4; c++) live[r][c] = static_cast<__mmask16>(0xffff);
+    } else {
+      for (int c = 0; c < 4; c++) {
+        const __m512i key = _mm512_add_epi32(lane, _mm512_set1_epi32(16 * c));
+        live[r][c] = static_cast<__mmask16>(_mm512_cmpge_epi32_mask(key, _mm512_set1_epi32(lo[r])) &
+                                            _mm512_cmple_epi32_mask(key, _mm512_set1_epi32(hi[r])));
+        s[r][c] = _mm512_mask_mov_ps(minus_infinity, live[r][c], s[r][c]);
+      }
     }
     block_max[r] = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_max_ps(s[r][0], s[r][1]), _mm512_max_ps(s[r][2], s[r][3])));
   }
@@ -188,6 +209,8 @@ void lane_tile(const float* packed, float* acc, float* max, float* denominator, 
   // 1 where the max stays (−∞ included); e^(−87) ≈ 0 against a first block's zero sums
   const __m512 scale_by = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(old_max, new_max, _CMP_EQ_OQ),
                                                exp16(_mm512_sub_ps(old_max, new_max)), _mm512_set1_ps(1.0f));
+  // a block that moves no row's max leaves the sums as they are (× 1 is exact)
+  const bool rescale = _mm512_mask_cmp_ps_mask(used, scale_by, _mm512_set1_ps(1.0f), _CMP_NEQ_UQ) != 0;
   alignas(64) float correction[16], row_max[16];
   _mm512_store_ps(correction, scale_by);
   _mm512_store_ps(row_max, new_max);
@@ -195,19 +218,26 @@ void lane_tile(const float* packed, float* acc, float* max, float* denominator, 
   for (int r = 0; r < R; r++) {
     float* p = b.p + r * kLaneBlock;
     const __m512 m = _mm512_set1_ps(row_max[r]);
-    __m512 sum = _mm512_mul_ps(_mm512_load_ps(denominator + 16 * r), _mm512_set1_ps(correction[r]));
+    __m512 e[4];
     for (int c = 0; c < 4; c++) {
-      const __m512 e = _mm512_maskz_mov_ps(live[r][c], exp16(_mm512_sub_ps(s[r][c], m)));
-      _mm512_store_ps(p + 16 * c, e);
-      sum = _mm512_add_ps(sum, e);
+      e[c] = live[r][c] == 0 ? _mm512_setzero_ps() : _mm512_maskz_mov_ps(live[r][c], exp_at_most_zero(_mm512_sub_ps(s[r][c], m)));
+      _mm512_store_ps(p + 16 * c, e[c]);
     }
+    // the fused first step is the rounding the compiler's contraction of (old sum · correction + e₀) gave
+    __m512 sum = _mm512_fmadd_ps(_mm512_load_ps(denominator + 16 * r), _mm512_set1_ps(correction[r]), e[0]);
+    for (int c = 1; c < 4; c++) sum = _mm512_add_ps(sum, e[c]);
     _mm512_store_ps(denominator + 16 * r, sum);
   }
   for (int d0 = 0; d0 < HD; d0 += 64) {
     __m512 o[R][4];
     for (int r = 0; r < R; r++) {
-      const __m512 c = _mm512_set1_ps(correction[r]);
-      for (int e = 0; e < 4; e++) o[r][e] = _mm512_mul_ps(_mm512_load_ps(acc + r * HD + d0 + 16 * e), c);
+      for (int e = 0; e < 4; e++) o[r][e] = _mm512_load_ps(acc + r * HD + d0 + 16 * e);
+    }
+    if (rescale) {
+      for (int r = 0; r < R; r++) {
+        const __m512 c = _mm512_set1_ps(correction[r]);
+        for (int e = 0; e < 4; e++) o[r][e] = _mm512_mul_ps(o[r][e], c);
+      }
     }
     for (int j = j_lo; j <= j_hi; j++) {
       __m512 v[4];
@@ -247,6 +277,7 @@ void attend_lanes(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, i
     float* tile = packed + static_cast<int64_t>(r / kTileRows) * kTileRows * HD;
     const float* qr = q + i * q_stride + static_cast<int64_t>(h) * HD;
     for (int d = 0; d < HD; d++) tile[d * kTileRows + r % kTileRows] = qr[d] * scale;
+    buffers.windows[2 * r] = first[i], buffers.windows[2 * r + 1] = last[i];
     max[r] = -std::numeric_limits<float>::infinity();
     _mm512_store_ps(denominator + 16 * r, _mm512_setzero_ps());
   }
@@ -265,9 +296,9 @@ void attend_lanes(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, i
       const int n = std::min(kTileRows, rows - r0);
       int row_lo[kTileRows], row_hi[kTileRows];
       bool any = false;
+      const int* window = buffers.windows.data() + 2 * r0;
       for (int r = 0; r < n; r++) {
-        const int i = (r0 + r) / heads;
-        row_lo[r] = std::max(first[i] - t, 0), row_hi[r] = std::min(last[i] - t, count - 1);
+        row_lo[r] = std::max(window[2 * r] - t, 0), row_hi[r] = std::min(window[2 * r + 1] - t, count - 1);
         any = any || row_lo[r] <= row_hi[r];
       }
       if (!any) continue;
