@@ -212,17 +212,21 @@ inline void add_values_rows(const uint16_t* values, const float (*const* scores)
   }
 }
 
-// add_values_rows four rows at a time (eight measured no faster).
+// add_values_rows at most four rows at a time (eight measured no faster), in even parts (5 rows as
+// 3 + 2, not 4 + 1).
 template <class Isa, int V, int H>
 void add_values_shared(const uint16_t* values, const float (*const* scores)[kDecodeBlock], int count, float* const* out,
                        int rows) {
-  for (int m = 0; m < rows; m += 4) {
-    switch (std::min(4, rows - m)) {
+  const int parts = (rows + 3) / 4;
+  for (int part = 0, m = 0; part < parts; part++) {
+    const int n = (rows - m) / (parts - part);
+    switch (n) {
       case 4: add_values_rows<Isa, V, H, 4>(values, scores + m, count, out + m); break;
       case 3: add_values_rows<Isa, V, H, 3>(values, scores + m, count, out + m); break;
       case 2: add_values_rows<Isa, V, H, 2>(values, scores + m, count, out + m); break;
       default: add_values_rows<Isa, V, H, 1>(values, scores + m, count, out + m); break;
     }
+    m += n;
   }
 }
 
