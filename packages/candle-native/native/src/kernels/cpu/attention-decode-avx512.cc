@@ -9,6 +9,8 @@
 // requests of attention-decode-driver.h; 1.1–1.3 before them), ~0.44 instead of ~0.76 with it left
 // in cache. Four heads at once (four keys × four heads of sums, for Qwen2.5's 7 and TinyLlama's 8 heads per kv head)
 // measured no faster than 3 + 3 + 2.
+// attend_decode_rows: a decode batch's rows over the same pages together (decode_rows in the driver);
+// score8 and score_rest then read keys widened once into an f32 block (key16).
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX512F__) && defined(__F16C__)

@@ -5,6 +5,8 @@
 // rescaling and the value sums. Isa supplies the vector primitives (Vec, kLanes, loadu, storeu, set1,
 // mul, fmadd, widen) and the parts whose rounding or tiling differ by width: queries, score8,
 // score_rest, block_max, exponentiate, and kValueChunks (output vectors per head held in registers).
+// decode_rows walks several decode rows (one batch's sequences at one kv head) in lockstep, so the
+// blocks of pages they share are widened once for all of them, each row's output bit for bit its own.
 // Include only from a file compiled with Isa's instruction set, after defining its traits there.
 #include <algorithm>
 #include <cmath>
@@ -161,7 +163,6 @@ bool decode(const KvHeadView& kv, const float* q, int heads, int first, int last
     default: return false;
   }
 }
-
 
 // decode_rows: at most this many rows per pass (their scaled queries, running stats and block scores
 // stay on the stack, a few KB each).
