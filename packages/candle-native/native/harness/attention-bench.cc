@@ -8,6 +8,7 @@
 // --group query heads per kv head (3 by default; the optimiser benchmark's model has 2; decode steps
 // take it too).
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -84,6 +85,74 @@ int run_suffix_bench(const std::vector<int>& contexts, int tokens, int group, in
   return sink == 12345.0f ? 1 : 0;
 }
 
+// --rows R: one decode step of R sequences forked from one cached prefix, as a decode batch of the
+// optimiser benchmark: every row's page table points at the same pages but for its own copy of the
+// last one; each kv head's rows one at a time through attention_tokens (as before batches shared
+// blocks) and all together through attention_decode_rows, alternately, and the outputs compared.
+int run_rows_bench(const std::vector<int>& contexts, int rows, int group, int steps, bool warm, const std::string& kernels_name) {
+  const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
+  std::mt19937 engine(3);
+  std::uniform_real_distribution<float> spread(-1.0f, 1.0f);
+  std::vector<float> evict(64 << 20 >> 2, 1.0f);
+  float sink = 0;
+  const int64_t q_dim = kKvHeads * group * kHeadDim;
+  std::vector<float> q(static_cast<size_t>(rows * q_dim)), alone(q.size()), together(q.size());
+  for (float& v : q) v = spread(engine);
+  std::printf("attention of one decode step of %d rows sharing their pages but the last, %s kernels, 1 thread, CPU time, "
+              "K/V %s; %d query heads per kv head, head dim %d, min / median of %d steps\n", rows, kernels.name,
+              warm ? "left in cache" : "evicted first", group, kHeadDim, steps);
+  for (int keys : contexts) {
+    const int pages = (keys + kPageTokens - 1) / kPageTokens;
+    const int64_t page_bytes = offset(kLayers, 0, 0);
+    std::vector<std::vector<uint8_t>> storage(static_cast<size_t>(pages - 1 + rows));
+    for (auto& page : storage) {
+      page.resize(static_cast<size_t>(page_bytes));
+      auto* halves = reinterpret_cast<uint16_t*>(page.data());
+      for (int64_t i = 0; i < page_bytes / 2; i++) halves[i] = xc::f32_to_fp16(spread(engine));
+    }
+    std::vector<std::vector<const uint8_t*>> tables(static_cast<size_t>(rows));
+    for (int r = 0; r < rows; r++) {
+      for (int p = 0; p + 1 < pages; p++) tables[static_cast<size_t>(r)].push_back(storage[static_cast<size_t>(p)].data());
+      tables[static_cast<size_t>(r)].push_back(storage[static_cast<size_t>(pages - 1 + r)].data());
+    }
+    std::vector<xc::cpu::DecodeRow> batch(static_cast<size_t>(rows));
+    auto step_of = [&](bool shared, std::vector<float>& out) {
+      for (size_t i = 0; !warm && i < evict.size(); i += 16) sink += evict[i];
+      const double start = cpu_seconds();
+      for (int layer = 0; layer < kLayers; layer++) {
+        for (int head = 0; head < kKvHeads; head++) {
+          for (int r = 0; r < rows; r++) {
+            const int64_t at = r * q_dim + head * group * kHeadDim;
+            batch[static_cast<size_t>(r)] = {{tables[static_cast<size_t>(r)].data(), kPageTokens, offset(layer, 0, head),
+                                              offset(layer, 1, head), kHeadDim, true},
+                                             q.data() + at, out.data() + at, 0, keys - 1};
+            if (!shared) {
+              const xc::cpu::DecodeRow& row = batch[static_cast<size_t>(r)];
+              xc::cpu::attention_tokens(kernels, row.kv, row.q, q_dim, 1, group, &row.first, &row.last, 0.125f, 0.0f,
+                                        row.out, q_dim);
+            }
+          }
+          if (shared) xc::cpu::attention_decode_rows(kernels, batch.data(), rows, group, 0.125f, 0.0f);
+        }
+      }
+      return cpu_seconds() - start;
+    };
+    std::vector<double> old_times, new_times;
+    for (int step = 0; step < steps; step++) {
+      old_times.push_back(step_of(false, alone));
+      new_times.push_back(step_of(true, together));
+    }
+    const bool same = std::memcmp(alone.data(), together.data(), sizeof(float) * alone.size()) == 0;
+    std::sort(old_times.begin(), old_times.end());
+    std::sort(new_times.begin(), new_times.end());
+    std::printf("keys %5d: one row at a time min %.3f ms, median %.3f ms; rows together min %.3f ms, median %.3f ms; "
+                "outputs %s\n", keys, 1e3 * old_times.front(), 1e3 * old_times[old_times.size() / 2], 1e3 * new_times.front(),
+                1e3 * new_times[new_times.size() / 2], same ? "the same bits" : "DIFFER");
+    if (!same) return 1;
+  }
+  return sink == 12345.0f ? 1 : 0;
+}
+
 }  // namespace
 
 int run_attention_bench(int argc, char** argv) {
@@ -94,6 +163,7 @@ int run_attention_bench(int argc, char** argv) {
   int new_tokens = 0;
   int group = kGroup;
   bool warm = false;
+  int rows = 0;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];
     auto list = [&](std::vector<int>& out) {
@@ -113,7 +183,9 @@ int run_attention_bench(int argc, char** argv) {
     else if (arg == "--head-dim") kHeadDim = std::stoi(value) == 128 ? 128 : 64;
     else if (arg == "--run") kRun = std::clamp(std::stoi(value), 1, kMaxRun);
     else if (arg == "--warm") warm = value == "1";
+    else if (arg == "--rows") rows = std::stoi(value);
   }
+  if (rows > 0) return run_rows_bench(contexts, rows, group, steps, warm, kernels_name);
   if (new_tokens > 0) return run_suffix_bench(contexts, new_tokens, group, steps, kernels_name);
   const xc::KernelTable& kernels = xc::kernels_named(kernels_name.c_str());
   std::mt19937 engine(3);

@@ -4,6 +4,7 @@
 // window and a softcap; and each key slice's softmax stats against the scalar's.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -111,6 +112,52 @@ double check_sink_runs(const xc::KernelTable& kernels, std::mt19937& engine) {
     }
   }
   return worst;
+// Decode rows together (cpu::attention_decode_rows) against each row alone through attention_tokens,
+// bit for bit: ten rows (more than the kernel's eight at once) over pages of 48 keys (its 64-key
+// blocks straddle them): sharing every page, holding copies of the same pages (same keys, no page
+// shared), sharing a prefix then pages of their own, ending anywhere (one key included); 1/2/3/7
+// heads per kv head, head dim 64/128, a softcap, and a sliding window (rows with different first
+// keys). Returns the number of rows that differ.
+int check_decode_rows(const xc::KernelTable& kernels, std::mt19937& engine) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  int differing = 0;
+  for (int hd : {64, 128}) {
+    const Cache base = make_cache(1100, hd, engine), other = make_cache(1100, hd, engine);
+    Cache copy = base;  // the same keys at other addresses
+    for (size_t p = 0; p < copy.storage.size(); p++) copy.pages[p] = copy.storage[p].data();
+    auto forked = [&](size_t shared_pages, const Cache& rest) {
+      std::vector<const uint8_t*> table(base.pages.begin(), base.pages.begin() + static_cast<std::ptrdiff_t>(shared_pages));
+      table.insert(table.end(), rest.pages.begin() + static_cast<std::ptrdiff_t>(shared_pages), rest.pages.end());
+      return table;
+    };
+    const std::vector<const uint8_t*> tables[] = {base.pages, copy.pages, forked(10, other), forked(3, copy), other.pages};
+    // (table, last key) per row
+    const std::pair<int, int> shapes[] = {{0, 1099}, {0, 1099}, {1, 1099}, {2, 1050}, {2, 1050},
+                                          {0, 977},  {0, 0},    {3, 130},  {0, 1099}, {4, 500}};
+    constexpr int kRows = 10;
+    for (int group : {1, 2, 3, 7}) {
+      for (const auto& [window, cap] : {std::pair{0, 0.0f}, std::pair{0, 30.0f}, std::pair{100, 0.0f}}) {
+        const int64_t stride = static_cast<int64_t>(group) * hd;
+        std::vector<float> q(kRows * stride), together(q.size(), std::numeric_limits<float>::quiet_NaN()), alone(together);
+        for (float& v : q) v = dist(engine);
+        xc::cpu::DecodeRow rows[kRows];
+        for (int r = 0; r < kRows; r++) {
+          const auto& [table, last] = shapes[r];
+          xc::cpu::KvHeadView view = base.view;
+          view.pages = tables[table].data();
+          rows[r] = {view, q.data() + r * stride, together.data() + r * stride, window > 0 ? std::max(0, last - window + 1) : 0, last};
+        }
+        xc::cpu::attention_decode_rows(kernels, rows, kRows, group, 0.125f, cap);
+        for (int r = 0; r < kRows; r++) {
+          float* out = alone.data() + r * stride;
+          xc::cpu::attention_tokens(kernels, rows[r].kv, rows[r].q, stride, 1, group, &rows[r].first, &rows[r].last, 0.125f,
+                                    cap, out, stride);
+          differing += std::memcmp(out, rows[r].out, sizeof(float) * static_cast<size_t>(stride)) != 0;
+        }
+      }
+    }
+  }
+  return differing;
 }
 
 void check_table(Checker& check, const xc::KernelTable& kernels) {
@@ -162,6 +209,10 @@ void check_table(Checker& check, const xc::KernelTable& kernels) {
   check.expect(decode_worst < 1e-5, "decode attention and key slices = scalar twin, " + shapes, "rel L2 " + number(decode_worst));
   check.expect(stats_worst < 1e-5, "key slice softmax stats = scalar twin, " + shapes, "rel L2 " + number(stats_worst));
   check.expect(tokens_worst < 1e-5, "attention of 2, 5 and 16 query tokens = scalar twin, " + shapes, "rel L2 " + number(tokens_worst));
+  const int differing = check_decode_rows(kernels, engine);
+  check.expect(differing == 0, std::string("decode rows together = each row alone, bit for bit, ") + kernels.name +
+                                   ": shared, copied and forked pages of 48 keys, 10 rows, 1/2/3/7 heads, head dim 64/128, softcap, window",
+               std::to_string(differing) + " rows differ");
   const double long_worst = check_long_runs(kernels, engine);
   check.expect(long_worst < 1e-5, std::string("attention of 17–100 query tokens over up to 2,049 keys = scalar twin, ") + kernels.name +
                                       ", f16 and f32 KV, 1/2/3/7 heads per kv head, window, softcap",

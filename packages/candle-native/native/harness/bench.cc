@@ -41,12 +41,21 @@ StepStats step_stats(std::vector<double> steps) {
 
 // `batch` sequences, each prefilled with its own short prompt, then `gen` decode steps that append
 // one token to every sequence in a single forward call; printed beside one sequence decoding alone.
-int bench_batched_decode(Session& session, int batch, int prompt, int gen, int repeat, bool engine_argmax) {
+// fork: the batch's sequences forked from the first one's prompt (sharing its KV pages, as the
+// optimiser benchmark's candidates share a cached prefix), each decoding from its own first token.
+int bench_batched_decode(Session& session, int batch, int prompt, int gen, int repeat, bool engine_argmax, bool fork) {
   const int vocab = session.vocab();
   for (int r = 0; r < repeat; r++) {
     std::vector<int> sequences;
     std::vector<std::vector<int32_t>> next(static_cast<size_t>(batch));
     for (int b = 0; b < batch; b++) {
+      if (fork && b > 0) {
+        int32_t forked = -1;
+        ok(xc_sequence_fork(session.context(), sequences[0], prompt, &forked), "fork");
+        sequences.push_back(forked);
+        next[static_cast<size_t>(b)] = {1 + (next[0][0] + b * 104729) % (vocab - 1)};
+        continue;
+      }
       sequences.push_back(session.create());
       std::vector<int32_t> tokens;
       for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919 + b * 104729) % (vocab - 1));
@@ -151,11 +160,12 @@ int bench_prefill_together(Session& session, int batch, int prompt, int cached, 
 int run_bench(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-                         "[--kernels scalar] [--repeat N] [--batch N] [--together [--cached N]] [--bandwidth GB/s|measure] "
+                         "[--kernels scalar] [--repeat N] [--batch N [--fork]] [--together [--cached N]] [--bandwidth GB/s|measure] "
                          "[--argmax engine|harness]\n");
     return 2;
   }
   int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1, cached = 0;
+  bool fork = false;  // --fork: the batch's sequences forked from one prompt (bench_batched_decode)
   bool together = false;  // --together: the batch's prompts prefilled in one call (after --cached N tokens each), no decode
   double bandwidth = 0;  // GB/s read bandwidth measured in the same run (xcandle-harness membw); 0: unknown
   bool measure_bandwidth = false;  // --bandwidth measure: probe it in this process right before and after the decode
@@ -174,6 +184,7 @@ int run_bench(int argc, char** argv) {
     else if (arg == "--batch") batch = std::stoi(value), i++;
     else if (arg == "--cached") cached = std::stoi(value), i++;
     else if (arg == "--together") together = true;
+    else if (arg == "--fork") fork = true;
     else if (arg == "--bandwidth" && value == "measure") measure_bandwidth = true, i++;
     else if (arg == "--bandwidth") bandwidth = std::stod(value), i++;
     else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
@@ -197,7 +208,7 @@ int run_bench(int argc, char** argv) {
 
   std::printf("greedy argmax: %s\n", engine_argmax ? "in the engine (xc_forward_argmax)" : "in the harness over returned logits");
   if (together) return bench_prefill_together(session, batch, prompt, cached, repeat);
-  if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat, engine_argmax);
+  if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat, engine_argmax, fork);
   std::vector<int32_t> tokens;
   for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919) % (info.vocab_size - 1));
   for (int r = 0; r < repeat; r++) {

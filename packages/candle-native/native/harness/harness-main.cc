@@ -26,14 +26,14 @@ int usage() {
   std::fprintf(stderr,
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-               "[--kernels scalar] [--batch N] [--together [--cached N]] [--bandwidth GB/s|measure] [--argmax engine|harness]\n"
+               "[--kernels scalar] [--batch N [--fork]] [--together [--cached N]] [--bandwidth GB/s|measure] [--argmax engine|harness]\n"
                "       xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type T] [--threads N] [--tokens 1,8,512] [--pages huge|4k]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> [--threads N] [--kv f16] <token>...\n"
                "       xcandle-harness arch-table\n"
                "       xcandle-harness gpu-checks [--markdown FILE]\n"
                "       xcandle-harness gpu-bench [--markdown FILE]\n"
-               "       xcandle-harness attention-bench [--keys 512,2048] [--slices 1,3] [--tokens N [--group G]] [--warm 1] [--steps N] [--kernels K]\n"
+               "       xcandle-harness attention-bench [--keys 512,2048] [--slices 1,3] [--tokens N [--group G]] [--rows R] [--warm 1] [--steps N] [--kernels K]\n"
                "       xcandle-harness attention-digest [--cases N] [--kernels K]\n"
                "       xcandle-harness membw [--threads N]\n"
                "       xcandle-harness int8peak [--threads N]\n");

@@ -159,6 +159,48 @@ void check_decode_batch(Checker& check, const std::string& path, const std::stri
                "worst rel L2 " + number(worst));
 }
 
+// A decode batch of `batch` sequences forked from one 150-token prompt (their KV pages shared but for
+// the last, partly filled one: the rows attend together, cpu::attention_decode_rows) = the same batch
+// over sequences that each prefilled the prompt themselves (no page shared: one row at a time), bit
+// for bit; and ≈ each forked sequence's token in a call of its own.
+void check_forked_decode_batch(Checker& check, const std::string& path, const std::string& label, int batch,
+                               double tolerance) {
+  Session session(path, xc_context_options{256, 3 * batch + 1, 2, XC_KV_F16});
+  const int vocab = session.vocab();
+  const std::vector<int32_t> prompt = tokens_for(150, vocab, 3);
+  const int parent = session.create();
+  session.forward(parent, prompt);
+  std::vector<int32_t> forked, copied, alone, next;
+  for (int b = 0; b < batch; b++) {
+    for (std::vector<int32_t>* set : {&forked, &alone}) {
+      int32_t sequence = -1;
+      ok(xc_sequence_fork(session.context(), parent, 150, &sequence), "fork");
+      set->push_back(sequence);
+    }
+    copied.push_back(session.create());
+    session.forward(copied.back(), prompt);
+    next.push_back((b * 31 + 7) % vocab);
+  }
+  auto decode = [&](const std::vector<int32_t>& sequences) {
+    std::vector<xc_batch_item> items;
+    for (int b = 0; b < batch; b++) items.push_back({sequences[static_cast<size_t>(b)], &next[static_cast<size_t>(b)], 1, 0});
+    std::vector<float> rows(static_cast<size_t>(batch) * vocab);
+    ok(xc_forward(session.context(), items.data(), batch, rows.data(), nullptr), "decode batch");
+    return rows;
+  };
+  const std::vector<float> shared = decode(forked), separate = decode(copied);
+  const bool same = std::memcmp(shared.data(), separate.data(), sizeof(float) * shared.size()) == 0;
+  check.expect(same, label + ": decode batch of " + std::to_string(batch) + " forked sequences = the same batch without shared pages, bit for bit",
+               same ? "the same bits" : "logits differ");
+  double worst = 0;
+  for (int b = 0; b < batch; b++) {
+    const std::vector<float> row = session.forward(alone[static_cast<size_t>(b)], {next[static_cast<size_t>(b)]});
+    worst = std::max(worst, relative_l2(shared.data() + static_cast<size_t>(b) * vocab, row.data(), vocab));
+  }
+  check.expect(worst < tolerance, label + ": decode batch of " + std::to_string(batch) + " forked sequences = one call per sequence",
+               "worst rel L2 " + number(worst));
+}
+
 // Decode steps past 256 cached keys split each kv head's keys into slices on the pool's threads
 // (flash-decoding), merged after: they must match the unsplit prefill rows of the same positions,
 // for one sequence and for a decode batch of two at different lengths.
@@ -421,6 +463,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     const std::string path = temp_dir + "/tail-" + name + ".gguf";
     write_synth_model(tail, path);
     for (int batch : {4, 8, 16}) check_decode_batch(check, path, name + " rows with a tail", batch, 5e-2);
+    for (int batch : {3, 5, 8, 10}) check_forked_decode_batch(check, path, name + " 5 heads per kv head", batch, 5e-2);
   }
 }
 

@@ -35,6 +35,7 @@ struct ForwardScratch {
   std::vector<int32_t> logit_tokens;
   std::vector<QueryRun> runs;
   std::vector<int32_t> attention_order;  // prefill attention's (run, kv head) items, costliest first
+  std::vector<int32_t> shared_rows, shared_begin;  // a decode batch's runs grouped by shared pages
 };
 
 struct ForwardResources {

@@ -104,23 +104,6 @@ inline void transpose16(__m512* r) {
   }
 }
 
-// exp16 of x ≤ 0 (or NaN), bit for bit: its clamp at 88 never binds there (a live score minus its
-// row's max), so only the clamp at −87 is kept.
-inline __m512 exp_at_most_zero(__m512 x) {
-  x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
-  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), x);
-  r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-  return _mm512_scalef_ps(p, k);
-}
-
 inline __m512 kv_row16(const uint8_t* base, bool f16, int64_t element_index) {
   if (f16) return widen16(reinterpret_cast<const uint16_t*>(base) + element_index);
   return _mm512_loadu_ps(reinterpret_cast<const float*>(base) + element_index);
@@ -220,7 +203,7 @@ void lane_tile(const float* packed, float* acc, float* max, float* denominator, 
     const __m512 m = _mm512_set1_ps(row_max[r]);
     __m512 e[4];
     for (int c = 0; c < 4; c++) {
-      e[c] = live[r][c] == 0 ? _mm512_setzero_ps() : _mm512_maskz_mov_ps(live[r][c], exp_at_most_zero(_mm512_sub_ps(s[r][c], m)));
+      e[c] = live[r][c] == 0 ? _mm512_setzero_ps() : _mm512_maskz_mov_ps(live[r][c], exp16_at_most_zero(_mm512_sub_ps(s[r][c], m)));
       _mm512_store_ps(p + 16 * c, e[c]);
     }
     // the fused first step is the rounding the compiler's contraction of (old sum · correction + e₀) gave

@@ -9,6 +9,8 @@
 // requests of attention-decode-driver.h; 1.1–1.3 before them), ~0.44 instead of ~0.76 with it left
 // in cache. Four heads at once (four keys × four heads of sums, for Qwen2.5's 7 and TinyLlama's 8 heads per kv head)
 // measured no faster than 3 + 3 + 2.
+// attend_decode_rows: a decode batch's rows over the same pages together (decode_rows in the driver);
+// score8 and score_rest then read keys widened once into an f32 block (key16).
 #include "kernels/cpu/kernel-table.h"
 
 #if defined(__AVX512F__) && defined(__F16C__)
@@ -25,6 +27,10 @@ namespace {
 
 using cpu::kDecodeBlock;
 
+// A key chunk: widened from the cache's f16, or loaded from a block widened before.
+inline __m512 key16(const uint16_t* h) { return widen16(h); }
+inline __m512 key16(const float* f) { return _mm512_loadu_ps(f); }
+
 inline __mmask16 lanes(int left) { return left >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << left) - 1); }
 
 // The decode driver's AVX-512 parts: pre-scaled queries, eight keys' scores per add tree, masked
@@ -40,8 +46,8 @@ struct Decode : Avx512Lanes {
   }
 
   // Scores of keys [j, j + 8) for H heads (qs: H pre-scaled rows of 16·V floats).
-  template <int V, int H>
-  static void score8(const uint16_t* keys, const float* qs, float, int j, float (*scores)[kDecodeBlock]) {
+  template <int V, int H, class T>
+  static void score8(const T* keys, const float* qs, float, int j, float (*scores)[kDecodeBlock]) {
     constexpr int hd = 16 * V;
     __m512 a[H][8];
     for (int h = 0; h < H; h++) {
@@ -51,21 +57,21 @@ struct Decode : Avx512Lanes {
       __m512 qv[H];
       for (int h = 0; h < H; h++) qv[h] = _mm512_load_ps(qs + h * hd + 16 * v);
       for (int u = 0; u < 8; u++) {
-        const __m512 k = widen16(keys + (j + u) * hd + 16 * v);
+        const __m512 k = key16(keys + (j + u) * hd + 16 * v);
         for (int h = 0; h < H; h++) a[h][u] = _mm512_fmadd_ps(k, qv[h], a[h][u]);
       }
     }
     for (int h = 0; h < H; h++) _mm256_store_ps(scores[h] + j, reduce8(a[h]));
   }
 
-  template <int V, int H>
-  static void score_rest(const uint16_t* keys, const float* qs, float, int j, int count, float (*scores)[kDecodeBlock]) {
+  template <int V, int H, class T>
+  static void score_rest(const T* keys, const float* qs, float, int j, int count, float (*scores)[kDecodeBlock]) {
     constexpr int hd = 16 * V;
     for (; j < count; j++) {
       __m512 a[H];
       for (int h = 0; h < H; h++) a[h] = _mm512_setzero_ps();
       for (int v = 0; v < V; v++) {
-        const __m512 k = widen16(keys + j * hd + 16 * v);
+        const __m512 k = key16(keys + j * hd + 16 * v);
         for (int h = 0; h < H; h++) a[h] = _mm512_fmadd_ps(k, _mm512_load_ps(qs + h * hd + 16 * v), a[h]);
       }
       for (int h = 0; h < H; h++) scores[h][j] = _mm512_reduce_add_ps(a[h]);
@@ -99,12 +105,26 @@ bool attend_decode(const cpu::KvHeadView& kv, const float* q, int heads, int fir
   return cpu::decode<Decode>(kv, q, heads, first, last, scale, softcap_value, out, stats);
 }
 
+bool attend_decode_rows(const cpu::DecodeRow* rows, int count, int heads, float scale, float softcap_value) {
+  return cpu::decode_rows<Decode>(rows, count, heads, scale, softcap_value);
+}
+
 }  // namespace xc::avx512
+
+namespace xc {
+bool add_avx512_decode_rows(KernelTable& t) {
+  t.attend_decode_rows = avx512::attend_decode_rows;
+  return true;
+}
+}  // namespace xc
 
 #else
 
 namespace xc::avx512 {
 bool attend_decode(const cpu::KvHeadView&, const float*, int, int, int, float, float, float*, float*) { return false; }
 }  // namespace xc::avx512
+namespace xc {
+bool add_avx512_decode_rows(KernelTable&) { return false; }
+}  // namespace xc
 
 #endif

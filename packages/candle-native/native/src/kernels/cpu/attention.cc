@@ -158,4 +158,13 @@ void attention_tokens(const KernelTable& kernels, const KvHeadView& kv, const fl
   }
 }
 
+void attention_decode_rows(const KernelTable& kernels, const DecodeRow* rows, int count, int heads, float scale,
+                           float softcap_value) {
+  if (kernels.attend_decode_rows != nullptr && kernels.attend_decode_rows(rows, count, heads, scale, softcap_value)) return;
+  for (int r = 0; r < count; r++) {
+    attention_tokens(kernels, rows[r].kv, rows[r].q, 0, 1, heads, &rows[r].first, &rows[r].last, scale, softcap_value,
+                     rows[r].out, 0);
+  }
+}
+
 }  // namespace xc::cpu

@@ -20,9 +20,8 @@ inline __m512 widen16(const uint16_t* h) {
   return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(h)));
 }
 
-// e^x, x clamped to [−87, 88]: the polynomial of avx2::exp_ps, 16 lanes, 2^k applied by scalef.
-inline __m512 exp16(__m512 x) {
-  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(88.0f));
+// e^x for x already in [−87, 88]: the polynomial of avx2::exp_ps, 16 lanes, 2^k applied by scalef.
+inline __m512 exp16_in_range(__m512 x) {
   const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), x);
   r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), r);
@@ -35,6 +34,15 @@ inline __m512 exp16(__m512 x) {
   p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
   return _mm512_scalef_ps(p, k);
 }
+
+// e^x, x clamped to [−87, 88].
+inline __m512 exp16(__m512 x) {
+  return exp16_in_range(_mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(88.0f)));
+}
+
+// exp16 of x ≤ 0 (or NaN), bit for bit: the clamp at 88 never binds there (a live score minus its
+// row's max), so only the one at −87 is kept.
+inline __m512 exp16_at_most_zero(__m512 x) { return exp16_in_range(_mm512_max_ps(x, _mm512_set1_ps(-87.0f))); }
 
 // The 16-lane vector primitives, as the traits the shared attention drivers take
 // (attention-decode-driver.h, attention-tokens-driver.h).

@@ -55,6 +55,19 @@ void attention_heads(const KernelTable& kernels, const KvHeadView& kv, const flo
 void attention_tokens(const KernelTable& kernels, const KvHeadView& kv, const float* q, int64_t q_stride, int tokens,
                       int heads, const int* first, const int* last, float scale, float softcap_value, float* out,
                       int64_t out_stride);
+// One decode token's query heads at one kv head, for attention_decode_rows: q and out (heads × head_dim)
+// over keys [first, last] of kv.
+struct DecodeRow {
+  KvHeadView kv;
+  const float* q = nullptr;
+  float* out = nullptr;
+  int first = 0, last = -1;
+};
+// attention_tokens of one token for each of `count` rows (a decode batch's sequences at one kv head),
+// each row's output bit for bit what it gets alone; where the kernels can, rows whose pages are the same
+// physical pages (sequences forked from one cached prefix) widen each shared f16 K/V block once.
+void attention_decode_rows(const KernelTable& kernels, const DecodeRow* rows, int count, int heads, float scale,
+                           float softcap_value);
 // One slice of a split key range (flash-decoding: the slices of one query's keys run on different
 // threads): out as attention_heads over keys [first, last], plus stats = each head's score max, then
 // each head's softmax denominator (2·heads floats), so attention_combine can merge the slices exactly.

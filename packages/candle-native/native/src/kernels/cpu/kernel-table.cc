@@ -22,6 +22,7 @@ bool add_avx512_tiles(KernelTable& table);              // tile-4x4-avx512.cc
 bool add_avx512_interleaved(KernelTable& table);        // interleaved-avx512.cc
 bool add_avx512_rows16(KernelTable& table);             // rows16-avx512.cc
 bool add_avx512_attention(KernelTable& table);          // attention-avx512.cc
+bool add_avx512_decode_rows(KernelTable& table);        // attention-decode-avx512.cc
 bool add_avx512_rows16_q4k(KernelTable& table);         // rows16-q4k-avx512.cc
 bool add_avx512_activations(KernelTable& table);        // activations-avx512.cc
 
@@ -151,7 +152,7 @@ const KernelTable* avx512_kernels() {
     KernelTable t = *avx2;
     t.name = "avx512";
     if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t) &&
-          add_avx512_rows16_q4k(t) && add_avx512_attention(t) && add_avx512_activations(t))) {
+          add_avx512_rows16_q4k(t) && add_avx512_attention(t) && add_avx512_decode_rows(t) && add_avx512_activations(t))) {
       t.name = nullptr;
     }
     return with_relay_flags(t);

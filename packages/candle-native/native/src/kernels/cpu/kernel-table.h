@@ -10,6 +10,7 @@ namespace xc {
 
 namespace cpu {
 struct KvHeadView;
+struct DecodeRow;
 }
 
 // What a weight type's rows are multiplied against.
@@ -89,6 +90,9 @@ struct KernelTable {
   bool (*attend_tokens)(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, int tokens, int heads,
                         const int* first, const int* last, float scale, float softcap_value, float* out,
                         int64_t out_stride, float* stats) = nullptr;
+  // Optional cpu::attention_decode_rows (rows of one token each, bit for bit attend_tokens' for each
+  // alone); false, nothing written: not handled, attention_tokens per row.
+  bool (*attend_decode_rows)(const cpu::DecodeRow* rows, int count, int heads, float scale, float softcap_value) = nullptr;
   // gate = silu(gate) · up, the llama-family feed-forward activation.
   void (*silu_mul)(float* gate, const float* up, int64_t n) = nullptr;
 
