@@ -112,6 +112,8 @@ double check_sink_runs(const xc::KernelTable& kernels, std::mt19937& engine) {
     }
   }
   return worst;
+}
+
 // Decode rows together (cpu::attention_decode_rows) against each row alone through attention_tokens,
 // bit for bit: ten rows (more than the kernel's eight at once) over pages of 48 keys (its 64-key
 // blocks straddle them): sharing every page, holding copies of the same pages (same keys, no page
