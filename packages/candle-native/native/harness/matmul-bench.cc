@@ -3,7 +3,6 @@
 // a busy machine's other load does not count. With --threads 1 the numbers are one core's. The layers
 // live in a weight arena's huge pages, as a model load's copies do (--pages 4k: in the heap instead).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -49,7 +48,6 @@ int run_matmul_bench(int argc, char** argv) {
   std::string shape_name = "smollm2", type_name = "Q8_0", kernels_name, layout_name;
   int threads = 1, layers = 30;
   bool huge_pages = true;
-  bool lookahead = true;
   double min_seconds = 0.5;
   std::vector<int64_t> token_counts = {1, 2, 4, 8, 16, 512};
   for (int i = 2; i < argc; i++) {
@@ -63,7 +61,6 @@ int run_matmul_bench(int argc, char** argv) {
     else if (arg == "--kernels") kernels_name = value, i++;
     else if (arg == "--layout") layout_name = value, i++;
     else if (arg == "--pages") huge_pages = value != "4k", i++;
-    else if (arg == "--lookahead") lookahead = value != "off", i++;
     else if (arg == "--tokens") {
       token_counts.clear();
       size_t start = 0;
@@ -76,7 +73,7 @@ int run_matmul_bench(int argc, char** argv) {
     } else {
       std::fprintf(stderr, "usage: xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type Q8_0|Q4_0|Q5_0|Q4_K|Q6_K|F16|BF16] "
                            "[--threads N] [--layers N] [--tokens 1,8,512] [--seconds S] [--kernels scalar|avx2|avx512] "
-                           "[--layout ggml|x8|rows16 (default: what a model load picks)] [--pages huge|4k] [--lookahead on|off]\n");
+                           "[--layout ggml|x8|rows16 (default: what a model load picks)] [--pages huge|4k]\n");
       return 2;
     }
   }
@@ -145,11 +142,8 @@ int run_matmul_bench(int argc, char** argv) {
     std::vector<float> x(static_cast<size_t>(tokens * std::max(shape.dim, shape.ff)));
     for (float& v : x) v = spread(engine);
     std::vector<float> out(static_cast<size_t>(tokens * std::max(shape.dim + 2 * shape.kv, 2 * shape.ff)));
-    // Each product's idle threads request the next one's first bands, as a forward's do (--lookahead off: not).
     auto pass = [&] {
-      for (size_t l = 0; l < placed.size(); l++) {
-        const Placed& layer = placed[l];
-        const Placed& next_layer = placed[(l + 1) % placed.size()];
+      for (const Placed& layer : placed) {
         const xc::WeightMatrix qkv = matrix(layer.qkv, first.qkv, shape.dim + 2 * shape.kv, shape.dim);
         const xc::WeightMatrix o = matrix(layer.o, first.o, shape.dim, shape.dim);
         const xc::WeightMatrix gate_up = matrix(layer.gate_up, first.gate_up, 2 * shape.ff, shape.dim);
@@ -157,20 +151,16 @@ int run_matmul_bench(int argc, char** argv) {
         const xc::MatmulTarget t_qkv{&qkv, out.data(), qkv.rows, nullptr};
         const xc::MatmulTarget t_o{&o, out.data(), o.rows, nullptr};
         const xc::MatmulTarget t_gate_up{&gate_up, out.data(), gate_up.rows, nullptr};
-        const xc::WeightMatrix next_qkv = matrix(next_layer.qkv, first.qkv, shape.dim + 2 * shape.kv, shape.dim);
         const xc::MatmulTarget t_down{&down, out.data(), down.rows, nullptr};
-        const xc::NextWeights after_qkv{{&o}, 1}, after_o{{&gate_up}, 1}, after_gate_up{{&down}, 1}, after_down{{&next_qkv}, 1};
-        const auto next = [&](const xc::NextWeights& weights) { return lookahead ? &weights : nullptr; };
-        xc::matmul(pool, kernels, x.data(), tokens, &t_qkv, 1, scratch, nullptr, next(after_qkv));
-        xc::matmul(pool, kernels, x.data(), tokens, &t_o, 1, scratch, nullptr, next(after_o));
-        xc::matmul(pool, kernels, x.data(), tokens, &t_gate_up, 1, scratch, nullptr, next(after_gate_up));
-        xc::matmul(pool, kernels, x.data(), tokens, &t_down, 1, scratch, nullptr, next(after_down));
+        xc::matmul(pool, kernels, x.data(), tokens, &t_qkv, 1, scratch);
+        xc::matmul(pool, kernels, x.data(), tokens, &t_o, 1, scratch);
+        xc::matmul(pool, kernels, x.data(), tokens, &t_gate_up, 1, scratch);
+        xc::matmul(pool, kernels, x.data(), tokens, &t_down, 1, scratch);
       }
     };
     pass();  // warm up
     int passes = 0;
     const double start = cpu_seconds();
-    const auto wall_start = std::chrono::steady_clock::now();
     double spent = 0;
     while (spent < min_seconds) {
       pass();
@@ -178,13 +168,11 @@ int run_matmul_bench(int argc, char** argv) {
       spent = cpu_seconds() - start;
     }
     const double per_pass = spent / passes;
-    const double wall_per_pass = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count() / passes;
     if (tokens == 1) one_token_seconds = per_pass;
     const double gmacs = macs_per_token * static_cast<double>(tokens) / per_pass / 1e9;
     std::printf("tokens %4lld: %8.3f ms CPU per pass of %d layers, %6.1f GMAC/s per CPU-second", static_cast<long long>(tokens),
                 1000 * per_pass, layers, gmacs);
     if (one_token_seconds > 0 && tokens > 1) std::printf(", %.2f× one token", per_pass / one_token_seconds);
-    std::printf(" (wall %.3f ms per pass)", 1000 * wall_per_pass);
     std::printf("\n");
   }
   return 0;

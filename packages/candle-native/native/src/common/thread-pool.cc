@@ -1,6 +1,5 @@
 #include "common/thread-pool.h"
 
-#include <algorithm>
 #include <chrono>
 
 namespace xc {
@@ -43,8 +42,7 @@ ThreadPool::~ThreadPool() {
   for (std::thread& worker : workers_) worker.join();
 }
 
-void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn,
-                              const IdleWork& idle) {
+void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
   if ((n + grain - 1) / grain > static_cast<int64_t>(kCountMask)) grain = (n + kCountMask - 1) / kCountMask;
@@ -53,19 +51,15 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void
     fn(0, n);
     return;
   }
-  const int64_t idle_items = idle.run == nullptr ? 0 : std::min<int64_t>(idle.items, kCountMask - chunks);
   job_ = &fn;
   items_ = n;
   grain_ = grain;
-  idle_run_ = idle.run;
-  chunks_.store(chunks, std::memory_order_relaxed);
   done_.store(0, std::memory_order_relaxed);
-  idle_done_.store(0, std::memory_order_relaxed);
   uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     generation = (generation_of(state_.load()) + 1) & ((1ull << (64 - kGenerationShift)) - 1);
-    state_.store((generation << kGenerationShift) | (static_cast<uint64_t>(chunks + idle_items) << kCountBits),
+    state_.store((generation << kGenerationShift) | (static_cast<uint64_t>(chunks) << kCountBits),
                  std::memory_order_release);
   }
   if (sleepers_.load(std::memory_order_acquire) > 0) wake_.notify_all();
@@ -78,18 +72,6 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void
       std::this_thread::yield();
     }
   }
-  if (idle_items > 0) close_idle_work(chunks);
-}
-
-void ThreadPool::close_idle_work(int64_t chunks) {
-  uint64_t state = state_.load(std::memory_order_acquire);
-  const uint64_t count = (state >> kCountBits) & kCountMask;
-  while ((state & kCountMask) < count &&
-         !state_.compare_exchange_weak(state, (state & ~kCountMask) | count, std::memory_order_acq_rel,
-                                       std::memory_order_acquire)) {
-  }
-  const auto claimed = static_cast<int64_t>(state & kCountMask) - chunks;
-  while (idle_done_.load(std::memory_order_acquire) < claimed) cpu_relax();
 }
 
 void ThreadPool::drain(uint64_t generation) {
@@ -98,22 +80,13 @@ void ThreadPool::drain(uint64_t generation) {
     if (generation_of(state) != generation) return;
     const auto chunk = static_cast<int64_t>(state & kCountMask);
     if (chunk >= static_cast<int64_t>((state >> kCountBits) & kCountMask)) return;
-    const int64_t chunks = chunks_.load(std::memory_order_relaxed);
-    // Idle items only while a chunk still runs: past that they would hold the loop up.
-    if (chunk >= chunks && done_.load(std::memory_order_acquire) >= chunks) return;
     if (!state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
     // A successful claim means this generation is still current, and the caller waits for this
-    // chunk (or idle item) before it publishes another job, so job_, grain_, items_, chunks_ and
-    // idle_run_ are this job's.
-    if (chunk >= chunks) {
-      (*idle_run_)(chunk - chunks);
-      idle_done_.fetch_add(1, std::memory_order_acq_rel);
-    } else {
-      const int64_t begin = chunk * grain_;
-      const int64_t end = begin + grain_ < items_ ? begin + grain_ : items_;
-      (*job_)(begin, end);
-      done_.fetch_add(1, std::memory_order_acq_rel);
-    }
+    // chunk before it publishes another job, so job_, grain_ and items_ are this job's.
+    const int64_t begin = chunk * grain_;
+    const int64_t end = begin + grain_ < items_ ? begin + grain_ : items_;
+    (*job_)(begin, end);
+    done_.fetch_add(1, std::memory_order_acq_rel);
     state = state_.load(std::memory_order_acquire);
   }
 }

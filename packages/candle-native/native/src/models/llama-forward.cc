@@ -203,9 +203,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
         {&layer.wk, s.k.data(), kv_dim, layer.bk.empty() ? nullptr : layer.bk.data()},
         {&layer.wv, s.v.data(), kv_dim, layer.bv.empty() ? nullptr : layer.bv.data()},
     };
-    // each decode loop's idle threads request the start of the next product's weights (DecodeLookahead)
-    const NextWeights output_weights{{&layer.wo}, 1};
-    matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized, &attention_input, &output_weights);
+    matmul(r.pool, kernels, s.xb.data(), count, qkv, 3, s.quantized, &attention_input);
 
     // per-head q/k norms, RoPE, then this batch's keys and values into the cache (a decode batch's
     // few tokens on the calling thread: cheaper than a hand-off to the pool)
@@ -241,7 +239,6 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     const int slices = attention_inline ? 1 : attention_slices(runs, tokens, nkv, r.pool.size(), sliding ? c.sliding_window : 0);
     const int64_t slice_floats = group * hd + 2 * group;
     if (slices > 1) grow(s.attention_partial, static_cast<size_t>(heads_of_runs * slices * slice_floats));
-    const DecodeLookahead attention_lookahead(&output_weights, count, r.pool.size());
     r.pool.parallel_for(heads_of_runs * slices, attention_inline ? heads_of_runs : 1, [&](int64_t begin, int64_t end) {
       for (int64_t claimed = begin; claimed < end; claimed++) {
         const int64_t item = slices == 1 ? s.attention_order[static_cast<size_t>(claimed)] : claimed;
@@ -273,7 +270,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
         cpu::attention_slice(kernels, view, s.q.data() + offset, group, from, to, c.attention_scale, c.attention_softcap,
                              part, stats);
       }
-    }, attention_lookahead.idle());
+    });
     if (slices > 1) {
       for (int64_t i = 0; i < heads_of_runs; i++) {
         const QueryRun& run = runs[static_cast<size_t>(i / nkv)];
@@ -284,8 +281,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     }
 
     const MatmulTarget output{&layer.wo, s.xb2.data(), dim, layer.bo.empty() ? nullptr : layer.bo.data()};
-    const NextWeights gate_up_weights{{&layer.w_gate, &layer.w_up}, 2};
-    matmul(r.pool, kernels, s.attention.data(), count, &output, 1, s.quantized, nullptr, &gate_up_weights);
+    matmul(r.pool, kernels, s.attention.data(), count, &output, 1, s.quantized);
 
     // gated feed-forward: down(act(gate(x)) * up(x)), on the norm of the residual stream with attention's
     // output added; the norm and the activation run in the chunks of the matmuls that read them
@@ -293,8 +289,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
       residual_norm(s.x.data(), s.xb2.data(), &layer.post_attn_norm, &layer.ffn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
     };
     const MatmulTarget gate_up[2] = {{&layer.w_gate, s.gate.data(), ff, nullptr}, {&layer.w_up, s.up.data(), ff, nullptr}};
-    const NextWeights down_weights{{&layer.w_down}, 1};
-    matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized, &ffn_input, &down_weights);
+    matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized, &ffn_input);
     const MatmulPrepare activation = [&](int64_t begin, int64_t end) {
       float* gate = s.gate.data() + begin * ff;
       const float* up = s.up.data() + begin * ff;
@@ -305,10 +300,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
       }
     };
     const MatmulTarget down{&layer.w_down, s.xb2.data(), dim, nullptr};
-    const bool last = l + 1 == c.layer_count;
-    const LayerWeights& next_layer = w.layers[static_cast<size_t>(last ? 0 : l + 1)];
-    const NextWeights next_weights = last ? NextWeights{{&w.output}, 1} : NextWeights{{&next_layer.wq, &next_layer.wk, &next_layer.wv}, 3};
-    matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized, &activation, &next_weights);
+    matmul(r.pool, kernels, s.gate.data(), count, &down, 1, s.quantized, &activation);
   }
   // the last layer's feed-forward output into the residual stream (the earlier ones were added with the next layer's norm)
   if (c.layer_count > 0) {
@@ -331,10 +323,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
   const int64_t vocab = w.output.rows;
   float* out = logits + static_cast<int64_t>(first_row) * vocab;
   const MatmulTarget head{&w.output, out, vocab, w.output_bias.empty() ? nullptr : w.output_bias.data()};
-  // the next step's first product: a decode loop calls the forward again right away
-  const NextWeights first_weights = w.layers.empty() ? NextWeights{}
-                                                    : NextWeights{{&w.layers[0].wq, &w.layers[0].wk, &w.layers[0].wv}, 3};
-  matmul(r.pool, kernels, s.xb.data(), rows, &head, 1, s.quantized, nullptr, &first_weights);
+  matmul(r.pool, kernels, s.xb.data(), rows, &head, 1, s.quantized);
   if (c.final_softcap > 0) cpu::softcap(out, rows * vocab, c.final_softcap);
 }
 

@@ -72,32 +72,6 @@ int decode_bands(int64_t rows, int64_t threads, int64_t* bounds, int capacity) {
   return count;
 }
 
-// A decode call's bands over `total_rows` rows of `total_bytes`: about kBandsPerThread level bands a thread
-// (decode_bands, else even bands of whole groups), unless a band would exceed kGuidedBandBytes (an output
-// head); then each band takes 1 / (threads · kDecodeShareDivisor) of the rows still unclaimed, so the
-// threads finish within a small band of each other rather than one waiting out another's last long band.
-// Returns the band count (bounds[0..count] in rows), 0 where the even bands would not fit kMaxDecodeBands.
-int decode_band_bounds(int64_t total_rows, int64_t total_bytes, int64_t threads, int64_t* bounds) {
-  if (total_bytes / (threads * kBandsPerThread) <= kGuidedBandBytes) {
-    const int bands = decode_bands(total_rows, threads, bounds, kMaxDecodeBands);
-    if (bands > 0) return bands;
-    const int64_t band = std::max<int64_t>(kRowTile, total_rows / (threads * kBandsPerThread) / kRowTile * kRowTile);
-    if ((total_rows + band - 1) / band > kMaxDecodeBands) return 0;
-    int count = 0;
-    for (int64_t at = 0; at < total_rows; at += band) bounds[count++] = at;
-    bounds[count] = total_rows;
-    return count;
-  }
-  int bands = 0;
-  for (int64_t at = 0; at < total_rows; bands++) {
-    bounds[bands] = at;
-    const int64_t share = (total_rows - at) / (threads * kDecodeShareDivisor) / kRowTile * kRowTile;
-    at = bands + 2 == kMaxDecodeBands ? total_rows : std::min(total_rows, at + std::max(kMinDecodeBand, share));
-  }
-  bounds[bands] = total_rows;
-  return bands;
-}
-
 // Rows a thread runs if the threads take `band`-row bands in turn: whole bands, the last one short.
 int64_t longest_share(int64_t rows, int64_t band, int64_t threads) {
   const int64_t bands = (rows + band - 1) / band;
@@ -135,41 +109,8 @@ void dequantize_matrix_row(const WeightMatrix& w, int64_t row, float* out) {
   dequantize_row(w.type, ggml.data(), out, w.cols);
 }
 
-DecodeLookahead::DecodeLookahead(const NextWeights* next, int64_t tokens, int threads) {
-  if (next == nullptr || next->count <= 0 || tokens > kDecodeBatchTokens || threads <= 1) return;
-  int64_t total_rows = 0;
-  int64_t total_bytes = 0;
-  for (int i = 0; i < next->count; i++) {
-    total_rows += next->weights[i]->rows;
-    total_bytes += next->weights[i]->rows * next->weights[i]->row_bytes;
-  }
-  int64_t bounds[kMaxDecodeBands + 1];
-  const int bands = std::min({decode_band_bounds(total_rows, total_bytes, threads, bounds), threads, kMaxBands});
-  for (int band = 0; band < bands; band++) {  // each band's first bytes, inside the matrix it starts in
-    int64_t row = bounds[band];
-    int i = 0;
-    while (row >= next->weights[i]->rows) row -= next->weights[i++]->rows;
-    const WeightMatrix& w = *next->weights[i];
-    const int64_t rows = std::min(bounds[band + 1] - bounds[band], w.rows - row);
-    start_[band] = w.data + row * w.row_bytes;
-    bytes_[band] = std::min<int64_t>(rows * w.row_bytes, kLookaheadBytes);
-  }
-  bands_ = bands;
-  int64_t longest = 0;
-  for (int band = 0; band < bands; band++) longest = std::max(longest, bytes_[band]);
-  items_ = bands * ((longest + kLookaheadPiece - 1) / kLookaheadPiece);
-  run_ = [this](int64_t item) { request(item); };
-}
-
-void DecodeLookahead::request(int64_t item) const {
-  const int band = static_cast<int>(item % bands_);
-  const int64_t from = item / bands_ * kLookaheadPiece;
-  const int64_t to = std::min(bytes_[band], from + kLookaheadPiece);
-  for (int64_t b = from; b < to; b += static_cast<int64_t>(kLine)) prefetch_line(start_[band] + b);
-}
-
 void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_t tokens, const MatmulTarget* targets,
-            int target_count, std::vector<uint8_t>& scratch, const MatmulPrepare* prepare, const NextWeights* next) {
+            int target_count, std::vector<uint8_t>& scratch, const MatmulPrepare* prepare) {
   if (target_count <= 0 || tokens <= 0) return;
   const int64_t cols = targets[0].weight->cols;
   bool needed[kFormats] = {};
@@ -303,24 +244,41 @@ void matmul(ThreadPool& pool, const KernelTable& kernels, const float* x, int64_
   };
 
   // Decode (one sequence or a batch of them) reads each weight once: a few long contiguous bands per
-  // thread keep the hardware prefetcher streaming (decode_band_bounds); the loop's idle threads request
-  // the start of the next product's first bands meanwhile. Prefill re-reads tiles from cache, so small
-  // even chunks balance better.
+  // thread keep the hardware prefetcher streaming. Where those bands are megabytes long (an output
+  // head), they shrink as the product goes instead (each a share of the rows still unclaimed), so the
+  // threads finish within a small band of each other rather than one waiting out another's last long
+  // band; the layers' matrices keep about kBandsPerThread level bands a thread (decode_bands; more,
+  // smaller bands cost claims and gained nothing measurable there). Prefill re-reads tiles from cache,
+  // so small even chunks balance better.
   const int64_t threads = pool.size();
-  if (tokens <= kDecodeBatchTokens) {
-    int64_t total_bytes = 0;
-    for (int i = 0; i < target_count; i++) total_bytes += targets[i].weight->rows * targets[i].weight->row_bytes;
+  int64_t band_bytes = 0;
+  for (int i = 0; i < target_count; i++) band_bytes += targets[i].weight->rows * targets[i].weight->row_bytes;
+  band_bytes /= threads * kBandsPerThread;
+  if (tokens <= kDecodeBatchTokens && band_bytes <= kGuidedBandBytes) {
     int64_t bounds[kMaxDecodeBands + 1];
-    const int bands = decode_band_bounds(total_rows, total_bytes, threads, bounds);
-    if (bands == 0) {
-      const int64_t band = total_rows / (threads * kBandsPerThread);
-      pool.parallel_for(total_rows, std::max<int64_t>(kRowTile, band / kRowTile * kRowTile), run_rows);
+    const int bands = decode_bands(total_rows, threads, bounds, kMaxDecodeBands);
+    if (bands > 0) {
+      pool.parallel_for(bands, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t band = begin; band < end; band++) run_rows(bounds[band], bounds[band + 1]);
+      });
       return;
     }
-    const DecodeLookahead lookahead(next, tokens, static_cast<int>(threads));
+    const int64_t band = total_rows / (threads * kBandsPerThread);
+    pool.parallel_for(total_rows, std::max<int64_t>(kRowTile, band / kRowTile * kRowTile), run_rows);
+    return;
+  }
+  if (tokens <= kDecodeBatchTokens) {
+    int64_t bounds[kMaxDecodeBands + 1];
+    int bands = 0;
+    for (int64_t at = 0; at < total_rows; bands++) {
+      bounds[bands] = at;
+      const int64_t share = (total_rows - at) / (threads * kDecodeShareDivisor) / kRowTile * kRowTile;
+      at = bands + 2 == kMaxDecodeBands ? total_rows : std::min(total_rows, at + std::max(kMinDecodeBand, share));
+    }
+    bounds[bands] = total_rows;
     pool.parallel_for(bands, 1, [&](int64_t begin, int64_t end) {
       for (int64_t band = begin; band < end; band++) run_rows(bounds[band], bounds[band + 1]);
-    }, lookahead.idle());
+    });
     return;
   }
   pool.parallel_for(total_rows, prefill_band(total_rows, threads), run_rows);
