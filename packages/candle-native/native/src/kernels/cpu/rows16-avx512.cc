@@ -256,6 +256,11 @@ void rows16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
   const int64_t groups = rows / kGroupRows;
   // A decode batch reads its weights from memory once: up to 4 tokens in the register tiles over the
   // whole band, 5–16 group by group with every token in one pass; prefill takes chunks of kChunkBytes.
+  // One token streams on the hardware prefetcher alone: the tile's requests 6 blocks ahead made its
+  // 4 streams slower (Zen 4, matmul-bench --tokens 1, 1 thread: Q8_0 7.0–7.8 → 5.2–5.5 ms a pass,
+  // Q5_0 5.9–6.9 → 5.1–5.7, Q4_0 4.1–4.8 → 3.5–3.9); 2–4 tokens keep them (Q5_0, Q4_0 at 4 tokens
+  // were 5–15% slower without).
+  if (tokens == 1) return rows16_chunk<Kind, false>(blocks, w, gs, groups, x, xs, out, os, tokens);
   if (tokens <= 4) return rows16_chunk<Kind, true>(blocks, w, gs, groups, x, xs, out, os, tokens);
   if (tokens <= 16) return rows16_decode_batch<Kind>(blocks, w, gs, groups, x, xs, out, os, tokens);
   const int64_t chunk = std::max<int64_t>(4, kChunkBytes / gs / 4 * 4);
