@@ -223,6 +223,16 @@ void rows16_decode_batch(int64_t blocks, const uint8_t* w, int64_t gs, int64_t g
   kByTokens[tokens - 5](blocks, w, gs, groups, x, xs, out, os);
 }
 
+// One token: the band's groups one after another, one sequential stream on the hardware prefetcher alone.
+// Four groups side by side (four streams) with the tile's requests 6 blocks ahead streamed far slower
+// from memory (Zen 4, matmul-bench --tokens 1, ms CPU a pass, alternating: 1 thread Q8_0 5.7–6.1 → 3.8–4.1,
+// Q5_0 4.9–7.0 → 2.2–2.9; 2 threads Q8_0 7.3–8.2 → 5.9–6.4, Q5_0 6.5–8.5 → 4.5–5.5); from cache alike.
+// Each group's sums are the 4-group tile's, so the outputs are the same bits.
+template <typename Kind>
+void rows16_one_token(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const uint8_t* x, float* out) {
+  for (int64_t g = 0; g < groups; g++) rows16_tile<Kind, 1, 1, 2, false>(blocks, w + g * gs, gs, x, 0, out + g * kGroupRows, 0);
+}
+
 // Chunks of row groups (at most kChunkBytes, so a decode batch reads its weights from memory once), and
 // inside a chunk tokens outer, row groups inner: a tile's activations stay in L1 while the chunk's rows
 // pass under them from L2. Tokens go six at a time, the rest split evenly (8 as 4 + 4, not 6 + 2).
@@ -254,13 +264,10 @@ void rows16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
   const int64_t blocks = n / kQK8_0;
   const int64_t gs = kGroupRows * ws;
   const int64_t groups = rows / kGroupRows;
-  // A decode batch reads its weights from memory once: up to 4 tokens in the register tiles over the
-  // whole band, 5–16 group by group with every token in one pass; prefill takes chunks of kChunkBytes.
-  // One token streams on the hardware prefetcher alone: the tile's requests 6 blocks ahead made its
-  // 4 streams slower (Zen 4, matmul-bench --tokens 1, 1 thread: Q8_0 7.0–7.8 → 5.2–5.5 ms a pass,
-  // Q5_0 5.9–6.9 → 5.1–5.7, Q4_0 4.1–4.8 → 3.5–3.9); 2–4 tokens keep them (Q5_0, Q4_0 at 4 tokens
-  // were 5–15% slower without).
-  if (tokens == 1) return rows16_chunk<Kind, false>(blocks, w, gs, groups, x, xs, out, os, tokens);
+  // A decode batch reads its weights from memory once: one token group by group, up to 4 tokens in the
+  // register tiles over the whole band, 5–16 group by group with every token in one pass; prefill takes
+  // chunks of kChunkBytes.
+  if (tokens == 1) return rows16_one_token<Kind>(blocks, w, gs, groups, x, out);
   if (tokens <= 4) return rows16_chunk<Kind, true>(blocks, w, gs, groups, x, xs, out, os, tokens);
   if (tokens <= 16) return rows16_decode_batch<Kind>(blocks, w, gs, groups, x, xs, out, os, tokens);
   const int64_t chunk = std::max<int64_t>(4, kChunkBytes / gs / 4 * 4);
