@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,20 @@ inline double rows16_error(const xc::KernelTable& table, const Rows16Operands& c
   return worst / largest;
 }
 
+// Whether `table`'s Rows16 kernel gives each of the case's tokens the same bits alone (a one-token call,
+// the decode path) as in the case's multi-token call (a decode batch or a prompt).
+inline bool rows16_token_alone_same_bits(const xc::KernelTable& table, const Rows16Operands& c) {
+  const xc::RowsTileFn rows = table.kernels_for(c.type, xc::WeightLayout::Rows16).rows;
+  std::vector<float> together(static_cast<size_t>(c.tokens * c.rows)), alone(static_cast<size_t>(c.rows));
+  rows(c.cols, c.rows16.data(), c.row_bytes, c.act16, static_cast<int64_t>(c.act16_bytes), together.data(), c.rows, c.rows, c.tokens);
+  for (int64_t t = 0; t < c.tokens; t++) {
+    rows(c.cols, c.rows16.data(), c.row_bytes, c.act16 + t * c.act16_bytes, static_cast<int64_t>(c.act16_bytes), alone.data(),
+         c.rows, c.rows, 1);
+    if (std::memcmp(alone.data(), together.data() + t * c.rows, alone.size() * sizeof(float)) != 0) return false;
+  }
+  return true;
+}
+
 inline void check_rows16_kernels(Checker& check, const Rows16Operands& c, const std::string& label, double tolerance) {
   const std::string name = std::string(xc::ggml_type_name(c.type)) + " Rows16, " + std::to_string(c.rows) + " rows × " +
                            std::to_string(c.cols) + " columns × " + std::to_string(c.tokens) + " tokens" + label;
@@ -66,6 +81,9 @@ inline void check_rows16_kernels(Checker& check, const Rows16Operands& c, const 
     if (table == nullptr || table->traits(c.type).rows16.rows == nullptr) continue;
     const double error = rows16_error(*table, c);
     check.expect(error < tolerance, std::string(table->name) + " " + name + ": kernel = ggml dots", "relative error " + number(error));
+    if (c.tokens > 1) {
+      check.expect(rows16_token_alone_same_bits(*table, c), std::string(table->name) + " " + name + ": each token alone = the same bits");
+    }
   }
 }
 

@@ -41,9 +41,9 @@ inline void prefetch_line(const uint8_t* p) {
 #endif
 }
 
-// A decode call's bands, level across the threads and in whole quads of 16-row groups (the Rows16
-// one-token tile streams four groups at once; a band's odd groups go through its 2- and 1-group tiles,
-// which read slower): each thread's share of whole quads in kBandsPerThread bands where the share
+// A decode call's bands, level across the threads and in whole quads of 16-row groups (the Rows16 tiles of
+// a 2–4 token batch stream four groups at once; a band's odd groups go through their 2- and 1-group tiles,
+// which read slower; one token walks its band group by group): each thread's share of whole quads in kBandsPerThread bands where the share
 // divides so (else the nearest count that does), then the quads and groups left over in one band per
 // thread. Rounding one band's rows to the group had left SmolLM2's 576-row matrices (36 groups) in 9
 // bands of 64 rows, so one of 2 threads streamed 5 of them while the other waited; even bands of 3

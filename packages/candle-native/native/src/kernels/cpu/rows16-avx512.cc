@@ -62,13 +62,9 @@ static_assert(offsetof(BlockQ4_0x16, qs) == offsetof(BlockQ5_0x16, qs), "Q5_0 sh
 // out[t·os + 16g + i] for G groups of 16 rows (gs bytes apart) × T tokens (xs bytes apart). Each (group,
 // token) pair sums a block in C chains of 8 / C vpdpbusd: with few tokens there are too few pairs to
 // hide the multiply-add latency otherwise.
-// Stream: a decode batch's rows come from memory, so the tile asks for the blocks a few ahead.
-template <typename Kind, int G, int T, int C, bool Stream>
+template <typename Kind, int G, int T, int C>
 void rows16_tile(int64_t blocks, const uint8_t* w, int64_t gs, const uint8_t* x, int64_t xs, float* out, int64_t os) {
-  constexpr int64_t kBlocksAhead = 6;
   constexpr int64_t kBlockBytes = sizeof(typename Kind::Group);
-  constexpr int64_t kAhead = Stream ? kBlocksAhead * kBlockBytes : 0;
-  constexpr int kLines = (kBlockBytes + 63) / 64 + 1;
   __m512 acc[G][T];
   for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
   const ActQ8_0Sum* y[T];
@@ -76,13 +72,6 @@ void rows16_tile(int64_t blocks, const uint8_t* w, int64_t gs, const uint8_t* x,
   for (int64_t b = 0; b < blocks; b++) {
     const uint8_t* block[G];
     for (int g = 0; g < G; g++) block[g] = w + g * gs + b * kBlockBytes;
-    if constexpr (kAhead > 0) {
-      if (b + kBlocksAhead < blocks) {
-        for (int g = 0; g < G; g++) {
-          for (int line = 0; line < kLines; line++) _mm_prefetch(reinterpret_cast<const char*>(block[g] + kAhead + 64 * line), _MM_HINT_T0);
-        }
-      }
-    }
     __m512i p[C][G][T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; t++) {
@@ -196,17 +185,17 @@ void rows16_groups_tokens(int64_t blocks, const uint8_t* w, int64_t gs, int64_t 
 // All `groups` row groups against T tokens: the widest tile that fits the registers, then narrower ones.
 // Register tiles: 2 groups × 5–6 tokens in one chain each, 2 × 3–4 in two, 4 × 1–2 in two (24 or fewer
 // of the 32 vector registers for sums).
-template <typename Kind, int T, bool Stream>
+template <typename Kind, int T>
 void rows16_tokens(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const uint8_t* x, int64_t xs, float* out,
                    int64_t os) {
   constexpr int C = T <= 4 ? 2 : 1;
   constexpr int kWide = T <= 2 ? 4 : 2;
   int64_t g = 0;
-  for (; g + kWide <= groups; g += kWide) rows16_tile<Kind, kWide, T, C, Stream>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os);
+  for (; g + kWide <= groups; g += kWide) rows16_tile<Kind, kWide, T, C>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os);
   if constexpr (kWide == 4) {
-    if (g + 2 <= groups) rows16_tile<Kind, 2, T, C, Stream>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os), g += 2;
+    if (g + 2 <= groups) rows16_tile<Kind, 2, T, C>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os), g += 2;
   }
-  if (g < groups) rows16_tile<Kind, 1, T, C, Stream>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os);
+  if (g < groups) rows16_tile<Kind, 1, T, C>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os);
 }
 
 // A decode batch of 5–16 tokens: every token against each group in one pass (rows16_group_tokens).
@@ -223,12 +212,23 @@ void rows16_decode_batch(int64_t blocks, const uint8_t* w, int64_t gs, int64_t g
   kByTokens[tokens - 5](blocks, w, gs, groups, x, xs, out, os);
 }
 
-// Chunks of row groups (at most kChunkBytes, so a decode batch reads its weights from memory once), and
-// inside a chunk tokens outer, row groups inner: a tile's activations stay in L1 while the chunk's rows
+// A decode batch of 1–4 tokens: the band's groups one after another, one sequential stream on the hardware
+// prefetcher alone. Four groups side by side (four streams) with the tile's requests 6 blocks ahead
+// streamed far slower from memory (Zen 4, matmul-bench, ms CPU a pass, alternating; from cache alike):
+// 1 token, 1 thread Q8_0 5.7–6.1 → 3.8–4.1, Q5_0 4.9–7.0 → 2.2–2.9; 2 threads Q8_0 7.3–8.2 → 5.9–6.4,
+// Q5_0 6.5–8.5 → 4.5–5.5; 1 thread, 2 tokens Q8_0 7.7–7.8 → 3.5–3.9, 4 tokens 8.9–9.0 → 4.4, Q5_0 4
+// tokens 6.9–7.0 → 4.9–5.9. Each (group, token) pair's sums are the wide tile's, so the bits are the same.
+template <typename Kind, int T>
+void rows16_group_by_group(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const uint8_t* x, int64_t xs,
+                           float* out, int64_t os) {
+  for (int64_t g = 0; g < groups; g++) rows16_tile<Kind, 1, T, 2>(blocks, w + g * gs, gs, x, xs, out + g * kGroupRows, os);
+}
+
+// A prompt: chunks of row groups (at most kChunkBytes), and inside a chunk tokens outer, row groups inner: a tile's activations stay in L1 while the chunk's rows
 // pass under them from L2. Tokens go six at a time, the rest split evenly (8 as 4 + 4, not 6 + 2).
 constexpr int64_t kChunkBytes = 192 * 1024;
 
-template <typename Kind, bool Stream>
+template <typename Kind>
 void rows16_chunk(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, const uint8_t* x, int64_t xs, float* out,
                   int64_t os, int64_t tokens) {
   for (int64_t t = 0; t < tokens;) {
@@ -237,12 +237,12 @@ void rows16_chunk(int64_t blocks, const uint8_t* w, int64_t gs, int64_t groups, 
     const uint8_t* xt = x + t * xs;
     float* ot = out + t * os;
     switch (count) {
-      case 1: rows16_tokens<Kind, 1, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
-      case 2: rows16_tokens<Kind, 2, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
-      case 3: rows16_tokens<Kind, 3, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
-      case 4: rows16_tokens<Kind, 4, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
-      case 5: rows16_tokens<Kind, 5, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
-      default: rows16_tokens<Kind, 6, Stream>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 1: rows16_tokens<Kind, 1>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 2: rows16_tokens<Kind, 2>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 3: rows16_tokens<Kind, 3>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 4: rows16_tokens<Kind, 4>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      case 5: rows16_tokens<Kind, 5>(blocks, w, gs, groups, xt, xs, ot, os); break;
+      default: rows16_tokens<Kind, 6>(blocks, w, gs, groups, xt, xs, ot, os); break;
     }
     t += count;
   }
@@ -254,14 +254,20 @@ void rows16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
   const int64_t blocks = n / kQK8_0;
   const int64_t gs = kGroupRows * ws;
   const int64_t groups = rows / kGroupRows;
-  // A decode batch reads its weights from memory once: up to 4 tokens in the register tiles over the
-  // whole band, 5–16 group by group with every token in one pass; prefill takes chunks of kChunkBytes.
-  if (tokens <= 4) return rows16_chunk<Kind, true>(blocks, w, gs, groups, x, xs, out, os, tokens);
+  // A decode batch reads its weights from memory once: 1–4 tokens group by group in the register tiles,
+  // 5–16 group by group with every token in one pass; prefill takes chunks of kChunkBytes.
+  switch (tokens) {
+    case 1: return rows16_group_by_group<Kind, 1>(blocks, w, gs, groups, x, xs, out, os);
+    case 2: return rows16_group_by_group<Kind, 2>(blocks, w, gs, groups, x, xs, out, os);
+    case 3: return rows16_group_by_group<Kind, 3>(blocks, w, gs, groups, x, xs, out, os);
+    case 4: return rows16_group_by_group<Kind, 4>(blocks, w, gs, groups, x, xs, out, os);
+    default: break;
+  }
   if (tokens <= 16) return rows16_decode_batch<Kind>(blocks, w, gs, groups, x, xs, out, os, tokens);
   const int64_t chunk = std::max<int64_t>(4, kChunkBytes / gs / 4 * 4);
   for (int64_t g = 0; g < groups; g += chunk) {
     const int64_t count = groups - g < chunk ? groups - g : chunk;
-    rows16_chunk<Kind, false>(blocks, w + g * gs, gs, count, x, xs, out + g * kGroupRows, os, tokens);
+    rows16_chunk<Kind>(blocks, w + g * gs, gs, count, x, xs, out + g * kGroupRows, os, tokens);
   }
 }
 
