@@ -125,6 +125,11 @@ bool shared_decode_groups(const std::vector<QueryRun>& runs, const BatchToken* t
   return shared;
 }
 
+// Whether (group, kv head) items keep the threads level: one item per (row, kv head) spreads evenly,
+// while 8 forked rows of a model with 3 kv heads make 3 items, 2 on one of 2 threads, ≈ 1.5× the
+// attention's wall for a ≈ 10% cheaper kernel.
+bool shared_items_level(int64_t items, int threads) { return items % threads == 0 || items >= 4 * threads; }
+
 void request_kv_rows(KvCache& kv, const BatchToken* tokens, int count, int layer, int nkv, int64_t hd) {
   const int64_t row_bytes = hd * (kv.f16() ? 2 : 4);
   for (int t = 0; t < count; t++) {
@@ -208,7 +213,8 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
   const bool attention_inline = attention_pairs <= kInlineAttentionPairs;
   attention_order(runs, tokens, nkv, attention_inline ? 1 : r.pool.size(), s.attention_order);
   const bool shared_decode = !attention_inline && r.kv.f16() && r.kernels.attend_decode_rows != nullptr &&
-                             shared_decode_groups(runs, tokens, r.kv, s.shared_rows, s.shared_begin);
+                             shared_decode_groups(runs, tokens, r.kv, s.shared_rows, s.shared_begin) &&
+                             shared_items_level(static_cast<int64_t>(s.shared_begin.size() - 1) * nkv, r.pool.size());
 
   // The rotation angles depend on the position and the rope variant only: once per token, not per layer.
   bool any_sliding = false;
