@@ -115,6 +115,9 @@ void rows16_group_tokens(int64_t blocks, const uint8_t* w, int64_t gs, const uin
   constexpr int C = G * kPart < 8 ? 2 : 1;
   // A block of up to 8 tokens takes longer than the 1–4-token tiles' blocks: 12 blocks ahead (6.5 KB)
   // measured 25% faster than 6 at 8 tokens, 20 no better; past the group's end it asks for the next.
+  // Into L2, not L1: on Zen 4 (matmul-bench qwen05 Q8_0, 8 tokens, ms CPU a pass, alternating) T0 left
+  // the stream short of misses in flight: 1 thread 34–39 → 22–23 (the rate from L3), 2 threads 37–41 →
+  // 28–34; Q4_0 27 → 23–24, Q5_0 29 → 26. T2 ran like T1, NTA like T0; T1 at 6 or 16–48 blocks no better.
   constexpr int64_t kBlocksAhead = 12;
   constexpr int64_t kBlockBytes = sizeof(typename Kind::Group);
   constexpr int kLines = (kBlockBytes + 63) / 64 + 1;
@@ -128,7 +131,7 @@ void rows16_group_tokens(int64_t blocks, const uint8_t* w, int64_t gs, const uin
     for (int g = 0; g < G; g++) {
       const uint8_t* ahead = block[g] + kBlocksAhead * kBlockBytes;
       if (ahead < end) {
-        for (int line = 0; line < kLines; line++) _mm_prefetch(reinterpret_cast<const char*>(ahead + 64 * line), _MM_HINT_T0);
+        for (int line = 0; line < kLines; line++) _mm_prefetch(reinterpret_cast<const char*>(ahead + 64 * line), _MM_HINT_T1);
       }
     }
     __m512 dw[G];
