@@ -5,6 +5,12 @@
 // (exact: |Σ| < 2^31), the mins against the token's sub-block sums (int16 pairs, made once per call) in
 // 4 vpdpwssd, and one float update.
 //
+// What bounds the multi-token tiles on Zen 4: vpmulld, vpdpwssd and the float multiplies and FMAs take the
+// same pipes as vpdpbusd, about one vpdpbusd slot each, so a (group, token) pair's 64 vpdpbusd per block
+// come with 16 more (8 vpmulld, 4 vpdpwssd, 2 vmulps, 2 FMAs): at most 80% of the int8 peak. The unpack
+// (vpandd), the broadcasts and the loads run beside them: a loop of the 2 × 4 sub-block alone measured
+// 208 GMAC/s with its vpmulld and 236 without (one core's peak 232), and without the vpandd 209.
+//
 // The six-bit scales and mins are unpacked per block into int32 vectors (Head, 896 bytes per 16 rows ×
 // 256 elements, on the side: the layout keeps ggml's size): with several tokens once per chunk of row
 // groups into a buffer the token tiles share, for a single token inline as the rows stream past.
@@ -24,6 +30,7 @@
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "kernels/cpu/block-types.h"
@@ -42,9 +49,19 @@ constexpr int64_t kBlockBytes = sizeof(BlockQ4Kx16);
 struct alignas(64) Head {
   float d[16];
   float dmin[16];
-  int32_t scale[8][16];
+  int32_t scale[8][16];  // even sub-blocks' × 16: they meet the low nibbles, the odd ones the high nibbles in place (16q)
   int32_t min[4][16];  // m_2j | m_2j+1 << 16: one vpdpwssd against the token's sums of sub-blocks 2j, 2j + 1
 };
+
+// f(std::integral_constant<int, i>()) for i = 0 … N − 1, so f can use i as a constant.
+template <int N, typename F, int... I>
+inline void each_index(F&& f, std::integer_sequence<int, I...>) {
+  (f(std::integral_constant<int, I>()), ...);
+}
+template <int N, typename F>
+inline void each_index(F&& f) {
+  each_index<N>(f, std::make_integer_sequence<int, N>());
+}
 
 inline int32_t word(const void* p) {
   int32_t w;
@@ -61,6 +78,10 @@ inline __m512i widen(__m512i bytes, int lane) {
   }
 }
 
+// Sums of 16 × q (the high nibbles masked in place, no shift) times the scale, or of q times 16 × the scale:
+// 16 × S either way, exact (|16 S| < 2^29), and cvt(S) = cvt(16 S >> 4).
+inline __m512i sixteen_if_even(__m512i scale, int k) { return k % 2 == 0 ? _mm512_slli_epi32(scale, 4) : scale; }
+
 // ggml's get_scale_min_k4 on 16 rows at once: 128-bit lane j of a, b, c holds byte j, 4 + j, 8 + j of the
 // 16 rows' packed scales.
 inline void expand(const uint8_t* block, Head& h) {
@@ -74,8 +95,8 @@ inline void expand(const uint8_t* block, Head& h) {
   const __m512i scales47 = _mm512_or_si512(_mm512_and_si512(c, low4), _mm512_and_si512(_mm512_srli_epi16(a, 2), top2));
   const __m512i mins47 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(c, 4), low4), _mm512_and_si512(_mm512_srli_epi16(b, 2), top2));
   for (int k = 0; k < 4; k++) {
-    _mm512_store_si512(h.scale[k], widen(scales03, k));
-    _mm512_store_si512(h.scale[4 + k], widen(scales47, k));
+    _mm512_store_si512(h.scale[k], sixteen_if_even(widen(scales03, k), k));
+    _mm512_store_si512(h.scale[4 + k], sixteen_if_even(widen(scales47, k), k));
   }
   for (int j = 0; j < 2; j++) {
     _mm512_store_si512(h.min[j], _mm512_or_si512(widen(mins03, 2 * j), _mm512_slli_epi32(widen(mins03, 2 * j + 1), 16)));
@@ -96,6 +117,60 @@ void sub_block_sums(const uint8_t* x, int64_t xs, int64_t tokens, int64_t blocks
   }
 }
 
+// The 2 groups × 4 tokens tile's sub-blocks in asm: GCC's own allocation of the 8 sums, 8 totals, 8
+// accumulators, 2 weight vectors and 4 broadcasts spilled ≈ 100 vectors per block and moved pointers
+// through xmm registers. Alone (rows16_q4k on 64 rows × 2048 × 252 tokens, 1 thread, best of 1000 calls,
+// alternating): 174–180 → 183–190 GMAC/s, near the 80% above.
+// zmm16–23: the sub-block's sums of (group, token) 00 01 02 03 10 11 12 13; zmm24–25: the groups' nibbles
+// (then scales); zmm26–27: two tokens' broadcast bytes.
+#define XC_Q4K_STEP(V)                                                \
+  "vpandd %c[wo]+" #V "*64(%[w0]), %[mask], %%zmm24\n\t"              \
+  "vpandd %c[wo]+" #V "*64(%[w1]), %[mask], %%zmm25\n\t"              \
+  "vpbroadcastd %c[yo]+" #V "*4(%[y0]), %%zmm26\n\t"                  \
+  "vpbroadcastd %c[yo]+" #V "*4(%[y1]), %%zmm27\n\t"                  \
+  "vpdpbusd %%zmm26, %%zmm24, %%zmm16\n\t"                            \
+  "vpdpbusd %%zmm27, %%zmm24, %%zmm17\n\t"                            \
+  "vpdpbusd %%zmm26, %%zmm25, %%zmm20\n\t"                            \
+  "vpdpbusd %%zmm27, %%zmm25, %%zmm21\n\t"                            \
+  "vpbroadcastd %c[yo]+" #V "*4(%[y2]), %%zmm26\n\t"                  \
+  "vpbroadcastd %c[yo]+" #V "*4(%[y3]), %%zmm27\n\t"                  \
+  "vpdpbusd %%zmm26, %%zmm24, %%zmm18\n\t"                            \
+  "vpdpbusd %%zmm27, %%zmm24, %%zmm19\n\t"                            \
+  "vpdpbusd %%zmm26, %%zmm25, %%zmm22\n\t"                            \
+  "vpdpbusd %%zmm27, %%zmm25, %%zmm23\n\t"
+
+#define XC_Q4K_SCALE(S, P, Q) "vpmulld %%zmm" #Q ", %%zmm" #P ", %%zmm" #P "\n\t" "vpaddd %%zmm" #P ", %[" #S "], %[" #S "]\n\t"
+
+// One sub-block of 2 groups × 4 tokens into their scaled sums: s_gt += scale_g · Σ_v the 4-element dot
+// products of group g's vector v (its bytes at wg + 64v, masked to this sub-block's nibbles) with token t's
+// bytes at yt + 4v.
+template <int K>
+inline void sub_block_2x4(const uint8_t* w0, const uint8_t* w1, const ActQ8K* y0, const ActQ8K* y1, const ActQ8K* y2,
+                          const ActQ8K* y3, __m512i mask, const Head* h0, const Head* h1, __m512i& s00, __m512i& s01,
+                          __m512i& s02, __m512i& s03, __m512i& s10, __m512i& s11, __m512i& s12, __m512i& s13) {
+  asm("vpxord %%zmm16, %%zmm16, %%zmm16\n\t"
+      "vpxord %%zmm17, %%zmm17, %%zmm17\n\t"
+      "vpxord %%zmm18, %%zmm18, %%zmm18\n\t"
+      "vpxord %%zmm19, %%zmm19, %%zmm19\n\t"
+      "vpxord %%zmm20, %%zmm20, %%zmm20\n\t"
+      "vpxord %%zmm21, %%zmm21, %%zmm21\n\t"
+      "vpxord %%zmm22, %%zmm22, %%zmm22\n\t"
+      "vpxord %%zmm23, %%zmm23, %%zmm23\n\t"
+      XC_Q4K_STEP(0) XC_Q4K_STEP(1) XC_Q4K_STEP(2) XC_Q4K_STEP(3) XC_Q4K_STEP(4) XC_Q4K_STEP(5) XC_Q4K_STEP(6) XC_Q4K_STEP(7)
+      "vmovdqa64 %c[so](%[h0]), %%zmm24\n\t"
+      "vmovdqa64 %c[so](%[h1]), %%zmm25\n\t"
+      XC_Q4K_SCALE(s00, 16, 24) XC_Q4K_SCALE(s01, 17, 24) XC_Q4K_SCALE(s02, 18, 24) XC_Q4K_SCALE(s03, 19, 24)
+      XC_Q4K_SCALE(s10, 20, 25) XC_Q4K_SCALE(s11, 21, 25) XC_Q4K_SCALE(s12, 22, 25) XC_Q4K_SCALE(s13, 23, 25)
+      : [s00] "+v"(s00), [s01] "+v"(s01), [s02] "+v"(s02), [s03] "+v"(s03), [s10] "+v"(s10), [s11] "+v"(s11), [s12] "+v"(s12),
+        [s13] "+v"(s13)
+      : [w0] "r"(w0), [w1] "r"(w1), [y0] "r"(y0), [y1] "r"(y1), [y2] "r"(y2), [y3] "r"(y3), [mask] "v"(mask), [h0] "r"(h0), [h1] "r"(h1),
+        [wo] "i"(offsetof(BlockQ4Kx16, qs) + 512 * (K / 2)), [yo] "i"(offsetof(ActQ8K, qs) + 32 * K),
+        [so] "i"(offsetof(Head, scale) + 64 * K)
+      : "memory", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27");
+}
+#undef XC_Q4K_SCALE
+#undef XC_Q4K_STEP
+
 // out[t·os + 16g + i] for G groups of 16 rows (gs bytes apart) × T tokens (xs bytes apart; their
 // sub-block sums ss words apart). heads: the groups' unpacked headers, hs apart per group, or with Inline
 // none: each block's are unpacked as it passes. Each pair sums a sub-block in C chains of 8 / C vpdpbusd,
@@ -103,12 +178,13 @@ void sub_block_sums(const uint8_t* x, int64_t xs, int64_t tokens, int64_t blocks
 // so the tile asks for the blocks a few ahead, into L2 as rows16_group_tokens does: on Zen 4 (matmul-bench
 // tinyllama Q4_K, 2 threads, ms CPU a pass, alternating) L1 requests left 2 tokens at 89–93, 4 at 99–100,
 // 8 at 132–149, 16 at 204; into L2 62, 69–70, 100–102, 167.
+// Out of line: one symbol per tile in profiles.
 template <int G, int T, int C, bool Inline, bool Prefetch>
-void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64_t hs, const uint8_t* x, int64_t xs,
-          const int32_t* sums, int64_t ss, float* out, int64_t os) {
+[[gnu::noinline]] void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64_t hs, const uint8_t* x,
+                            int64_t xs, const int32_t* sums, int64_t ss, float* out, int64_t os) {
   constexpr int64_t kBlocksAhead = 2;
   constexpr int64_t kLines = kBlockBytes / 64;
-  const __m512i low4 = _mm512_set1_epi8(0xF);
+  const __m512i low4 = _mm512_set1_epi8(0xF), high4 = _mm512_set1_epi8(static_cast<char>(0xF0));
   __m512 acc[G][T];
   XC_UNROLL
   for (auto& row : acc) for (auto& a : row) a = _mm512_setzero_ps();
@@ -168,40 +244,51 @@ void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64
         }
       }
     }
+    // 16 × the scaled sums (scales_2c × 16 against the low nibbles, scales_2c+1 against the high ones in place).
     __m512i s[G][T];
-    XC_UNROLL
-    for (int k = 0; k < 8; k++) {
-      __m512i p[C][G][T];
+    if constexpr (G == 2 && T == 4 && C == 1) {
+      __m512i s00 = _mm512_setzero_si512(), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+      each_index<8>([&](auto index) {
+        constexpr int k = decltype(index)::value;
+        sub_block_2x4<k>(block[0], block[1], y[0], y[1], y[2], y[3], k % 2 == 0 ? low4 : high4, h[0], h[1], s00, s01, s02, s03, s10,
+                         s11, s12, s13);
+      });
+      s[0][0] = s00, s[0][1] = s01, s[0][2] = s02, s[0][3] = s03, s[1][0] = s10, s[1][1] = s11, s[1][2] = s12, s[1][3] = s13;
+    } else {
       XC_UNROLL
-      for (int c = 0; c < C; c++) {
+      for (int k = 0; k < 8; k++) {
+        __m512i p[C][G][T];
         XC_UNROLL
-        for (int g = 0; g < G; g++) {
+        for (int c = 0; c < C; c++) {
           XC_UNROLL
-          for (int t = 0; t < T; t++) p[c][g][t] = _mm512_setzero_si512();
-        }
-      }
-      XC_UNROLL
-      for (int v = 0; v < 8; v++) {
-        XC_UNROLL
-        for (int g = 0; g < G; g++) {
-          const __m512i bits = _mm512_loadu_si512(block[g] + offsetof(BlockQ4Kx16, qs) + 512 * (k / 2) + 64 * v);
-          const __m512i q = _mm512_and_si512(k % 2 == 0 ? bits : _mm512_srli_epi16(bits, 4), low4);
-          XC_UNROLL
-          for (int t = 0; t < T; t++) {
-            p[v % C][g][t] = _mm512_dpbusd_epi32(p[v % C][g][t], q, _mm512_set1_epi32(word(y[t]->qs + 32 * k + 4 * v)));
+          for (int g = 0; g < G; g++) {
+            XC_UNROLL
+            for (int t = 0; t < T; t++) p[c][g][t] = _mm512_setzero_si512();
           }
         }
-      }
-      XC_UNROLL
-      for (int g = 0; g < G; g++) {
-        const __m512i scale = _mm512_load_si512(h[g]->scale[k]);
         XC_UNROLL
-        for (int t = 0; t < T; t++) {
-          __m512i sum = p[0][g][t];
+        for (int v = 0; v < 8; v++) {
           XC_UNROLL
-          for (int c = 1; c < C; c++) sum = _mm512_add_epi32(sum, p[c][g][t]);
-          const __m512i scaled = _mm512_mullo_epi32(sum, scale);
-          s[g][t] = k == 0 ? scaled : _mm512_add_epi32(s[g][t], scaled);
+          for (int g = 0; g < G; g++) {
+            const __m512i bits = _mm512_loadu_si512(block[g] + offsetof(BlockQ4Kx16, qs) + 512 * (k / 2) + 64 * v);
+            const __m512i q = _mm512_and_si512(bits, k % 2 == 0 ? low4 : high4);
+            XC_UNROLL
+            for (int t = 0; t < T; t++) {
+              p[v % C][g][t] = _mm512_dpbusd_epi32(p[v % C][g][t], q, _mm512_set1_epi32(word(y[t]->qs + 32 * k + 4 * v)));
+            }
+          }
+        }
+        XC_UNROLL
+        for (int g = 0; g < G; g++) {
+          const __m512i scale = _mm512_load_si512(h[g]->scale[k]);
+          XC_UNROLL
+          for (int t = 0; t < T; t++) {
+            __m512i sum = p[0][g][t];
+            XC_UNROLL
+            for (int c = 1; c < C; c++) sum = _mm512_add_epi32(sum, p[c][g][t]);
+            const __m512i scaled = _mm512_mullo_epi32(sum, scale);
+            s[g][t] = k == 0 ? scaled : _mm512_add_epi32(s[g][t], scaled);
+          }
         }
       }
     }
@@ -210,7 +297,7 @@ void tile(int64_t blocks, const uint8_t* w, int64_t gs, const Head* heads, int64
       const __m512 d = _mm512_load_ps(h[g]->d);
       XC_UNROLL
       for (int t = 0; t < T; t++) {
-        acc[g][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s[g][t]), _mm512_mul_ps(d, _mm512_set1_ps(y[t]->d)), acc[g][t]);
+        acc[g][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_srai_epi32(s[g][t], 4)), _mm512_mul_ps(d, _mm512_set1_ps(y[t]->d)), acc[g][t]);
       }
     }
   }
@@ -274,6 +361,18 @@ void chunk(Operands o, int64_t groups, int64_t tokens) {
   }
 }
 
+// A decode batch's next chunk of groups: their headers into L2 while this chunk's tiles run, so its expand
+// does not wait on memory (the tiles' own requests reach only the first two groups past their chunk).
+// matmul-bench tinyllama Q4_K, 1 thread, ms CPU a pass, 4 alternating pairs: 8 tokens 98.7–100.6 →
+// 95.2–95.8, 16 tokens 165.9–172.8 → 162.0–166.0, 2 and 4 tokens within the spread.
+void request_headers(const uint8_t* first, int64_t count) {
+  for (int64_t i = 0; i < count; i++) {
+    for (int64_t line = 0; line < static_cast<int64_t>(offsetof(BlockQ4Kx16, qs)) / 64; line++) {
+      _mm_prefetch(reinterpret_cast<const char*>(first + i * kBlockBytes + 64 * line), _MM_HINT_T1);
+    }
+  }
+}
+
 constexpr int64_t kChunkBytes = 192 * 1024;
 constexpr int64_t kDecodeTokens = 16;
 
@@ -303,6 +402,9 @@ void rows16_q4k(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64
   if (heads.size() < static_cast<size_t>(step * blocks)) heads.resize(static_cast<size_t>(step * blocks));
   for (int64_t g = 0; g < groups; g += step) {
     const int64_t count = std::min(step, groups - g);
+    if (tokens <= kDecodeTokens && g + step < groups) {
+      request_headers(w + (g + step) * gs, std::min(step, groups - g - step) * blocks);
+    }
     for (int64_t i = 0; i < count * blocks; i++) expand(w + g * gs + i * kBlockBytes, heads[static_cast<size_t>(i)]);
     const Operands o{blocks, w + g * gs, gs, heads.data(), x, xs, sums.data(), out + g * kGroupRows, os};
     if (tokens <= kDecodeTokens) chunk<false, true>(o, count, tokens);
