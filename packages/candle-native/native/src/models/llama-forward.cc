@@ -180,20 +180,21 @@ bool masked_head_slices(const WeightMatrix& head, const uint32_t* const* masks, 
   const int64_t vocab = head.rows;
   const int64_t group_count = (vocab + kHeadGroup - 1) / kHeadGroup;
   groups.assign(static_cast<size_t>(group_count), 0);
+  // a mask word's low and high halves are one group each (a dense mask costs a word's test, not a bit's)
+  static_assert(kHeadGroup == 16, "a mask word covers two groups");
   int64_t marked = 0;
   for (int r = first_row; r < first_row + rows; r++) {
     const uint32_t* mask = masks[r];
     if (mask == nullptr) return false;
     for (int64_t word = 0; word < (vocab + 31) / 32; word++) {
-      for (uint32_t bits = mask[word]; bits != 0; bits &= bits - 1) {
-        const int64_t token = word * 32 + __builtin_ctz(bits);
-        if (token >= vocab) break;
-        uint8_t& group = groups[static_cast<size_t>(token / kHeadGroup)];
-        marked += group == 0;
-        group = 1;
+      if (mask[word] == 0) continue;
+      for (int64_t half = 0; half < 2; half++) {
+        const int64_t g = 2 * word + half;
+        if (((mask[word] >> (16 * half)) & 0xffffu) == 0 || g >= group_count || groups[static_cast<size_t>(g)] != 0) continue;
+        groups[static_cast<size_t>(g)] = 1;
+        if (++marked * kSparseHeadShare > group_count) return false;
       }
     }
-    if (marked * kSparseHeadShare > group_count) return false;
   }
   slices.clear();
   for (int64_t g = 0; g < group_count;) {
