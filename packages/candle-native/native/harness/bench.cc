@@ -43,8 +43,19 @@ StepStats step_stats(std::vector<double> steps) {
 // one token to every sequence in a single forward call; printed beside one sequence decoding alone.
 // fork: the batch's sequences forked from the first one's prompt (sharing its KV pages, as the
 // optimiser benchmark's candidates share a cached prefix), each decoding from its own first token.
-int bench_batched_decode(Session& session, int batch, int prompt, int gen, int repeat, bool engine_argmax, bool fork) {
+// mask_tokens > 0: every greedy step's rows allow only the vocabulary's last mask_tokens tokens
+// (xc_forward_argmax_masked), as a grammar-constrained step does: a few allowed tokens let the forward
+// skip most of the output head, all but one take the whole head.
+int bench_batched_decode(Session& session, int batch, int prompt, int gen, int repeat, bool engine_argmax, bool fork,
+                         int mask_tokens) {
   const int vocab = session.vocab();
+  std::vector<uint32_t> mask((static_cast<size_t>(vocab) + 31) / 32, 0);
+  for (int i = std::max(0, vocab - mask_tokens); i < vocab; i++) mask[static_cast<size_t>(i) >> 5] |= 1u << (i & 31);
+  const std::vector<const uint32_t*> masks(static_cast<size_t>(batch), mask.data());
+  const auto forward_argmax = [&](const xc_batch_item* items, int count, int32_t* ids) {
+    if (mask_tokens > 0) ok(xc_forward_argmax_masked(session.context(), items, count, masks.data(), ids, nullptr), "forward_argmax_masked");
+    else ok(xc_forward_argmax(session.context(), items, count, ids, nullptr), "forward_argmax");
+  };
   for (int r = 0; r < repeat; r++) {
     std::vector<int> sequences;
     std::vector<std::vector<int32_t>> next(static_cast<size_t>(batch));
@@ -73,7 +84,7 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
       if (engine_argmax) {
         const xc_batch_item item{sequences[0], token.data(), 1, 0};
         int32_t id = 0;
-        ok(xc_forward_argmax(session.context(), &item, 1, &id, nullptr), "forward_argmax");
+        forward_argmax(&item, 1, &id);
         token = {id};
         continue;
       }
@@ -93,7 +104,7 @@ int bench_batched_decode(Session& session, int batch, int prompt, int gen, int r
       std::vector<xc_batch_item> items;
       for (int b = 0; b < batch; b++) items.push_back({sequences[static_cast<size_t>(b)], next[static_cast<size_t>(b)].data(), 1, 0});
       if (engine_argmax) {
-        ok(xc_forward_argmax(session.context(), items.data(), batch, ids.data(), nullptr), "forward_argmax");
+        forward_argmax(items.data(), batch, ids.data());
         for (int b = 0; b < batch; b++) next[static_cast<size_t>(b)] = {ids[static_cast<size_t>(b)]};
         continue;
       }
@@ -161,7 +172,7 @@ int run_bench(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr, "usage: xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
                          "[--kernels scalar] [--repeat N] [--batch N [--fork]] [--together [--cached N]] [--bandwidth GB/s|measure] "
-                         "[--argmax engine|harness]\n");
+                         "[--argmax engine|harness] [--mask N]\n");
     return 2;
   }
   int threads = 0, prompt = 512, gen = 64, repeat = 1, batch = 1, cached = 0;
@@ -173,6 +184,7 @@ int run_bench(int argc, char** argv) {
   // --argmax engine (default): greedy steps through xc_forward_argmax, as the engine's greedy decoding
   // runs them; --argmax harness: whole logits rows back, argmax here (what the bench did before).
   bool engine_argmax = true;
+  int mask_tokens = 0;  // --mask N (with --batch): greedy rows restricted to N tokens (bench_batched_decode)
   xc_kv_type kv = XC_KV_F16;
   for (int i = 3; i < argc; i++) {
     const std::string arg = argv[i];
@@ -190,6 +202,7 @@ int run_bench(int argc, char** argv) {
     else if (arg == "--kv") kv = value == "f32" ? XC_KV_F32 : XC_KV_F16, i++;
     else if (arg == "--kernels") scalar = value == "scalar", i++;
     else if (arg == "--argmax" && (value == "engine" || value == "harness")) engine_argmax = value == "engine", i++;
+    else if (arg == "--mask") mask_tokens = std::stoi(value), i++;
     else {
       std::fprintf(stderr, "unknown option %s\n", arg.c_str());
       return 2;
@@ -208,7 +221,7 @@ int run_bench(int argc, char** argv) {
 
   std::printf("greedy argmax: %s\n", engine_argmax ? "in the engine (xc_forward_argmax)" : "in the harness over returned logits");
   if (together) return bench_prefill_together(session, batch, prompt, cached, repeat);
-  if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat, engine_argmax, fork);
+  if (batch > 1) return bench_batched_decode(session, batch, prompt, gen, repeat, engine_argmax, fork, mask_tokens);
   std::vector<int32_t> tokens;
   for (int i = 0; i < prompt; i++) tokens.push_back(1 + (i * 7919) % (info.vocab_size - 1));
   for (int r = 0; r < repeat; r++) {

@@ -26,7 +26,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: xcandle-harness test <stories260K.gguf> [--verbose]\n"
                "       xcandle-harness bench <model.gguf> [--threads N] [--prompt N] [--gen N] [--kv f16|f32] "
-               "[--kernels scalar] [--batch N [--fork]] [--together [--cached N]] [--bandwidth GB/s|measure] [--argmax engine|harness]\n"
+               "[--kernels scalar] [--batch N [--fork]] [--together [--cached N]] [--bandwidth GB/s|measure] [--argmax engine|harness] [--mask N]\n"
                "       xcandle-harness matmul-bench [--shape smollm2|qwen05|tinyllama] [--type T] [--threads N] [--tokens 1,8,512] [--pages huge|4k]\n"
                "       xcandle-harness synth <out.gguf> [--arch A] [--type T] [--shape smollm2-135m|wide|tiny|micro|nano] [--tokenizer]\n"
                "       xcandle-harness logits <model.gguf> <out.f32> [--threads N] [--kv f16] <token>...\n"

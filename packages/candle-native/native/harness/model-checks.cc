@@ -347,6 +347,47 @@ void check_forward_argmax(Checker& check, const std::string& path) {
   check.expect(argmax_session.length(c) == before, "xc_forward_argmax with no buffer leaves the sequence");
 }
 
+// Sparse masks (every row's allowed tokens in at most an eighth of the output head's groups of 16): the
+// forward computes only those groups' logits (llama_forward's masked head), and each pick is still the
+// largest allowed logit of xc_forward's full row. Rows of a prompt ('all') and of a second sequence's
+// decode step in one call, tokens from the first and the last group, one row allowing none.
+void check_sparse_head_argmax(Checker& check, const std::string& path, const std::string& label) {
+  Session plain(path, xc_context_options{128, 2, 2, XC_KV_F32});
+  Session masked(path, xc_context_options{128, 2, 2, XC_KV_F32});
+  const int vocab = plain.vocab();
+  const size_t words = (static_cast<size_t>(vocab) + 31) / 32;
+  const std::vector<int32_t> prompt = tokens_for(12, vocab, 5);
+  const int32_t next = 7;
+  const int p1 = plain.create(), p2 = plain.create(), m1 = masked.create(), m2 = masked.create();
+  plain.forward(p2, {3, 4}), masked.forward(m2, {3, 4});
+  const xc_batch_item plain_items[2] = {{p1, prompt.data(), static_cast<int32_t>(prompt.size()), 1}, {p2, &next, 1, 0}};
+  const xc_batch_item masked_items[2] = {{m1, prompt.data(), static_cast<int32_t>(prompt.size()), 1}, {m2, &next, 1, 0}};
+  const size_t rows = prompt.size() + 1;
+  std::vector<float> logits(rows * static_cast<size_t>(vocab));
+  ok(xc_forward(plain.context(), plain_items, 2, logits.data(), nullptr), "forward");
+  std::vector<std::vector<uint32_t>> masks(rows, std::vector<uint32_t>(words, 0));
+  std::vector<const uint32_t*> allowed(rows);
+  std::vector<int32_t> want(rows, -1);
+  for (size_t r = 0; r < rows; r++) {
+    const float* row = logits.data() + r * static_cast<size_t>(vocab);
+    if (r != 3) {
+      for (int i = 0; i < 16; i += 1 + static_cast<int>(r % 3)) {
+        for (const int token : {i, vocab - 16 + i}) masks[r][static_cast<size_t>(token) >> 5] |= 1u << (token & 31);
+      }
+    }
+    float best_value = -std::numeric_limits<float>::infinity();
+    for (int i = 0; i < vocab; i++) {
+      if (((masks[r][static_cast<size_t>(i) >> 5] >> (i & 31)) & 1u) != 0 && row[i] > best_value) best_value = row[i], want[r] = i;
+    }
+    allowed[r] = masks[r].data();
+  }
+  std::vector<int32_t> got(rows, -2);
+  ok(xc_forward_argmax_masked(masked.context(), masked_items, 2, allowed.data(), got.data(), nullptr), "forward_argmax_masked");
+  check.expect(got == want, label + ": xc_forward_argmax_masked with sparse masks (two groups of the head) = the largest "
+                                    "allowed logit of each xc_forward row",
+               first_difference(got, want));
+}
+
 // A prompt split over the pool (matmul bands sized to the thread count, attention items costliest
 // first, norms and residual adds token by token) gives the same bytes on 1, 2 and 3 threads: every
 // output element is computed by one thread in one fixed order. One call of two sequences, 150 and
@@ -391,6 +432,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
   }
   check_consistency(check, gguf_path, "stories260K", 1e-4);
   check_forward_argmax(check, gguf_path);
+  check_sparse_head_argmax(check, gguf_path, "stories260K");
   check_scalar_agrees(check, gguf_path, "stories260K", 1e-5);
 
   // every architecture, F32 weights, through the same properties
@@ -442,6 +484,7 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     // moves quantized logits by 1e-2 to 3e-2, while a structural bug (position, KV row) moves them by O(1)
     check_consistency(check, path, t.name, 5e-2);
     for (int batch : {3, 8, 13}) check_decode_batch(check, path, t.name, batch, 5e-2);
+    check_sparse_head_argmax(check, path, t.name);
   }
 
   // SmolLM2's widths (576 rows: 36 groups of 16, bands that do not split evenly in 64s), Q8_0, with and

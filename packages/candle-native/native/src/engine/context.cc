@@ -64,7 +64,8 @@ void Context::forward_argmax(const xc_batch_item* items, int item_count, const u
   if (rows > 0 && token_ids == nullptr) fail(XC_ERR_INVALID_ARGUMENT, "token_ids buffer is null");
   const int64_t vocab = model_->vocab_size();
   float* const logits = argmax_logits_.reserve(static_cast<size_t>(rows));
-  execute(logits, abort_flag);
+  // Each masked row's argmax reads only its allowed tokens: the forward may skip the others' logits.
+  execute(logits, abort_flag, allowed);
   pool_.parallel_for(rows, 1, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; r++) {
       const uint32_t* mask = allowed == nullptr ? nullptr : allowed[r];
@@ -109,10 +110,10 @@ int Context::plan(const xc_batch_item* items, int item_count) {
   return rows;
 }
 
-void Context::execute(float* logits, const volatile int32_t* abort_flag) {
+void Context::execute(float* logits, const volatile int32_t* abort_flag, const uint32_t* const* row_masks) {
   if (model_->device().kind != DeviceKind::Cpu) fail(XC_ERR_NO_DEVICE, "no backend for " + model_->device().name());
   for (const auto& [sequence, length] : planned_lengths_) kv_.prepare_append(sequence, length);
-  const ForwardResources resources{pool_, *kernels_, kv_, scratch_, abort_flag};
+  const ForwardResources resources{pool_, *kernels_, kv_, scratch_, abort_flag, row_masks};
   for (size_t begin = 0; begin < batch_.size(); begin += kChunkTokens) {
     const size_t count = std::min(batch_.size() - begin, static_cast<size_t>(kChunkTokens));
     llama_forward(model_->config(), model_->weights(), resources, batch_.data() + begin, static_cast<int>(count), logits);

@@ -36,7 +36,7 @@ class Context {
   // Validates the whole batch into batch_ and planned_lengths_; returns the logits rows it asks for.
   int plan(const xc_batch_item* items, int item_count);
   // Runs the planned batch, writing its logits rows into `logits`, and commits the sequence lengths.
-  void execute(float* logits, const volatile int32_t* abort_flag);
+  void execute(float* logits, const volatile int32_t* abort_flag, const uint32_t* const* row_masks = nullptr);
 
   std::shared_ptr<const Model> model_;
   KvCache kv_;

@@ -165,6 +165,52 @@ void attention_order(const std::vector<QueryRun>& runs, const BatchToken* tokens
   std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return keys[static_cast<size_t>(a / nkv)] > keys[static_cast<size_t>(b / nkv)]; });
 }
 
+// The output head runs over only the groups of kHeadGroup rows that the logits rows' masks allow when
+// those are at most 1 / kSparseHeadShare of its groups. A grammar-constrained greedy step allows a few
+// tokens (the optimiser benchmark's rows: 1–14 of 32,000), and the head was a quarter of an 8-row
+// decode step's CPU.
+constexpr int64_t kHeadGroup = 16;
+constexpr int64_t kSparseHeadShare = 8;
+
+// The slices of the output head that rows [first_row, first_row + rows) need, in `slices` (consecutive
+// allowed groups merged); false when some row has no mask or the masks reach too many groups.
+bool masked_head_slices(const WeightMatrix& head, const uint32_t* const* masks, int first_row, int rows,
+                        std::vector<uint8_t>& groups, std::vector<WeightMatrix>& slices) {
+  if (masks == nullptr) return false;
+  const int64_t vocab = head.rows;
+  const int64_t group_count = (vocab + kHeadGroup - 1) / kHeadGroup;
+  groups.assign(static_cast<size_t>(group_count), 0);
+  // a mask word's low and high halves are one group each (a dense mask costs a word's test, not a bit's)
+  static_assert(kHeadGroup == 16, "a mask word covers two groups");
+  int64_t marked = 0;
+  for (int r = first_row; r < first_row + rows; r++) {
+    const uint32_t* mask = masks[r];
+    if (mask == nullptr) return false;
+    for (int64_t word = 0; word < (vocab + 31) / 32; word++) {
+      if (mask[word] == 0) continue;
+      for (int64_t half = 0; half < 2; half++) {
+        const int64_t g = 2 * word + half;
+        if (((mask[word] >> (16 * half)) & 0xffffu) == 0 || g >= group_count || groups[static_cast<size_t>(g)] != 0) continue;
+        groups[static_cast<size_t>(g)] = 1;
+        if (++marked * kSparseHeadShare > group_count) return false;
+      }
+    }
+  }
+  slices.clear();
+  for (int64_t g = 0; g < group_count;) {
+    if (groups[static_cast<size_t>(g)] == 0) {
+      g++;
+      continue;
+    }
+    int64_t end = g;
+    while (end < group_count && groups[static_cast<size_t>(end)] != 0) end++;
+    const int64_t begin_row = g * kHeadGroup;
+    slices.push_back(head.slice_rows(begin_row, std::min(vocab, end * kHeadGroup) - begin_row));
+    g = end;
+  }
+  return true;
+}
+
 cpu::RopeParams rope_params(const ModelConfig& c, const ModelWeights& w, bool sliding) {
   return c.rope_params(sliding, w.rope_freq_factors.empty() ? nullptr : w.rope_freq_factors.data());
 }
@@ -387,7 +433,20 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
   if (rows == 0) return;
   const int64_t vocab = w.output.rows;
   float* out = logits + static_cast<int64_t>(first_row) * vocab;
-  const MatmulTarget head{&w.output, out, vocab, w.output_bias.empty() ? nullptr : w.output_bias.data()};
+  const float* bias = w.output_bias.empty() ? nullptr : w.output_bias.data();
+  if (masked_head_slices(w.output, r.row_masks, first_row, rows, s.head_groups, s.head_slices)) {
+    std::vector<MatmulTarget> heads;
+    for (const WeightMatrix& slice : s.head_slices) {
+      const int64_t begin = (slice.data - w.output.data) / w.output.row_bytes;
+      heads.push_back({&slice, out + begin, vocab, bias == nullptr ? nullptr : bias + begin});
+    }
+    matmul(r.pool, kernels, s.xb.data(), rows, heads.data(), static_cast<int>(heads.size()), s.quantized);
+    for (int t = 0; c.final_softcap > 0 && t < rows; t++) {
+      for (const MatmulTarget& head : heads) cpu::softcap(head.out + t * vocab, head.weight->rows, c.final_softcap);
+    }
+    return;
+  }
+  const MatmulTarget head{&w.output, out, vocab, bias};
   matmul(r.pool, kernels, s.xb.data(), rows, &head, 1, s.quantized);
   if (c.final_softcap > 0) cpu::softcap(out, rows * vocab, c.final_softcap);
 }

@@ -36,6 +36,8 @@ struct ForwardScratch {
   std::vector<QueryRun> runs;
   std::vector<int32_t> attention_order;  // prefill attention's (run, kv head) items, costliest first
   std::vector<int32_t> shared_rows, shared_begin;  // a decode batch's runs grouped by shared pages
+  std::vector<uint8_t> head_groups;                  // masked_head_runs: the output head's groups any mask allows
+  std::vector<WeightMatrix> head_slices;             // … and the runs of them, as slices of the output head
 };
 
 struct ForwardResources {
@@ -44,11 +46,17 @@ struct ForwardResources {
   KvCache& kv;
   ForwardScratch& scratch;
   const volatile int32_t* abort_flag;
+  // One mask per logits row (bit i & 31 of word i >> 5: token i), or null: the rows are only ever read
+  // through their masks (Context::forward_argmax), so the output head may compute just the groups of
+  // 16 rows the masks allow; a null mask (or null here) asks for the whole row.
+  const uint32_t* const* row_masks = nullptr;
 };
 
 // Runs `count` tokens (any mix of sequences; each sequence's tokens in position order, its cache
 // already holding the earlier positions and made writable) through every layer, writing their K/V
-// and the requested logits rows (vocab floats each). Throws Error(XC_ERR_ABORTED) between layers.
+// and the requested logits rows (vocab floats each; with row_masks, where they are sparse, only the
+// allowed tokens' groups of 16, the same bits as a full row there). Throws Error(XC_ERR_ABORTED)
+// between layers.
 void llama_forward(const ModelConfig& config, const ModelWeights& weights, const ForwardResources& resources,
                    const BatchToken* tokens, int count, float* logits);
 
