@@ -48,6 +48,7 @@ int run_matmul_bench(int argc, char** argv) {
   std::string shape_name = "smollm2", type_name = "Q8_0", kernels_name, layout_name;
   int threads = 1, layers = 30;
   bool huge_pages = true;
+  std::string only;  // --only qkv|o|gate_up|down: time that matrix alone (MACs counted for it alone)
   double min_seconds = 0.5;
   std::vector<int64_t> token_counts = {1, 2, 4, 8, 16, 512};
   for (int i = 2; i < argc; i++) {
@@ -61,6 +62,7 @@ int run_matmul_bench(int argc, char** argv) {
     else if (arg == "--kernels") kernels_name = value, i++;
     else if (arg == "--layout") layout_name = value, i++;
     else if (arg == "--pages") huge_pages = value != "4k", i++;
+    else if (arg == "--only") only = value, i++;
     else if (arg == "--tokens") {
       token_counts.clear();
       size_t start = 0;
@@ -129,7 +131,11 @@ int run_matmul_bench(int argc, char** argv) {
     return xc::WeightMatrix{type, rows, cols, data, static_cast<int64_t>(like.size()) / rows, layout};
   };
   const double macs_per_token =
-      static_cast<double>(layers) * static_cast<double>((shape.dim + 2 * shape.kv + shape.dim + 2 * shape.ff) * shape.dim + shape.dim * shape.ff);
+      static_cast<double>(layers) * static_cast<double>(only == "qkv"     ? (shape.dim + 2 * shape.kv) * shape.dim
+                                                        : only == "o"       ? shape.dim * shape.dim
+                                                        : only == "gate_up" ? 2 * shape.ff * shape.dim
+                                                        : only == "down"    ? shape.dim * shape.ff
+                                                        : (shape.dim + 2 * shape.kv + shape.dim + 2 * shape.ff) * shape.dim + shape.dim * shape.ff);
   std::printf("matmul-bench %s %s, %d layers (%.1f MiB of weights), kernels=%s, layout %s, %s pages, threads %d, CPU time\n", shape_name.c_str(),
               type_name.c_str(), layers, static_cast<double>(layers) * static_cast<double>(first.qkv.size() + first.o.size() + first.gate_up.size() + first.down.size()) / (1 << 20),
               kernels.name, layout_label, huge_pages ? "huge" : "4 KiB", threads);
@@ -152,10 +158,10 @@ int run_matmul_bench(int argc, char** argv) {
         const xc::MatmulTarget t_o{&o, out.data(), o.rows, nullptr};
         const xc::MatmulTarget t_gate_up{&gate_up, out.data(), gate_up.rows, nullptr};
         const xc::MatmulTarget t_down{&down, out.data(), down.rows, nullptr};
-        xc::matmul(pool, kernels, x.data(), tokens, &t_qkv, 1, scratch);
-        xc::matmul(pool, kernels, x.data(), tokens, &t_o, 1, scratch);
-        xc::matmul(pool, kernels, x.data(), tokens, &t_gate_up, 1, scratch);
-        xc::matmul(pool, kernels, x.data(), tokens, &t_down, 1, scratch);
+        if (only.empty() || only == "qkv") xc::matmul(pool, kernels, x.data(), tokens, &t_qkv, 1, scratch);
+        if (only.empty() || only == "o") xc::matmul(pool, kernels, x.data(), tokens, &t_o, 1, scratch);
+        if (only.empty() || only == "gate_up") xc::matmul(pool, kernels, x.data(), tokens, &t_gate_up, 1, scratch);
+        if (only.empty() || only == "down") xc::matmul(pool, kernels, x.data(), tokens, &t_down, 1, scratch);
       }
     };
     pass();  // warm up

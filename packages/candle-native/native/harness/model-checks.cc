@@ -388,26 +388,34 @@ void check_sparse_head_argmax(Checker& check, const std::string& path, const std
                first_difference(got, want));
 }
 
-// A prompt split over the pool (matmul bands sized to the thread count, attention items costliest
-// first, norms and residual adds token by token) gives the same bytes on 1, 2 and 3 threads: every
-// output element is computed by one thread in one fixed order. One call of two sequences, 150 and
-// 90 tokens (runs of 64, so items of different costs), every position's logits.
+// A prompt split over the pool (matmul bands sized to the thread count, the last bands' tokens in pieces,
+// attention items costliest first, norms and residual adds token by token) gives the same bytes on 1, 2
+// and 3 threads: every output element is computed by one thread in one fixed order. One call of two
+// sequences, 150 and 90 tokens (runs of 64, so items of different costs), then one of 300 tokens (a long
+// prompt: its 256-token chunk attends in runs of 32 on several threads), every position's logits.
 void check_threads_agree(Checker& check, const std::string& path, const std::string& label) {
-  std::vector<float> first;
-  for (int threads = 1; threads <= 3; threads++) {
-    Session session(path, options(256, XC_KV_F16, threads));
-    const int vocab = session.vocab();
-    const std::vector<int32_t> a = tokens_for(150, vocab, 7), b = tokens_for(90, vocab, 8);
-    const int sa = session.create(), sb = session.create();
-    const xc_batch_item items[2] = {{sa, a.data(), 150, 1}, {sb, b.data(), 90, 1}};
-    std::vector<float> logits(240 * static_cast<size_t>(vocab));
-    ok(xc_forward(session.context(), items, 2, logits.data(), nullptr), "two-sequence prefill");
-    if (threads == 1) {
-      first = logits;
-      continue;
+  const std::vector<std::vector<int>> prompts = {{150, 90}, {300}};
+  for (const std::vector<int>& lengths : prompts) {
+    std::vector<float> first;
+    int total = 0;
+    for (int length : lengths) total += length;
+    const std::string what = lengths.size() == 2 ? "a two-sequence prefill" : "a 300-token prefill";
+    for (int threads = 1; threads <= 3; threads++) {
+      Session session(path, options(320, XC_KV_F16, threads));
+      const int vocab = session.vocab();
+      std::vector<std::vector<int32_t>> tokens;
+      std::vector<xc_batch_item> items;
+      for (size_t i = 0; i < lengths.size(); i++) tokens.push_back(tokens_for(lengths[i], vocab, 7 + static_cast<int>(i)));
+      for (size_t i = 0; i < lengths.size(); i++) items.push_back({session.create(), tokens[i].data(), lengths[i], 1});
+      std::vector<float> logits(static_cast<size_t>(total) * static_cast<size_t>(vocab));
+      ok(xc_forward(session.context(), items.data(), static_cast<int>(items.size()), logits.data(), nullptr), what.c_str());
+      if (threads == 1) {
+        first = logits;
+        continue;
+      }
+      const bool same = std::memcmp(first.data(), logits.data(), sizeof(float) * first.size()) == 0;
+      check.expect(same, label + ": " + what + " on " + std::to_string(threads) + " threads = on 1, bit for bit");
     }
-    const bool same = std::memcmp(first.data(), logits.data(), sizeof(float) * first.size()) == 0;
-    check.expect(same, label + ": a two-sequence prefill on " + std::to_string(threads) + " threads = on 1, bit for bit");
   }
 }
 
