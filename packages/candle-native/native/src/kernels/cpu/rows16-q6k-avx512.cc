@@ -121,18 +121,18 @@ inline __m512 d_of(const uint8_t* block) {
 
 // Prefill works on copies laid out for its loop (sub-blocks outer, blocks inner): per group, sub-block and
 // block a 256-byte record of the 192 quant bytes and the 16 rows' float scales (whole cache lines, read in
-// order), and per token tile, sub-block and block one of the T tokens' 16 activation bytes, their offsets
-// and their d (one base address: constant offsets for every token).
+// order), and per token tile the tokens' activation bytes by sub-block, block and token (16 bytes each),
+// their offsets by block and token (16 words, one store each) and their d by block and token: one base
+// address each, constant offsets for every token.
 struct alignas(64) WeightRecord {
   uint8_t qs[192];
   float scale[16];
 };
 
-template <int T>
-struct alignas(4) TokenRecord {
-  int8_t y[T][16];
-  int32_t start[T];
-  float d[T];
+struct TokenRecords {
+  int8_t* y;         // [sub-block][block][token][16]
+  int32_t* start;    // [block][token][sub-block]
+  float* d;          // [block][token]
 };
 
 // Records of `groups` groups (gs bytes apart) of `blocks` blocks: group g's sub-block k, block b at
@@ -152,17 +152,18 @@ void pack_weights(const uint8_t* w, int64_t gs, int64_t groups, int64_t blocks, 
   }
 }
 
-// T tokens' records: sub-block k, block b at k · blocks + b.
+// T tokens' records.
 template <int T>
-void pack_tokens(const uint8_t* x, int64_t xs, int64_t blocks, TokenRecord<T>* out) {
+void pack_tokens(const uint8_t* x, int64_t xs, int64_t blocks, const TokenRecords& out) {
   for (int t = 0; t < T; t++) {
-    const auto* y = reinterpret_cast<const ActQ8K*>(x + t * xs);
     for (int64_t b = 0; b < blocks; b++) {
+      const ActQ8K& y = reinterpret_cast<const ActQ8K*>(x + t * xs)[b];
+      const __m512i sums = _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.bsums)));
+      _mm512_storeu_si512(out.start + (b * T + t) * kSubBlocks, _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(sums, 5)));
+      out.d[b * T + t] = y.d;
       for (int k = 0; k < kSubBlocks; k++) {
-        TokenRecord<T>& r = out[k * blocks + b];
-        std::memcpy(r.y[t], y[b].qs + 16 * k, 16);
-        r.start[t] = -32 * y[b].bsums[k];
-        r.d[t] = y[b].d;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out.y + ((k * blocks + b) * T + t) * 16),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(y.qs + 16 * k)));
       }
     }
   }
@@ -172,7 +173,7 @@ void pack_tokens(const uint8_t* x, int64_t xs, int64_t blocks, TokenRecord<T>* o
 // sub-block k's accumulators stay in registers while the blocks pass, one weight unpack for all T tokens.
 // last_as_dot: the tile's last token is a call's odd last one. Out of line: one symbol per tile in profiles.
 template <int T>
-[[gnu::noinline]] void prefill_tile(int64_t blocks, const WeightRecord* w, const TokenRecord<T>* x, float* out, int64_t os,
+[[gnu::noinline]] void prefill_tile(int64_t blocks, const WeightRecord* w, const TokenRecords& x, float* out, int64_t os,
                                     bool last_as_dot) {
   Accumulators acc[T];
   for (int k = 0; k < kSubBlocks; k++) {
@@ -180,21 +181,22 @@ template <int T>
     XC_UNROLL
     for (int t = 0; t < T; t++) a[t] = _mm512_setzero_ps();
     const WeightRecord* wk = w + k * blocks;
-    const TokenRecord<T>* xk = x + k * blocks;
+    const int8_t* yk = x.y + k * blocks * T * 16;
+    const int32_t* sk = x.start + k;
     for (int64_t b = 0; b < blocks; b++) {
       __m512i q[4];
       unpack(wk[b].qs, q);
       __m512i p[T];
       XC_UNROLL
-      for (int t = 0; t < T; t++) p[t] = _mm512_set1_epi32(xk[b].start[t]);
+      for (int t = 0; t < T; t++) p[t] = _mm512_set1_epi32(sk[(b * T + t) * kSubBlocks]);
       XC_UNROLL
       for (int v = 0; v < 4; v++) {
         XC_UNROLL
-        for (int t = 0; t < T; t++) p[t] = _mm512_dpbusd_epi32(p[t], q[v], _mm512_set1_epi32(word(xk[b].y[t] + 4 * v)));
+        for (int t = 0; t < T; t++) p[t] = _mm512_dpbusd_epi32(p[t], q[v], _mm512_set1_epi32(word(yk + (b * T + t) * 16 + 4 * v)));
       }
       const __m512 scale = _mm512_load_ps(wk[b].scale);
       XC_UNROLL
-      for (int t = 0; t < T; t++) a[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[t]), _mm512_mul_ps(scale, _mm512_set1_ps(xk[b].d[t])), a[t]);
+      for (int t = 0; t < T; t++) a[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p[t]), _mm512_mul_ps(scale, _mm512_set1_ps(x.d[b * T + t])), a[t]);
     }
     XC_UNROLL
     for (int t = 0; t < T; t++) _mm512_store_ps(acc[t].sub_block[k], a[t]);
@@ -269,12 +271,21 @@ void decode_group(int64_t blocks, const uint8_t* w, const uint8_t* x, int64_t xs
 template <int T>
 void prefill_tokens(int64_t blocks, const WeightRecord* w, int64_t groups, const uint8_t* x, int64_t xs, float* out, int64_t os,
                     bool last_as_dot) {
-  thread_local std::vector<TokenRecord<T>> records_buffer;
-  std::vector<TokenRecord<T>>& records = records_buffer;
-  if (records.size() < static_cast<size_t>(kSubBlocks * blocks)) records.resize(static_cast<size_t>(kSubBlocks * blocks));
-  pack_tokens<T>(x, xs, blocks, records.data());
+  thread_local std::vector<int8_t> y_buffer;
+  thread_local std::vector<int32_t> start_buffer;
+  thread_local std::vector<float> d_buffer;
+  std::vector<int8_t>& y = y_buffer;
+  std::vector<int32_t>& start = start_buffer;
+  std::vector<float>& d = d_buffer;
+  if (d.size() < static_cast<size_t>(T * blocks)) {
+    y.resize(static_cast<size_t>(kSubBlocks * blocks * T * 16));
+    start.resize(static_cast<size_t>(blocks * T * kSubBlocks));
+    d.resize(static_cast<size_t>(T * blocks));
+  }
+  const TokenRecords records{y.data(), start.data(), d.data()};
+  pack_tokens<T>(x, xs, blocks, records);
   for (int64_t g = 0; g < groups; g++) {
-    prefill_tile<T>(blocks, w + g * kSubBlocks * blocks, records.data(), out + g * kGroupRows, os, last_as_dot);
+    prefill_tile<T>(blocks, w + g * kSubBlocks * blocks, records, out + g * kGroupRows, os, last_as_dot);
   }
 }
 
@@ -287,6 +298,9 @@ void prefill_chunk(int64_t blocks, const WeightRecord* w, int64_t groups, const 
     const bool last_as_dot = t + count == tokens && tokens % 2 == 1;
     const uint8_t* xt = x + t * xs;
     float* ot = out + t * os;
+    // The next tile's activations into L2 while this one runs: packing them had waited on memory.
+    const int64_t ahead = std::min<int64_t>(Most, tokens - t - count);
+    for (int64_t line = 0; line < ahead * xs; line += 64) _mm_prefetch(reinterpret_cast<const char*>(xt + count * xs + line), _MM_HINT_T1);
     switch (count) {
       case 1: prefill_tokens<1>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
       case 2: prefill_tokens<2>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
