@@ -218,14 +218,17 @@ void run_rows16_q6k_checks(Checker& check, const std::string& temp_dir) {
     check_matmul_bits(check, *avx512, 1024, 256, engine);
   }
   check_model_layout(check, temp_dir);
-  std::vector<uint8_t> bytes(static_cast<size_t>(16 * kBlockBytes)), out(bytes.size());
-  bool failed = false;
-  try {
-    xc::interleave_rows16(GgmlType::Q6_K, bytes.data(), out.data(), 16, 128);
-  } catch (const xc::Error& error) {
-    failed = error.code() == XC_ERR_INTERNAL;
-  }
-  check.expect(failed, "Q6_K Rows16: a row of 128 (not whole 256-element blocks) fails with a typed error");
+  std::vector<uint8_t> bytes(static_cast<size_t>(20 * kBlockBytes)), out(bytes.size());
+  const auto fails = [&](int64_t rows, int64_t cols) {
+    try {
+      xc::interleave_rows16(GgmlType::Q6_K, bytes.data(), out.data(), rows, cols);
+    } catch (const xc::Error& error) {
+      return error.code() == XC_ERR_INTERNAL;
+    }
+    return false;
+  };
+  check.expect(fails(16, 128), "Q6_K Rows16: a row of 128 (not whole 256-element blocks) fails with a typed error");
+  check.expect(fails(20, 256), "Q6_K Rows16: 20 rows (not whole groups) fail with a typed error");
 }
 
 }  // namespace xch
