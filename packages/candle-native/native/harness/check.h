@@ -63,6 +63,7 @@ void run_kernel_checks(Checker& check);
 void run_interleaved_checks(Checker& check);
 void run_rows16_checks(Checker& check, const std::string& temp_dir);  // rows16-checks.cc
 void run_rows16_q4k_checks(Checker& check, const std::string& temp_dir);  // rows16-q4k-checks.cc
+void run_rows16_q6k_checks(Checker& check, const std::string& temp_dir);  // rows16-q6k-checks.cc
 void run_kquant_tile_checks(Checker& check);
 void run_op_checks(Checker& check);
 void run_kv_page_pool_checks(Checker& check);

@@ -59,6 +59,7 @@ int run_tests(int argc, char** argv) {
   xch::run_interleaved_checks(check);
   xch::run_rows16_checks(check, temp_dir);
   xch::run_rows16_q4k_checks(check, temp_dir);
+  xch::run_rows16_q6k_checks(check, temp_dir);
   xch::run_kquant_tile_checks(check);
   xch::run_op_checks(check);
   xch::run_kv_page_pool_checks(check);

@@ -150,8 +150,8 @@ void run_rows16_checks(Checker& check, const std::string& temp_dir) {
     return values;
   };
   check.expect(xc::has_rows16_layout(GgmlType::Q8_0) && xc::has_rows16_layout(GgmlType::Q4_0) &&
-                   xc::has_rows16_layout(GgmlType::Q5_0) && !xc::has_rows16_layout(GgmlType::Q6_K),
-               "Rows16: Q8_0, Q4_0 and Q5_0 have it, Q6_K not");
+                   xc::has_rows16_layout(GgmlType::Q5_0) && !xc::has_rows16_layout(GgmlType::F16),
+               "Rows16: Q8_0, Q4_0 and Q5_0 have it, F16 not");
   for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
     if (table != nullptr) check_quantize_sum(check, *table, engine);
   }
@@ -183,7 +183,7 @@ void run_rows16_checks(Checker& check, const std::string& temp_dir) {
   std::vector<uint8_t> bytes(static_cast<size_t>(20 * 34)), out(bytes.size());
   check.expect(code_of([&] { xc::interleave_rows16(GgmlType::Q8_0, bytes.data(), out.data(), 20, 32); }) == XC_ERR_INTERNAL,
                "Rows16: 20 rows (not whole groups) fail with a typed error");
-  check.expect(code_of([&] { xc::interleave_rows16(GgmlType::Q6_K, bytes.data(), out.data(), 16, 256); }) == XC_ERR_INTERNAL,
+  check.expect(code_of([&] { xc::interleave_rows16(GgmlType::F16, bytes.data(), out.data(), 16, 256); }) == XC_ERR_INTERNAL,
                "Rows16: a type without the layout fails with a typed error");
   const xc::WeightMatrix matrix{GgmlType::Q8_0, 32, 32, out.data(), 34, xc::WeightLayout::Rows16};
   check.expect(code_of([&] { (void)matrix.slice_rows(8, 16); }) == XC_ERR_INTERNAL && code_of([&] { (void)matrix.slice_rows(16, 16); }) == XC_OK,

@@ -5,6 +5,7 @@
 #include "common/fp16.h"
 #include "kernels/cpu/block-types.h"
 #include "kernels/cpu/interleave-rows16-q4k.h"
+#include "kernels/cpu/interleave-rows16-q6k.h"
 #include "kernels/cpu/scalar-kernels.h"
 
 namespace xc::scalar {
@@ -193,6 +194,37 @@ void rows16_q4_k(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x
             summ += min * (y[b].bsums[2 * k] + y[b].bsums[2 * k + 1]);
           }
           sum += y[b].d * (fp16_to_f32(group.d[i]) * static_cast<float>(sumi) - fp16_to_f32(group.dmin[i]) * static_cast<float>(summ));
+        }
+        out[t * out_stride + g * 16 + i] = sum;
+      }
+    }
+  }
+}
+
+void rows16_q6_k(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens) {
+  for (int64_t g = 0; g < rows / 16; g++) {
+    const uint8_t* rows_of_group = w + g * 16 * w_stride;
+    for (int64_t t = 0; t < tokens; t++) {
+      const auto* y = reinterpret_cast<const ActQ8K*>(x + t * x_stride);
+      for (int i = 0; i < 16; i++) {
+        float sum = 0;
+        for (int64_t b = 0; b < n / kQK_K; b++) {
+          BlockQ6Kx16Rows group;
+          std::memcpy(&group, rows_of_group + b * sizeof(group), sizeof(group));
+          int sumi = 0;
+          for (int k = 0; k < 16; k++) {
+            int p = 0;
+            for (int v = 0; v < 4; v++) {
+              for (int e = 0; e < 4; e++) {
+                const int low = (group.qs[k][64 * (v / 2) + 4 * i + e] >> (4 * (v % 2))) & 0xF;
+                const int high = (group.qs[k][128 + 4 * i + e] >> (2 * v)) & 3;
+                p += (low | (high << 4)) * y[b].qs[16 * k + 4 * v + e];
+              }
+            }
+            sumi += group.scales[k][i] * (p - 32 * y[b].bsums[k]);
+          }
+          sum += fp16_to_f32(group.d[i]) * y[b].d * static_cast<float>(sumi);
         }
         out[t * out_stride + g * 16 + i] = sum;
       }

@@ -5,9 +5,6 @@
 
 namespace xc {
 
-namespace {
-
-// Q6_K's unsigned 6-bit quants (q + 32) in element order, and back (ggml's ql/qh packing).
 void q6_k_values(const BlockQ6K& b, uint8_t u[256]) {
   for (int half = 0; half < 2; half++) {
     const uint8_t* ql = b.ql + 64 * half;
@@ -34,8 +31,6 @@ void q6_k_pack(const uint8_t u[256], BlockQ6K* b) {
     }
   }
 }
-
-}  // namespace
 
 void interleave_q6_k(const BlockQ6K& src, BlockQ6Kx16* dst) {
   dst->d = src.d;

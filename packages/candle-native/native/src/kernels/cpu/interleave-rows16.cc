@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "kernels/cpu/block-types.h"
 #include "kernels/cpu/interleave-rows16-q4k.h"
+#include "kernels/cpu/interleave-rows16-q6k.h"
 
 namespace xc {
 
@@ -110,6 +111,7 @@ void convert(const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
 template <bool ToRows16>
 void convert_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {
   if (type == GgmlType::Q4_K) return ToRows16 ? interleave_rows16_q4k(src, dst, rows, cols) : deinterleave_rows16_q4k(src, dst, rows, cols);
+  if (type == GgmlType::Q6_K) return ToRows16 ? interleave_rows16_q6k(src, dst, rows, cols) : deinterleave_rows16_q6k(src, dst, rows, cols);
   check_rows16(type, rows, cols);
   if (type == GgmlType::Q4_0) return convert<Q4_0Rows, ToRows16>(src, dst, rows, cols);
   if (type == GgmlType::Q5_0) return convert<Q5_0Rows, ToRows16>(src, dst, rows, cols);
@@ -119,7 +121,8 @@ void convert_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t row
 }  // namespace
 
 bool has_rows16_layout(GgmlType type) {
-  return type == GgmlType::Q8_0 || type == GgmlType::Q4_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K;
+  return type == GgmlType::Q8_0 || type == GgmlType::Q4_0 || type == GgmlType::Q5_0 || type == GgmlType::Q4_K ||
+         type == GgmlType::Q6_K;
 }
 
 void interleave_rows16(GgmlType type, const uint8_t* src, uint8_t* dst, int64_t rows, int64_t cols) {

@@ -9,7 +9,7 @@ namespace xc {
 // Rows of a Rows16 layout (WeightLayout::Rows16) come in groups of this many.
 constexpr int64_t kRows16 = 16;
 
-// Whether `type` has the Rows16 layout (Q8_0, Q4_0, Q5_0; Q4_K in interleave-rows16-q4k.h).
+// Whether `type` has the Rows16 layout (Q8_0, Q4_0, Q5_0; Q4_K and Q6_K in interleave-rows16-q4k.h, -q6k.h).
 bool has_rows16_layout(GgmlType type);
 
 // Writes `rows` rows (a multiple of 16) of `cols` elements from ggml's layout into the Rows16 layout:

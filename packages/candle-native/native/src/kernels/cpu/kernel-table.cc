@@ -24,10 +24,13 @@ bool add_avx512_rows16(KernelTable& table);             // rows16-avx512.cc
 bool add_avx512_attention(KernelTable& table);          // attention-avx512.cc
 bool add_avx512_decode_rows(KernelTable& table);        // attention-decode-avx512.cc
 bool add_avx512_rows16_q4k(KernelTable& table);         // rows16-q4k-avx512.cc
+bool add_avx512_rows16_q6k(KernelTable& table);         // rows16-q6k-avx512.cc
 bool add_avx512_activations(KernelTable& table);        // activations-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
-  if (layout == WeightLayout::Rows16) return weight_type == GgmlType::Q4_K ? ActivationFormat::Q8K : ActivationFormat::Q8_0Sum;
+  if (layout == WeightLayout::Rows16) {
+    return weight_type == GgmlType::Q4_K || weight_type == GgmlType::Q6_K ? ActivationFormat::Q8K : ActivationFormat::Q8_0Sum;
+  }
   if (layout == WeightLayout::Interleaved) {
     if (weight_type == GgmlType::Q4_K) return ActivationFormat::Q8Kx8;
     return weight_type == GgmlType::Q6_K ? ActivationFormat::Q8Kx16 : ActivationFormat::Q8_0x8;
@@ -116,6 +119,7 @@ const KernelTable& scalar_kernels() {
     t.traits(GgmlType::Q4_0).rows16.rows = scalar::rows16_q4_0;
     t.traits(GgmlType::Q5_0).rows16.rows = scalar::rows16_q5_0;
     t.traits(GgmlType::Q4_K).rows16.rows = scalar::rows16_q4_k;
+    t.traits(GgmlType::Q6_K).rows16.rows = scalar::rows16_q6_k;
     t.quantize_q8_0 = scalar::quantize_q8_0;
     t.quantize_q8_k = scalar::quantize_q8_k;
     t.dot_f16_f32 = scalar::dot_f16_f32;
@@ -152,7 +156,7 @@ const KernelTable* avx512_kernels() {
     KernelTable t = *avx2;
     t.name = "avx512";
     if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t) &&
-          add_avx512_rows16_q4k(t) && add_avx512_attention(t) && add_avx512_decode_rows(t) && add_avx512_activations(t))) {
+          add_avx512_rows16_q4k(t) && add_avx512_rows16_q6k(t) && add_avx512_attention(t) && add_avx512_decode_rows(t) && add_avx512_activations(t))) {
       t.name = nullptr;
     }
     return with_relay_flags(t);

@@ -28,6 +28,9 @@ void rows16_q5_0(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x
 // Q4_K's Rows16 layout (interleave-rows16-q4k.h) against ActQ8K activations.
 void rows16_q4_k(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
                  int64_t out_stride, int64_t rows, int64_t tokens);
+// Q6_K's (interleave-rows16-q6k.h) against ActQ8K activations, in dot_q6_k_x16's order.
+void rows16_q6_k(int64_t n, const uint8_t* w, int64_t w_stride, const uint8_t* x, int64_t x_stride, float* out,
+                 int64_t out_stride, int64_t rows, int64_t tokens);
 void quantize_q8_0(const float* x, void* out, int64_t n);
 void quantize_q8_k(const float* x, void* out, int64_t n);
 float dot_f16_f32(int64_t n, const uint16_t* a, const float* b);
