@@ -76,6 +76,13 @@ export interface SchedulerOptions {
    * Default true; false always reads logits (the output is the same either way).
    */
   engineArgmax?: boolean;
+  /**
+   * A greedy constrained request takes each token its grammar forces (a mask that allows one token)
+   * without a forward step of its own, and feeds the run of them with its next step: JSON keys,
+   * braces and DSPy's field markers cost one forward call per run instead of one per token. Default
+   * true; false takes a step per token (the output is the same either way).
+   */
+  feedForcedTokens?: boolean;
 }
 
 /** What the scheduler holds right now (for metrics). */

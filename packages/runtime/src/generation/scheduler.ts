@@ -59,6 +59,7 @@ export class Scheduler {
   private readonly drafts: SpeculativeDrafts;
   private readonly draftModel: DraftModel | undefined;
   private readonly engineArgmax: boolean;
+  private readonly feedForcedTokens: boolean;
   private readonly idleWork: IdleWork | undefined;
   private slots: Slot[] = [];
   /** Every step's logits, reused: each step reads its rows before the next forward call. */
@@ -93,6 +94,7 @@ export class Scheduler {
     this.drafts = new SpeculativeDrafts(options, engine.info.contextLength, draftModel);
     this.kvMemoryBytes = options.kvMemoryBytes;
     this.engineArgmax = options.engineArgmax ?? true;
+    this.feedForcedTokens = options.feedForcedTokens ?? true;
     this.preemption = new Preemption<Slot>(
       {
         slots: () => this.slots,
@@ -308,7 +310,7 @@ export class Scheduler {
     const requests: ForwardRequest[] = [
       ...decoding.map((slot, i) => ({
         seq: slot.seq!,
-        tokens: Int32Array.of(slot.task.lastToken, ...drafts[i]!),
+        tokens: Int32Array.of(...unfed(slot), ...drafts[i]!),
         logitsFor: drafts[i]!.length > 0 ? ('all' as const) : ('last' as const),
       })),
       ...prefilling.map(({ slot, chunk }) => ({
@@ -344,7 +346,7 @@ export class Scheduler {
       this.drafts.recordVerify(requests[0]!.tokens.length, performance.now() - forwardStart);
     decoding.forEach((slot, i) => {
       if (!this.slots.includes(slot)) return;
-      slot.cached.push(slot.task.lastToken);
+      slot.cached.push(...unfed(slot));
       const draft = drafts[i]!;
       if (draft.length === 0) {
         this.accept(slot, rowsOf(rows[i]!, 1, 0));
@@ -560,11 +562,25 @@ export class Scheduler {
     if (outcome === 'failed') return;
     if (this.engine.sequenceLength(slot.seq!) > slot.cached.length)
       this.engine.truncate(slot.seq!, slot.cached.length);
+    if (outcome === 'more') outcome = this.takeForced(slot);
     if (outcome === 'done') this.complete(slot);
   }
 
   private accept(slot: Slot, row: Float32Array | number): void {
-    if (this.sample(slot, row) === 'done') this.complete(slot);
+    let outcome = this.sample(slot, row);
+    if (outcome === 'more') outcome = this.takeForced(slot);
+    if (outcome === 'done') this.complete(slot);
+  }
+
+  /** The tokens the request's grammar forces next, taken now and fed with its next step (feedForcedTokens). */
+  private takeForced(slot: Slot): 'more' | 'done' | 'failed' {
+    if (!this.feedForcedTokens) return 'more';
+    try {
+      return slot.task.acceptForced(this.engine.info.vocabSize) ? 'done' : 'more';
+    } catch (error) {
+      this.fail(slot, error);
+      return 'failed';
+    }
   }
 
   /** `row`: a logits row, or its argmax from a forwardArgmax step. */
@@ -621,6 +637,14 @@ export class Scheduler {
     this.slots.splice(index, 1);
     return true;
   }
+}
+
+/**
+ * A decoding request's sampled tokens not yet in its sequence: the last one, and before it the tokens
+ * its grammar forced since its last step (feedForcedTokens).
+ */
+function unfed(slot: Slot): readonly number[] {
+  return slot.task.context.slice(slot.cached.length);
 }
 
 /**
