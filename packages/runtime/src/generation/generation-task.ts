@@ -185,18 +185,19 @@ export class GenerationTask {
    * logits, so it needs no forward step: each token of an `engineAllowed` mask of one, and the end of
    * a finished grammar; true when generation is over. Only for greedy constrained tasks
    * (`argmaxWithMask`): a sampling task would draw random numbers for those tokens, and `observe`
-   * wants their logits.
+   * wants their logits. At most `most` tokens (the end included).
    */
-  acceptForced(vocabSize: number): boolean {
+  acceptForced(vocabSize: number, most = Number.POSITIVE_INFINITY): boolean {
     const constraint = this.init.constraint;
     if (constraint === undefined || !this.argmaxWithMask) return false;
-    for (;;) {
+    for (let taken = 0; taken < most; taken++) {
       const allowed = this.engineAllowed(vocabSize);
       const finished = constraint.accepting && maskIsEmpty(this.pendingMask!);
       const forced = finished ? -1 : allowed ? soleToken(allowed) : undefined;
       if (forced === undefined) return false;
       if (this.acceptArgmax(forced)) return true;
     }
+    return false;
   }
 
   private append(id: number): boolean {

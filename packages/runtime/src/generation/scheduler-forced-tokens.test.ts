@@ -9,6 +9,7 @@ import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { vocabDir } from '../tokenizer/testing/vocab-dir.js';
 import { GenerationTask } from './generation-task.js';
 import { LocalLM } from './local-lm.js';
+import { Scheduler } from './scheduler.js';
 import { FakeEngine } from './testing/fake-engine.js';
 
 const tokenizerPath = path.join(vocabDir, 'ggml-vocab-llama-spm.gguf');
@@ -92,5 +93,35 @@ describe('tokens a grammar forces go in without a step each (feedForcedTokens)',
       expect(fed.slice(-(sampled.length - 1))).toEqual(sampled.slice(0, -1));
     }
     expect(stepwise.result.text).toContain('[[ ## completed ## ]]');
+  });
+
+  it('feeds at most 16 tokens a step, a long forced run in pieces, with the same tokens', async () => {
+    // One token per character: the literal's every token is forced.
+    const bytes = ['x', 'y'].map((text) => new TextEncoder().encode(text));
+    const vocabulary = new TokenVocabulary({ size: 2, tokenBytes: bytes, stopIds: [] });
+    const run = async (feedForcedTokens: boolean) => {
+      const engine = new FakeEngine({ vocabSize: 2, contextLength: 4096, argmax: true });
+      const scheduler = new Scheduler(engine, { feedForcedTokens, promptLookupMaxBatch: 0 });
+      const task = new GenerationTask({
+        promptTokens: [1, 0],
+        maxTokens: 100,
+        sampler: createSampler({}),
+        constraint: new GrammarMatcher(new GrammarMasks(grammar.literal('xy'.repeat(20)), vocabulary)),
+        stopIds: new Set(),
+        decoder: { push: () => '', flush: () => '' },
+      });
+      const result = await scheduler.run(task);
+      scheduler.dispose();
+      return { engine, result };
+    };
+    const stepwise = await run(false);
+    const forced = await run(true);
+    expect(forced.result.tokenIds).toEqual(stepwise.result.tokenIds);
+    expect(forced.result.tokenIds).toHaveLength(40);
+    expect(forced.result.finishReason).toBe('stop');
+    // 1 token from the prompt's step, then 15 forced and the last sampled fed 16 at a time.
+    const fed = forced.engine.calls.slice(1).flatMap((call) => call.map((request) => request.tokens.length));
+    expect(fed).toEqual([16, 16]);
+    expect(stepwise.engine.calls).toHaveLength(41);
   });
 });

@@ -576,7 +576,8 @@ export class Scheduler {
   private takeForced(slot: Slot): 'more' | 'done' | 'failed' {
     if (!this.feedForcedTokens) return 'more';
     try {
-      return slot.task.acceptForced(this.engine.info.vocabSize) ? 'done' : 'more';
+      const most = mostFedTokens - unfed(slot).length;
+      return slot.task.acceptForced(this.engine.info.vocabSize, most) ? 'done' : 'more';
     } catch (error) {
       this.fail(slot, error);
       return 'failed';
@@ -638,6 +639,14 @@ export class Scheduler {
     return true;
   }
 }
+
+/**
+ * The most tokens a request feeds in one step, its grammar's forced ones with its last sampled one:
+ * candle-native's matmuls take up to 16 tokens as a decode batch, each row with the bits of a call of
+ * its own, and attend such a stretch as decode rows, so a request decoding alone gets the logits that
+ * one step per token gives (the same tokens); a longer run would take the prompt kernels.
+ */
+const mostFedTokens = 16;
 
 /**
  * A decoding request's sampled tokens not yet in its sequence: the last one, and before it the tokens
