@@ -95,14 +95,12 @@ describe('tokens a grammar forces go in without a step each (feedForcedTokens)',
     expect(stepwise.result.text).toContain('[[ ## completed ## ]]');
   });
 
-  it('feeds at most 16 tokens a step, a long forced run in pieces, with the same tokens', async () => {
+  it('feeds at most 16 tokens a step, a long forced run in pieces, with the same tokens, and only alone', async () => {
     // One token per character: the literal's every token is forced.
     const bytes = ['x', 'y'].map((text) => new TextEncoder().encode(text));
     const vocabulary = new TokenVocabulary({ size: 2, tokenBytes: bytes, stopIds: [] });
-    const run = async (feedForcedTokens: boolean) => {
-      const engine = new FakeEngine({ vocabSize: 2, contextLength: 4096, argmax: true });
-      const scheduler = new Scheduler(engine, { feedForcedTokens, promptLookupMaxBatch: 0 });
-      const task = new GenerationTask({
+    const literalTask = () =>
+      new GenerationTask({
         promptTokens: [1, 0],
         maxTokens: 100,
         sampler: createSampler({}),
@@ -110,7 +108,10 @@ describe('tokens a grammar forces go in without a step each (feedForcedTokens)',
         stopIds: new Set(),
         decoder: { push: () => '', flush: () => '' },
       });
-      const result = await scheduler.run(task);
+    const run = async (feedForcedTokens: boolean) => {
+      const engine = new FakeEngine({ vocabSize: 2, contextLength: 4096, argmax: true });
+      const scheduler = new Scheduler(engine, { feedForcedTokens, promptLookupMaxBatch: 0 });
+      const result = await scheduler.run(literalTask());
       scheduler.dispose();
       return { engine, result };
     };
@@ -123,5 +124,12 @@ describe('tokens a grammar forces go in without a step each (feedForcedTokens)',
     const fed = forced.engine.calls.slice(1).flatMap((call) => call.map((request) => request.tokens.length));
     expect(fed).toEqual([16, 16]);
     expect(stepwise.engine.calls).toHaveLength(41);
+    // Beside another request, forced tokens take a step each (they ride in the other's steps).
+    const engine = new FakeEngine({ vocabSize: 2, contextLength: 4096, argmax: true });
+    const scheduler = new Scheduler(engine, { promptLookupMaxBatch: 0 });
+    const results = await Promise.all([literalTask(), literalTask()].map((task) => scheduler.run(task)));
+    scheduler.dispose();
+    for (const result of results) expect(result.tokenIds).toEqual(stepwise.result.tokenIds);
+    expect(engine.calls.flat().every((request, i) => i < 2 || request.tokens.length === 1)).toBe(true);
   });
 });
