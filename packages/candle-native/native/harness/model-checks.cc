@@ -227,6 +227,73 @@ void check_split_decode(Checker& check, const std::string& path, const std::stri
                "worst rel L2 " + number(worst));
 }
 
+// A short stretch of a cached sequence's tokens in one call (tokens a grammar forced, fed with the next
+// step: up to 16, attended as decode rows, llama-forward.cc) = the same tokens one call each, bit for
+// bit, every row: after 150 cached keys (one slice) and after 400 (decode split into slices; the
+// stretch's rows are sliced as a row alone is); and in a decode batch beside sequences forked from the
+// same prompt (the stretch's rows attend with theirs over the shared pages) = each row alone. For the
+// weight types whose decode-batch matmul rows have a single token's bits (F16, BF16 and Q6_K tiles of
+// 4 tokens sum in another order: their decode batches differ from one call each by ~3e-7 already).
+void check_stretch_as_decode_rows(Checker& check, const std::string& path, const std::string& label) {
+  Session session(path, xc_context_options{512, 16, 2, XC_KV_F16});
+  const int vocab = session.vocab();
+  auto same_bits = [](const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(float) * a.size()) == 0;
+  };
+  for (const int cached : {150, 400}) {
+    const std::vector<int32_t> prompt = tokens_for(cached, vocab, 6);
+    for (const int stretch : {2, 6, 16}) {
+      const std::vector<int32_t> tokens = tokens_for(stretch, vocab, 7);
+      const int stepwise = session.create(), together = session.create();
+      session.forward(stepwise, prompt);
+      session.forward(together, prompt);
+      std::vector<float> rows;
+      for (const int32_t token : tokens) {
+        const std::vector<float> row = session.forward(stepwise, {token});
+        rows.insert(rows.end(), row.begin(), row.end());
+      }
+      const bool same = same_bits(session.forward(together, tokens, true), rows);
+      check.expect(same, label + ": a stretch of " + std::to_string(stretch) + " tokens after " + std::to_string(cached) +
+                             " = one call per token, bit for bit", same ? "the same bits" : "logits differ");
+      ok(xc_sequence_release(session.context(), stepwise), "release");
+      ok(xc_sequence_release(session.context(), together), "release");
+    }
+  }
+  const std::vector<int32_t> prompt = tokens_for(150, vocab, 8);
+  const int parent = session.create();
+  session.forward(parent, prompt);
+  constexpr int kForks = 5, kStretch = 6;
+  std::vector<int32_t> batched, alone;
+  for (int b = 0; b <= kForks; b++) {
+    for (std::vector<int32_t>* set : {&batched, &alone}) {
+      int32_t sequence = -1;
+      ok(xc_sequence_fork(session.context(), parent, 150, &sequence), "fork");
+      set->push_back(sequence);
+    }
+  }
+  const std::vector<int32_t> stretch = tokens_for(kStretch, vocab, 9);
+  std::vector<int32_t> next;
+  for (int b = 0; b < kForks; b++) next.push_back((b * 31 + 7) % vocab);
+  std::vector<xc_batch_item> items;
+  for (int b = 0; b < kForks; b++) items.push_back({batched[static_cast<size_t>(b)], &next[static_cast<size_t>(b)], 1, 0});
+  items.push_back({batched[kForks], stretch.data(), kStretch, 1});
+  std::vector<float> got(static_cast<size_t>(kForks + kStretch) * vocab);
+  ok(xc_forward(session.context(), items.data(), static_cast<int>(items.size()), got.data(), nullptr), "decode batch");
+  std::vector<float> expected;
+  for (int b = 0; b < kForks; b++) {
+    const std::vector<float> row = session.forward(alone[static_cast<size_t>(b)], {next[static_cast<size_t>(b)]});
+    expected.insert(expected.end(), row.begin(), row.end());
+  }
+  for (const int32_t token : stretch) {
+    const std::vector<float> row = session.forward(alone[kForks], {token});
+    expected.insert(expected.end(), row.begin(), row.end());
+  }
+  const bool same = same_bits(got, expected);
+  check.expect(same, label + ": a stretch of " + std::to_string(kStretch) + " tokens in a decode batch of " +
+                         std::to_string(kForks) + " forked sequences = each row alone, bit for bit",
+               same ? "the same bits" : "logits differ");
+}
+
 // Logits of the whole prompt under the scalar and the best kernels.
 void check_scalar_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
   Session fast(path, options());
@@ -492,6 +559,9 @@ void run_model_checks(Checker& check, const std::string& gguf_path, const std::s
     // moves quantized logits by 1e-2 to 3e-2, while a structural bug (position, KV row) moves them by O(1)
     check_consistency(check, path, t.name, 5e-2);
     for (int batch : {3, 8, 13}) check_decode_batch(check, path, t.name, batch, 5e-2);
+    const bool batch_bits = t.type == xc::GgmlType::Q8_0 || t.type == xc::GgmlType::Q5_0 ||
+                            t.type == xc::GgmlType::Q4_0 || t.type == xc::GgmlType::Q4_K;
+    if (batch_bits) check_stretch_as_decode_rows(check, path, t.name);
     check_sparse_head_argmax(check, path, t.name);
   }
 

@@ -134,6 +134,18 @@ export function maskAllows(mask: TokenMask, id: number): boolean {
   return (mask[id >>> 5]! & (1 << (id & 31))) !== 0;
 }
 
+/** The one token `mask` allows, or undefined when it allows none or several. */
+export function soleToken(mask: TokenMask): number | undefined {
+  let sole: number | undefined;
+  for (let i = 0; i < mask.length; i++) {
+    const word = mask[i]!;
+    if (word === 0) continue;
+    if (sole !== undefined || (word & (word - 1)) !== 0) return undefined;
+    sole = i * 32 + (31 - Math.clz32(word));
+  }
+  return sole;
+}
+
 export function maskIsEmpty(mask: TokenMask): boolean {
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) return false;
   return true;

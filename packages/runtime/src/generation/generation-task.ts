@@ -1,5 +1,5 @@
 import { computeTimings, type FinishReason, type LMResult } from '@x/core';
-import { maskIsEmpty, type TokenMask } from '../constrain/grammar-masks.js';
+import { maskIsEmpty, soleToken, type TokenMask } from '../constrain/grammar-masks.js';
 import type { GrammarMatcher } from '../constrain/grammar-matcher.js';
 import { maskWithout } from '../sampling/ban-mask.js';
 import type { Sampler } from '../sampling/sampler.js';
@@ -178,6 +178,26 @@ export class GenerationTask {
       constraint.advance(id);
     }
     return this.append(id);
+  }
+
+  /**
+   * Takes what the grammar leaves no choice about, which a masked argmax would take whatever the
+   * logits, so it needs no forward step: each token of an `engineAllowed` mask of one, and the end of
+   * a finished grammar; true when generation is over. Only for greedy constrained tasks
+   * (`argmaxWithMask`): a sampling task would draw random numbers for those tokens, and `observe`
+   * wants their logits. At most `most` tokens (the end included).
+   */
+  acceptForced(vocabSize: number, most = Number.POSITIVE_INFINITY): boolean {
+    const constraint = this.init.constraint;
+    if (constraint === undefined || !this.argmaxWithMask) return false;
+    for (let taken = 0; taken < most; taken++) {
+      const allowed = this.engineAllowed(vocabSize);
+      const finished = constraint.accepting && maskIsEmpty(this.pendingMask!);
+      const forced = finished ? -1 : allowed ? soleToken(allowed) : undefined;
+      if (forced === undefined) return false;
+      if (this.acceptArgmax(forced)) return true;
+    }
+    return false;
   }
 
   private append(id: number): boolean {

@@ -39,12 +39,12 @@ export function recomputeTarget(task: GenerationTask): readonly number[] {
 }
 
 /**
- * KV tokens a request holds once the coming step has run: one more than cached while it decodes;
- * its whole target while it waits or prefills (reserved at admission, so a prefill already under
- * way is not what runs the memory out).
+ * KV tokens a request holds once the coming step has run: its whole context while it decodes (the
+ * tokens it feeds next included); its whole target while it waits or prefills (reserved at
+ * admission, so a prefill already under way is not what runs the memory out).
  */
 export function kvFootprint(holder: KvHolder): number {
-  return holder.state === 'decode' ? holder.cached.length + 1 : holder.target.length;
+  return holder.state === 'decode' ? holder.task.context.length : holder.target.length;
 }
 
 /**

@@ -76,6 +76,14 @@ export interface SchedulerOptions {
    * Default true; false always reads logits (the output is the same either way).
    */
   engineArgmax?: boolean;
+  /**
+   * A greedy constrained request alone in the scheduler takes each token its grammar forces (a mask
+   * that allows one token) without a forward step of its own, and feeds the run of them (up to 16
+   * tokens) with its next step: JSON keys, braces and DSPy's field markers cost one forward call per
+   * run instead of one per token. Beside other requests it takes a step per token (they ride in the
+   * others' steps). Default true; false always takes a step per token (the output is the same either way).
+   */
+  feedForcedTokens?: boolean;
 }
 
 /** What the scheduler holds right now (for metrics). */

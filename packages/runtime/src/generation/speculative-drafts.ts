@@ -73,7 +73,8 @@ export class SpeculativeDrafts {
 
   /** Draft tokens a greedy request may take, bounded by what it may still sample and the context. */
   private draftRoom(slot: Slot, most: number): number {
-    if (!slot.task.greedy) return 0;
+    // Tokens a grammar forced go in first, with no draft after them.
+    if (!slot.task.greedy || slot.task.context.length > slot.cached.length + 1) return 0;
     return Math.max(0, Math.min(slot.task.remaining - 1, this.contextLength - slot.cached.length - 1, most));
   }
 }
