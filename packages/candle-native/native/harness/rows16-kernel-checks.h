@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "check.h"
+#include "gguf-writer.h"
 #include "kernels/cpu/interleave-rows16.h"
 #include "common/thread-pool.h"
 #include "kernels/cpu/kernel-table.h"
 #include "kernels/cpu/matmul.h"
+#include "models/model-config.h"
 #include "models/model-weights.h"
 
 namespace xch {
@@ -128,6 +130,43 @@ inline void check_rows16_matmul(Checker& check, const xc::KernelTable& table, co
     same = same && got == expected;
   }
   check.expect(same, name + ": a row looked up = the ggml row");
+}
+
+// What a model load picks for a K-quant `type` (Q4_K, Q6_K): Rows16 on the tables that prefer it (only the
+// AVX-512 one) when every row count is in sixteens; `interleaved` (its x8 or x16 layout) for an output whose
+// rows are not (a vocabulary of 280) and on the other tables.
+inline void check_kquant_model_layout(Checker& check, xc::GgmlType type, const std::string& interleaved,
+                                      const std::string& temp_dir) {
+  const std::string name = xc::ggml_type_name(type);
+  auto layout_name = [&](xc::WeightLayout layout) -> std::string {
+    return layout == xc::WeightLayout::Rows16 ? "Rows16" : layout == xc::WeightLayout::Interleaved ? interleaved : "file";
+  };
+  for (const int vocab : {272, 280}) {
+    SynthSpec spec;
+    spec.embedding = 256, spec.heads = 4, spec.kv_heads = 2, spec.feed_forward = 512, spec.vocab = vocab;
+    spec.type = type;
+    const std::string path = temp_dir + "/rows16-" + name + "-layout-" + std::to_string(vocab) + ".gguf";
+    write_synth_model(spec, path);
+    const xc::GgufFile file(path);
+    const xc::ModelConfig config = xc::read_model_config(file);
+    for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
+      if (table == nullptr) continue;
+      const xc::ModelWeights w = xc::load_model_weights(file, config, *table, true);
+      const xc::WeightTraits& traits = table->traits(type);
+      const xc::WeightLayout fallback = traits.interleaved.tile_4x4 != nullptr ? xc::WeightLayout::Interleaved : xc::WeightLayout::Ggml;
+      const xc::WeightLayout layers = traits.prefer_rows16 ? xc::WeightLayout::Rows16 : fallback;
+      const xc::WeightLayout output = traits.prefer_rows16 && vocab % 16 == 0 ? xc::WeightLayout::Rows16 : fallback;
+      const xc::LayerWeights& layer = w.layers[0];
+      check.expect(layer.wq.layout == layers && layer.wk.layout == layers && layer.w_down.layout == layers && w.output.layout == output,
+                   std::string(table->name) + " " + name + " model load, vocabulary " + std::to_string(vocab) + ": layers " +
+                       layout_name(layers) + ", output " + layout_name(output));
+    }
+  }
+  const xc::KernelTable* avx512 = xc::avx512_kernels();
+  check.expect(avx512 == nullptr || avx512->traits(type).prefer_rows16, "avx512 table prefers " + name + " Rows16");
+  check.expect(!xc::scalar_kernels().traits(type).prefer_rows16 &&
+                   (xc::avx2_kernels() == nullptr || !xc::avx2_kernels()->traits(type).prefer_rows16),
+               "scalar and avx2 tables keep " + name + " out of Rows16");
 }
 
 }  // namespace xch

@@ -160,34 +160,6 @@ void check_matmul(Checker& check, const xc::KernelTable& table, int64_t cols, st
                       x, bias, counts, "1..17 and 64");
 }
 
-// A model load: Rows16 on the AVX-512 table when every row count is in sixteens; the x16 layout for an
-// output whose rows are not (a vocabulary of 280) and on tables without the preference.
-void check_model_layout(Checker& check, const std::string& temp_dir) {
-  for (const int vocab : {272, 280}) {
-    SynthSpec spec;
-    spec.embedding = 256, spec.heads = 4, spec.kv_heads = 2, spec.feed_forward = 512, spec.vocab = vocab;
-    spec.type = GgmlType::Q6_K;
-    const std::string path = temp_dir + "/rows16-q6k-layout-" + std::to_string(vocab) + ".gguf";
-    write_synth_model(spec, path);
-    const xc::GgufFile file(path);
-    const xc::ModelConfig config = xc::read_model_config(file);
-    for (const xc::KernelTable* table : {&xc::scalar_kernels(), xc::avx2_kernels(), xc::avx512_kernels()}) {
-      if (table == nullptr) continue;
-      const xc::ModelWeights w = xc::load_model_weights(file, config, *table, true);
-      const xc::WeightTraits& traits = table->traits(GgmlType::Q6_K);
-      const xc::WeightLayout x16 = traits.interleaved.tile_4x4 != nullptr ? xc::WeightLayout::Interleaved : xc::WeightLayout::Ggml;
-      const xc::WeightLayout layers = traits.prefer_rows16 ? xc::WeightLayout::Rows16 : x16;
-      const xc::WeightLayout output = traits.prefer_rows16 && vocab % 16 == 0 ? xc::WeightLayout::Rows16 : x16;
-      const xc::LayerWeights& layer = w.layers[0];
-      check.expect(layer.wq.layout == layers && layer.w_down.layout == layers && w.output.layout == output,
-                   std::string(table->name) + " Q6_K model load, vocabulary " + std::to_string(vocab) + ": the expected layouts");
-    }
-  }
-  const xc::KernelTable* avx512 = xc::avx512_kernels();
-  check.expect(avx512 == nullptr || avx512->traits(GgmlType::Q6_K).prefer_rows16, "avx512 table prefers Q6_K Rows16");
-  check.expect(!xc::scalar_kernels().traits(GgmlType::Q6_K).prefer_rows16, "scalar table keeps Q6_K out of Rows16");
-}
-
 }  // namespace
 
 void run_rows16_q6k_checks(Checker& check, const std::string& temp_dir) {
@@ -217,7 +189,7 @@ void run_rows16_q6k_checks(Checker& check, const std::string& temp_dir) {
     check_matmul_bits(check, *avx512, 80, 768, engine);
     check_matmul_bits(check, *avx512, 1024, 256, engine);
   }
-  check_model_layout(check, temp_dir);
+  check_kquant_model_layout(check, GgmlType::Q6_K, "x16", temp_dir);
   std::vector<uint8_t> bytes(static_cast<size_t>(20 * kBlockBytes)), out(bytes.size());
   const auto fails = [&](int64_t rows, int64_t cols) {
     try {
