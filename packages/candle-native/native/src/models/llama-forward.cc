@@ -127,23 +127,39 @@ constexpr int64_t kInlineAttentionPairs = 288;
 constexpr int kMinSliceKeys = 128;
 constexpr int kSlicesPerThread = 4;
 
-// Slices per (run, kv head) for this batch: 1 unless every run is a single token (decode).
-int attention_slices(const std::vector<QueryRun>& runs, const BatchToken* tokens, int nkv, int threads,
-                     int window) {
-  int keys = std::numeric_limits<int>::max();
+// Where each (run, kv head)'s key slices start among a decode batch's attention items, in `first` (one
+// more entry than pairs: the last is the item count); one slice a pair unless every run is a single token. A run is sliced by its own keys, as its row would be decoded
+// alone, so a short stretch of one sequence attending as decode rows gets each row's bits of one call
+// per token even where its later rows reach another multiple of kMinSliceKeys. True: some run has
+// more than one slice.
+bool attention_slices(const std::vector<QueryRun>& runs, const BatchToken* tokens, int heads, int nkv, int threads,
+                      int window, std::vector<int32_t>& first) {
+  first.resize(runs.size() * static_cast<size_t>(nkv) + 1);
+  for (size_t pair = 0; pair < first.size(); pair++) first[pair] = static_cast<int32_t>(pair);
   for (const QueryRun& run : runs) {
-    if (run.count != 1) return 1;
-    keys = std::min(keys, tokens[run.begin].position + 1);
+    if (run.count != 1) return false;
   }
-  if (window > 0) keys = std::min(keys, window);
-  // a stretch's decode rows count as one sequence: each row is sliced as it is when decoded alone
+  // a stretch's decode rows count as one sequence, as when each row is decoded alone
   int64_t sequences = 0;
   for (size_t i = 0; i < runs.size(); i++) {
     sequences += i == 0 || tokens[runs[i].begin].sequence != tokens[runs[i - 1].begin].sequence;
   }
   const int64_t items = sequences * nkv;
   const int64_t wanted = (static_cast<int64_t>(kSlicesPerThread) * threads + items - 1) / items;
-  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(wanted, keys / kMinSliceKeys)));
+  bool split = false;
+  int32_t item = 0;
+  for (size_t i = 0; i < runs.size(); i++) {
+    const int position = tokens[runs[i].begin].position;
+    const int keys = window > 0 ? std::min(position + 1, window) : position + 1;
+    // a row whose attention runs inline when it is decoded alone is never split
+    const bool inline_alone = static_cast<int64_t>(position + 1) * heads <= kInlineAttentionPairs;
+    const auto count = static_cast<int32_t>(
+        inline_alone ? 1 : std::max<int64_t>(1, std::min<int64_t>(wanted, keys / kMinSliceKeys)));
+    split |= count > 1;
+    for (int h = 0; h < nkv; h++, item += count) first[i * static_cast<size_t>(nkv) + static_cast<size_t>(h)] = item;
+  }
+  first.back() = item;
+  return split;
 }
 
 // Decode rows whose sequences start on the same KV page (forked from one cached prefix) attend
@@ -389,10 +405,30 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     // attention of every (run of tokens, kv head) over each token's own positions [first, position];
     // a decode batch's key ranges split into slices, merged below on the calling thread
     const int64_t heads_of_runs = static_cast<int64_t>(runs.size()) * nkv;
-    const int slices = attention_inline ? 1 : attention_slices(runs, tokens, nkv, r.pool.size(), sliding ? c.sliding_window : 0);
+    const bool split = !attention_inline && attention_slices(runs, tokens, static_cast<int>(nh), nkv, r.pool.size(),
+                                                             sliding ? c.sliding_window : 0, s.slice_first);
     const int64_t slice_floats = group * hd + 2 * group;
-    if (slices > 1) grow(s.attention_partial, static_cast<size_t>(heads_of_runs * slices * slice_floats));
-    if (slices == 1 && shared_decode && !sliding) {
+    // one (run, kv head)'s attention over its token's keys [from, to], or over all of each token's own
+    // keys (to < 0), into its rows of s.attention, or as a slice's output and stats into `part`
+    auto attend = [&](int64_t pair, int from, int to, float* part) {
+      const QueryRun& run = runs[static_cast<size_t>(pair / nkv)];
+      const int kv_head = static_cast<int>(pair % nkv);
+      const cpu::KvHeadView view = r.kv.head_view(tokens[run.begin].sequence, l, kv_head);
+      const int64_t offset = run.begin * q_dim + static_cast<int64_t>(kv_head) * group * hd;
+      if (part != nullptr) {
+        cpu::attention_slice(kernels, view, s.q.data() + offset, group, from, to, c.attention_scale, c.attention_softcap,
+                             part, part + group * hd);
+        return;
+      }
+      int first[kQueryRun], last[kQueryRun];
+      for (int j = 0; j < run.count; j++) {
+        last[j] = tokens[run.begin + j].position;
+        first[j] = sliding ? std::max(0, last[j] - c.sliding_window + 1) : 0;
+      }
+      cpu::attention_tokens(kernels, view, s.q.data() + offset, q_dim, run.count, group, first, last, c.attention_scale,
+                            c.attention_softcap, s.attention.data() + offset, q_dim);
+    };
+    if (!split && shared_decode && !sliding) {
       // a decode batch with sequences on shared pages: one item per (group of them, kv head)
       const auto groups = static_cast<int64_t>(s.shared_begin.size()) - 1;
       r.pool.parallel_for(groups * nkv, 1, [&](int64_t begin, int64_t end) {
@@ -410,44 +446,50 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
           cpu::attention_decode_rows(kernels, batch, n, group, c.attention_scale, c.attention_softcap);
         }
       });
-    } else r.pool.parallel_for(heads_of_runs * slices, attention_inline ? heads_of_runs : 1, [&](int64_t begin, int64_t end) {
-      for (int64_t claimed = begin; claimed < end; claimed++) {
-        const int64_t item = slices == 1 ? s.attention_order[static_cast<size_t>(claimed)] : claimed;
-        const int64_t i = item / slices;
-        const int slice = static_cast<int>(item % slices);
-        const QueryRun& run = runs[static_cast<size_t>(i / nkv)];
-        const int kv_head = static_cast<int>(i % nkv);
-        int first[kQueryRun], last[kQueryRun];
-        for (int j = 0; j < run.count; j++) {
-          last[j] = tokens[run.begin + j].position;
-          first[j] = sliding ? std::max(0, last[j] - c.sliding_window + 1) : 0;
-        }
-        const cpu::KvHeadView view = r.kv.head_view(tokens[run.begin].sequence, l, kv_head);
-        const int64_t offset = run.begin * q_dim + static_cast<int64_t>(kv_head) * group * hd;
-        if (slices == 1) {
-          cpu::attention_tokens(kernels, view, s.q.data() + offset, q_dim, run.count, group, first, last,
-                                c.attention_scale, c.attention_softcap, s.attention.data() + offset, q_dim);
-          continue;
-        }
-        const int keys = last[0] - first[0] + 1;
-        const int from = first[0] + static_cast<int>(static_cast<int64_t>(keys) * slice / slices);
-        const int to = first[0] + static_cast<int>(static_cast<int64_t>(keys) * (slice + 1) / slices) - 1;
-        float* part = s.attention_partial.data() + item * slice_floats;
-        float* stats = part + group * hd;
-        if (from > to) {
-          std::fill(stats, stats + 2 * group, 0.0f);  // no keys: a zero denominator, skipped by the merge
-          continue;
-        }
-        cpu::attention_slice(kernels, view, s.q.data() + offset, group, from, to, c.attention_scale, c.attention_softcap,
-                             part, stats);
+    } else if (!split) {
+      r.pool.parallel_for(heads_of_runs, attention_inline ? heads_of_runs : 1, [&](int64_t begin, int64_t end) {
+        for (int64_t claimed = begin; claimed < end; claimed++) attend(s.attention_order[static_cast<size_t>(claimed)], 0, -1, nullptr);
+      });
+    } else {
+      // a decode batch's rows split into key slices (flash-decoding), merged below on the calling thread
+      const int32_t items = s.slice_first.back();
+      grow(s.attention_partial, static_cast<size_t>(items) * slice_floats);
+      s.slice_pairs.resize(static_cast<size_t>(items));
+      for (int64_t pair = 0; pair < heads_of_runs; pair++) {
+        for (int32_t item = s.slice_first[static_cast<size_t>(pair)]; item < s.slice_first[static_cast<size_t>(pair) + 1]; item++)
+          s.slice_pairs[static_cast<size_t>(item)] = static_cast<int32_t>(pair);
       }
-    });
-    if (slices > 1) {
-      for (int64_t i = 0; i < heads_of_runs; i++) {
-        const QueryRun& run = runs[static_cast<size_t>(i / nkv)];
-        const float* parts = s.attention_partial.data() + i * slices * slice_floats;
-        float* out = s.attention.data() + run.begin * q_dim + (i % nkv) * group * hd;
-        cpu::attention_combine(group, static_cast<int>(hd), slices, parts, slice_floats, out);
+      r.pool.parallel_for(items, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t item = begin; item < end; item++) {
+          const int32_t pair = s.slice_pairs[static_cast<size_t>(item)];
+          const int32_t from_item = s.slice_first[static_cast<size_t>(pair)];
+          const int slices = s.slice_first[static_cast<size_t>(pair) + 1] - from_item;
+          if (slices == 1) {
+            attend(pair, 0, -1, nullptr);
+            continue;
+          }
+          const int slice = static_cast<int>(item - from_item);
+          const int last = tokens[runs[static_cast<size_t>(pair / nkv)].begin].position;
+          const int first = sliding ? std::max(0, last - c.sliding_window + 1) : 0;
+          const int keys = last - first + 1;
+          const int from = first + static_cast<int>(static_cast<int64_t>(keys) * slice / slices);
+          const int to = first + static_cast<int>(static_cast<int64_t>(keys) * (slice + 1) / slices) - 1;
+          float* part = s.attention_partial.data() + item * slice_floats;
+          if (from > to) {
+            std::fill(part + group * hd, part + slice_floats, 0.0f);  // no keys: a zero denominator, skipped by the merge
+            continue;
+          }
+          attend(pair, from, to, part);
+        }
+      });
+      for (int64_t pair = 0; pair < heads_of_runs; pair++) {
+        const int32_t from_item = s.slice_first[static_cast<size_t>(pair)];
+        const int slices = s.slice_first[static_cast<size_t>(pair) + 1] - from_item;
+        if (slices == 1) continue;
+        const QueryRun& run = runs[static_cast<size_t>(pair / nkv)];
+        float* out = s.attention.data() + run.begin * q_dim + (pair % nkv) * group * hd;
+        cpu::attention_combine(group, static_cast<int>(hd), slices, s.attention_partial.data() + from_item * slice_floats,
+                               slice_floats, out);
       }
     }
 

@@ -31,6 +31,7 @@ struct ForwardScratch {
   std::vector<float> x, xb, xb2, q, k, v, attention, gate, up, head_out;
   std::vector<float> rope;  // per token, per rope variant: rope_angles' table
   std::vector<float> attention_partial;  // split decode attention: each slice's output, then its stats
+  std::vector<int32_t> slice_first, slice_pairs;  // … where each (run, kv head)'s slices start, and each slice's pair
   std::vector<uint8_t> quantized;
   std::vector<int32_t> logit_tokens;
   std::vector<QueryRun> runs;
