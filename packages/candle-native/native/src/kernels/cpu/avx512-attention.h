@@ -3,12 +3,7 @@
 // Inline helpers of the AVX-512 attention files; include only from files compiled with AVX-512F.
 #include <immintrin.h>
 
-// GCC 12's AVX-512 headers start masked operations from _mm512_undefined_*() and then warn about it
-// wherever they are inlined (GCC bug 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "kernels/cpu/avx512-gcc-warnings.h"
 
 #include <cstdint>
 

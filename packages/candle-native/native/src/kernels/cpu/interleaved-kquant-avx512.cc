@@ -20,12 +20,7 @@
 #include "kernels/cpu/avx512-sums.h"
 #include "kernels/cpu/block-types.h"
 
-// GCC 12's AVX-512 headers start masked conversions from _mm512_undefined_*() and then warn about it
-// wherever they are inlined (GCC bug 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "kernels/cpu/avx512-gcc-warnings.h"
 
 // The row, token and vector loops are short and fixed: unrolled, their arrays live in registers.
 #define XC_UNROLL _Pragma("GCC unroll 16")

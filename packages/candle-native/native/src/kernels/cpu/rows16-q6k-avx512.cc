@@ -20,12 +20,7 @@
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512VNNI__) && defined(__F16C__)
 #include <immintrin.h>
 
-// GCC 12's AVX-512 headers start masked conversions from _mm512_undefined_*() and then warn about it
-// wherever they are inlined (GCC bug 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "kernels/cpu/avx512-gcc-warnings.h"
 
 #include <algorithm>
 #include <cstddef>
