@@ -1,33 +1,27 @@
 // End-to-end checks through the C API: the trained stories260K model against llama.cpp's greedy
-// output, then consistency properties (prefill = decode, batch = separate calls, fork/truncate =
-// recomputation, scalar = AVX2, quantized ≈ F32) on synthetic models of every architecture.
+// output, then consistency properties (prefill = decode, fork/truncate = recomputation, scalar = AVX2,
+// interleaved = as in the file, quantized ≈ F32) on synthetic models of every architecture; the batch
+// and argmax checks they also run are in batch-checks.cc and argmax-checks.cc.
+#include "model-checks.h"
+
 #include <cstring>
 #include <limits>
 
-#include "check.h"
 #include "gguf-writer.h"
 #include "session.h"
 
 namespace xch {
 
-namespace {
-
-// node-llama-cpp's greedy continuation of BOS + [403, 407, 261, 378] on stories260K (F32).
 const std::vector<int32_t> kStoriesPrompt = {1, 403, 407, 261, 378};
 const std::vector<int32_t> kStoriesGreedy = {
     432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292, 411, 322,
     265, 282, 295, 433, 426, 385, 328, 432, 358, 394, 261, 370, 432, 352, 266, 268, 388, 426, 338, 391, 266, 267,
     337, 335, 312, 432, 398, 312, 286, 267, 414, 270, 333, 415, 426, 13,  438, 310, 439, 419, 357, 336};
 
-std::vector<int32_t> greedy(Session& session, const std::vector<int32_t>& prompt, size_t count) {
-  const int sequence = session.create();
-  std::vector<int32_t> out;
-  std::vector<float> logits = session.forward(sequence, prompt);
-  while (out.size() < count) {
-    out.push_back(argmax(logits.data(), session.vocab()));
-    logits = session.forward(sequence, {out.back()});
-  }
-  return out;
+std::vector<int32_t> tokens_for(int count, int vocab, int salt) {
+  std::vector<int32_t> tokens;
+  for (int i = 0; i < count; i++) tokens.push_back((i * 7919 + salt * 104729 + 13) % vocab);
+  return tokens;
 }
 
 std::string first_difference(const std::vector<int32_t>& got, const std::vector<int32_t>& want) {
@@ -40,10 +34,21 @@ std::string first_difference(const std::vector<int32_t>& got, const std::vector<
   return "";
 }
 
-std::vector<int32_t> tokens_for(int count, int vocab, int salt) {
-  std::vector<int32_t> tokens;
-  for (int i = 0; i < count; i++) tokens.push_back((i * 7919 + salt * 104729 + 13) % vocab);
-  return tokens;
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(float) * a.size()) == 0;
+}
+
+namespace {
+
+std::vector<int32_t> greedy(Session& session, const std::vector<int32_t>& prompt, size_t count) {
+  const int sequence = session.create();
+  std::vector<int32_t> out;
+  std::vector<float> logits = session.forward(sequence, prompt);
+  while (out.size() < count) {
+    out.push_back(argmax(logits.data(), session.vocab()));
+    logits = session.forward(sequence, {out.back()});
+  }
+  return out;
 }
 
 // Properties every model must have, whatever its weights.
@@ -131,170 +136,6 @@ void check_consistency(Checker& check, const std::string& path, const std::strin
                "rel L2 " + number(reuse_error));
 }
 
-// A decode batch: `batch` sequences at different lengths, one token each in one call (the matmuls'
-// multi-token tiles) = each sequence's token in a call of its own (the single-row dots).
-void check_decode_batch(Checker& check, const std::string& path, const std::string& label, int batch, double tolerance) {
-  Session session(path, xc_context_options{128, 2 * batch, 2, XC_KV_F32});
-  const int vocab = session.vocab();
-  std::vector<int32_t> batched, alone;
-  std::vector<xc_batch_item> items;
-  std::vector<int32_t> next(static_cast<size_t>(batch));
-  for (int b = 0; b < batch; b++) {
-    const std::vector<int32_t> prompt = tokens_for(3 + 5 * b, vocab, 10 + b);
-    batched.push_back(session.create());
-    alone.push_back(session.create());
-    session.forward(batched.back(), prompt);
-    session.forward(alone.back(), prompt);
-    next[static_cast<size_t>(b)] = (b * 31 + 7) % vocab;
-  }
-  for (int b = 0; b < batch; b++) items.push_back({batched[static_cast<size_t>(b)], &next[static_cast<size_t>(b)], 1, 0});
-  std::vector<float> rows(static_cast<size_t>(batch) * vocab);
-  ok(xc_forward(session.context(), items.data(), batch, rows.data(), nullptr), "decode batch");
-  double worst = 0;
-  for (int b = 0; b < batch; b++) {
-    const std::vector<float> row = session.forward(alone[static_cast<size_t>(b)], {next[static_cast<size_t>(b)]});
-    worst = std::max(worst, relative_l2(rows.data() + static_cast<size_t>(b) * vocab, row.data(), vocab));
-  }
-  check.expect(worst < tolerance, label + ": decode batch of " + std::to_string(batch) + " = one call per sequence",
-               "worst rel L2 " + number(worst));
-}
-
-// A decode batch of `batch` sequences forked from one 150-token prompt (their KV pages shared but for
-// the last, partly filled one: the rows attend together, cpu::attention_decode_rows, where their items
-// keep the 2 threads level: 10 and 16 rows of this 1-kv-head model) = the same batch
-// over sequences that each prefilled the prompt themselves (no page shared: one row at a time), bit
-// for bit; and ≈ each forked sequence's token in a call of its own.
-void check_forked_decode_batch(Checker& check, const std::string& path, const std::string& label, int batch,
-                               double tolerance) {
-  Session session(path, xc_context_options{256, 3 * batch + 1, 2, XC_KV_F16});
-  const int vocab = session.vocab();
-  const std::vector<int32_t> prompt = tokens_for(150, vocab, 3);
-  const int parent = session.create();
-  session.forward(parent, prompt);
-  std::vector<int32_t> forked, copied, alone, next;
-  for (int b = 0; b < batch; b++) {
-    for (std::vector<int32_t>* set : {&forked, &alone}) {
-      int32_t sequence = -1;
-      ok(xc_sequence_fork(session.context(), parent, 150, &sequence), "fork");
-      set->push_back(sequence);
-    }
-    copied.push_back(session.create());
-    session.forward(copied.back(), prompt);
-    next.push_back((b * 31 + 7) % vocab);
-  }
-  auto decode = [&](const std::vector<int32_t>& sequences) {
-    std::vector<xc_batch_item> items;
-    for (int b = 0; b < batch; b++) items.push_back({sequences[static_cast<size_t>(b)], &next[static_cast<size_t>(b)], 1, 0});
-    std::vector<float> rows(static_cast<size_t>(batch) * vocab);
-    ok(xc_forward(session.context(), items.data(), batch, rows.data(), nullptr), "decode batch");
-    return rows;
-  };
-  const std::vector<float> shared = decode(forked), separate = decode(copied);
-  const bool same = std::memcmp(shared.data(), separate.data(), sizeof(float) * shared.size()) == 0;
-  check.expect(same, label + ": decode batch of " + std::to_string(batch) + " forked sequences = the same batch without shared pages, bit for bit",
-               same ? "the same bits" : "logits differ");
-  double worst = 0;
-  for (int b = 0; b < batch; b++) {
-    const std::vector<float> row = session.forward(alone[static_cast<size_t>(b)], {next[static_cast<size_t>(b)]});
-    worst = std::max(worst, relative_l2(shared.data() + static_cast<size_t>(b) * vocab, row.data(), vocab));
-  }
-  check.expect(worst < tolerance, label + ": decode batch of " + std::to_string(batch) + " forked sequences = one call per sequence",
-               "worst rel L2 " + number(worst));
-}
-
-// Decode steps past 256 cached keys split each kv head's keys into slices on the pool's threads
-// (flash-decoding), merged after: they must match the unsplit prefill rows of the same positions,
-// for one sequence and for a decode batch of two at different lengths.
-void check_split_decode(Checker& check, const std::string& path, const std::string& label, double tolerance) {
-  Session session(path, options(512));
-  const int vocab = session.vocab();
-  const std::vector<int32_t> prompt = tokens_for(400, vocab, 5);
-  const std::vector<float> all = session.forward(session.create(), prompt, true);
-  const std::vector<int32_t> head(prompt.begin(), prompt.end() - 1);
-  const int single = session.create();
-  session.forward(single, head);
-  const std::vector<float> row = session.forward(single, {prompt.back()});
-  double worst = relative_l2(row.data(), all.data() + 399 * static_cast<size_t>(vocab), vocab);
-  const int shorter = session.create(), longer = session.create();
-  session.forward(shorter, std::vector<int32_t>(prompt.begin(), prompt.begin() + 299));
-  session.forward(longer, head);
-  const xc_batch_item items[2] = {{shorter, &prompt[299], 1, 0}, {longer, &prompt[399], 1, 0}};
-  std::vector<float> rows(2 * static_cast<size_t>(vocab));
-  ok(xc_forward(session.context(), items, 2, rows.data(), nullptr), "split decode batch");
-  worst = std::max(worst, relative_l2(rows.data(), all.data() + 299 * static_cast<size_t>(vocab), vocab));
-  worst = std::max(worst, relative_l2(rows.data() + vocab, all.data() + 399 * static_cast<size_t>(vocab), vocab));
-  check.expect(worst < tolerance, label + ": decode at 300 and 400 keys (split into slices) = prefill rows",
-               "worst rel L2 " + number(worst));
-}
-
-// A short stretch of a cached sequence's tokens in one call (tokens a grammar forced, fed with the next
-// step: up to 16, attended as decode rows, llama-forward.cc) = the same tokens one call each, bit for
-// bit, every row: after 150 cached keys (one slice) and after 400 (decode split into slices; the
-// stretch's rows are sliced as a row alone is); and in a decode batch beside sequences forked from the
-// same prompt (the stretch's rows attend with theirs over the shared pages) = each row alone. For the
-// weight types whose decode-batch matmul rows have a single token's bits (F16, BF16 and Q6_K tiles of
-// 4 tokens sum in another order: their decode batches differ from one call each by ~3e-7 already).
-void check_stretch_as_decode_rows(Checker& check, const std::string& path, const std::string& label) {
-  Session session(path, xc_context_options{512, 16, 2, XC_KV_F16});
-  const int vocab = session.vocab();
-  auto same_bits = [](const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(float) * a.size()) == 0;
-  };
-  // after 250 cached tokens a stretch's later rows reach 256 keys, where a row alone gets a second key slice
-  for (const int cached : {150, 250, 400}) {
-    const std::vector<int32_t> prompt = tokens_for(cached, vocab, 6);
-    for (const int stretch : {2, 6, 16}) {
-      const std::vector<int32_t> tokens = tokens_for(stretch, vocab, 7);
-      const int stepwise = session.create(), together = session.create();
-      session.forward(stepwise, prompt);
-      session.forward(together, prompt);
-      std::vector<float> rows;
-      for (const int32_t token : tokens) {
-        const std::vector<float> row = session.forward(stepwise, {token});
-        rows.insert(rows.end(), row.begin(), row.end());
-      }
-      const bool same = same_bits(session.forward(together, tokens, true), rows);
-      check.expect(same, label + ": a stretch of " + std::to_string(stretch) + " tokens after " + std::to_string(cached) +
-                             " = one call per token, bit for bit", same ? "the same bits" : "logits differ");
-      ok(xc_sequence_release(session.context(), stepwise), "release");
-      ok(xc_sequence_release(session.context(), together), "release");
-    }
-  }
-  const std::vector<int32_t> prompt = tokens_for(150, vocab, 8);
-  const int parent = session.create();
-  session.forward(parent, prompt);
-  constexpr int kForks = 5, kStretch = 6;
-  std::vector<int32_t> batched, alone;
-  for (int b = 0; b <= kForks; b++) {
-    for (std::vector<int32_t>* set : {&batched, &alone}) {
-      int32_t sequence = -1;
-      ok(xc_sequence_fork(session.context(), parent, 150, &sequence), "fork");
-      set->push_back(sequence);
-    }
-  }
-  const std::vector<int32_t> stretch = tokens_for(kStretch, vocab, 9);
-  std::vector<int32_t> next;
-  for (int b = 0; b < kForks; b++) next.push_back((b * 31 + 7) % vocab);
-  std::vector<xc_batch_item> items;
-  for (int b = 0; b < kForks; b++) items.push_back({batched[static_cast<size_t>(b)], &next[static_cast<size_t>(b)], 1, 0});
-  items.push_back({batched[kForks], stretch.data(), kStretch, 1});
-  std::vector<float> got(static_cast<size_t>(kForks + kStretch) * vocab);
-  ok(xc_forward(session.context(), items.data(), static_cast<int>(items.size()), got.data(), nullptr), "decode batch");
-  std::vector<float> expected;
-  for (int b = 0; b < kForks; b++) {
-    const std::vector<float> row = session.forward(alone[static_cast<size_t>(b)], {next[static_cast<size_t>(b)]});
-    expected.insert(expected.end(), row.begin(), row.end());
-  }
-  for (const int32_t token : stretch) {
-    const std::vector<float> row = session.forward(alone[kForks], {token});
-    expected.insert(expected.end(), row.begin(), row.end());
-  }
-  const bool same = same_bits(got, expected);
-  check.expect(same, label + ": a stretch of " + std::to_string(kStretch) + " tokens in a decode batch of " +
-                         std::to_string(kForks) + " forked sequences = each row alone, bit for bit",
-               same ? "the same bits" : "logits differ");
-}
-
 // Logits of the whole prompt under the scalar and the best kernels.
 void check_scalar_agrees(Checker& check, const std::string& path, const std::string& label, double tolerance) {
   Session fast(path, options());
@@ -328,164 +169,6 @@ void check_interleaved_agrees(Checker& check, const std::string& path, const std
 }
 
 }  // namespace
-
-// xc_forward_argmax = the argmax of xc_forward's rows (two contexts running the same batches), for
-// 'all' and 'last' items; its greedy loop gives llama.cpp's tokens; a null output fails before any
-// sequence moves.
-void check_forward_argmax(Checker& check, const std::string& path) {
-  Session logits_session(path, xc_context_options{128, 4, 2, XC_KV_F32});
-  Session argmax_session(path, xc_context_options{128, 4, 2, XC_KV_F32});
-  const int vocab = logits_session.vocab();
-  const std::vector<int32_t> first = tokens_for(9, vocab, 1), second = tokens_for(4, vocab, 2);
-  const int a = logits_session.create(), b = logits_session.create();
-  const int c = argmax_session.create(), d = argmax_session.create();
-  bool same = true;
-  for (int step = 0; step < 3; step++) {
-    const std::vector<int32_t> x = step == 0 ? first : std::vector<int32_t>{step * 11};
-    const std::vector<int32_t> y = step == 0 ? second : std::vector<int32_t>{step * 13};
-    const xc_batch_item ab[2] = {{a, x.data(), static_cast<int32_t>(x.size()), 1}, {b, y.data(), static_cast<int32_t>(y.size()), 0}};
-    const xc_batch_item cd[2] = {{c, x.data(), static_cast<int32_t>(x.size()), 1}, {d, y.data(), static_cast<int32_t>(y.size()), 0}};
-    const size_t rows = x.size() + 1;
-    std::vector<float> logits(rows * static_cast<size_t>(vocab));
-    std::vector<int32_t> ids(rows, -1);
-    ok(xc_forward(logits_session.context(), ab, 2, logits.data(), nullptr), "forward");
-    ok(xc_forward_argmax(argmax_session.context(), cd, 2, ids.data(), nullptr), "forward_argmax");
-    for (size_t r = 0; r < rows; r++) same &= ids[r] == argmax(logits.data() + r * static_cast<size_t>(vocab), vocab);
-  }
-  check.expect(same, "stories260K: xc_forward_argmax = argmax of xc_forward's rows ('all' and 'last')");
-
-  // Masked: each row's pick is the largest allowed logit of xc_forward's row (rows of 'all' items share
-  // the item's mask in the addon, but the C API takes one per row); an empty mask gives -1.
-  {
-    Session plain(path, xc_context_options{128, 2, 2, XC_KV_F32});
-    Session masked(path, xc_context_options{128, 2, 2, XC_KV_F32});
-    const size_t words = (static_cast<size_t>(vocab) + 31) / 32;
-    const std::vector<int32_t> prompt = tokens_for(5, vocab, 3);
-    const int p = plain.create(), m = masked.create();
-    const xc_batch_item pi{p, prompt.data(), static_cast<int32_t>(prompt.size()), 1};
-    const xc_batch_item mi{m, prompt.data(), static_cast<int32_t>(prompt.size()), 1};
-    std::vector<float> logits(prompt.size() * static_cast<size_t>(vocab));
-    ok(xc_forward(plain.context(), &pi, 1, logits.data(), nullptr), "forward");
-    std::vector<std::vector<uint32_t>> masks(prompt.size(), std::vector<uint32_t>(words, 0));
-    std::vector<const uint32_t*> allowed(prompt.size());
-    std::vector<int32_t> want(prompt.size());
-    for (size_t r = 0; r < prompt.size(); r++) {
-      const float* row = logits.data() + r * static_cast<size_t>(vocab);
-      // Every third token allowed, except the row's own argmax, so the pick must move.
-      for (int i = static_cast<int>(r); i < vocab; i += 3) masks[r][static_cast<size_t>(i) >> 5] |= 1u << (i & 31);
-      const int top = argmax(row, vocab);
-      masks[r][static_cast<size_t>(top) >> 5] &= ~(1u << (top & 31));
-      int32_t best = 0;
-      float best_value = -std::numeric_limits<float>::infinity();
-      for (int i = 0; i < vocab; i++)
-        if (((masks[r][static_cast<size_t>(i) >> 5] >> (i & 31)) & 1u) != 0 && row[i] > best_value)
-          best_value = row[i], best = i;
-      want[r] = best;
-      allowed[r] = masks[r].data();
-    }
-    masks[1].assign(words, 0);
-    want[1] = -1;
-    allowed[2] = nullptr;
-    want[2] = argmax(logits.data() + 2 * static_cast<size_t>(vocab), vocab);
-    std::vector<int32_t> got(prompt.size(), -2);
-    ok(xc_forward_argmax_masked(masked.context(), &mi, 1, allowed.data(), got.data(), nullptr), "forward_argmax_masked");
-    check.expect(got == want,
-                 "stories260K: xc_forward_argmax_masked = the largest allowed logit of each xc_forward row "
-                 "(a null mask: the plain argmax; an empty one: -1)",
-                 first_difference(got, want));
-  }
-
-  std::vector<int32_t> got;
-  const int sequence = argmax_session.create();
-  std::vector<int32_t> feed = kStoriesPrompt;
-  while (got.size() < kStoriesGreedy.size()) {
-    int32_t id = -1;
-    const xc_batch_item item{sequence, feed.data(), static_cast<int32_t>(feed.size()), 0};
-    ok(xc_forward_argmax(argmax_session.context(), &item, 1, &id, nullptr), "greedy step");
-    got.push_back(id);
-    feed = {id};
-  }
-  check.expect(got == kStoriesGreedy, "stories260K greedy 64 tokens through xc_forward_argmax",
-               first_difference(got, kStoriesGreedy));
-  const int32_t token = 5;
-  const xc_batch_item item{c, &token, 1, 0};
-  const int before = argmax_session.length(c);
-  check.expect_code(xc_forward_argmax(argmax_session.context(), &item, 1, nullptr, nullptr), XC_ERR_INVALID_ARGUMENT,
-                    "xc_forward_argmax with no token_ids buffer");
-  check.expect(argmax_session.length(c) == before, "xc_forward_argmax with no buffer leaves the sequence");
-}
-
-// Sparse masks (every row's allowed tokens in at most an eighth of the output head's groups of 16): the
-// forward computes only those groups' logits (llama_forward's masked head), and each pick is still the
-// largest allowed logit of xc_forward's full row. Rows of a prompt ('all') and of a second sequence's
-// decode step in one call, tokens from the first and the last group, one row allowing none.
-void check_sparse_head_argmax(Checker& check, const std::string& path, const std::string& label) {
-  Session plain(path, xc_context_options{128, 2, 2, XC_KV_F32});
-  Session masked(path, xc_context_options{128, 2, 2, XC_KV_F32});
-  const int vocab = plain.vocab();
-  const size_t words = (static_cast<size_t>(vocab) + 31) / 32;
-  const std::vector<int32_t> prompt = tokens_for(12, vocab, 5);
-  const int32_t next = 7;
-  const int p1 = plain.create(), p2 = plain.create(), m1 = masked.create(), m2 = masked.create();
-  plain.forward(p2, {3, 4}), masked.forward(m2, {3, 4});
-  const xc_batch_item plain_items[2] = {{p1, prompt.data(), static_cast<int32_t>(prompt.size()), 1}, {p2, &next, 1, 0}};
-  const xc_batch_item masked_items[2] = {{m1, prompt.data(), static_cast<int32_t>(prompt.size()), 1}, {m2, &next, 1, 0}};
-  const size_t rows = prompt.size() + 1;
-  std::vector<float> logits(rows * static_cast<size_t>(vocab));
-  ok(xc_forward(plain.context(), plain_items, 2, logits.data(), nullptr), "forward");
-  std::vector<std::vector<uint32_t>> masks(rows, std::vector<uint32_t>(words, 0));
-  std::vector<const uint32_t*> allowed(rows);
-  std::vector<int32_t> want(rows, -1);
-  for (size_t r = 0; r < rows; r++) {
-    const float* row = logits.data() + r * static_cast<size_t>(vocab);
-    if (r != 3) {
-      for (int i = 0; i < 16; i += 1 + static_cast<int>(r % 3)) {
-        for (const int token : {i, vocab - 16 + i}) masks[r][static_cast<size_t>(token) >> 5] |= 1u << (token & 31);
-      }
-    }
-    float best_value = -std::numeric_limits<float>::infinity();
-    for (int i = 0; i < vocab; i++) {
-      if (((masks[r][static_cast<size_t>(i) >> 5] >> (i & 31)) & 1u) != 0 && row[i] > best_value) best_value = row[i], want[r] = i;
-    }
-    allowed[r] = masks[r].data();
-  }
-  std::vector<int32_t> got(rows, -2);
-  ok(xc_forward_argmax_masked(masked.context(), masked_items, 2, allowed.data(), got.data(), nullptr), "forward_argmax_masked");
-  check.expect(got == want, label + ": xc_forward_argmax_masked with sparse masks (two groups of the head) = the largest "
-                                    "allowed logit of each xc_forward row",
-               first_difference(got, want));
-}
-
-// A prompt split over the pool (matmul bands sized to the thread count, the last bands' tokens in pieces,
-// attention items costliest first, norms and residual adds token by token) gives the same bytes on 1, 2
-// and 3 threads: every output element is computed by one thread in one fixed order. One call of two
-// sequences, 150 and 90 tokens (runs of 64, so items of different costs), then one of 300 tokens (a long
-// prompt: its 256-token chunk attends in runs of 32 on several threads), every position's logits.
-void check_threads_agree(Checker& check, const std::string& path, const std::string& label) {
-  const std::vector<std::vector<int>> prompts = {{150, 90}, {300}};
-  for (const std::vector<int>& lengths : prompts) {
-    std::vector<float> first;
-    int total = 0;
-    for (int length : lengths) total += length;
-    const std::string what = lengths.size() == 2 ? "a two-sequence prefill" : "a 300-token prefill";
-    for (int threads = 1; threads <= 3; threads++) {
-      Session session(path, options(320, XC_KV_F16, threads));
-      const int vocab = session.vocab();
-      std::vector<std::vector<int32_t>> tokens;
-      std::vector<xc_batch_item> items;
-      for (size_t i = 0; i < lengths.size(); i++) tokens.push_back(tokens_for(lengths[i], vocab, 7 + static_cast<int>(i)));
-      for (size_t i = 0; i < lengths.size(); i++) items.push_back({session.create(), tokens[i].data(), lengths[i], 1});
-      std::vector<float> logits(static_cast<size_t>(total) * static_cast<size_t>(vocab));
-      ok(xc_forward(session.context(), items.data(), static_cast<int>(items.size()), logits.data(), nullptr), what.c_str());
-      if (threads == 1) {
-        first = logits;
-        continue;
-      }
-      const bool same = std::memcmp(first.data(), logits.data(), sizeof(float) * first.size()) == 0;
-      check.expect(same, label + ": " + what + " on " + std::to_string(threads) + " threads = on 1, bit for bit");
-    }
-  }
-}
 
 void run_model_checks(Checker& check, const std::string& gguf_path, const std::string& temp_dir) {
   // stories260K: exact greedy tokens with each KV type and kernel set
