@@ -123,8 +123,9 @@ void check_split_decode(Checker& check, const std::string& path, const std::stri
 // where a row alone gets a second slice) and after 400 (split into slices; each of the stretch's rows is
 // sliced by its own keys, as a row alone is); and in a decode batch beside sequences forked from the
 // same prompt (the stretch's rows attend with theirs over the shared pages) = each row alone. For the
-// weight types whose decode-batch matmul rows have a single token's bits (F16, BF16 and Q6_K tiles of
-// 4 tokens sum in another order: their decode batches differ from one call each by ~3e-7 already).
+// weight types whose decode-batch matmul rows have a single token's bits (F16 and BF16 tiles of 4 tokens,
+// and Q6_K's in the x16 layout, sum in another order: their decode batches differ from one call each by
+// ~3e-7 already).
 void check_stretch_as_decode_rows(Checker& check, const std::string& path, const std::string& label) {
   Session session(path, xc_context_options{512, 16, 2, XC_KV_F16});
   const int vocab = session.vocab();

@@ -1,9 +1,8 @@
 // Q6_K's Rows16 layout (interleave-rows16-q6k.h): the re-lay and its inverse; the AVX-512 kernel bit for bit
-// against the x16 layout's tiles and dots as matmul dispatches them (4-token tiles, a 2-token tile, an odd
-// last token through the dot), for 1–13, 16 and 64 tokens, ragged group counts, random scales and quants
-// and the integer extremes; every table's Rows16 kernel against the scalar ggml dots; xc::matmul over a
-// Rows16 matrix bit for bit against the x16 matrix (1..17 and 64 tokens, 1–3 threads); and which layout a
-// model load picks.
+// against the x16 layout's one-row dot for every token (1–13, 16 and 64 tokens, ragged group counts, random
+// scales and quants and the integer extremes), and each token alone = the same bits as in its call; every
+// table's Rows16 kernel against the scalar ggml dots; xc::matmul over a Rows16 matrix bit for bit against the
+// x16 matrix one token a call (1..17 and 64 tokens, 1–3 threads); and which layout a model load picks.
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -77,19 +76,13 @@ std::vector<float> random_floats(int64_t count, std::mt19937& engine) {
   return values;
 }
 
-// The x16 layout's outputs as matmul's tile loop makes them for one call of c.tokens tokens.
-std::vector<float> x16_outputs(const xc::KernelTable& table, const Q6KCase& c) {
-  const xc::LayoutKernels& k = table.traits(GgmlType::Q6_K).interleaved;
+// The x16 layout's one-row dot for each of the case's tokens and rows.
+std::vector<float> x16_dots(const xc::KernelTable& table, const Q6KCase& c) {
+  const xc::DotFn dot = table.traits(GgmlType::Q6_K).interleaved.dot;
   std::vector<float> out(static_cast<size_t>(c.tokens * c.rows));
   const int64_t xs = static_cast<int64_t>(c.act16_bytes);
-  for (int64_t r = 0; r < c.rows; r += 4) {
-    const uint8_t* w = c.x16.data() + r * c.row_bytes;
-    int64_t t = 0;
-    for (; t + 4 <= c.tokens; t += 4) k.tile_4x4(c.cols, w, c.row_bytes, c.act16.data() + t * xs, xs, out.data() + t * c.rows + r, c.rows);
-    for (; t + 2 <= c.tokens; t += 2) k.tile_4x2(c.cols, w, c.row_bytes, c.act16.data() + t * xs, xs, out.data() + t * c.rows + r, c.rows);
-    for (; t < c.tokens; t++) {
-      for (int64_t i = r; i < r + 4; i++) out[static_cast<size_t>(t * c.rows + i)] = k.dot(c.cols, c.x16.data() + i * c.row_bytes, c.act16.data() + t * xs);
-    }
+  for (int64_t t = 0; t < c.tokens; t++) {
+    for (int64_t i = 0; i < c.rows; i++) out[static_cast<size_t>(t * c.rows + i)] = dot(c.cols, c.x16.data() + i * c.row_bytes, c.act16.data() + t * xs);
   }
   return out;
 }
@@ -98,16 +91,16 @@ void check_kernels(Checker& check, const Q6KCase& c, const std::string& label, d
   check_rows16_kernels(check,
                        {GgmlType::Q6_K, c.rows, c.cols, c.tokens, c.row_bytes, c.ggml, c.rows16, c.act.data(), c.act_bytes, c.act.data(),
                         c.act_bytes},
-                       label, tolerance, /*alone_same_bits=*/false);
+                       label, tolerance);
   const xc::KernelTable* avx512 = xc::avx512_kernels();
   if (avx512 == nullptr) return;
   std::vector<float> got(static_cast<size_t>(c.tokens * c.rows));
   avx512->traits(GgmlType::Q6_K).rows16.rows(c.cols, c.rows16.data(), c.row_bytes, c.act.data(), static_cast<int64_t>(c.act_bytes),
                                              got.data(), c.rows, c.rows, c.tokens);
-  const std::vector<float> expected = x16_outputs(*avx512, c);
+  const std::vector<float> expected = x16_dots(*avx512, c);
   check.expect(std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)) == 0,
                "avx512 Q6_K Rows16, " + std::to_string(c.rows) + " rows × " + std::to_string(c.cols) + " columns × " +
-                   std::to_string(c.tokens) + " tokens" + label + ": the x16 tiles' bits");
+                   std::to_string(c.tokens) + " tokens" + label + ": the x16 one-row dot's bits");
 }
 
 // All quants 63 (q = 31) or 0 (q = −32), scales ±128 (−128) or 127, d = 1, against activations of −128 or 127.
@@ -124,7 +117,7 @@ Q6KCase extreme_case(int64_t rows, int64_t cols, int64_t tokens) {
 }
 
 // xc::matmul over Rows16 Q6_K rows bit for bit against the same rows in the x16 layout (the table's own
-// kernels), 1..17 and 64 tokens, 1–3 threads, a bias.
+// kernels) one token a call, 1..17 and 64 tokens, 1–3 threads, a bias.
 void check_matmul_bits(Checker& check, const xc::KernelTable& table, int64_t rows, int64_t cols, std::mt19937& engine) {
   constexpr int64_t kMaxTokens = 64;
   const std::vector<float> x = random_floats(kMaxTokens * cols, engine), bias = random_floats(rows, engine);
@@ -137,14 +130,17 @@ void check_matmul_bits(Checker& check, const xc::KernelTable& table, int64_t row
     xc::ThreadPool pool(threads);
     for (int64_t tokens = 1; tokens <= kMaxTokens; tokens = tokens == 17 ? kMaxTokens : tokens + 1) {
       std::vector<float> got(static_cast<size_t>(tokens * rows)), expected(got.size());
-      const xc::MatmulTarget a{&rows16, got.data(), rows, bias.data()}, b{&x16, expected.data(), rows, bias.data()};
+      const xc::MatmulTarget a{&rows16, got.data(), rows, bias.data()};
       xc::matmul(pool, table, x.data(), tokens, &a, 1, scratch);
-      xc::matmul(pool, table, x.data(), tokens, &b, 1, scratch);
+      for (int64_t t = 0; t < tokens; t++) {
+        const xc::MatmulTarget b{&x16, expected.data() + t * rows, rows, bias.data()};
+        xc::matmul(pool, table, x.data() + t * cols, 1, &b, 1, scratch);
+      }
       same = same && std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)) == 0;
     }
   }
   check.expect(same, std::string(table.name) + " Q6_K matmul, " + std::to_string(rows) + " × " + std::to_string(cols) +
-                         ", Rows16 = x16 bit for bit (1..17 and 64 tokens + bias, 1–3 threads)");
+                         ", Rows16 = x16 one token a call, bit for bit (1..17 and 64 tokens + bias, 1–3 threads)");
 }
 
 void check_matmul(Checker& check, const xc::KernelTable& table, int64_t cols, std::mt19937& engine) {

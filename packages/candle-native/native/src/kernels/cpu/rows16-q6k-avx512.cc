@@ -3,11 +3,12 @@
 // Per 256-element block and (row group, token) pair: 16 sub-blocks of 4 vpdpbusd, each sub-block's sum
 // starting from −32 × the token's sub-block sum (the quants are stored as q + 32).
 //
-// Bit for bit the x16 layout's kernels (Q6KTile in interleaved-kquant-avx512.cc): there each row keeps one
-// float accumulator per sub-block (acc_k += float(Σ_k) · ((float(scale_k) · d) · d_token), block by block)
-// and adds the 16 up at the end, in sum4's order in the 4-row tiles and _mm512_reduce_add_ps's in the
-// one-row dot that matmul gives a call's last token when the count is odd. Here the 16 accumulators of a
-// (group, token) pair are 16 vectors (lane i: row i), and the same two orders add them up lane by lane.
+// Bit for bit the x16 layout's one-row dot (Q6KTile in interleaved-kquant-avx512.cc) for every token: there
+// each row keeps one float accumulator per sub-block (acc_k += float(Σ_k) · ((float(scale_k) · d) · d_token),
+// block by block) and adds the 16 up at the end, in _mm512_reduce_add_ps's order. Here the 16 accumulators
+// of a (group, token) pair are 16 vectors (lane i: row i), added up lane by lane in that order whatever the
+// call's token count, so a token's bits never depend on its batch (the x16 4-row tiles add in sum4's order:
+// there a token in a decode batch differs from the same token alone by ~3e-7).
 // The float work stays the x16 layout's (a vcvtdq2ps, a vmulps and an FMA per sub-block, pair and block,
 // against 4 vpdpbusd); what this layout saves is the unpacking (once per group for up to 8 tokens instead
 // of once per row for every two) and the per-row horizontal work.
@@ -92,16 +93,13 @@ inline void unpack(const uint8_t* qs, __m512i (&q)[4]) {
   q[3] = select(_mm512_srli_epi16(l1, 4), odd);
 }
 
-// The 16 accumulators of a pair added up in the 4-row tiles' order (sum4) or the dot's (_mm512_reduce_add_ps).
-inline __m512 total(const Accumulators& a, bool as_dot) {
+// The 16 accumulators of a pair added up in the x16 one-row dot's order (its _mm512_reduce_add_ps), for every
+// token of every call: a token gets the same bits alone, in a decode batch and in a prompt.
+inline __m512 total(const Accumulators& a) {
   __m512 f[8];
   for (int j = 0; j < 8; j++) f[j] = _mm512_add_ps(_mm512_load_ps(a.sub_block[j]), _mm512_load_ps(a.sub_block[j + 8]));
-  if (as_dot) {
-    return _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(f[0], f[4]), _mm512_add_ps(f[2], f[6])),
-                         _mm512_add_ps(_mm512_add_ps(f[1], f[5]), _mm512_add_ps(f[3], f[7])));
-  }
-  return _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(f[0], f[1]), _mm512_add_ps(f[2], f[3])),
-                       _mm512_add_ps(_mm512_add_ps(f[4], f[5]), _mm512_add_ps(f[6], f[7])));
+  return _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(f[0], f[4]), _mm512_add_ps(f[2], f[6])),
+                       _mm512_add_ps(_mm512_add_ps(f[1], f[5]), _mm512_add_ps(f[3], f[7])));
 }
 
 // The sub-block's scales of the group block at `block`: float(scale_k) · d per row, as Q6KTile forms them.
@@ -166,10 +164,9 @@ void pack_tokens(const uint8_t* x, int64_t xs, int64_t blocks, const TokenRecord
 
 // Prefill: out[t·os + i] for one group of 16 rows × T tokens from their records. Sub-blocks outermost:
 // sub-block k's accumulators stay in registers while the blocks pass, one weight unpack for all T tokens.
-// last_as_dot: the tile's last token is a call's odd last one. Out of line: one symbol per tile in profiles.
+// Out of line: one symbol per tile in profiles.
 template <int T>
-[[gnu::noinline]] void prefill_tile(int64_t blocks, const WeightRecord* w, const TokenRecords& x, float* out, int64_t os,
-                                    bool last_as_dot) {
+[[gnu::noinline]] void prefill_tile(int64_t blocks, const WeightRecord* w, const TokenRecords& x, float* out, int64_t os) {
   Accumulators acc[T];
   for (int k = 0; k < kSubBlocks; k++) {
     __m512 a[T];
@@ -197,14 +194,14 @@ template <int T>
     for (int t = 0; t < T; t++) _mm512_store_ps(acc[t].sub_block[k], a[t]);
   }
   XC_UNROLL
-  for (int t = 0; t < T; t++) _mm512_storeu_ps(out + t * os, total(acc[t], last_as_dot && t == T - 1));
+  for (int t = 0; t < T; t++) _mm512_storeu_ps(out + t * os, total(acc[t]));
 }
 
 // A decode batch: one group of 16 rows × T tokens, blocks outermost (the rows stream from memory once, in
 // order), the 16 accumulators of each token in L1, the scales unpacked as the blocks pass.
 template <int T>
 [[gnu::noinline]] void decode_tile(int64_t blocks, const uint8_t* w, const uint8_t* x, int64_t xs, const int32_t* offset, int64_t ofs,
-                                   float* out, int64_t os, bool last_as_dot) {
+                                   float* out, int64_t os) {
   Accumulators acc[T];
   std::memset(acc, 0, sizeof(acc));
   for (int64_t b = 0; b < blocks; b++) {
@@ -235,7 +232,7 @@ template <int T>
     }
   }
   XC_UNROLL
-  for (int t = 0; t < T; t++) _mm512_storeu_ps(out + t * os, total(acc[t], last_as_dot && t == T - 1));
+  for (int t = 0; t < T; t++) _mm512_storeu_ps(out + t * os, total(acc[t]));
 }
 
 // A decode batch's tokens over one group: Most at a time, the rest split evenly. x and offsets: the
@@ -247,16 +244,14 @@ void decode_group(int64_t blocks, const uint8_t* w, const uint8_t* x, int64_t xs
   for (int64_t t = 0; t < tokens;) {
     const int64_t rest = tokens - t;
     const int64_t count = rest >= 2 * Most || rest == Most ? Most : rest > Most ? (rest + 1) / 2 : rest;
-    // matmul's x16 path sends a call's last token through the one-row dot when the count is odd
-    const bool last_as_dot = t + count == tokens && tokens % 2 == 1;
     const uint8_t* xt = x + t * xs;
     const int32_t* st = offsets + t * ofs;
     float* ot = out + t * os;
     switch (count) {
-      case 1: decode_tile<1>(blocks, w, xt, xs, st, ofs, ot, os, last_as_dot); break;
-      case 2: decode_tile<2>(blocks, w, xt, xs, st, ofs, ot, os, last_as_dot); break;
-      case 3: decode_tile<3>(blocks, w, xt, xs, st, ofs, ot, os, last_as_dot); break;
-      default: decode_tile<4>(blocks, w, xt, xs, st, ofs, ot, os, last_as_dot); break;
+      case 1: decode_tile<1>(blocks, w, xt, xs, st, ofs, ot, os); break;
+      case 2: decode_tile<2>(blocks, w, xt, xs, st, ofs, ot, os); break;
+      case 3: decode_tile<3>(blocks, w, xt, xs, st, ofs, ot, os); break;
+      default: decode_tile<4>(blocks, w, xt, xs, st, ofs, ot, os); break;
     }
     t += count;
   }
@@ -264,8 +259,7 @@ void decode_group(int64_t blocks, const uint8_t* w, const uint8_t* x, int64_t xs
 
 // One token tile of a prefill chunk: its records, then the chunk's groups under them.
 template <int T>
-void prefill_tokens(int64_t blocks, const WeightRecord* w, int64_t groups, const uint8_t* x, int64_t xs, float* out, int64_t os,
-                    bool last_as_dot) {
+void prefill_tokens(int64_t blocks, const WeightRecord* w, int64_t groups, const uint8_t* x, int64_t xs, float* out, int64_t os) {
   thread_local std::vector<int8_t> y_buffer;
   thread_local std::vector<int32_t> start_buffer;
   thread_local std::vector<float> d_buffer;
@@ -280,7 +274,7 @@ void prefill_tokens(int64_t blocks, const WeightRecord* w, int64_t groups, const
   const TokenRecords records{y.data(), start.data(), d.data()};
   pack_tokens<T>(x, xs, blocks, records);
   for (int64_t g = 0; g < groups; g++) {
-    prefill_tile<T>(blocks, w + g * kSubBlocks * blocks, records, out + g * kGroupRows, os, last_as_dot);
+    prefill_tile<T>(blocks, w + g * kSubBlocks * blocks, records, out + g * kGroupRows, os);
   }
 }
 
@@ -290,7 +284,6 @@ void prefill_chunk(int64_t blocks, const WeightRecord* w, int64_t groups, const 
   for (int64_t t = 0; t < tokens;) {
     const int64_t rest = tokens - t;
     const int64_t count = rest >= 2 * Most || rest == Most ? Most : rest > Most ? (rest + 1) / 2 : rest;
-    const bool last_as_dot = t + count == tokens && tokens % 2 == 1;
     const uint8_t* xt = x + t * xs;
     float* ot = out + t * os;
     // The activations two tiles on into L2 while this one runs (the first tile asks for both): packing
@@ -300,14 +293,14 @@ void prefill_chunk(int64_t blocks, const WeightRecord* w, int64_t groups, const 
     const int64_t to = std::min(tokens, t + count + 2 * Most);
     for (int64_t line = from * xs; line < to * xs; line += 64) _mm_prefetch(reinterpret_cast<const char*>(x + line), _MM_HINT_T1);
     switch (count) {
-      case 1: prefill_tokens<1>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
-      case 2: prefill_tokens<2>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
-      case 3: prefill_tokens<3>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
-      case 4: prefill_tokens<4>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
-      case 5: prefill_tokens<5>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
-      case 6: prefill_tokens<6>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
-      case 7: prefill_tokens<7>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
-      default: prefill_tokens<8>(blocks, w, groups, xt, xs, ot, os, last_as_dot); break;
+      case 1: prefill_tokens<1>(blocks, w, groups, xt, xs, ot, os); break;
+      case 2: prefill_tokens<2>(blocks, w, groups, xt, xs, ot, os); break;
+      case 3: prefill_tokens<3>(blocks, w, groups, xt, xs, ot, os); break;
+      case 4: prefill_tokens<4>(blocks, w, groups, xt, xs, ot, os); break;
+      case 5: prefill_tokens<5>(blocks, w, groups, xt, xs, ot, os); break;
+      case 6: prefill_tokens<6>(blocks, w, groups, xt, xs, ot, os); break;
+      case 7: prefill_tokens<7>(blocks, w, groups, xt, xs, ot, os); break;
+      default: prefill_tokens<8>(blocks, w, groups, xt, xs, ot, os); break;
     }
     t += count;
   }
