@@ -1,62 +1,20 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
+/** Room for any string of up to SHORT_TEXT UTF-16 units (3 bytes each at most). */
+const SHORT_TEXT = 256;
+const shortBytes = new Uint8Array(SHORT_TEXT * 3);
+
 /**
- * Strings up to this long are encoded by `encodeShort`: for token pieces (a few characters) a JS
- * loop into a fresh on-heap array took ~70 ns a piece where TextEncoder.encode, which allocates an
- * off-heap buffer per call, took 300-900 ns (Llama-2's 32k pieces: ~2.5 ms against 10-30).
+ * UTF-8 bytes of a string (lone surrogates become U+FFFD). A short one goes through encodeInto and a
+ * copy of the bytes written: TextEncoder.encode allocates an off-heap buffer per call, which took
+ * 300-900 ns a token piece where this took ~100 (Llama-2's 32k pieces: ~3.5 ms against 10-30). A
+ * JS encoder was as fast once optimised but slower on the first, cold pass over a vocabulary.
  */
-const SHORT_TEXT = 64;
-
-/** UTF-8 bytes of a string (lone surrogates become U+FFFD). */
 export function utf8Encode(text: string): Uint8Array {
-  return text.length <= SHORT_TEXT ? encodeShort(text) : encoder.encode(text);
-}
-
-/** TextEncoder.encode's bytes, written by hand. */
-function encodeShort(text: string): Uint8Array {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) length += 1;
-    else if (unit < 0x800) length += 2;
-    else if (pairsAt(text, i)) {
-      length += 4;
-      i++;
-    } else length += 3;
-  }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (let i = 0; i < text.length; i++) {
-    let point = text.charCodeAt(i);
-    if (point < 0x80) {
-      bytes[at++] = point;
-      continue;
-    }
-    if (point < 0x800) {
-      bytes[at++] = 0xc0 | (point >> 6);
-    } else {
-      if (pairsAt(text, i)) {
-        point = 0x10000 + ((point - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
-        bytes[at++] = 0xf0 | (point >> 18);
-        bytes[at++] = 0x80 | ((point >> 12) & 0x3f);
-      } else {
-        if (point >= 0xd800 && point <= 0xdfff) point = 0xfffd;
-        bytes[at++] = 0xe0 | (point >> 12);
-      }
-      bytes[at++] = 0x80 | ((point >> 6) & 0x3f);
-    }
-    bytes[at++] = 0x80 | (point & 0x3f);
-  }
-  return bytes;
-}
-
-/** Whether a high surrogate at `i` is followed by a low one (one code point above U+FFFF). */
-function pairsAt(text: string, i: number): boolean {
-  const unit = text.charCodeAt(i);
-  if (unit < 0xd800 || unit > 0xdbff) return false;
-  const next = text.charCodeAt(i + 1);
-  return next >= 0xdc00 && next <= 0xdfff;
+  if (text.length > SHORT_TEXT) return encoder.encode(text);
+  const { written } = encoder.encodeInto(text, shortBytes);
+  return shortBytes.slice(0, written);
 }
 
 /** Text from UTF-8 bytes; invalid sequences become U+FFFD. */
