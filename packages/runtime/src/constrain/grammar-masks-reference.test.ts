@@ -52,6 +52,8 @@ function checkPaths(masks: GrammarMasks, runs: number): number {
         const reference = referenceMask(masks, state, b);
         expect(masks.mask(state, b)).toEqual(reference);
         expect(masks.mask(state, b)).toEqual(reference);
+        expect(masks.isEmpty(masks.mask(state, b))).toBe(maskIsEmpty(reference));
+        expect(masks.isEmpty(masks.mask(state, b))).toBe(maskIsEmpty(reference));
         checked++;
       }
       let mask = masks.mask(state, budget);

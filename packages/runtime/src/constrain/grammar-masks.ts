@@ -21,6 +21,7 @@ export class GrammarMasks {
   /** Budgeted masks by state and budget, and (the same objects) by state and the level they admit. */
   private readonly limited = new Map<number, TokenMask>();
   private readonly shared = new Map<number, TokenMask>();
+  private readonly nonEmpty = new WeakSet<TokenMask>();
   private readonly words: number;
   private readonly maskCacheEntries: number;
   /** Made at the first mask: they need the vocabulary's trie, which may not be made yet. */
@@ -96,6 +97,18 @@ export class GrammarMasks {
       this.shared.set(key, mask);
     }
     return mask;
+  }
+
+  /**
+   * maskIsEmpty for a mask this object made, remembering those that allow a token (its masks never
+   * change): a matcher asks at every step, and a scan to the first allowed id reads ~935 of Llama-2's
+   * 1000 words when the grammar wants a digit.
+   */
+  isEmpty(mask: TokenMask): boolean {
+    if (this.nonEmpty.has(mask)) return false;
+    if (maskIsEmpty(mask)) return true;
+    this.nonEmpty.add(mask);
+    return false;
   }
 
   /** The state after token `id`'s bytes (stop ids leave it unchanged), or DEAD. */
