@@ -29,12 +29,18 @@ describe('utf8Encode', () => {
     }
   });
 
-  it('gives TextEncoder.encode bytes at the edges of each width', () => {
+  it('gives TextEncoder.encode bytes at the edges of each width and of the short-string buffer', () => {
     const points = [0, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x10ffff, 0x2581];
     for (const point of points) {
       const text = String.fromCodePoint(point);
       expect(utf8Encode(text)).toEqual(encoder.encode(text));
       expect(utf8Encode(`a${text}b`)).toEqual(encoder.encode(`a${text}b`));
+    }
+    for (const length of [255, 256, 257, 1000]) {
+      for (const unit of ['a', '\u2581', '\ud83e\udd99']) {
+        const text = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+        expect(utf8Encode(text)).toEqual(encoder.encode(text));
+      }
     }
     for (const text of ['', '\ud800', '\udc00', '\ud800\ud800', '\udc00\ud800', 'x\ud83d']) {
       expect(utf8Encode(text)).toEqual(encoder.encode(text));
