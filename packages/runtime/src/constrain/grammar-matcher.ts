@@ -1,5 +1,5 @@
 import { GrammarError } from '@x/core';
-import { type GrammarMasks, maskIsEmpty, type TokenMask } from './grammar-masks.js';
+import type { GrammarMasks, TokenMask } from './grammar-masks.js';
 import { DEAD } from './lazy-dfa.js';
 
 /**
@@ -34,10 +34,10 @@ export class GrammarMatcher {
     const budget = tokensLeft - 1;
     if (budget < this.masks.maxDistance) {
       const limited = this.masks.mask(this.state, Math.max(0, budget));
-      if (!maskIsEmpty(limited)) return limited;
+      if (!this.masks.isEmpty(limited)) return limited;
     }
     const mask = this.masks.mask(this.state);
-    if (maskIsEmpty(mask) && !this.accepting)
+    if (this.masks.isEmpty(mask) && !this.accepting)
       throw new GrammarError('no token of the vocabulary continues the grammar here');
     return mask;
   }

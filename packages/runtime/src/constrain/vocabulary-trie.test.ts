@@ -43,7 +43,7 @@ function reference(tokens: ReadonlyArray<Uint8Array | undefined>) {
   };
   for (const [byte, child] of [...root.children].sort(([a], [b]) => a - b)) visit(child, byte, 1);
   tokenStart.push(tokenIds.length);
-  return { label, depth, skip, tokenStart, tokenIds, maxDepth: Math.max(0, ...depth) };
+  return { label, depth, skip, tokenStart, tokenIds, maxDepth: depth.reduce((a, b) => Math.max(a, b), 0) };
 }
 
 const layout = (trie: VocabularyTrie) => ({
@@ -73,9 +73,28 @@ describe('VocabularyTrie', () => {
     expect(layout(new VocabularyTrie(tokens))).toEqual(reference(tokens));
   });
 
-  it('lays out a real SentencePiece vocabulary as a plain trie walk does', async () => {
-    const tokenizer = await loadTokenizer(path.join(vocabDir, 'ggml-vocab-llama-spm.gguf'));
+  it('lays out many long tokens on a small alphabet (deep groups, duplicates, tokens inside tokens)', () => {
+    let state = 3;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const tokens = Array.from({ length: 5000 }, () =>
+      Uint8Array.from({ length: Math.floor(next() * 12) }, () =>
+        next() < 0.7 ? 0x61 : 0x62 + Math.floor(next() * 3),
+      ),
+    );
+    expect(layout(new VocabularyTrie(tokens))).toEqual(reference(tokens));
+  });
+
+  it.each([
+    ['SentencePiece (Llama-2, byte tokens <0xNN>, control tokens undefined)', 'ggml-vocab-llama-spm.gguf'],
+    ['GPT-2 byte-level BPE', 'ggml-vocab-gpt-2.gguf'],
+    ['Qwen2 byte-level BPE (152k tokens)', '../tokenizers/qwen2-bpe'],
+  ])('lays out a real %s vocabulary as a plain trie walk does', async (_name, file) => {
+    const tokenizer = await loadTokenizer(path.join(vocabDir, file));
     const { tokenBytes } = TokenVocabulary.fromTokenizer(tokenizer);
+    expect(tokenBytes.some((bytes) => bytes === undefined)).toBe(true);
     expect(layout(new VocabularyTrie(tokenBytes))).toEqual(reference(tokenBytes));
   });
 });
