@@ -9,6 +9,8 @@ import { CoercionError } from './coerce-value.js';
 import { constrainedOptions } from './constrained-options.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
+import { FormatMemo, type FormattedDemo } from './format-memo.js';
+import { has } from './has.js';
 import { finishNativeToolCall, planNativeToolCall } from './native-tool-call.js';
 import { parseKeepingRawText } from './parse-keeping-raw-text.js';
 import { pythonStrip } from './python-text.js';
@@ -24,6 +26,11 @@ const incompleteDemoPrefix =
  */
 export abstract class BaseAdapter implements Adapter {
   abstract readonly name: string;
+  /**
+   * The system message and each demo's texts, made once per signature (and demo values): the format
+   * methods must depend only on their arguments and the adapter's construction options.
+   */
+  protected readonly memo = new FormatMemo();
 
   /** DSPy's `format_field_structure`: how inputs and outputs will look, with type hints as values. */
   protected abstract formatFieldStructure(signature: Signature): string;
@@ -48,7 +55,7 @@ export abstract class BaseAdapter implements Adapter {
     const mainInputs = { ...(inputs as Values) };
     if (historyField) delete mainInputs[historyField.name];
     return [
-      { role: 'system', content: this.formatSystemMessage(signature) },
+      { role: 'system', content: this.memo.systemMessage(signature, (s) => this.formatSystemMessage(s)) },
       ...this.formatDemos(signature, demos),
       ...turns.flatMap((turn) => this.formatHistoryTurn(main, turn)),
       { role: 'user', content: this.formatUserContent(main, mainInputs, { mainRequest: true }) },
@@ -122,37 +129,39 @@ export abstract class BaseAdapter implements Adapter {
 
   /** DSPy's `format_demos`: incomplete demos (with a note) first, then complete ones. */
   formatDemos(signature: Signature, demos: readonly Demo[]): Message[] {
-    const complete: Demo[] = [];
-    const incomplete: Demo[] = [];
-    for (const demo of demos) {
-      const isComplete = signature.fields.every(
-        (field) => has(demo, field.name) && demo[field.name] !== null,
-      );
-      const hasInput = signature.inputFields.some((field) => has(demo, field.name));
-      const hasOutput = signature.outputFields.some((field) => has(demo, field.name));
-      if (isComplete) complete.push(demo);
-      else if (hasInput && hasOutput) incomplete.push(demo);
+    const formatted = demos.map((demo) => this.memo.demo(signature, demo, (s, d) => this.formatDemo(s, d)));
+    const messagesOf = (kind: FormattedDemo['kind']) =>
+      formatted
+        .filter((demo) => demo.kind === kind)
+        .flatMap((demo): Message[] => [
+          { role: 'user', content: demo.user },
+          { role: 'assistant', content: demo.assistant },
+        ]);
+    return [...messagesOf('incomplete'), ...messagesOf('complete')];
+  }
+
+  /** One demo's user and assistant texts as `formatDemos` shows it; skipped without inputs or outputs. */
+  protected formatDemo(signature: Signature, demo: Demo): FormattedDemo {
+    const isComplete = signature.fields.every((field) => has(demo, field.name) && demo[field.name] !== null);
+    if (isComplete) {
+      return {
+        kind: 'complete',
+        user: this.formatUserContent(signature, demo),
+        assistant: this.formatAssistantContent(
+          signature,
+          demo,
+          'Not supplied for this conversation history message. ',
+        ),
+      };
     }
-    return [
-      ...incomplete.flatMap((demo): Message[] => [
-        { role: 'user', content: this.formatUserContent(signature, demo, { prefix: incompleteDemoPrefix }) },
-        {
-          role: 'assistant',
-          content: this.formatAssistantContent(signature, demo, 'Not supplied for this particular example. '),
-        },
-      ]),
-      ...complete.flatMap((demo): Message[] => [
-        { role: 'user', content: this.formatUserContent(signature, demo) },
-        {
-          role: 'assistant',
-          content: this.formatAssistantContent(
-            signature,
-            demo,
-            'Not supplied for this conversation history message. ',
-          ),
-        },
-      ]),
-    ];
+    const hasInput = signature.inputFields.some((field) => has(demo, field.name));
+    const hasOutput = signature.outputFields.some((field) => has(demo, field.name));
+    if (!(hasInput && hasOutput)) return { kind: 'skipped', user: '', assistant: '' };
+    return {
+      kind: 'incomplete',
+      user: this.formatUserContent(signature, demo, { prefix: incompleteDemoPrefix }),
+      assistant: this.formatAssistantContent(signature, demo, 'Not supplied for this particular example. '),
+    };
   }
 
   /** DSPy's `format_system_message`: field descriptions, field structure, then the task. */
@@ -225,10 +234,6 @@ export function formatFieldsWithValues(entries: readonly [Field, unknown][]): st
       .map(([field, value]) => `[[ ## ${field.name} ## ]]\n${formatFieldValue(field, value)}`)
       .join('\n\n'),
   );
-}
-
-export function has(values: Readonly<Values>, key: string): boolean {
-  return Object.hasOwn(values, key) && values[key] !== undefined;
 }
 
 function historyMessages(value: unknown): readonly HistoryTurn[] {

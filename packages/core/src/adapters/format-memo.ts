@@ -1,0 +1,102 @@
+import type { OutputConstraint } from '../grammar/output-constraint.js';
+import type { Signature } from '../signature/signature.js';
+import type { Demo } from './adapter.js';
+import { has } from './has.js';
+
+/** How `formatDemos` shows a demo: as a complete example, as an incomplete one (with a note), or not. */
+export type DemoKind = 'complete' | 'incomplete' | 'skipped';
+
+/** One demo's two messages' texts (empty when skipped). */
+export interface FormattedDemo {
+  readonly kind: DemoKind;
+  readonly user: string;
+  readonly assistant: string;
+}
+
+interface RememberedDemo extends FormattedDemo {
+  /** The demo's value for each of the signature's fields (inputs then outputs) when it was formatted. */
+  readonly values: readonly unknown[];
+}
+
+/** Stands for a field the demo does not have (`has` is false). */
+const ABSENT = Symbol('absent');
+
+/**
+ * One adapter's memo of what it formats from a signature alone (the system message) and from one demo
+ * under a signature: an optimiser formats the same signature and demos for hundreds of calls (in the
+ * optimiser bench ~0.15 ms a call). Keyed by identity in WeakMaps: a Signature is immutable (every
+ * change is a new one), and a demo's texts are reused only while it holds the same primitive values
+ * for the signature's fields; a demo with an object value is formatted afresh each time (it could
+ * have changed inside).
+ */
+export class FormatMemo {
+  private readonly systemMessages = new WeakMap<Signature, string>();
+  private readonly constraints = new WeakMap<Signature, OutputConstraint>();
+  private readonly demos = new WeakMap<Signature, WeakMap<Demo, RememberedDemo>>();
+
+  systemMessage(signature: Signature, format: (signature: Signature) => string): string {
+    let text = this.systemMessages.get(signature);
+    if (text === undefined) {
+      text = format(signature);
+      this.systemMessages.set(signature, text);
+    }
+    return text;
+  }
+
+  /**
+   * The same constraint object for every call with this signature, so that a local LM finds its
+   * compiled grammar by identity instead of serializing the grammar again.
+   */
+  outputConstraint(signature: Signature, make: (signature: Signature) => OutputConstraint): OutputConstraint {
+    let constraint = this.constraints.get(signature);
+    if (constraint === undefined) {
+      constraint = make(signature);
+      this.constraints.set(signature, constraint);
+    }
+    return constraint;
+  }
+
+  demo(
+    signature: Signature,
+    demo: Demo,
+    format: (signature: Signature, demo: Demo) => FormattedDemo,
+  ): FormattedDemo {
+    let forSignature = this.demos.get(signature);
+    const remembered = forSignature?.get(demo);
+    if (remembered && holdsValues(signature, demo, remembered.values)) return remembered;
+    const formatted = format(signature, demo);
+    const values = primitiveValues(signature, demo);
+    if (values) {
+      if (!forSignature) {
+        forSignature = new WeakMap();
+        this.demos.set(signature, forSignature);
+      }
+      forSignature.set(demo, { ...formatted, values });
+    }
+    return formatted;
+  }
+}
+
+/** The demo's values for the signature's fields, or undefined when one is an object or a function. */
+function primitiveValues(signature: Signature, demo: Demo): unknown[] | undefined {
+  const values: unknown[] = [];
+  for (const fields of [signature.inputFields, signature.outputFields]) {
+    for (const field of fields) {
+      const value = has(demo, field.name) ? demo[field.name] : ABSENT;
+      if ((typeof value === 'object' && value !== null) || typeof value === 'function') return undefined;
+      values.push(value);
+    }
+  }
+  return values;
+}
+
+function holdsValues(signature: Signature, demo: Demo, values: readonly unknown[]): boolean {
+  let i = 0;
+  for (const fields of [signature.inputFields, signature.outputFields]) {
+    for (const field of fields) {
+      const value = has(demo, field.name) ? demo[field.name] : ABSENT;
+      if (!Object.is(value, values[i++])) return false;
+    }
+  }
+  return true;
+}
