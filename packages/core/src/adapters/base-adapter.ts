@@ -129,16 +129,20 @@ export abstract class BaseAdapter implements Adapter {
 
   /** DSPy's `format_demos`: incomplete demos (with a note) first, then complete ones. */
   formatDemos(signature: Signature, demos: readonly Demo[]): Message[] {
-    const formatted = demos.map((demo) => this.memo.demo(signature, demo, (s, d) => this.formatDemo(s, d)));
-    const messagesOf = (kind: FormattedDemo['kind']) =>
-      formatted
-        .filter((demo) => demo.kind === kind)
-        .flatMap((demo): Message[] => [
-          { role: 'user', content: demo.user },
-          { role: 'assistant', content: demo.assistant },
-        ]);
-    return [...messagesOf('incomplete'), ...messagesOf('complete')];
+    const incomplete: Message[] = [];
+    const complete: Message[] = [];
+    for (const demo of demos) {
+      const formatted = this.memo.demo(signature, demo, this.formatDemoOnce);
+      if (formatted.kind === 'skipped') continue;
+      (formatted.kind === 'complete' ? complete : incomplete).push(
+        { role: 'user', content: formatted.user },
+        { role: 'assistant', content: formatted.assistant },
+      );
+    }
+    return incomplete.concat(complete);
   }
+
+  private readonly formatDemoOnce = (signature: Signature, demo: Demo) => this.formatDemo(signature, demo);
 
   /** One demo's user and assistant texts as `formatDemos` shows it; skipped without inputs or outputs. */
   protected formatDemo(signature: Signature, demo: Demo): FormattedDemo {

@@ -80,23 +80,25 @@ export class FormatMemo {
 /** The demo's values for the signature's fields, or undefined when one is an object or a function. */
 function primitiveValues(signature: Signature, demo: Demo): unknown[] | undefined {
   const values: unknown[] = [];
-  for (const fields of [signature.inputFields, signature.outputFields]) {
-    for (const field of fields) {
-      const value = has(demo, field.name) ? demo[field.name] : ABSENT;
-      if ((typeof value === 'object' && value !== null) || typeof value === 'function') return undefined;
-      values.push(value);
-    }
-  }
-  return values;
+  for (const field of signature.inputFields) values.push(fieldValue(demo, field.name));
+  for (const field of signature.outputFields) values.push(fieldValue(demo, field.name));
+  const isObject = (value: unknown) =>
+    (typeof value === 'object' && value !== null) || typeof value === 'function';
+  return values.some(isObject) ? undefined : values;
 }
 
 function holdsValues(signature: Signature, demo: Demo, values: readonly unknown[]): boolean {
-  let i = 0;
-  for (const fields of [signature.inputFields, signature.outputFields]) {
-    for (const field of fields) {
-      const value = has(demo, field.name) ? demo[field.name] : ABSENT;
-      if (!Object.is(value, values[i++])) return false;
-    }
+  const inputs = signature.inputFields;
+  const outputs = signature.outputFields;
+  for (let i = 0; i < inputs.length; i++) {
+    if (!Object.is(fieldValue(demo, inputs[i]!.name), values[i])) return false;
+  }
+  for (let i = 0; i < outputs.length; i++) {
+    if (!Object.is(fieldValue(demo, outputs[i]!.name), values[inputs.length + i])) return false;
   }
   return true;
+}
+
+function fieldValue(demo: Demo, name: string): unknown {
+  return has(demo, name) ? demo[name] : ABSENT;
 }
