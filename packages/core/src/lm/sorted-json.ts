@@ -73,11 +73,21 @@ function serializeRecord(record: Record<string, unknown>): string {
 
 /**
  * The order in which the replacer's rebuilt object lists its keys: array-index keys ascending by value
- * (an ordinary object lists those first whatever their insertion order), then the rest sorted.
+ * (an ordinary object lists those first whatever their insertion order), then the rest sorted by UTF-16
+ * code units as Array.prototype.sort does. An insertion sort with `<` (the same order on strings):
+ * objects in requests have a few keys, where it takes a fraction of sort()'s time.
  */
 function sortedKeys(record: Record<string, unknown>): string[] {
-  const keys = Object.keys(record).sort();
-  if (!keys.some(isArrayIndex)) return keys;
+  const keys = Object.keys(record);
+  let anyIndex = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    anyIndex ||= isArrayIndex(key);
+    let j = i;
+    for (; j > 0 && key < keys[j - 1]!; j--) keys[j] = keys[j - 1]!;
+    keys[j] = key;
+  }
+  if (!anyIndex) return keys;
   const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
   return [...indices, ...keys.filter((key) => !isArrayIndex(key))];
 }
