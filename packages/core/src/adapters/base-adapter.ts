@@ -27,10 +27,15 @@ const incompleteDemoPrefix =
 export abstract class BaseAdapter implements Adapter {
   abstract readonly name: string;
   /**
-   * The system message and each demo's texts, made once per signature (and demo values): the format
-   * methods must depend only on their arguments and the adapter's construction options.
+   * The system message, the output requirements and each demo's texts, made once per signature (and
+   * demo values): the format methods must depend only on their arguments and the adapter's
+   * construction options.
    */
   protected readonly memo = new FormatMemo();
+  // The memo's makers, bound once so that a call allocates no closures.
+  private readonly formatDemoOnce = (signature: Signature, demo: Demo) => this.formatDemo(signature, demo);
+  private readonly outputRequirementsOnce = (signature: Signature) => this.outputRequirements(signature);
+  private readonly formatSystemMessageOnce = (signature: Signature) => this.formatSystemMessage(signature);
 
   /** DSPy's `format_field_structure`: how inputs and outputs will look, with type hints as values. */
   protected abstract formatFieldStructure(signature: Signature): string;
@@ -55,7 +60,7 @@ export abstract class BaseAdapter implements Adapter {
     const mainInputs = { ...(inputs as Values) };
     if (historyField) delete mainInputs[historyField.name];
     return [
-      { role: 'system', content: this.memo.systemMessage(signature, (s) => this.formatSystemMessage(s)) },
+      { role: 'system', content: this.memo.systemMessage(signature, this.formatSystemMessageOnce) },
       ...this.formatDemos(signature, demos),
       ...turns.flatMap((turn) => this.formatHistoryTurn(main, turn)),
       { role: 'user', content: this.formatUserContent(main, mainInputs, { mainRequest: true }) },
@@ -122,7 +127,7 @@ export abstract class BaseAdapter implements Adapter {
         parts.push(`[[ ## ${field.name} ## ]]\n${formatFieldValue(field, inputs[field.name])}`);
       }
     }
-    if (options.mainRequest) parts.push(this.outputRequirements(signature));
+    if (options.mainRequest) parts.push(this.memo.outputRequirements(signature, this.outputRequirementsOnce));
     parts.push('');
     return pythonStrip(parts.join('\n\n'));
   }
@@ -141,8 +146,6 @@ export abstract class BaseAdapter implements Adapter {
     }
     return incomplete.concat(complete);
   }
-
-  private readonly formatDemoOnce = (signature: Signature, demo: Demo) => this.formatDemo(signature, demo);
 
   /** One demo's user and assistant texts as `formatDemos` shows it; skipped without inputs or outputs. */
   protected formatDemo(signature: Signature, demo: Demo): FormattedDemo {

@@ -35,6 +35,10 @@ describe('FormatMemo (through the adapters)', () => {
       same(signature, demos, { question: 'q', context: [] });
       signature = signature.append('note', { desc: 'A note' }, 'input');
       same(signature, [...demos, { question: 'd?', note: 'n', context: [], answer: 5 }], { question: 'q' });
+      signature = signature.append('confidence', { type: 'float' }, 'output');
+      same(signature, [...demos, { question: 'e?', note: 'n', answer: 6, confidence: 0.5 }], {
+        question: 'q',
+      });
     });
 
     it(`${name}: hands out one output constraint per signature`, () => {

@@ -22,25 +22,26 @@ interface RememberedDemo extends FormattedDemo {
 const ABSENT = Symbol('absent');
 
 /**
- * One adapter's memo of what it formats from a signature alone (the system message) and from one demo
- * under a signature: an optimiser formats the same signature and demos for hundreds of calls (in the
- * optimiser bench ~0.15 ms a call). Keyed by identity in WeakMaps: a Signature is immutable (every
+ * One adapter's memo of what it makes from a signature alone (the system message, the output
+ * requirements, the output constraint) and from one demo under a signature: an optimiser formats the
+ * same signature and demos for hundreds of calls (in the optimiser bench ~0.15 ms a call). Keyed by identity in WeakMaps: a Signature is immutable (every
  * change is a new one), and a demo's texts are reused only while it holds the same primitive values
  * for the signature's fields; a demo with an object value is formatted afresh each time (it could
  * have changed inside).
  */
 export class FormatMemo {
   private readonly systemMessages = new WeakMap<Signature, string>();
+  private readonly outputRequirementTexts = new WeakMap<Signature, string>();
   private readonly constraints = new WeakMap<Signature, OutputConstraint>();
   private readonly demos = new WeakMap<Signature, WeakMap<Demo, RememberedDemo>>();
 
   systemMessage(signature: Signature, format: (signature: Signature) => string): string {
-    let text = this.systemMessages.get(signature);
-    if (text === undefined) {
-      text = format(signature);
-      this.systemMessages.set(signature, text);
-    }
-    return text;
+    return remembered(this.systemMessages, signature, format);
+  }
+
+  /** The main request's closing sentence (which output fields to write, in what order). */
+  outputRequirements(signature: Signature, format: (signature: Signature) => string): string {
+    return remembered(this.outputRequirementTexts, signature, format);
   }
 
   /**
@@ -48,12 +49,7 @@ export class FormatMemo {
    * compiled grammar by identity instead of serializing the grammar again.
    */
   outputConstraint(signature: Signature, make: (signature: Signature) => OutputConstraint): OutputConstraint {
-    let constraint = this.constraints.get(signature);
-    if (constraint === undefined) {
-      constraint = make(signature);
-      this.constraints.set(signature, constraint);
-    }
-    return constraint;
+    return remembered(this.constraints, signature, make);
   }
 
   demo(
@@ -62,8 +58,8 @@ export class FormatMemo {
     format: (signature: Signature, demo: Demo) => FormattedDemo,
   ): FormattedDemo {
     let forSignature = this.demos.get(signature);
-    const remembered = forSignature?.get(demo);
-    if (remembered && holdsValues(signature, demo, remembered.values)) return remembered;
+    const known = forSignature?.get(demo);
+    if (known && holdsValues(signature, demo, known.values)) return known;
     const formatted = format(signature, demo);
     const values = primitiveValues(signature, demo);
     if (values) {
@@ -75,6 +71,19 @@ export class FormatMemo {
     }
     return formatted;
   }
+}
+
+function remembered<V>(
+  memo: WeakMap<Signature, V>,
+  signature: Signature,
+  make: (signature: Signature) => V,
+): V {
+  let value = memo.get(signature);
+  if (value === undefined) {
+    value = make(signature);
+    memo.set(signature, value);
+  }
+  return value;
 }
 
 /** The demo's values for the signature's fields, or undefined when one is an object or a function. */
