@@ -9,6 +9,8 @@ import { CoercionError } from './coerce-value.js';
 import { constrainedOptions } from './constrained-options.js';
 import { formatFieldDescriptions, formatTaskDescription } from './field-description.js';
 import { formatFieldValue } from './format-field-value.js';
+import { FormatMemo, type FormattedDemo } from './format-memo.js';
+import { has } from './has.js';
 import { finishNativeToolCall, planNativeToolCall } from './native-tool-call.js';
 import { parseKeepingRawText } from './parse-keeping-raw-text.js';
 import { pythonStrip } from './python-text.js';
@@ -24,6 +26,16 @@ const incompleteDemoPrefix =
  */
 export abstract class BaseAdapter implements Adapter {
   abstract readonly name: string;
+  /**
+   * The system message, the output requirements and each demo's texts, made once per signature (and
+   * demo values): the format methods must depend only on their arguments and the adapter's
+   * construction options.
+   */
+  protected readonly memo = new FormatMemo();
+  // The memo's makers, bound once so that a call allocates no closures.
+  private readonly formatDemoOnce = (signature: Signature, demo: Demo) => this.formatDemo(signature, demo);
+  private readonly outputRequirementsOnce = (signature: Signature) => this.outputRequirements(signature);
+  private readonly formatSystemMessageOnce = (signature: Signature) => this.formatSystemMessage(signature);
 
   /** DSPy's `format_field_structure`: how inputs and outputs will look, with type hints as values. */
   protected abstract formatFieldStructure(signature: Signature): string;
@@ -48,7 +60,7 @@ export abstract class BaseAdapter implements Adapter {
     const mainInputs = { ...(inputs as Values) };
     if (historyField) delete mainInputs[historyField.name];
     return [
-      { role: 'system', content: this.formatSystemMessage(signature) },
+      { role: 'system', content: this.memo.systemMessage(signature, this.formatSystemMessageOnce) },
       ...this.formatDemos(signature, demos),
       ...turns.flatMap((turn) => this.formatHistoryTurn(main, turn)),
       { role: 'user', content: this.formatUserContent(main, mainInputs, { mainRequest: true }) },
@@ -115,44 +127,48 @@ export abstract class BaseAdapter implements Adapter {
         parts.push(`[[ ## ${field.name} ## ]]\n${formatFieldValue(field, inputs[field.name])}`);
       }
     }
-    if (options.mainRequest) parts.push(this.outputRequirements(signature));
+    if (options.mainRequest) parts.push(this.memo.outputRequirements(signature, this.outputRequirementsOnce));
     parts.push('');
     return pythonStrip(parts.join('\n\n'));
   }
 
   /** DSPy's `format_demos`: incomplete demos (with a note) first, then complete ones. */
   formatDemos(signature: Signature, demos: readonly Demo[]): Message[] {
-    const complete: Demo[] = [];
-    const incomplete: Demo[] = [];
+    const incomplete: Message[] = [];
+    const complete: Message[] = [];
     for (const demo of demos) {
-      const isComplete = signature.fields.every(
-        (field) => has(demo, field.name) && demo[field.name] !== null,
+      const formatted = this.memo.demo(signature, demo, this.formatDemoOnce);
+      if (formatted.kind === 'skipped') continue;
+      (formatted.kind === 'complete' ? complete : incomplete).push(
+        { role: 'user', content: formatted.user },
+        { role: 'assistant', content: formatted.assistant },
       );
-      const hasInput = signature.inputFields.some((field) => has(demo, field.name));
-      const hasOutput = signature.outputFields.some((field) => has(demo, field.name));
-      if (isComplete) complete.push(demo);
-      else if (hasInput && hasOutput) incomplete.push(demo);
     }
-    return [
-      ...incomplete.flatMap((demo): Message[] => [
-        { role: 'user', content: this.formatUserContent(signature, demo, { prefix: incompleteDemoPrefix }) },
-        {
-          role: 'assistant',
-          content: this.formatAssistantContent(signature, demo, 'Not supplied for this particular example. '),
-        },
-      ]),
-      ...complete.flatMap((demo): Message[] => [
-        { role: 'user', content: this.formatUserContent(signature, demo) },
-        {
-          role: 'assistant',
-          content: this.formatAssistantContent(
-            signature,
-            demo,
-            'Not supplied for this conversation history message. ',
-          ),
-        },
-      ]),
-    ];
+    return incomplete.concat(complete);
+  }
+
+  /** One demo's user and assistant texts as `formatDemos` shows it; skipped without inputs or outputs. */
+  protected formatDemo(signature: Signature, demo: Demo): FormattedDemo {
+    const isComplete = signature.fields.every((field) => has(demo, field.name) && demo[field.name] !== null);
+    if (isComplete) {
+      return {
+        kind: 'complete',
+        user: this.formatUserContent(signature, demo),
+        assistant: this.formatAssistantContent(
+          signature,
+          demo,
+          'Not supplied for this conversation history message. ',
+        ),
+      };
+    }
+    const hasInput = signature.inputFields.some((field) => has(demo, field.name));
+    const hasOutput = signature.outputFields.some((field) => has(demo, field.name));
+    if (!(hasInput && hasOutput)) return { kind: 'skipped', user: '', assistant: '' };
+    return {
+      kind: 'incomplete',
+      user: this.formatUserContent(signature, demo, { prefix: incompleteDemoPrefix }),
+      assistant: this.formatAssistantContent(signature, demo, 'Not supplied for this particular example. '),
+    };
   }
 
   /** DSPy's `format_system_message`: field descriptions, field structure, then the task. */
@@ -225,10 +241,6 @@ export function formatFieldsWithValues(entries: readonly [Field, unknown][]): st
       .map(([field, value]) => `[[ ## ${field.name} ## ]]\n${formatFieldValue(field, value)}`)
       .join('\n\n'),
   );
-}
-
-export function has(values: Readonly<Values>, key: string): boolean {
-  return Object.hasOwn(values, key) && values[key] !== undefined;
 }
 
 function historyMessages(value: unknown): readonly HistoryTurn[] {

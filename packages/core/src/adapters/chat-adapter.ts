@@ -5,11 +5,12 @@ import type { LM } from '../lm/lm.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
 import type { AdapterCallOptions, AdapterCallResult, Demo } from './adapter.js';
-import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
+import { BaseAdapter, formatFieldsWithValues } from './base-adapter.js';
 import { parseFieldText } from './coerce-value.js';
 import { fallbackParseError } from './fallback-parse-error.js';
 import { FieldStreamParser } from './field-stream-parser.js';
 import { fieldStructureHint } from './field-structure-hint.js';
+import { has } from './has.js';
 import { JSONAdapter } from './json-adapter.js';
 import { pythonSplitLines, pythonStrip } from './python-text.js';
 import { thinkPreludeEnd } from './think-prelude.js';
@@ -98,7 +99,7 @@ export class ChatAdapter extends BaseAdapter {
   }
 
   outputConstraint(signature: Signature): OutputConstraint {
-    return { name: this.name, grammar: chatOutputGrammar(signature) };
+    return this.memo.outputConstraint(signature, (s) => ({ name: this.name, grammar: chatOutputGrammar(s) }));
   }
 
   protected formatFieldStructure(signature: Signature): string {

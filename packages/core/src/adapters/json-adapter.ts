@@ -2,10 +2,11 @@ import { jsonOutputGrammar } from '../grammar/json-output-grammar.js';
 import type { OutputConstraint } from '../grammar/output-constraint.js';
 import type { Field } from '../signature/field.js';
 import type { Signature } from '../signature/signature.js';
-import { BaseAdapter, formatFieldsWithValues, has } from './base-adapter.js';
+import { BaseAdapter, formatFieldsWithValues } from './base-adapter.js';
 import { coerceValue } from './coerce-value.js';
 import { extractJsonObject } from './extract-json-object.js';
 import { fieldStructureHint } from './field-structure-hint.js';
+import { has } from './has.js';
 import { parseLooseLiteral } from './loose-literal.js';
 import { outputJsonSchema } from './output-json-schema.js';
 
@@ -52,12 +53,12 @@ export class JSONAdapter extends BaseAdapter {
   }
 
   outputConstraint(signature: Signature): OutputConstraint {
-    return {
+    return this.memo.outputConstraint(signature, (s) => ({
       name: this.name,
-      grammar: jsonOutputGrammar(signature),
-      jsonSchema: outputJsonSchema(signature),
+      grammar: jsonOutputGrammar(s),
+      jsonSchema: outputJsonSchema(s),
       strict: true,
-    };
+    }));
   }
 
   protected formatFieldStructure(signature: Signature): string {

@@ -13,12 +13,13 @@ export function pythonStrip(text: string): string {
 }
 
 const lineBreak = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+const endsWithLineBreak = new RegExp(`(?:${lineBreak.source})$`);
 
 /** `str.splitlines()`: no trailing empty element for a final line break. */
 export function pythonSplitLines(text: string): string[] {
   if (text === '') return [];
   const lines = text.split(lineBreak);
-  if (new RegExp(`(?:${lineBreak.source})$`).test(text)) lines.pop();
+  if (endsWithLineBreak.test(text)) lines.pop();
   return lines;
 }
 

@@ -7,7 +7,8 @@ import { evaluate } from '../evaluate/evaluate.js';
 import { Predict } from '../modules/predict.js';
 import { ScriptedLM } from '../testing/scripted-lm.js';
 import { CachedLM, withCache } from './cached-lm.js';
-import { LMCache, sortedJson } from './lm-cache.js';
+import { LMCache } from './lm-cache.js';
+import { sortedJson } from './sorted-json.js';
 
 const hello = [{ role: 'user' as const, content: 'héllo "x"' }];
 

@@ -25,5 +25,6 @@ export type {
   TokenLogprob,
   Usage,
 } from './lm.js';
-export { LMCache, type LMCacheOptions, sortedJson } from './lm-cache.js';
+export { LMCache, type LMCacheOptions } from './lm-cache.js';
 export { requestFromInput, requestInput } from './request-input.js';
+export { sortedJson } from './sorted-json.js';

@@ -1,5 +1,6 @@
 import type { LMResult } from './lm.js';
 import { sha256HexOfText } from './sha256.js';
+import { sortedJson } from './sorted-json.js';
 
 export interface LMCacheOptions {
   /** Keep results in memory (an LRU of `maxEntries`). Default true. */
@@ -101,17 +102,4 @@ export class LMCache {
   private filePath(join: (...parts: string[]) => string, key: string): string {
     return join(this.directory as string, key.slice(0, 2), `${key}.json`);
   }
-}
-
-/** JSON with every object's keys sorted (orjson OPT_SORT_KEYS); undefined values are left out. */
-export function sortedJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
-    const record = item as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((key) => [key, record[key]]),
-    );
-  });
 }

@@ -24,6 +24,7 @@ describe('sha256Hex', () => {
     for (const sample of ['', 'abc', 'ünïcödé 字 🙂', 'lone \ud800 surrogate', 'x'.repeat(5000)]) {
       const expected = createHash('sha256').update(new TextEncoder().encode(sample)).digest('hex');
       expect(sha256HexOfText(sample)).toBe(expected);
+      expect(sha256HexOfText(sample, { createHash })).toBe(expected);
       expect(sha256HexOfText(sample, null)).toBe(expected);
     }
   });

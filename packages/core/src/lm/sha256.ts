@@ -73,7 +73,11 @@ interface NodeHash {
   update(data: string, encoding: 'utf8'): NodeHash;
   digest(encoding: 'hex'): string;
 }
-type NodeCrypto = { createHash(algorithm: 'sha256'): NodeHash };
+type NodeCrypto = {
+  createHash(algorithm: 'sha256'): NodeHash;
+  /** One-shot digest (Node 20.12+, 21.7+): no Hash object per call. */
+  hash?: (algorithm: 'sha256', data: string, outputEncoding: 'hex') => string;
+};
 
 /** node:crypto where the runtime has it, reached without an import so that browsers load this file. */
 const nodeCrypto = (
@@ -85,6 +89,7 @@ const nodeCrypto = (
  * one (an LM cache key per call: the few-shot prompts of an optimiser are kilobytes), else sha256Hex.
  */
 export function sha256HexOfText(text: string, crypto: NodeCrypto | null = nodeCrypto ?? null): string {
+  if (crypto?.hash) return crypto.hash('sha256', text, 'hex');
   if (crypto !== null) return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
   return sha256Hex(new TextEncoder().encode(text));
 }
