@@ -179,25 +179,26 @@ export class NativeEngine implements Engine {
     this.sequences.checkBatch(batch, this.info);
     checkLogitsInto(into, batch, this.info.vocabSize);
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
-    const states = new Map(batch.map(({ seq }) => [seq, this.sequences.get(seq)]));
-    const items: AddonBatchItem[] = batch
-      .filter((request) => request.tokens.length > 0)
-      .map(({ seq, tokens, logitsFor, allowed }) => ({
-        seq: states.get(seq)!.native,
-        tokens,
-        all: logitsFor === 'all',
-        ...(allowed === undefined ? {} : { allowed }),
-      }));
-    const tokens = items.reduce((sum, item) => sum + item.tokens.length, 0);
+    const states = new Map<SequenceId, NativeSequence>();
+    const items: AddonBatchItem[] = [];
+    let tokens = 0;
+    for (const { seq, tokens: ids, logitsFor, allowed } of batch) {
+      const state = this.sequences.get(seq);
+      states.set(seq, state);
+      if (ids.length === 0) continue;
+      const item: AddonBatchItem = { seq: state.native, tokens: ids, all: logitsFor === 'all' };
+      if (allowed !== undefined) item.allowed = allowed;
+      items.push(item);
+      tokens += ids.length;
+    }
     const inline = this.inlinePolicy.runsInline(tokens);
     const result =
       items.length === 0
         ? empty
-        : await this.forwardNative(signal, longestAfter(batch, states), tokens, inline, forward(items));
+        : await this.forwardNative(signal, batch, states, tokens, inline, forward(items));
     // Ask the engine: a truncate or release called while the forward ran has already applied.
     for (const [seq, state] of states) {
-      if (this.sequences.find(seq) === state)
-        state.length = this.call(() => this.context.sequenceLength(state.native));
+      if (this.sequences.find(seq) === state) state.length = this.nativeLength(state);
     }
     if (inline && items.length > 0) await nextTurn();
     return result;
@@ -205,16 +206,19 @@ export class NativeEngine implements Engine {
 
   private async forwardNative<T>(
     signal: AbortSignal | undefined,
-    promptTokens: number,
+    batch: readonly ForwardRequest[],
+    states: ReadonlyMap<SequenceId, NativeSequence>,
     tokens: number,
     inline: boolean,
     forward: NativeForward<T>,
   ): Promise<T> {
     const abortFlag = new Int32Array(1);
-    const onAbort = () => {
-      abortFlag[0] = 1;
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const onAbort =
+      signal &&
+      (() => {
+        abortFlag[0] = 1;
+      });
+    if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
     this.abortFlags.add(abortFlag);
     try {
       if (inline) {
@@ -232,10 +236,20 @@ export class NativeEngine implements Engine {
       this.lastTiming = { engineMs, inline: false };
       return result;
     } catch (error) {
+      const promptTokens = longestAfter(batch, states);
       throw toXError(error, { signal, contextLength: this.info.contextLength, promptTokens });
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
       this.abortFlags.delete(abortFlag);
+    }
+  }
+
+  /** The tokens the C++ context holds in `state`'s sequence (no closure per call: runBatch asks for each). */
+  private nativeLength(state: NativeSequence): number {
+    try {
+      return this.context.sequenceLength(state.native);
+    } catch (error) {
+      throw toXError(error, { contextLength: this.info.contextLength });
     }
   }
 
