@@ -6,7 +6,11 @@
  * is held.
  */
 export class FragmentCache {
-  private readonly entries = new Map<string, readonly number[]>();
+  /**
+   * Keyed by the text itself, both first-flag variants under one key: a key with a flag character
+   * in front was a new 100–4,000-character string to build and hash on every lookup.
+   */
+  private readonly entries = new Map<string, FragmentIds>();
   private chars = 0;
 
   constructor(
@@ -26,22 +30,32 @@ export class FragmentCache {
       encode(text, first, out);
       return;
     }
-    const key = first ? `\u0001${text}` : `\u0000${text}`;
-    const cached = this.entries.get(key);
+    let entry = this.entries.get(text);
+    const cached = first ? entry?.first : entry?.rest;
+    if (entry !== undefined) this.entries.delete(text);
     if (cached !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, cached);
+      this.entries.set(text, entry!);
       for (let i = 0; i < cached.length; i++) out.push(cached[i]!);
       return;
     }
     const start = out.length;
     encode(text, first, out);
-    this.entries.set(key, out.slice(start));
-    this.chars += key.length;
-    for (const [old] of this.entries) {
+    entry ??= {};
+    if (first) entry.first = out.slice(start);
+    else entry.rest = out.slice(start);
+    this.entries.set(text, entry);
+    // Each variant counts its text and a character, as a flagged key did.
+    this.chars += text.length + 1;
+    for (const [old, ids] of this.entries) {
       if (this.chars <= this.maxChars) break;
       this.entries.delete(old);
-      this.chars -= old.length;
+      this.chars -= (old.length + 1) * ((ids.first ? 1 : 0) + (ids.rest ? 1 : 0));
     }
   }
+}
+
+/** A fragment's ids when it starts the input and when it does not, as far as each has been seen. */
+interface FragmentIds {
+  first?: readonly number[];
+  rest?: readonly number[];
 }
