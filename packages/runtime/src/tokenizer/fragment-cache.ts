@@ -6,11 +6,7 @@
  * is held.
  */
 export class FragmentCache {
-  /**
-   * Keyed by the text itself, both first-flag variants under one key: a key with a flag character
-   * in front was a new 100–4,000-character string to build and hash on every lookup.
-   */
-  private readonly entries = new Map<string, FragmentIds>();
+  private readonly entries = new Map<string, readonly number[]>();
   private chars = 0;
 
   constructor(
@@ -30,32 +26,22 @@ export class FragmentCache {
       encode(text, first, out);
       return;
     }
-    let entry = this.entries.get(text);
-    const cached = first ? entry?.first : entry?.rest;
-    if (entry !== undefined) this.entries.delete(text);
+    const key = first ? `\u0001${text}` : `\u0000${text}`;
+    const cached = this.entries.get(key);
     if (cached !== undefined) {
-      this.entries.set(text, entry!);
+      this.entries.delete(key);
+      this.entries.set(key, cached);
       for (let i = 0; i < cached.length; i++) out.push(cached[i]!);
       return;
     }
     const start = out.length;
     encode(text, first, out);
-    entry ??= {};
-    if (first) entry.first = out.slice(start);
-    else entry.rest = out.slice(start);
-    this.entries.set(text, entry);
-    // Each variant counts its text and a character, as a flagged key did.
-    this.chars += text.length + 1;
-    for (const [old, ids] of this.entries) {
+    this.entries.set(key, out.slice(start));
+    this.chars += key.length;
+    for (const [old] of this.entries) {
       if (this.chars <= this.maxChars) break;
       this.entries.delete(old);
-      this.chars -= (old.length + 1) * ((ids.first ? 1 : 0) + (ids.rest ? 1 : 0));
+      this.chars -= old.length;
     }
   }
-}
-
-/** A fragment's ids when it starts the input and when it does not, as far as each has been seen. */
-interface FragmentIds {
-  first?: readonly number[];
-  rest?: readonly number[];
 }
