@@ -1,6 +1,9 @@
-/** Token counts are grouped by the next power of two: steps within a group cost about the same. */
+/**
+ * Token counts are grouped by the next power of two: steps within a group cost about the same. Integer
+ * bit math (a forward call carries far fewer than 2^31 tokens) instead of Math.log2, on every call.
+ */
 function sizeClass(tokens: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.max(1, tokens)));
+  return tokens <= 1 ? 1 : 2 ** (32 - Math.clz32(tokens - 1));
 }
 
 /**

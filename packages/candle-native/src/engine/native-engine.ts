@@ -29,11 +29,14 @@ export interface ForwardTiming {
   inline: boolean;
 }
 
-/** Both ways the addon runs a forward: on a worker thread, or on the JS thread. */
-interface NativeForward<T> {
-  onWorker(abortFlag: Int32Array): Promise<T>;
-  inline(abortFlag: Int32Array): T;
-}
+/**
+ * Which addon forward a call makes: each row's argmax, or the logits (into the caller's buffer when
+ * given). Plain data rather than a pair of closures: under tsx (keepNames) each closure made per call
+ * cost a property definition, ~15 ms over the optimiser benchmark's one-at-a-time half.
+ */
+type ForwardKind = { argmax: true } | { argmax: false; into: Float32Array | undefined };
+
+const ARGMAX: ForwardKind = { argmax: true };
 
 /**
  * The Engine over the C++ engine (xcandle.node). Arguments are validated here, in TS, so bad requests
@@ -108,10 +111,7 @@ export class NativeEngine implements Engine {
     if (this.disposed !== undefined)
       return Promise.reject(new LMError('the candle-native engine has been disposed'));
     return this.queue.run(async () => {
-      const ids = await this.runBatch(batch, signal, undefined, new Int32Array(0), (items) => ({
-        onWorker: (flag) => this.context.forwardArgmax(items, flag),
-        inline: (flag) => this.context.forwardArgmaxSync(items, flag),
-      }));
+      const ids = (await this.runBatch(batch, signal, ARGMAX)) as Int32Array;
       let offset = 0;
       return batch.map(({ tokens, logitsFor }) => {
         const rows = tokens.length === 0 ? 0 : logitsFor === 'all' ? tokens.length : 1;
@@ -146,10 +146,7 @@ export class NativeEngine implements Engine {
     signal: AbortSignal | undefined,
     into: Float32Array | undefined,
   ): Promise<Float32Array[]> {
-    const logits = await this.runBatch(batch, signal, into, new Float32Array(0), (items) => ({
-      onWorker: (flag) => this.context.forward(items, flag, into),
-      inline: (flag) => this.context.forwardSync(items, flag, into),
-    }));
+    const logits = (await this.runBatch(batch, signal, { argmax: false, into })) as Float32Array;
     const { vocabSize } = this.info;
     let offset = 0;
     return batch.map(({ tokens, logitsFor }) => {
@@ -160,71 +157,78 @@ export class NativeEngine implements Engine {
   }
 
   /**
-   * Validates the batch (and `into`, the logits buffer if any), runs the forward on its non-empty items
-   * (none: `empty`), then reads back each sequence's length. A forward on the JS thread runs where a worker's
+   * Validates the batch (and `kind.into`, the logits buffer if any), runs the forward on its non-empty items
+   * (none: an empty result), then reads back each sequence's length. A forward on the JS thread runs where a worker's
    * would have been queued, so sequence calls made meanwhile by other tasks still apply after it; the event
    * loop then takes a turn before the result is returned (I/O, timers and aborts run between steps, as they
    * would have while a worker computed).
    */
-  private async runBatch<T>(
+  private async runBatch(
     batch: ForwardRequest[],
     signal: AbortSignal | undefined,
-    into: Float32Array | undefined,
-    empty: T,
-    forward: (items: AddonBatchItem[]) => NativeForward<T>,
-  ): Promise<T> {
+    kind: ForwardKind,
+  ): Promise<Float32Array | Int32Array> {
     // Queued before dispose(): dispose aborts the work it finds.
     if (this.disposed !== undefined) throw new AbortError({ cause: signal?.reason });
     validateBatchShape(batch);
     this.sequences.checkBatch(batch, this.info);
-    checkLogitsInto(into, batch, this.info.vocabSize);
+    checkLogitsInto(kind.argmax ? undefined : kind.into, batch, this.info.vocabSize);
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
-    const states = new Map(batch.map(({ seq }) => [seq, this.sequences.get(seq)]));
-    const items: AddonBatchItem[] = batch
-      .filter((request) => request.tokens.length > 0)
-      .map(({ seq, tokens, logitsFor, allowed }) => ({
-        seq: states.get(seq)!.native,
-        tokens,
-        all: logitsFor === 'all',
-        ...(allowed === undefined ? {} : { allowed }),
-      }));
-    const tokens = items.reduce((sum, item) => sum + item.tokens.length, 0);
+    const states = new Map<SequenceId, NativeSequence>();
+    const items: AddonBatchItem[] = [];
+    let tokens = 0;
+    for (const { seq, tokens: ids, logitsFor, allowed } of batch) {
+      const state = this.sequences.get(seq);
+      states.set(seq, state);
+      if (ids.length === 0) continue;
+      const item: AddonBatchItem = { seq: state.native, tokens: ids, all: logitsFor === 'all' };
+      if (allowed !== undefined) item.allowed = allowed;
+      items.push(item);
+      tokens += ids.length;
+    }
     const inline = this.inlinePolicy.runsInline(tokens);
     const result =
       items.length === 0
-        ? empty
-        : await this.forwardNative(signal, longestAfter(batch, states), tokens, inline, forward(items));
+        ? emptyResult(kind)
+        : await this.forwardNative(signal, batch, states, tokens, inline, kind, items);
     // Ask the engine: a truncate or release called while the forward ran has already applied.
     for (const [seq, state] of states) {
-      if (this.sequences.find(seq) === state)
-        state.length = this.call(() => this.context.sequenceLength(state.native));
+      if (this.sequences.find(seq) === state) state.length = this.nativeLength(state);
     }
     if (inline && items.length > 0) await nextTurn();
     return result;
   }
 
-  private async forwardNative<T>(
+  private async forwardNative(
     signal: AbortSignal | undefined,
-    promptTokens: number,
+    batch: readonly ForwardRequest[],
+    states: ReadonlyMap<SequenceId, NativeSequence>,
     tokens: number,
     inline: boolean,
-    forward: NativeForward<T>,
-  ): Promise<T> {
+    kind: ForwardKind,
+    items: AddonBatchItem[],
+  ): Promise<Float32Array | Int32Array> {
     const abortFlag = new Int32Array(1);
-    const onAbort = () => {
-      abortFlag[0] = 1;
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const onAbort =
+      signal &&
+      (() => {
+        abortFlag[0] = 1;
+      });
+    if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
     this.abortFlags.add(abortFlag);
     try {
       if (inline) {
         const started = performance.now();
-        const result = forward.inline(abortFlag);
+        const result = kind.argmax
+          ? this.context.forwardArgmaxSync(items, abortFlag)
+          : this.context.forwardSync(items, abortFlag, kind.into);
         this.inlinePolicy.record(tokens, performance.now() - started);
         this.lastTiming = { engineMs: this.context.lastForwardMs(), inline: true };
         return result;
       }
-      const result = await forward.onWorker(abortFlag);
+      const result = await (kind.argmax
+        ? this.context.forwardArgmax(items, abortFlag)
+        : this.context.forward(items, abortFlag, kind.into));
       // The engine's own time, not the promise's: a step measured with its hand-offs (0.5–1 ms, more on a
       // busy event loop) just over the budget would otherwise stay on the worker, paying them every step.
       const engineMs = this.context.lastForwardMs();
@@ -232,10 +236,20 @@ export class NativeEngine implements Engine {
       this.lastTiming = { engineMs, inline: false };
       return result;
     } catch (error) {
+      const promptTokens = longestAfter(batch, states);
       throw toXError(error, { signal, contextLength: this.info.contextLength, promptTokens });
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
       this.abortFlags.delete(abortFlag);
+    }
+  }
+
+  /** The tokens the C++ context holds in `state`'s sequence (no closure per call: runBatch asks for each). */
+  private nativeLength(state: NativeSequence): number {
+    try {
+      return this.context.sequenceLength(state.native);
+    } catch (error) {
+      throw toXError(error, { contextLength: this.info.contextLength });
     }
   }
 
@@ -250,6 +264,10 @@ export class NativeEngine implements Engine {
   private assertOpen(): void {
     if (this.disposed !== undefined) throw new LMError('the candle-native engine has been disposed');
   }
+}
+
+function emptyResult(kind: ForwardKind): Float32Array | Int32Array {
+  return kind.argmax ? new Int32Array(0) : new Float32Array(0);
 }
 
 function nextTurn(): Promise<void> {

@@ -79,7 +79,8 @@ export class SequenceTable<S extends { readonly length: number }> {
       if (tokens.length === 0 && logitsFor === 'last') {
         throw new RangeError(`sequence ${seq}: 'last' logits need at least one token`);
       }
-      for (const token of tokens) {
+      for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i]!;
         if (token < 0 || token >= vocabSize)
           throw new RangeError(`token ${token} is outside the vocabulary (0..${vocabSize - 1})`);
       }

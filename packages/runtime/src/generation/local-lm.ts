@@ -249,17 +249,24 @@ export class LocalLM extends BaseLM {
   }
 }
 
+/** The options that are not sampling settings (everything else in GenerateOptions is one). */
+const NOT_SAMPLING: ReadonlySet<string> = new Set([
+  'maxTokens',
+  'stop',
+  'signal',
+  'logprobs',
+  'constraint',
+  'constrain',
+  'tools',
+  'toolChoice',
+] satisfies ReadonlyArray<keyof GenerateOptions>);
+
+/** The sampling settings `options` gives a value (one pass: every call makes its sampler from them). */
 function definedOnly(options: GenerateOptions): SamplerOptions {
-  const {
-    maxTokens: _maxTokens,
-    stop: _stop,
-    signal: _signal,
-    logprobs: _logprobs,
-    constraint: _constraint,
-    constrain: _constrain,
-    tools: _tools,
-    toolChoice: _toolChoice,
-    ...sampling
-  } = options;
-  return Object.fromEntries(Object.entries(sampling).filter(([, value]) => value !== undefined));
+  const sampling: Record<string, unknown> = {};
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && !NOT_SAMPLING.has(key)) sampling[key] = value;
+  }
+  return sampling as SamplerOptions;
 }

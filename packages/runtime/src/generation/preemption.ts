@@ -93,6 +93,8 @@ export class Preemption<S extends KvHolder> {
    * are preempted; a request that does not fit even alone fails with OutOfMemoryError.
    */
   makeRoom(): void {
+    // Without a budget nothing exceeds it: no need to sum the planned tokens every step.
+    if (this.limitTokens === undefined) return;
     while (this.exceeds(this.host.plannedTokens())) {
       if (this.host.evictCached()) continue;
       const slots = this.host.slots();
@@ -151,13 +153,14 @@ export class Preemption<S extends KvHolder> {
   }
 
   /**
-   * Whether a waiting task may join requests planned to hold `planned` tokens: its target, its
-   * first decode step, and a watermark of the budget as headroom (capped by what it may still
-   * sample), so that it is not preempted again at once. False while admission is paused.
+   * Whether a waiting task may join the requests planned so far (the host's plannedTokens): its
+   * target, its first decode step, and a watermark of the budget as headroom (capped by what it may
+   * still sample), so that it is not preempted again at once. False while admission is paused.
    */
-  admits(task: GenerationTask, planned: number): boolean {
+  admits(task: GenerationTask): boolean {
     if (this.paused) return false;
     if (this.limitTokens === undefined) return true;
+    const planned = this.host.plannedTokens();
     const headroom = Math.min(
       Math.max(0, task.remaining - 1),
       Math.ceil(this.limitTokens * ADMISSION_WATERMARK),

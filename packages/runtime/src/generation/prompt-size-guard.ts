@@ -6,6 +6,8 @@ const CHUNKED_FROM = 64 * 1024;
 const CHUNK = 16 * 1024;
 /** A chunked count this far over the context cannot be a boundary effect: the prompt is too long. */
 const CLEARLY_OVER = 1.25;
+/** The least maxBytesPerToken gives. */
+const MIN_BYTES_PER_TOKEN = 32;
 
 /**
  * Keeps one huge request from stalling the process: a cheap byte bound first, then, for long text,
@@ -25,11 +27,17 @@ export class PromptSizeGuard {
    */
   check(request: LMRequest, signal?: AbortSignal): Promise<void> | undefined {
     const texts = request.kind === 'completion' ? [request.prompt] : request.messages.map((m) => m.content);
-    const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), 0);
-    const atLeast = Math.ceil(bytes / this.maxBytesPerToken());
-    if (atLeast >= this.contextLength)
-      throw new ContextLengthError({ promptTokens: atLeast, contextLength: this.contextLength });
-    if (texts.reduce((sum, text) => sum + text.length, 0) < CHUNKED_FROM) return undefined;
+    const units = texts.reduce((sum, text) => sum + text.length, 0);
+    // A UTF-16 unit is at most 3 UTF-8 bytes and maxBytesPerToken at least MIN_BYTES_PER_TOKEN, so
+    // text this short fits whatever the vocabulary: no byte count (a native call per message) and no
+    // vocabulary scan (~5 ms for 32k tokens) until a request is long enough to need them.
+    if (Math.ceil((3 * units) / MIN_BYTES_PER_TOKEN) >= this.contextLength) {
+      const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), 0);
+      const atLeast = Math.ceil(bytes / this.maxBytesPerToken());
+      if (atLeast >= this.contextLength)
+        throw new ContextLengthError({ promptTokens: atLeast, contextLength: this.contextLength });
+    }
+    if (units < CHUNKED_FROM) return undefined;
     return this.countInChunks(texts, signal);
   }
 
@@ -58,7 +66,7 @@ export class PromptSizeGuard {
    */
   private maxBytesPerToken(): number {
     if (this.bytesPerToken === undefined) {
-      let longest = 16;
+      let longest = MIN_BYTES_PER_TOKEN / 2;
       for (let id = 0; id < this.tokenizer.vocabSize; id++)
         longest = Math.max(longest, Buffer.byteLength(this.tokenizer.tokenText(id), 'utf8'));
       this.bytesPerToken = 2 * longest;

@@ -200,7 +200,7 @@ export class Scheduler {
   private admit(canEvict = true): void {
     for (let task = this.waiting.peek(); task !== undefined; task = this.waiting.peek()) {
       const slotFree = this.slots.length + this.cache.size < this.maxSequences;
-      if (slotFree && this.preemption.admits(task, this.plannedTokens())) {
+      if (slotFree && this.preemption.admits(task)) {
         this.waiting.shift();
         this.slots.push(newSlot(task));
       } else if (canEvict && !slotFree && !this.preemption.admissionPaused && this.admitFromCache(task))
@@ -226,7 +226,7 @@ export class Scheduler {
     const target = recomputeTarget(task);
     if (Math.min(this.cache.match(target), target.length - 1) < this.sharedPrefixMinTokens) return false;
     const { seq, reused } = this.cache.take(target)!;
-    if (!this.preemption.admits(task, this.plannedTokens())) {
+    if (!this.preemption.admits(task)) {
       this.engine.release(seq);
       return true;
     }
@@ -307,19 +307,21 @@ export class Scheduler {
     }
     // A request left while the draft model ran (abort, dispose): the others run at the next step.
     if (decoding.some((slot) => !this.slots.includes(slot))) return;
-    const requests: ForwardRequest[] = [
-      ...decoding.map((slot, i) => ({
+    const requests: ForwardRequest[] = [];
+    const slots: Slot[] = [];
+    decoding.forEach((slot, i) => {
+      const draft = drafts[i]!;
+      requests.push({
         seq: slot.seq!,
-        tokens: Int32Array.of(...unfed(slot), ...drafts[i]!),
-        logitsFor: drafts[i]!.length > 0 ? ('all' as const) : ('last' as const),
-      })),
-      ...prefilling.map(({ slot, chunk }) => ({
-        seq: slot.seq!,
-        tokens: Int32Array.from(chunk),
-        logitsFor: 'last' as const,
-      })),
-    ];
-    const slots = [...decoding, ...prefilling.map(({ slot }) => slot)];
+        tokens: fedTokens(slot, draft),
+        logitsFor: draft.length > 0 ? 'all' : 'last',
+      });
+      slots.push(slot);
+    });
+    for (const { slot, chunk } of prefilling) {
+      requests.push({ seq: slot.seq!, tokens: new Int32Array(chunk), logitsFor: 'last' });
+      slots.push(slot);
+    }
     // Greedy steps take 4 bytes per row from the engine instead of its logits (Engine.forwardArgmax),
     // grammar-constrained ones with their mask as the row's `allowed` tokens.
     const argmaxOnly = this.argmaxStep(requests, decoding, drafts, prefilling);
@@ -346,7 +348,7 @@ export class Scheduler {
       this.drafts.recordVerify(requests[0]!.tokens.length, performance.now() - forwardStart);
     decoding.forEach((slot, i) => {
       if (!this.slots.includes(slot)) return;
-      slot.cached.push(...unfed(slot));
+      pushUnfed(slot);
       const draft = drafts[i]!;
       if (draft.length === 0) {
         this.accept(slot, rowsOf(rows[i]!, 1, 0));
@@ -387,26 +389,19 @@ export class Scheduler {
     prefilling: Array<{ slot: Slot; chunk: number[] }>,
   ): boolean {
     if (!this.engineArgmax || this.engine.forwardArgmax === undefined) return false;
-    const eligible = (slot: Slot, draft: number) =>
-      slot.task.argmaxWithMask && (draft === 0 || !slot.task.constrained);
-    if (!decoding.every((slot, i) => eligible(slot, drafts[i]!.length))) return false;
-    if (!prefilling.every(({ slot }) => eligible(slot, 0))) return false;
+    for (let i = 0; i < decoding.length; i++)
+      if (!argmaxEligible(decoding[i]!, drafts[i]!.length)) return false;
+    for (const { slot } of prefilling) if (!argmaxEligible(slot, 0)) return false;
     const { vocabSize } = this.engine.info;
     // Null from engineAllowed: bans that leave no token, whose bias the sampler adds to the logits.
     let argmax = true;
     try {
-      const allow = (request: ForwardRequest, slot: Slot) => {
-        const allowed = slot.task.engineAllowed(vocabSize);
-        if (allowed === null) argmax = false;
-        else request.allowed = allowed;
-      };
-      decoding.forEach((slot, i) => {
-        allow(requests[i]!, slot);
-      });
+      for (let i = 0; i < decoding.length; i++)
+        argmax = allowArgmax(requests[i]!, decoding[i]!, vocabSize) && argmax;
       prefilling.forEach(({ slot, chunk }, i) => {
         const last =
           slot.cached.length + chunk.length === slot.target.length && slot.task.tokenIds.length === 0;
-        if (last) allow(requests[decoding.length + i]!, slot);
+        if (last) argmax = allowArgmax(requests[decoding.length + i]!, slot, vocabSize) && argmax;
       });
     } catch {
       // A grammar with no way on: the logits step's accept fails the request with the same error.
@@ -613,6 +608,8 @@ export class Scheduler {
   }
 
   private dropAborted(): void {
+    // Checked before copying the list: every step calls this, and an abort is rare.
+    if (!this.slots.some((slot) => slot.task.signal?.aborted)) return;
     for (const slot of [...this.slots]) if (slot.task.signal?.aborted) this.fail(slot, undefined);
   }
 
@@ -646,6 +643,22 @@ export class Scheduler {
   }
 }
 
+/** Whether a slot's row may be an engine argmax (see Scheduler.argmaxStep). */
+function argmaxEligible(slot: Slot, draft: number): boolean {
+  return slot.task.argmaxWithMask && (draft === 0 || !slot.task.constrained);
+}
+
+/**
+ * Sets the request's `allowed` to its task's engine mask; false when the task's bans leave no token
+ * (engineAllowed null), whose bias the sampler must then add to the logits.
+ */
+function allowArgmax(request: ForwardRequest, slot: Slot, vocabSize: number): boolean {
+  const allowed = slot.task.engineAllowed(vocabSize);
+  if (allowed === null) return false;
+  request.allowed = allowed;
+  return true;
+}
+
 /**
  * The most tokens a request feeds in one step, its grammar's forced ones with its last sampled one:
  * candle-native's matmuls take up to 16 tokens as a decode batch, each row with the bits of a call of
@@ -660,6 +673,22 @@ const mostFedTokens = 16;
  */
 function unfed(slot: Slot): readonly number[] {
   return slot.task.context.slice(slot.cached.length);
+}
+
+/** A decoding request's step tokens: its unfed ones, then its draft (no intermediate arrays: every step). */
+function fedTokens(slot: Slot, draft: readonly number[]): Int32Array {
+  const { context } = slot.task;
+  const from = slot.cached.length;
+  const tokens = new Int32Array(context.length - from + draft.length);
+  for (let i = from; i < context.length; i++) tokens[i - from] = context[i]!;
+  tokens.set(draft, context.length - from);
+  return tokens;
+}
+
+/** Moves a decoding request's unfed tokens into `cached`, once its step has fed them. */
+function pushUnfed(slot: Slot): void {
+  const { context } = slot.task;
+  for (let i = slot.cached.length; i < context.length; i++) slot.cached.push(context[i]!);
 }
 
 /**

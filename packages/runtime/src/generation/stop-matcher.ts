@@ -20,6 +20,8 @@ export class StopMatcher {
 
   push(text: string): StopMatch {
     if (this.stopped) return { text: '', stopped: true };
+    // No stop strings: nothing to hold back, no buffer to build (every token of most calls).
+    if (this.stops.length === 0) return { text, stopped: false };
     const buffer = this.held + text;
     let matchAt = -1;
     for (const stop of this.stops) {

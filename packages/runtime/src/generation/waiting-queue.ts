@@ -67,6 +67,8 @@ export class WaitingQueue<T extends { readonly signal?: AbortSignal }> {
   }
 
   private entry(item: T): { item: T; detach: () => void } {
+    // No signal, nothing to listen to: no closures per request.
+    if (item.signal === undefined) return { item, detach: nothing };
     const listener = () => {
       if (this.remove(item)) this.onAbort(item);
     };
@@ -81,3 +83,5 @@ export class WaitingQueue<T extends { readonly signal?: AbortSignal }> {
     return true;
   }
 }
+
+function nothing(): void {}

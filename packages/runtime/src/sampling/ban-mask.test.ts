@@ -29,4 +29,13 @@ describe('maskWithout', () => {
     expect(none.allowsAny).toBe(false);
     expect(ids(none.mask, 40)).toEqual([]);
   });
+
+  it("gives one ban list, passed again at another width, that width's mask", () => {
+    const banned = Object.freeze([2, 40]);
+    expect(ids(maskWithout(undefined, banned, 40).mask, 64)).toHaveLength(39);
+    expect(ids(maskWithout(undefined, banned, 64).mask, 64)).toHaveLength(62);
+    expect(ids(maskWithout(undefined, banned, 40).mask, 64)).toHaveLength(39);
+    // An equal list in another array shares the entry.
+    expect(maskWithout(undefined, [2, 40], 64)).toBe(maskWithout(undefined, banned, 64));
+  });
 });

@@ -128,22 +128,27 @@ function checkedBias(
   return bias;
 }
 
+/** Each numeric option's range, in the order they are checked (made once: every call validates). */
+const OPTION_RANGES: ReadonlyArray<readonly [keyof SamplerOptions, (v: number) => boolean, string]> = [
+  ['temperature', (v) => v >= 0, '>= 0'],
+  ['topK', (v) => v >= 0 && Number.isInteger(v), 'an integer >= 0'],
+  ['topP', (v) => v > 0 && v <= 1, 'in (0, 1]'],
+  ['minP', (v) => v >= 0 && v <= 1, 'in [0, 1]'],
+  ['repetitionPenalty', (v) => v > 0, '> 0'],
+  ['presencePenalty', () => true, 'finite'],
+  ['frequencyPenalty', () => true, 'finite'],
+  ['penaltyWindow', (v) => v >= -1 && Number.isInteger(v), 'an integer >= -1'],
+  ['seed', () => true, 'finite'],
+];
+
 /** Throws a RangeError naming the first option out of its range. */
 export function validateSamplerOptions(options: SamplerOptions): void {
-  const check = (name: string, value: number | undefined, ok: (v: number) => boolean, range: string) => {
+  for (const [name, ok, range] of OPTION_RANGES) {
+    const value = options[name] as number | undefined;
     if (value !== undefined && (!Number.isFinite(value) || !ok(value))) {
       throw new RangeError(`${name} must be ${range}, got ${value}`);
     }
-  };
-  check('temperature', options.temperature, (v) => v >= 0, '>= 0');
-  check('topK', options.topK, (v) => v >= 0 && Number.isInteger(v), 'an integer >= 0');
-  check('topP', options.topP, (v) => v > 0 && v <= 1, 'in (0, 1]');
-  check('minP', options.minP, (v) => v >= 0 && v <= 1, 'in [0, 1]');
-  check('repetitionPenalty', options.repetitionPenalty, (v) => v > 0, '> 0');
-  check('presencePenalty', options.presencePenalty, () => true, 'finite');
-  check('frequencyPenalty', options.frequencyPenalty, () => true, 'finite');
-  check('penaltyWindow', options.penaltyWindow, (v) => v >= -1 && Number.isInteger(v), 'an integer >= -1');
-  check('seed', options.seed, () => true, 'finite');
+  }
   for (const [key, value] of Object.entries(options.logitBias ?? {})) {
     const id = Number(key);
     if (!Number.isInteger(id) || id < 0) throw new RangeError(`logitBias key must be a token id, got ${key}`);

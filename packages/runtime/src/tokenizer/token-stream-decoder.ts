@@ -12,6 +12,11 @@ export class TokenStreamDecoder implements StreamDecoder {
     const bytes = this.bytesOf(id, this.first);
     this.first = false;
     if (bytes.length === 0) return '';
+    // Most tokens complete their characters with nothing held: decoded as they are, no copies.
+    if (this.pending.length === 0) {
+      const hold = incompleteUtf8Tail(bytes);
+      if (hold === 0) return utf8Decode(bytes);
+    }
     const joined = new Uint8Array(this.pending.length + bytes.length);
     joined.set(this.pending);
     joined.set(bytes, this.pending.length);
