@@ -82,9 +82,14 @@ describe('continuous batching', () => {
   it('stops a shared prefill call when one of its requests aborts, and the others finish', async () => {
     const { lm, engine } = createFakeLM({ delayMs: 20 }, { prefixCacheSize: 0 });
     const controller = new AbortController();
+    // aborted 5 ms into the shared call's 20: a timer set before the call could fire before it starts on a busy machine
+    const forward = engine.forward.bind(engine);
+    engine.forward = (...args) => {
+      if (engine.calls.length === 0) setTimeout(() => controller.abort(), 5);
+      return forward(...args);
+    };
     const doomed = lm.complete('abcdefghij', { signal: controller.signal, maxTokens: 3 });
     const survivor = lm.complete('pqrstuvw', { maxTokens: 3 });
-    setTimeout(() => controller.abort(), 5);
     await expect(doomed).rejects.toBeInstanceOf(AbortError);
     expect((await survivor).text).toBe('xyz');
     expect(engine.calls[0]!.map((r) => r.tokens.length)).toEqual([11, 9]);
