@@ -118,6 +118,15 @@ describe('GrammarMasks', () => {
     expect(() => matcher.advance(7)).toThrowError(GrammarError);
   });
 
+  it('says with a GrammarError, under a token budget too, when no token of the vocabulary goes on', () => {
+    const vocab = vocabulary(['a', 'c']);
+    const masks = new GrammarMasks(literal('ab'), vocab);
+    const matcher = new GrammarMatcher(masks);
+    matcher.advance(0);
+    expect(() => matcher.mask()).toThrowError(/no token of the vocabulary continues/);
+    expect(() => matcher.mask(1)).toThrowError(/no token of the vocabulary continues/);
+  });
+
   it('lets byte-level tokens end inside a UTF-8 character and checks what follows', () => {
     const e9 = [...encoder.encode('é')];
     const vocab = vocabulary(['"', 'é', [e9[0]!], [e9[1]!], 'a', '"a']);

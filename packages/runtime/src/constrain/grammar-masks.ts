@@ -84,11 +84,9 @@ export class GrammarMasks {
     const key = state * 0x10001 + level + 1;
     let mask = this.shared.get(key);
     if (mask === undefined) {
+      // level 0xffff: a state that cannot end and that no token goes on from; the mask stays empty, so
+      // the matcher falls back to the full mask, empty too, and says so with a GrammarError
       mask = new Uint32Array(this.words);
-      if (level === 0xffff) {
-        // No token goes on from here: every id passes `after <= limit` (0xffff marks the others).
-        for (let id = 0; id < this.vocabulary.size; id++) mask[id >>> 5]! |= 1 << (id & 31);
-      }
       const { ids, after } = reach;
       for (let i = 0; i < ids.length; i++)
         if (after[i]! <= level) mask[ids[i]! >>> 5]! |= 1 << (ids[i]! & 31);
