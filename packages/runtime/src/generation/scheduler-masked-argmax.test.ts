@@ -30,6 +30,8 @@ describe('constrained greedy steps through Engine.forwardArgmax with masks', () 
         engineArgmax,
         prefixCacheSize: 0,
         promptLookupMaxBatch,
+        // drafts wherever the context matches, not where measured timings say they pay (a busy machine's say no)
+        promptLookupVerifyCostPerToken: 0,
       } as const;
       const lm = new LocalLM({ engine, tokenizer, ...options });
       const outcome = await new ChatAdapter({ fallbackToJSON: false }).call(
