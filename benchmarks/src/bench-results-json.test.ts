@@ -10,8 +10,14 @@ const run = (decode: number, ttftMs: number) => ({
   maxRssMb: 300,
 });
 
-const cost = { weightBytesPerToken: 140e6, macsPerToken: 100e6 };
-const limits = { readBandwidthGBs: 50, int8PeakGMACs: 400, int8Instruction: 'vpdpbusd zmm, AVX-512 VNNI' };
+const cost = { weightBytesPerToken: 140e6, macsPerToken: 100e6, floatMacsPerToken: 0 };
+const limits = {
+  readBandwidthGBs: 50,
+  int8PeakGMACs: 400,
+  int8Instruction: 'vpdpbusd zmm, AVX-512 VNNI',
+  fmaPeakGMACs: 100,
+  fmaInstruction: 'vfmadd231ps zmm, AVX-512F',
+};
 
 describe('the results JSON of pnpm bench', () => {
   const json = benchResultsJson(
@@ -43,6 +49,7 @@ describe('the results JSON of pnpm bench', () => {
       maxRssMb: 300,
       decodeShareOfBandwidth: (130 * 140e6) / 50e9,
       prefillShareOfInt8Peak: (500 * 100e6) / 400e9,
+      prefillShareOfArithmeticPeak: (500 * 100e6) / 400e9,
     });
     expect(json.results[0]!.cost).toEqual(cost);
     expect(json.results[1]!.runs).toHaveLength(3);

@@ -67,7 +67,9 @@ const format = (values: number[], digits = 1) => {
 };
 
 // Both limits are measured here, in this run and with its thread count, never taken from a table.
-process.stderr.write(`measuring the machine's read bandwidth and int8 peak (${threads} threads)\n`);
+process.stderr.write(
+  `measuring the machine's read bandwidth, int8 peak and f32 FMA peak (${threads} threads)\n`,
+);
 const limits = measureMachineLimits(threads);
 
 const rows: string[] = [];
@@ -113,14 +115,16 @@ for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
         )} | ${format(
           r.map((x) => x.loadMs),
           0,
-        )} | ${percent(share.decodeShareOfBandwidth)} | ${percent(share.prefillShareOfInt8Peak)} |`,
+        )} | ${percent(share.decodeShareOfBandwidth)} | ${percent(share.prefillShareOfInt8Peak)} | ${percent(
+          share.prefillShareOfArithmeticPeak,
+        )} |`,
     );
   }
   const ratio = (key: keyof RunResult) =>
     (median('x candle-native', key) / median('llama.cpp', key)).toFixed(2);
   rows.push(
     `| ${caseName(engineCase)} | **ratio x / llama.cpp** | **${ratio('decodeTokensPerSecond')}×** | ` +
-      `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× | ${ratio('loadMs')}× | | |`,
+      `**${ratio('prefillTokensPerSecond')}×** | ${ratio('ttftMs')}× | ${ratio('maxRssMb')}× | ${ratio('loadMs')}× | | | |`,
   );
   process.stderr.write(`${rows.slice(-3).join('\n')}\n`);
 }
@@ -128,22 +132,27 @@ for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const costLines = [...new Map(measured.map((m) => [m.case, m.cost])).entries()].map(
   ([name, cost]) =>
-    `${name}: ${mb(cost.weightBytesPerToken)} MB read per decoded token, ${mb(cost.macsPerToken)} M int8 MACs per prompt token`,
+    `${name}: ${mb(cost.weightBytesPerToken)} MB read per decoded token, ${mb(cost.macsPerToken)} M MACs per prompt token` +
+    (cost.floatMacsPerToken > 0
+      ? ` (${mb(cost.floatMacsPerToken)} M of them on float weights, in f32 FMAs)`
+      : ''),
 );
 
 const table = [
   `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, ` +
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; threads ${threads}; prompt ${prompt} tokens; ` +
     `${gen} generated; median of ${runs} runs (min–max).`,
-  `Limits measured in this run (${threads} threads, xcandle-harness membw / int8peak): read bandwidth ` +
-    `${limits.readBandwidthGBs.toFixed(1)} GB/s; int8 peak ${limits.int8PeakGMACs.toFixed(1)} GMAC/s (${limits.int8Instruction}). ` +
-    'Decode share = decode tok/s × weight bytes per token ÷ read bandwidth; prefill share = prefill tok/s × ' +
-    'int8 MACs per token ÷ int8 peak (what is counted: docs/benchmarks.md).',
+  `Limits measured in this run (${threads} threads, xcandle-harness membw / int8peak / fmapeak): read bandwidth ` +
+    `${limits.readBandwidthGBs.toFixed(1)} GB/s; int8 peak ${limits.int8PeakGMACs.toFixed(1)} GMAC/s (${limits.int8Instruction}); ` +
+    `f32 FMA peak ${limits.fmaPeakGMACs.toFixed(1)} GMAC/s (${limits.fmaInstruction}). ` +
+    'Decode share = decode tok/s × weight bytes per token ÷ read bandwidth; prefill share of int8 peak = prefill tok/s × ' +
+    'MACs per token ÷ int8 peak; of arithmetic peak = prefill tok/s × (quantized MACs ÷ int8 peak + float-weight MACs ÷ ' +
+    'f32 FMA peak) (what is counted: docs/benchmarks.md).',
   '',
   ...costLines.map((line) => `- ${line}`),
   '',
-  '| model | engine | decode tok/s (higher is better) | prefill tok/s (higher) | TTFT ms (lower) | peak RSS MB (lower) | load ms (lower) | decode share of bandwidth | prefill share of int8 peak |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| model | engine | decode tok/s (higher is better) | prefill tok/s (higher) | TTFT ms (lower) | peak RSS MB (lower) | load ms (lower) | decode share of bandwidth | prefill share of int8 peak | prefill share of arithmetic peak |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 const json = benchResultsJson(measured, { threads, prompt, gen, runs }, limits);

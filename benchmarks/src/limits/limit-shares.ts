@@ -5,8 +5,14 @@ import type { ModelCost } from './model-cost.ts';
 export interface LimitShares {
   /** decode tok/s × weight bytes per token ÷ read bandwidth. */
   decodeShareOfBandwidth: number;
-  /** prefill tok/s × int8 multiply-adds per token ÷ int8 peak. */
+  /** prefill tok/s × int8 multiply-adds per token ÷ int8 peak (every matrix counted as int8). */
   prefillShareOfInt8Peak: number;
+  /**
+   * prefill tok/s × the least time a token's matrices take at the peak of the arithmetic they run
+   * in: the quantized ones at the int8 peak, the float ones (F16, BF16, F32) at the f32 FMA peak.
+   * Equal to prefillShareOfInt8Peak for a file with no float matrices.
+   */
+  prefillShareOfArithmeticPeak: number;
 }
 
 export function limitShares(
@@ -18,6 +24,10 @@ export function limitShares(
     decodeShareOfBandwidth:
       (rates.decodeTokensPerSecond * cost.weightBytesPerToken) / (limits.readBandwidthGBs * 1e9),
     prefillShareOfInt8Peak: (rates.prefillTokensPerSecond * cost.macsPerToken) / (limits.int8PeakGMACs * 1e9),
+    prefillShareOfArithmeticPeak:
+      rates.prefillTokensPerSecond *
+      ((cost.macsPerToken - cost.floatMacsPerToken) / (limits.int8PeakGMACs * 1e9) +
+        cost.floatMacsPerToken / (limits.fmaPeakGMACs * 1e9)),
   };
 }
 

@@ -2,7 +2,13 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { harnessPath, measureMachineLimits, parseInt8Peak, parseReadBandwidth } from './machine-limits.ts';
+import {
+  harnessPath,
+  measureMachineLimits,
+  parseFmaPeak,
+  parseInt8Peak,
+  parseReadBandwidth,
+} from './machine-limits.ts';
 import { MachineProbeError } from './machine-probe-error.ts';
 
 describe('the machine probes of pnpm bench', () => {
@@ -12,12 +18,17 @@ describe('the machine probes of pnpm bench', () => {
       gmacs: 381,
       instruction: 'vpdpbusd zmm, AVX-512 VNNI',
     });
+    expect(parseFmaPeak('f32 FMA peak 117.3 GMAC/s (vfmadd231ps zmm, AVX-512F)\n')).toEqual({
+      gmacs: 117.3,
+      instruction: 'vfmadd231ps zmm, AVX-512F',
+    });
   });
 
   it('rejects anything else with a typed error that quotes it', () => {
     expect(() => parseReadBandwidth('read bandwidth 0.0 GB/s')).toThrow(MachineProbeError);
     expect(() => parseReadBandwidth('read bandwidth 52 GB/s\nextra')).toThrow(/got "read bandwidth 52 GB\/s/);
     expect(() => parseInt8Peak('int8 peak 380 GMAC/s')).toThrow(MachineProbeError);
+    expect(() => parseFmaPeak('int8 peak 380.0 GMAC/s (vpdpbusd zmm)')).toThrow(/expected "f32 FMA peak/);
     const error = (() => {
       try {
         parseInt8Peak('');
@@ -48,5 +59,7 @@ describe('the machine probes of pnpm bench', () => {
     expect(limits.readBandwidthGBs).toBeGreaterThan(0.1);
     expect(limits.int8PeakGMACs).toBeGreaterThan(0.1);
     expect(limits.int8Instruction).toMatch(/vpdpbusd|vpmaddubsw/);
+    expect(limits.fmaPeakGMACs).toBeGreaterThan(0.1);
+    expect(limits.fmaInstruction).toMatch(/vfmadd231ps/);
   }, 60_000);
 });

@@ -12,6 +12,10 @@ export interface MachineLimits {
   int8PeakGMACs: number;
   /** The instruction the peak was measured with, e.g. "vpdpbusd zmm, AVX-512 VNNI". */
   int8Instruction: string;
+  /** Independent f32 FMA chains in registers, 1e9 multiply-adds/s: the arithmetic of float weights. */
+  fmaPeakGMACs: number;
+  /** e.g. "vfmadd231ps zmm, AVX-512F". */
+  fmaInstruction: string;
 }
 
 /** Built beside the addon by `pnpm --filter @x/candle-native build`; XC_HARNESS points elsewhere. */
@@ -31,17 +35,23 @@ export function parseReadBandwidth(output: string): number {
   return value;
 }
 
-/** `int8 peak <GMAC/s> GMAC/s (<instruction>)` → the number and the instruction. */
-export function parseInt8Peak(output: string): { gmacs: number; instruction: string } {
-  const match = /^int8 peak (\d+(?:\.\d+)?) GMAC\/s \((.+)\)$/.exec(output.trim());
-  const gmacs = match ? Number(match[1]) : Number.NaN;
+/** `<label> <GMAC/s> GMAC/s (<instruction>)` → the number and the instruction. */
+function parsePeak(probe: string, label: string, output: string): { gmacs: number; instruction: string } {
+  const match = /^(.+) (\d+(?:\.\d+)?) GMAC\/s \((.+)\)$/.exec(output.trim());
+  const gmacs = match?.[1] === label ? Number(match[2]) : Number.NaN;
   if (!match || !(gmacs > 0))
     throw new MachineProbeError(
-      'int8peak',
-      `expected "int8 peak <GMAC/s> GMAC/s (<instruction>)", got "${output.trim()}"`,
+      probe,
+      `expected "${label} <GMAC/s> GMAC/s (<instruction>)", got "${output.trim()}"`,
     );
-  return { gmacs, instruction: match[2]! };
+  return { gmacs, instruction: match[3]! };
 }
+
+/** `int8 peak <GMAC/s> GMAC/s (<instruction>)` → the number and the instruction. */
+export const parseInt8Peak = (output: string) => parsePeak('int8peak', 'int8 peak', output);
+
+/** `f32 FMA peak <GMAC/s> GMAC/s (<instruction>)` → the number and the instruction. */
+export const parseFmaPeak = (output: string) => parsePeak('fmapeak', 'f32 FMA peak', output);
 
 function probe(harness: string, name: string, threads: number): string {
   if (!existsSync(harness))
@@ -53,9 +63,16 @@ function probe(harness: string, name: string, threads: number): string {
   }
 }
 
-/** Runs both probes with the benchmark's thread count (a second or two each). */
+/** Runs the three probes with the benchmark's thread count (a second or two each). */
 export function measureMachineLimits(threads: number, harness = harnessPath()): MachineLimits {
   const readBandwidthGBs = parseReadBandwidth(probe(harness, 'membw', threads));
-  const peak = parseInt8Peak(probe(harness, 'int8peak', threads));
-  return { readBandwidthGBs, int8PeakGMACs: peak.gmacs, int8Instruction: peak.instruction };
+  const int8 = parseInt8Peak(probe(harness, 'int8peak', threads));
+  const fma = parseFmaPeak(probe(harness, 'fmapeak', threads));
+  return {
+    readBandwidthGBs,
+    int8PeakGMACs: int8.gmacs,
+    int8Instruction: int8.instruction,
+    fmaPeakGMACs: fma.gmacs,
+    fmaInstruction: fma.instruction,
+  };
 }

@@ -1,4 +1,4 @@
-import { modelKeys, readGGUF } from '@x/runtime';
+import { GGMLType, modelKeys, readGGUF } from '@x/runtime';
 
 /** What one token costs a llama-family forward, counted from the GGUF's tensor table. */
 export interface ModelCost {
@@ -16,26 +16,38 @@ export interface ModelCost {
    * scores and weighted sums (they grow with the context and run in floating point).
    */
   macsPerToken: number;
+  /**
+   * The part of macsPerToken in matrices stored as floats (F32, F16, BF16). They have no int8 path
+   * (quantizing the activations against them would change the results), so they multiply in f32
+   * FMAs, whose peak is a quarter of vpdpbusd's on AVX-512 VNNI CPUs.
+   */
+  floatMacsPerToken: number;
 }
 
 export interface TensorShape {
   name: string;
   /** ggml order: shape[0] is the row length. */
   shape: readonly number[];
+  type: GGMLType;
   byteLength: number;
 }
+
+const FLOAT_TYPES: ReadonlySet<GGMLType> = new Set([GGMLType.F32, GGMLType.F16, GGMLType.BF16]);
 
 export function modelCost(tensors: readonly TensorShape[]): ModelCost {
   const untied = tensors.some((t) => t.name === 'output.weight');
   let weightBytesPerToken = 0;
   let macsPerToken = 0;
+  let floatMacsPerToken = 0;
   for (const tensor of tensors) {
     const rows = tensor.shape[1] ?? 1;
     weightBytesPerToken +=
       untied && tensor.name === 'token_embd.weight' ? tensor.byteLength / rows : tensor.byteLength;
-    if (tensor.name.startsWith('blk.') && tensor.shape.length === 2) macsPerToken += tensor.shape[0]! * rows;
+    if (!tensor.name.startsWith('blk.') || tensor.shape.length !== 2) continue;
+    macsPerToken += tensor.shape[0]! * rows;
+    if (FLOAT_TYPES.has(tensor.type)) floatMacsPerToken += tensor.shape[0]! * rows;
   }
-  return { weightBytesPerToken, macsPerToken };
+  return { weightBytesPerToken, macsPerToken, floatMacsPerToken };
 }
 
 /** modelCost of a GGUF file (reads the header only). */

@@ -13,8 +13,14 @@ const result = (decode: number) => ({
   decodeTokensPerSecond: decode,
   maxRssMb: 300,
 });
-const cost = { weightBytesPerToken: 140e6, macsPerToken: 100e6 };
-const limits = { readBandwidthGBs: 50, int8PeakGMACs: 400, int8Instruction: 'vpdpbusd zmm, AVX-512 VNNI' };
+const cost = { weightBytesPerToken: 140e6, macsPerToken: 100e6, floatMacsPerToken: 0 };
+const limits = {
+  readBandwidthGBs: 50,
+  int8PeakGMACs: 400,
+  int8Instruction: 'vpdpbusd zmm, AVX-512 VNNI',
+  fmaPeakGMACs: 100,
+  fmaInstruction: 'vfmadd231ps zmm, AVX-512F',
+};
 const runOn = (day: number, ours: number) =>
   benchResultsJson(
     [

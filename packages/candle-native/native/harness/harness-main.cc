@@ -10,6 +10,7 @@
 //   xcandle-harness attention-digest [--cases 3000] [--kernels K]   (a hash of attention_tokens' output bytes over fixed random runs)
 //   xcandle-harness membw [--threads N]      (read bandwidth of a buffer far larger than the caches, median of 15 passes)
 //   xcandle-harness int8peak [--threads N]   (int8 multiply-adds per second, registers only)
+//   xcandle-harness fmapeak [--threads N]    (f32 fused multiply-adds per second, registers only)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -36,7 +37,8 @@ int usage() {
                "       xcandle-harness attention-bench [--keys 512,2048] [--slices 1,3] [--tokens N [--group G]] [--rows R] [--warm 1] [--steps N] [--kernels K]\n"
                "       xcandle-harness attention-digest [--cases N] [--kernels K]\n"
                "       xcandle-harness membw [--threads N]\n"
-               "       xcandle-harness int8peak [--threads N]\n");
+               "       xcandle-harness int8peak [--threads N]\n"
+               "       xcandle-harness fmapeak [--threads N]\n");
   return 2;
 }
 
@@ -185,6 +187,7 @@ int main(int argc, char** argv) {
     }
     if (mode == "membw") return xch::run_membw(argc, argv);
     if (mode == "int8peak") return xch::run_int8peak(argc, argv);
+    if (mode == "fmapeak") return xch::run_fmapeak(argc, argv);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     std::printf("0 passed, 1 failed\n");

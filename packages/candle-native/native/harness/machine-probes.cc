@@ -1,6 +1,7 @@
-// xcandle-harness membw / int8peak: the machine's two limits, measured in the run that reports a share of them.
-//   membw:    N threads stream-read one buffer far larger than the last-level cache; best of a few passes.
+// xcandle-harness membw / int8peak / fmapeak: the machine's limits, measured in the run that reports a share of them.
+//   membw:    N threads stream-read one buffer far larger than the last-level cache; median of the passes.
 //   int8peak: N threads run independent int8 dot-product chains that never leave the registers.
+//   fmapeak:  the same with f32 fused multiply-adds, the arithmetic of float (F16/BF16/F32) weights.
 #include "machine-probes.h"
 
 #include <sys/mman.h>
@@ -176,26 +177,103 @@ __attribute__((target("avx2"))) int64_t maddubs_chains(const int8_t* a_bytes, co
   }
   return sum;
 }
+
+// Each vfmadd231ps zmm: 16 f32 multiply-adds. The operands are 0.5 and 0.25, so every lane holds
+// rounds × 0.125 exactly (below 2^24 eighths); the sum comes back in eighths.
+__attribute__((target("avx512f"))) int64_t fma_chains_avx512(int64_t rounds) {
+  const __m512 a = _mm512_set1_ps(0.5f), b = _mm512_set1_ps(0.25f);
+  __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  __m512 c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+  for (int64_t r = 0; r < rounds; r++) {
+    c0 = _mm512_fmadd_ps(a, b, c0), c1 = _mm512_fmadd_ps(a, b, c1), c2 = _mm512_fmadd_ps(a, b, c2);
+    c3 = _mm512_fmadd_ps(a, b, c3), c4 = _mm512_fmadd_ps(a, b, c4), c5 = _mm512_fmadd_ps(a, b, c5);
+    c6 = _mm512_fmadd_ps(a, b, c6), c7 = _mm512_fmadd_ps(a, b, c7), c8 = _mm512_fmadd_ps(a, b, c8);
+    c9 = _mm512_fmadd_ps(a, b, c9), c10 = _mm512_fmadd_ps(a, b, c10), c11 = _mm512_fmadd_ps(a, b, c11);
+    c12 = _mm512_fmadd_ps(a, b, c12), c13 = _mm512_fmadd_ps(a, b, c13), c14 = _mm512_fmadd_ps(a, b, c14);
+    c15 = _mm512_fmadd_ps(a, b, c15);
+    __asm__ volatile("" : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7));
+    __asm__ volatile("" : "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11), "+v"(c12), "+v"(c13), "+v"(c14), "+v"(c15));
+  }
+  const __m512 acc[kChains] = {c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15};
+  int64_t eighths = 0;
+  alignas(64) float lanes[16];
+  for (const __m512& value : acc) {
+    _mm512_store_ps(lanes, value);
+    for (float lane : lanes) eighths += static_cast<int64_t>(lane * 8);
+  }
+  return eighths;
+}
+
+// AVX2 + FMA: 8 f32 multiply-adds per vfmadd231ps ymm, 16 chains as on AVX-512.
+__attribute__((target("avx2,fma"))) int64_t fma_chains_avx2(int64_t rounds) {
+  const __m256 a = _mm256_set1_ps(0.5f), b = _mm256_set1_ps(0.25f);
+  __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  __m256 c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+  for (int64_t r = 0; r < rounds; r++) {
+    c0 = _mm256_fmadd_ps(a, b, c0), c1 = _mm256_fmadd_ps(a, b, c1), c2 = _mm256_fmadd_ps(a, b, c2);
+    c3 = _mm256_fmadd_ps(a, b, c3), c4 = _mm256_fmadd_ps(a, b, c4), c5 = _mm256_fmadd_ps(a, b, c5);
+    c6 = _mm256_fmadd_ps(a, b, c6), c7 = _mm256_fmadd_ps(a, b, c7), c8 = _mm256_fmadd_ps(a, b, c8);
+    c9 = _mm256_fmadd_ps(a, b, c9), c10 = _mm256_fmadd_ps(a, b, c10), c11 = _mm256_fmadd_ps(a, b, c11);
+    c12 = _mm256_fmadd_ps(a, b, c12), c13 = _mm256_fmadd_ps(a, b, c13), c14 = _mm256_fmadd_ps(a, b, c14);
+    c15 = _mm256_fmadd_ps(a, b, c15);
+    __asm__ volatile("" : "+x"(c0), "+x"(c1), "+x"(c2), "+x"(c3), "+x"(c4), "+x"(c5), "+x"(c6), "+x"(c7));
+    __asm__ volatile("" : "+x"(c8), "+x"(c9), "+x"(c10), "+x"(c11), "+x"(c12), "+x"(c13), "+x"(c14), "+x"(c15));
+  }
+  const __m256 acc[kChains] = {c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15};
+  int64_t eighths = 0;
+  alignas(32) float lanes[8];
+  for (const __m256& value : acc) {
+    _mm256_store_ps(lanes, value);
+    for (float lane : lanes) eighths += static_cast<int64_t>(lane * 8);
+  }
+  return eighths;
+}
 #endif
 
-struct Int8Kernel {
+// A probe's inner loop: `rounds` rounds over every chain, returning the sum its check expects.
+struct PeakKernel {
   const char* instruction = nullptr;
   int macs_per_round = 0;  // multiply-adds of one round over every chain
-  int64_t (*run)(const int8_t*, const int8_t*, int64_t) = nullptr;
+  int64_t (*run)(int64_t rounds) = nullptr;
+  int64_t expected_per_round = 0;  // the returned sum grows by this each round
 };
 
-Int8Kernel int8_kernel() {
+// One lane's 4-byte dot product of the int8 probe's operands; every product of every round is this.
+constexpr uint8_t kA[4] = {3, 5, 7, 9};
+constexpr int8_t kB[4] = {-2, 4, -6, 1};
+constexpr int64_t kDot4 = 3 * -2 + 5 * 4 + 7 * -6 + 9 * 1;
+
 #if defined(__x86_64__) || defined(__i386__)
-  if (xc::cpu_features().avx512) return {"vpdpbusd zmm, AVX-512 VNNI", 64 * kChains, vnni_chains};
-  if (xc::cpu_features().avx2) return {"vpmaddubsw+vpmaddwd ymm, AVX2", 32 * (kChains / 2), maddubs_chains};
+int64_t vnni_rounds(int64_t rounds) {
+  int8_t a[4], b[4];
+  std::memcpy(a, kA, 4);
+  std::memcpy(b, kB, 4);
+  return vnni_chains(a, b, rounds);
+}
+int64_t maddubs_rounds(int64_t rounds) {
+  int8_t a[4], b[4];
+  std::memcpy(a, kA, 4);
+  std::memcpy(b, kB, 4);
+  return maddubs_chains(a, b, rounds);
+}
+#endif
+
+PeakKernel int8_kernel() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (xc::cpu_features().avx512) return {"vpdpbusd zmm, AVX-512 VNNI", 64 * kChains, vnni_rounds, kDot4 * 16 * kChains};
+  if (xc::cpu_features().avx2) return {"vpmaddubsw+vpmaddwd ymm, AVX2", 32 * (kChains / 2), maddubs_rounds, kDot4 * 8 * (kChains / 2)};
 #endif
   return {};
 }
 
-// One lane's 4-byte dot product of the probe's operands; every product of every round is this.
-constexpr uint8_t kA[4] = {3, 5, 7, 9};
-constexpr int8_t kB[4] = {-2, 4, -6, 1};
-constexpr int64_t kDot4 = 3 * -2 + 5 * 4 + 7 * -6 + 9 * 1;
+// Each lane gains 0.5 × 0.25 = one eighth a round.
+PeakKernel fma_kernel() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (xc::cpu_features().avx512) return {"vfmadd231ps zmm, AVX-512F", 16 * kChains, fma_chains_avx512, 16 * kChains};
+  if (xc::cpu_features().avx2) return {"vfmadd231ps ymm, AVX2+FMA", 8 * kChains, fma_chains_avx2, 8 * kChains};
+#endif
+  return {};
+}
 
 int thread_option(int argc, char** argv, int first) {
   int threads = 0;
@@ -204,6 +282,22 @@ int thread_option(int argc, char** argv, int first) {
     else return -1;
   }
   return threads > 0 ? threads : xc::physical_core_count();
+}
+
+// The best of `passes` passes: on a busy machine some pass runs without being preempted.
+ArithmeticPeak measure_peak(const PeakKernel& kernel, int threads, int64_t rounds, int passes) {
+  ArithmeticPeak result;
+  if (kernel.run == nullptr) return result;
+  result.instruction = kernel.instruction;
+  std::vector<int64_t> sums(static_cast<size_t>(threads));
+  result.every_product_counted = true;
+  for (int pass = 0; pass < passes; pass++) {
+    const double seconds = timed_parallel(threads, [&](int t) { sums[static_cast<size_t>(t)] = kernel.run(rounds); });
+    for (int64_t sum : sums) result.every_product_counted &= sum == kernel.expected_per_round * rounds;
+    const double macs = static_cast<double>(kernel.macs_per_round) * rounds * threads;
+    result.gmacs_per_second = std::max(result.gmacs_per_second, macs / seconds / 1e9);
+  }
+  return result;
 }
 
 }  // namespace
@@ -258,25 +352,12 @@ size_t membw_buffer_bytes() {
   return std::clamp<size_t>(cache > 0 ? static_cast<size_t>(cache) * 4 : 0, size_t{256} << 20, size_t{1} << 30);
 }
 
-Int8Peak measure_int8_peak(int threads, int64_t rounds, int passes) {
-  const Int8Kernel kernel = int8_kernel();
-  Int8Peak result;
-  if (kernel.run == nullptr) return result;
-  result.instruction = kernel.instruction;
-  int8_t a[4], b[4];
-  std::memcpy(a, kA, 4);
-  std::memcpy(b, kB, 4);
-  std::vector<int64_t> sums(static_cast<size_t>(threads));
-  const int64_t expected = kDot4 * (kernel.macs_per_round / 4) * rounds;
-  result.every_product_counted = true;
-  for (int pass = 0; pass < passes; pass++) {
-    const double seconds =
-        timed_parallel(threads, [&](int t) { sums[static_cast<size_t>(t)] = kernel.run(a, b, rounds); });
-    for (int64_t sum : sums) result.every_product_counted &= sum == expected;
-    const double macs = static_cast<double>(kernel.macs_per_round) * rounds * threads;
-    result.gmacs_per_second = std::max(result.gmacs_per_second, macs / seconds / 1e9);
-  }
-  return result;
+ArithmeticPeak measure_int8_peak(int threads, int64_t rounds, int passes) {
+  return measure_peak(int8_kernel(), threads, rounds, passes);
+}
+
+ArithmeticPeak measure_fma_peak(int threads, int64_t rounds, int passes) {
+  return measure_peak(fma_kernel(), threads, rounds, passes);
 }
 
 int run_membw(int argc, char** argv) {
@@ -296,24 +377,34 @@ int run_membw(int argc, char** argv) {
   return 0;
 }
 
-int run_int8peak(int argc, char** argv) {
+namespace {
+
+// `<name> [--threads N]`: prints `<label> <GMAC/s> GMAC/s (<instruction>)`.
+int run_peak(int argc, char** argv, const char* name, const char* label,
+             ArithmeticPeak (*measure)(int, int64_t, int)) {
   const int threads = thread_option(argc, argv, 2);
   if (threads < 1) {
-    std::fprintf(stderr, "usage: xcandle-harness int8peak [--threads N]\n");
+    std::fprintf(stderr, "usage: xcandle-harness %s [--threads N]\n", name);
     return 2;
   }
-  const Int8Peak peak = measure_int8_peak(threads, 1'000'000, 30);
+  const ArithmeticPeak peak = measure(threads, 1'000'000, 30);
   if (peak.instruction == nullptr) {
-    std::fprintf(stderr, "int8peak: this CPU has neither AVX-512 VNNI nor AVX2\n");
+    std::fprintf(stderr, "%s: this CPU has neither AVX-512 nor AVX2\n", name);
     return 1;
   }
   if (!peak.every_product_counted) {
-    std::fprintf(stderr, "int8peak: the dot products summed to the wrong total\n");
+    std::fprintf(stderr, "%s: the multiply-adds summed to the wrong total\n", name);
     return 1;
   }
-  std::printf("int8 peak %.1f GMAC/s (%s)\n", peak.gmacs_per_second, peak.instruction);
+  std::printf("%s %.1f GMAC/s (%s)\n", label, peak.gmacs_per_second, peak.instruction);
   return 0;
 }
+
+}  // namespace
+
+int run_int8peak(int argc, char** argv) { return run_peak(argc, argv, "int8peak", "int8 peak", measure_int8_peak); }
+
+int run_fmapeak(int argc, char** argv) { return run_peak(argc, argv, "fmapeak", "f32 FMA peak", measure_fma_peak); }
 
 void run_machine_checks(Checker& check) {
   // Small versions of both probes: right answers, and numbers inside what any CPU of today can do.
@@ -324,13 +415,21 @@ void run_machine_checks(Checker& check) {
                "membw's median lies between its slowest and best pass");
   check.expect(bandwidth.gb_per_second > 0.1 && bandwidth.gb_per_second < 10'000, "membw is positive and sane",
                number(bandwidth.gb_per_second) + " GB/s");
-  const Int8Peak peak = measure_int8_peak(2, 200'000, 2);
-  if (peak.instruction == nullptr) return;
-  check.expect(peak.every_product_counted, "int8peak counts every product");
-  // at most 4 such instructions a cycle at 6 GHz per thread
-  const double ceiling = 2 * 4 * 64 * 6.0;
-  check.expect(peak.gmacs_per_second > 0.1 && peak.gmacs_per_second < ceiling, "int8peak is positive and sane",
-               number(peak.gmacs_per_second) + " GMAC/s (" + peak.instruction + ")");
+  const ArithmeticPeak int8 = measure_int8_peak(2, 200'000, 2);
+  if (int8.instruction != nullptr) {
+    check.expect(int8.every_product_counted, "int8peak counts every product");
+    // at most 4 such instructions a cycle at 6 GHz per thread
+    const double ceiling = 2 * 4 * 64 * 6.0;
+    check.expect(int8.gmacs_per_second > 0.1 && int8.gmacs_per_second < ceiling, "int8peak is positive and sane",
+                 number(int8.gmacs_per_second) + " GMAC/s (" + int8.instruction + ")");
+  }
+  const ArithmeticPeak fma = measure_fma_peak(2, 200'000, 2);
+  if (fma.instruction != nullptr) {
+    check.expect(fma.every_product_counted, "fmapeak counts every multiply-add");
+    const double ceiling = 2 * 4 * 16 * 6.0;
+    check.expect(fma.gmacs_per_second > 0.1 && fma.gmacs_per_second < ceiling, "fmapeak is positive and sane",
+                 number(fma.gmacs_per_second) + " GMAC/s (" + fma.instruction + ")");
+  }
 }
 
 }  // namespace xch
