@@ -10,7 +10,12 @@ const run = (decode: number, ttftMs: number) => ({
   maxRssMb: 300,
 });
 
-const cost = { weightBytesPerToken: 140e6, macsPerToken: 100e6, floatMacsPerToken: 0 };
+const cost = {
+  weightBytesPerToken: 140e6,
+  macsPerToken: 100e6,
+  floatMacsPerToken: 0,
+  attentionMacsPerToken: 0,
+};
 const limits = {
   readBandwidthGBs: 50,
   int8PeakGMACs: 400,

@@ -78,7 +78,7 @@ for (const [caseIndex, engineCase] of (cases as EngineCase[]).entries()) {
   const where = `[case ${caseIndex + 1}/${cases.length}] ${caseName(engineCase)}`;
   process.stderr.write(`${where}: preparing the model\n`);
   const model = await ensureModel(engineCase);
-  const cost = await modelCostOf(model);
+  const cost = await modelCostOf(model, prompt);
   const results: Record<EngineName, RunResult[]> = { 'x candle-native': [], 'llama.cpp': [] };
   for (let run = 0; run < runs; run++) {
     for (const engine of Object.keys(engines) as EngineName[]) {
@@ -133,9 +133,8 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const costLines = [...new Map(measured.map((m) => [m.case, m.cost])).entries()].map(
   ([name, cost]) =>
     `${name}: ${mb(cost.weightBytesPerToken)} MB read per decoded token, ${mb(cost.macsPerToken)} M MACs per prompt token` +
-    (cost.floatMacsPerToken > 0
-      ? ` (${mb(cost.floatMacsPerToken)} M of them on float weights, in f32 FMAs)`
-      : ''),
+    (cost.floatMacsPerToken > 0 ? ` (${mb(cost.floatMacsPerToken)} M of them on float weights)` : '') +
+    `, ${mb(cost.attentionMacsPerToken)} M attention MACs per prompt token (f32)`,
 );
 
 const table = [
@@ -146,8 +145,8 @@ const table = [
     `${limits.readBandwidthGBs.toFixed(1)} GB/s; int8 peak ${limits.int8PeakGMACs.toFixed(1)} GMAC/s (${limits.int8Instruction}); ` +
     `f32 FMA peak ${limits.fmaPeakGMACs.toFixed(1)} GMAC/s (${limits.fmaInstruction}). ` +
     'Decode share = decode tok/s × weight bytes per token ÷ read bandwidth; prefill share of int8 peak = prefill tok/s × ' +
-    'MACs per token ÷ int8 peak; of arithmetic peak = prefill tok/s × (quantized MACs ÷ int8 peak + float-weight MACs ÷ ' +
-    'f32 FMA peak) (what is counted: docs/benchmarks.md).',
+    'matrix MACs per token ÷ int8 peak; of arithmetic peak = prefill tok/s × (quantized-matrix MACs ÷ int8 peak + ' +
+    '(float-matrix MACs + attention MACs) ÷ f32 FMA peak) (what is counted: docs/benchmarks.md).',
   '',
   ...costLines.map((line) => `- ${line}`),
   '',

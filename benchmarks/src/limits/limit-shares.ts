@@ -8,9 +8,9 @@ export interface LimitShares {
   /** prefill tok/s × int8 multiply-adds per token ÷ int8 peak (every matrix counted as int8). */
   prefillShareOfInt8Peak: number;
   /**
-   * prefill tok/s × the least time a token's matrices take at the peak of the arithmetic they run
-   * in: the quantized ones at the int8 peak, the float ones (F16, BF16, F32) at the f32 FMA peak.
-   * Equal to prefillShareOfInt8Peak for a file with no float matrices.
+   * prefill tok/s × the least time a token's arithmetic takes at the peak of the instructions it runs
+   * in: the quantized matrices' multiply-adds at the int8 peak; the float matrices' (F16, BF16, F32)
+   * and attention's at the f32 FMA peak.
    */
   prefillShareOfArithmeticPeak: number;
 }
@@ -27,7 +27,7 @@ export function limitShares(
     prefillShareOfArithmeticPeak:
       rates.prefillTokensPerSecond *
       ((cost.macsPerToken - cost.floatMacsPerToken) / (limits.int8PeakGMACs * 1e9) +
-        cost.floatMacsPerToken / (limits.fmaPeakGMACs * 1e9)),
+        (cost.floatMacsPerToken + cost.attentionMacsPerToken) / (limits.fmaPeakGMACs * 1e9)),
   };
 }
 

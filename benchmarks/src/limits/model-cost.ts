@@ -1,4 +1,4 @@
-import { GGMLType, modelKeys, readGGUF } from '@x/runtime';
+import { GGMLType, type ModelConfig, modelKeys, readGGUF, readModelConfig } from '@x/runtime';
 
 /** What one token costs a llama-family forward, counted from the GGUF's tensor table. */
 export interface ModelCost {
@@ -22,6 +22,11 @@ export interface ModelCost {
    * FMAs, whose peak is a quarter of vpdpbusd's on AVX-512 VNNI CPUs.
    */
   floatMacsPerToken: number;
+  /**
+   * Attention's f32 multiply-adds per token of the benchmark's causal prompt (attentionMacsPerToken):
+   * not in macsPerToken, and like the float matrices they have no int8 path.
+   */
+  attentionMacsPerToken: number;
 }
 
 export interface TensorShape {
@@ -34,7 +39,7 @@ export interface TensorShape {
 
 const FLOAT_TYPES: ReadonlySet<GGMLType> = new Set([GGMLType.F32, GGMLType.F16, GGMLType.BF16]);
 
-export function modelCost(tensors: readonly TensorShape[]): ModelCost {
+export function modelCost(tensors: readonly TensorShape[], attentionMacsPerToken = 0): ModelCost {
   const untied = tensors.some((t) => t.name === 'output.weight');
   let weightBytesPerToken = 0;
   let macsPerToken = 0;
@@ -47,10 +52,24 @@ export function modelCost(tensors: readonly TensorShape[]): ModelCost {
     macsPerToken += tensor.shape[0]! * rows;
     if (FLOAT_TYPES.has(tensor.type)) floatMacsPerToken += tensor.shape[0]! * rows;
   }
-  return { weightBytesPerToken, macsPerToken, floatMacsPerToken };
+  return { weightBytesPerToken, macsPerToken, floatMacsPerToken, attentionMacsPerToken };
 }
 
-/** modelCost of a GGUF file (reads the header only). */
-export async function modelCostOf(file: string): Promise<ModelCost> {
-  return modelCost((await readGGUF(file, { keys: modelKeys })).tensors);
+/**
+ * Per token of a causal prompt of `promptTokens`, averaged over its positions: every layer's query
+ * heads take q·k and the weighted sum of v over (n + 1) / 2 keys on average, headDim multiply-adds
+ * each. Whole-sequence attention only (no sliding window, as in the benchmark's shapes).
+ */
+export function attentionMacsPerToken(
+  config: Pick<ModelConfig, 'layerCount' | 'headCount' | 'headDim'>,
+  promptTokens: number,
+): number {
+  return config.layerCount * config.headCount * config.headDim * (promptTokens + 1);
+}
+
+/** modelCost of a GGUF file (reads the header only), attention counted for a `promptTokens` prompt. */
+export async function modelCostOf(file: string, promptTokens = 0): Promise<ModelCost> {
+  const gguf = await readGGUF(file, { keys: modelKeys });
+  const config = readModelConfig(gguf.metadata, file);
+  return modelCost(gguf.tensors, promptTokens > 0 ? attentionMacsPerToken(config, promptTokens) : 0);
 }

@@ -13,7 +13,12 @@ const result = (decode: number) => ({
   decodeTokensPerSecond: decode,
   maxRssMb: 300,
 });
-const cost = { weightBytesPerToken: 140e6, macsPerToken: 100e6, floatMacsPerToken: 0 };
+const cost = {
+  weightBytesPerToken: 140e6,
+  macsPerToken: 100e6,
+  floatMacsPerToken: 0,
+  attentionMacsPerToken: 0,
+};
 const limits = {
   readBandwidthGBs: 50,
   int8PeakGMACs: 400,
