@@ -52,6 +52,59 @@ describe('candle-native forwardArgmax with token masks', () => {
     for (const seq of [a, b, c]) engine.release(seq);
   });
 
+  it('one mask per row: each row picks within its own; the addon refuses masks that are not one per row', async () => {
+    const vocab = engine.info.vocabSize;
+    const words = Math.ceil(vocab / 32);
+    const prompt = Int32Array.of(1, 403, 407, 5, 90, 31);
+    const [logits] = await twin.forward([{ seq: twin.createSequence(), tokens: prompt, logitsFor: 'all' }]);
+    const top = argmaxRows(logits!, vocab);
+    // Row r: every third token from r, less the row's argmax; the last row: nothing.
+    const perRow = Array.from(prompt, (_, row) =>
+      row === prompt.length - 1
+        ? new Uint32Array(words)
+        : maskOf(vocab, (id) => id % 3 === row % 3 && id !== top[row]),
+    );
+    const want = Array.from(
+      top,
+      (_, row) => argmaxRows(logits!.subarray(row * vocab, (row + 1) * vocab), vocab, perRow[row])[0],
+    );
+    expect(want.at(-1)).toBe(-1);
+    expect(want.slice(0, -1).every((id, row) => id !== top[row] && id! % 3 === row % 3)).toBe(true);
+    const a = engine.createSequence();
+    const b = engine.createSequence();
+    const [ids, last] = await engine.forwardArgmax([
+      { seq: a, tokens: prompt, logitsFor: 'all', allowed: perRow },
+      { seq: b, tokens: prompt, logitsFor: 'last', allowed: [perRow[0]!] },
+    ]);
+    expect(Array.from(ids!)).toEqual(want);
+    expect(Array.from(last!)).toEqual(
+      Array.from(argmaxRows(logits!.subarray((prompt.length - 1) * vocab), vocab, perRow[0])),
+    );
+    // Not one per row: RangeError from the engine and from the addon, the sequence left as it was.
+    await expect(
+      engine.forwardArgmax([{ seq: b, tokens: Int32Array.of(5, 6), logitsFor: 'all', allowed: perRow }]),
+    ).rejects.toThrow(RangeError);
+    expect(engine.sequenceLength(b)).toBe(prompt.length);
+    const context = (engine as unknown as { context: AddonContext }).context;
+    const seq = context.createSequence();
+    const call = (allowed: unknown, all = true) =>
+      context.forwardArgmaxSync([
+        { seq, tokens: Int32Array.of(1, 403), all, allowed: allowed as Uint32Array },
+      ]);
+    expect(() => call([perRow[0]])).toThrow('batch[0].allowed holds 1 row masks for 2 rows');
+    expect(() => call([perRow[0], new Int32Array(words)])).toThrow(TypeError);
+    expect(() => call([perRow[0], new Uint32Array(words - 1)])).toThrow(
+      `batch[0].allowed[1] holds ${words - 1} words; the vocabulary needs ${words}`,
+    );
+    expect(context.sequenceLength(seq)).toBe(0);
+    // The same mask object on consecutive rows, and one row of a 'last' item.
+    const shared = perRow[1]!;
+    expect(Array.from(call([shared, shared]))).toEqual(Array.from(call(shared)));
+    expect(call([shared], false).length).toBe(1);
+    context.releaseSequence(seq);
+    for (const s of [a, b]) engine.release(s);
+  });
+
   it('the addon refuses a mask that is not a Uint32Array or is too short, and leaves the sequence', () => {
     const context = (engine as unknown as { context: AddonContext }).context;
     const seq = context.createSequence();
@@ -108,5 +161,58 @@ describe('candle-native forwardArgmax with token masks', () => {
     expect(viaMask.result.tokenIds).toEqual(viaLogits.result.tokenIds);
     expect(viaMask.result.text).toBe(viaLogits.result.text);
     expect(viaMask.result.text).toMatch(/^\s?(The cat|The dog|A bird)[a-z ]*\.?$/);
+  });
+
+  it('a constrained greedy call with prompt-lookup drafts: every step a masked argmax, one mask per drafted row, the same text as undrafted', async () => {
+    const constraint = {
+      name: 'story',
+      grammar: grammar.seq(
+        grammar.repeat(grammar.oneOf('abcdefghijklmnopqrstuvwxyz ,'), 1, 120),
+        grammar.literal('.'),
+      ),
+    };
+    // A repetitive prompt: prompt lookup drafts from it.
+    const prompt =
+      'Once upon a time there was a little girl. Once upon a time there was a little girl. Once upon a time there was';
+    const run = async (engineArgmax: boolean, promptLookupMaxBatch: number) => {
+      const lm = await loadLM(storiesPath, {
+        threads: 2,
+        contextLength: 256,
+        engineArgmax,
+        promptLookupMaxBatch,
+        promptLookupVerifyCostPerToken: 0,
+      });
+      let argmaxCalls = 0;
+      let rowMasked = 0;
+      let logitsCalls = 0;
+      const forward = lm.engine.forward.bind(lm.engine);
+      (lm.engine as { forward: typeof forward }).forward = (...args) => {
+        logitsCalls++;
+        return forward(...args);
+      };
+      const forwardArgmax = lm.engine.forwardArgmax!.bind(lm.engine);
+      (lm.engine as { forwardArgmax: typeof forwardArgmax }).forwardArgmax = (batch, signal) => {
+        argmaxCalls++;
+        rowMasked += batch.filter((request) => Array.isArray(request.allowed)).length;
+        return forwardArgmax(batch, signal);
+      };
+      const result = await lm.complete(prompt, { maxTokens: 48, constraint });
+      const stats = lm.stats();
+      await lm.dispose();
+      return { result, argmaxCalls, rowMasked, logitsCalls, stats };
+    };
+    const drafted = await run(true, 2);
+    const viaLogits = await run(false, 2);
+    const undrafted = await run(true, 0);
+    expect(drafted.stats.acceptedDraftTokens).toBeGreaterThan(0);
+    expect(drafted.rowMasked).toBeGreaterThan(0);
+    expect(drafted.logitsCalls).toBe(0);
+    expect(drafted.argmaxCalls).toBeGreaterThan(0);
+    expect(viaLogits.argmaxCalls).toBe(0);
+    expect(drafted.stats.draftedTokens).toBe(viaLogits.stats.draftedTokens);
+    expect(drafted.stats.acceptedDraftTokens).toBe(viaLogits.stats.acceptedDraftTokens);
+    expect(drafted.result.tokenIds).toEqual(viaLogits.result.tokenIds);
+    expect(drafted.result.tokenIds).toEqual(undrafted.result.tokenIds);
+    expect(drafted.result.text).toBe(undrafted.result.text);
   });
 });

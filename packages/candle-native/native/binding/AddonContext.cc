@@ -130,9 +130,56 @@ Napi::Value AddonContext::SequenceLength(const Napi::CallbackInfo& info) {
 
 namespace {
 
+// Copies one token mask (a Uint32Array of at least maskWords words; `name` says where it came from)
+// into job.masks; returns its offset there.
+int64_t CopyMask(Napi::Env env, Napi::Value value, const std::string& name, size_t maskWords, ForwardJob& job) {
+  Napi::Uint32Array mask = value.As<Napi::Uint32Array>();
+  if (mask.ElementLength() < maskWords) {
+    throw Napi::RangeError::New(env, name + " holds " + std::to_string(mask.ElementLength()) +
+                                         " words; the vocabulary needs " + std::to_string(maskWords));
+  }
+  const auto offset = static_cast<int64_t>(job.masks.size());
+  job.masks.insert(job.masks.end(), mask.Data(), mask.Data() + maskWords);
+  return offset;
+}
+
+bool IsUint32Array(Napi::Value value) {
+  return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint32_array;
+}
+
+// Appends the masks of item `index`, which has `rows` output rows, to job.rowMaskOffsets: none
+// (undefined: -1 per row), one Uint32Array for every row, or an array of them, one per row.
+void ParseItemMasks(Napi::Env env, Napi::Value value, uint32_t index, size_t rows, size_t maskWords,
+                    ForwardJob& job) {
+  const std::string name = "batch[" + std::to_string(index) + "].allowed";
+  if (value.IsUndefined()) {
+    job.rowMaskOffsets.insert(job.rowMaskOffsets.end(), rows, -1);
+    return;
+  }
+  if (IsUint32Array(value)) {
+    job.rowMaskOffsets.insert(job.rowMaskOffsets.end(), rows, CopyMask(env, value, name, maskWords, job));
+    return;
+  }
+  bool valid = value.IsArray();
+  Napi::Array list = valid ? value.As<Napi::Array>() : Napi::Array();
+  for (uint32_t row = 0; valid && row < list.Length(); row++) valid = IsUint32Array(list.Get(row));
+  if (!valid) throw Napi::TypeError::New(env, name + " must be a Uint32Array or an array of them, one per row");
+  if (list.Length() != rows) {
+    throw Napi::RangeError::New(env, name + " holds " + std::to_string(list.Length()) + " row masks for " +
+                                         std::to_string(rows) + " rows");
+  }
+  for (uint32_t row = 0; row < list.Length(); row++) {
+    Napi::Value mask = list.Get(row);
+    // Drafted rows in one grammar state share a mask object: copied once.
+    const bool same = row > 0 && mask.StrictEquals(list.Get(row - 1));
+    job.rowMaskOffsets.push_back(same ? job.rowMaskOffsets.back()
+                                      : CopyMask(env, mask, name + "[" + std::to_string(row) + "]", maskWords, job));
+  }
+}
+
 // The batch and abort flag of forward() and forwardArgmax(), checked and copied into plain data;
 // `rows` gets the number of output rows (logits rows or token ids). With `maskWords` (forwardArgmax),
-// an item's optional `allowed` Uint32Array (at least maskWords words) is copied too.
+// an item's optional `allowed` masks (see ParseItemMasks) are copied too.
 ForwardJob ParseForward(const Napi::CallbackInfo& info, size_t* rows, size_t maskWords = 0) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) throw Napi::TypeError::New(env, "batch must be an array");
@@ -157,26 +204,11 @@ ForwardJob ParseForward(const Napi::CallbackInfo& info, size_t* rows, size_t mas
     job.tokenCounts.push_back(static_cast<int32_t>(tokens.ElementLength()));
     job.logitsAll.push_back(all ? 1 : 0);
     job.tokens.insert(job.tokens.end(), tokens.Data(), tokens.Data() + tokens.ElementLength());
-    *rows += all ? tokens.ElementLength() : 1;
-    if (maskWords == 0) continue;
-    Napi::Value allowedValue = item.Get("allowed");
-    if (allowedValue.IsUndefined()) {
-      job.maskOffsets.push_back(-1);
-      continue;
-    }
-    const std::string name = "batch[" + std::to_string(i) + "].allowed";
-    if (!allowedValue.IsTypedArray() || allowedValue.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-      throw Napi::TypeError::New(env, name + " must be a Uint32Array");
-    }
-    Napi::Uint32Array allowed = allowedValue.As<Napi::Uint32Array>();
-    if (allowed.ElementLength() < maskWords) {
-      throw Napi::RangeError::New(env, name + " holds " + std::to_string(allowed.ElementLength()) +
-                                           " words; the vocabulary needs " + std::to_string(maskWords));
-    }
-    job.maskOffsets.push_back(static_cast<int64_t>(job.masks.size()));
-    job.masks.insert(job.masks.end(), allowed.Data(), allowed.Data() + maskWords);
+    const size_t itemRows = all ? tokens.ElementLength() : 1;
+    *rows += itemRows;
+    if (maskWords != 0) ParseItemMasks(env, item.Get("allowed"), i, itemRows, maskWords, job);
   }
-  if (job.masks.empty()) job.maskOffsets.clear();
+  if (job.masks.empty()) job.rowMaskOffsets.clear();
   job.maskWords = maskWords;
   Napi::Value abortFlag = info[1];
   if (!abortFlag.IsUndefined() &&
@@ -220,7 +252,8 @@ Napi::Value AddonContext::StartForward(const Napi::CallbackInfo& info, Thread th
 // forwardArgmax(items, abortFlag?) → Promise<Int32Array>: forward()'s rows, each reduced in C++ to the
 // id of its largest logit (xc_forward_argmax), so a greedy step moves 4 bytes per row, not a vocabulary.
 // An item's `allowed` (Uint32Array of ≥ ceil(vocab/32) words, bit i = token i) restricts each of its
-// rows to those tokens (xc_forward_argmax_masked; -1 for a row whose mask allows none).
+// rows to those tokens, or, an array of such masks, one per row, each row to its own
+// (xc_forward_argmax_masked; -1 for a row whose mask allows none).
 // forwardArgmaxSync(items, abortFlag?) → that Int32Array, computed on the JS thread.
 Napi::Value AddonContext::StartForwardArgmax(const Napi::CallbackInfo& info, Thread thread) {
   Napi::Env env = info.Env();

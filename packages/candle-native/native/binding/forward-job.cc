@@ -17,15 +17,10 @@ NativeFailure RunForward(ContextState& state, const ForwardJob& job, ForwardOutp
       items[i] = {job.sequences[i], job.tokens.data() + offset, job.tokenCounts[i], job.logitsAll[i]};
       offset += static_cast<size_t>(job.tokenCounts[i]);
     }
-    // One mask pointer per output row: an item's mask applies to each of its rows.
+    // One mask pointer per output row.
     std::vector<const uint32_t*> allowed;
-    if (!job.maskOffsets.empty()) {
-      for (size_t i = 0; i < items.size(); i++) {
-        const int64_t at = job.maskOffsets[i];
-        const uint32_t* mask = at < 0 ? nullptr : job.masks.data() + at;
-        allowed.insert(allowed.end(), job.logitsAll[i] != 0 ? static_cast<size_t>(job.tokenCounts[i]) : 1, mask);
-      }
-    }
+    allowed.reserve(job.rowMaskOffsets.size());
+    for (const int64_t at : job.rowMaskOffsets) allowed.push_back(at < 0 ? nullptr : job.masks.data() + at);
     std::lock_guard<std::mutex> lock(state.mutex);
     if (state.handle == nullptr) return {XC_ERR_ABORTED, "the context was disposed before the forward ran", -1};
     const auto count = static_cast<int32_t>(items.size());

@@ -15,10 +15,10 @@ struct ForwardJob {
   std::vector<int32_t> tokenCounts;
   std::vector<int32_t> logitsAll;
   std::vector<int32_t> tokens;  // every item's tokens, concatenated in order
-  // forwardArgmax's token masks: maskWords words per item that has one, and per item its offset into
-  // masks or -1 (every token allowed). Empty when no item has a mask.
+  // forwardArgmax's token masks, maskWords words each, and per output row (every item's rows, in
+  // order) its mask's offset into masks or -1 (every token allowed). Both empty when no item has a mask.
   std::vector<uint32_t> masks;
-  std::vector<int64_t> maskOffsets;
+  std::vector<int64_t> rowMaskOffsets;
   size_t maskWords = 0;
 };
 

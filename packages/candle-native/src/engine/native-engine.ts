@@ -1,5 +1,6 @@
 import { AbortError, LMError } from '@x/core';
 import {
+  checkAllowedRows,
   checkLogitsInto,
   type Engine,
   type ForwardOptions,
@@ -103,9 +104,9 @@ export class NativeEngine implements Engine {
 
   /**
    * Each row's argmax, picked in C++ (AVX2) from logits that never leave it: 4 bytes per row cross
-   * into JS instead of a vocabulary of floats. A request's `allowed` mask restricts each of its rows
-   * (xc_forward_argmax_masked; TypeError unless a Uint32Array, RangeError when shorter than
-   * ceil(vocabSize / 32) words).
+   * into JS instead of a vocabulary of floats. A request's `allowed` mask restricts each of its rows,
+   * or its masks one per row (xc_forward_argmax_masked; TypeError unless a Uint32Array or an array of
+   * them, RangeError when one is shorter than ceil(vocabSize / 32) words or they are not one per row).
    */
   forwardArgmax(batch: ForwardRequest[], signal?: AbortSignal): Promise<Int32Array[]> {
     if (this.disposed !== undefined)
@@ -173,6 +174,7 @@ export class NativeEngine implements Engine {
     validateBatchShape(batch);
     this.sequences.checkBatch(batch, this.info);
     checkLogitsInto(kind.argmax ? undefined : kind.into, batch, this.info.vocabSize);
+    if (kind.argmax) checkAllowedRows(batch);
     if (signal?.aborted) throw new AbortError({ cause: signal.reason });
     const states = new Map<SequenceId, NativeSequence>();
     const items: AddonBatchItem[] = [];

@@ -51,9 +51,10 @@ export interface AddonBatchItem {
   all: boolean;
   /**
    * forwardArgmax only (forward ignores it): the tokens each of this item's rows may pick, bit
-   * `id & 31` of word `id >>> 5`, at least ceil(vocabSize / 32) words; a row it allows nothing gets -1.
+   * `id & 31` of word `id >>> 5`, at least ceil(vocabSize / 32) words, or an array of such masks,
+   * one per row (RangeError unless exactly one per row); a row whose mask allows nothing gets -1.
    */
-  allowed?: Uint32Array;
+  allowed?: Uint32Array | readonly Uint32Array[];
 }
 
 export interface AddonContext {

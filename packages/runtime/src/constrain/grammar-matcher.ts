@@ -49,6 +49,13 @@ export class GrammarMatcher {
     this.state = next;
   }
 
+  /** A matcher at this one's position that moves on its own: a look ahead that commits nothing. */
+  fork(): GrammarMatcher {
+    const copy = new GrammarMatcher(this.masks);
+    copy.state = this.state;
+    return copy;
+  }
+
   /** Whether token `id` may come next (ignoring the budget). */
   allows(id: number): boolean {
     return this.masks.advance(this.state, id) !== DEAD;

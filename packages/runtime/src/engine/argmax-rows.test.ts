@@ -38,6 +38,23 @@ describe('argmaxRows', () => {
     expect(Array.from(argmaxRows(two, 40, mask(5, 6)))).toEqual([5, 6]);
   });
 
+  it('with one mask per row: each row picks within its own mask; RangeError unless one per row', () => {
+    const rows = new Float32Array(3 * 40).fill(0);
+    rows[3] = 4;
+    rows[7] = 2;
+    rows[40 + 3] = 4;
+    rows[40 + 36] = 3;
+    rows[80 + 3] = 4;
+    const mask = (...ids: number[]) => {
+      const bits = new Uint32Array(2);
+      for (const id of ids) bits[id >>> 5]! |= 1 << (id & 31);
+      return bits;
+    };
+    const perRow = [mask(3, 7), mask(7, 36), new Uint32Array(2)];
+    expect(Array.from(argmaxRows(rows, 40, perRow))).toEqual([3, 36, -1]);
+    expect(() => argmaxRows(rows, 40, perRow.slice(0, 2))).toThrow(RangeError);
+  });
+
   it('forwardArgmaxViaLogits answers one id per row of each request, and advances the sequences', async () => {
     const engine = new FakeEngine({ vocabSize: 16 });
     const [a, b] = [engine.createSequence(), engine.createSequence()];
@@ -55,5 +72,18 @@ describe('argmaxRows', () => {
     ]);
     // a's row peaks at 5, which the mask leaves out: the first allowed of the equal rest wins.
     expect(masked.map((row) => Array.from(row))).toEqual([[9], [0]]);
+    // Row masks: a (now 4 tokens) peaks at 6, then 7; each row keeps to its own mask.
+    const only = (id: number) => Uint32Array.of(1 << id);
+    const perRow = await forwardArgmaxViaLogits(engine, [
+      { seq: a, tokens: Int32Array.of(5, 6), logitsFor: 'all', allowed: [only(6), only(3)] },
+    ]);
+    expect(perRow.map((row) => Array.from(row))).toEqual([[6, 3]]);
+    // Masks that are not one per row: RangeError before the forward, the sequence left as it was.
+    await expect(
+      forwardArgmaxViaLogits(engine, [
+        { seq: a, tokens: Int32Array.of(7, 8), logitsFor: 'all', allowed: [only(1)] },
+      ]),
+    ).rejects.toThrow(RangeError);
+    expect(engine.sequenceLength(a)).toBe(6);
   });
 });

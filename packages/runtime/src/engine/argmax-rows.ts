@@ -1,20 +1,38 @@
 import { argmax } from '../sampling/argmax.js';
 import { greedyPick } from '../sampling/greedy-pick.js';
-import type { Engine, ForwardRequest } from './engine.js';
+import type { Engine, ForwardRequest, TokenAllowance } from './engine.js';
 
 /**
  * The argmax of each `vocabSize`-wide row of `logits`, in order. With `allowed` (a token bitset for
- * every row, see ForwardRequest.allowed): the first largest allowed logit, -1 when it allows none.
+ * every row, or one per row, see ForwardRequest.allowed): the first largest allowed logit, -1 where
+ * the row's mask allows none. RangeError when the per-row masks are not one per row.
  */
-export function argmaxRows(logits: Float32Array, vocabSize: number, allowed?: Uint32Array): Int32Array {
+export function argmaxRows(logits: Float32Array, vocabSize: number, allowed?: TokenAllowance): Int32Array {
   const rows = vocabSize === 0 ? 0 : logits.length / vocabSize;
+  if (allowed !== undefined && !(allowed instanceof Uint32Array) && allowed.length !== rows)
+    throw new RangeError(`${allowed.length} row masks for ${rows} logits rows`);
   const ids = new Int32Array(rows);
-  const none = allowed !== undefined && !allowsAny(allowed, vocabSize);
   for (let row = 0; row < rows; row++) {
     const values = logits.subarray(row * vocabSize, (row + 1) * vocabSize);
-    ids[row] = allowed === undefined ? argmax(values) : none ? -1 : greedyPick(values, allowed, undefined);
+    const mask = allowed instanceof Uint32Array ? allowed : allowed?.[row];
+    ids[row] = mask === undefined ? argmax(values) : maskedArgmax(values, mask, vocabSize);
   }
   return ids;
+}
+
+/**
+ * Throws a RangeError unless each request whose `allowed` is an array of row masks has one per
+ * logits row ('last': one, 'all': one per token; none for no tokens).
+ */
+export function checkAllowedRows(batch: readonly ForwardRequest[]): void {
+  batch.forEach(({ tokens, logitsFor, allowed }, index) => {
+    if (allowed === undefined || allowed instanceof Uint32Array) return;
+    const rows = tokens.length === 0 ? 0 : logitsFor === 'all' ? tokens.length : 1;
+    if (allowed.length !== rows)
+      throw new RangeError(
+        `batch[${index}].allowed holds ${allowed.length} row masks for ${rows} logits rows`,
+      );
+  });
 }
 
 /**
@@ -26,8 +44,14 @@ export async function forwardArgmaxViaLogits(
   batch: ForwardRequest[],
   signal?: AbortSignal,
 ): Promise<Int32Array[]> {
+  checkAllowedRows(batch);
   const logits = await engine.forward(batch, signal);
   return logits.map((rows, i) => argmaxRows(rows, engine.info.vocabSize, batch[i]!.allowed));
+}
+
+/** The first largest logit `mask` allows, -1 when it allows none. */
+function maskedArgmax(values: Float32Array, mask: Uint32Array, vocabSize: number): number {
+  return allowsAny(mask, vocabSize) ? greedyPick(values, mask, undefined) : -1;
 }
 
 /** True when `mask` allows a token below `n` (bits past it do not count). */

@@ -34,13 +34,18 @@ export interface ForwardRequest {
   /** Which rows of logits to return: the last token only, or one row per token. */
   logitsFor: 'last' | 'all';
   /**
-   * `forwardArgmax` only: the tokens each of this request's rows may pick (a token bitset, bit
-   * `id & 31` of word `id >>> 5`, at least ceil(vocabSize / 32) words; see applyTokenMask). A row's
-   * id is then the first largest allowed logit (0 when every allowed logit is -Infinity/NaN, as
-   * greedyPick gives), or -1 when the mask allows no token. `forward` ignores it.
+   * `forwardArgmax` only: the tokens this request's rows may pick, as a token bitset (bit `id & 31`
+   * of word `id >>> 5`, at least ceil(vocabSize / 32) words; see applyTokenMask) for every row, or
+   * an array of them, one per row in order (exactly the request's logits rows, else RangeError):
+   * a drafted grammar-constrained row may pick what the grammar allows after the draft tokens
+   * before it. A row's id is then the first largest allowed logit (0 when every allowed logit is
+   * -Infinity/NaN, as greedyPick gives), or -1 when its mask allows no token. `forward` ignores it.
    */
-  allowed?: Uint32Array;
+  allowed?: TokenAllowance;
 }
+
+/** `ForwardRequest.allowed`: one token bitset for every row, or one per row. */
+export type TokenAllowance = Uint32Array | readonly Uint32Array[];
 
 export interface ForwardOptions {
   /**

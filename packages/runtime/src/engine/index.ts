@@ -1,5 +1,12 @@
-export { argmaxRows, forwardArgmaxViaLogits } from './argmax-rows.js';
-export type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from './engine.js';
+export { argmaxRows, checkAllowedRows, forwardArgmaxViaLogits } from './argmax-rows.js';
+export type {
+  Engine,
+  ForwardOptions,
+  ForwardRequest,
+  ModelInfo,
+  SequenceId,
+  TokenAllowance,
+} from './engine.js';
 export { checkLogitsInto, logitsRowCount } from './logits-row-count.js';
 export { SequenceTable } from './sequence-table.js';
 export { SerialQueue } from './serial-queue.js';

@@ -70,4 +70,39 @@ describe('lm.complete with and without Engine.forwardArgmax (reference engine, s
       await Promise.all([on.dispose(), off.dispose()]);
     }
   });
+
+  it('gives the same tokens for a grammar-constrained call with prompt-lookup drafts, its drafted steps masked row by row', async () => {
+    const constraint = {
+      name: 'story',
+      grammar: grammar.seq(
+        grammar.repeat(grammar.oneOf('abcdefghijklmnopqrstuvwxyz ,'), 1, 120),
+        grammar.literal('.'),
+      ),
+    };
+    // A repetitive prompt: prompt lookup drafts from it.
+    const prompt =
+      'Once upon a time there was a little girl. Once upon a time there was a little girl. Once upon a time there was';
+    const options = { contextLength: 256, prefixCacheSize: 0, promptLookupVerifyCostPerToken: 0 };
+    const drafted = await loadLM(modelPath, options);
+    const logits = await loadLM(modelPath, { ...options, engineArgmax: false });
+    const undrafted = await loadLM(modelPath, { ...options, promptLookupMaxBatch: 0 });
+    const argmaxCalls = vi.spyOn(drafted.engine, 'forwardArgmax');
+    const logitsCalls = vi.spyOn(drafted.engine, 'forward');
+    try {
+      const run = (lm: typeof drafted) => lm.complete(prompt, { maxTokens: 48, constraint });
+      const [a, b, c] = [await run(drafted), await run(logits), await run(undrafted)];
+      expect(a.tokenIds).toEqual(b.tokenIds);
+      expect(a.tokenIds).toEqual(c.tokenIds);
+      expect(a.text).toBe(c.text);
+      expect(drafted.stats().acceptedDraftTokens).toBeGreaterThan(0);
+      expect(drafted.stats().draftedTokens).toBe(logits.stats().draftedTokens);
+      expect(drafted.stats().acceptedDraftTokens).toBe(logits.stats().acceptedDraftTokens);
+      // Every step an argmax (forwardArgmaxViaLogits makes one forward call each), drafted ones with row masks.
+      expect(logitsCalls.mock.calls.length).toBe(argmaxCalls.mock.calls.length);
+      const requests = argmaxCalls.mock.calls.flatMap(([batch]) => batch);
+      expect(requests.some((request) => Array.isArray(request.allowed))).toBe(true);
+    } finally {
+      await Promise.all([drafted.dispose(), logits.dispose(), undrafted.dispose()]);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { computeTimings, type FinishReason, type LMResult } from '@x/core';
-import { maskIsEmpty, soleToken, type TokenMask } from '../constrain/grammar-masks.js';
+import { maskAllows, maskIsEmpty, soleToken, type TokenMask } from '../constrain/grammar-masks.js';
 import type { GrammarMatcher } from '../constrain/grammar-matcher.js';
 import { maskWithout } from '../sampling/ban-mask.js';
 import type { Sampler } from '../sampling/sampler.js';
@@ -117,13 +117,46 @@ export class GenerationTask {
    * logits). A ban list's mask is the same for every row, so it also fits drafted rows.
    */
   engineAllowed(vocabSize: number): Uint32Array | undefined | null {
-    const grammarMask = this.constrained ? this.allowedTokens() : undefined;
+    return this.engineMaskOf(this.constrained ? this.allowedTokens() : undefined, vocabSize);
+  }
+
+  /** A grammar mask (undefined: none) as `engineAllowed` gives it: padded, less the banned tokens. */
+  private engineMaskOf(
+    grammarMask: TokenMask | undefined,
+    vocabSize: number,
+  ): Uint32Array | undefined | null {
     const banned = this.bannedTokens;
     if (banned !== undefined) {
       const without = maskWithout(grammarMask && engineMask(grammarMask, vocabSize), banned, vocabSize);
       return without.allowsAny ? without.mask : null;
     }
     return grammarMask === undefined ? undefined : engineMask(grammarMask, vocabSize);
+  }
+
+  /**
+   * `engineAllowed` for each row of a step that feeds `draft` after the task's context: row j's
+   * mask is the one the task will have once it has taken draft[0..j-1] (the grammar looked ahead on
+   * a fork, its own state untouched; row 0's is kept for `acceptArgmax` as `allowedTokens` keeps
+   * it). The masks stop at the first row whose mask leaves out its draft token: that row cannot
+   * pick it, so the rows after it would be rejected, and the draft can be cut to `masks.length - 1`
+   * tokens. Only for a grammar-constrained task; null when the bans leave some row no token.
+   * Throws what `allowedTokens` would, for any row.
+   */
+  draftAllowed(vocabSize: number, draft: readonly number[]): Uint32Array[] | null {
+    const first = this.engineAllowed(vocabSize);
+    if (first === null) return null;
+    const masks = [first!];
+    const constraint = this.init.constraint!;
+    let ahead: GrammarMatcher | undefined;
+    for (let j = 0; j < draft.length && maskAllows(masks[j]!, draft[j]!); j++) {
+      ahead ??= constraint.fork();
+      ahead.advance(draft[j]!);
+      // Never undefined: the grammar gives a mask.
+      const mask = this.engineMaskOf(ahead.mask(this.remaining - j - 1), vocabSize);
+      if (!mask) return null;
+      masks.push(mask);
+    }
+    return masks;
   }
 
   /** True when the task has an output grammar. */

@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { ChatAdapter, grammar, type SamplingOptions, Signature } from '@x/core';
 import { describe, expect, it } from 'vitest';
+import type { TokenAllowance } from '../engine/engine.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { vocabDir } from '../tokenizer/testing/vocab-dir.js';
 import { LocalLM } from './local-lm.js';
 import { FakeEngine } from './testing/fake-engine.js';
 import { createFakeLM } from './testing/fake-lm.js';
 
-const hasBit = (mask: Uint32Array, id: number) => ((mask[id >>> 5]! >>> (id & 31)) & 1) === 1;
+// These calls' masks are one bitset per request (no grammar with drafts).
+const hasBit = (mask: TokenAllowance, id: number) =>
+  (((mask as Uint32Array)[id >>> 5]! >>> (id & 31)) & 1) === 1;
 
 describe('greedy calls whose logit bias only bans tokens take masked argmax steps', () => {
   // Fake vocabulary: 'a' = 2 … 'z' = 27; the fake model favours the next letter.

@@ -323,8 +323,11 @@ export class Scheduler {
       slots.push(slot);
     }
     // Greedy steps take 4 bytes per row from the engine instead of its logits (Engine.forwardArgmax),
-    // grammar-constrained ones with their mask as the row's `allowed` tokens.
-    const argmaxOnly = this.argmaxStep(requests, decoding, drafts, prefilling);
+    // grammar-constrained ones with their mask as the row's `allowed` tokens. `fed`: the drafts the
+    // step feeds, a constrained one cut where its grammar refuses a token; `drafts` stay the
+    // proposals the acceptance record and the draft length count.
+    const fed = [...drafts];
+    const argmaxOnly = this.argmaxStep(requests, decoding, fed, prefilling);
     let rows: Array<Float32Array | Int32Array>;
     const forwardStart = performance.now();
     try {
@@ -355,7 +358,8 @@ export class Scheduler {
         return;
       }
       const before = slot.cached.length;
-      this.acceptDraft(slot, draft, rows[i]!);
+      this.drafts.drafted += draft.length;
+      this.acceptDraft(slot, fed[i]!, rows[i]!);
       slot.draftLength?.update(draft.length, slot.cached.length - before);
     });
     prefilling.forEach(({ slot, chunk }, i) => {
@@ -378,26 +382,30 @@ export class Scheduler {
 
   /**
    * True when the step may ask the engine for argmaxes: every request greedy with nothing reading its
-   * logits, and each constrained one a single row (no drafts), which then gets its grammar's mask as
-   * `allowed`; a request whose logit bias bans tokens gets a mask without them, drafts included (a
-   * row whose logits are not used, a prefill chunk before the last, gets none).
+   * logits. A constrained request then gets its grammar's mask as `allowed`, one per row when it
+   * carries a draft (row j: the grammar after draft[0..j-1]), its draft in `fed` (and its request's
+   * tokens) cut after the first row whose mask refuses its draft token, as that row cannot pick it;
+   * a request whose logit bias bans tokens gets a mask without them, drafts included (a row whose
+   * logits are not used, a prefill chunk before the last, gets none).
    */
   private argmaxStep(
     requests: ForwardRequest[],
     decoding: Slot[],
-    drafts: number[][],
+    fed: number[][],
     prefilling: Array<{ slot: Slot; chunk: number[] }>,
   ): boolean {
     if (!this.engineArgmax || this.engine.forwardArgmax === undefined) return false;
-    for (let i = 0; i < decoding.length; i++)
-      if (!argmaxEligible(decoding[i]!, drafts[i]!.length)) return false;
-    for (const { slot } of prefilling) if (!argmaxEligible(slot, 0)) return false;
+    for (const slot of decoding) if (!slot.task.argmaxWithMask) return false;
+    for (const { slot } of prefilling) if (!slot.task.argmaxWithMask) return false;
     const { vocabSize } = this.engine.info;
     // Null from engineAllowed: bans that leave no token, whose bias the sampler adds to the logits.
     let argmax = true;
     try {
-      for (let i = 0; i < decoding.length; i++)
-        argmax = allowArgmax(requests[i]!, decoding[i]!, vocabSize) && argmax;
+      for (let i = 0; i < decoding.length; i++) {
+        const kept = allowDecodeArgmax(requests[i]!, decoding[i]!, fed[i]!, vocabSize);
+        if (kept === null) argmax = false;
+        else fed[i] = kept;
+      }
       prefilling.forEach(({ slot, chunk }, i) => {
         const last =
           slot.cached.length + chunk.length === slot.target.length && slot.task.tokenIds.length === 0;
@@ -547,7 +555,6 @@ export class Scheduler {
    */
   private acceptDraft(slot: Slot, draft: number[], rows: Float32Array | Int32Array): void {
     let outcome: 'more' | 'done' | 'failed' = 'more';
-    this.drafts.drafted += draft.length;
     for (let j = 0; j <= draft.length; j++) {
       outcome = this.sample(slot, rowsOf(rows, draft.length + 1, j));
       if (outcome !== 'more' || j === draft.length || slot.task.lastToken !== draft[j]) break;
@@ -643,11 +650,6 @@ export class Scheduler {
   }
 }
 
-/** Whether a slot's row may be an engine argmax (see Scheduler.argmaxStep). */
-function argmaxEligible(slot: Slot, draft: number): boolean {
-  return slot.task.argmaxWithMask && (draft === 0 || !slot.task.constrained);
-}
-
 /**
  * Sets the request's `allowed` to its task's engine mask; false when the task's bans leave no token
  * (engineAllowed null), whose bias the sampler must then add to the logits.
@@ -657,6 +659,29 @@ function allowArgmax(request: ForwardRequest, slot: Slot, vocabSize: number): bo
   if (allowed === null) return false;
   request.allowed = allowed;
   return true;
+}
+
+/**
+ * allowArgmax for a decoding request feeding `draft`: a constrained one's rows get a mask each
+ * (GenerationTask.draftAllowed), and its draft is cut after the first row that cannot pick its draft
+ * token (the request's tokens with it). The draft it feeds, or null as allowArgmax's false.
+ */
+function allowDecodeArgmax(
+  request: ForwardRequest,
+  slot: Slot,
+  draft: number[],
+  vocabSize: number,
+): number[] | null {
+  if (draft.length === 0 || !slot.task.constrained)
+    return allowArgmax(request, slot, vocabSize) ? draft : null;
+  const masks = slot.task.draftAllowed(vocabSize, draft);
+  if (masks === null) return null;
+  request.allowed = masks;
+  if (masks.length > draft.length) return draft;
+  const kept = draft.slice(0, masks.length - 1);
+  request.tokens = fedTokens(slot, kept);
+  if (kept.length === 0) request.logitsFor = 'last';
+  return kept;
 }
 
 /**

@@ -333,6 +333,43 @@ export function describeEngineConformance(name: string, options: EngineConforman
       expect(ids.map((row) => Array.from(row))).toEqual([Array.from(want), [-1], [top[PROMPT_LENGTH - 1]]]);
     });
 
+    it('forwardArgmax, when present, honours one allowed mask per row: each row picks within its own', async () => {
+      const [e, twin] = [await engine(), await engine()];
+      if (e.forwardArgmax === undefined) return;
+      const vocab = e.info.vocabSize;
+      const words = Math.ceil(vocab / 32);
+      const tokens = conformanceTokens(PROMPT_LENGTH, vocab, 5);
+      const [logits] = await twin.forward([request(twin.createSequence(), tokens, 'all')]);
+      const top = argmaxRows(logits!, vocab);
+      // Even rows: every third token less the row's argmax; odd rows: one token each; the last: none.
+      const shared = new Uint32Array(words);
+      for (let id = 1; id < vocab; id += 3) if (!top.includes(id)) shared[id >>> 5]! |= 1 << (id & 31);
+      const sole = (row: number) => (top[row]! + 1 + row) % vocab;
+      const only = (id: number) => {
+        const mask = new Uint32Array(words);
+        mask[id >>> 5] = 1 << (id & 31);
+        return mask;
+      };
+      const perRow = Array.from({ length: PROMPT_LENGTH }, (_, row) =>
+        row === PROMPT_LENGTH - 1 ? new Uint32Array(words) : row % 2 === 0 ? shared : only(sole(row)),
+      );
+      const sharedPicks = argmaxRows(logits!, vocab, shared);
+      const want = perRow.map((_, row) =>
+        row === PROMPT_LENGTH - 1 ? -1 : row % 2 === 0 ? sharedPicks[row] : sole(row),
+      );
+      const [a, b] = [e.createSequence(), e.createSequence()];
+      const ids = await e.forwardArgmax([
+        { ...request(a, tokens, 'all'), allowed: perRow },
+        { ...request(b, tokens, 'last'), allowed: [only(sole(0))] },
+      ]);
+      expect(ids.map((row) => Array.from(row))).toEqual([want, [sole(0)]]);
+      // Row masks that are not one per row: RangeError, the sequence left as it was.
+      await expect(
+        e.forwardArgmax([{ ...request(b, Int32Array.of(1, 2), 'all'), allowed: [shared] }]),
+      ).rejects.toThrow(RangeError);
+      expect(e.sequenceLength(b)).toBe(PROMPT_LENGTH);
+    });
+
     it('agrees with the reference engine on every logits row (nmse)', async () => {
       const [e, r] = [await engine(), await reference()];
       expect(e.info.vocabSize).toBe(r.info.vocabSize);

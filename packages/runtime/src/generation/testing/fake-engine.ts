@@ -1,6 +1,13 @@
 import { AbortError, LMError, OutOfMemoryError } from '@x/core';
 import { forwardArgmaxViaLogits } from '../../engine/argmax-rows.js';
-import type { Engine, ForwardOptions, ForwardRequest, ModelInfo, SequenceId } from '../../engine/engine.js';
+import type {
+  Engine,
+  ForwardOptions,
+  ForwardRequest,
+  ModelInfo,
+  SequenceId,
+  TokenAllowance,
+} from '../../engine/engine.js';
 import { checkLogitsInto } from '../../engine/logits-row-count.js';
 import { SequenceTable } from '../../engine/sequence-table.js';
 
@@ -48,8 +55,8 @@ export class FakeEngine implements Engine {
   disposed = false;
   /** forwardArgmax calls so far (each also runs, and records, a forward call). */
   argmaxCalls = 0;
-  /** Each forwardArgmax call's `allowed` masks, one per request (undefined: every token). */
-  readonly argmaxAllowed: Array<Array<Uint32Array | undefined>> = [];
+  /** Each forwardArgmax call's `allowed` masks, one entry per request (undefined: every token). */
+  readonly argmaxAllowed: Array<Array<TokenAllowance | undefined>> = [];
   readonly forwardArgmax?: (batch: ForwardRequest[], signal?: AbortSignal) => Promise<Int32Array[]>;
   private readonly table = new SequenceTable<number[]>(() => this.assertOpen(), this.sequences);
   private readonly options: FakeEngineOptions;
