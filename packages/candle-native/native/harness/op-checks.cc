@@ -346,11 +346,41 @@ void check_rms_norm(Checker& check) {
   check.expect(worst < 1e-5, "rms_norm of 1 to 1001 floats = one double sum", "relative error " + number(worst));
 }
 
+// Every table's residual add and norm of rows against the scalar table's, byte for byte: widths in
+// sixteens (the AVX-512 rows) and not, with and without the add, the add alone, large and tiny values.
+void check_add_rms_norm_rows(Checker& check) {
+  std::mt19937 rng(12);
+  std::uniform_real_distribution<float> spread(-3.0f, 3.0f);
+  for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    bool same = true;
+    for (int64_t n : {16, 24, 64, 576, 896}) {
+      for (int64_t rows : {1, 3, 4}) {
+        const auto size = static_cast<size_t>(n * rows);
+        std::vector<float> x(size), delta(size), weight(static_cast<size_t>(n));
+        for (size_t i = 0; i < size; i++) x[i] = spread(rng) * (i % 7 == 0 ? 1e18f : 1.0f), delta[i] = spread(rng) * 1e-20f;
+        for (float& w : weight) w = spread(rng);
+        for (int variant = 0; variant < 3; variant++) {
+          const float* add = variant == 1 ? nullptr : delta.data();
+          const float* scale = variant == 2 ? nullptr : weight.data();
+          std::vector<float> x_want = x, x_got = x, y_want(size), y_got(size);
+          xc::scalar_kernels().add_rms_norm_rows(x_want.data(), add, scale, y_want.data(), n, rows, 1e-6f);
+          table->add_rms_norm_rows(x_got.data(), add, scale, y_got.data(), n, rows, 1e-6f);
+          same = same && std::memcmp(x_want.data(), x_got.data(), size * sizeof(float)) == 0 &&
+                 std::memcmp(y_want.data(), y_got.data(), size * sizeof(float)) == 0;
+        }
+      }
+    }
+    check.expect(same, std::string(table->name) + " add_rms_norm_rows = the scalar table's, byte for byte");
+  }
+}
+
 }  // namespace
 
 void run_op_checks(Checker& check) {
   check_silu(check);
   check_rms_norm(check);
+  check_add_rms_norm_rows(check);
   for (bool f16 : {true, false}) {
     for (int hd : {32, 64, 128}) {  // 64 and 128 take the AVX2 and AVX-512 attention kernels
       check_attention(check, xc::scalar_kernels(), f16, hd);
