@@ -383,8 +383,8 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
           for (int h = 0; h < nkv; h++) cpu::rms_norm(k + h * hd, layer.k_norm.data(), k + h * hd, hd, c.rms_epsilon);
         }
         const float* angles = rope_table + t * rope_stride;
-        cpu::rope_rotate(q, nh, static_cast<int>(hd), angles, rope);
-        cpu::rope_rotate(k, nkv, static_cast<int>(hd), angles, rope);
+        kernels.rope_rotate(q, nh, static_cast<int>(hd), angles, rope);
+        kernels.rope_rotate(k, nkv, static_cast<int>(hd), angles, rope);
         for (int h = 0; h < nkv; h++) {
           uint8_t* key = r.kv.row(tokens[t].sequence, tokens[t].position, l, 0, h);
           uint8_t* value = r.kv.row(tokens[t].sequence, tokens[t].position, l, 1, h);
