@@ -346,11 +346,70 @@ void check_rms_norm(Checker& check) {
   check.expect(worst < 1e-5, "rms_norm of 1 to 1001 floats = one double sum", "relative error " + number(worst));
 }
 
+// Every table's residual add and norm of rows against the scalar table's, byte for byte: widths in
+// sixteens (the AVX-512 rows) and not, with and without the add, the add alone, large and tiny values.
+void check_add_rms_norm_rows(Checker& check) {
+  std::mt19937 rng(12);
+  std::uniform_real_distribution<float> spread(-3.0f, 3.0f);
+  for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    bool same = true;
+    for (int64_t n : {16, 24, 64, 576, 896}) {
+      for (int64_t rows : {1, 3, 4}) {
+        const auto size = static_cast<size_t>(n * rows);
+        std::vector<float> x(size), delta(size), weight(static_cast<size_t>(n));
+        for (size_t i = 0; i < size; i++) x[i] = spread(rng) * (i % 7 == 0 ? 1e18f : 1.0f), delta[i] = spread(rng) * 1e-20f;
+        for (float& w : weight) w = spread(rng);
+        for (int variant = 0; variant < 3; variant++) {
+          const float* add = variant == 1 ? nullptr : delta.data();
+          const float* scale = variant == 2 ? nullptr : weight.data();
+          std::vector<float> x_want = x, x_got = x, y_want(size), y_got(size);
+          xc::scalar_kernels().add_rms_norm_rows(x_want.data(), add, scale, y_want.data(), n, rows, 1e-6f);
+          table->add_rms_norm_rows(x_got.data(), add, scale, y_got.data(), n, rows, 1e-6f);
+          same = same && std::memcmp(x_want.data(), x_got.data(), size * sizeof(float)) == 0 &&
+                 std::memcmp(y_want.data(), y_got.data(), size * sizeof(float)) == 0;
+        }
+      }
+    }
+    check.expect(same, std::string(table->name) + " add_rms_norm_rows = the scalar table's, byte for byte");
+  }
+}
+
+// Every table's RoPE rotation against the scalar table's, byte for byte: both styles, whole and partial
+// rotations (dims 16, 32, 64 of a 64-wide head, 128 of 128), positions near and far.
+void check_rope_rotate(Checker& check) {
+  std::mt19937 rng(13);
+  std::uniform_real_distribution<float> spread(-4.0f, 4.0f);
+  for (const xc::KernelTable* table : {xc::avx2_kernels(), xc::avx512_kernels()}) {
+    if (table == nullptr) continue;
+    bool same = true;
+    for (auto style : {xc::cpu::RopeStyle::Normal, xc::cpu::RopeStyle::Neox}) {
+      for (auto [head_dim, dims] : {std::pair{64, 16}, std::pair{64, 32}, std::pair{64, 64}, std::pair{128, 128}}) {
+        xc::cpu::RopeParams params;
+        params.style = style, params.dims = dims, params.base = 1000000.0f;
+        std::vector<float> angles(static_cast<size_t>(dims));
+        for (int position : {0, 7, 511, 30000}) {
+          xc::cpu::rope_angles(position, params, angles.data());
+          std::vector<float> want(static_cast<size_t>(3 * head_dim));
+          for (float& v : want) v = spread(rng);
+          std::vector<float> got = want;
+          xc::scalar_kernels().rope_rotate(want.data(), 3, head_dim, angles.data(), params);
+          table->rope_rotate(got.data(), 3, head_dim, angles.data(), params);
+          same = same && std::memcmp(want.data(), got.data(), want.size() * sizeof(float)) == 0;
+        }
+      }
+    }
+    check.expect(same, std::string(table->name) + " rope_rotate = the scalar table's, byte for byte (both styles)");
+  }
+}
+
 }  // namespace
 
 void run_op_checks(Checker& check) {
   check_silu(check);
   check_rms_norm(check);
+  check_add_rms_norm_rows(check);
+  check_rope_rotate(check);
   for (bool f16 : {true, false}) {
     for (int hd : {32, 64, 128}) {  // 64 and 128 take the AVX2 and AVX-512 attention kernels
       check_attention(check, xc::scalar_kernels(), f16, hd);

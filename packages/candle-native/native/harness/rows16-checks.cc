@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "check.h"
@@ -102,6 +103,21 @@ void check_quantize_sum(Checker& check, const xc::KernelTable& table, std::mt199
     same = same && fused == reference;
   }
   check.expect(same, std::string(table.name) + " Rows16: the one-pass ActQ8_0Sum quantizer gives the generic path's bytes");
+
+  // A row against the same quantizer one block per call (groups of 16 blocks against single blocks):
+  // a group with ±inf, an all-zero group, and a NaN in the third (that group and the rest one at a time).
+  constexpr int64_t kBlocks = 48;
+  std::vector<float> x(static_cast<size_t>(kBlocks * 32));
+  for (float& v : x) v = spread(engine);
+  x[3 * 32 + 5] = std::numeric_limits<float>::infinity();
+  x[12 * 32 + 1] = -std::numeric_limits<float>::infinity();
+  std::fill(x.begin() + 16 * 32, x.begin() + 32 * 32, 0.0f);
+  x[40 * 32 + 7] = std::numeric_limits<float>::quiet_NaN();
+  const size_t block_bytes = xc::activation_row_bytes(xc::ActivationFormat::Q8_0Sum, 32);
+  std::vector<uint8_t> row(block_bytes * kBlocks), blocks(block_bytes * kBlocks);
+  table.quantize_q8_0_sum(x.data(), row.data(), kBlocks * 32);
+  for (int64_t b = 0; b < kBlocks; b++) table.quantize_q8_0_sum(x.data() + b * 32, blocks.data() + b * block_bytes, 32);
+  check.expect(row == blocks, std::string(table.name) + " Rows16: ActQ8_0Sum of a row = of its blocks one at a time (±inf, NaN, zeros)");
 }
 
 xc_code code_of(const std::function<void()>& action) {

@@ -27,17 +27,14 @@ constexpr int64_t kInlineTokens = 16;
 // the pool's chunks ahead of the matmul that reads `y` (MatmulPrepare): a prompt's 512 × 576 floats on
 // the calling thread left the others spinning. Per element the same operations in the same order as
 // one thread doing them all.
-void residual_norm(float* x, float* delta, const std::vector<float>* delta_norm, const std::vector<float>* norm, float* y,
-                   int64_t begin, int64_t end, int64_t dim, float eps) {
-  for (int64_t t = begin; t < end; t++) {
-    float* row = x + t * dim;
-    if (delta != nullptr) {
-      float* d = delta + t * dim;
-      if (delta_norm != nullptr && !delta_norm->empty()) cpu::rms_norm(d, delta_norm->data(), d, dim, eps);
-      for (int64_t i = 0; i < dim; i++) row[i] += d[i];
-    }
-    if (norm != nullptr) cpu::rms_norm(row, norm->data(), y + t * dim, dim, eps);
+void residual_norm(const KernelTable& kernels, float* x, float* delta, const std::vector<float>* delta_norm,
+                   const std::vector<float>* norm, float* y, int64_t begin, int64_t end, int64_t dim, float eps) {
+  if (delta != nullptr && delta_norm != nullptr && !delta_norm->empty()) {
+    for (int64_t t = begin; t < end; t++) cpu::rms_norm(delta + t * dim, delta_norm->data(), delta + t * dim, dim, eps);
   }
+  kernels.add_rms_norm_rows(x + begin * dim, delta == nullptr ? nullptr : delta + begin * dim,
+                            norm == nullptr ? nullptr : norm->data(), y == nullptr ? nullptr : y + begin * dim, dim,
+                            end - begin, eps);
 }
 
 // A prompt's consecutive tokens attend in runs of up to this many (the AVX-512 kernel takes any
@@ -365,7 +362,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     float* const ffn_out = l == 0 ? nullptr : s.xb2.data();
     const std::vector<float>* const ffn_out_norm = l == 0 ? nullptr : &w.layers[static_cast<size_t>(l - 1)].post_ffn_norm;
     const MatmulPrepare attention_input = [&](int64_t begin, int64_t end) {
-      residual_norm(s.x.data(), ffn_out, ffn_out_norm, &layer.attn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
+      residual_norm(kernels, s.x.data(), ffn_out, ffn_out_norm, &layer.attn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
     };
     const MatmulTarget qkv[3] = {
         {&layer.wq, s.q.data(), q_dim, layer.bq.empty() ? nullptr : layer.bq.data()},
@@ -386,8 +383,8 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
           for (int h = 0; h < nkv; h++) cpu::rms_norm(k + h * hd, layer.k_norm.data(), k + h * hd, hd, c.rms_epsilon);
         }
         const float* angles = rope_table + t * rope_stride;
-        cpu::rope_rotate(q, nh, static_cast<int>(hd), angles, rope);
-        cpu::rope_rotate(k, nkv, static_cast<int>(hd), angles, rope);
+        kernels.rope_rotate(q, nh, static_cast<int>(hd), angles, rope);
+        kernels.rope_rotate(k, nkv, static_cast<int>(hd), angles, rope);
         for (int h = 0; h < nkv; h++) {
           uint8_t* key = r.kv.row(tokens[t].sequence, tokens[t].position, l, 0, h);
           uint8_t* value = r.kv.row(tokens[t].sequence, tokens[t].position, l, 1, h);
@@ -499,7 +496,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
     // gated feed-forward: down(act(gate(x)) * up(x)), on the norm of the residual stream with attention's
     // output added; the norm and the activation run in the chunks of the matmuls that read them
     const MatmulPrepare ffn_input = [&](int64_t begin, int64_t end) {
-      residual_norm(s.x.data(), s.xb2.data(), &layer.post_attn_norm, &layer.ffn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
+      residual_norm(kernels, s.x.data(), s.xb2.data(), &layer.post_attn_norm, &layer.ffn_norm, s.xb.data(), begin, end, dim, c.rms_epsilon);
     };
     const MatmulTarget gate_up[2] = {{&layer.w_gate, s.gate.data(), ff, nullptr}, {&layer.w_up, s.up.data(), ff, nullptr}};
     matmul(r.pool, kernels, s.xb.data(), count, gate_up, 2, s.quantized, &ffn_input);
@@ -518,7 +515,7 @@ void llama_forward(const ModelConfig& c, const ModelWeights& w, const ForwardRes
   // the last layer's feed-forward output into the residual stream (the earlier ones were added with the next layer's norm)
   if (c.layer_count > 0) {
     r.pool.parallel_for(count, kInlineTokens, [&](int64_t begin, int64_t end) {
-      residual_norm(s.x.data(), s.xb2.data(), &w.layers[static_cast<size_t>(c.layer_count - 1)].post_ffn_norm, nullptr, nullptr,
+      residual_norm(kernels, s.x.data(), s.xb2.data(), &w.layers[static_cast<size_t>(c.layer_count - 1)].post_ffn_norm, nullptr, nullptr,
                     begin, end, dim, c.rms_epsilon);
     });
   }

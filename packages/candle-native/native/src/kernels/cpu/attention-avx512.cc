@@ -44,8 +44,8 @@ struct alignas(64) LaneBlock {
   float p[kTileRows * kLaneBlock];
 };
 
-// A thread's per-call buffers, grown to the largest call: queries packed per tile (dimension-major,
-// kTileRows apart, scaled), the tiles' output accumulators (row-major) and each row's softmax stats.
+// A thread's per-call buffers, grown to the largest call: the scaled queries and the tiles' output
+// accumulators, row after row, and each row's softmax stats.
 struct LaneRows {
   std::vector<float> storage;
   std::vector<int> windows;  // each row's first and last key (its token's), row after row
@@ -133,7 +133,7 @@ inline void score_tile(const float* packed, const LaneBlock<HD>& b, __m512 (&s)[
     __m512 k[C];
     for (int c = 0; c < C; c++) k[c] = _mm512_load_ps(b.keys + d * kLaneBlock + 16 * c);
     for (int r = 0; r < R; r++) {
-      const __m512 qv = _mm512_set1_ps(packed[d * kTileRows + r]);
+      const __m512 qv = _mm512_set1_ps(packed[r * HD + d]);
       for (int c = 0; c < C; c++) s[r][c] = _mm512_fmadd_ps(qv, k[c], s[r][c]);
     }
   }
@@ -257,9 +257,9 @@ void attend_lanes(const cpu::KvHeadView& kv, const float* q, int64_t q_stride, i
   for (int i = 0; i < tokens; i++) lo = std::min(lo, first[i]), hi = std::max(hi, last[i]);
   for (int r = 0; r < rows; r++) {
     const int i = r / heads, h = r % heads;
-    float* tile = packed + static_cast<int64_t>(r / kTileRows) * kTileRows * HD;
+    float* row = packed + static_cast<int64_t>(r) * HD;
     const float* qr = q + i * q_stride + static_cast<int64_t>(h) * HD;
-    for (int d = 0; d < HD; d++) tile[d * kTileRows + r % kTileRows] = qr[d] * scale;
+    for (int d = 0; d < HD; d++) row[d] = qr[d] * scale;
     buffers.windows[2 * r] = first[i], buffers.windows[2 * r + 1] = last[i];
     max[r] = -std::numeric_limits<float>::infinity();
     _mm512_store_ps(denominator + 16 * r, _mm512_setzero_ps());

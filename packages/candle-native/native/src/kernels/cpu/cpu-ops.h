@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "kernels/cpu/kernel-table.h"
@@ -9,6 +10,13 @@ namespace xc::cpu {
 
 // y = x / sqrt(mean(x²) + eps) * weight; y may alias x.
 void rms_norm(const float* x, const float* weight, float* y, int64_t n, float eps);
+// rms_norm's factor from its row's sum of squares: one definition, so the SIMD kernels round alike.
+inline float rms_scale(double sum_of_squares, int64_t n, float eps) {
+  return static_cast<float>(1.0 / std::sqrt(sum_of_squares / static_cast<double>(n) + eps));
+}
+// Rows of n floats, one after another: x += delta (nullptr: nothing added), then y = rms_norm(x) · weight
+// (weight nullptr: only the add). KernelTable::add_rms_norm_rows' portable version.
+void add_rms_norm_rows(float* x, const float* delta, const float* weight, float* y, int64_t n, int64_t rows, float eps);
 
 enum class RopeStyle { Normal, Neox };
 struct RopeParams {

@@ -26,6 +26,8 @@ bool add_avx512_decode_rows(KernelTable& table);        // attention-decode-avx5
 bool add_avx512_rows16_q4k(KernelTable& table);         // rows16-q4k-avx512.cc
 bool add_avx512_rows16_q6k(KernelTable& table);         // rows16-q6k-avx512.cc
 bool add_avx512_activations(KernelTable& table);        // activations-avx512.cc
+bool add_avx512_rms_norm(KernelTable& table);          // rms-norm-avx512.cc
+bool add_avx512_rope(KernelTable& table);              // rope-avx512.cc
 
 ActivationFormat activation_format(GgmlType weight_type, WeightLayout layout) {
   if (layout == WeightLayout::Rows16) {
@@ -129,6 +131,8 @@ const KernelTable& scalar_kernels() {
     t.f32_to_f16 = scalar::f32_to_f16;
     t.f16_to_f32 = scalar::f16_to_f32;
     t.silu_mul = cpu::silu_mul;
+    t.add_rms_norm_rows = cpu::add_rms_norm_rows;
+    t.rope_rotate = cpu::rope_rotate;
     return with_relay_flags(t);
   }();
   return table;
@@ -156,7 +160,8 @@ const KernelTable* avx512_kernels() {
     KernelTable t = *avx2;
     t.name = "avx512";
     if (!(add_avx512_tiles(t) && add_avx512_interleaved(t) && add_avx512_kquant_interleaved(t) && add_avx512_rows16(t) &&
-          add_avx512_rows16_q4k(t) && add_avx512_rows16_q6k(t) && add_avx512_attention(t) && add_avx512_decode_rows(t) && add_avx512_activations(t))) {
+          add_avx512_rows16_q4k(t) && add_avx512_rows16_q6k(t) && add_avx512_attention(t) && add_avx512_decode_rows(t) && add_avx512_activations(t) &&
+          add_avx512_rms_norm(t) && add_avx512_rope(t))) {
       t.name = nullptr;
     }
     return with_relay_flags(t);

@@ -11,6 +11,7 @@ namespace xc {
 namespace cpu {
 struct KvHeadView;
 struct DecodeRow;
+struct RopeParams;
 }
 
 // What a weight type's rows are multiplied against.
@@ -95,6 +96,11 @@ struct KernelTable {
   bool (*attend_decode_rows)(const cpu::DecodeRow* rows, int count, int heads, float scale, float softcap_value) = nullptr;
   // gate = silu(gate) · up, the llama-family feed-forward activation.
   void (*silu_mul)(float* gate, const float* up, int64_t n) = nullptr;
+  // cpu::add_rms_norm_rows' contract, bit for bit (the residual add and the next norm of a prompt's rows).
+  void (*add_rms_norm_rows)(float* x, const float* delta, const float* weight, float* y, int64_t n, int64_t rows,
+                            float eps) = nullptr;
+  // cpu::rope_rotate's contract, bit for bit.
+  void (*rope_rotate)(float* x, int heads, int head_dim, const float* cos_sin, const cpu::RopeParams& params) = nullptr;
 
   // The type's entry; fails with XC_ERR_UNSUPPORTED for an id outside the table.
   const WeightTraits& traits(GgmlType type) const;

@@ -17,8 +17,18 @@ void rms_norm(const float* x, const float* weight, float* y, int64_t n, float ep
   for (; i < n; i++) partial[0] += static_cast<double>(x[i]) * x[i];
   double sum = 0;
   for (double p : partial) sum += p;
-  const float scale = static_cast<float>(1.0 / std::sqrt(sum / static_cast<double>(n) + eps));
+  const float scale = rms_scale(sum, n, eps);
   for (int64_t j = 0; j < n; j++) y[j] = x[j] * scale * weight[j];
+}
+
+void add_rms_norm_rows(float* x, const float* delta, const float* weight, float* y, int64_t n, int64_t rows, float eps) {
+  for (int64_t r = 0; r < rows; r++) {
+    float* row = x + r * n;
+    if (delta != nullptr) {
+      for (int64_t i = 0; i < n; i++) row[i] += delta[r * n + i];
+    }
+    if (weight != nullptr) rms_norm(row, weight, y + r * n, n, eps);
+  }
 }
 
 }  // namespace xc::cpu

@@ -269,25 +269,73 @@ void rows16(int64_t n, const uint8_t* w, int64_t ws, const uint8_t* x, int64_t x
   }
 }
 
+// The block's quantized bytes from its scale 127 / amax (0 for an all-zero block), and −128·Σ qs, the
+// byte sum taken from the packed bytes: Σ q = Σ (q + 128) − 32·128, the unsigned bytes summed by vpsadbw.
+inline void quantize_block(const float* x, float id, float d, ActQ8_0Sum& block) {
+  const __m512 scale = _mm512_set1_ps(id);
+  const __m128i qa = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(x), scale)));
+  const __m128i qb = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(x + 16), scale)));
+  const __m256i q = _mm256_inserti128_si256(_mm256_castsi128_si256(qa), qb, 1);
+  const __m256i sad = _mm256_sad_epu8(_mm256_xor_si256(q, _mm256_set1_epi8(static_cast<char>(0x80))), _mm256_setzero_si256());
+  const __m128i half = _mm_add_epi64(_mm256_castsi256_si128(sad), _mm256_extracti128_si256(sad, 1));
+  const int sum = static_cast<int>(_mm_cvtsi128_si64(_mm_add_epi64(half, _mm_unpackhi_epi64(half, half)))) - kQK8_0 * 128;
+  block.d = d;
+  block.offset = -128 * sum;
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(block.qs), q);
+}
+
+inline __m512 block_amax(const float* x) {
+  return _mm512_max_ps(_mm512_abs_ps(_mm512_loadu_ps(x)), _mm512_abs_ps(_mm512_loadu_ps(x + 16)));
+}
+
+// Lane k: the largest lane of m[k] (max is exact, so any order of the reduction gives the same value).
+inline __m512 lane_maxes(const __m512 (&m)[16]) {
+  __m512 pairs[8], quads[4], eights[2];
+  for (int i = 0; i < 8; i++) {  // 128-bit quarters 0–1: block 2i, 2–3: block 2i + 1
+    const __m512 a = m[2 * i], b = m[2 * i + 1];
+    pairs[i] = _mm512_max_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(1, 0, 1, 0)), _mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 2, 3, 2)));
+  }
+  for (int i = 0; i < 4; i++) {  // quarter q: block 4i + q
+    const __m512 a = pairs[2 * i], b = pairs[2 * i + 1];
+    quads[i] = _mm512_max_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(2, 0, 2, 0)), _mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+  }
+  for (int i = 0; i < 2; i++) {  // quarter q, lanes 0–1: block 8i + q, lanes 2–3: block 8i + 4 + q
+    const __m512 a = quads[2 * i], b = quads[2 * i + 1];
+    eights[i] = _mm512_max_ps(_mm512_shuffle_ps(a, b, _MM_SHUFFLE(1, 0, 1, 0)), _mm512_shuffle_ps(a, b, _MM_SHUFFLE(3, 2, 3, 2)));
+  }
+  // lane 4q + j: block 4j + q
+  const __m512 all = _mm512_max_ps(_mm512_shuffle_ps(eights[0], eights[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                   _mm512_shuffle_ps(eights[0], eights[1], _MM_SHUFFLE(3, 1, 3, 1)));
+  return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), all);
+}
+
 // ActQ8_0Sum rows in one pass: the quantizing of avx2::quantize_q8_0 (the same amax, scale and
-// round-to-nearest-even, so the same bytes) with the block's byte sum taken from the packed bytes.
+// round-to-nearest-even, so the same bytes). Sixteen blocks at a time take their maxima in one
+// transposing reduction and their scales in two vector divisions instead of 32 scalar ones (the
+// kernel alone, a 576-float row: 5.6 → 4.35 ns a block); from a block group with a NaN on, one block at a time.
 void quantize_q8_0_sum(const float* x, void* out, int64_t n) {
   auto* blocks = static_cast<ActQ8_0Sum*>(out);
-  const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
-  for (int64_t i = 0; i < n / kQK8_0; i++) {
-    const __m512 a = _mm512_loadu_ps(x + i * kQK8_0), b = _mm512_loadu_ps(x + i * kQK8_0 + 16);
-    const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(a), _mm512_abs_ps(b)));
-    const __m512 id = _mm512_set1_ps(amax != 0 ? 127.0f / amax : 0.0f);
-    const __m128i qa = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(a, id)));
-    const __m128i qb = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_mul_ps(b, id)));
-    const __m256i q = _mm256_inserti128_si256(_mm256_castsi128_si256(qa), qb, 1);
-    // Σ q = Σ (q + 128) − 32·128, the unsigned bytes summed by vpsadbw.
-    const __m256i sad = _mm256_sad_epu8(_mm256_xor_si256(q, flip), _mm256_setzero_si256());
-    const __m128i half = _mm_add_epi64(_mm256_castsi256_si128(sad), _mm256_extracti128_si256(sad, 1));
-    const int sum = static_cast<int>(_mm_cvtsi128_si64(_mm_add_epi64(half, _mm_unpackhi_epi64(half, half)))) - kQK8_0 * 128;
-    blocks[i].d = amax / 127.0f;
-    blocks[i].offset = -128 * sum;
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(blocks[i].qs), q);
+  const int64_t count = n / kQK8_0;
+  int64_t i = 0;
+  for (; i < count; i += 16) {
+    const int group = static_cast<int>(std::min<int64_t>(16, count - i));
+    __m512 m[16];
+    __mmask16 nan = 0;
+    for (int k = 0; k < 16; k++) {
+      m[k] = k < group ? block_amax(x + (i + k) * kQK8_0) : _mm512_setzero_ps();
+      nan |= _mm512_cmp_ps_mask(m[k], m[k], _CMP_UNORD_Q);
+    }
+    if (nan != 0) break;  // which NaN a max returns depends on its operands' order: the one-block path's order
+    const __m512 amax = lane_maxes(m);
+    alignas(64) float id[16], d[16];
+    const __mmask16 nonzero = _mm512_cmp_ps_mask(amax, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    _mm512_store_ps(id, _mm512_maskz_div_ps(nonzero, _mm512_set1_ps(127.0f), amax));
+    _mm512_store_ps(d, _mm512_div_ps(amax, _mm512_set1_ps(127.0f)));
+    for (int k = 0; k < group; k++) quantize_block(x + (i + k) * kQK8_0, id[k], d[k], blocks[i + k]);
+  }
+  for (; i < count; i++) {
+    const float amax = _mm512_reduce_max_ps(block_amax(x + i * kQK8_0));
+    quantize_block(x + i * kQK8_0, amax != 0 ? 127.0f / amax : 0.0f, amax / 127.0f, blocks[i]);
   }
 }
 
