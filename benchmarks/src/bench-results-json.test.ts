@@ -1,6 +1,7 @@
 import { benchRunSchema } from '@x/playground/bench';
 import { describe, expect, it } from 'vitest';
 import { benchResultsJson, historyFileName } from './bench-results-json.ts';
+import { sampleCost as cost, sampleLimits as limits } from './limits/sample-limits.ts';
 
 const run = (decode: number, ttftMs: number) => ({
   loadMs: 10,
@@ -9,20 +10,6 @@ const run = (decode: number, ttftMs: number) => ({
   decodeTokensPerSecond: decode,
   maxRssMb: 300,
 });
-
-const cost = {
-  weightBytesPerToken: 140e6,
-  macsPerToken: 100e6,
-  floatMacsPerToken: 0,
-  attentionMacsPerToken: 0,
-};
-const limits = {
-  readBandwidthGBs: 50,
-  int8PeakGMACs: 400,
-  int8Instruction: 'vpdpbusd zmm, AVX-512 VNNI',
-  fmaPeakGMACs: 100,
-  fmaInstruction: 'vfmadd231ps zmm, AVX-512F',
-};
 
 describe('the results JSON of pnpm bench', () => {
   const json = benchResultsJson(

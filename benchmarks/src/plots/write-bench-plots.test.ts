@@ -4,6 +4,7 @@ import path from 'node:path';
 import { BenchDataError } from '@x/playground/bench';
 import { describe, expect, it } from 'vitest';
 import { benchResultsJson } from '../bench-results-json.ts';
+import { sampleCost as cost, sampleLimits as limits } from '../limits/sample-limits.ts';
 import { writeBenchPlots } from './write-bench-plots.ts';
 
 const result = (decode: number) => ({
@@ -13,19 +14,6 @@ const result = (decode: number) => ({
   decodeTokensPerSecond: decode,
   maxRssMb: 300,
 });
-const cost = {
-  weightBytesPerToken: 140e6,
-  macsPerToken: 100e6,
-  floatMacsPerToken: 0,
-  attentionMacsPerToken: 0,
-};
-const limits = {
-  readBandwidthGBs: 50,
-  int8PeakGMACs: 400,
-  int8Instruction: 'vpdpbusd zmm, AVX-512 VNNI',
-  fmaPeakGMACs: 100,
-  fmaInstruction: 'vfmadd231ps zmm, AVX-512F',
-};
 const runOn = (day: number, ours: number) =>
   benchResultsJson(
     [
