@@ -10,7 +10,7 @@ const docs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 describe('docs/img/bench-*.svg', () => {
   it('are what the plots script draws from docs/data today (redraw them after changing the renderer)', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'x-docs-plots-'));
-    const files = writeBenchPlots({ from: path.join(docs, 'data/bench-2026-12-06e.json'), out });
+    const files = writeBenchPlots({ from: path.join(docs, 'data/bench-2026-12-06f.json'), out });
     expect(files).toHaveLength(3);
     for (const file of files) {
       const committed = path.join(docs, 'img', path.basename(file));
