@@ -1,5 +1,6 @@
 import { grammar } from '@x/core';
 import { argmaxRows } from '@x/runtime';
+import { CONSTRAINED_LOOKUP_CASE } from '@x/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../src/engine/load-engine.js';
 import type { NativeEngine } from '../src/engine/native-engine.js';
@@ -164,16 +165,7 @@ describe('candle-native forwardArgmax with token masks', () => {
   });
 
   it('a constrained greedy call with prompt-lookup drafts: every step a masked argmax, one mask per drafted row, the same text as undrafted', async () => {
-    const constraint = {
-      name: 'story',
-      grammar: grammar.seq(
-        grammar.repeat(grammar.oneOf('abcdefghijklmnopqrstuvwxyz ,'), 1, 120),
-        grammar.literal('.'),
-      ),
-    };
-    // A repetitive prompt: prompt lookup drafts from it.
-    const prompt =
-      'Once upon a time there was a little girl. Once upon a time there was a little girl. Once upon a time there was';
+    const { constraint, prompt } = CONSTRAINED_LOOKUP_CASE;
     const run = async (engineArgmax: boolean, promptLookupMaxBatch: number) => {
       const lm = await loadLM(storiesPath, {
         threads: 2,

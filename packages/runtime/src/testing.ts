@@ -18,6 +18,7 @@ export {
   type TeacherForcedComparison,
 } from './engine/testing/reference-greedy.js';
 export { relativeL2 } from './engine/testing/relative-l2.js';
+export { CONSTRAINED_LOOKUP_CASE } from './generation/testing/constrained-lookup-case.js';
 export { expectDraftedGreedy } from './generation/testing/expect-drafted-greedy.js';
 export { expectPreemptedSame } from './generation/testing/expect-preempted-same.js';
 export {

@@ -3,6 +3,7 @@ import { grammar } from '@x/core';
 import { describe, expect, it, vi } from 'vitest';
 import { sharedModelsDir } from '../gguf/shared-models-dir.js';
 import { loadLM } from '../reference/load-lm.js';
+import { CONSTRAINED_LOOKUP_CASE } from './testing/constrained-lookup-case.js';
 
 const modelPath = path.join(sharedModelsDir, 'stories260K.gguf');
 const prompts = ['Once upon a time', 'The cat sat', 'Lily and Ben went', 'Once upon a time there was'];
@@ -72,16 +73,7 @@ describe('lm.complete with and without Engine.forwardArgmax (reference engine, s
   });
 
   it('gives the same tokens for a grammar-constrained call with prompt-lookup drafts, its drafted steps masked row by row', async () => {
-    const constraint = {
-      name: 'story',
-      grammar: grammar.seq(
-        grammar.repeat(grammar.oneOf('abcdefghijklmnopqrstuvwxyz ,'), 1, 120),
-        grammar.literal('.'),
-      ),
-    };
-    // A repetitive prompt: prompt lookup drafts from it.
-    const prompt =
-      'Once upon a time there was a little girl. Once upon a time there was a little girl. Once upon a time there was';
+    const { constraint, prompt } = CONSTRAINED_LOOKUP_CASE;
     const options = { contextLength: 256, prefixCacheSize: 0, promptLookupVerifyCostPerToken: 0 };
     const drafted = await loadLM(modelPath, options);
     const logits = await loadLM(modelPath, { ...options, engineArgmax: false });
