@@ -6,6 +6,7 @@ import {
   type ForwardOptions,
   type ForwardRequest,
   type ModelInfo,
+  requestLogitsRows,
   type SequenceId,
   SequenceTable,
   SerialQueue,
@@ -114,8 +115,8 @@ export class NativeEngine implements Engine {
     return this.queue.run(async () => {
       const ids = (await this.runBatch(batch, signal, ARGMAX)) as Int32Array;
       let offset = 0;
-      return batch.map(({ tokens, logitsFor }) => {
-        const rows = tokens.length === 0 ? 0 : logitsFor === 'all' ? tokens.length : 1;
+      return batch.map((request) => {
+        const rows = requestLogitsRows(request);
         offset += rows;
         return ids.subarray(offset - rows, offset);
       });

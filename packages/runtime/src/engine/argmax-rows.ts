@@ -1,6 +1,7 @@
 import { argmax } from '../sampling/argmax.js';
 import { greedyPick } from '../sampling/greedy-pick.js';
 import type { Engine, ForwardRequest, TokenAllowance } from './engine.js';
+import { requestLogitsRows } from './logits-row-count.js';
 
 /**
  * The argmax of each `vocabSize`-wide row of `logits`, in order. With `allowed` (a token bitset for
@@ -25,9 +26,10 @@ export function argmaxRows(logits: Float32Array, vocabSize: number, allowed?: To
  * logits row ('last': one, 'all': one per token; none for no tokens).
  */
 export function checkAllowedRows(batch: readonly ForwardRequest[]): void {
-  batch.forEach(({ tokens, logitsFor, allowed }, index) => {
+  batch.forEach((request, index) => {
+    const { allowed } = request;
     if (allowed === undefined || allowed instanceof Uint32Array) return;
-    const rows = tokens.length === 0 ? 0 : logitsFor === 'all' ? tokens.length : 1;
+    const rows = requestLogitsRows(request);
     if (allowed.length !== rows)
       throw new RangeError(
         `batch[${index}].allowed holds ${allowed.length} row masks for ${rows} logits rows`,

@@ -7,6 +7,6 @@ export type {
   SequenceId,
   TokenAllowance,
 } from './engine.js';
-export { checkLogitsInto, logitsRowCount } from './logits-row-count.js';
+export { checkLogitsInto, logitsRowCount, requestLogitsRows } from './logits-row-count.js';
 export { SequenceTable } from './sequence-table.js';
 export { SerialQueue } from './serial-queue.js';

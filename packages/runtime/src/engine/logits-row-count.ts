@@ -1,9 +1,17 @@
 import type { ForwardRequest } from './engine.js';
 
-/** Logits rows a forward call returns for `batch`: one per 'last' request, one per token for 'all'. */
+/** Logits rows a forward call returns for one request: one for 'last', one per token for 'all', none without tokens. */
+export function requestLogitsRows({
+  tokens,
+  logitsFor,
+}: Pick<ForwardRequest, 'tokens' | 'logitsFor'>): number {
+  return tokens.length === 0 ? 0 : logitsFor === 'all' ? tokens.length : 1;
+}
+
+/** Logits rows a forward call returns for `batch`. */
 export function logitsRowCount(batch: readonly ForwardRequest[]): number {
   let rows = 0;
-  for (const { tokens, logitsFor } of batch) rows += logitsFor === 'all' ? tokens.length : 1;
+  for (const request of batch) rows += requestLogitsRows(request);
   return rows;
 }
 
